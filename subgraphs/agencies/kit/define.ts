@@ -1,0 +1,60 @@
+import type { SubgraphContext, SubgraphModule, SubgraphRuntime } from '../../kit/module';
+import { DateTime } from '../../kit/scalars';
+import { AGENCY_KINDS } from '../registry';
+import { bureauDirectory, type Bureau } from './bureaus';
+import { caseEntity, Outbox, Party, type CaseRow } from './entities';
+import type { OwnField } from './fields';
+import { agencyLoaders, type AgencyLoaders } from './loaders';
+import { AgencyKitInit1700000000000 } from './migration';
+import { OutboxRelay } from './outbox';
+import { recordCaseResolver } from './record';
+import { agencyTypeDefs } from './schema';
+
+export interface AgencyDefinition {
+  name: string; // as in the registry
+  defaultPort: number;
+  ownFields: OwnField[];
+  /** The agency's own migrations, after the kit's (its own columns, its own indexes). */
+  migrations: Function[];
+}
+
+/** Builds an agency subgraph from the shared kit and what is the agency's own. */
+export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoaders> {
+  const kind = AGENCY_KINDS.find((k) => k.name === def.name);
+  if (!kind) throw new Error(`agency ${def.name} is not in subgraphs/agencies/registry.ts`);
+  const Case = caseEntity(def.ownFields);
+  const relays = new WeakMap<SubgraphRuntime, OutboxRelay>();
+  const directories = new WeakMap<SubgraphRuntime, (code: string) => Promise<Bureau | null>>();
+  const bureauOf = (ctx: SubgraphContext) => {
+    if (!directories.has(ctx.runtime)) directories.set(ctx.runtime, bureauDirectory(ctx.runtime));
+    return directories.get(ctx.runtime)!;
+  };
+
+  return {
+    name: def.name,
+    defaultPort: def.defaultPort,
+    typeDefs: agencyTypeDefs(kind, def.ownFields),
+    entities: [Party, Outbox, Case],
+    migrations: [AgencyKitInit1700000000000, ...def.migrations],
+    upstreams: ['justice'],
+    env: [{ name: 'OUTBOX_POLL_MS', required: false, description: 'how often the outbox relay looks for undelivered events (default 1000)' }],
+    loaders: (runtime) => agencyLoaders(runtime, Case),
+    async workers(runtime) {
+      const relay = new OutboxRelay(runtime);
+      relays.set(runtime, relay);
+      relay.start();
+      return () => relay.stop();
+    },
+    resolvers: {
+      DateTime,
+      Mutation: {
+        [`create${kind.caseType}`]: recordCaseResolver(kind, def.ownFields, Case, bureauOf, (ctx) => relays.get(ctx.runtime)?.nudge()),
+      },
+      [kind.caseType]: {
+        __resolveReference: (ref: { id: string }, ctx: SubgraphContext<AgencyLoaders>) => ctx.loaders.caseById.load(ref.id),
+        agency: (row: CaseRow) => ({ code: row.agencyCode }),
+        party: (row: CaseRow, _: unknown, ctx: SubgraphContext<AgencyLoaders>) => ctx.loaders.partyById.load(row.partyId),
+      },
+    },
+  };
+}

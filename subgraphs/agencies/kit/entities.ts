@@ -1,0 +1,66 @@
+import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
+import type { OwnField } from './fields';
+
+export interface PartyRow { id: string; kind: string; name: string; idNumber: string | null; phone: string | null; address: string | null }
+export interface CaseRow {
+  id: string; agencyCode: string; caseNumber: string; actType: string; cause: string; offenceCode: string | null;
+  amountInvolved: number | null; fineAmount: number | null; decidedAt: Date | null; region: string;
+  recordedAt: Date; recordedBy: string; facts: string | null; legalBasis: string | null; version: number; partyId: string; [own: string]: unknown;
+}
+export interface OutboxRow { id: string; caseId: string; payload: unknown; createdAt: Date; attempts: number; nextAttemptAt: Date; deliveredAt: Date | null; lastError: string | null }
+
+const numeric: Partial<EntitySchemaColumnOptions> = { type: 'numeric', nullable: true, transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) } };
+
+export const Party = new EntitySchema<PartyRow>({
+  name: 'Party', tableName: 'party',
+  columns: {
+    id: { type: 'uuid', primary: true, generated: 'uuid' },
+    kind: { type: 'text' },
+    name: { type: 'text' },
+    idNumber: { name: 'id_number', type: 'text', nullable: true },
+    phone: { type: 'text', nullable: true },
+    address: { type: 'text', nullable: true },
+  },
+});
+
+export const Outbox = new EntitySchema<OutboxRow>({
+  name: 'Outbox', tableName: 'outbox',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    caseId: { name: 'case_id', type: 'uuid' },
+    payload: { type: 'jsonb' },
+    createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
+    attempts: { type: 'int', default: 0 },
+    nextAttemptAt: { name: 'next_attempt_at', type: 'timestamptz' },
+    deliveredAt: { name: 'delivered_at', type: 'timestamptz', nullable: true },
+    lastError: { name: 'last_error', type: 'text', nullable: true },
+  },
+});
+
+/** The case table: common columns from the kit, own columns from the agency's declaration. */
+export function caseEntity(ownFields: OwnField[]) {
+  const own = Object.fromEntries(ownFields.map((f): [string, EntitySchemaColumnOptions] =>
+    [f.name, f.type === 'text' ? { name: f.column, type: 'text', nullable: true } : ({ ...numeric, name: f.column } as EntitySchemaColumnOptions)]));
+  return new EntitySchema<CaseRow>({
+    name: 'EnforcementCase', tableName: 'enforcement_case',
+    columns: {
+      id: { type: 'uuid', primary: true },
+      agencyCode: { name: 'agency_code', type: 'text' },
+      caseNumber: { name: 'case_number', type: 'text' },
+      actType: { name: 'act_type', type: 'text' },
+      cause: { type: 'text' },
+      offenceCode: { name: 'offence_code', type: 'text', nullable: true },
+      amountInvolved: { ...numeric, name: 'amount_involved' } as EntitySchemaColumnOptions,
+      fineAmount: { ...numeric, name: 'fine_amount' } as EntitySchemaColumnOptions,
+      decidedAt: { name: 'decided_at', type: 'timestamptz', nullable: true },
+      facts: { type: 'text', nullable: true },
+      legalBasis: { name: 'legal_basis', type: 'text', nullable: true },
+      region: { type: 'char', length: 6 },
+      recordedAt: { name: 'recorded_at', type: 'timestamptz' },
+      recordedBy: { name: 'recorded_by', type: 'text' },
+      version: { type: 'int' },
+      partyId: { name: 'party_id', type: 'uuid' },
+      ...own,
+    },
+  });
+}

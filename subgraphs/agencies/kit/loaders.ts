@@ -1,0 +1,18 @@
+import DataLoader from 'dataloader';
+import { In, type EntitySchema } from 'typeorm';
+import type { SubgraphRuntime } from '../../kit/module';
+import { Party, type CaseRow, type PartyRow } from './entities';
+
+export function agencyLoaders(runtime: SubgraphRuntime, Case: EntitySchema<CaseRow>) {
+  const load = async <T extends { id: string }>(entity: EntitySchema<T>, ids: readonly string[]) => {
+    const rows = await runtime.db.getRepository(entity).findBy({ id: In([...ids]) } as any);
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  };
+  return {
+    caseById: new DataLoader<string, CaseRow | null>((ids) => load(Case, ids)),
+    partyById: new DataLoader<string, PartyRow | null>((ids) => load(Party, ids)),
+  };
+}
+
+export type AgencyLoaders = ReturnType<typeof agencyLoaders>;

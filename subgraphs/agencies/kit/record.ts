@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { EntitySchema } from 'typeorm';
+import type { SubgraphContext } from '../../kit/module';
+import { badInput, forbidden } from '../../kit/errors';
+import {
+  requireAmount, requirePartyIdentifier, requirePastDate, requirePhone, requireRegion, requireText, withinJurisdiction, type PartyKind,
+} from '../../kit/rules';
+import type { AgencyKind } from '../registry';
+import type { Bureau } from './bureaus';
+import { Outbox, Party, type CaseRow } from './entities';
+import { isFigure, type OwnField } from './fields';
+import type { AgencyLoaders } from './loaders';
+
+type Input = Record<string, any>;
+
+function optionalText(field: string, value: unknown, max: number): string | null {
+  return value === null || value === undefined || value === '' ? null : requireText(field, value, max);
+}
+
+/** Checks every input rule before anything is written; the first broken rule is reported. */
+function validate(input: Input, ownFields: OwnField[], bureau: Bureau) {
+  const region = requireRegion('input.region', input.region);
+  if (!withinJurisdiction(bureau.region, region)) {
+    throw badInput('input.region', 'jurisdiction', `must lie within the bureau's region ${bureau.region}`);
+  }
+  const partyKind = input.party.kind as PartyKind;
+  const own = Object.fromEntries(ownFields.map((f) => [f.name,
+    f.type === 'text' ? optionalText(`input.${f.name}`, input[f.name], 500) : requireAmount(`input.${f.name}`, input[f.name])]));
+  return {
+    caseNumber: requireText('input.caseNumber', input.caseNumber, 100),
+    actType: input.actType as string,
+    cause: requireText('input.cause', input.cause, 500),
+    offenceCode: optionalText('input.offenceCode', input.offenceCode, 50),
+    amountInvolved: requireAmount('input.amountInvolved', input.amountInvolved),
+    fineAmount: requireAmount('input.fineAmount', input.fineAmount),
+    decidedAt: requirePastDate('input.decidedAt', input.decidedAt),
+    region,
+    facts: optionalText('input.facts', input.facts, 5000),
+    legalBasis: optionalText('input.legalBasis', input.legalBasis, 1000),
+    own,
+    party: {
+      kind: partyKind,
+      name: requireText('input.party.name', input.party.name, 200),
+      idNumber: requirePartyIdentifier('input.party.idNumber', partyKind, input.party.idNumber),
+      phone: requirePhone('input.party.phone', input.party.phone),
+      address: optionalText('input.party.address', input.party.address, 500),
+    },
+  };
+}
+
+/** 录入: records a case, its party and its outbox event in one transaction. */
+export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case: EntitySchema<CaseRow>,
+  bureauOf: (ctx: SubgraphContext) => (code: string) => Promise<Bureau | null>, afterCommit: (ctx: SubgraphContext) => void) {
+  return async (_: unknown, { input }: { input: Input }, ctx: SubgraphContext<AgencyLoaders>) => {
+    const { identity, runtime } = ctx;
+    if (identity.role !== 'agency_officer' || !identity.org) throw forbidden('only an officer of a bureau records its cases');
+    const bureau = await bureauOf(ctx)(identity.org);
+    if (!bureau || bureau.kind !== kind.kind) throw forbidden(`unit ${identity.org} is not a ${kind.label} bureau`);
+    const v = validate(input, ownFields, bureau);
+
+    const saved = await runtime.db.transaction(async (tx) => {
+      const taken = await tx.getRepository(Case).existsBy({ agencyCode: bureau.code, caseNumber: v.caseNumber } as any);
+      if (taken) throw badInput('input.caseNumber', 'uniquePerBureau', `case number ${v.caseNumber} is already used by this bureau`);
+      const party = await tx.getRepository(Party).save(v.party);
+      const row = {
+        id: randomUUID(), agencyCode: bureau.code, caseNumber: v.caseNumber, actType: v.actType, cause: v.cause,
+        offenceCode: v.offenceCode, amountInvolved: v.amountInvolved, fineAmount: v.fineAmount, decidedAt: v.decidedAt,
+        region: v.region, recordedAt: new Date(), recordedBy: identity.sub, version: 1, partyId: party.id,
+        facts: v.facts, legalBasis: v.legalBasis, ...v.own,
+      } as CaseRow;
+      await tx.getRepository(Case).insert(row as any);
+      await tx.getRepository(Outbox).insert({
+        id: randomUUID(), caseId: row.id, nextAttemptAt: new Date(),
+        payload: {
+          caseId: row.id, caseType: kind.caseType, version: row.version, agencyCode: row.agencyCode, caseNumber: row.caseNumber,
+          actType: row.actType, cause: row.cause, offenceCode: row.offenceCode, amountInvolved: row.amountInvolved,
+          fineAmount: row.fineAmount, decidedAt: row.decidedAt, region: row.region, recordedAt: row.recordedAt,
+          party: { kind: party.kind, identifier: party.idNumber },
+          figures: Object.fromEntries(ownFields.filter(isFigure).map((f) => [f.name, v.own[f.name]])),
+        },
+      });
+      return row;
+    }).catch((error) => {
+      // Two officers racing for the same number: the constraint decides, the client hears why.
+      if (error?.code === '23505' && String(error?.constraint) === 'case_number_unique_per_bureau') {
+        throw badInput('input.caseNumber', 'uniquePerBureau', `case number ${v.caseNumber} is already used by this bureau`);
+      }
+      throw error;
+    });
+    afterCommit(ctx);
+    return saved;
+  };
+}

@@ -1,0 +1,70 @@
+import type { DocumentNode } from 'graphql';
+import { ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PARTY_KIND, gql } from '../../kit/sdl';
+import type { AgencyKind } from '../registry';
+import { graphqlType, type OwnField } from './fields';
+
+/** The agency subgraph's SDL: its case type with the common and its own fields, and its mutation. */
+export function agencyTypeDefs(kind: AgencyKind, ownFields: OwnField[]): DocumentNode {
+  const own = ownFields.map((f) => `  "${f.label}"\n  ${f.name}: ${graphqlType(f)}`).join('\n');
+  return gql`
+${FEDERATION_LINK}
+${DATE_TIME}
+${ACT_TYPE}
+${PARTY_KIND}
+
+type Agency @key(fields: "code", resolvable: false) { code: ID! }
+
+# Key-less: puts party on the supergraph's EnforcementCase interface, planned to this subgraph.
+interface EnforcementCase {
+  id: ID!
+  party: Party
+}
+
+"""当事人"""
+type Party @shareable {
+  kind: PartyKind!
+  name: String!
+  "身份证号 or 统一社会信用代码"
+  idNumber: String
+  phone: String
+  address: String
+}
+
+"""${kind.label}"""
+type ${kind.caseType} implements EnforcementCase @key(fields: "id") {${CASE_COMMON_FIELDS}
+  party: Party
+  "案件事实"
+  facts: String
+  "法律依据"
+  legalBasis: String
+${own}
+}
+
+input PartyInput {
+  kind: PartyKind!
+  name: String!
+  idNumber: String
+  phone: String
+  address: String
+}
+
+input ${kind.caseType}Input {
+  caseNumber: String!
+  actType: EnforcementActType!
+  cause: String!
+  offenceCode: String
+  party: PartyInput!
+  amountInvolved: Float
+  fineAmount: Float
+  decidedAt: DateTime
+  region: String!
+  facts: String
+  legalBasis: String
+${own}
+}
+
+type Mutation {
+  create${kind.caseType}(input: ${kind.caseType}Input!): ${kind.caseType}!
+}
+`;
+}

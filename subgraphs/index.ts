@@ -1,0 +1,13 @@
+import type { SubgraphModule } from './kit/module';
+import { justice } from './justice';
+import { ecoEnvironment } from './agencies/eco-environment';
+import { marketRegulation } from './agencies/market-regulation';
+
+/** Every subgraph of the hub, in boot order: the index first, since the others call it. */
+export const SUBGRAPHS: SubgraphModule[] = [justice, marketRegulation, ecoEnvironment];
+
+export function subgraphNamed(name: string): SubgraphModule {
+  const module = SUBGRAPHS.find((s) => s.name === name);
+  if (!module) throw new Error(`no subgraph named ${name}; known: ${SUBGRAPHS.map((s) => s.name).join(', ')}`);
+  return module;
+}

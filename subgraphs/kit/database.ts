@@ -1,0 +1,42 @@
+import { DataSource, type EntitySchema, type Logger, type MixedList } from 'typeorm';
+
+/** Counts SQL statements sent by this process: the benchmark and the N+1 test read it. */
+export class StatementCounter {
+  count = 0;
+}
+
+function countingLogger(counter: StatementCounter): Logger {
+  return {
+    logQuery: () => { counter.count++; },
+    logQueryError: (error, query) => { console.error('[sql error]', String(error).slice(0, 300), query.slice(0, 200)); },
+    logQuerySlow: () => {},
+    logSchemaBuild: () => {},
+    logMigration: (message) => { if (process.env.LOG_MIGRATIONS) console.log('[migration]', message); },
+    log: () => {},
+  };
+}
+
+export interface DatabaseOptions {
+  url: string;
+  entities: MixedList<EntitySchema | Function>;
+  migrations: MixedList<Function>;
+  counter: StatementCounter;
+  poolSize?: number;
+}
+
+/** One owner's database: migrations only (never synchronize), statement counting on. */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const ds = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: options.entities,
+    migrations: options.migrations,
+    synchronize: false,
+    migrationsRun: false,
+    logger: countingLogger(options.counter),
+    extra: { max: options.poolSize ?? 10 },
+  });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}

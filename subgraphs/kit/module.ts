@@ -1,0 +1,68 @@
+import type { DocumentNode } from 'graphql';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { DataSource, EntitySchema } from 'typeorm';
+import type { Identity } from './identity';
+import type { StatementCounter } from './database';
+
+/** An environment variable a service reads; docker-compose.yml is checked against these. */
+export interface EnvVar {
+  name: string;
+  required: boolean;
+  description: string;
+}
+
+export interface SubgraphRuntime {
+  name: string;
+  db: DataSource;
+  counter: StatementCounter;
+  env: NodeJS.ProcessEnv;
+  identitySecret: string;
+  /** Calls another owner's subgraph with the hub's service identity. */
+  call<T = any>(owner: 'justice', query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Sends a message to another owner's internal route with the service identity. */
+  send<T = any>(owner: 'justice', route: string, body: unknown): Promise<T>;
+}
+
+export interface SubgraphContext<L = any> {
+  identity: Identity;
+  runtime: SubgraphRuntime;
+  loaders: L;
+}
+
+/** POST /internal/<name>: machine-to-machine messages (service identity only). */
+export type InternalRoute = (runtime: SubgraphRuntime, body: unknown) => Promise<unknown>;
+
+export interface SubgraphModule<L = any> {
+  name: string;
+  defaultPort: number;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<SubgraphContext<L>>;
+  entities: (EntitySchema | Function)[];
+  migrations: Function[];
+  /** Owners this subgraph calls directly (each becomes a <OWNER>_URL variable). */
+  upstreams?: 'justice'[];
+  env?: EnvVar[];
+  /** Per-request DataLoaders, so every entity reference and list relation is batched. */
+  loaders?: (runtime: SubgraphRuntime) => L;
+  routes?: Record<string, InternalRoute>;
+  /** Background work (an outbox relay); returns its stop function. */
+  workers?: (runtime: SubgraphRuntime) => Promise<() => Promise<void>>;
+}
+
+export const COMMON_SUBGRAPH_ENV: EnvVar[] = [
+  { name: 'PORT', required: false, description: 'port to listen on' },
+  { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
+  { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of this owner's own database" },
+  { name: 'HUB_IDENTITY_SECRET', required: true, description: 'secret shared with the gateway to verify forwarded identities (≥ 32 characters)' },
+];
+
+export function upstreamVar(owner: string): string {
+  return `${owner.toUpperCase().replace(/-/g, '_')}_URL`;
+}
+
+export function envOf(module: SubgraphModule): EnvVar[] {
+  const upstreams = (module.upstreams ?? []).map((owner) => ({
+    name: upstreamVar(owner), required: true, description: `base URL of the ${owner} subgraph`,
+  }));
+  return [...COMMON_SUBGRAPH_ENV, ...upstreams, ...(module.env ?? [])];
+}

@@ -1,0 +1,96 @@
+import { badInput } from './errors';
+
+// Input rules shared by every owner. Each throws BAD_USER_INPUT naming the field and the rule.
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** 18-digit resident ID number, GB 11643-1999: check digit and a real birth date. */
+export function isResidentIdNumber(value: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(value)) return false;
+  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(value[i]), 0);
+  if (ID_CHECK[sum % 11] !== value[17]) return false;
+  const y = Number(value.slice(6, 10)), m = Number(value.slice(10, 12)), d = Number(value.slice(12, 14));
+  const birth = new Date(Date.UTC(y, m - 1, d));
+  return birth.getUTCFullYear() === y && birth.getUTCMonth() === m - 1 && birth.getUTCDate() === d && y >= 1900 && birth.getTime() <= Date.now();
+}
+
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/** Unified social credit code (统一社会信用代码), GB 32100-2015: charset and check character. */
+export function isUnifiedSocialCreditCode(value: string): boolean {
+  if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(value)) return false;
+  const sum = USCC_WEIGHTS.reduce((acc, w, i) => acc + w * USCC_CHARS.indexOf(value[i]), 0);
+  const check = (31 - (sum % 31)) % 31;
+  return USCC_CHARS[check] === value[17];
+}
+
+/** 6-digit administrative division code (行政区划代码, GB/T 2260): province 11–82. */
+export function isRegionCode(value: string): boolean {
+  if (!/^\d{6}$/.test(value)) return false;
+  const province = Number(value.slice(0, 2));
+  return province >= 11 && province <= 82;
+}
+
+export function requireText(field: string, value: unknown, max = 500): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (!text) throw badInput(field, 'required', 'must not be empty');
+  if (text.length > max) throw badInput(field, 'maxLength', `must be at most ${max} characters`);
+  return text;
+}
+
+export function requireRegion(field: string, value: string): string {
+  if (!isRegionCode(value)) throw badInput(field, 'regionCode', 'must be a 6-digit administrative division code (GB/T 2260)');
+  return value;
+}
+
+export function requireAmount(field: string, value: number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  if (!Number.isFinite(value) || value < 0) throw badInput(field, 'nonNegative', 'must be a non-negative amount in yuan');
+  return value;
+}
+
+export function requirePastDate(field: string, value: string | Date | null | undefined, now: Date = new Date()): Date | null {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw badInput(field, 'dateTime', 'must be an ISO 8601 date-time');
+  if (date.getTime() > now.getTime()) throw badInput(field, 'notInFuture', 'must not be in the future');
+  return date;
+}
+
+export type PartyKind = 'NATURAL_PERSON' | 'ORGANIZATION';
+
+export function requirePartyIdentifier(field: string, kind: PartyKind, value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const normalised = normaliseIdentifier(value);
+  if (kind === 'NATURAL_PERSON' && !isResidentIdNumber(normalised)) {
+    throw badInput(field, 'residentIdNumber', 'must be an 18-digit resident ID number with a valid GB 11643 check digit');
+  }
+  if (kind === 'ORGANIZATION' && !isUnifiedSocialCreditCode(normalised)) {
+    throw badInput(field, 'unifiedSocialCreditCode', 'must be an 18-character unified social credit code with a valid GB 32100 check character');
+  }
+  return normalised;
+}
+
+export function normaliseIdentifier(value: string): string {
+  return value.trim().toUpperCase().replace(/\s+/g, '');
+}
+
+export function requirePhone(field: string, value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const phone = value.replace(/[\s-]/g, '');
+  if (!/^(1\d{10}|0\d{9,11})$/.test(phone)) throw badInput(field, 'phone', 'must be an 11-digit mobile number or an area-coded landline');
+  return phone;
+}
+
+/** The prefix that a unit's region code covers: 320700 (a city) covers every 3207xx county. */
+export function jurisdictionPrefix(region: string): string {
+  if (region.endsWith('0000')) return region.slice(0, 2);
+  if (region.endsWith('00')) return region.slice(0, 4);
+  return region;
+}
+
+export function withinJurisdiction(unitRegion: string | undefined, region: string): boolean {
+  return !!unitRegion && region.startsWith(jurisdictionPrefix(unitRegion));
+}

@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError } from 'graphql';
+import { openDatabase, StatementCounter } from './database';
+import { clientError } from './errors';
+import { close, HttpError, listen, readJson, sendJson, serveGraphQL } from './http';
+import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity';
+import { envOf, upstreamVar, type SubgraphContext, type SubgraphModule, type SubgraphRuntime } from './module';
+import { callSubgraph, sendInternal } from './upstream';
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  runtime: SubgraphRuntime;
+  stop(): Promise<void>;
+}
+
+function readEnv(module: SubgraphModule, env: NodeJS.ProcessEnv): void {
+  const missing = envOf(module).filter((v) => v.required && !env[v.name]).map((v) => v.name);
+  if (missing.length) throw new Error(`${module.name}: missing environment variables ${missing.join(', ')}`);
+}
+
+/** Boots one subgraph: its database (migrations applied), its schema, its HTTP endpoint. */
+export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv = process.env): Promise<RunningSubgraph> {
+  readEnv(module, env);
+  const counter = new StatementCounter();
+  const db = await openDatabase({ url: env.DATABASE_URL!, entities: module.entities, migrations: module.migrations, counter });
+  const identitySecret = env.HUB_IDENTITY_SECRET!;
+  const runtime: SubgraphRuntime = {
+    name: module.name, db, counter, env, identitySecret,
+    call: (owner, query, variables) => callSubgraph(env[upstreamVar(owner)]!, module.name, identitySecret, query, variables),
+    send: (owner, route, body) => sendInternal(env[upstreamVar(owner)]!, route, module.name, identitySecret, body),
+  };
+
+  const schema = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]);
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema,
+    introspection: env.NODE_ENV !== 'production',
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted) => clientError(formatted as any) as any,
+  });
+  await apollo.start();
+  const stopWorkers = module.workers ? await module.workers(runtime) : async () => {};
+
+  const http: Server = createServer(async (req, res) => {
+    try {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (path === '/health') {
+        await db.query('SELECT 1');
+        return sendJson(res, 200, { status: 'ok', subgraph: module.name });
+      }
+      // Nothing but health checks is served without an identity the gateway signed.
+      let identity: Identity;
+      try {
+        identity = await verifyIdentity(String(req.headers[IDENTITY_HEADER] ?? ''), identitySecret);
+      } catch {
+        return sendJson(res, 401, { errors: [{ message: 'a gateway-forwarded identity is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
+      if (path === '/metrics') return sendJson(res, 200, { sqlStatements: counter.count });
+      if (path.startsWith('/internal/') && req.method === 'POST') {
+        const route = module.routes?.[path.slice('/internal/'.length)];
+        if (!route) throw new HttpError(404, 'no such route');
+        if (identity.role !== 'service') throw new HttpError(403, 'internal routes take the service identity only');
+        return sendJson(res, 200, await route(runtime, await readJson(req)));
+      }
+      if (path === '/graphql') {
+        return await serveGraphQL(apollo, req, res, async () => ({ identity, runtime, loaders: module.loaders?.(runtime) }));
+      }
+      throw new HttpError(404, 'not found');
+    } catch (error) {
+      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
+      if (error instanceof GraphQLError) return sendJson(res, 400, { error: error.message });
+      console.error(`[${module.name}]`, error);
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+    }
+  });
+  const port = await listen(http, Number(env.PORT ?? module.defaultPort), env.HOST ?? '127.0.0.1');
+  return {
+    name: module.name,
+    url: `http://${env.HOST ?? '127.0.0.1'}:${port}`,
+    runtime,
+    async stop() {
+      await stopWorkers();
+      await close(http);
+      await apollo.stop();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { parse, type DocumentNode } from 'graphql';
+
+// SDL shared by several owners. Enums used as input must be identical in every subgraph.
+export const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@interfaceObject", "@external", "@requires", "@authenticated", "@requiresScopes"])`;
+
+export const DATE_TIME = `"ISO 8601 date-time, UTC" scalar DateTime`;
+
+export const ACT_TYPE = `
+"""执法行为类别"""
+enum EnforcementActType {
+  ADMINISTRATIVE_PENALTY
+  ADMINISTRATIVE_LICENSE
+  ADMINISTRATIVE_INSPECTION
+  ADMINISTRATIVE_COERCION
+  ADMINISTRATIVE_COLLECTION
+  ADMINISTRATIVE_CONFIRMATION
+  OTHER
+}`;
+
+export const PARTY_KIND = `
+"""当事人类别"""
+enum PartyKind { NATURAL_PERSON ORGANIZATION }`;
+
+export const PAGE_INFO = `type PageInfo @shareable { hasNextPage: Boolean! endCursor: String }`;
+
+/** The fields every case carries, on the index and on the owning agency alike. */
+export const CASE_COMMON_FIELDS = `
+  id: ID!
+  caseNumber: String! @shareable
+  agency: Agency! @shareable
+  actType: EnforcementActType! @shareable
+  cause: String! @shareable
+  offenceCode: String @shareable
+  amountInvolved: Float @shareable
+  fineAmount: Float @shareable
+  decidedAt: DateTime @shareable
+  region: String! @shareable
+  recordedAt: DateTime! @shareable`;
+
+export function gql(strings: TemplateStringsArray, ...values: unknown[]): DocumentNode {
+  return parse(String.raw({ raw: strings }, ...values));
+}
