@@ -16,7 +16,7 @@ export function composeSupergraph(): string {
   if (result.errors?.length) {
     throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);
   }
-  return result.supergraphSdl;
+  return result.supergraphSdl!;
 }
 
 export function readSupergraph(): string {

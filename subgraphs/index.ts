@@ -1,10 +1,12 @@
 import type { SubgraphModule } from './kit/module';
 import { justice } from './justice';
+import { publicSecurity } from './public-security';
 import { ecoEnvironment } from './agencies/eco-environment';
 import { marketRegulation } from './agencies/market-regulation';
+import { procuratorate } from './procuratorate';
 
 /** Every subgraph of the hub, in boot order: the index first, since the others call it. */
-export const SUBGRAPHS: SubgraphModule[] = [justice, marketRegulation, ecoEnvironment];
+export const SUBGRAPHS: SubgraphModule[] = [justice, publicSecurity, marketRegulation, ecoEnvironment, procuratorate];
 
 export function subgraphNamed(name: string): SubgraphModule {
   const module = SUBGRAPHS.find((s) => s.name === name);

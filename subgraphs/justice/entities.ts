@@ -19,7 +19,7 @@ export const Agency = new EntitySchema<AgencyRow>({
     code: { type: 'text', primary: true },
     name: { type: 'text' },
     kind: { type: 'text' },
-    region: { type: 'char', length: 6 },
+    region: { type: 'text' },
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
   },
 });
@@ -60,7 +60,7 @@ export const CaseIndex = new EntitySchema<CaseIndexRow>({
     amountInvolved: { ...numeric, name: 'amount_involved' },
     fineAmount: { ...numeric, name: 'fine_amount' },
     decidedAt: { name: 'decided_at', type: 'timestamptz', nullable: true },
-    region: { type: 'char', length: 6 },
+    region: { type: 'text' },
     recordedAt: { name: 'recorded_at', type: 'timestamptz' },
     partyKind: { name: 'party_kind', type: 'text', nullable: true },
     partyKey: { name: 'party_key', type: 'text', nullable: true },

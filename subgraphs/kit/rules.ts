@@ -6,10 +6,13 @@ const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
 /** 18-digit resident ID number, GB 11643-1999: check digit and a real birth date. */
+export function residentIdCheckDigit(first17: string): string {
+  return ID_CHECK[ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(first17[i]), 0) % 11];
+}
+
 export function isResidentIdNumber(value: string): boolean {
   if (!/^\d{17}[\dX]$/.test(value)) return false;
-  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(value[i]), 0);
-  if (ID_CHECK[sum % 11] !== value[17]) return false;
+  if (residentIdCheckDigit(value) !== value[17]) return false;
   const y = Number(value.slice(6, 10)), m = Number(value.slice(10, 12)), d = Number(value.slice(12, 14));
   const birth = new Date(Date.UTC(y, m - 1, d));
   return birth.getUTCFullYear() === y && birth.getUTCMonth() === m - 1 && birth.getUTCDate() === d && y >= 1900 && birth.getTime() <= Date.now();
@@ -19,11 +22,14 @@ const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /** Unified social credit code (统一社会信用代码), GB 32100-2015: charset and check character. */
+export function creditCodeCheckCharacter(first17: string): string {
+  const sum = USCC_WEIGHTS.reduce((acc, w, i) => acc + w * USCC_CHARS.indexOf(first17[i]), 0);
+  return USCC_CHARS[(31 - (sum % 31)) % 31];
+}
+
 export function isUnifiedSocialCreditCode(value: string): boolean {
   if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(value)) return false;
-  const sum = USCC_WEIGHTS.reduce((acc, w, i) => acc + w * USCC_CHARS.indexOf(value[i]), 0);
-  const check = (31 - (sum % 31)) % 31;
-  return USCC_CHARS[check] === value[17];
+  return creditCodeCheckCharacter(value) === value[17];
 }
 
 /** 6-digit administrative division code (行政区划代码, GB/T 2260): province 11–82. */

@@ -55,7 +55,7 @@ export function caseEntity(ownFields: OwnField[]) {
       decidedAt: { name: 'decided_at', type: 'timestamptz', nullable: true },
       facts: { type: 'text', nullable: true },
       legalBasis: { name: 'legal_basis', type: 'text', nullable: true },
-      region: { type: 'char', length: 6 },
+      region: { type: 'text' },
       recordedAt: { name: 'recorded_at', type: 'timestamptz' },
       recordedBy: { name: 'recorded_by', type: 'text' },
       version: { type: 'int' },

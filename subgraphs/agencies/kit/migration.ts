@@ -11,7 +11,7 @@ export class AgencyKitInit1700000000000 implements MigrationInterface {
       id uuid PRIMARY KEY, agency_code text NOT NULL, case_number text NOT NULL, act_type text NOT NULL,
       cause text NOT NULL, offence_code text, amount_involved numeric, fine_amount numeric, decided_at timestamptz,
       facts text, legal_basis text,
-      region char(6) NOT NULL, recorded_at timestamptz NOT NULL, recorded_by text NOT NULL, version int NOT NULL,
+      region text NOT NULL CHECK (region ~ '^[0-9]{6}$'), recorded_at timestamptz NOT NULL, recorded_by text NOT NULL, version int NOT NULL,
       party_id uuid NOT NULL REFERENCES party(id),
       CONSTRAINT case_number_unique_per_bureau UNIQUE (agency_code, case_number))`);
     await q.query(`CREATE INDEX enforcement_case_party ON enforcement_case (party_id)`);

@@ -4,7 +4,7 @@ export class Init1700000000000 implements MigrationInterface {
   name = 'Init1700000000000';
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE agency (
-      code text PRIMARY KEY, name text NOT NULL, kind text NOT NULL, region char(6) NOT NULL,
+      code text PRIMARY KEY, name text NOT NULL, kind text NOT NULL, region text NOT NULL CHECK (region ~ '^[0-9]{6}$'),
       created_at timestamptz NOT NULL DEFAULT now())`);
     await q.query(`CREATE TABLE officer (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(), agency_code text NOT NULL REFERENCES agency(code),
@@ -17,7 +17,7 @@ export class Init1700000000000 implements MigrationInterface {
     await q.query(`CREATE TABLE case_index (
       id uuid PRIMARY KEY, case_type text NOT NULL, agency_code text NOT NULL REFERENCES agency(code),
       case_number text NOT NULL, act_type text NOT NULL, cause text NOT NULL, offence_code text,
-      amount_involved numeric, fine_amount numeric, decided_at timestamptz, region char(6) NOT NULL,
+      amount_involved numeric, fine_amount numeric, decided_at timestamptz, region text NOT NULL CHECK (region ~ '^[0-9]{6}$'),
       recorded_at timestamptz NOT NULL, party_kind text, party_key text, figures jsonb NOT NULL DEFAULT '{}',
       source_version int NOT NULL, indexed_at timestamptz NOT NULL DEFAULT now(),
       UNIQUE (agency_code, case_number))`);

@@ -1,0 +1,45 @@
+import type { EnvVar } from '../subgraphs/kit/module';
+import { SUBGRAPHS } from '../subgraphs/index';
+
+export function subgraphUrlVar(name: string): string {
+  return `SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
+}
+
+/** Every variable the gateway reads; docker-compose.yml is checked against this list. */
+export const GATEWAY_ENV: EnvVar[] = [
+  { name: 'PORT', required: false, description: 'port to listen on (default 4000)' },
+  { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
+  { name: 'NODE_ENV', required: false, description: "'production' turns introspection and schema hints off" },
+  { name: 'HUB_IDENTITY_SECRET', required: true, description: 'secret shared with the subgraphs to sign forwarded identities (≥ 32 characters)' },
+  { name: 'SUBGRAPH_TIMEOUT_MS', required: false, description: 'how long a subgraph may take before its fields answer null with an error (default 5000)' },
+  { name: 'JWT_PUBLIC_KEY_FILE', required: false, description: 'issuer public key (JWK JSON or SPKI PEM); this or JWKS_URL' },
+  { name: 'JWKS_URL', required: false, description: "issuer's JWKS endpoint; this or JWT_PUBLIC_KEY_FILE" },
+  { name: 'JWT_ISSUER', required: false, description: 'expected iss claim (default supervision-graph-dev)' },
+  { name: 'JWT_AUDIENCE', required: false, description: 'expected aud claim (default supervision-graph)' },
+  ...SUBGRAPHS.map((s) => ({ name: subgraphUrlVar(s.name), required: true, description: `base URL of the ${s.name} subgraph` })),
+];
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  production: boolean;
+  identitySecret: string;
+  subgraphTimeoutMs: number;
+  subgraphUrls: Record<string, string>;
+  jwt: { publicKeyFile?: string; jwksUrl?: string; issuer: string; audience: string };
+}
+
+export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const missing = GATEWAY_ENV.filter((v) => v.required && !env[v.name]).map((v) => v.name);
+  if (!env.JWT_PUBLIC_KEY_FILE && !env.JWKS_URL) missing.push('JWT_PUBLIC_KEY_FILE or JWKS_URL');
+  if (missing.length) throw new Error(`gateway: missing environment variables ${missing.join(', ')}`);
+  return {
+    port: Number(env.PORT ?? 4000),
+    host: env.HOST ?? '127.0.0.1',
+    production: env.NODE_ENV === 'production',
+    identitySecret: env.HUB_IDENTITY_SECRET!,
+    subgraphTimeoutMs: Number(env.SUBGRAPH_TIMEOUT_MS ?? 5000),
+    subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s.name, env[subgraphUrlVar(s.name)]!])),
+    jwt: { publicKeyFile: env.JWT_PUBLIC_KEY_FILE, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER ?? 'supervision-graph-dev', audience: env.JWT_AUDIENCE ?? 'supervision-graph' },
+  };
+}

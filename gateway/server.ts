@@ -1,0 +1,73 @@
+import { createServer } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { close, HttpError, listen, sendJson, serveGraphQL } from '../subgraphs/kit/http';
+import { authenticator, AuthenticationError } from './authentication';
+import type { GatewayConfig } from './config';
+import { SubgraphDataSource, type GatewayContext } from './data-source';
+import { formatClientError } from './errors';
+import { subgraphHealth } from './health';
+import { readSupergraph } from './supergraph';
+
+export interface RunningGateway {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * @apollo/gateway refuses links marked `for: SECURITY`; the committed supergraph keeps them
+ * (Router and Hive Gateway enforce them natively), so the gateway loads a copy without the mark.
+ */
+export function loadableSupergraph(sdl: string): string {
+  return sdl.replace(/,\s*for:\s*SECURITY/g, '');
+}
+
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  const authenticate = await authenticator(config.jwt);
+  const gateway = new ApolloGateway({
+    supergraphSdl: loadableSupergraph(readSupergraph()),
+    buildService: ({ name }) => new SubgraphDataSource(new URL('/graphql', config.subgraphUrls[name]).toString(), config.identitySecret, config.subgraphTimeoutMs),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted) => formatClientError(formatted),
+  });
+  await apollo.start();
+
+  const http = createServer(async (req, res) => {
+    try {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (path === '/health' && req.method === 'GET') {
+        const health = await subgraphHealth(config.subgraphUrls);
+        return sendJson(res, health.status, health.body);
+      }
+      if (path !== '/graphql') throw new HttpError(404, 'not found');
+      let identity;
+      try {
+        identity = await authenticate(req.headers.authorization);
+      } catch (error) {
+        if (!(error instanceof AuthenticationError)) throw error;
+        res.setHeader('www-authenticate', 'Bearer');
+        return sendJson(res, 401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
+      const reason = req.headers['x-access-reason'];
+      if (typeof reason === 'string' && reason.trim()) identity.reason = reason.trim().slice(0, 500);
+      await serveGraphQL(apollo, req, res, async () => ({ identity }));
+    } catch (error) {
+      if (error instanceof HttpError) return sendJson(res, error.status, { errors: [{ message: error.message }] });
+      console.error('[gateway]', error);
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    }
+  });
+  const port = await listen(http, config.port, config.host);
+  return {
+    url: `http://${config.host}:${port}`,
+    async stop() {
+      await close(http);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One service of the hub in its own Node process; ready once it prints its `listening` line. */
+export class ServiceProcess {
+  private child: ChildProcess | null = null;
+  private tail: string[] = [];
+
+  constructor(readonly name: string, private readonly entry: string[], private readonly env: NodeJS.ProcessEnv, private readonly echo: boolean) {}
+
+  start(timeoutMs = 60_000): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...this.entry], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    const remember = (chunk: Buffer) => {
+      const text = chunk.toString();
+      this.tail = [...this.tail, ...text.split('\n').filter(Boolean)].slice(-40);
+      if (this.echo) process.stderr.write(text.replace(/^(?=.)/gm, `[${this.name}] `));
+    };
+    child.stderr!.on('data', remember);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name} did not start within ${timeoutMs} ms:\n${this.tail.join('\n')}`)), timeoutMs);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        remember(chunk);
+        if (chunk.toString().includes('"event":"listening"')) { clearTimeout(timer); resolve(); }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        this.child = null;
+        reject(new Error(`${this.name} exited with ${code} before listening:\n${this.tail.join('\n')}`));
+      });
+    });
+  }
+
+  stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      child.once('exit', () => { clearTimeout(kill); this.child = null; resolve(); });
+      child.kill('SIGTERM');
+    });
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null;
+  }
+
+  get recentOutput(): string {
+    return this.tail.join('\n');
+  }
+}

@@ -1,0 +1,59 @@
+import { EntitySchema } from 'typeorm';
+
+/** 检察监督事项: a matter the procuratorate opened on one case in the index. */
+export interface SupervisionMatterRow {
+  id: string; caseId: string; kind: string; status: 'OPEN' | 'CLOSED'; summary: string; notes: string | null;
+  procuratorateCode: string; region: string; openedBy: string; openedAt: Date; closedBy: string | null; closedAt: Date | null;
+}
+
+/** 检察建议 to one bureau, optionally about one case, with its reply and rectification. */
+export interface SuggestionRow {
+  id: string; agencyCode: string; caseId: string | null; kind: string; content: string; harmOngoing: boolean;
+  procuratorateCode: string; region: string; issuedBy: string; issuedAt: Date; replyDueAt: Date; replyDueRule: string;
+  status: 'ISSUED' | 'REPLIED'; repliedBy: string | null; repliedAt: Date | null; reply: string | null;
+  rectified: boolean | null; rectification: string | null;
+}
+
+export const SupervisionMatter = new EntitySchema<SupervisionMatterRow>({
+  name: 'SupervisionMatter', tableName: 'supervision_matter',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    caseId: { name: 'case_id', type: 'uuid' },
+    kind: { type: 'text' },
+    status: { type: 'text' },
+    summary: { type: 'text' },
+    notes: { type: 'text', nullable: true },
+    procuratorateCode: { name: 'procuratorate_code', type: 'text' },
+    region: { type: 'text' },
+    openedBy: { name: 'opened_by', type: 'text' },
+    openedAt: { name: 'opened_at', type: 'timestamptz' },
+    closedBy: { name: 'closed_by', type: 'text', nullable: true },
+    closedAt: { name: 'closed_at', type: 'timestamptz', nullable: true },
+  },
+});
+
+export const Suggestion = new EntitySchema<SuggestionRow>({
+  name: 'ProcuratorialSuggestion', tableName: 'procuratorial_suggestion',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    agencyCode: { name: 'agency_code', type: 'text' },
+    caseId: { name: 'case_id', type: 'uuid', nullable: true },
+    kind: { type: 'text' },
+    content: { type: 'text' },
+    harmOngoing: { name: 'harm_ongoing', type: 'boolean' },
+    procuratorateCode: { name: 'procuratorate_code', type: 'text' },
+    region: { type: 'text' },
+    issuedBy: { name: 'issued_by', type: 'text' },
+    issuedAt: { name: 'issued_at', type: 'timestamptz' },
+    replyDueAt: { name: 'reply_due_at', type: 'timestamptz' },
+    replyDueRule: { name: 'reply_due_rule', type: 'text' },
+    status: { type: 'text' },
+    repliedBy: { name: 'replied_by', type: 'text', nullable: true },
+    repliedAt: { name: 'replied_at', type: 'timestamptz', nullable: true },
+    reply: { type: 'text', nullable: true },
+    rectified: { type: 'boolean', nullable: true },
+    rectification: { type: 'text', nullable: true },
+  },
+});
+
+export const entities = [SupervisionMatter, Suggestion];

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { SubgraphContext } from '../kit/module';
+import { badInput, forbidden, notFound } from '../kit/errors';
+import { requireText, withinJurisdiction } from '../kit/rules';
+import { mayRead, requireProcurator } from './access';
+import { replyDueAt, type SuggestionKind } from './deadlines';
+import { Suggestion, type SuggestionRow } from './entities';
+import { lookUpBureau, lookUpCase } from './justice';
+import type { ProcuratorateLoaders } from './loaders';
+import { guardedUpdate } from './store';
+import { optionalText } from './text';
+
+type Ctx = SubgraphContext<ProcuratorateLoaders>;
+interface SuggestionInput { agencyCode: string; caseId?: string | null; kind: SuggestionKind; content: string; harmOngoing?: boolean | null }
+interface SuggestionReplyInput { reply: string; rectified: boolean; rectification?: string | null }
+
+const visible = (ctx: Ctx, row: SuggestionRow | null) => (row && mayRead(ctx.identity, row, row.agencyCode) ? row : null);
+
+/** 检察建议: issued by a procuratorate to a bureau in its jurisdiction, answered by that bureau. */
+export const suggestionMutations = {
+  async issueSuggestion(_: unknown, { input }: { input: SuggestionInput }, ctx: Ctx) {
+    const me = requireProcurator(ctx.identity, 'issue a procuratorial suggestion');
+    const content = requireText('input.content', input.content, 20000);
+    const harmOngoing = input.harmOngoing === true;
+    if (harmOngoing && input.kind !== 'PUBLIC_INTEREST') {
+      throw badInput('input.harmOngoing', 'publicInterestOnly', 'applies to PUBLIC_INTEREST suggestions only');
+    }
+    const bureau = await lookUpBureau(ctx.runtime, requireText('input.agencyCode', input.agencyCode, 64));
+    if (!bureau) throw badInput('input.agencyCode', 'exists', `no bureau with code ${input.agencyCode} in the directory`);
+    if (!withinJurisdiction(me.region, bureau.region)) {
+      throw badInput('input.agencyCode', 'jurisdiction', `bureau ${bureau.code} lies outside the jurisdiction of procuratorate ${me.org} (region ${me.region})`);
+    }
+    let caseId: string | null = null;
+    if (input.caseId !== null && input.caseId !== undefined && input.caseId !== '') {
+      const indexed = await lookUpCase(ctx.runtime, input.caseId);
+      if (!indexed) throw badInput('input.caseId', 'exists', `no case ${input.caseId} in the case index`);
+      if (indexed.agency.code !== bureau.code) throw badInput('input.caseId', 'agencyCase', `the case is not a case of bureau ${bureau.code}`);
+      caseId = indexed.id;
+    }
+    const issuedAt = new Date();
+    const due = replyDueAt(input.kind, harmOngoing, issuedAt);
+    const row: SuggestionRow = {
+      id: randomUUID(), agencyCode: bureau.code, caseId, kind: input.kind, content, harmOngoing,
+      procuratorateCode: me.org, region: bureau.region, issuedBy: me.sub, issuedAt, replyDueAt: due.dueAt, replyDueRule: due.rule.id,
+      status: 'ISSUED', repliedBy: null, repliedAt: null, reply: null, rectified: null, rectification: null,
+    };
+    await ctx.runtime.db.getRepository(Suggestion).insert(row);
+    return row;
+  },
+
+  async replyToSuggestion(_: unknown, { id, input }: { id: string; input: SuggestionReplyInput }, ctx: Ctx) {
+    const { identity } = ctx;
+    if (identity.role !== 'agency_officer' || !identity.org) throw forbidden('only an officer of the receiving bureau replies to a suggestion');
+    const suggestion = await ctx.loaders.suggestionById.load(id);
+    if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
+    if (suggestion.agencyCode !== identity.org) throw forbidden('only an officer of the receiving bureau replies to a suggestion');
+    const transition = () => badInput('id', 'transition', 'only an ISSUED suggestion takes a reply; this one has been replied to already');
+    if (suggestion.status !== 'ISSUED') throw transition();
+    const reply = requireText('input.reply', input.reply, 20000);
+    const rectification = optionalText('input.rectification', input.rectification, 20000);
+    if (input.rectified && !rectification) {
+      throw badInput('input.rectification', 'requiredWhenRectified', 'must describe the rectification when rectified is true');
+    }
+    // The WHERE clause carries the expected state: of two concurrent replies only one is written.
+    const replied = await guardedUpdate(ctx.runtime.db, Suggestion,
+      `UPDATE procuratorial_suggestion SET status = 'REPLIED', replied_at = now(), replied_by = $2, reply = $3, rectified = $4, rectification = $5
+       WHERE id = $1 AND status = 'ISSUED' RETURNING *`,
+      [suggestion.id, identity.sub, reply, input.rectified, rectification]);
+    if (!replied) throw transition();
+    return replied;
+  },
+};
+
+export const suggestionQueries = {
+  suggestion: async (_: unknown, { id }: { id: string }, ctx: Ctx) => visible(ctx, await ctx.loaders.suggestionById.load(id)),
+};
+
+/** The procuratorate's field on the justice bureau's Agency entity. */
+export const agencyFields = {
+  __resolveReference: (ref: { code: string }) => ({ code: ref.code }),
+  suggestions: async (agency: { code: string }, _: unknown, ctx: Ctx) =>
+    (await ctx.loaders.suggestionsByAgency.load(agency.code)).filter((row) => mayRead(ctx.identity, row, row.agencyCode)),
+};
+
+export const suggestionFields = {
+  __resolveReference: async (ref: { id: string }, ctx: Ctx) => visible(ctx, await ctx.loaders.suggestionById.load(ref.id)),
+  agency: (row: SuggestionRow) => ({ code: row.agencyCode }),
+  case: (row: SuggestionRow) => (row.caseId ? { __typename: 'EnforcementCase', id: row.caseId } : null),
+};

@@ -1,0 +1,66 @@
+import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
+
+export type TransferStatus = 'SUBMITTED' | 'ACCEPTED' | 'FILED' | 'NOT_FILED' | 'RECONSIDERATION_REQUESTED' | 'RECONSIDERATION_UPHELD';
+export type TransferDecision = 'FILE' | 'NOT_FILE';
+
+/** 移送: one case's transfer to public security and every step of its handling. */
+export interface TransferRow {
+  id: string; caseId: string; agencyCode: string; region: string; status: TransferStatus;
+  summary: string; materials: string[];
+  submittedAt: Date; submittedBy: string; decisionDueAt: Date;
+  acceptedAt: Date | null; acceptedBy: string | null; acceptingUnit: string | null;
+  decidedAt: Date | null; decidedBy: string | null; decision: TransferDecision | null; decisionReason: string | null;
+  reconsiderationRequestedAt: Date | null; reconsiderationRequestedBy: string | null; reconsiderationReason: string | null;
+  reconsiderationDueAt: Date | null; reconsideredAt: Date | null; reconsideredBy: string | null;
+  reconsiderationDecision: TransferDecision | null; reconsiderationDecisionReason: string | null;
+  version: number;
+}
+
+const at = (name: string, nullable = true): EntitySchemaColumnOptions => ({ name, type: 'timestamptz', nullable });
+const text = (name: string, nullable = true): EntitySchemaColumnOptions => ({ name, type: 'text', nullable });
+
+export const CaseTransfer = new EntitySchema<TransferRow>({
+  name: 'CaseTransfer', tableName: 'case_transfer',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    caseId: { name: 'case_id', type: 'uuid', unique: true },
+    agencyCode: text('agency_code', false),
+    region: text('region', false),
+    status: text('status', false),
+    summary: text('summary', false),
+    materials: { name: 'materials', type: 'text', array: true },
+    submittedAt: at('submitted_at', false),
+    submittedBy: text('submitted_by', false),
+    decisionDueAt: at('decision_due_at', false),
+    acceptedAt: at('accepted_at'),
+    acceptedBy: text('accepted_by'),
+    acceptingUnit: text('accepting_unit'),
+    decidedAt: at('decided_at'),
+    decidedBy: text('decided_by'),
+    decision: text('decision'),
+    decisionReason: text('decision_reason'),
+    reconsiderationRequestedAt: at('reconsideration_requested_at'),
+    reconsiderationRequestedBy: text('reconsideration_requested_by'),
+    reconsiderationReason: text('reconsideration_reason'),
+    reconsiderationDueAt: at('reconsideration_due_at'),
+    reconsideredAt: at('reconsidered_at'),
+    reconsideredBy: text('reconsidered_by'),
+    reconsiderationDecision: text('reconsideration_decision'),
+    reconsiderationDecisionReason: text('reconsideration_decision_reason'),
+    version: { name: 'version', type: 'int' },
+  },
+});
+
+const COLUMNS = Object.entries(CaseTransfer.options.columns) as [keyof TransferRow, EntitySchemaColumnOptions][];
+
+/** The column of a property, for hand-written SQL. */
+export function columnOf(property: keyof TransferRow): string {
+  const found = COLUMNS.find(([p]) => p === property);
+  if (!found) throw new Error(`case_transfer has no property ${String(property)}`);
+  return found[1].name ?? String(property);
+}
+
+/** `RETURNING` list that gives raw SQL rows the entity's shape (camelCase properties). */
+export const TRANSFER_COLUMNS = COLUMNS.map(([p, c]) => `${c.name ?? String(p)} AS "${String(p)}"`).join(', ');
+
+export const entities = [CaseTransfer];

@@ -1,0 +1,33 @@
+import type { SubgraphModule } from '../kit/module';
+import { DateTime } from '../kit/scalars';
+import { entities } from './entities';
+import { PublicSecurityInit1700000000000 } from './migrations/1700000000000-Init';
+import { publicSecurityLoaders, type PublicSecurityLoaders } from './loaders';
+import { caseTransferFields, enforcementCaseFields, getTransfer, listTransfers } from './transfers';
+import { transferMutations } from './mutations';
+import { typeDefs } from './schema';
+
+/** 公安: receives transfers (移送) from enforcement bureaus, decides on filing, answers reconsideration. */
+export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
+  name: 'public-security',
+  defaultPort: 4002,
+  typeDefs,
+  entities,
+  migrations: [PublicSecurityInit1700000000000],
+  upstreams: ['justice'],
+  env: [{
+    name: 'FILING_DECISION_DAYS', required: false,
+    description: 'days public security has to decide on filing after accepting a transfer (default 3, 国务院令第310号 第八条; 1–30 for complex cases)',
+  }],
+  loaders: publicSecurityLoaders,
+  resolvers: {
+    DateTime,
+    Query: {
+      transfer: (_, { id }, ctx) => getTransfer(ctx, id),
+      transfers: (_, { filter, first, after }, ctx) => listTransfers(ctx, filter ?? {}, first, after),
+    },
+    Mutation: transferMutations,
+    EnforcementCase: enforcementCaseFields,
+    CaseTransfer: caseTransferFields,
+  },
+};

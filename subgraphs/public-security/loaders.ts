@@ -1,0 +1,33 @@
+import DataLoader from 'dataloader';
+import { In } from 'typeorm';
+import type { SubgraphRuntime } from '../kit/module';
+import { CaseTransfer, type TransferRow } from './entities';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else names no row (and must not reach a uuid column as a SQL error). */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+export function publicSecurityLoaders(runtime: SubgraphRuntime) {
+  /** One SELECT for every key asked for in the same tick. */
+  const by = (key: 'id' | 'caseId') => new DataLoader<string, TransferRow | null>(async (keys) => {
+    const wanted = [...new Set(keys.filter(isUuid).map((k) => k.toLowerCase()))];
+    const rows = wanted.length ? await runtime.db.getRepository(CaseTransfer).findBy({ [key]: In(wanted) }) : [];
+    const map = new Map(rows.map((r) => [r[key], r]));
+    return keys.map((k) => map.get(k.toLowerCase()) ?? null);
+  });
+  return {
+    transferById: by('id'),
+    /** EnforcementCase.transfer for a whole page of cases. */
+    transferByCaseId: by('caseId'),
+  };
+}
+
+export type PublicSecurityLoaders = ReturnType<typeof publicSecurityLoaders>;
+
+/** After a write: later reads in the same request see the new row. */
+export function remember(loaders: PublicSecurityLoaders, row: TransferRow): TransferRow {
+  loaders.transferById.clear(row.id).prime(row.id, row);
+  loaders.transferByCaseId.clear(row.caseId).prime(row.caseId, row);
+  return row;
+}

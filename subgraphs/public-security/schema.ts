@@ -1,0 +1,86 @@
+import { gql, DATE_TIME, FEDERATION_LINK, PAGE_INFO } from '../kit/sdl';
+
+export const typeDefs = gql`
+${FEDERATION_LINK}
+${DATE_TIME}
+${PAGE_INFO}
+
+"""Every case of the index, seen from public security: its transfer (移送), if any."""
+type EnforcementCase @key(fields: "id") @interfaceObject {
+  id: ID!
+  "移送: the case's transfer to public security, if any"
+  transfer: CaseTransfer
+}
+
+"""移送案件状态"""
+enum TransferStatus { SUBMITTED ACCEPTED FILED NOT_FILED RECONSIDERATION_REQUESTED RECONSIDERATION_UPHELD }
+
+"""立案 (FILE) or 不予立案 (NOT_FILE)"""
+enum TransferDecision { FILE NOT_FILE }
+
+"""移送: a suspected crime transferred by an enforcement bureau to public security (国务院令第310号)."""
+type CaseTransfer @key(fields: "id") {
+  id: ID!
+  case: EnforcementCase!
+  "the transferring bureau"
+  agencyCode: String!
+  "the case's region (6-digit 行政区划代码)"
+  region: String!
+  status: TransferStatus!
+  "移送书 summary"
+  summary: String!
+  "调查报告, 涉案物品清单, 检验报告/鉴定结论 …"
+  materials: [String!]!
+  submittedAt: DateTime!
+  "受理"
+  acceptedAt: DateTime
+  "when the filing decision is due: from submission until accepted, then from acceptance"
+  decisionDueAt: DateTime!
+  decidedAt: DateTime
+  decision: TransferDecision
+  "书面理由, required when not filing"
+  decisionReason: String
+  "复议: requested by the transferring bureau within 3 days of a refusal"
+  reconsiderationRequestedAt: DateTime
+  reconsiderationReason: String
+  reconsiderationDueAt: DateTime
+  reconsideredAt: DateTime
+  "the answer to the reconsideration request"
+  reconsiderationDecision: TransferDecision
+  reconsiderationDecisionReason: String
+}
+
+input TransferInput {
+  "移送书 summary"
+  summary: String!
+  "调查报告, 涉案物品清单, 检验报告 …"
+  materials: [String!]!
+}
+
+input TransferFilter {
+  status: TransferStatus
+  "6-digit region code; a city or province code matches every county under it"
+  region: String
+}
+
+type TransferEdge { cursor: String! node: CaseTransfer! }
+type TransferConnection { edges: [TransferEdge!]! pageInfo: PageInfo! }
+
+type Query {
+  transfer(id: ID!): CaseTransfer
+  transfers(filter: TransferFilter, first: Int = 20, after: String): TransferConnection!
+}
+
+type Mutation {
+  "移送: by an officer of the bureau that owns the case"
+  transferCase(caseId: ID!, input: TransferInput!): CaseTransfer!
+  "受理: by public security in the case's region"
+  acceptTransfer(id: ID!): CaseTransfer!
+  "立案 / 不予立案, with a reason when not filing"
+  decideTransfer(id: ID!, decision: TransferDecision!, reason: String): CaseTransfer!
+  "复议: the transferring bureau asks public security to reconsider a refusal"
+  requestReconsideration(id: ID!, reason: String!): CaseTransfer!
+  "复议决定: FILE files the case, NOT_FILE upholds the refusal"
+  decideReconsideration(id: ID!, decision: TransferDecision!, reason: String!): CaseTransfer!
+}
+`;
