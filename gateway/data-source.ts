@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../subgraphs/kit/identity';
 
 export interface GatewayContext {
@@ -12,11 +13,23 @@ export interface GatewayContext {
  * the timeout so a hung subgraph costs its own fields, not the whole answer.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string, timeoutMs: number) {
+  constructor(private readonly serviceName: string, url: string, private readonly secret: string, timeoutMs: number) {
     super({
       url,
       fetcher: ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as any,
     });
+  }
+
+  /** A transport failure names the service, never its address (the raw error carries the URL). */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      throw new GraphQLError(`The ${this.serviceName} service did not answer; its fields are null`, {
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName },
+        originalError: error as Error,
+      });
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {

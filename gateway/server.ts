@@ -26,7 +26,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const authenticate = await authenticator(config.jwt);
   const gateway = new ApolloGateway({
     supergraphSdl: loadableSupergraph(readSupergraph()),
-    buildService: ({ name }) => new SubgraphDataSource(new URL('/graphql', config.subgraphUrls[name]).toString(), config.identitySecret, config.subgraphTimeoutMs),
+    buildService: ({ name }) => new SubgraphDataSource(name, new URL('/graphql', config.subgraphUrls[name]).toString(), config.identitySecret, config.subgraphTimeoutMs),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

@@ -30,6 +30,8 @@ export interface Hub {
   databases: Record<string, string>;
   stopSubgraph(name: string): Promise<void>;
   startSubgraph(name: string): Promise<void>;
+  pauseSubgraph(name: string): void;
+  resumeSubgraph(name: string): void;
   stop(options?: { dropDatabases?: boolean }): Promise<void>;
 }
 
@@ -105,6 +107,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     databases,
     stopSubgraph: (name) => subgraphs.get(name)!.stop(),
     startSubgraph: (name) => subgraphs.get(name)!.start(),
+    pauseSubgraph: (name) => subgraphs.get(name)!.pause(),
+    resumeSubgraph: (name) => subgraphs.get(name)!.resume(),
     async stop(stopOptions) {
       await stopAll();
       if (stopOptions?.dropDatabases) await dropDatabases(options.postgres, Object.values(databases));

@@ -43,6 +43,15 @@ export class ServiceProcess {
     });
   }
 
+  /** Freezes the process (SIGSTOP): it keeps its sockets but answers nothing, like a hung service. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   get running(): boolean {
     return this.child !== null && this.child.exitCode === null;
   }

@@ -1,0 +1,180 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startHub, type TestHub } from './support/hub';
+import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
+import { addPeriod, REPLY_DEADLINE_RULES } from '../subgraphs/procuratorate/deadlines';
+
+const DAY = 86_400_000;
+
+const OPEN = `mutation($caseId: ID!, $input: SupervisionInput!) {
+  openSupervision(caseId: $caseId, input: $input) { id status kind summary procuratorateCode openedAt closedAt case { id caseNumber } }
+}`;
+const ISSUE = `mutation($input: SuggestionInput!) {
+  issueSuggestion(input: $input) { id kind status issuedAt replyDueAt procuratorateCode agency { code name } case { id } }
+}`;
+const REPLY = `mutation($id: ID!, $input: SuggestionReplyInput!) {
+  replyToSuggestion(id: $id, input: $input) { id status reply rectified rectification repliedAt }
+}`;
+const SUGGESTION = `query($id: ID!) { suggestion(id: $id) { id status reply rectified } }`;
+
+describe('reply deadlines (rule data)', () => {
+  it('adds calendar months in China Standard Time, clamped to the end of the month', () => {
+    expect(addPeriod(new Date('2024-01-31T02:00:00Z'), { months: 1 }).toISOString()).toBe('2024-02-29T02:00:00.000Z');
+    expect(addPeriod(new Date('2023-01-31T02:00:00Z'), { months: 1 }).toISOString()).toBe('2023-02-28T02:00:00.000Z');
+    expect(addPeriod(new Date('2026-12-31T02:00:00Z'), { months: 2 }).toISOString()).toBe('2027-02-28T02:00:00.000Z');
+    // 2026-12-30T20:00Z is 31 December in Beijing: two months later is 28 February there.
+    expect(addPeriod(new Date('2026-12-30T20:00:00Z'), { months: 2 }).toISOString()).toBe('2027-02-27T20:00:00.000Z');
+    expect(addPeriod(new Date('2026-12-20T05:00:00Z'), { days: 15 }).toISOString()).toBe('2027-01-04T05:00:00.000Z');
+  });
+
+  it('keeps every rule with its citation and day count', () => {
+    for (const rule of REPLY_DEADLINE_RULES) {
+      expect(rule.citation).toMatch(/《.+》第.+条/);
+      expect(rule.dayCount).toBe('calendar');
+    }
+  });
+});
+
+describe('the procuratorate through the gateway', () => {
+  let hub: TestHub;
+  let caseId: string;
+  beforeAll(async () => {
+    hub = await startHub();
+    await seedBureaus(hub);
+    caseId = await recordMarketCase(hub);
+  });
+  afterAll(() => hub?.stop());
+
+  it('opens a supervision matter on a case in its jurisdiction and shows it on the case', async () => {
+    const { data, errors } = await hub.graphql(OPEN, { caseId, input: { kind: 'CASE_REVIEW', summary: '审查是否以罚代刑', notes: '货值超过追诉标准' } }, callers.procurator);
+    expect(errors).toBeUndefined();
+    expect(data.openSupervision).toMatchObject({ status: 'OPEN', kind: 'CASE_REVIEW', procuratorateCode: 'PROC-320706', closedAt: null, case: { id: caseId } });
+    expect(data.openSupervision.case.caseNumber).toMatch(/海市监处罚/);
+
+    const query = `query($id: ID!) { case(id: $id) { id supervision { id status summary } } }`;
+    const seen = await hub.graphql(query, { id: caseId }, callers.procurator);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data.case.supervision).toEqual([{ id: data.openSupervision.id, status: 'OPEN', summary: '审查是否以罚代刑' }]);
+    // Another region's procuratorate and the bureau itself see no supervision matters.
+    for (const caller of [callers.nanyangProcurator, callers.marketOfficer]) {
+      const other = await hub.graphql(query, { id: caseId }, caller);
+      expect(other.data?.case?.supervision ?? []).toEqual([]);
+    }
+  });
+
+  it('refuses to open supervision on a case outside the caller’s region', async () => {
+    const farCase = await recordMarketCase(hub, { region: '411302' }, callers.nanyangMarketOfficer);
+    const { data, errors } = await hub.graphql(OPEN, { caseId: farCase, input: { kind: 'FILING_SUPERVISION', summary: '立案监督' } }, callers.procurator);
+    expect(data).toBeNull();
+    expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'caseId', rule: 'jurisdiction' });
+  });
+
+  it('refuses supervision on a case the index does not know, and from anyone but a procurator', async () => {
+    const missing = await hub.graphql(OPEN, { caseId: '00000000-0000-4000-8000-000000000000', input: { kind: 'CASE_REVIEW', summary: 's' } }, callers.procurator);
+    expect(missing.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'caseId', rule: 'exists' });
+    const officer = await hub.graphql(OPEN, { caseId, input: { kind: 'CASE_REVIEW', summary: 's' } }, callers.marketOfficer);
+    expect(officer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('closes a matter once, from OPEN only', async () => {
+    const opened = await hub.graphql(OPEN, { caseId, input: { kind: 'TRANSFER_SUPERVISION', summary: '移送监督' } }, callers.procurator);
+    const close = `mutation($id: ID!) { closeSupervision(id: $id) { id status closedAt } }`;
+    const first = await hub.graphql(close, { id: opened.data.openSupervision.id }, callers.procurator);
+    expect(first.errors).toBeUndefined();
+    expect(first.data.closeSupervision.status).toBe('CLOSED');
+    const second = await hub.graphql(close, { id: opened.data.openSupervision.id }, callers.procurator);
+    expect(second.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', rule: 'transition' });
+  });
+
+  it('batches case.supervision for a whole page of cases into one statement', async () => {
+    await recordMarketCase(hub);
+    const before = await hub.sqlStatements('procuratorate');
+    const { data, errors } = await hub.graphql(`{ cases(first: 20) { edges { node { id supervision { id } } } } }`, undefined, callers.procurator);
+    expect(errors).toBeUndefined();
+    expect(data.cases.edges.length).toBeGreaterThan(2);
+    expect((await hub.sqlStatements('procuratorate')) - before).toBe(1);
+  });
+
+  it('sets replyDueAt two calendar months after issuedAt', async () => {
+    const { data, errors } = await hub.graphql(ISSUE, { input: { agencyCode: 'MR-320706', caseId, kind: 'CORRECTION', content: '建议依法移送涉嫌犯罪案件' } }, callers.procurator);
+    expect(errors).toBeUndefined();
+    const s = data.issueSuggestion;
+    expect(s).toMatchObject({ status: 'ISSUED', kind: 'CORRECTION', procuratorateCode: 'PROC-320706', agency: { code: 'MR-320706' }, case: { id: caseId } });
+    expect(s.replyDueAt).toBe(addPeriod(new Date(s.issuedAt), { months: 2 }).toISOString());
+    const days = (Date.parse(s.replyDueAt) - Date.parse(s.issuedAt)) / DAY;
+    expect(days).toBeGreaterThanOrEqual(59);
+    expect(days).toBeLessThanOrEqual(62);
+  });
+
+  it('gives public-interest suggestions 15 days when the harm is ongoing, else two months', async () => {
+    const ongoing = await hub.graphql(ISSUE, { input: { agencyCode: 'EE-320706', kind: 'PUBLIC_INTEREST', content: '危险废物非法倾倒，损害持续扩大', harmOngoing: true } }, callers.procurator);
+    expect(ongoing.errors).toBeUndefined();
+    const a = ongoing.data.issueSuggestion;
+    expect(Date.parse(a.replyDueAt) - Date.parse(a.issuedAt)).toBe(15 * DAY);
+
+    const settled = await hub.graphql(ISSUE, { input: { agencyCode: 'EE-320706', kind: 'PUBLIC_INTEREST', content: '督促依法履职' } }, callers.procurator);
+    const b = settled.data.issueSuggestion;
+    expect(b.replyDueAt).toBe(addPeriod(new Date(b.issuedAt), { months: 2 }).toISOString());
+  });
+
+  it('refuses suggestions to unknown or out-of-region bureaus and about another bureau’s case', async () => {
+    const unknown = await hub.graphql(ISSUE, { input: { agencyCode: 'NO-SUCH', kind: 'OTHER', content: 'x' } }, callers.procurator);
+    expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.agencyCode', rule: 'exists' });
+    const far = await hub.graphql(ISSUE, { input: { agencyCode: 'MR-411302', kind: 'OTHER', content: 'x' } }, callers.procurator);
+    expect(far.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.agencyCode', rule: 'jurisdiction' });
+    const wrongCase = await hub.graphql(ISSUE, { input: { agencyCode: 'EE-320706', caseId, kind: 'OTHER', content: 'x' } }, callers.procurator);
+    expect(wrongCase.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.caseId', rule: 'agencyCase' });
+  });
+
+  describe('replies', () => {
+    let suggestionId: string;
+    beforeAll(async () => {
+      const { data } = await hub.graphql(ISSUE, { input: { agencyCode: 'MR-320706', caseId, kind: 'CORRECTION', content: '纠正以罚代刑' } }, callers.procurator);
+      suggestionId = data.issueSuggestion.id;
+    });
+
+    it('refuses a reply from another bureau', async () => {
+      const { data, errors } = await hub.graphql(REPLY, { id: suggestionId, input: { reply: '已收悉', rectified: false } }, callers.ecoOfficer);
+      expect(data).toBeNull();
+      expect(errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    });
+
+    it('refuses rectified without a rectification, writing nothing', async () => {
+      const { errors } = await hub.graphql(REPLY, { id: suggestionId, input: { reply: '已整改', rectified: true } }, callers.marketOfficer);
+      expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rectification', rule: 'requiredWhenRectified' });
+      const after = await hub.graphql(SUGGESTION, { id: suggestionId }, callers.marketOfficer);
+      expect(after.data.suggestion).toMatchObject({ status: 'ISSUED', reply: null, rectified: null });
+    });
+
+    it('takes one reply from the receiving bureau and refuses a second', async () => {
+      const first = await hub.graphql(REPLY, { id: suggestionId, input: { reply: '已移送公安机关', rectified: true, rectification: '案件已移送' } }, callers.marketOfficer);
+      expect(first.errors).toBeUndefined();
+      expect(first.data.replyToSuggestion).toMatchObject({ status: 'REPLIED', reply: '已移送公安机关', rectified: true, rectification: '案件已移送' });
+      const second = await hub.graphql(REPLY, { id: suggestionId, input: { reply: '再次回复', rectified: false } }, callers.marketOfficer);
+      expect(second.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', rule: 'transition' });
+    });
+
+    it('lets only one of two concurrent replies win', async () => {
+      const { data } = await hub.graphql(ISSUE, { input: { agencyCode: 'MR-320706', kind: 'SOCIAL_GOVERNANCE', content: '加强监管' } }, callers.procurator);
+      const id = data.issueSuggestion.id;
+      const results = await Promise.all(['甲', '乙', '丙'].map((reply) =>
+        hub.graphql(REPLY, { id, input: { reply, rectified: false } }, callers.marketOfficer)));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      for (const r of results.filter((r) => r.errors)) expect(r.errors![0].extensions?.rule).toBe('transition');
+    });
+
+    it('lists the suggestion on Agency.suggestions for the bureau and the procuratorate, not for other bureaus', async () => {
+      const query = `query { agency(code: "MR-320706") { code name suggestions { id status reply agency { code } } } }`;
+      for (const caller of [callers.marketOfficer, callers.procurator, callers.justice]) {
+        const { data, errors } = await hub.graphql(query, undefined, caller);
+        expect(errors).toBeUndefined();
+        expect(data.agency.suggestions).toContainEqual({ id: suggestionId, status: 'REPLIED', reply: '已移送公安机关', agency: { code: 'MR-320706' } });
+      }
+      for (const caller of [callers.ecoOfficer, callers.nanyangProcurator, callers.psb]) {
+        const { data } = await hub.graphql(query, undefined, caller);
+        expect(data?.agency?.suggestions ?? []).toEqual([]);
+        const single = await hub.graphql(SUGGESTION, { id: suggestionId }, caller);
+        expect(single.data?.suggestion ?? null).toBeNull();
+      }
+    });
+  });
+});
