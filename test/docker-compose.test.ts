@@ -1,0 +1,324 @@
+// docker-compose.yml checked against the variables the code reads (envOf, GATEWAY_ENV), without
+// starting anything: no Docker engine is needed, and a renamed variable, port or service fails here.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { GATEWAY_ENV, subgraphUrlVar } from '../gateway/config';
+import { SUBGRAPHS } from '../subgraphs/index';
+import { envOf, upstreamVar, type SubgraphModule } from '../subgraphs/kit/module';
+
+/**
+ * Variables the compose file may set although the code does not declare them. Each says why;
+ * an entry the code comes to declare must go (checked below), so this list only shrinks.
+ */
+const SUBGRAPH_ALLOWLIST: Record<string, string> = {
+  // subgraphs/kit/runtime.ts reads it (introspection off in production) but COMMON_SUBGRAPH_ENV does not list it.
+  NODE_ENV: 'turns introspection off',
+};
+const GATEWAY_ALLOWLIST: Record<string, string> = {
+  // The audit log's database (gateway-db) arrives in a later issue; the deployment passes it already.
+  DATABASE_URL: 'the gateway database, not yet read',
+};
+
+const GATEWAY = 'gateway';
+const OWNERS = [...SUBGRAPHS.map((s) => s.name), GATEWAY];
+const dbServiceOf = (owner: string) => `${owner}-db`;
+/** postgres:18 keeps PGDATA under /var/lib/postgresql/18/docker and refuses a mount at .../data. */
+const PG_DATA_MOUNT = '/var/lib/postgresql';
+
+interface VolumeMount { type?: string; source?: string; target: string; read_only?: boolean }
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  volumes?: (string | VolumeMount)[];
+  ports?: (string | number | { target: number; published?: string | number })[];
+  healthcheck?: { test?: string | string[] };
+}
+interface ComposeFile { services: Record<string, Service>; volumes?: Record<string, unknown> }
+
+const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const composeText = readFileSync(root('docker-compose.yml'), 'utf8');
+// Compose resolves YAML merge keys (`<<: *x-subgraph`); the yaml package does so only when asked.
+const compose = parse(composeText, { merge: true }) as ComposeFile;
+
+/** Compose interpolation with nothing set: defaults apply, a required variable becomes REQUIRED_<NAME>. */
+const INTERPOLATION = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+function interpolate(raw: string): string {
+  return raw.replace(INTERPOLATION, (match, name?: string, op?: string, arg?: string, bare?: string) => {
+    if (match === '$$') return '$';
+    if (bare || !op) return '';
+    if (op.endsWith('-')) return arg ?? '';
+    if (op.endsWith('?')) return `REQUIRED_${name}`;
+    return ''; // ${VAR:+alt} with VAR unset
+  });
+}
+/** The variable a value takes whole from `${VAR:?message}`, or undefined when it is anything else. */
+function requiredVarOf(raw: string | undefined): string | undefined {
+  return raw?.match(/^\$\{([A-Za-z_][A-Za-z0-9_]*):\?[^}]*\}$/)?.[1];
+}
+
+function service(name: string): Service {
+  const s = compose.services?.[name];
+  if (!s) throw new Error(`docker-compose.yml has no service ${name}`);
+  return s;
+}
+/** The environment as written (before interpolation). */
+function rawEnv(name: string): Record<string, string> {
+  const env = service(name).environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map((entry) => {
+      const at = entry.indexOf('=');
+      return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
+    }));
+  }
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v)]));
+}
+function env(name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(rawEnv(name)).map(([k, v]) => [k, interpolate(v)]));
+}
+function dependsOn(name: string): Record<string, string | undefined> {
+  const deps = service(name).depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, undefined]));
+  return Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v?.condition]));
+}
+function mounts(name: string): VolumeMount[] {
+  return (service(name).volumes ?? []).map((v) => {
+    if (typeof v !== 'string') return v;
+    const [source, target, mode] = v.split(':');
+    const named = !/^[./~]/.test(source);
+    return { type: named ? 'volume' : 'bind', source, target, read_only: mode?.split(',').includes('ro') ?? false };
+  });
+}
+function healthTest(name: string): string {
+  const test = service(name).healthcheck?.test;
+  return Array.isArray(test) ? test.join(' ') : test ?? '';
+}
+function command(name: string): string[] {
+  const c = service(name).command;
+  return Array.isArray(c) ? c : (c ?? '').split(/\s+/).filter(Boolean);
+}
+/** The port a subgraph service listens on: its PORT, or the module's default. */
+function listenPort(module: SubgraphModule): number {
+  return Number(env(module.name).PORT || module.defaultPort);
+}
+function allStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(allStrings);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...allStrings(v)]);
+  return [];
+}
+
+describe('docker-compose.yml', () => {
+  it('has a service for each subgraph, its database and the gateway, and nothing left over', () => {
+    const expected = [...SUBGRAPHS.map((s) => s.name), GATEWAY, ...OWNERS.map(dbServiceOf)];
+    expect(Object.keys(compose.services ?? {}).sort()).toEqual(expected.sort());
+  });
+
+  it('gives every ${VAR} a default or makes it required, so nothing resolves silently to empty', () => {
+    const refs = allStrings(compose).flatMap((s) => [...s.matchAll(INTERPOLATION)]).filter((m) => m[0] !== '$$');
+    expect(refs.length).toBeGreaterThan(0);
+    const unguarded = refs.filter((m) => !m[2]).map((m) => m[0]);
+    expect(unguarded).toEqual([]);
+  });
+
+  it('the allowlists name only variables the code does not declare (remove an entry once it is read)', () => {
+    const subgraphVars = new Set(SUBGRAPHS.flatMap((m) => envOf(m).map((v) => v.name)));
+    expect(Object.keys(SUBGRAPH_ALLOWLIST).filter((v) => subgraphVars.has(v))).toEqual([]);
+    const gatewayVars = new Set(GATEWAY_ENV.map((v) => v.name));
+    expect(Object.keys(GATEWAY_ALLOWLIST).filter((v) => gatewayVars.has(v))).toEqual([]);
+  });
+});
+
+describe.each(SUBGRAPHS.map((module) => ({ name: module.name, module })))('subgraph service $name', ({ name, module }) => {
+  it('exists and runs subgraphs/main.ts <name> from the hub image', () => {
+    expect(compose.services).toHaveProperty([name]);
+    expect(command(name)).toEqual(['node', '--import', 'tsx', 'subgraphs/main.ts', name]);
+    expect(service(name).image).toBeTruthy();
+    expect(service(name).image).toBe(service(GATEWAY).image);
+  });
+
+  it('sets every variable envOf declares, the required ones to something', () => {
+    const set = env(name);
+    for (const v of envOf(module)) {
+      expect(set, `${name} lacks ${v.name}`).toHaveProperty([v.name]);
+      if (v.required) expect(set[v.name], `${name}: ${v.name} is required`).not.toBe('');
+    }
+  });
+
+  it('sets no variable the code does not read (but the allowlist)', () => {
+    const read = new Set([...envOf(module).map((v) => v.name), ...Object.keys(SUBGRAPH_ALLOWLIST)]);
+    expect(Object.keys(rawEnv(name)).filter((k) => !read.has(k))).toEqual([]);
+  });
+
+  it('listens on every interface, is not published, and is health-checked on /health', () => {
+    expect(env(name).HOST).toBe('0.0.0.0');
+    expect(listenPort(module)).toBeGreaterThan(0);
+    expect(service(name).ports ?? []).toEqual([]);
+    expect(healthTest(name)).toContain('/health');
+    expect(healthTest(name)).toMatch(/process\.env\.PORT|:\d+\//);
+  });
+
+  it("reaches its own database and no other owner's", () => {
+    const url = new URL(env(name).DATABASE_URL);
+    expect(url.protocol).toMatch(/^postgres(ql)?:$/);
+    expect(url.hostname).toBe(dbServiceOf(name));
+    expect(url.port || '5432').toBe('5432');
+    const db = env(dbServiceOf(name));
+    expect(decodeURIComponent(url.username)).toBe(db.POSTGRES_USER);
+    expect(decodeURIComponent(url.password)).toBe(db.POSTGRES_PASSWORD);
+    expect(url.pathname.slice(1)).toBe(db.POSTGRES_DB);
+    expect(dependsOn(name)[dbServiceOf(name)]).toBe('service_healthy');
+
+    const others = OWNERS.filter((o) => o !== name).map(dbServiceOf);
+    const values = Object.values(rawEnv(name)).join('\n');
+    for (const other of others) expect(values, `${name} names ${other}`).not.toMatch(new RegExp(`[@/]${other}[:/]`));
+    expect(Object.keys(dependsOn(name)).filter((d) => others.includes(d))).toEqual([]);
+  });
+
+  it('reaches each upstream at its service and port, once it is healthy', () => {
+    const upstreams = module.upstreams ?? [];
+    for (const owner of upstreams) {
+      const raw = env(name)[upstreamVar(owner)];
+      expect(raw, `${name} lacks ${upstreamVar(owner)}`).toBeTruthy();
+      const url = new URL(raw);
+      expect(url.hostname).toBe(owner);
+      expect(Number(url.port)).toBe(listenPort(SUBGRAPHS.find((s) => s.name === owner)!));
+      expect(url.pathname).toBe('/'); // base URLs: the code appends /graphql and /internal/<route>
+      expect(dependsOn(name)[owner]).toBe('service_healthy');
+    }
+    expect(Object.keys(dependsOn(name)).sort()).toEqual([dbServiceOf(name), ...upstreams].sort());
+  });
+});
+
+describe.each(OWNERS)('database service %s-db', (owner) => {
+  const name = dbServiceOf(owner);
+
+  it('is postgres:18 with a pg_isready health check and is not published', () => {
+    expect(service(name).image).toMatch(/^postgres:18(\b|$)/);
+    expect(healthTest(name)).toContain('pg_isready');
+    expect(service(name).ports ?? []).toEqual([]);
+  });
+
+  it('has its own database, user and a required password of its own', () => {
+    const raw = rawEnv(name);
+    const set = env(name);
+    for (const v of ['POSTGRES_DB', 'POSTGRES_USER', 'POSTGRES_PASSWORD']) expect(set[v], `${name}: ${v}`).toBeTruthy();
+    const password = requiredVarOf(raw.POSTGRES_PASSWORD);
+    expect(password, `${name}: POSTGRES_PASSWORD must be \${VAR:?...}`).toBeTruthy();
+    const othersPasswords = OWNERS.filter((o) => o !== owner).map((o) => requiredVarOf(rawEnv(dbServiceOf(o)).POSTGRES_PASSWORD));
+    expect(othersPasswords).not.toContain(password);
+  });
+
+  it(`keeps its data in a named volume at ${PG_DATA_MOUNT} that no other service mounts`, () => {
+    const data = mounts(name).filter((m) => m.target === PG_DATA_MOUNT);
+    expect(data).toHaveLength(1);
+    expect(data[0].type ?? 'volume').toBe('volume');
+    expect(compose.volumes ?? {}).toHaveProperty([data[0].source!]);
+    const sharers = Object.keys(compose.services).filter((s) => s !== name && mounts(s).some((m) => m.source === data[0].source));
+    expect(sharers).toEqual([]);
+  });
+});
+
+describe('gateway service', () => {
+  it('runs gateway/main.ts and publishes its PORT', () => {
+    expect(command(GATEWAY)).toEqual(['node', '--import', 'tsx', 'gateway/main.ts']);
+    const port = Number(env(GATEWAY).PORT || 4000);
+    const published = (service(GATEWAY).ports ?? []).map((p) => (typeof p === 'object' ? p.target : Number(interpolate(String(p)).split(':').pop())));
+    expect(published).toEqual([port]);
+    expect(healthTest(GATEWAY)).toContain('/health');
+  });
+
+  it('sets every variable GATEWAY_ENV declares, the required ones to something', () => {
+    const set = env(GATEWAY);
+    for (const v of GATEWAY_ENV) {
+      expect(set, `gateway lacks ${v.name}`).toHaveProperty([v.name]);
+      if (v.required) expect(set[v.name], `gateway: ${v.name} is required`).not.toBe('');
+    }
+    expect(set.HOST).toBe('0.0.0.0');
+    expect(set.NODE_ENV).toBe('production');
+    expect(set.JWT_PUBLIC_KEY_FILE || set.JWKS_URL).toBeTruthy();
+  });
+
+  it('sets no variable the code does not read (but the allowlist)', () => {
+    const read = new Set([...GATEWAY_ENV.map((v) => v.name), ...Object.keys(GATEWAY_ALLOWLIST)]);
+    expect(Object.keys(rawEnv(GATEWAY)).filter((k) => !read.has(k))).toEqual([]);
+  });
+
+  it.each(SUBGRAPHS.map((module) => ({ name: module.name, module })))('reaches $name at its service and port, once it is healthy', ({ name, module }) => {
+    const raw = env(GATEWAY)[subgraphUrlVar(name)];
+    expect(raw, `gateway lacks ${subgraphUrlVar(name)}`).toBeTruthy();
+    const url = new URL(raw);
+    expect(url.hostname).toBe(name);
+    expect(Number(url.port)).toBe(listenPort(module));
+    expect(url.pathname).toBe('/');
+    expect(dependsOn(GATEWAY)[name]).toBe('service_healthy');
+  });
+
+  it("mounts the issuer's public key read-only where JWT_PUBLIC_KEY_FILE points", () => {
+    const file = env(GATEWAY).JWT_PUBLIC_KEY_FILE;
+    if (!file) return expect(env(GATEWAY).JWKS_URL).toMatch(/^https:\/\//);
+    const mount = mounts(GATEWAY).find((m) => m.target === file);
+    expect(mount, `nothing is mounted at ${file}`).toBeDefined();
+    expect(mount!.source).toBe('./secrets/issuer-public.pem');
+    expect(mount!.read_only).toBe(true);
+  });
+
+  it('is given its own database, gateway-db', () => {
+    const url = new URL(env(GATEWAY).DATABASE_URL);
+    expect(url.hostname).toBe(dbServiceOf(GATEWAY));
+    const db = env(dbServiceOf(GATEWAY));
+    expect(decodeURIComponent(url.password)).toBe(db.POSTGRES_PASSWORD);
+    expect(url.pathname.slice(1)).toBe(db.POSTGRES_DB);
+    expect(dependsOn(GATEWAY)[dbServiceOf(GATEWAY)]).toBe('service_healthy');
+  });
+});
+
+describe('secrets', () => {
+  const SECRET_NAME = /SECRET|PASSWORD|PRIVATE_KEY|TOKEN/;
+
+  it('are never written literally: each is ${VAR:?...} from the environment', () => {
+    const secrets = Object.keys(compose.services).flatMap((s) => Object.entries(rawEnv(s))
+      .filter(([k]) => SECRET_NAME.test(k)).map(([k, v]) => ({ at: `${s}.${k}`, raw: v })));
+    // Not vacuous: the secrets the code requires are among them.
+    expect(secrets.map((s) => s.at)).toEqual(expect.arrayContaining([
+      ...SUBGRAPHS.flatMap((m) => envOf(m).filter((v) => SECRET_NAME.test(v.name)).map((v) => `${m.name}.${v.name}`)),
+      ...GATEWAY_ENV.filter((v) => SECRET_NAME.test(v.name)).map((v) => `${GATEWAY}.${v.name}`),
+      ...OWNERS.map((o) => `${dbServiceOf(o)}.POSTGRES_PASSWORD`),
+    ]));
+    expect(secrets.filter((s) => !requiredVarOf(s.raw)).map((s) => s.at)).toEqual([]);
+  });
+
+  it('database URLs take their password from a required variable', () => {
+    for (const owner of OWNERS) {
+      const url = new URL(env(owner).DATABASE_URL);
+      expect(url.password, `${owner}: DATABASE_URL password`).toMatch(/^REQUIRED_[A-Z0-9_]+$/);
+    }
+  });
+
+  it('the gateway and every subgraph share one HUB_IDENTITY_SECRET', () => {
+    const vars = new Set(OWNERS.map((o) => requiredVarOf(rawEnv(o).HUB_IDENTITY_SECRET)));
+    expect([...vars]).toEqual(['HUB_IDENTITY_SECRET']);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(root('Dockerfile'), 'utf8');
+  const dockerignore = readFileSync(root('.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+  const pkg = JSON.parse(readFileSync(root('package.json'), 'utf8')) as { dependencies: Record<string, string> };
+
+  it('installs production dependencies only, which must include tsx, and runs the gateway as node', () => {
+    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(pkg.dependencies).toHaveProperty(['tsx']);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "--import", "tsx", "gateway\/main\.ts"\]$/m);
+  });
+
+  it('keeps local state, keys and node_modules out of the build context', () => {
+    expect(dockerignore).toEqual(expect.arrayContaining(['node_modules', '.data', '.git', 'bench/results', 'secrets']));
+  });
+});
