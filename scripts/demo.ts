@@ -38,7 +38,7 @@ export async function loadDemo(gatewayUrl: string, dataDir: string): Promise<voi
       productName: '劣质电线', salesAmount: 62000, unsoldGoodsValue: 24000 } },
     { caller: mr, mutation: 'createMarketRegulationCase', input: {
       caseNumber: '海市监处罚〔2026〕102号', actType: 'ADMINISTRATIVE_PENALTY', cause: '侵犯注册商标专用权', offenceCode: 'CL213',
-      party: { kind: 'ORGANIZATION', name: '连云港某商贸有限公司', idNumber: creditCode('320706', 'MA1X2Y3Z4'), phone: '051885551234', address: '江苏省连云港市海州区解放路9号' },
+      party: { kind: 'ORGANIZATION', name: '连云港某商贸有限公司', idNumber: creditCode('320706', 'MA1X2Y3W4'), phone: '051885551234', address: '江苏省连云港市海州区解放路9号' },
       amountInvolved: 12000, fineAmount: 8000, decidedAt: '2026-10-02T02:00:00Z', region: '320706',
       productName: '假冒品牌运动鞋', salesAmount: 12000, unsoldGoodsValue: 3000 } },
     { caller: ee, mutation: 'createEcoEnvironmentCase', input: {
