@@ -37,3 +37,14 @@ export async function authenticator(config: GatewayConfig['jwt']) {
     return { sub: String(payload.sub), role: role as Identity['role'], org: payload.org as string | undefined, region };
   };
 }
+
+/**
+ * X-Access-Reason, the stated purpose. HTTP headers carry bytes, so a reason in Chinese is sent
+ * percent-encoded (UTF-8); plain ASCII passes as it is.
+ */
+export function accessReason(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string' || !header.trim()) return undefined;
+  let text = header.trim();
+  try { text = decodeURIComponent(text); } catch { /* not encoded: keep as sent */ }
+  return text.slice(0, 500);
+}

@@ -1,11 +1,14 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../subgraphs/kit/identity';
+import { parseReleases, type ReleaseReport } from './audit/index';
 
 export interface GatewayContext {
   identity: Identity;
   /** Signed once per client request, reused for every subgraph fetch of that request. */
   forwardedIdentity?: Promise<string>;
+  /** What the subgraphs reported releasing (their `extensions.releases`), for the audit log. */
+  releases?: ReleaseReport[];
 }
 
 /**
@@ -30,6 +33,21 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         originalError: error as Error,
       });
     }
+  }
+
+  /** Takes the subgraph's `extensions.releases` into the request's context; the client never sees them. */
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    const extensions = response.extensions as Record<string, unknown> | undefined;
+    if (extensions && 'releases' in extensions) {
+      const ctx = context as GatewayContext;
+      if (ctx) {
+        const releases = (ctx.releases ??= []);
+        for (const report of parseReleases(extensions.releases)) releases.push(report);
+      }
+      delete extensions.releases;
+      if (!Object.keys(extensions).length) delete response.extensions;
+    }
+    return response;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { close, HttpError, listen, sendJson, serveGraphQL } from '../subgraphs/kit/http';
-import { authenticator, AuthenticationError } from './authentication';
+import { accessReason, authenticator, AuthenticationError } from './authentication';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
 import { formatClientError } from './errors';
@@ -53,8 +53,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         res.setHeader('www-authenticate', 'Bearer');
         return sendJson(res, 401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
       }
-      const reason = req.headers['x-access-reason'];
-      if (typeof reason === 'string' && reason.trim()) identity.reason = reason.trim().slice(0, 500);
+      identity.reason = accessReason(req.headers['x-access-reason']);
       await serveGraphQL(apollo, req, res, async () => ({ identity }));
     } catch (error) {
       if (error instanceof HttpError) return sendJson(res, error.status, { errors: [{ message: error.message }] });

@@ -12,10 +12,7 @@ import { envOf, upstreamVar, type SubgraphModule } from '../subgraphs/kit/module
  * Variables the compose file may set although the code does not declare them. Each says why;
  * an entry the code comes to declare must go (checked below), so this list only shrinks.
  */
-const SUBGRAPH_ALLOWLIST: Record<string, string> = {
-  // subgraphs/kit/runtime.ts reads it (introspection off in production) but COMMON_SUBGRAPH_ENV does not list it.
-  NODE_ENV: 'turns introspection off',
-};
+const SUBGRAPH_ALLOWLIST: Record<string, string> = {};
 const GATEWAY_ALLOWLIST: Record<string, string> = {
   // The audit log's database (gateway-db) arrives in a later issue; the deployment passes it already.
   DATABASE_URL: 'the gateway database, not yet read',

@@ -16,7 +16,7 @@ export function hubClient(gatewayUrl: string, dataDir: string) {
     async graphql<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<GraphQLResponse<T>> {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (caller && caller.role !== 'public') headers.authorization = `Bearer ${await tokenFor(caller)}`;
-      if (caller?.reason) headers['x-access-reason'] = caller.reason;
+      if (caller?.reason) headers['x-access-reason'] = encodeURIComponent(caller.reason);
       const response = await fetch(`${gatewayUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return (await response.json()) as GraphQLResponse<T>;
     },

@@ -1,5 +1,6 @@
 import type { SubgraphModule } from '../kit/module';
 import { DateTime } from '../kit/scalars';
+import { scopesOf } from '../kit/policy';
 import { AGENCY_KINDS } from '../agencies/registry';
 import { entities, Agency, type AgencyRow, type CaseIndexRow, type OfficerRow } from './entities';
 import { Init1700000000000 } from './migrations/1700000000000-Init';
@@ -25,6 +26,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       case: (_, { id }, ctx) => ctx.loaders.caseById.load(id),
       cases: (_, { filter, first, after }, ctx) => listCases(ctx, filter ?? {}, first, after),
       agency: (_, { code }, ctx) => ctx.loaders.agencyByCode.load(code),
+      viewer: (_, __, ctx) => ({ subject: ctx.identity.sub, role: ctx.identity.role, org: ctx.identity.org, region: ctx.identity.region, scopes: scopesOf(ctx.identity.role) }),
       agencies: (_, __, ctx) => ctx.runtime.db.getRepository(Agency).find({ order: { code: 'ASC' } }),
     },
     Mutation: directoryMutations,

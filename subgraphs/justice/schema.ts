@@ -5,7 +5,7 @@ import { AGENCY_KINDS } from '../agencies/registry';
 // interface to define all of its implementations.
 const implementations = AGENCY_KINDS.map((k) => `
 """${k.label}"""
-type ${k.caseType} implements EnforcementCase @key(fields: "id") {${CASE_COMMON_FIELDS}
+type ${k.caseType} implements EnforcementCase @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {${CASE_COMMON_FIELDS}
 }`).join('\n');
 
 export const typeDefs = gql`
@@ -69,20 +69,24 @@ input CaseFilter {
 type CaseEdge { cursor: String! node: EnforcementCase! }
 type CaseConnection { edges: [CaseEdge!]! pageInfo: PageInfo! }
 
+type Viewer { subject: String! role: String! org: String region: String scopes: [String!]! }
+
 input AgencyInput { code: ID! name: String! kind: String! region: String! }
 input OfficerInput { agencyCode: ID! name: String! certificateNumber: String! category: String! }
 input PowerItemInput { agencyCode: ID! code: String! name: String! actType: EnforcementActType! legalBasis: String! }
 
 type Query {
-  case(id: ID!): EnforcementCase
-  cases(filter: CaseFilter, first: Int = 20, after: String): CaseConnection!
+  case(id: ID!): EnforcementCase @requiresScopes(scopes: [["case:read"]])
+  cases(filter: CaseFilter, first: Int = 20, after: String): CaseConnection! @requiresScopes(scopes: [["case:read"]])
+  "Who the gateway says the caller is: role, unit, region and the scopes the policy grants."
+  viewer: Viewer! @authenticated
   agency(code: ID!): Agency
   agencies: [Agency!]!
 }
 
 type Mutation {
-  registerAgency(input: AgencyInput!): Agency!
-  registerOfficer(input: OfficerInput!): Officer!
-  addPowerItem(input: PowerItemInput!): PowerItem!
+  registerAgency(input: AgencyInput!): Agency! @requiresScopes(scopes: [["directory:write"]])
+  registerOfficer(input: OfficerInput!): Officer! @requiresScopes(scopes: [["directory:write"]])
+  addPowerItem(input: PowerItemInput!): PowerItem! @requiresScopes(scopes: [["directory:write"]])
 }
 `;

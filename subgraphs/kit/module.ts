@@ -3,6 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DataSource, EntitySchema } from 'typeorm';
 import type { Identity } from './identity';
 import type { StatementCounter } from './database';
+import type { Release } from './personal-data';
 
 /** An environment variable a service reads; docker-compose.yml is checked against these. */
 export interface EnvVar {
@@ -27,6 +28,8 @@ export interface SubgraphContext<L = any> {
   identity: Identity;
   runtime: SubgraphRuntime;
   loaders: L;
+  /** Personal or classified values released by this request, reported to the gateway's audit. */
+  releases: Release[];
 }
 
 /** POST /internal/<name>: machine-to-machine messages (service identity only). */
@@ -52,6 +55,7 @@ export interface SubgraphModule<L = any> {
 export const COMMON_SUBGRAPH_ENV: EnvVar[] = [
   { name: 'PORT', required: false, description: 'port to listen on' },
   { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
+  { name: 'NODE_ENV', required: false, description: "'production' turns introspection off" },
   { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of this owner's own database" },
   { name: 'HUB_IDENTITY_SECRET', required: true, description: 'secret shared with the gateway to verify forwarded identities (≥ 32 characters)' },
 ];

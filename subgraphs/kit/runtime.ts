@@ -8,6 +8,8 @@ import { close, HttpError, listen, readJson, sendJson, serveGraphQL } from './ht
 import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity';
 import { envOf, upstreamVar, type SubgraphContext, type SubgraphModule, type SubgraphRuntime } from './module';
 import { callSubgraph, sendInternal } from './upstream';
+import { enforceDirectives } from './shield';
+import { reportReleases } from './releases';
 
 export interface RunningSubgraph {
   name: string;
@@ -33,12 +35,13 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
     send: (owner, route, body) => sendInternal(env[upstreamVar(owner)]!, route, module.name, identitySecret, body),
   };
 
-  const schema = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]);
+  const schema = enforceDirectives(buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]), module.typeDefs);
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     introspection: env.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
     formatError: (formatted) => clientError(formatted as any) as any,
+    plugins: [reportReleases],
   });
   await apollo.start();
   const stopWorkers = module.workers ? await module.workers(runtime) : async () => {};
@@ -65,7 +68,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
         return sendJson(res, 200, await route(runtime, await readJson(req)));
       }
       if (path === '/graphql') {
-        return await serveGraphQL(apollo, req, res, async () => ({ identity, runtime, loaders: module.loaders?.(runtime) }));
+        return await serveGraphQL(apollo, req, res, async () => ({ identity, runtime, loaders: module.loaders?.(runtime), releases: [] }));
       }
       throw new HttpError(404, 'not found');
     } catch (error) {

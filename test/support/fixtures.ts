@@ -3,6 +3,7 @@ import { creditCode, DEMO_BUREAUS, residentId } from '../../scripts/demo-data';
 import { eventually, type Caller, type TestHub } from './hub';
 
 export { creditCode, residentId };
+export type { Caller };
 
 export const callers = {
   admin: { role: 'platform_admin', org: 'PLATFORM' },

@@ -8,6 +8,7 @@ import { agencyLoaders, type AgencyLoaders } from './loaders';
 import { AgencyKitInit1700000000000 } from './migration';
 import { OutboxRelay } from './outbox';
 import { recordCaseResolver } from './record';
+import { partyResolvers } from './party';
 import { agencyTypeDefs } from './schema';
 
 export interface AgencyDefinition {
@@ -53,8 +54,13 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
       [kind.caseType]: {
         __resolveReference: (ref: { id: string }, ctx: SubgraphContext<AgencyLoaders>) => ctx.loaders.caseById.load(ref.id),
         agency: (row: CaseRow) => ({ code: row.agencyCode }),
-        party: (row: CaseRow, _: unknown, ctx: SubgraphContext<AgencyLoaders>) => ctx.loaders.partyById.load(row.partyId),
+        party: async (row: CaseRow, _: unknown, ctx: SubgraphContext<AgencyLoaders>) => {
+          const party = await ctx.loaders.partyById.load(row.partyId);
+          // The party carries its case's owner, so the row-level rules can judge each value.
+          return party && { ...party, owner: { entityId: row.id, agencyCode: row.agencyCode, region: row.region } };
+        },
       },
+      Party: partyResolvers,
     },
   };
 }

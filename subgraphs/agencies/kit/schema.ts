@@ -24,14 +24,14 @@ interface EnforcementCase {
 type Party @shareable {
   kind: PartyKind!
   name: String!
-  "身份证号 or 统一社会信用代码"
-  idNumber: String
-  phone: String
-  address: String
+  "身份证号 or 统一社会信用代码: in full for the owning bureau, and for public security and the procuratorate in their region with a stated reason; masked otherwise"
+  idNumber: String @requiresScopes(scopes: [["personal:read"], ["personal:masked"]])
+  phone: String @requiresScopes(scopes: [["personal:read"], ["personal:masked"]])
+  address: String @requiresScopes(scopes: [["personal:read"], ["personal:masked"]])
 }
 
 """${kind.label}"""
-type ${kind.caseType} implements EnforcementCase @key(fields: "id") {${CASE_COMMON_FIELDS}
+type ${kind.caseType} implements EnforcementCase @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {${CASE_COMMON_FIELDS}
   party: Party
   "案件事实"
   facts: String
@@ -64,7 +64,7 @@ ${own}
 }
 
 type Mutation {
-  create${kind.caseType}(input: ${kind.caseType}Input!): ${kind.caseType}!
+  create${kind.caseType}(input: ${kind.caseType}Input!): ${kind.caseType}! @requiresScopes(scopes: [["case:write"]])
 }
 `;
 }

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+
+/** What a subgraph or the gateway decided about one field of one entity. */
+export type AuditDecision = 'full' | 'masked' | 'denied';
+export const AUDIT_DECISIONS: readonly AuditDecision[] = ['full', 'masked', 'denied'];
+
+/** One audit record as written: who, from where, through which operation, what, and the decision. */
+export interface AuditEntry {
+  /** When the release or denial happened (millisecond precision; the table refuses finer). */
+  at: Date;
+  subject: string;
+  role: string;
+  /** unit code (bureau, public-security unit, procuratorate) */
+  org: string | null;
+  region: string | null;
+  clientAddress: string | null;
+  operationName: string | null;
+  /** sha256 of the operation document */
+  documentHash: string | null;
+  /** `Type.field` */
+  coordinate: string;
+  entityId: string | null;
+  decision: AuditDecision;
+  /** the stated purpose (X-Access-Reason) */
+  reason: string | null;
+  traceId: string | null;
+}
+
+/** A stored record: the entry with its place in the chain. */
+export interface ChainedAuditEntry extends AuditEntry {
+  sequence: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** prev_hash of the first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Key of the transaction-level advisory lock every writer takes before it reads the chain's head
+ * and appends: several gateway processes then extend one chain, never fork it. ('auditlog' in ASCII.)
+ */
+export const AUDIT_CHAIN_LOCK = '7022364740862289767';
+
+/** The hashed fields, in the order the canonical JSON lists them. Changing it breaks every chain. */
+export const CHAIN_FIELDS = ['at', 'subject', 'role', 'org', 'region', 'clientAddress', 'operationName', 'documentHash',
+  'coordinate', 'entityId', 'decision', 'reason', 'traceId'] as const satisfies readonly (keyof AuditEntry)[];
+
+/** The entry as canonical JSON: CHAIN_FIELDS in order, absent values as null, `at` as an ISO string. */
+export function canonicalJson(entry: AuditEntry): string {
+  const canonical: Record<string, string | null> = {};
+  for (const field of CHAIN_FIELDS) {
+    const value = entry[field];
+    canonical[field] = value instanceof Date ? value.toISOString() : value ?? null;
+  }
+  return JSON.stringify(canonical);
+}
+
+/** hash = sha256(prev_hash + '\n' + canonical JSON), lower-case hex. */
+export function chainHash(prevHash: string, entry: AuditEntry): string {
+  return createHash('sha256').update(`${prevHash}\n${canonicalJson(entry)}`, 'utf8').digest('hex');
+}

@@ -1,0 +1,81 @@
+import type { Identity } from '../../subgraphs/kit/identity';
+import { AUDIT_DECISIONS, type AuditDecision } from './chain';
+import type { AuditEntryInput, AuditWriter } from './writer';
+
+export { AuditWriter, normalizeEntry, type AuditEntryInput, type AuditWriterOptions } from './writer';
+export { verifyAuditChain, type AuditChainReport } from './verify';
+export { canonicalJson, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry, type ChainedAuditEntry } from './chain';
+
+/** What a subgraph reports in `extensions.releases`: one field of one entity it answered. */
+export interface ReleaseReport {
+  coordinate: string;
+  entityId: string | null;
+  decision: AuditDecision;
+}
+
+/** A field the gateway removed before planning because the caller lacks its scopes. */
+export interface DeniedField {
+  coordinate: string;
+  path?: readonly (string | number)[];
+}
+
+/**
+ * Reads a subgraph's `extensions.releases`. Subgraphs are trusted but their reports are data:
+ * anything that is not a report is skipped, and a report with an unknown decision counts as a
+ * release in full (recording too much is safe, recording too little is not).
+ */
+export function parseReleases(value: unknown): ReleaseReport[] {
+  if (!Array.isArray(value)) return [];
+  const reports: ReleaseReport[] = [];
+  for (const item of value) {
+    if (!item || typeof item !== 'object') continue;
+    const { coordinate, entityId, decision } = item as Record<string, unknown>;
+    if (typeof coordinate !== 'string' || !coordinate) continue;
+    reports.push({
+      coordinate,
+      entityId: typeof entityId === 'string' || typeof entityId === 'number' ? String(entityId) : null,
+      decision: AUDIT_DECISIONS.includes(decision as AuditDecision) ? (decision as AuditDecision) : 'full',
+    });
+  }
+  return reports;
+}
+
+export interface AuditedRequest {
+  identity: Identity;
+  clientAddress?: string | null;
+  operationName?: string | null;
+  /** sha256 of the operation document */
+  documentHash?: string | null;
+  traceId?: string | null;
+  /** collected from the subgraphs' responses (GatewayContext.releases) */
+  releases?: readonly ReleaseReport[];
+  /** fields the gateway removed for want of scopes */
+  denied?: readonly DeniedField[];
+}
+
+/**
+ * Records what one request released and was refused: one entry per reported release and one
+ * (decision 'denied') per removed field. Returns at once; the writer appends in the background.
+ * Returns the number of entries recorded.
+ */
+export function auditRequest(writer: Pick<AuditWriter, 'record'>, request: AuditedRequest): number {
+  const { identity } = request;
+  const common = {
+    subject: identity.sub,
+    role: identity.role,
+    org: identity.org ?? null,
+    region: identity.region ?? null,
+    clientAddress: request.clientAddress ?? null,
+    operationName: request.operationName ?? null,
+    documentHash: request.documentHash ?? null,
+    reason: identity.reason ?? null,
+    traceId: request.traceId ?? identity.traceId ?? null,
+  };
+  const at = new Date();
+  const entries: AuditEntryInput[] = [
+    ...(request.releases ?? []).map((r) => ({ ...common, at, coordinate: r.coordinate, entityId: r.entityId ?? null, decision: r.decision })),
+    ...(request.denied ?? []).map((d) => ({ ...common, at, coordinate: d.coordinate, entityId: null, decision: 'denied' as const })),
+  ];
+  writer.record(entries);
+  return entries.length;
+}

@@ -1,0 +1,214 @@
+import pg from 'pg';
+import { AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry } from './chain';
+
+/** What a caller records; `at` defaults to now, absent optional fields to null. */
+export interface AuditEntryInput {
+  at?: Date;
+  subject: string;
+  role: string;
+  org?: string | null;
+  region?: string | null;
+  clientAddress?: string | null;
+  operationName?: string | null;
+  documentHash?: string | null;
+  coordinate: string;
+  entityId?: string | null;
+  decision: AuditDecision;
+  reason?: string | null;
+  traceId?: string | null;
+}
+
+export interface AuditWriterOptions {
+  /** How long a lone entry waits for company before it is written (default 20 ms). */
+  intervalMs?: number;
+  /** Entries per transaction; a full batch is written at once (default 200). */
+  maxBatch?: number;
+  /** First retry delay after a failed write, doubled per failure up to maxBackoffMs (50 ms, 5 s). */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  poolSize?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text PostgreSQL stores and returns unchanged, so the hash computed here is the hash verification
+ * recomputes: no NUL (text refuses it and the batch would never go in), no lone surrogate (it would
+ * come back as U+FFFD), bounded length.
+ */
+function clean(value: unknown, max: number): string {
+  let text = String(value).replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD');
+  if (text.length > max) text = text.slice(0, max).replace(LONE_SURROGATE, '');
+  return text;
+}
+const optional = (value: unknown, max: number): string | null => (value === undefined || value === null || value === '' ? null : clean(value, max));
+
+/** The entry as it will be stored and hashed. Throws on an entry no caller should make. */
+export function normalizeEntry(input: AuditEntryInput, now: Date = new Date()): AuditEntry {
+  if (!AUDIT_DECISIONS.includes(input.decision)) throw new TypeError(`audit: decision must be one of ${AUDIT_DECISIONS.join(', ')}, not ${String(input.decision)}`);
+  if (!input.coordinate) throw new TypeError('audit: an entry needs its coordinate (Type.field)');
+  const at = input.at ?? now;
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError('audit: at must be a valid Date');
+  return {
+    at: new Date(at.getTime()), // a Date carries milliseconds, as the column's CHECK requires
+    subject: clean(input.subject ?? '', 200) || 'anonymous',
+    role: clean(input.role ?? '', 50) || 'unknown',
+    org: optional(input.org, 100),
+    region: optional(input.region, 20),
+    clientAddress: optional(input.clientAddress, 100),
+    operationName: optional(input.operationName, 200),
+    documentHash: optional(input.documentHash, 128),
+    coordinate: clean(input.coordinate, 200),
+    entityId: optional(input.entityId, 200),
+    decision: input.decision,
+    reason: optional(input.reason, 500),
+    traceId: optional(input.traceId, 100),
+  };
+}
+
+const COLUMNS = ['at', 'subject', 'role', 'org', 'region', 'client_address', 'operation_name', 'document_hash',
+  'coordinate', 'entity_id', 'decision', 'reason', 'trace_id', 'prev_hash', 'hash'] as const;
+
+/** One multi-row INSERT: one array per column, unnested in order, so sequence follows the chain. */
+const INSERT = `INSERT INTO audit_log (${COLUMNS.join(', ')})
+  SELECT ${COLUMNS.join(', ')} FROM unnest(
+    $1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]
+  ) WITH ORDINALITY AS r(${COLUMNS.join(', ')}, ord)
+  ORDER BY ord`;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The gateway's side of the audit log: `record` queues entries without blocking the request; a
+ * flusher appends them in batches, one transaction each, under an advisory lock so that several
+ * gateway processes extend the same chain. A failed batch stays queued and is retried with
+ * backoff: no entry is dropped. (A COMMIT whose acknowledgement is lost can be retried and so
+ * written twice: a duplicate, never a gap.)
+ */
+export class AuditWriter {
+  private readonly pool: pg.Pool;
+  private readonly intervalMs: number;
+  private readonly maxBatch: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly log: (message: string, error?: unknown) => void;
+  private readonly queue: AuditEntry[] = [];
+  private enqueued = 0;
+  private written = 0;
+  private failures = 0;
+  private running = false;
+  private closed = false;
+  private timer: NodeJS.Timeout | undefined;
+  private waiters: { target: number; resolve: () => void }[] = [];
+
+  constructor(databaseUrl: string, options: AuditWriterOptions = {}) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 2 });
+    // An idle connection that dies must not take the process with it; the next batch reconnects.
+    this.pool.on('error', (error) => this.log('audit: idle database connection failed', error));
+    this.intervalMs = options.intervalMs ?? 20;
+    this.maxBatch = options.maxBatch ?? 200;
+    this.initialBackoffMs = options.initialBackoffMs ?? 50;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.log = options.log ?? ((message, error) => console.error(`[gateway] ${message}`, error instanceof Error ? error.message : error ?? ''));
+  }
+
+  /** Entries recorded and not yet written (for health checks and back-pressure). */
+  get pending(): number {
+    return this.enqueued - this.written;
+  }
+
+  /** Consecutive failed writes; 0 when the last write succeeded. */
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
+  /** Queues entries; returns at once. Throws only on an entry no caller should make. */
+  record(entries: AuditEntryInput[]): void {
+    if (this.closed) throw new Error('audit: the writer is closed');
+    if (!entries.length) return;
+    const now = new Date();
+    const normalized = entries.map((e) => normalizeEntry(e, now)); // all or none, before any is queued
+    this.queue.push(...normalized);
+    this.enqueued += normalized.length;
+    this.schedule(this.queue.length >= this.maxBatch ? 0 : this.intervalMs);
+  }
+
+  /** Resolves once every entry recorded before this call is in the database. */
+  flush(): Promise<void> {
+    const target = this.enqueued;
+    if (this.written >= target) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push({ target, resolve });
+      this.schedule(0);
+    });
+  }
+
+  /** Writes what is queued, then closes the pool. Refuses further records. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    await this.pool.end();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.running) return; // the running flusher takes whatever is queued before it stops
+    if (this.timer && delayMs > 0) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), delayMs);
+  }
+
+  private async run(): Promise<void> {
+    this.timer = undefined;
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.slice(0, this.maxBatch);
+        try {
+          await this.append(batch);
+        } catch (error) {
+          this.failures++;
+          const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** Math.min(this.failures - 1, 16));
+          this.log(`audit: writing ${batch.length} entries failed (attempt ${this.failures}, ${this.queue.length} queued); retrying in ${delay} ms`, error);
+          await sleep(delay);
+          continue;
+        }
+        this.queue.splice(0, batch.length);
+        this.written += batch.length;
+        this.failures = 0;
+        this.waiters = this.waiters.filter((w) => (this.written >= w.target ? (w.resolve(), false) : true));
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One transaction: lock the chain, read its head, hash the batch onto it, insert it. */
+  private async append(batch: AuditEntry[]): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_CHAIN_LOCK]);
+      const head = await client.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY sequence DESC LIMIT 1');
+      let prev = head.rows[0]?.hash ?? GENESIS_HASH;
+      const columns: (string | null)[][] = COLUMNS.map(() => []);
+      for (const entry of batch) {
+        const hash = chainHash(prev, entry);
+        const row = [entry.at.toISOString(), entry.subject, entry.role, entry.org, entry.region, entry.clientAddress, entry.operationName,
+          entry.documentHash, entry.coordinate, entry.entityId, entry.decision, entry.reason, entry.traceId, prev, hash];
+        row.forEach((value, i) => columns[i].push(value));
+        prev = hash;
+      }
+      await client.query(INSERT, columns);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError) => { broken = rollbackError as Error; });
+      throw error;
+    } finally {
+      client.release(broken); // a connection that cannot roll back is discarded, not reused
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { Identity } from './identity';
+import { scopesOf } from './policy';
+import { withinJurisdiction } from './rules';
+import type { SubgraphContext } from './module';
+
+export type Decision = 'full' | 'masked' | 'denied';
+
+/** Who owns the record a personal value belongs to: the row-level rules look at this. */
+export interface Owner { entityId: string; agencyCode: string; region: string }
+
+/**
+ * Row-level rule for personal data (个人信息): the owning bureau's officers, and public security
+ * and the procuratorate in their region, see it in full when they state a reason; justice
+ * supervisors and everyone else allowed to see the case see it masked; the rest see nothing.
+ */
+export function personalDataDecision(identity: Identity, owner: Owner): Decision {
+  if (identity.role === 'service') return 'full';
+  const scopes = scopesOf(identity.role);
+  if (scopes.includes('personal:read')) {
+    const entitled = identity.role === 'agency_officer'
+      ? identity.org === owner.agencyCode
+      : (identity.role === 'psb_officer' || identity.role === 'procurator') && withinJurisdiction(identity.region, owner.region);
+    return entitled && identity.reason ? 'full' : 'masked';
+  }
+  if (scopes.includes('personal:masked')) return 'masked';
+  return 'denied';
+}
+
+/** 320706********1234: region prefix and last four; never the birth date (digits 7–14). */
+export function maskIdNumber(value: string): string {
+  if (value.length === 18 && /^\d{17}[\dX]$/.test(value)) return `${value.slice(0, 6)}********${value.slice(14)}`;
+  // Unified social credit code: first and last four.
+  if (value.length === 18) return `${value.slice(0, 4)}**********${value.slice(14)}`;
+  return '*'.repeat(value.length);
+}
+
+/** 138****5678: three and four digits. */
+export function maskPhone(value: string): string {
+  return value.length >= 7 ? `${value.slice(0, 3)}${'*'.repeat(value.length - 7)}${value.slice(-4)}` : '*'.repeat(value.length);
+}
+
+/** Up to the district (区/县), or the city when there is no district. */
+export function maskAddress(value: string): string {
+  const district = value.search(/[区县旗]/);
+  if (district > 0) return value.slice(0, district + 1);
+  const city = value.lastIndexOf('市');
+  return city > 0 ? value.slice(0, city + 1) : '';
+}
+
+export interface Release { coordinate: string; entityId: string; decision: Decision }
+
+/** Resolves one personal value under the row rules and notes the release for the audit log. */
+export function releasePersonal(ctx: SubgraphContext, coordinate: string, owner: Owner, value: string | null, mask: (v: string) => string): string | null {
+  if (value === null || value === undefined) return null;
+  const decision = personalDataDecision(ctx.identity, owner);
+  if (ctx.identity.role !== 'service') ctx.releases.push({ coordinate, entityId: owner.entityId, decision });
+  if (decision === 'full') return value;
+  if (decision === 'masked') return mask(value);
+  return null;
+}
