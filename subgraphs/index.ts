@@ -4,9 +4,10 @@ import { publicSecurity } from './public-security';
 import { ecoEnvironment } from './agencies/eco-environment';
 import { marketRegulation } from './agencies/market-regulation';
 import { procuratorate } from './procuratorate';
+import { audit } from './audit';
 
 /** Every subgraph of the hub, in boot order: the index first, since the others call it. */
-export const SUBGRAPHS: SubgraphModule[] = [justice, publicSecurity, marketRegulation, ecoEnvironment, procuratorate];
+export const SUBGRAPHS: SubgraphModule[] = [justice, publicSecurity, marketRegulation, ecoEnvironment, procuratorate, audit];
 
 export function subgraphNamed(name: string): SubgraphModule {
   const module = SUBGRAPHS.find((s) => s.name === name);

@@ -85,6 +85,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     JWT_ISSUER: DEV_ISSUER,
     JWT_AUDIENCE: DEV_AUDIENCE,
     ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), subgraphUrls[s.name]])),
+    // The gateway appends to the audit log, whose schema the audit subgraph owns: same database.
+    ...(databases.audit ? { DATABASE_URL: options.postgres.url(databases.audit) } : {}),
   }, !!options.echo);
 
   const stopAll = async () => {

@@ -33,14 +33,14 @@ enum SupervisionKind {
 enum SupervisionStatus { OPEN CLOSED }
 
 """检察监督事项: a matter a procuratorate opened on one case."""
-type SupervisionMatter @key(fields: "id") {
+type SupervisionMatter @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
   id: ID!
   case: EnforcementCase!
   kind: SupervisionKind!
   status: SupervisionStatus!
   summary: String!
-  "internal notes of the procurator (sensitive; permissions come in a later issue)"
-  notes: String
+  "internal notes: the procuratorate that opened the matter only"
+  notes: String @requiresScopes(scopes: [["supervision:notes"]])
   procuratorateCode: String!
   openedAt: DateTime!
   closedAt: DateTime
@@ -63,7 +63,7 @@ enum SuggestionKind {
 enum SuggestionStatus { ISSUED REPLIED }
 
 """检察建议: issued to one bureau, optionally about one of its cases; the bureau replies in writing."""
-type ProcuratorialSuggestion @key(fields: "id") {
+type ProcuratorialSuggestion @key(fields: "id") @requiresScopes(scopes: [["supervision:read"], ["suggestion:reply"]]) {
   id: ID!
   agency: Agency!
   case: EnforcementCase
@@ -106,9 +106,9 @@ type Query {
 }
 
 type Mutation {
-  openSupervision(caseId: ID!, input: SupervisionInput!): SupervisionMatter!
-  closeSupervision(id: ID!): SupervisionMatter!
-  issueSuggestion(input: SuggestionInput!): ProcuratorialSuggestion!
-  replyToSuggestion(id: ID!, input: SuggestionReplyInput!): ProcuratorialSuggestion!
+  openSupervision(caseId: ID!, input: SupervisionInput!): SupervisionMatter! @requiresScopes(scopes: [["supervision:write"]])
+  closeSupervision(id: ID!): SupervisionMatter! @requiresScopes(scopes: [["supervision:write"]])
+  issueSuggestion(input: SuggestionInput!): ProcuratorialSuggestion! @requiresScopes(scopes: [["supervision:write"]])
+  replyToSuggestion(id: ID!, input: SuggestionReplyInput!): ProcuratorialSuggestion! @requiresScopes(scopes: [["suggestion:reply"]])
 }
 `;

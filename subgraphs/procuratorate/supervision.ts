@@ -62,4 +62,11 @@ export const enforcementCaseFields = {
 export const supervisionMatterFields = {
   __resolveReference: async (ref: { id: string }, ctx: Ctx) => visible(ctx, await ctx.loaders.supervisionById.load(ref.id)),
   case: (row: SupervisionMatterRow) => ({ __typename: 'EnforcementCase', id: row.caseId }),
+  /** Internal notes: the procuratorate that opened the matter, nobody else (not even the justice bureau). */
+  notes: (row: SupervisionMatterRow, _: unknown, ctx: Ctx) => {
+    if (row.notes === null) return null;
+    const allowed = ctx.identity.role === 'procurator' && ctx.identity.org === row.procuratorateCode;
+    ctx.releases.push({ coordinate: 'SupervisionMatter.notes', entityId: row.id, decision: allowed ? 'full' : 'denied' });
+    return allowed ? row.notes : null;
+  },
 };

@@ -2,6 +2,8 @@ import type { SubgraphModule } from '../kit/module';
 import { DateTime } from '../kit/scalars';
 import { entities } from './entities';
 import { PublicSecurityInit1700000000000 } from './migrations/1700000000000-Init';
+import { PublicSecurityInvestigation1700000000001 } from './migrations/1700000000001-Investigation';
+import { investigationFields, investigationType, recordInvestigation } from './investigation';
 import { publicSecurityLoaders, type PublicSecurityLoaders } from './loaders';
 import { caseTransferFields, enforcementCaseFields, getTransfer, listTransfers } from './transfers';
 import { transferMutations } from './mutations';
@@ -13,7 +15,7 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   defaultPort: 4002,
   typeDefs,
   entities,
-  migrations: [PublicSecurityInit1700000000000],
+  migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001],
   upstreams: ['justice'],
   env: [{
     name: 'FILING_DECISION_DAYS', required: false,
@@ -26,8 +28,9 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
       transfer: (_, { id }, ctx) => getTransfer(ctx, id),
       transfers: (_, { filter, first, after }, ctx) => listTransfers(ctx, filter ?? {}, first, after),
     },
-    Mutation: transferMutations,
+    Mutation: { ...transferMutations, recordInvestigation },
     EnforcementCase: enforcementCaseFields,
-    CaseTransfer: caseTransferFields,
+    CaseTransfer: { ...caseTransferFields, ...investigationFields },
+    Investigation: investigationType,
   },
 };

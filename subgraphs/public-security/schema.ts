@@ -19,7 +19,7 @@ enum TransferStatus { SUBMITTED ACCEPTED FILED NOT_FILED RECONSIDERATION_REQUEST
 enum TransferDecision { FILE NOT_FILE }
 
 """移送: a suspected crime transferred by an enforcement bureau to public security (国务院令第310号)."""
-type CaseTransfer @key(fields: "id") {
+type CaseTransfer @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
   id: ID!
   case: EnforcementCase!
   "the transferring bureau"
@@ -48,6 +48,29 @@ type CaseTransfer @key(fields: "id") {
   "the answer to the reconsideration request"
   reconsiderationDecision: TransferDecision
   reconsiderationDecisionReason: String
+  "侦查: classified; the accepting public-security unit and procurators of the region only"
+  investigation: Investigation @requiresScopes(scopes: [["investigation:read"]])
+}
+
+"""侦查情况 (classified)."""
+type Investigation {
+  summary: String!
+  measures: [String!]!
+  "举报人: the accepting public-security unit only"
+  informant: Informant @requiresScopes(scopes: [["informant:read"]])
+  updatedAt: DateTime!
+}
+
+type Informant {
+  name: String!
+  phone: String
+}
+
+input InvestigationInput {
+  summary: String!
+  measures: [String!]!
+  informantName: String
+  informantPhone: String
 }
 
 input TransferInput {
@@ -67,20 +90,22 @@ type TransferEdge { cursor: String! node: CaseTransfer! }
 type TransferConnection { edges: [TransferEdge!]! pageInfo: PageInfo! }
 
 type Query {
-  transfer(id: ID!): CaseTransfer
-  transfers(filter: TransferFilter, first: Int = 20, after: String): TransferConnection!
+  transfer(id: ID!): CaseTransfer @requiresScopes(scopes: [["case:read"]])
+  transfers(filter: TransferFilter, first: Int = 20, after: String): TransferConnection! @requiresScopes(scopes: [["case:read"]])
 }
 
 type Mutation {
   "移送: by an officer of the bureau that owns the case"
-  transferCase(caseId: ID!, input: TransferInput!): CaseTransfer!
+  transferCase(caseId: ID!, input: TransferInput!): CaseTransfer! @requiresScopes(scopes: [["transfer:write"]])
   "受理: by public security in the case's region"
-  acceptTransfer(id: ID!): CaseTransfer!
+  acceptTransfer(id: ID!): CaseTransfer! @requiresScopes(scopes: [["transfer:decide"]])
   "立案 / 不予立案, with a reason when not filing"
-  decideTransfer(id: ID!, decision: TransferDecision!, reason: String): CaseTransfer!
+  decideTransfer(id: ID!, decision: TransferDecision!, reason: String): CaseTransfer! @requiresScopes(scopes: [["transfer:decide"]])
   "复议: the transferring bureau asks public security to reconsider a refusal"
-  requestReconsideration(id: ID!, reason: String!): CaseTransfer!
+  requestReconsideration(id: ID!, reason: String!): CaseTransfer! @requiresScopes(scopes: [["transfer:write"]])
   "复议决定: FILE files the case, NOT_FILE upholds the refusal"
-  decideReconsideration(id: ID!, decision: TransferDecision!, reason: String!): CaseTransfer!
+  decideReconsideration(id: ID!, decision: TransferDecision!, reason: String!): CaseTransfer! @requiresScopes(scopes: [["transfer:decide"]])
+  "Records or updates the investigation of an accepted transfer (the accepting unit only)."
+  recordInvestigation(transferId: ID!, input: InvestigationInput!): CaseTransfer! @requiresScopes(scopes: [["transfer:decide"]])
 }
 `;

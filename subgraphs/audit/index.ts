@@ -1,0 +1,25 @@
+import type { SubgraphModule } from '../kit/module';
+import { DateTime } from '../kit/scalars';
+import { entities } from './entities';
+import { auditEntryFields, listAuditLog } from './log';
+import { AuditInit1700000000000 } from './migrations/1700000000000-Init';
+import { typeDefs } from './schema';
+
+/**
+ * The audit log's owner: its database schema (migrations) and the read side for auditors. The
+ * gateway processes write to the same database (DATABASE_URL of the gateway = this database).
+ */
+export const audit: SubgraphModule = {
+  name: 'audit',
+  defaultPort: 4006,
+  typeDefs,
+  entities,
+  migrations: [AuditInit1700000000000],
+  resolvers: {
+    DateTime,
+    Query: {
+      auditLog: (_, { filter, first, after }, ctx) => listAuditLog(ctx, filter ?? {}, first, after),
+    },
+    AuditEntry: auditEntryFields,
+  },
+};

@@ -1,0 +1,54 @@
+import type { SubgraphContext } from '../kit/module';
+import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
+import { badInput, forbidden } from '../kit/errors';
+import { AuditLog, type AuditLogRow } from './entities';
+
+type DecisionEnum = 'FULL' | 'MASKED' | 'DENIED';
+
+export interface AuditFilter {
+  subject?: string | null;
+  role?: string | null;
+  decision?: DecisionEnum | null;
+  coordinate?: string | null;
+  entityId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+const SEQUENCE = /^[1-9][0-9]{0,18}$/;
+
+/**
+ * The audit log, newest first, by keyset over sequence (the cursor also carries `at`, as every
+ * cursor of the hub does). Auditors only: the SDL requires audit:read and the resolver checks the
+ * role again, so a policy mistake in the gateway does not open the log.
+ */
+export async function listAuditLog(ctx: SubgraphContext, filter: AuditFilter = {}, first?: number | null, after?: string | null) {
+  if (ctx.identity.role !== 'auditor') throw forbidden('only an auditor may read the audit log');
+  const limit = pageSize(first ?? 50, 200);
+  const qb = ctx.runtime.db.getRepository(AuditLog).createQueryBuilder('a');
+  if (filter.subject) qb.andWhere('a.subject = :subject', { subject: filter.subject });
+  if (filter.role) qb.andWhere('a.role = :role', { role: filter.role });
+  if (filter.decision) qb.andWhere('a.decision = :decision', { decision: filter.decision.toLowerCase() });
+  if (filter.coordinate) qb.andWhere('a.coordinate = :coordinate', { coordinate: filter.coordinate });
+  if (filter.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: filter.entityId });
+  if (filter.from && filter.to && filter.from > filter.to) throw badInput('filter.from', 'range', 'must not be after filter.to');
+  if (filter.from) qb.andWhere('a.at >= :from', { from: filter.from });
+  if (filter.to) qb.andWhere('a.at < :to', { to: filter.to });
+  if (after) {
+    const { id } = decodeCursor(after);
+    if (!SEQUENCE.test(id)) throw badInput('after', 'cursor', 'is not a cursor this API issued');
+    qb.andWhere('a.sequence < :sequence', { sequence: id });
+  }
+  const rows = await qb.orderBy('a.sequence', 'DESC').limit(limit + 1).getMany();
+  const page = rows.slice(0, limit);
+  const cursorOf = (row: AuditLogRow) => encodeCursor(row.at, String(row.sequence));
+  return {
+    edges: page.map((node) => ({ cursor: cursorOf(node), node })),
+    pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? cursorOf(page[page.length - 1]) : null },
+  };
+}
+
+export const auditEntryFields = {
+  sequence: (row: AuditLogRow) => String(row.sequence),
+  decision: (row: AuditLogRow) => row.decision.toUpperCase(),
+};
