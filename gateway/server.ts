@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { close, HttpError, listen, sendJson, serveGraphQL } from '../subgraphs/kit/http';
+import { close, HttpError, listen, sendJson } from '../subgraphs/kit/http';
 import { accessReason, authenticator, AuthenticationError } from './authentication';
+import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized } from './authorization/index';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
+import type { DeniedField } from './authorization/index';
 import { formatClientError } from './errors';
 import { subgraphHealth } from './health';
 import { readSupergraph } from './supergraph';
@@ -24,6 +26,7 @@ export function loadableSupergraph(sdl: string): string {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const authenticate = await authenticator(config.jwt);
+  const authorizer = createAuthorizer(authorizerOptionsFromEnv(process.env));
   const gateway = new ApolloGateway({
     supergraphSdl: loadableSupergraph(readSupergraph()),
     buildService: ({ name }) => new SubgraphDataSource(name, new URL('/graphql', config.subgraphUrls[name]).toString(), config.identitySecret, config.subgraphTimeoutMs),
@@ -54,7 +57,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         return sendJson(res, 401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
       }
       identity.reason = accessReason(req.headers['x-access-reason']);
-      await serveGraphQL(apollo, req, res, async () => ({ identity }));
+      // Limits and field/type authorization run before Apollo plans: removed fields never reach a subgraph.
+      const context: GatewayContext & { denied: DeniedField[] } = { identity, denied: [] };
+      const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list) => Object.assign(context, { denied: list }));
+      // AUDIT CALL SITE: `denied` ({ coordinate, path }[]) lists every field or type withheld from
+      // (or, with REJECT_UNAUTHORIZED, refused to) this caller; write it to the audit log here.
+      void denied;
     } catch (error) {
       if (error instanceof HttpError) return sendJson(res, error.status, { errors: [{ message: error.message }] });
       console.error('[gateway]', error);

@@ -76,6 +76,6 @@ export function auditRequest(writer: Pick<AuditWriter, 'record'>, request: Audit
     ...(request.releases ?? []).map((r) => ({ ...common, at, coordinate: r.coordinate, entityId: r.entityId ?? null, decision: r.decision })),
     ...(request.denied ?? []).map((d) => ({ ...common, at, coordinate: d.coordinate, entityId: null, decision: 'denied' as const })),
   ];
-  writer.record(entries);
+  if (entries.length) writer.record(entries);
   return entries.length;
 }

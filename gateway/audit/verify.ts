@@ -9,7 +9,7 @@ export interface AuditChainReport {
 }
 
 interface Row {
-  sequence: string; at: Date; subject: string; role: string; org: string | null; region: string | null;
+  seq: string; at: Date; subject: string; role: string; org: string | null; region: string | null;
   client_address: string | null; operation_name: string | null; document_hash: string | null; coordinate: string;
   entity_id: string | null; decision: AuditDecision; reason: string | null; trace_id: string | null; prev_hash: string; hash: string;
 }
@@ -30,12 +30,12 @@ export async function verifyAuditChain(databaseUrl: string, options: { pageSize?
     let after = '0';
     for (;;) {
       const { rows } = await client.query<Row>(
-        `SELECT sequence::text AS sequence, at, subject, role, org, region, client_address, operation_name, document_hash,
+        `SELECT sequence::text AS seq, at, subject, role, org, region, client_address, operation_name, document_hash,
                 coordinate, entity_id, decision, reason, trace_id, prev_hash, hash
-           FROM audit_log WHERE sequence > $1::bigint ORDER BY sequence LIMIT $2`, [after, pageSize]);
+           FROM audit_log WHERE sequence > $1::bigint ORDER BY audit_log.sequence LIMIT $2`, [after, pageSize]);
       for (const row of rows) {
         checked++;
-        const sequence = Number(row.sequence);
+        const sequence = Number(row.seq);
         if (row.prev_hash !== prev) {
           const reason = checked === 1
             ? 'the first row does not start the chain (prev_hash is not the genesis hash): rows before it were removed'
@@ -53,7 +53,7 @@ export async function verifyAuditChain(databaseUrl: string, options: { pageSize?
         prev = row.hash;
       }
       if (rows.length < pageSize) return { ok: true, checked };
-      after = rows[rows.length - 1].sequence;
+      after = rows[rows.length - 1].seq;
     }
   } finally {
     await client.end();

@@ -20,6 +20,8 @@ export interface HubOptions {
   subgraphPorts: 'default' | 'free';
   env?: NodeJS.ProcessEnv;
   echo?: boolean;
+  /** Base URLs the gateway uses instead of a subgraph's own (e.g. a recording proxy in a test). */
+  subgraphUrlOverrides?: Record<string, string>;
 }
 
 export interface Hub {
@@ -84,7 +86,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     JWT_PUBLIC_KEY_FILE: publicKeyFile,
     JWT_ISSUER: DEV_ISSUER,
     JWT_AUDIENCE: DEV_AUDIENCE,
-    ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), subgraphUrls[s.name]])),
+    ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), options.subgraphUrlOverrides?.[s.name] ?? subgraphUrls[s.name]])),
     // The gateway appends to the audit log, whose schema the audit subgraph owns: same database.
     ...(databases.audit ? { DATABASE_URL: options.postgres.url(databases.audit) } : {}),
   }, !!options.echo);

@@ -1,13 +1,20 @@
 import { DataSource, type EntitySchema, type Logger, type MixedList } from 'typeorm';
 
-/** Counts SQL statements sent by this process: the benchmark and the N+1 test read it. */
+/**
+ * Counts SQL statements sent on behalf of requests: the benchmark and the N+1 test read it.
+ * Background work (an outbox relay) runs on query runners marked `data.background` and is not counted.
+ */
 export class StatementCounter {
   count = 0;
 }
 
 function countingLogger(counter: StatementCounter): Logger {
   return {
-    logQuery: () => { counter.count++; },
+    logQuery: (query, _parameters, queryRunner) => {
+      if ((queryRunner?.data as { background?: boolean } | undefined)?.background) return;
+      counter.count++;
+      if (process.env.LOG_SQL) console.error('[sql]', query.slice(0, 160));
+    },
     logQueryError: (error, query) => { console.error('[sql error]', String(error).slice(0, 300), query.slice(0, 200)); },
     logQuerySlow: () => {},
     logSchemaBuild: () => {},

@@ -30,22 +30,33 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+export interface ServeOptions {
+  /** The request body, already read and parsed (the caller may have rewritten it); read from `req` otherwise. */
+  body?: unknown;
+  /** The query string to hand Apollo instead of the URL's (e.g. a rewritten GET operation), with its `?`. */
+  search?: string;
+  /** Post-processes a complete response body (its status and headers are kept). */
+  transform?: (body: string, status: number) => string;
+}
+
 /** Serves one GraphQL request through Apollo Server's framework-neutral entry point. */
-export async function serveGraphQL<C extends BaseContext>(server: ApolloServer<C>, req: IncomingMessage, res: ServerResponse, context: () => Promise<C>): Promise<void> {
+export async function serveGraphQL<C extends BaseContext>(server: ApolloServer<C>, req: IncomingMessage, res: ServerResponse, context: () => Promise<C>, options: ServeOptions = {}): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const body = req.method === 'POST' ? await readJson(req) : undefined;
+  const body = 'body' in options ? options.body : req.method === 'POST' ? await readJson(req) : undefined;
   const response = await server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: options.search ?? url.search, body },
     context,
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    const text = options.transform ? options.transform(response.body.string, res.statusCode) : response.body.string;
+    if (text !== response.body.string) res.removeHeader('content-length');
+    res.end(text);
   } else {
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();

@@ -1,5 +1,5 @@
-import DataLoader from 'dataloader';
 import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
+import { batchLoader } from '../kit/loaders';
 import { badInput, forbidden, notFound } from '../kit/errors';
 import { requirePhone, requireText, withinJurisdiction } from '../kit/rules';
 import type { TransferRow } from './entities';
@@ -10,7 +10,7 @@ type Ctx = SubgraphContext<PublicSecurityLoaders>;
 interface InvestigationRow { transfer_id: string; summary: string; measures: string[]; informant_name: string | null; informant_phone: string | null; updated_at: Date }
 
 export function investigationLoader(runtime: SubgraphRuntime) {
-  return new DataLoader<string, InvestigationRow | null>(async (ids) => {
+  return batchLoader<string, InvestigationRow | null>(async (ids) => {
     const rows: InvestigationRow[] = await runtime.db.query(`SELECT * FROM investigation WHERE transfer_id = ANY($1)`, [[...ids]]);
     const map = new Map(rows.map((r) => [r.transfer_id, r]));
     return ids.map((id) => map.get(id) ?? null);

@@ -1,16 +1,12 @@
-import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import type { SubgraphRuntime } from '../kit/module';
+import { batchLoader, isUuid } from '../kit/loaders';
 import { CaseTransfer, type TransferRow } from './entities';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are UUIDs; anything else names no row (and must not reach a uuid column as a SQL error). */
-export const isUuid = (value: string): boolean => UUID.test(value);
 
 export function publicSecurityLoaders(runtime: SubgraphRuntime) {
   /** One SELECT for every key asked for in the same tick. */
-  const by = (key: 'id' | 'caseId') => new DataLoader<string, TransferRow | null>(async (keys) => {
+  const by = (key: 'id' | 'caseId') => batchLoader<string, TransferRow | null>(async (keys) => {
     const wanted = [...new Set(keys.filter(isUuid).map((k) => k.toLowerCase()))];
     const rows = wanted.length ? await runtime.db.getRepository(CaseTransfer).findBy({ [key]: In(wanted) }) : [];
     const map = new Map(rows.map((r) => [r[key], r]));

@@ -4,7 +4,8 @@ import { requireText } from '../kit/rules';
 import { requireAgencyOfficer, requireOwningBureau, requirePsbOfficer, requirePsbOver } from './access';
 import { dueAt } from './deadlines';
 import type { TransferDecision, TransferRow, TransferStatus } from './entities';
-import { isUuid, remember, type PublicSecurityLoaders } from './loaders';
+import { isUuid } from '../kit/loaders';
+import { remember, type PublicSecurityLoaders } from './loaders';
 import { advance, insertTransfer, type TransferChange } from './store';
 
 type Ctx = SubgraphContext<PublicSecurityLoaders>;

@@ -18,7 +18,7 @@ export interface TestHub extends Hub {
 }
 
 /** The real hub on free ports with fresh databases; `stop()` drops them again. */
-export async function startHub(options: { env?: NodeJS.ProcessEnv } = {}): Promise<TestHub> {
+export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOverrides?: Record<string, string> } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const hub = await bootHub({
     postgres: externalPostgres(inject('postgresAdminUrl')),
@@ -28,6 +28,7 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv } = {}): Promi
     subgraphPorts: 'free',
     env: { OUTBOX_POLL_MS: '200', ...options.env },
     echo: !!process.env.HUB_DEBUG,
+    subgraphUrlOverrides: options.subgraphUrlOverrides,
   });
   const client = hubClient(hub.gatewayUrl, dataDir);
   return {

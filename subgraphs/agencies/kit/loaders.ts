@@ -1,6 +1,6 @@
-import DataLoader from 'dataloader';
 import { In, type EntitySchema } from 'typeorm';
 import type { SubgraphRuntime } from '../../kit/module';
+import { batchLoader } from '../../kit/loaders';
 import { Party, type CaseRow, type PartyRow } from './entities';
 
 export function agencyLoaders(runtime: SubgraphRuntime, Case: EntitySchema<CaseRow>) {
@@ -10,8 +10,8 @@ export function agencyLoaders(runtime: SubgraphRuntime, Case: EntitySchema<CaseR
     return ids.map((id) => map.get(id) ?? null);
   };
   return {
-    caseById: new DataLoader<string, CaseRow | null>((ids) => load(Case, ids)),
-    partyById: new DataLoader<string, PartyRow | null>((ids) => load(Party, ids)),
+    caseById: batchLoader<string, CaseRow | null>((ids) => load(Case, ids)),
+    partyById: batchLoader<string, PartyRow | null>((ids) => load(Party, ids)),
   };
 }
 

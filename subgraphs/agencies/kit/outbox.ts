@@ -47,25 +47,31 @@ export class OutboxRelay {
     }
   }
 
-  private deliverBatch(): Promise<number> {
-    return this.runtime.db.transaction(async (tx) => {
-      // SKIP LOCKED lets several relay processes share one outbox without double work.
-      const rows: { id: string; payload: object }[] = await tx.query(
-        `SELECT id, payload FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
-         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [BATCH]);
-      if (!rows.length) return 0;
-      const ids = rows.map((r) => r.id);
-      try {
-        await this.runtime.send('justice', 'case-events', { events: rows.map((r) => ({ ...r.payload, eventId: r.id })) });
-      } catch (error) {
-        await tx.query(
-          `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
-             next_attempt_at = now() + least($3 * interval '1 millisecond', interval '200 milliseconds' * power(2, attempts))
-           WHERE id = ANY($1)`, [ids, String((error as Error).message).slice(0, 500), MAX_BACKOFF_MS]);
-        return 0;
-      }
-      await tx.query(`UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)`, [ids]);
-      return rows.length;
-    });
+  private async deliverBatch(): Promise<number> {
+    const runner = this.runtime.db.createQueryRunner();
+    runner.data = { background: true };
+    try {
+      return await runner.manager.transaction(async (tx) => {
+        // SKIP LOCKED lets several relay processes share one outbox without double work.
+        const rows: { id: string; payload: object }[] = await tx.query(
+          `SELECT id, payload FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
+           ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [BATCH]);
+        if (!rows.length) return 0;
+        const ids = rows.map((r) => r.id);
+        try {
+          await this.runtime.send('justice', 'case-events', { events: rows.map((r) => ({ ...r.payload, eventId: r.id })) });
+        } catch (error) {
+          await tx.query(
+            `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+               next_attempt_at = now() + least($3 * interval '1 millisecond', interval '200 milliseconds' * power(2, attempts))
+             WHERE id = ANY($1)`, [ids, String((error as Error).message).slice(0, 500), MAX_BACKOFF_MS]);
+          return 0;
+        }
+        await tx.query(`UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)`, [ids]);
+        return rows.length;
+      });
+    } finally {
+      await runner.release();
+    }
   }
 }

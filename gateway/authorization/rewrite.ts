@@ -1,0 +1,186 @@
+// Removes from an operation every field and type condition the caller may not see, before the
+// gateway plans it (Apollo Router semantics): no subgraph is ever asked for them.
+import {
+  getNamedType, isAbstractType, isCompositeType, Kind, print, visit,
+  type FieldNode, type GraphQLCompositeType, type GraphQLNamedType, type GraphQLObjectType, type OperationDefinitionNode, type SelectionNode,
+} from 'graphql';
+import type { Requirement } from '../../subgraphs/kit/policy';
+import type { PolicySchema } from './api-schema';
+import { EMPTY_KEY, TYPENAME_KEY } from './inline';
+import { newNode, hasWork, type RestoreNode } from './restore';
+
+/** A field or type the caller asked for and may not see: its schema coordinate and response path. */
+export interface DeniedField { coordinate: string; path: (string | number)[] }
+
+export interface RewritePlan {
+  /** The text to execute: the original when nothing had to change. */
+  query: string;
+  changed: boolean;
+  denied: DeniedField[];
+  /** Variables only the removed fields used: their definitions are gone, their values must go too. */
+  dropVariables: string[];
+  /** What to put back into the response; null when there is nothing to do. */
+  restore: RestoreNode | null;
+}
+
+const hidden = (alias: string): FieldNode => ({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: '__typename' } });
+const on = (type: string, selections: SelectionNode[]): SelectionNode => ({
+  kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: type } }, selectionSet: { kind: Kind.SELECTION_SET, selections },
+});
+
+/**
+ * Rewrites `operation` (fragments already inlined, document valid) for a caller for whom `allows`
+ * tells whether a requirement is met.
+ *
+ * - A field is removed when a requirement on it (on the type it is selected on or an interface of
+ *   that type declaring it) is unmet, or when its return type is protected: the named type's own
+ *   requirement is unmet, or — for an interface or union — every possible object type's is.
+ * - Selected on an abstract type, a field can be allowed for some runtime types and not others: it
+ *   is kept under inline fragments on the allowed types only.
+ * - An abstract return type some of whose object types are protected is kept, its sub-selection
+ *   narrowed to the allowed types; objects of a protected type come back null (see restore).
+ */
+export function rewriteOperation(policy: PolicySchema, operation: OperationDefinitionNode, originalQuery: string, allows: (r: Requirement) => boolean): RewritePlan {
+  const denied: DeniedField[] = [];
+  let changed = false;
+  const memo = new Map<string, string | null>();
+
+  /** The coordinate that denies named type `type`, or null. */
+  const typeDenial = (type: GraphQLNamedType): string | null => {
+    const key = type.name;
+    if (memo.has(key)) return memo.get(key)!;
+    const own = policy.typeRequirement(type.name);
+    let result: string | null = own && !allows(own.requirement) ? own.coordinate : null;
+    if (!result && isAbstractType(type)) {
+      const possible = policy.possibleTypes(type);
+      if (possible.length && possible.every((t) => typeDenial(t))) result = typeDenial(possible[0]);
+    }
+    memo.set(key, result);
+    return result;
+  };
+  /** The coordinate that denies field `name` on runtime type `type`, or null. */
+  const fieldDenial = (type: GraphQLObjectType, name: string, returns: GraphQLNamedType): string | null => {
+    const key = `${type.name}.${name}`;
+    if (memo.has(key)) return memo.get(key)!;
+    const blocked = policy.fieldRequirements(type.name, name).find((d) => !allows(d.requirement));
+    const result = blocked ? blocked.coordinate : typeDenial(returns);
+    memo.set(key, result);
+    return result;
+  };
+
+  const selectionSet = (selections: readonly SelectionNode[], parent: GraphQLCompositeType, scope: readonly GraphQLObjectType[], path: string[], node: RestoreNode, full: number): SelectionNode[] => {
+    const out: SelectionNode[] = [];
+    for (const sel of selections) {
+      if (sel.kind === Kind.FIELD) {
+        out.push(...field(sel, parent, scope, path, node, full));
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const condition = sel.typeCondition ? policy.schema.getType(sel.typeCondition.name.value)! : parent;
+        const possible = new Set(policy.possibleTypes(condition));
+        const narrowed = scope.filter((t) => possible.has(t));
+        const inner = narrowed.length && isCompositeType(condition) ? selectionSet(sel.selectionSet.selections, condition, narrowed, path, node, full) : [];
+        if (!inner.length) { changed = true; continue; }
+        const same = inner.length === sel.selectionSet.selections.length && inner.every((s, i) => s === sel.selectionSet.selections[i]);
+        out.push(same ? sel : { ...sel, selectionSet: { ...sel.selectionSet, selections: inner } });
+      }
+    }
+    return out;
+  };
+
+  const field = (sel: FieldNode, parent: GraphQLCompositeType, scope: readonly GraphQLObjectType[], path: string[], node: RestoreNode, full: number): SelectionNode[] => {
+    const name = sel.name.value;
+    if (name.startsWith('__')) return [sel]; // __typename, and introspection at the root
+    const def = 'getFields' in parent ? parent.getFields()[name] : undefined;
+    if (!def) return [sel]; // cannot happen in a validated document
+    const returns = getNamedType(def.type);
+    const key = sel.alias?.value ?? name;
+    const fieldPath = [...path, key];
+    const types = scope.length === full ? null : new Set(scope.map((t) => t.name));
+
+    const allowed: GraphQLObjectType[] = [];
+    let blocked: string | null = null;
+    for (const t of scope) {
+      const denial = fieldDenial(t, name, returns);
+      if (denial) blocked ??= denial; else allowed.push(t);
+    }
+    if (blocked) {
+      changed = true;
+      const index = denied.push({ coordinate: blocked, path: fieldPath }) - 1;
+      const deniedTypes = allowed.length ? new Set(scope.filter((t) => !allowed.includes(t)).map((t) => t.name)) : types;
+      node.entries.push({ key, types: deniedTypes, denied: index });
+      if (deniedTypes) node.typename = true;
+      // Allowed for some runtime types only: keep it under a type condition for each of them.
+      return allowed.map((t) => on(t.name, kept(sel, returns, fieldPath, node, new Set([t.name]))));
+    }
+    return kept(sel, returns, fieldPath, node, types);
+  };
+
+  /** A field the caller may select: rewrite its sub-selection, remember what to restore there. */
+  const kept = (sel: FieldNode, returns: GraphQLNamedType, fieldPath: string[], node: RestoreNode, types: Set<string> | null): SelectionNode[] => {
+    if (!sel.selectionSet || !isCompositeType(returns)) return [sel];
+    const child = newNode();
+    const possible = policy.possibleTypes(returns);
+    const protectedTypes = possible.filter((t) => typeDenial(t));
+    let selections: SelectionNode[];
+    if (protectedTypes.length) {
+      // Some runtime types of an interface or union are protected: ask only for the others.
+      changed = true;
+      child.deniedTypes = new Set(protectedTypes.map((t) => t.name));
+      child.typename = true;
+      for (const s of sel.selectionSet.selections) {
+        const condition = s.kind === Kind.INLINE_FRAGMENT ? s.typeCondition?.name.value : undefined;
+        if (condition && child.deniedTypes.has(condition)) denied.push({ coordinate: condition, path: fieldPath });
+      }
+      selections = possible.filter((t) => !child.deniedTypes!.has(t.name)).flatMap((t) => {
+        const inner = selectionSet(sel.selectionSet!.selections, returns, [t], fieldPath, child, possible.length);
+        return inner.length ? [on(t.name, inner)] : [];
+      });
+    } else {
+      selections = selectionSet(sel.selectionSet.selections, returns, possible, fieldPath, child, possible.length);
+    }
+    if (child.entries.some((e) => e.denied !== undefined)) child.order = responseKeys(sel.selectionSet.selections);
+    if (!selections.length) { selections = [hidden(EMPTY_KEY)]; child.emptied = true; }
+    if (child.typename) selections = [hidden(TYPENAME_KEY), ...selections];
+    if (hasWork(child)) {
+      node.entries.push({ key: fieldPath[fieldPath.length - 1], types, child });
+      if (types) node.typename = true;
+    }
+    const same = selections.length === sel.selectionSet.selections.length && selections.every((s, i) => s === sel.selectionSet!.selections[i]);
+    return [same ? sel : { ...sel, selectionSet: { ...sel.selectionSet, selections } }];
+  };
+
+  const rootType = policy.schema.getRootType(operation.operation)!;
+  const root = newNode();
+  let selections = selectionSet(operation.selectionSet.selections, rootType, [rootType], [], root, 1);
+  if (!changed) return { query: originalQuery, changed, denied, dropVariables: [], restore: null };
+
+  if (root.entries.some((e) => e.denied !== undefined)) root.order = responseKeys(operation.selectionSet.selections);
+  if (!selections.length) { selections = [hidden(EMPTY_KEY)]; root.emptied = true; }
+  const rewritten: OperationDefinitionNode = { ...operation, selectionSet: { ...operation.selectionSet, selections } };
+  const used = usedVariables(rewritten);
+  const dropVariables = (operation.variableDefinitions ?? []).map((d) => d.variable.name.value).filter((v) => !used.has(v));
+  const final = dropVariables.length
+    ? { ...rewritten, variableDefinitions: rewritten.variableDefinitions!.filter((d) => used.has(d.variable.name.value)) }
+    : rewritten;
+  return { query: print({ kind: Kind.DOCUMENT, definitions: [final] }), changed, denied, dropVariables, restore: hasWork(root) ? root : null };
+}
+
+/** Variables referenced anywhere in the operation's selections (arguments and directives). */
+function usedVariables(operation: OperationDefinitionNode): Set<string> {
+  const used = new Set<string>();
+  visit(operation.selectionSet, { Variable: (v) => { used.add(v.name.value); } });
+  for (const d of operation.directives ?? []) visit(d, { Variable: (v) => { used.add(v.name.value); } });
+  return used;
+}
+
+/** The response keys a selection set produces, in order, through inline fragments. */
+function responseKeys(selections: readonly SelectionNode[], into: string[] = []): string[] {
+  for (const s of selections) {
+    if (s.kind === Kind.FIELD) {
+      const key = s.alias?.value ?? s.name.value;
+      if (!into.includes(key)) into.push(key);
+    } else if (s.kind === Kind.INLINE_FRAGMENT) {
+      responseKeys(s.selectionSet.selections, into);
+    }
+  }
+  return into;
+}

@@ -1,0 +1,153 @@
+// Operation limits at the gateway (the checks of graphql-armor: depth, aliases, tokens, cost,
+// directives), computed once per (query, operation) on the fragment-expanded operation.
+import {
+  getNamedType, isCompositeType, isNonNullType, Kind, parse, valueFromAST,
+  type DocumentNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+} from 'graphql';
+import type { EnvVar } from '../subgraphs/kit/module';
+
+export interface Limits { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number }
+
+export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxTokens: 2000, maxCost: 5000, maxDirectives: 50 };
+
+const VARS: Record<keyof Limits, string> = {
+  maxDepth: 'GRAPHQL_MAX_DEPTH', maxAliases: 'GRAPHQL_MAX_ALIASES', maxTokens: 'GRAPHQL_MAX_TOKENS', maxCost: 'GRAPHQL_MAX_COST', maxDirectives: 'GRAPHQL_MAX_DIRECTIVES',
+};
+
+/** The variables the limits read (for GATEWAY_ENV and docker-compose.yml). */
+export const LIMIT_ENV: EnvVar[] = [
+  { name: VARS.maxDepth, required: false, description: `deepest field nesting an operation may have (default ${DEFAULT_LIMITS.maxDepth})` },
+  { name: VARS.maxAliases, required: false, description: `aliases per operation, fragments expanded (default ${DEFAULT_LIMITS.maxAliases})` },
+  { name: VARS.maxTokens, required: false, description: `lexical tokens per request document (default ${DEFAULT_LIMITS.maxTokens})` },
+  { name: VARS.maxCost, required: false, description: `operation cost: 1 per field, a sub-selection counted \`first\`/\`last\` times (default ${DEFAULT_LIMITS.maxCost})` },
+  { name: VARS.maxDirectives, required: false, description: `directive uses per operation (default ${DEFAULT_LIMITS.maxDirectives})` },
+];
+
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(VARS) as (keyof Limits)[]) {
+    const raw = env[VARS[key]];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`gateway: ${VARS[key]} must be a positive integer, got "${raw}"`);
+    limits[key] = value;
+  }
+  return limits;
+}
+
+export interface LimitViolation { limit: 'depth' | 'aliases' | 'tokens' | 'cost' | 'directives' | 'size'; max: number; found?: number; message: string }
+
+const NAMES = { depth: 'Query depth', aliases: 'Aliases', tokens: 'Token', cost: 'Query cost', directives: 'Directives', size: 'Expanded selection' } as const;
+
+export function violation(limit: LimitViolation['limit'], max: number, found?: number): LimitViolation {
+  return { limit, max, found, message: `${NAMES[limit]} limit of ${max} exceeded${found === undefined ? '' : `, found ${found}`}.` };
+}
+
+/** The client-facing error of a violated limit: the operation was refused before anything ran. */
+export function limitError(v: LimitViolation) {
+  return { message: v.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: v.limit, max: v.max, ...(v.found === undefined ? {} : { found: v.found }) } };
+}
+
+/** Parses with a token budget (graphql-js aborts the lexer past maxTokens). */
+export function parseLimited(query: string, maxTokens: number): DocumentNode | LimitViolation | Error {
+  try {
+    return parse(query, { maxTokens });
+  } catch (error) {
+    if (error instanceof Error && /more than \d+ tokens/.test(error.message)) return violation('tokens', maxTokens);
+    return error as Error;
+  }
+}
+
+/** Cost as a small tree so that `first: $n` is priced with the request's variables without re-walking. */
+export interface CostNode { base: number; parts: { size: number | string; fallback: number; child: CostNode }[]; fixed: number | null }
+
+export interface Measured { violations: LimitViolation[]; cost: CostNode }
+
+const INTROSPECTION = new Set(['__schema', '__type']);
+
+/** Depth, aliases, directives and the cost tree of an operation whose fragments are inlined. */
+export function measure(operation: OperationDefinitionNode, schema: GraphQLSchema, limits: Limits): Measured {
+  const root = schema.getRootType(operation.operation) as GraphQLCompositeType;
+  let aliases = 0;
+  let directives = operation.directives?.length ?? 0;
+  let depth = 0;
+  const defaults = new Map<string, number>();
+  for (const d of operation.variableDefinitions ?? []) {
+    const value = d.defaultValue?.kind === Kind.INT ? Number(d.defaultValue.value) : undefined;
+    if (value !== undefined) defaults.set(d.variable.name.value, value);
+  }
+
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, level: number, node: CostNode) => {
+    for (const sel of set.selections) {
+      directives += sel.directives?.length ?? 0;
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const type = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
+        walk(sel.selectionSet, type && isCompositeType(type) ? type : parent, level, node);
+        continue;
+      }
+      if (sel.kind !== Kind.FIELD) continue;
+      if (sel.alias) aliases += 1;
+      if (INTROSPECTION.has(sel.name.value)) continue; // introspection is neither deep nor costly here
+      depth = Math.max(depth, level);
+      node.base += 1;
+      if (!sel.selectionSet) continue;
+      const field = 'getFields' in parent ? (parent.getFields() as Record<string, GraphQLField<unknown, unknown>>)[sel.name.value] : undefined;
+      const child: CostNode = { base: 0, parts: [], fixed: null };
+      node.parts.push({ ...listSize(sel, field, defaults), child });
+      const type = field ? getNamedType(field.type) : undefined;
+      walk(sel.selectionSet, type && isCompositeType(type) ? type : parent, level + 1, child);
+    }
+  };
+  const cost: CostNode = { base: 0, parts: [], fixed: null };
+  walk(operation.selectionSet, root, 1, cost);
+  settle(cost);
+
+  const violations: LimitViolation[] = [];
+  if (depth > limits.maxDepth) violations.push(violation('depth', limits.maxDepth, depth));
+  if (aliases > limits.maxAliases) violations.push(violation('aliases', limits.maxAliases, aliases));
+  if (directives > limits.maxDirectives) violations.push(violation('directives', limits.maxDirectives, directives));
+  if (cost.fixed !== null && cost.fixed > limits.maxCost) violations.push(violation('cost', limits.maxCost, cost.fixed));
+  return { violations, cost };
+}
+
+/** How many times a field's sub-selection counts: its `first`/`last` argument (given or defaulted), else 1. */
+function listSize(sel: { arguments?: readonly any[] }, field: GraphQLField<unknown, unknown> | undefined, defaults: Map<string, number>): { size: number | string; fallback: number } {
+  for (const name of ['first', 'last']) {
+    const arg = sel.arguments?.find((a) => a.name.value === name);
+    const def = field?.args.find((a) => a.name === name);
+    if (!arg && !def) continue;
+    const fallback = typeof def?.defaultValue === 'number' ? def.defaultValue : 1;
+    if (!arg) return { size: fallback, fallback };
+    if (arg.value.kind === Kind.VARIABLE) return { size: arg.value.name.value, fallback: defaults.get(arg.value.name.value) ?? fallback };
+    const value = def ? valueFromAST(arg.value, isNonNullType(def.type) ? def.type.ofType : def.type) : undefined;
+    return { size: typeof value === 'number' ? value : fallback, fallback };
+  }
+  return { size: 1, fallback: 1 };
+}
+
+/** Folds constant sub-trees so that most operations price without looking at variables at all. */
+function settle(node: CostNode): void {
+  let total = node.base;
+  let constant = true;
+  for (const part of node.parts) {
+    settle(part.child);
+    if (typeof part.size === 'number' && part.child.fixed !== null) total += part.size * part.child.fixed;
+    else constant = false;
+  }
+  node.fixed = constant ? total : null;
+}
+
+/** The cost of an operation for one request's variables. */
+export function costOf(node: CostNode, variables: Record<string, unknown> | undefined): number {
+  if (node.fixed !== null) return node.fixed;
+  let total = node.base;
+  for (const part of node.parts) {
+    const v = typeof part.size === 'string' ? variables?.[part.size] : part.size;
+    const size = typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : part.fallback;
+    total += size * costOf(part.child, variables);
+  }
+  return total;
+}
+
+/** Whether any part of the cost depends on variables (then it is priced per request). */
+export function variableCost(node: CostNode): boolean { return node.fixed === null; }
