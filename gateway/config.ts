@@ -10,6 +10,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   { name: 'PORT', required: false, description: 'port to listen on (default 4000)' },
   { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection and schema hints off" },
+  { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of the gateway's own database (the audit log)" },
   { name: 'HUB_IDENTITY_SECRET', required: true, description: 'secret shared with the subgraphs to sign forwarded identities (≥ 32 characters)' },
   { name: 'SUBGRAPH_TIMEOUT_MS', required: false, description: 'how long a subgraph may take before its fields answer null with an error (default 5000)' },
   { name: 'JWT_PUBLIC_KEY_FILE', required: false, description: 'issuer public key (JWK JSON or SPKI PEM); this or JWKS_URL' },

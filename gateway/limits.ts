@@ -51,9 +51,10 @@ export function limitError(v: LimitViolation) {
 /** Parses with a token budget (graphql-js aborts the lexer past maxTokens). */
 export function parseLimited(query: string, maxTokens: number): DocumentNode | LimitViolation | Error {
   try {
-    return parse(query, { maxTokens });
+    return parse(query, { maxTokens: maxTokens + 1 }); // graphql-js counts the end-of-file token too
   } catch (error) {
-    if (error instanceof Error && /more than \d+ tokens/.test(error.message)) return violation('tokens', maxTokens);
+    // graphql-js 16 says "Document contains more that N tokens" (sic)
+    if (error instanceof Error && /more tha[nt] \d+ tokens/.test(error.message)) return violation('tokens', maxTokens);
     return error as Error;
   }
 }

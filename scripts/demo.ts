@@ -51,9 +51,49 @@ export async function loadDemo(gatewayUrl: string, dataDir: string): Promise<voi
       party: { kind: 'NATURAL_PERSON', name: '刘洋', idNumber: residentId('411302', '19920708', 456), phone: '13937712345', address: '河南省南阳市宛城区新华路6号' },
       amountInvolved: 5000, fineAmount: 2000, decidedAt: '2026-08-11T02:00:00Z', region: '411302' } },
   ];
+  const ids: string[] = [];
   for (const c of cases) {
     const type = c.mutation.replace('create', '');
-    await must(c.mutation, hub.graphql(`mutation($input: ${type}Input!) { ${c.mutation}(input: $input) { id ${CASE_FIELDS} } }`, { input: c.input }, c.caller));
+    const data = await must<any>(c.mutation, hub.graphql(`mutation($input: ${type}Input!) { ${c.mutation}(input: $input) { id ${CASE_FIELDS} } }`, { input: c.input }, c.caller));
+    ids.push(data[c.mutation].id);
   }
-  console.log(`demo: ${DEMO_BUREAUS.length} bureaus, ${officers.length} officers, ${cases.length} cases`);
+  await waitForIndex(hub, ids);
+
+  // Transfers in several states: filed, refused and under reconsideration, awaiting acceptance.
+  const psb = DEMO_UNITS.psb as Caller;
+  const transfer = async (caseId: string, caller: Caller, summary: string) => (await must<any>('transferCase', hub.graphql(
+    `mutation($id: ID!, $input: TransferInput!) { transferCase(caseId: $id, input: $input) { id } }`,
+    { id: caseId, input: { summary, materials: ['移送书', '调查报告', '涉案物品清单', '检验报告'] } }, caller))).transferCase.id as string;
+  const filed = await transfer(ids[0], mr, '涉嫌生产、销售伪劣产品罪，销售金额超过五万元');
+  await must('acceptTransfer', hub.graphql(`mutation($id: ID!) { acceptTransfer(id: $id) { id } }`, { id: filed }, psb));
+  await must('decideTransfer', hub.graphql(`mutation($id: ID!) { decideTransfer(id: $id, decision: FILE, reason: "符合立案追诉标准") { id } }`, { id: filed }, psb));
+  await must('recordInvestigation', hub.graphql(`mutation($id: ID!, $input: InvestigationInput!) { recordInvestigation(transferId: $id, input: $input) { id } }`,
+    { id: filed, input: { summary: '已查明上游供货渠道', measures: ['查封仓库', '调取银行流水'], informantName: '匿名群众', informantPhone: '13900001111' } }, psb));
+  const refused = await transfer(ids[2], ee, '涉嫌污染环境罪，非法处置危险废物四点二吨');
+  await must('acceptTransfer', hub.graphql(`mutation($id: ID!) { acceptTransfer(id: $id) { id } }`, { id: refused }, psb));
+  await must('decideTransfer', hub.graphql(`mutation($id: ID!) { decideTransfer(id: $id, decision: NOT_FILE, reason: "现有证据不足以证明危险废物来源") { id } }`, { id: refused }, psb));
+  await must('requestReconsideration', hub.graphql(`mutation($id: ID!) { requestReconsideration(id: $id, reason: "已补充危险废物鉴定报告") { id } }`, { id: refused }, ee));
+  await transfer(ids[1], mr, '涉嫌假冒注册商标罪');
+
+  // The procuratorate's supervision and suggestions (检察建议), one replied, one awaiting a reply.
+  const procurator = DEMO_UNITS.procurator as Caller;
+  await must('openSupervision', hub.graphql(`mutation($id: ID!) { openSupervision(caseId: $id, input: { kind: FILING_SUPERVISION, summary: "对不立案决定开展立案监督", notes: "关注危险废物鉴定" }) { id } }`, { id: ids[2] }, procurator));
+  const replied = await must<any>('issueSuggestion', hub.graphql(`mutation($input: SuggestionInput!) { issueSuggestion(input: $input) { id } }`,
+    { input: { agencyCode: 'MR-320706', caseId: ids[0], kind: 'CORRECTION', content: '建议规范涉案物品登记保存程序' } }, procurator));
+  await must('replyToSuggestion', hub.graphql(`mutation($id: ID!) { replyToSuggestion(id: $id, input: { reply: "已建立涉案物品台账", rectified: true, rectification: "制定登记保存规程并培训执法人员" }) { id } }`,
+    { id: replied.issueSuggestion.id }, mr));
+  await must('issueSuggestion', hub.graphql(`mutation($input: SuggestionInput!) { issueSuggestion(input: $input) { id } }`,
+    { input: { agencyCode: 'EE-320706', caseId: ids[2], kind: 'PUBLIC_INTEREST', content: '建议督促涉案企业修复受污染土壤', harmOngoing: true } }, procurator));
+  console.log(`demo: ${DEMO_BUREAUS.length} bureaus, ${officers.length} officers, ${cases.length} cases, 3 transfers, 1 supervision matter, 2 suggestions`);
+}
+
+async function waitForIndex(hub: ReturnType<typeof hubClient>, ids: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const { data } = await hub.graphql<any>(`{ cases(first: 100) { edges { node { id } } } }`, undefined, DEMO_UNITS.justice as Caller);
+    const indexed = new Set((data?.cases.edges ?? []).map((e: any) => e.node.id));
+    if (ids.every((id) => indexed.has(id))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('demo: cases did not reach the index within 30 s');
 }

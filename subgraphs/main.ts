@@ -1,6 +1,7 @@
 // One process per subgraph: `node --import tsx subgraphs/main.ts <name>`.
 import { runSubgraph } from './kit/runtime';
 import { subgraphNamed } from './index';
+import { superviseProcess } from '../scripts/hub/supervised';
 
 const name = process.argv[2];
 if (!name) {
@@ -9,8 +10,4 @@ if (!name) {
 }
 const running = await runSubgraph(subgraphNamed(name));
 console.log(JSON.stringify({ event: 'listening', subgraph: name, url: running.url }));
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    running.stop().finally(() => process.exit(0));
-  });
-}
+superviseProcess(() => running.stop());

@@ -13,14 +13,13 @@ import { envOf, upstreamVar, type SubgraphModule } from '../subgraphs/kit/module
  * an entry the code comes to declare must go (checked below), so this list only shrinks.
  */
 const SUBGRAPH_ALLOWLIST: Record<string, string> = {};
-const GATEWAY_ALLOWLIST: Record<string, string> = {
-  // The audit log's database (gateway-db) arrives in a later issue; the deployment passes it already.
-  DATABASE_URL: 'the gateway database, not yet read',
-};
+const GATEWAY_ALLOWLIST: Record<string, string> = {};
 
 const GATEWAY = 'gateway';
-const OWNERS = [...SUBGRAPHS.map((s) => s.name), GATEWAY];
+/** Database owners: each subgraph, unless it uses another owner's database (audit → gateway). */
+const OWNERS = [...new Set([...SUBGRAPHS.map((s) => s.databaseOwner ?? s.name), GATEWAY])];
 const dbServiceOf = (owner: string) => `${owner}-db`;
+const databaseOwnerOf = (name: string) => SUBGRAPHS.find((s) => s.name === name)?.databaseOwner ?? name;
 /** postgres:18 keeps PGDATA under /var/lib/postgresql/18/docker and refuses a mount at .../data. */
 const PG_DATA_MOUNT = '/var/lib/postgresql';
 
@@ -160,17 +159,18 @@ describe.each(SUBGRAPHS.map((module) => ({ name: module.name, module })))('subgr
   });
 
   it("reaches its own database and no other owner's", () => {
+    const ownDb = dbServiceOf(databaseOwnerOf(name));
     const url = new URL(env(name).DATABASE_URL);
     expect(url.protocol).toMatch(/^postgres(ql)?:$/);
-    expect(url.hostname).toBe(dbServiceOf(name));
+    expect(url.hostname).toBe(ownDb);
     expect(url.port || '5432').toBe('5432');
-    const db = env(dbServiceOf(name));
+    const db = env(ownDb);
     expect(decodeURIComponent(url.username)).toBe(db.POSTGRES_USER);
     expect(decodeURIComponent(url.password)).toBe(db.POSTGRES_PASSWORD);
     expect(url.pathname.slice(1)).toBe(db.POSTGRES_DB);
-    expect(dependsOn(name)[dbServiceOf(name)]).toBe('service_healthy');
+    expect(dependsOn(name)[ownDb]).toBe('service_healthy');
 
-    const others = OWNERS.filter((o) => o !== name).map(dbServiceOf);
+    const others = OWNERS.filter((o) => o !== databaseOwnerOf(name)).map(dbServiceOf);
     const values = Object.values(rawEnv(name)).join('\n');
     for (const other of others) expect(values, `${name} names ${other}`).not.toMatch(new RegExp(`[@/]${other}[:/]`));
     expect(Object.keys(dependsOn(name)).filter((d) => others.includes(d))).toEqual([]);
@@ -187,7 +187,7 @@ describe.each(SUBGRAPHS.map((module) => ({ name: module.name, module })))('subgr
       expect(url.pathname).toBe('/'); // base URLs: the code appends /graphql and /internal/<route>
       expect(dependsOn(name)[owner]).toBe('service_healthy');
     }
-    expect(Object.keys(dependsOn(name)).sort()).toEqual([dbServiceOf(name), ...upstreams].sort());
+    expect(Object.keys(dependsOn(name)).sort()).toEqual([dbServiceOf(databaseOwnerOf(name)), ...upstreams].sort());
   });
 });
 

@@ -1,6 +1,6 @@
 // The API schema clients query, and the requirements the supergraph declares on it, read once.
-import { Supergraph } from '@apollo/federation-internals';
-import { isAbstractType, isInterfaceType, isObjectType, parse, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { printSchema, Supergraph } from '@apollo/federation-internals';
+import { buildSchema, isAbstractType, isInterfaceType, isObjectType, parse, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { readRequirements, type Requirement } from '../../subgraphs/kit/policy';
 import { readSupergraph } from '../supergraph';
 
@@ -34,7 +34,9 @@ export function policySchema(sdl: string = readSupergraph()): PolicySchema {
 
 function buildPolicySchema(sdl: string): PolicySchema {
   // `supportedFeatures: null` accepts the `for: SECURITY` links; the API schema drops them either way.
-  const schema = Supergraph.build(sdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
+  // Built from its printed SDL with this module's `graphql` (federation's may be another instance
+  // of the package under ESM/CJS loaders, and graphql-js refuses to mix instances).
+  const schema = buildSchema(printSchema(Supergraph.build(sdl, { supportedFeatures: null }).apiSchema()));
   const declared = readRequirements(parse(sdl));
   const at = (coordinate: string): Declared | undefined => {
     const requirement = declared.get(coordinate);

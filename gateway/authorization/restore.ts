@@ -98,9 +98,16 @@ export function restoreResult(result: GraphQLResult, restore: RestoreNode | null
 
   if (restore && result.data && typeof result.data === 'object') result.data = value(result.data, [restore]) as Record<string, unknown>;
   denied.forEach((d, i) => {
-    if (hit.has(i) || withheld.some((w) => w.coordinate === d.coordinate)) return;
+    // A type condition on a protected type: said once per withheld object already, if any came back.
+    if (hit.has(i) || withheld.some((w) => w.coordinate === d.coordinate && samePath(w.path, d.path))) return;
     errors.push(unauthorizedError([...d.path]));
   });
   if (errors.length) result.errors = [...(Array.isArray(result.errors) ? result.errors : []), ...errors];
   return withheld;
+}
+
+/** Whether a response path (with list indices) runs through the same response keys as `keys`. */
+function samePath(path: (string | number)[], keys: (string | number)[]): boolean {
+  const named = path.filter((p) => typeof p === 'string');
+  return named.length === keys.length && named.every((k, i) => k === keys[i]);
 }

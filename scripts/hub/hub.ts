@@ -64,8 +64,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const prefix = options.databasePrefix ?? '';
   const secrets = hubSecrets(options.dataDir);
   const { publicKeyFile } = await ensureDevIssuer(options.dataDir);
-  const databases = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `${prefix}${s.name.replace(/-/g, '_')}`]));
-  await ensureDatabases(options.postgres, Object.values(databases));
+  const databaseOf = (owner: string) => `${prefix}${owner.replace(/-/g, '_')}`;
+  const databases: Record<string, string> = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, databaseOf(s.databaseOwner ?? s.name)]));
+  databases.gateway = databaseOf('gateway');
+  await ensureDatabases(options.postgres, [...new Set(Object.values(databases))]);
 
   const ports = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (s) =>
     [s.name, options.subgraphPorts === 'free' ? await freePort() : s.defaultPort] as const)));
@@ -87,8 +89,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     JWT_ISSUER: DEV_ISSUER,
     JWT_AUDIENCE: DEV_AUDIENCE,
     ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), options.subgraphUrlOverrides?.[s.name] ?? subgraphUrls[s.name]])),
-    // The gateway appends to the audit log, whose schema the audit subgraph owns: same database.
-    ...(databases.audit ? { DATABASE_URL: options.postgres.url(databases.audit) } : {}),
+    // The gateway's own database holds the audit log it appends to (the audit subgraph reads it).
+    DATABASE_URL: options.postgres.url(databases.gateway),
   }, !!options.echo);
 
   const stopAll = async () => {
@@ -115,7 +117,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     resumeSubgraph: (name) => subgraphs.get(name)!.resume(),
     async stop(stopOptions) {
       await stopAll();
-      if (stopOptions?.dropDatabases) await dropDatabases(options.postgres, Object.values(databases));
+      if (stopOptions?.dropDatabases) await dropDatabases(options.postgres, [...new Set(Object.values(databases))]);
     },
   };
 }

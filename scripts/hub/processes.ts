@@ -11,7 +11,7 @@ export class ServiceProcess {
   constructor(readonly name: string, private readonly entry: string[], private readonly env: NodeJS.ProcessEnv, private readonly echo: boolean) {}
 
   start(timeoutMs = 60_000): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...this.entry], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...this.entry], { cwd: ROOT, env: { ...this.env, HUB_SUPERVISED: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     const remember = (chunk: Buffer) => {
       const text = chunk.toString();

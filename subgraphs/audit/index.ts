@@ -12,6 +12,7 @@ import { typeDefs } from './schema';
 export const audit: SubgraphModule = {
   name: 'audit',
   defaultPort: 4006,
+  databaseOwner: 'gateway',
   typeDefs,
   entities,
   migrations: [AuditInit1700000000000],

@@ -38,6 +38,8 @@ export type InternalRoute = (runtime: SubgraphRuntime, body: unknown) => Promise
 export interface SubgraphModule<L = any> {
   name: string;
   defaultPort: number;
+  /** Whose database this subgraph uses, when not its own: the audit log lives in the gateway's. */
+  databaseOwner?: 'gateway';
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<L>>;
   entities: (EntitySchema | Function)[];
