@@ -15,3 +15,12 @@ describe('the committed supergraph', () => {
     }
   });
 });
+
+describe('docs/permissions.md', () => {
+  it('is what `npm run docs` makes of the supergraph, the policy and the row rules today', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { PERMISSIONS_DOC, renderPermissionsDoc } = await import('../scripts/permissions-doc');
+    // Stale? Run `npm run docs` and commit docs/permissions.md.
+    expect(readFileSync(PERMISSIONS_DOC, 'utf8')).toBe(renderPermissionsDoc());
+  });
+});
