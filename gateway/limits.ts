@@ -51,7 +51,7 @@ export function limitError(v: LimitViolation) {
 /** Parses with a token budget (graphql-js aborts the lexer past maxTokens). */
 export function parseLimited(query: string, maxTokens: number): DocumentNode | LimitViolation | Error {
   try {
-    return parse(query, { maxTokens: maxTokens + 1 }); // graphql-js counts the end-of-file token too
+    return parse(query, { maxTokens });
   } catch (error) {
     // graphql-js 16 says "Document contains more that N tokens" (sic)
     if (error instanceof Error && /more tha[nt] \d+ tokens/.test(error.message)) return violation('tokens', maxTokens);

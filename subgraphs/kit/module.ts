@@ -4,6 +4,7 @@ import type { DataSource, EntitySchema } from 'typeorm';
 import type { Identity } from './identity';
 import type { StatementCounter } from './database';
 import type { Release } from './personal-data';
+import type { Clock } from './clock';
 
 /** An environment variable a service reads; docker-compose.yml is checked against these. */
 export interface EnvVar {
@@ -18,6 +19,9 @@ export interface SubgraphRuntime {
   counter: StatementCounter;
   env: NodeJS.ProcessEnv;
   identitySecret: string;
+  /** Now, as far as deadlines are concerned (see clock.ts). */
+  now(): Date;
+  clock: Clock;
   /** Calls another owner's subgraph with the hub's service identity. */
   call<T = any>(owner: 'justice', query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Sends a message to another owner's internal route with the service identity. */
@@ -58,6 +62,7 @@ export const COMMON_SUBGRAPH_ENV: EnvVar[] = [
   { name: 'PORT', required: false, description: 'port to listen on' },
   { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection off" },
+  { name: 'HUB_TEST_CLOCK', required: false, description: "'1' lets tests move the clock forward (POST /internal/clock); never in production" },
   { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of this owner's own database" },
   { name: 'HUB_IDENTITY_SECRET', required: true, description: 'secret shared with the gateway to verify forwarded identities (≥ 32 characters)' },
 ];

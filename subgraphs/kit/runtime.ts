@@ -10,6 +10,13 @@ import { envOf, upstreamVar, type SubgraphContext, type SubgraphModule, type Sub
 import { callSubgraph, sendInternal } from './upstream';
 import { enforceDirectives } from './shield';
 import { reportReleases } from './releases';
+import { Clock } from './clock';
+
+/** Test clock control: { advanceMs } moves this process's clock forward. */
+const moveClock = async (runtime: SubgraphRuntime, body: unknown) => {
+  runtime.clock.advance(Number((body as { advanceMs?: number })?.advanceMs));
+  return { now: runtime.now().toISOString() };
+};
 
 export interface RunningSubgraph {
   name: string;
@@ -29,8 +36,9 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
   const counter = new StatementCounter();
   const db = await openDatabase({ url: env.DATABASE_URL!, entities: module.entities, migrations: module.migrations, counter });
   const identitySecret = env.HUB_IDENTITY_SECRET!;
+  const clock = new Clock();
   const runtime: SubgraphRuntime = {
-    name: module.name, db, counter, env, identitySecret,
+    name: module.name, db, counter, env, identitySecret, clock, now: () => clock.now(),
     call: (owner, query, variables) => callSubgraph(env[upstreamVar(owner)]!, module.name, identitySecret, query, variables),
     send: (owner, route, body) => sendInternal(env[upstreamVar(owner)]!, route, module.name, identitySecret, body),
   };
@@ -62,7 +70,8 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
       }
       if (path === '/metrics') return sendJson(res, 200, { sqlStatements: counter.count });
       if (path.startsWith('/internal/') && req.method === 'POST') {
-        const route = module.routes?.[path.slice('/internal/'.length)];
+        const name = path.slice('/internal/'.length);
+        const route = name === 'clock' && env.HUB_TEST_CLOCK === '1' ? moveClock : module.routes?.[name];
         if (!route) throw new HttpError(404, 'no such route');
         if (identity.role !== 'service') throw new HttpError(403, 'internal routes take the service identity only');
         return sendJson(res, 200, await route(runtime, await readJson(req)));

@@ -15,6 +15,8 @@ export interface TestHub extends Hub {
   tokenFor: ReturnType<typeof hubClient>['tokenFor'];
   /** SQL statements a subgraph has sent since it started (its /metrics). */
   sqlStatements(subgraph: string): Promise<number>;
+  /** Moves every subgraph's clock forward (deadlines, overdue, escalation). */
+  advanceClock(ms: number): Promise<void>;
 }
 
 /** The real hub on free ports with fresh databases; `stop()` drops them again. */
@@ -26,7 +28,7 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOv
     databasePrefix: `t${randomBytes(4).toString('hex')}_`,
     gatewayPort: 0,
     subgraphPorts: 'free',
-    env: { OUTBOX_POLL_MS: '200', ...options.env },
+    env: { OUTBOX_POLL_MS: '200', HUB_TEST_CLOCK: '1', ...options.env },
     echo: !!process.env.HUB_DEBUG,
     subgraphUrlOverrides: options.subgraphUrlOverrides,
   });
@@ -39,6 +41,15 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOv
       const token = await signIdentity(serviceIdentity('test'), hub.secrets.identity);
       const response = await fetch(`${hub.subgraphUrls[subgraph]}/metrics`, { headers: { [IDENTITY_HEADER]: token } });
       return ((await response.json()) as { sqlStatements: number }).sqlStatements;
+    },
+    async advanceClock(ms) {
+      const token = await signIdentity(serviceIdentity('test'), hub.secrets.identity);
+      await Promise.all(Object.values(hub.subgraphUrls).map(async (url) => {
+        const response = await fetch(`${url}/internal/clock`, {
+          method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token }, body: JSON.stringify({ advanceMs: ms }),
+        });
+        if (!response.ok) throw new Error(`clock of ${url} did not move: ${response.status}`);
+      }));
     },
     async stop() {
       await hub.stop({ dropDatabases: true });
