@@ -189,6 +189,19 @@ describe.each(SUBGRAPHS.map((module) => ({ name: module.name, module })))('subgr
     }
     expect(Object.keys(dependsOn(name)).sort()).toEqual([dbServiceOf(databaseOwnerOf(name)), ...upstreams].sort());
   });
+
+  it('reaches each owner it notifies through an outbox at its service and port, without waiting for it', () => {
+    // The relay retries until the receiver answers, so startup is not ordered by it (no cycle).
+    for (const owner of (module.notifies ?? []).filter((o) => !(module.upstreams ?? []).includes(o))) {
+      const raw = env(name)[upstreamVar(owner)];
+      expect(raw, `${name} lacks ${upstreamVar(owner)}`).toBeTruthy();
+      const url = new URL(raw);
+      expect(url.hostname).toBe(owner);
+      expect(Number(url.port)).toBe(listenPort(SUBGRAPHS.find((s) => s.name === owner)!));
+      expect(url.pathname).toBe('/');
+      expect(dependsOn(name)).not.toHaveProperty([owner]);
+    }
+  });
 });
 
 describe.each(OWNERS)('database service %s-db', (owner) => {

@@ -1,11 +1,12 @@
 // Removes from an operation every field and type condition the caller may not see, before the
 // gateway plans it (Apollo Router semantics): no subgraph is ever asked for them.
 import {
-  getNamedType, isAbstractType, isCompositeType, Kind, print, visit,
+  getNamedType, isAbstractType, isCompositeType, Kind, print,
   type FieldNode, type GraphQLCompositeType, type GraphQLNamedType, type GraphQLObjectType, type OperationDefinitionNode, type SelectionNode,
 } from 'graphql';
 import type { Requirement } from '../../subgraphs/kit/policy';
 import type { PolicySchema } from './api-schema';
+import { hidden, on, responseKeys, usedVariables } from './ast';
 import { EMPTY_KEY, TYPENAME_KEY } from './inline';
 import { newNode, hasWork, type RestoreNode } from './restore';
 
@@ -22,11 +23,6 @@ export interface RewritePlan {
   /** What to put back into the response; null when there is nothing to do. */
   restore: RestoreNode | null;
 }
-
-const hidden = (alias: string): FieldNode => ({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: '__typename' } });
-const on = (type: string, selections: SelectionNode[]): SelectionNode => ({
-  kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: type } }, selectionSet: { kind: Kind.SELECTION_SET, selections },
-});
 
 /**
  * Rewrites `operation` (fragments already inlined, document valid) for a caller for whom `allows`
@@ -162,25 +158,4 @@ export function rewriteOperation(policy: PolicySchema, operation: OperationDefin
     ? { ...rewritten, variableDefinitions: rewritten.variableDefinitions!.filter((d) => used.has(d.variable.name.value)) }
     : rewritten;
   return { query: print({ kind: Kind.DOCUMENT, definitions: [final] }), changed, denied, dropVariables, restore: hasWork(root) ? root : null };
-}
-
-/** Variables referenced anywhere in the operation's selections (arguments and directives). */
-function usedVariables(operation: OperationDefinitionNode): Set<string> {
-  const used = new Set<string>();
-  visit(operation.selectionSet, { Variable: (v) => { used.add(v.name.value); } });
-  for (const d of operation.directives ?? []) visit(d, { Variable: (v) => { used.add(v.name.value); } });
-  return used;
-}
-
-/** The response keys a selection set produces, in order, through inline fragments. */
-function responseKeys(selections: readonly SelectionNode[], into: string[] = []): string[] {
-  for (const s of selections) {
-    if (s.kind === Kind.FIELD) {
-      const key = s.alias?.value ?? s.name.value;
-      if (!into.includes(key)) into.push(key);
-    } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      responseKeys(s.selectionSet.selections, into);
-    }
-  }
-  return into;
 }

@@ -79,7 +79,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     PORT: String(ports[s.name]),
     DATABASE_URL: options.postgres.url(databases[s.name]),
     PARTY_KEY_SECRET: secrets.partyKey,
-    ...Object.fromEntries((s.upstreams ?? []).map((owner) => [upstreamVar(owner), subgraphUrls[owner]])),
+    ...Object.fromEntries([...(s.upstreams ?? []), ...(s.notifies ?? [])].map((owner) => [upstreamVar(owner), subgraphUrls[owner]])),
   }, !!options.echo)]));
   const gatewayPort = options.gatewayPort || (await freePort());
   const gateway = new ServiceProcess('gateway', ['gateway/main.ts'], {

@@ -15,3 +15,6 @@ export const AGENCY_KINDS: AgencyKind[] = [
 ];
 
 export const AGENCY_KIND_BY_CASE_TYPE = new Map(AGENCY_KINDS.map((k) => [k.caseType, k]));
+
+/** The agency's implementation of the PublishedDecision entity interface (阳光执法). */
+export const publishedDecisionType = (kind: Pick<AgencyKind, 'caseType'>) => kind.caseType.replace(/Case$/, 'PublishedDecision');

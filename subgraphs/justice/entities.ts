@@ -9,6 +9,8 @@ export interface CaseIndexRow {
   offenceCode: string | null; amountInvolved: number | null; fineAmount: number | null; decidedAt: Date | null;
   region: string; recordedAt: Date; partyKind: string | null; partyKey: string | null;
   figures: Record<string, number | null>; sourceVersion: number; indexedAt: Date;
+  /** 阳光执法 (migration 1700000000300): publishable is generated from the others. */
+  legalBasis: string | null; penaltyKinds: string[]; involvesMinor: boolean; confidential: boolean; publishable: boolean;
 }
 
 const numeric = { type: 'numeric' as const, nullable: true, transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) } };
@@ -67,6 +69,11 @@ export const CaseIndex = new EntitySchema<CaseIndexRow>({
     figures: { type: 'jsonb' },
     sourceVersion: { name: 'source_version', type: 'int' },
     indexedAt: { name: 'indexed_at', type: 'timestamptz' },
+    legalBasis: { name: 'legal_basis', type: 'text', nullable: true },
+    penaltyKinds: { name: 'penalty_kinds', type: 'text', array: true },
+    involvesMinor: { name: 'involves_minor', type: 'boolean' },
+    confidential: { type: 'boolean' },
+    publishable: { type: 'boolean', insert: false, update: false },
   },
 });
 

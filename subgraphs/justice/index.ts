@@ -4,11 +4,24 @@ import { scopesOf } from '../kit/policy';
 import { AGENCY_KINDS } from '../agencies/registry';
 import { entities, Agency, type AgencyRow, type CaseIndexRow, type OfficerRow } from './entities';
 import { Init1700000000000 } from './migrations/1700000000000-Init';
+import { JusticePublication1700000000300 } from './migrations/1700000000300-Publication';
+import { listPublishedDecisions, publishedDecisionFields, publishedDecisionInterface } from './published';
+import { agencyScorecardField, scorecardFields } from './scorecard';
+import { publishedDecisionType } from '../agencies/registry';
 import { justiceLoaders, type JusticeLoaders } from './loaders';
 import { caseFields, listCases } from './cases';
-import { applyCaseEvents } from './case-events';
+import { applyCaseEvents, SUPERVISION_OUTBOX } from './case-events';
+import { partyCases } from './party-lookup';
+import { JusticeSupervisionFeed1700000000200 } from './migrations/1700000000200-SupervisionFeed';
+import { outboxWorkers } from '../kit/outbox';
 import { directoryMutations } from './directory';
 import { typeDefs } from './schema';
+import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
+import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
+import {
+  ESCALATION_RESULT_OUTBOX, inboxMatterField, JUSTICE_SUPERVISION_ROUTES, justiceMatterFields, justiceSupervisionMutations,
+  justiceSupervisionQueries, overdueItemsFields, overdueQuery,
+} from './supervision';
 
 /** 司法局: the directory of enforcement bodies and the case index (归集) of every agency. */
 export const justice: SubgraphModule<JusticeLoaders> = {
@@ -16,10 +29,20 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   defaultPort: 4001,
   typeDefs,
   entities,
-  migrations: [Init1700000000000],
-  env: [{ name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' }],
+  migrations: [Init1700000000000, JusticeSupervisionFeed1700000000200, JusticePublication1700000000300, JusticeSupervisionInbox1700000000450],
+  env: [
+    { name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' },
+    { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
+  ],
+  // Every applied index event goes on to the procuratorate (以罚代刑 and repeat-offender alerts).
+  notifies: ['procuratorate'],
+  workers: outboxWorkers(
+    { to: 'procuratorate', route: 'case-events', table: SUPERVISION_OUTBOX },
+    // 双向通报: the justice bureau's supervision results go back to the procuratorate.
+    { to: 'procuratorate', route: 'escalation-results', table: ESCALATION_RESULT_OUTBOX },
+  ),
   loaders: justiceLoaders,
-  routes: { 'case-events': applyCaseEvents },
+  routes: { 'case-events': applyCaseEvents, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES },
   resolvers: {
     DateTime,
     Query: {
@@ -28,8 +51,16 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       agency: (_, { code }, ctx) => ctx.loaders.agencyByCode.load(code),
       viewer: (_, __, ctx) => ({ subject: ctx.identity.sub, role: ctx.identity.role, org: ctx.identity.org, region: ctx.identity.region, scopes: scopesOf(ctx.identity.role) }),
       agencies: (_, __, ctx) => ctx.runtime.db.getRepository(Agency).find({ order: { code: 'ASC' } }),
+      partyCases,
+      publishedDecisions: (_, { filter, first, after }, ctx) => listPublishedDecisions(ctx, filter ?? {}, first, after),
+      ...justiceSupervisionQueries,
+      ...overdueQuery,
+      inbox: (_, args, ctx) => inbox(ctx, args),
     },
-    Mutation: directoryMutations,
+    Mutation: { ...directoryMutations, ...justiceSupervisionMutations, markInboxRead: (_: unknown, args: { ids: string[] }, ctx: any) => markInboxRead(ctx, args) },
+    JusticeSupervisionMatter: justiceMatterFields,
+    OverdueItems: overdueItemsFields,
+    InboxItem: { ...inboxItemFields, ...inboxMatterField },
     EnforcementCase: {
       ...caseFields,
       __resolveType: (row: CaseIndexRow) => row.caseType,
@@ -39,7 +70,11 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       __resolveReference: (ref: { code: string }, ctx) => ctx.loaders.agencyByCode.load(ref.code),
       officers: (agency: AgencyRow, _, ctx) => ctx.loaders.officersByAgency.load(agency.code),
       powerItems: (agency: AgencyRow, _, ctx) => ctx.loaders.powerItemsByAgency.load(agency.code),
+      ...agencyScorecardField,
     },
+    Scorecard: scorecardFields,
+    PublishedDecision: publishedDecisionInterface,
+    ...Object.fromEntries(AGENCY_KINDS.map((k) => [publishedDecisionType(k), publishedDecisionFields])),
     Officer: {
       agency: (officer: OfficerRow, _, ctx) => ctx.loaders.agencyByCode.load(officer.agencyCode),
     },

@@ -2,6 +2,8 @@ import { In } from 'typeorm';
 import type { SubgraphRuntime } from '../kit/module';
 import { batchLoader, byKey, groupBy } from '../kit/loaders';
 import { Agency, CaseIndex, Officer, PowerItem, type AgencyRow, type CaseIndexRow, type OfficerRow, type PowerItemRow } from './entities';
+import { publishedLoaders } from './published';
+import { scorecardLoaders } from './scorecard';
 
 export function justiceLoaders(runtime: SubgraphRuntime) {
   const db = runtime.db;
@@ -14,6 +16,8 @@ export function justiceLoaders(runtime: SubgraphRuntime) {
       groupBy(codes, await db.getRepository(Officer).find({ where: { agencyCode: In([...codes]) }, order: { name: 'ASC' } }), (r) => r.agencyCode)),
     powerItemsByAgency: batchLoader<string, PowerItemRow[]>(async (codes) =>
       groupBy(codes, await db.getRepository(PowerItem).find({ where: { agencyCode: In([...codes]) }, order: { code: 'ASC' } }), (r) => r.agencyCode)),
+    ...publishedLoaders(runtime),
+    ...scorecardLoaders(runtime),
   };
 }
 

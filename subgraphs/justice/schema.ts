@@ -1,5 +1,8 @@
-import { gql, ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PAGE_INFO } from '../kit/sdl';
-import { AGENCY_KINDS } from '../agencies/registry';
+import { gql, ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PAGE_INFO, PARTY_KIND } from '../kit/sdl';
+import { AGENCY_KINDS, publishedDecisionType } from '../agencies/registry';
+import { PENALTY_KIND_SDL } from '../kit/publication';
+import { SCORECARD_ACCESS } from '../kit/month';
+import { JUSTICE_SUPERVISION_SDL } from './supervision-schema';
 
 // The index lists every agency's case type: federation requires the owner of an entity
 // interface to define all of its implementations.
@@ -8,11 +11,36 @@ const implementations = AGENCY_KINDS.map((k) => `
 type ${k.caseType} implements EnforcementCase @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {${CASE_COMMON_FIELDS}
 }`).join('\n');
 
+// 阳光执法: one published-decision type per agency, like the case types; the agency adds partyName.
+const PUBLISHED_FIELDS = `
+  id: ID!
+  "决定书文号"
+  caseNumber: String!
+  agency: Agency!
+  "案由"
+  cause: String!
+  "法律依据"
+  legalBasis: String
+  "处罚种类"
+  penaltyKinds: [PenaltyKind!]!
+  "罚款 (yuan)"
+  fineAmount: Float
+  "处罚决定日期"
+  decidedAt: DateTime!
+  region: String!
+  partyKind: PartyKind`;
+const publishedImplementations = AGENCY_KINDS.map((k) => `
+"""${k.label}: a published penalty decision"""
+type ${publishedDecisionType(k)} implements PublishedDecision @key(fields: "id") {${PUBLISHED_FIELDS}
+}`).join('\n');
+
 export const typeDefs = gql`
 ${FEDERATION_LINK}
 ${DATE_TIME}
 ${ACT_TYPE}
 ${PAGE_INFO}
+${PENALTY_KIND_SDL}
+${PARTY_KIND}
 
 """执法主体: one bureau (局) of an enforcement system in one region."""
 type Agency @key(fields: "code") {
@@ -22,6 +50,23 @@ type Agency @key(fields: "code") {
   region: String!
   officers: [Officer!]!
   powerItems: [PowerItem!]!
+  "一月一晒绩: the bureau's scorecard of a month ('YYYY-MM', China Standard Time), for the units that take part"
+  scorecard(month: String!): Scorecard ${SCORECARD_ACCESS}
+}
+
+"""
+一月一晒绩 (seed 001): one bureau's month. Published monthly to the units of the supervision
+system (bureaus, public security, procuratorate, justice bureau), not to the public. Each owner
+contributes its own figures: the index its cases, public security the transfers, the
+procuratorate the suggestions and the score.
+"""
+type Scorecard @key(fields: "agencyCode month") ${SCORECARD_ACCESS} {
+  agencyCode: ID!
+  "'YYYY-MM', China Standard Time"
+  month: String!
+  agency: Agency!
+  "录入: cases this bureau entered into the index that month"
+  casesEntered: Int!
 }
 
 """执法人员 with an enforcement certificate (执法证)."""
@@ -57,6 +102,28 @@ interface EnforcementCase @key(fields: "id") {
 }
 ${implementations}
 
+"""
+阳光执法: a published administrative penalty decision. Public: no personal data but the party's
+name (the owning agency's field); minors' cases, state or trade secrets, warnings only and acts
+other than penalties are never listed.
+"""
+interface PublishedDecision @key(fields: "id") {${PUBLISHED_FIELDS}
+}
+${publishedImplementations}
+
+input PublishedDecisionFilter {
+  agencyCode: ID
+  "6-digit region code; a city or province code matches every county under it"
+  region: String
+  "decided at or after"
+  from: DateTime
+  "decided at or before"
+  to: DateTime
+}
+
+type PublishedDecisionEdge { cursor: String! node: PublishedDecision! }
+type PublishedDecisionConnection { edges: [PublishedDecisionEdge!]! pageInfo: PageInfo! }
+
 input CaseFilter {
   agencyCode: ID
   "6-digit region code; a city or province code matches every county under it"
@@ -82,6 +149,16 @@ type Query {
   viewer: Viewer! @authenticated
   agency(code: ID!): Agency
   agencies: [Agency!]!
+  """
+  Every case of one person or organisation in the index, across agencies and regions, newest
+  decision first. Public security and procurators only, with a stated reason (X-Access-Reason;
+  without one: BAD_USER_INPUT on field X-Access-Reason, rule required). The identifier (resident
+  ID number or unified social credit code, check digit verified) is matched by its keyed hash only;
+  the lookup is audited with the party key, never the number.
+  """
+  partyCases(identifier: String!, kind: PartyKind!): [EnforcementCase!]! @requiresScopes(scopes: [["party:lookup"]])
+  "阳光执法: published penalty decisions, newest decision first (public)"
+  publishedDecisions(filter: PublishedDecisionFilter, first: Int = 20, after: String): PublishedDecisionConnection!
 }
 
 type Mutation {
@@ -89,4 +166,5 @@ type Mutation {
   registerOfficer(input: OfficerInput!): Officer! @requiresScopes(scopes: [["directory:write"]])
   addPowerItem(input: PowerItemInput!): PowerItem! @requiresScopes(scopes: [["directory:write"]])
 }
+${JUSTICE_SUPERVISION_SDL}
 `;

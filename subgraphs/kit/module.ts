@@ -13,6 +13,9 @@ export interface EnvVar {
   description: string;
 }
 
+/** The owners whose subgraphs others call or send messages to. */
+export type Owner = 'justice' | 'public-security' | 'procuratorate';
+
 export interface SubgraphRuntime {
   name: string;
   db: DataSource;
@@ -23,9 +26,9 @@ export interface SubgraphRuntime {
   now(): Date;
   clock: Clock;
   /** Calls another owner's subgraph with the hub's service identity. */
-  call<T = any>(owner: 'justice', query: string, variables?: Record<string, unknown>): Promise<T>;
+  call<T = any>(owner: Owner, query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Sends a message to another owner's internal route with the service identity. */
-  send<T = any>(owner: 'justice', route: string, body: unknown): Promise<T>;
+  send<T = any>(owner: Owner, route: string, body: unknown): Promise<T>;
 }
 
 export interface SubgraphContext<L = any> {
@@ -49,7 +52,14 @@ export interface SubgraphModule<L = any> {
   entities: (EntitySchema | Function)[];
   migrations: Function[];
   /** Owners this subgraph calls directly (each becomes a <OWNER>_URL variable). */
-  upstreams?: 'justice'[];
+  upstreams?: Owner[];
+  /**
+   * Owners this subgraph sends outbox messages to (each becomes a <OWNER>_URL variable too).
+   * Unlike upstreams they need not answer while this one starts (the relay retries), so a
+   * deployment does not order startup by them: the procuratorate calls justice and justice
+   * notifies the procuratorate, without a startup cycle.
+   */
+  notifies?: Owner[];
   env?: EnvVar[];
   /** Per-request DataLoaders, so every entity reference and list relation is batched. */
   loaders?: (runtime: SubgraphRuntime) => L;
@@ -75,5 +85,8 @@ export function envOf(module: SubgraphModule): EnvVar[] {
   const upstreams = (module.upstreams ?? []).map((owner) => ({
     name: upstreamVar(owner), required: true, description: `base URL of the ${owner} subgraph`,
   }));
-  return [...COMMON_SUBGRAPH_ENV, ...upstreams, ...(module.env ?? [])];
+  const notified = (module.notifies ?? []).filter((owner) => !module.upstreams?.includes(owner)).map((owner) => ({
+    name: upstreamVar(owner), required: true, description: `base URL of the ${owner} subgraph (outbox messages; need not be up first)`,
+  }));
+  return [...COMMON_SUBGRAPH_ENV, ...upstreams, ...notified, ...(module.env ?? [])];
 }

@@ -4,6 +4,11 @@ import { entities } from './entities';
 import { procuratorateLoaders, type ProcuratorateLoaders } from './loaders';
 import { ProcuratorateInit1700000000000 } from './migrations/1700000000000-Init';
 import { typeDefs } from './schema';
+import { ProcuratorateEscalation1700000000450 } from './migrations/1700000000450-Escalation';
+import { escalationWorkers, overdueSuggestionFields, receiveEscalationResults, suggestionEscalationFields } from './escalation';
+import { Alert, alertFields, alertMutations, alertQueries, applyIndexEvents, applyTransferEvents } from './alerts';
+import { ProcuratorateAlerts1700000000200 } from './migrations/1700000000200-Alerts';
+import { scorecardFields, scorecardQueries } from './scorecard';
 import { agencyFields, suggestionFields, suggestionMutations, suggestionQueries } from './suggestions';
 import { enforcementCaseFields, supervisionMatterFields, supervisionMutations, supervisionQueries } from './supervision';
 
@@ -12,17 +17,29 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   name: 'procuratorate',
   defaultPort: 4003,
   typeDefs,
-  entities,
-  migrations: [ProcuratorateInit1700000000000],
+  entities: [...entities, Alert],
+  migrations: [ProcuratorateInit1700000000000, ProcuratorateAlerts1700000000200, ProcuratorateEscalation1700000000450],
   upstreams: ['justice'],
+  // Index events from justice and transfer copies (抄送) from public security feed the alerts.
+  routes: { 'case-events': applyIndexEvents, 'transfer-events': applyTransferEvents, 'escalation-results': receiveEscalationResults },
+  // Seed 001: overdue and not-rectified suggestions are copied to justice; notifications go to justice's inbox.
+  workers: escalationWorkers,
+  env: [
+    { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relays to justice look for undelivered escalations and notifications (default 1000)' },
+    { name: 'ESCALATION_POLL_MS', required: false, description: 'how often the overdue watch looks for suggestions unanswered past their due date (default 1000)' },
+  ],
   loaders: procuratorateLoaders,
   resolvers: {
     DateTime,
-    Query: { ...supervisionQueries, ...suggestionQueries },
-    Mutation: { ...supervisionMutations, ...suggestionMutations },
+    Query: { ...supervisionQueries, ...suggestionQueries, ...scorecardQueries, ...alertQueries },
+    Mutation: { ...supervisionMutations, ...suggestionMutations, ...alertMutations },
+    Alert: alertFields,
     EnforcementCase: enforcementCaseFields,
     Agency: agencyFields,
     SupervisionMatter: supervisionMatterFields,
     ProcuratorialSuggestion: suggestionFields,
+    SuggestionEscalation: suggestionEscalationFields,
+    OverdueItems: overdueSuggestionFields,
+    Scorecard: scorecardFields,
   },
 };

@@ -2,6 +2,7 @@ import { In } from 'typeorm';
 import type { SubgraphRuntime } from '../kit/module';
 import { batchLoader, byKey, groupBy, isUuid } from '../kit/loaders';
 import { Suggestion, SupervisionMatter, type SuggestionRow, type SupervisionMatterRow } from './entities';
+import { alertLoaders } from './alerts';
 
 /** Per-request loaders: one statement per entity type or relation, whatever the page size. */
 export function procuratorateLoaders(runtime: SubgraphRuntime) {
@@ -20,6 +21,7 @@ export function procuratorateLoaders(runtime: SubgraphRuntime) {
       groupBy(codes, await db.getRepository(Suggestion).find({
         where: { agencyCode: In([...codes]) }, order: { issuedAt: 'DESC', id: 'DESC' },
       }), (r) => r.agencyCode)),
+    ...alertLoaders(runtime),
   };
 }
 

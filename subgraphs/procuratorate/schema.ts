@@ -1,8 +1,14 @@
-import { DATE_TIME, FEDERATION_LINK, gql } from '../kit/sdl';
+import { DATE_TIME, FEDERATION_LINK, PAGE_INFO, gql } from '../kit/sdl';
+import { ALERT_MUTATION_SDL, ALERT_QUERY_SDL, ALERT_SDL } from './alerts';
+import { SCORECARD_ACCESS } from '../kit/month';
+import { ESCALATION_SDL } from '../kit/notifications';
+import { SCORE_RULE } from './scorecard';
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}
 ${DATE_TIME}
+${PAGE_INFO}
+${ALERT_SDL}
 
 """A case of the index (owned by justice); the procuratorate adds its supervision to every case type."""
 type EnforcementCase @key(fields: "id") @interfaceObject {
@@ -16,6 +22,32 @@ type Agency @key(fields: "code") {
   code: ID!
   "检察建议 received by this bureau"
   suggestions: [ProcuratorialSuggestion!]!
+}
+
+"""一月一晒绩: a bureau's month (owned by justice); the procuratorate adds the suggestions the bureau received that month, where they stand now, and the score."""
+type Scorecard @key(fields: "agencyCode month") ${SCORECARD_ACCESS} {
+  agencyCode: ID!
+  month: String!
+  "检察建议 issued to the bureau that month"
+  suggestionsReceived: Int!
+  "of those, replied to in writing"
+  suggestionsReplied: Int!
+  "of those, replied with rectification (整改)"
+  suggestionsRectified: Int!
+  "of those, still unanswered after the reply period (不予回复)"
+  suggestionsOverdue: Int!
+  """
+  The month's score (rule ${SCORE_RULE.id}, seed 001; weights unverified): ${SCORE_RULE.base}
+  − ${SCORE_RULE.deductions.suggestionReceived} × received − ${SCORE_RULE.deductions.suggestionOverdue} × overdue
+  − ${SCORE_RULE.deductions.suggestionNotRectified} × (replied − rectified), at least ${SCORE_RULE.floor}.
+  """
+  score: Float!
+}
+
+"""A bureau's place in a month's ranking; equal scores share a rank."""
+type ScorecardRank ${SCORECARD_ACCESS} {
+  rank: Int!
+  scorecard: Scorecard!
 }
 
 """检察监督事项的类别"""
@@ -71,14 +103,45 @@ type ProcuratorialSuggestion @key(fields: "id") @requiresScopes(scopes: [["super
   content: String!
   procuratorateCode: String!
   issuedAt: DateTime!
-  "when the written reply is due (rule table in the procuratorate subgraph, with citations)"
+  "when the written reply is due (schema/deadlines.json: suggestionReply, publicInterestReply, publicInterestUrgentReply)"
   replyDueAt: DateTime!
+  "unanswered past replyDueAt, by the hub's clock"
+  overdue: Boolean!
   status: SuggestionStatus!
   repliedAt: DateTime
   reply: String
   "整改: whether the bureau states it has rectified"
   rectified: Boolean
   rectification: String
+  "抄送司法局 (seed 001): set once the suggestion goes unanswered past replyDueAt or is answered without rectification"
+  escalation: SuggestionEscalation
+}
+
+${ESCALATION_SDL}
+
+"""A matter of the justice bureau (owned by justice)."""
+type JusticeSupervisionMatter @key(fields: "id", resolvable: false) {
+  id: ID!
+}
+
+"""The copy of a suggestion to the justice bureau, and the result the justice bureau copied back (双向通报)."""
+type SuggestionEscalation {
+  reason: EscalationReason!
+  escalatedAt: DateTime!
+  "OPEN until the justice bureau's result arrives"
+  status: JusticeSupervisionStatus!
+  "处理结果 of the justice bureau"
+  result: String
+  resultAt: DateTime
+  "the justice bureau's matter"
+  matter: JusticeSupervisionMatter!
+}
+
+"""What is overdue for the caller's unit (owned by justice); the procuratorate adds the suggestions."""
+type OverdueItems @key(fields: "unit") {
+  unit: String!
+  "unanswered past replyDueAt: a procuratorate's own suggestions, a bureau's received ones, the justice bureau's region"
+  suggestions: [ProcuratorialSuggestion!]!
 }
 
 input SupervisionInput { kind: SupervisionKind!, summary: String!, notes: String }
@@ -100,12 +163,14 @@ input SuggestionReplyInput {
   rectification: String
 }
 
-type Query {
+type Query {${ALERT_QUERY_SDL}
+  "一月一晒绩: every bureau (under region, when given) ranked by the month's score, highest first"
+  scorecardRanking(month: String!, region: String): [ScorecardRank!]! ${SCORECARD_ACCESS}
   suggestion(id: ID!): ProcuratorialSuggestion
   supervisionMatter(id: ID!): SupervisionMatter
 }
 
-type Mutation {
+type Mutation {${ALERT_MUTATION_SDL}
   openSupervision(caseId: ID!, input: SupervisionInput!): SupervisionMatter! @requiresScopes(scopes: [["supervision:write"]])
   closeSupervision(id: ID!): SupervisionMatter! @requiresScopes(scopes: [["supervision:write"]])
   issueSuggestion(input: SuggestionInput!): ProcuratorialSuggestion! @requiresScopes(scopes: [["supervision:write"]])

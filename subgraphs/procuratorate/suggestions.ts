@@ -8,6 +8,9 @@ import { Suggestion, type SuggestionRow } from './entities';
 import { lookUpBureau, lookUpCase } from './justice';
 import type { ProcuratorateLoaders } from './loaders';
 import { guardedUpdate } from './store';
+import { nudgeOutbox } from '../kit/outbox';
+import { NOTIFICATION_OUTBOX, notify } from '../kit/notifications';
+import { escalate, ESCALATION_OUTBOX, suggestionDeadlineFields } from './escalation';
 import { optionalText } from './text';
 
 type Ctx = SubgraphContext<ProcuratorateLoaders>;
@@ -37,14 +40,22 @@ export const suggestionMutations = {
       if (indexed.agency.code !== bureau.code) throw badInput('input.caseId', 'agencyCase', `the case is not a case of bureau ${bureau.code}`);
       caseId = indexed.id;
     }
-    const issuedAt = new Date();
+    const issuedAt = ctx.runtime.now();
     const due = replyDueAt(input.kind, harmOngoing, issuedAt);
     const row: SuggestionRow = {
       id: randomUUID(), agencyCode: bureau.code, caseId, kind: input.kind, content, harmOngoing,
       procuratorateCode: me.org, region: bureau.region, issuedBy: me.sub, issuedAt, replyDueAt: due.dueAt, replyDueRule: due.rule.id,
       status: 'ISSUED', repliedBy: null, repliedAt: null, reply: null, rectified: null, rectification: null,
     };
-    await ctx.runtime.db.getRepository(Suggestion).insert(row);
+    await ctx.runtime.db.transaction(async (tx) => {
+      await tx.getRepository(Suggestion).insert(row);
+      // 通报: the bureau's inbox.
+      await notify(tx, [{
+        recipient: { org: row.agencyCode }, kind: 'SUGGESTION_ISSUED', title: `检察建议: ${me.org} → ${row.agencyCode}`,
+        subjectType: 'PROCURATORIAL_SUGGESTION', subjectId: row.id, region: row.region, occurredAt: issuedAt.toISOString(),
+      }]);
+    });
+    nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
     return row;
   },
 
@@ -62,10 +73,24 @@ export const suggestionMutations = {
       throw badInput('input.rectification', 'requiredWhenRectified', 'must describe the rectification when rectified is true');
     }
     // The WHERE clause carries the expected state: of two concurrent replies only one is written.
-    const replied = await guardedUpdate(ctx.runtime.db, Suggestion,
-      `UPDATE procuratorial_suggestion SET status = 'REPLIED', replied_at = now(), replied_by = $2, reply = $3, rectified = $4, rectification = $5
-       WHERE id = $1 AND status = 'ISSUED' RETURNING *`,
-      [suggestion.id, identity.sub, reply, input.rectified, rectification]);
+    // Not rectified (不予整改): the suggestion is copied to the justice bureau at once, in the same transaction.
+    const now = ctx.runtime.now();
+    const replied = await ctx.runtime.db.transaction(async (tx) => {
+      const row = await guardedUpdate(ctx.runtime.db, Suggestion,
+        `UPDATE procuratorial_suggestion SET status = 'REPLIED', replied_at = $6, replied_by = $2, reply = $3, rectified = $4, rectification = $5
+         WHERE id = $1 AND status = 'ISSUED' RETURNING *`,
+        [suggestion.id, identity.sub, reply, input.rectified, rectification, now], tx.queryRunner);
+      if (!row) return null;
+      if (!row.rectified) await escalate(tx, row, 'NOT_RECTIFIED', now);
+      await notify(tx, [{
+        recipient: { org: row.procuratorateCode }, kind: 'SUGGESTION_REPLIED',
+        title: `检察建议回复 (${row.rectified ? '已整改' : '未整改'}): ${row.agencyCode}`,
+        subjectType: 'PROCURATORIAL_SUGGESTION', subjectId: row.id, region: row.region, occurredAt: now.toISOString(),
+      }]);
+      return row;
+    });
+    nudgeOutbox(ctx.runtime, ESCALATION_OUTBOX);
+    nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
     if (!replied) throw transition();
     return replied;
   },
@@ -86,4 +111,5 @@ export const suggestionFields = {
   __resolveReference: async (ref: { id: string }, ctx: Ctx) => visible(ctx, await ctx.loaders.suggestionById.load(ref.id)),
   agency: (row: SuggestionRow) => ({ code: row.agencyCode }),
   case: (row: SuggestionRow) => (row.caseId ? { __typename: 'EnforcementCase', id: row.caseId } : null),
+  ...suggestionDeadlineFields,
 };

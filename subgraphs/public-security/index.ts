@@ -8,6 +8,10 @@ import { publicSecurityLoaders, type PublicSecurityLoaders } from './loaders';
 import { caseTransferFields, enforcementCaseFields, getTransfer, listTransfers } from './transfers';
 import { transferMutations } from './mutations';
 import { typeDefs } from './schema';
+import { SUPERVISION_OUTBOX } from './store';
+import { outboxWorkers } from '../kit/outbox';
+import { PublicSecuritySupervisionCopy1700000000200 } from './migrations/1700000000200-SupervisionCopy';
+import { scorecardFields } from './scorecard';
 
 /** 公安: receives transfers (移送) from enforcement bureaus, decides on filing, answers reconsideration. */
 export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
@@ -15,11 +19,16 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   defaultPort: 4002,
   typeDefs,
   entities,
-  migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001],
+  migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200],
   upstreams: ['justice'],
+  // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
+  notifies: ['procuratorate'],
+  workers: outboxWorkers({ to: 'procuratorate', route: 'transfer-events', table: SUPERVISION_OUTBOX }),
   env: [{
     name: 'FILING_DECISION_DAYS', required: false,
     description: 'days public security has to decide on filing after accepting a transfer (default 3, 国务院令第310号 第八条; 1–30 for complex cases)',
+  }, {
+    name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered transfer copies (default 1000)',
   }],
   loaders: publicSecurityLoaders,
   resolvers: {
@@ -32,5 +41,6 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     EnforcementCase: enforcementCaseFields,
     CaseTransfer: { ...caseTransferFields, ...investigationFields },
     Investigation: investigationType,
+    Scorecard: scorecardFields,
   },
 };

@@ -6,7 +6,8 @@ import { dueAt } from './deadlines';
 import type { TransferDecision, TransferRow, TransferStatus } from './entities';
 import { isUuid } from '../kit/loaders';
 import { remember, type PublicSecurityLoaders } from './loaders';
-import { advance, insertTransfer, type TransferChange } from './store';
+import { advance, insertTransfer, SUPERVISION_OUTBOX, type TransferChange } from './store';
+import { nudgeOutbox } from '../kit/outbox';
 
 type Ctx = SubgraphContext<PublicSecurityLoaders>;
 
@@ -57,6 +58,7 @@ export const transferMutations = {
       caseId: found.id, agencyCode: org, region: found.region, summary, materials, submittedAt,
       submittedBy: ctx.identity.sub, decisionDueAt: dueAt('filingDecision', submittedAt, ctx.runtime.env),
     });
+    nudgeOutbox(ctx.runtime, SUPERVISION_OUTBOX);
     return remember(ctx.loaders, row);
   },
 

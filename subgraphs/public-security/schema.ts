@@ -1,4 +1,5 @@
 import { gql, DATE_TIME, FEDERATION_LINK, PAGE_INFO } from '../kit/sdl';
+import { SCORECARD_ACCESS } from '../kit/month';
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}
@@ -10,6 +11,20 @@ type EnforcementCase @key(fields: "id") @interfaceObject {
   id: ID!
   "移送: the case's transfer to public security, if any"
   transfer: CaseTransfer
+}
+
+"""一月一晒绩: a bureau's month (owned by justice); public security adds the transfers it made that month and where they stand now."""
+type Scorecard @key(fields: "agencyCode month") ${SCORECARD_ACCESS} {
+  agencyCode: ID!
+  month: String!
+  "移送: transfers the bureau submitted that month"
+  transfersMade: Int!
+  "of those, filed (立案), also after reconsideration"
+  transfersFiled: Int!
+  "of those, not filed (不予立案), the refusal standing or upheld on reconsideration"
+  transfersNotFiled: Int!
+  "of those, not decided yet (submitted, accepted, under reconsideration)"
+  transfersPending: Int!
 }
 
 """移送案件状态"""

@@ -5,13 +5,26 @@ import { columnOf, TRANSFER_COLUMNS, type TransferRow } from './entities';
 
 export type NewTransfer = Pick<TransferRow, 'caseId' | 'agencyCode' | 'region' | 'summary' | 'materials' | 'submittedAt' | 'submittedBy' | 'decisionDueAt'>;
 
-/** One transfer per case: the unique constraint decides a race, in one statement. */
+/** The outbox whose messages copy transfers to the procuratorate (抄送), its `transfer-events` route. */
+export const SUPERVISION_OUTBOX = 'supervision_outbox';
+
+/**
+ * One transfer per case: the unique constraint decides a race, in one statement. The same
+ * statement writes the copy for the procuratorate into the outbox (抄送), so there is never a
+ * transfer without its copy.
+ */
 export async function insertTransfer(db: DataSource, t: NewTransfer): Promise<TransferRow> {
   const rows: TransferRow[] = await db.query(
-    `INSERT INTO case_transfer (id, case_id, agency_code, region, status, summary, materials, submitted_at, submitted_by, decision_due_at, version)
-     VALUES ($1, $2, $3, $4, 'SUBMITTED', $5, $6, $7, $8, $9, 1)
-     ON CONFLICT (case_id) DO NOTHING
-     RETURNING ${TRANSFER_COLUMNS}`,
+    `WITH t AS (
+       INSERT INTO case_transfer (id, case_id, agency_code, region, status, summary, materials, submitted_at, submitted_by, decision_due_at, version)
+       VALUES ($1, $2, $3, $4, 'SUBMITTED', $5, $6, $7, $8, $9, 1)
+       ON CONFLICT (case_id) DO NOTHING
+       RETURNING *),
+     copy AS (
+       INSERT INTO ${SUPERVISION_OUTBOX} (id, payload)
+       SELECT gen_random_uuid(), jsonb_build_object('transferId', id, 'caseId', case_id, 'agencyCode', agency_code, 'region', region,
+         'status', status, 'submittedAt', submitted_at) FROM t)
+     SELECT ${TRANSFER_COLUMNS} FROM t`,
     [randomUUID(), t.caseId, t.agencyCode, t.region, t.summary, t.materials, t.submittedAt, t.submittedBy, t.decisionDueAt]);
   if (!rows.length) throw badInput('caseId', 'transition', `case ${t.caseId} has been transferred already: one transfer per case`);
   return rows[0];

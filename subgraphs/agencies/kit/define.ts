@@ -1,11 +1,13 @@
 import type { SubgraphContext, SubgraphModule, SubgraphRuntime } from '../../kit/module';
 import { DateTime } from '../../kit/scalars';
-import { AGENCY_KINDS } from '../registry';
+import { AGENCY_KINDS, publishedDecisionType } from '../registry';
+import { isPublishable } from '../../kit/publication';
 import { bureauDirectory, type Bureau } from './bureaus';
 import { caseEntity, Outbox, Party, type CaseRow } from './entities';
 import type { OwnField } from './fields';
 import { agencyLoaders, type AgencyLoaders } from './loaders';
 import { AgencyKitInit1700000000000 } from './migration';
+import { AgencyKitPublication1700000000300 } from './publication-migration';
 import { OutboxRelay } from './outbox';
 import { recordCaseResolver } from './record';
 import { partyResolvers } from './party';
@@ -36,7 +38,7 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
     defaultPort: def.defaultPort,
     typeDefs: agencyTypeDefs(kind, def.ownFields),
     entities: [Party, Outbox, Case],
-    migrations: [AgencyKitInit1700000000000, ...def.migrations],
+    migrations: [AgencyKitInit1700000000000, AgencyKitPublication1700000000300, ...def.migrations],
     upstreams: ['justice'],
     env: [{ name: 'OUTBOX_POLL_MS', required: false, description: 'how often the outbox relay looks for undelivered events (default 1000)' }],
     loaders: (runtime) => agencyLoaders(runtime, Case),
@@ -61,6 +63,16 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
         },
       },
       Party: partyResolvers,
+      // 阳光执法: the party's name of a published decision. The index only lists publishable
+      // decisions; this subgraph checks its own record again before it lets a name out.
+      [publishedDecisionType(kind)]: {
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext<AgencyLoaders>) =>
+          (await ctx.loaders.caseById.load(ref.id)) ?? { id: ref.id, unknown: true },
+        partyName: async (row: CaseRow & { unknown?: true }, _: unknown, ctx: SubgraphContext<AgencyLoaders>) => {
+          if (row.unknown || !isPublishable(row)) return null;
+          return (await ctx.loaders.partyById.load(row.partyId))?.name ?? null;
+        },
+      },
     },
   };
 }

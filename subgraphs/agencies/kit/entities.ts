@@ -5,7 +5,9 @@ export interface PartyRow { id: string; kind: string; name: string; idNumber: st
 export interface CaseRow {
   id: string; agencyCode: string; caseNumber: string; actType: string; cause: string; offenceCode: string | null;
   amountInvolved: number | null; fineAmount: number | null; decidedAt: Date | null; region: string;
-  recordedAt: Date; recordedBy: string; facts: string | null; legalBasis: string | null; version: number; partyId: string; [own: string]: unknown;
+  recordedAt: Date; recordedBy: string; facts: string | null; legalBasis: string | null; version: number; partyId: string;
+  /** 阳光执法: penalty kinds (行政处罚法 第九条), minors involved, state or trade secrets involved. */
+  penaltyKinds: string[]; involvesMinor: boolean; confidential: boolean; [own: string]: unknown;
 }
 export interface OutboxRow { id: string; caseId: string; payload: unknown; createdAt: Date; attempts: number; nextAttemptAt: Date; deliveredAt: Date | null; lastError: string | null }
 
@@ -60,6 +62,9 @@ export function caseEntity(ownFields: OwnField[]) {
       recordedBy: { name: 'recorded_by', type: 'text' },
       version: { type: 'int' },
       partyId: { name: 'party_id', type: 'uuid' },
+      penaltyKinds: { name: 'penalty_kinds', type: 'text', array: true, default: () => "'{}'" },
+      involvesMinor: { name: 'involves_minor', type: 'boolean', default: false },
+      confidential: { name: 'confidential', type: 'boolean', default: false },
       ...own,
     },
   });

@@ -10,11 +10,28 @@ import type { Bureau } from './bureaus';
 import { Outbox, Party, type CaseRow } from './entities';
 import { isFigure, type OwnField } from './fields';
 import type { AgencyLoaders } from './loaders';
+import { minorAt, PENALTY_KINDS } from '../../kit/publication';
 
 type Input = Record<string, any>;
 
 function optionalText(field: string, value: unknown, max: number): string | null {
   return value === null || value === undefined || value === '' ? null : requireText(field, value, max);
+}
+
+/**
+ * 处罚种类 (阳光执法): only a penalty has kinds. A fine and FINE go together. Left out on a penalty,
+ * the kinds are what the record shows for sure: FINE when a fine is imposed, otherwise none (and a
+ * penalty without kinds is not published: it might be a warning only).
+ */
+function penaltyKinds(input: Input, actType: string, fineAmount: number | null): string[] {
+  const given = input.penaltyKinds as string[] | null | undefined;
+  if (given === null || given === undefined) return actType === 'ADMINISTRATIVE_PENALTY' && fineAmount ? ['FINE'] : [];
+  if (actType !== 'ADMINISTRATIVE_PENALTY') throw badInput('input.penaltyKinds', 'penaltyOnly', 'apply to ADMINISTRATIVE_PENALTY cases only');
+  if (!given.length) throw badInput('input.penaltyKinds', 'nonEmpty', 'must name at least one penalty kind when given');
+  const kinds = [...new Set(given)].sort((a, b) => PENALTY_KINDS.findIndex(([k]) => k === a) - PENALTY_KINDS.findIndex(([k]) => k === b));
+  if (kinds.includes('FINE') && !fineAmount) throw badInput('input.fineAmount', 'requiredWithFine', 'must state the fine (> 0) when penaltyKinds includes FINE');
+  if (fineAmount && !kinds.includes('FINE')) throw badInput('input.penaltyKinds', 'fineListed', 'must include FINE when a fine is imposed');
+  return kinds;
 }
 
 /** Checks every input rule before anything is written; the first broken rule is reported. */
@@ -26,22 +43,29 @@ function validate(input: Input, ownFields: OwnField[], bureau: Bureau) {
   const partyKind = input.party.kind as PartyKind;
   const own = Object.fromEntries(ownFields.map((f) => [f.name,
     f.type === 'text' ? optionalText(`input.${f.name}`, input[f.name], 500) : requireAmount(`input.${f.name}`, input[f.name])]));
+  const fineAmount = requireAmount('input.fineAmount', input.fineAmount);
+  const decidedAt = requirePastDate('input.decidedAt', input.decidedAt);
+  const idNumber = requirePartyIdentifier('input.party.idNumber', partyKind, input.party.idNumber);
   return {
     caseNumber: requireText('input.caseNumber', input.caseNumber, 100),
     actType: input.actType as string,
     cause: requireText('input.cause', input.cause, 500),
     offenceCode: optionalText('input.offenceCode', input.offenceCode, 50),
     amountInvolved: requireAmount('input.amountInvolved', input.amountInvolved),
-    fineAmount: requireAmount('input.fineAmount', input.fineAmount),
-    decidedAt: requirePastDate('input.decidedAt', input.decidedAt),
+    fineAmount,
+    decidedAt,
     region,
     facts: optionalText('input.facts', input.facts, 5000),
     legalBasis: optionalText('input.legalBasis', input.legalBasis, 1000),
     own,
+    penaltyKinds: penaltyKinds(input, input.actType, fineAmount),
+    // A party under 18 at the decision (its ID number says so) makes a minor's case, whatever the flag says.
+    involvesMinor: input.involvesMinor === true || (partyKind === 'NATURAL_PERSON' && !!idNumber && minorAt(idNumber, decidedAt ?? new Date())),
+    confidential: input.confidential === true,
     party: {
       kind: partyKind,
       name: requireText('input.party.name', input.party.name, 200),
-      idNumber: requirePartyIdentifier('input.party.idNumber', partyKind, input.party.idNumber),
+      idNumber,
       phone: requirePhone('input.party.phone', input.party.phone),
       address: optionalText('input.party.address', input.party.address, 500),
     },
@@ -66,7 +90,7 @@ export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
         id: randomUUID(), agencyCode: bureau.code, caseNumber: v.caseNumber, actType: v.actType, cause: v.cause,
         offenceCode: v.offenceCode, amountInvolved: v.amountInvolved, fineAmount: v.fineAmount, decidedAt: v.decidedAt,
         region: v.region, recordedAt: new Date(), recordedBy: identity.sub, version: 1, partyId: party.id,
-        facts: v.facts, legalBasis: v.legalBasis, ...v.own,
+        facts: v.facts, legalBasis: v.legalBasis, penaltyKinds: v.penaltyKinds, involvesMinor: v.involvesMinor, confidential: v.confidential, ...v.own,
       } as CaseRow;
       await tx.getRepository(Case).insert(row as any);
       await tx.getRepository(Outbox).insert({
@@ -76,7 +100,11 @@ export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
           actType: row.actType, cause: row.cause, offenceCode: row.offenceCode, amountInvolved: row.amountInvolved,
           fineAmount: row.fineAmount, decidedAt: row.decidedAt, region: row.region, recordedAt: row.recordedAt,
           party: { kind: party.kind, identifier: party.idNumber },
+          // What the index needs to publish the decision (阳光执法); never the party's name.
+          legalBasis: row.legalBasis, penaltyKinds: row.penaltyKinds, involvesMinor: row.involvesMinor, confidential: row.confidential,
           figures: Object.fromEntries(ownFields.filter(isFigure).map((f) => [f.name, v.own[f.name]])),
+          // The agency's own text fields (e.g. pollutant): the threshold rules read some of them.
+          attributes: Object.fromEntries(ownFields.filter((f) => !isFigure(f)).map((f) => [f.name, v.own[f.name]])),
         },
       });
       return row;

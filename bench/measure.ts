@@ -1,0 +1,74 @@
+// One measurement: a load child process (bench/load.ts) against one gateway with one query,
+// the subgraphs' SQL counters read around the measured part (after the warm-up).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import type { LoadResult, LoadSpec } from './load';
+import type { QuerySpec } from './queries';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const specDir = mkdtempSync(join(tmpdir(), 'hub-bench-load-'));
+
+export interface Measurement extends LoadResult {
+  sqlStatements: number;
+  sqlPerRequest: number;
+}
+
+export interface LoadSettings { connections: number; durationSec: number; warmupSec: number }
+
+export async function measure(url: string, query: QuerySpec, settings: LoadSettings, sqlStatements: () => Promise<number>): Promise<Measurement> {
+  const spec: LoadSpec = { url, query: query.query, variables: query.variables, idsFile: query.idsFile, headers: query.headers, ...settings };
+  const specFile = join(specDir, `${query.name}-${Date.now()}.json`);
+  writeFileSync(specFile, JSON.stringify(spec));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', specFile], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let before = 0;
+  let result: LoadResult | undefined;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    if (!line.startsWith('{')) continue;
+    const message = JSON.parse(line) as { event: string } & LoadResult;
+    if (message.event === 'warm') {
+      before = await sqlStatements();
+      child.stdin!.write('go\n');
+    } else if (message.event === 'result') {
+      result = message;
+    }
+  }
+  const code = await exited;
+  if (!result) throw new Error(`the load generator for ${query.name} exited with ${code} and no result`);
+  const sql = (await sqlStatements()) - before;
+  const { event: _event, ...clean } = result as LoadResult & { event?: string };
+  return { ...clean, sqlStatements: sql, sqlPerRequest: clean.requests ? sql / clean.requests : 0 };
+}
+
+/** One request of each query before the load: what a target answers, errors included. */
+export async function preflight(url: string, query: QuerySpec, anId: string): Promise<string | null> {
+  const variables = query.idsFile ? { ...query.variables, id: anId } : query.variables ?? {};
+  const response = await fetch(url, { method: 'POST', headers: query.headers, body: JSON.stringify({ query: query.query, variables }) });
+  const text = await response.text();
+  if (!response.ok) return `HTTP ${response.status}: ${text.slice(0, 300)}`;
+  const body = JSON.parse(text) as { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[] };
+  if (body.errors?.length) return body.errors.slice(0, 3).map((e) => `${e.extensions?.code ?? 'ERROR'} at ${(e.path ?? []).join('.')}: ${e.message}`).join('; ');
+  if (!body.data) return `no data: ${text.slice(0, 300)}`;
+  return null;
+}
+
+/** SQL statements per request of the 50-case page at several page sizes, sent one at a time. */
+export async function statementsByPageSize(url: string, page: (first: number) => QuerySpec, sqlStatements: () => Promise<number>, sizes = [10, 50, 100]) {
+  const rows: { first: number; statementsPerRequest: number }[] = [];
+  for (const first of sizes) {
+    const spec = page(first);
+    await preflight(url, spec, ''); // warm the plan and the pools
+    const before = await sqlStatements();
+    const runs = 5;
+    for (let i = 0; i < runs; i++) {
+      const failure = await preflight(url, spec, '');
+      if (failure) throw new Error(`page of ${first}: ${failure}`);
+    }
+    rows.push({ first, statementsPerRequest: ((await sqlStatements()) - before) / runs });
+  }
+  return rows;
+}

@@ -1,0 +1,106 @@
+// The seed's SQL: case i's rows, generated in the database from generate_series, as the code
+// would write them (agency: party + enforcement_case; justice: case_index; public security:
+// case_transfer; procuratorate: supervision_matter). Columns added by later migrations
+// (publication, attributes) are written when the table has them.
+import { BUREAUS, SUPERVISION_EVERY, TRANSFER_EVERY } from './dataset';
+
+const B = BUREAUS.length;
+const list = (values: string[]) => `ARRAY[${values.map((v) => `'${v}'`).join(', ')}]`;
+const CODES = list(BUREAUS.map((b) => b.code));
+const REGIONS = list(BUREAUS.map((b) => b.region));
+const PENALTY = 'ADMINISTRATIVE_PENALTY';
+const ACTS = list([...Array(7).fill(PENALTY), 'ADMINISTRATIVE_INSPECTION', 'ADMINISTRATIVE_COERCION', 'ADMINISTRATIVE_LICENSE']);
+
+/**
+ * Case i, parameters $1 first i, $2 last i, $3 the seed's "now", $4 the party pool's size.
+ * Newest first: case 1 was recorded ten days before the seed, each next one 20 s earlier.
+ */
+const CASES = `WITH c AS (
+  SELECT i, md5('bench-case-' || i)::uuid AS id, (i % ${B}) % 2 AS kind,
+    (${CODES})[1 + i % ${B}] AS agency_code, (${REGIONS})[1 + i % ${B}] AS region,
+    'BENCH〔' || (2020 + i % 7) || '〕' || i || '号' AS case_number,
+    (${ACTS})[1 + i % 10] AS act_type,
+    $3::timestamptz - interval '10 days' - i * interval '20 seconds' AS recorded_at,
+    (i::bigint * 2654435761 % $4)::int AS j
+  FROM generate_series($1::int, $2::int) AS i
+), k AS (
+  SELECT c.*,
+    CASE WHEN kind = 0 THEN (ARRAY['销售伪劣产品', '无照经营'])[1 + i % 2] ELSE (ARRAY['超标排放污染物', '非法处置危险废物'])[1 + i % 2] END AS cause,
+    CASE WHEN kind = 0 THEN 'CL' ELSE 'HJ' END || (100 + i % 50) AS offence_code,
+    (1000 + i::bigint * 37 % 200000)::numeric AS amount_involved,
+    CASE WHEN act_type = '${PENALTY}' THEN (500 + i::bigint * 13 % 50000)::numeric END AS fine_amount,
+    recorded_at - interval '2 days' AS decided_at,
+    CASE WHEN kind = 0 THEN '《中华人民共和国产品质量法》第五十条' ELSE '《中华人民共和国大气污染防治法》第九十九条' END AS legal_basis,
+    CASE WHEN act_type = '${PENALTY}' THEN ARRAY['FINE'] ELSE ARRAY[]::text[] END AS penalty_kinds,
+    CASE WHEN kind = 0 THEN (ARRAY['劣质电线', '假冒商标服装', '过期食品'])[1 + i % 3] END AS product_name,
+    CASE WHEN kind = 0 THEN (500 + i::bigint * 17 % 90000)::numeric END AS sales_amount,
+    CASE WHEN kind = 0 THEN (i::bigint * 11 % 40000)::numeric END AS unsold_goods_value,
+    CASE WHEN kind = 1 THEN (ARRAY['COD', '氨氮', '二氧化硫', '颗粒物'])[1 + i % 4] END AS pollutant,
+    CASE WHEN kind = 1 THEN round((1 + i % 40 / 4.0)::numeric, 2) END AS exceedance_multiple,
+    CASE WHEN kind = 1 THEN round((i % 500 / 10.0)::numeric, 1) END AS hazardous_waste_tonnes
+  FROM c)`;
+
+export const POOL_TABLE = `CREATE UNLOGGED TABLE IF NOT EXISTS bench_pool (
+  j int PRIMARY KEY, kind text NOT NULL, name text NOT NULL, id_number text NOT NULL, address text NOT NULL, party_key text NOT NULL)`;
+export const POOL_INSERT = `INSERT INTO bench_pool SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+  ON CONFLICT (j) DO NOTHING`;
+
+/** Only the optional columns this database has go into the statement. */
+function optional(columns: Set<string>, wanted: Record<string, string>): [string, string] {
+  const present = Object.entries(wanted).filter(([column]) => columns.has(column));
+  return [present.map(([c]) => `, ${c}`).join(''), present.map(([, v]) => `, ${v}`).join('')];
+}
+
+/** The agency database of kind $5 (0 market regulation, 1 eco-environment): parties, then cases. */
+export function agencySql(columns: Set<string>): string[] {
+  const [cols, values] = optional(columns, {
+    product_name: 'product_name', sales_amount: 'sales_amount', unsold_goods_value: 'unsold_goods_value',
+    pollutant: 'pollutant', exceedance_multiple: 'exceedance_multiple', hazardous_waste_tonnes: 'hazardous_waste_tonnes',
+    penalty_kinds: 'penalty_kinds',
+  });
+  return [
+    `${CASES} INSERT INTO party (id, kind, name, id_number, phone, address)
+      SELECT md5('bench-party-' || k.i)::uuid, p.kind, p.name, p.id_number, '13' || lpad((k.i::bigint * 7919 % 1000000000)::text, 9, '0'), p.address
+      FROM k JOIN bench_pool p ON p.j = k.j WHERE k.kind = $5`,
+    `${CASES} INSERT INTO enforcement_case (id, agency_code, case_number, act_type, cause, offence_code, amount_involved, fine_amount,
+        decided_at, facts, legal_basis, region, recorded_at, recorded_by, version, party_id${cols})
+      SELECT id, agency_code, case_number, act_type, cause, offence_code, amount_involved, fine_amount, decided_at,
+        '经查，当事人' || cause || '，事实清楚，证据确凿。', legal_basis, region, recorded_at, 'bench:officer', 1, md5('bench-party-' || i)::uuid${values}
+      FROM k WHERE kind = $5`,
+  ];
+}
+
+/** The justice index: every case, the party as its keyed hash, figures as the outbox sends them. */
+export function indexSql(columns: Set<string>): string {
+  const [cols, values] = optional(columns, {
+    legal_basis: 'k.legal_basis', penalty_kinds: 'k.penalty_kinds',
+    attributes: `CASE WHEN k.kind = 0 THEN jsonb_build_object('productName', k.product_name) ELSE jsonb_build_object('pollutant', k.pollutant) END`,
+  });
+  return `${CASES} INSERT INTO case_index (id, case_type, agency_code, case_number, act_type, cause, offence_code, amount_involved,
+      fine_amount, decided_at, region, recorded_at, party_kind, party_key, figures, source_version${cols})
+    SELECT k.id, CASE WHEN k.kind = 0 THEN 'MarketRegulationCase' ELSE 'EcoEnvironmentCase' END, k.agency_code, k.case_number, k.act_type,
+      k.cause, k.offence_code, k.amount_involved, k.fine_amount, k.decided_at, k.region, k.recorded_at, p.kind, p.party_key,
+      CASE WHEN k.kind = 0 THEN jsonb_build_object('salesAmount', k.sales_amount, 'unsoldGoodsValue', k.unsold_goods_value)
+        ELSE jsonb_build_object('exceedanceMultiple', k.exceedance_multiple, 'hazardousWasteTonnes', k.hazardous_waste_tonnes) END, 1${values}
+    FROM k JOIN bench_pool p ON p.j = k.j`;
+}
+
+/** Public security: a transfer for every fifth case, submitted, accepted or filed. */
+export const TRANSFER_SQL = `${CASES}, t AS (
+    SELECT k.*, (ARRAY['SUBMITTED', 'ACCEPTED', 'FILED'])[1 + (i / ${TRANSFER_EVERY}) % 3] AS status,
+      recorded_at + interval '1 day' AS submitted_at FROM k WHERE i % ${TRANSFER_EVERY} = 0
+  ), a AS (SELECT t.*, CASE WHEN status <> 'SUBMITTED' THEN submitted_at + interval '1 day' END AS accepted_at FROM t)
+  INSERT INTO case_transfer (id, case_id, agency_code, region, status, summary, materials, submitted_at, submitted_by, decision_due_at,
+    accepted_at, accepted_by, accepting_unit, decided_at, decided_by, decision, version)
+  SELECT md5('bench-transfer-' || i)::uuid, id, agency_code, region, status, '涉嫌' || cause || '罪', ARRAY['移送书', '调查报告', '涉案物品清单'],
+    submitted_at, 'bench:officer', coalesce(accepted_at, submitted_at) + interval '3 days',
+    accepted_at, CASE WHEN accepted_at IS NOT NULL THEN 'bench:psb' END, CASE WHEN accepted_at IS NOT NULL THEN 'PSB-' || region END,
+    CASE WHEN status = 'FILED' THEN accepted_at + interval '2 days' END, CASE WHEN status = 'FILED' THEN 'bench:psb' END,
+    CASE WHEN status = 'FILED' THEN 'FILE' END, 1
+  FROM a`;
+
+/** The procuratorate: an open supervision matter for every tenth case. */
+export const SUPERVISION_SQL = `${CASES} INSERT INTO supervision_matter (id, case_id, kind, status, summary, procuratorate_code, region, opened_by, opened_at)
+  SELECT md5('bench-matter-' || i)::uuid, id, (ARRAY['CASE_REVIEW', 'FILING_SUPERVISION', 'TRANSFER_SUPERVISION', 'PUBLIC_INTEREST'])[1 + (i / ${SUPERVISION_EVERY}) % 4],
+    'OPEN', '案件审查', 'PROC-' || region, region, 'bench:procurator', recorded_at + interval '2 days'
+  FROM k WHERE i % ${SUPERVISION_EVERY} = 3`;

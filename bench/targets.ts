@@ -1,0 +1,43 @@
+// Starts one gateway under test (bench/cluster.ts, N workers) on the running hub's subgraphs.
+import { freePort } from '../scripts/hub/hub';
+import { ServiceProcess } from '../scripts/hub/processes';
+import { subgraphUrlVar } from '../gateway/config';
+import { DEV_AUDIENCE, DEV_ISSUER, devIssuerPaths } from '../gateway/dev-issuer';
+import { signIdentity } from '../subgraphs/kit/identity';
+import { PROCURATOR, REASON } from './dataset';
+import type { BenchHub } from './hub';
+import type { TargetKind } from './gateways';
+
+export const TARGET_LABELS: Record<TargetKind, string> = {
+  hub: "hub's gateway (policy, masking, audit)",
+  apollo: 'bare @apollo/gateway',
+  hive: 'Hive Gateway',
+};
+
+export interface StartedTarget { kind: TargetKind; url: string; stop(): Promise<void> }
+
+/** The identity the baselines send every subgraph: one long-lived procurator with a reason. */
+export function staticIdentity(bench: BenchHub): Promise<string> {
+  return signIdentity({ ...PROCURATOR, reason: REASON }, bench.hub.secrets.identity, 86_400);
+}
+
+export async function startTarget(bench: BenchHub, kind: TargetKind, workers: number, echo = false): Promise<StartedTarget> {
+  const port = await freePort();
+  const { hub, postgres, dataDir } = bench;
+  // The hub's gateway gets what scripts/hub/hub.ts gives it; the baselines read the URLs and the token.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    BENCH_WORKERS: String(workers),
+    BENCH_IDENTITY_TOKEN: await staticIdentity(bench),
+    HUB_IDENTITY_SECRET: hub.secrets.identity,
+    JWT_PUBLIC_KEY_FILE: devIssuerPaths(dataDir).publicKey,
+    JWT_ISSUER: DEV_ISSUER,
+    JWT_AUDIENCE: DEV_AUDIENCE,
+    DATABASE_URL: postgres.url(hub.databases.gateway),
+    ...Object.fromEntries(Object.entries(hub.subgraphUrls).map(([name, url]) => [subgraphUrlVar(name), url])),
+  };
+  const service = new ServiceProcess(`bench:${kind}`, ['bench/cluster.ts', kind], env, echo);
+  await service.start(120_000);
+  return { kind, url: `http://127.0.0.1:${port}/graphql`, stop: () => service.stop() };
+}

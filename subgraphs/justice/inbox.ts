@@ -1,0 +1,122 @@
+import type { Identity } from '../kit/identity';
+import { ROLES } from '../kit/identity';
+import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
+import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
+import { badInput } from '../kit/errors';
+import { isUuid } from '../kit/loaders';
+import { eventsOf, type Queryable } from '../kit/outbox';
+import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
+import { INBOX_KINDS, SUBJECT_TYPES, type Notification } from '../kit/notifications';
+
+// Every unit's inbox (双向通报), kept by the justice bureau's platform. Notifications arrive from
+// the other owners' outboxes (POST /internal/notifications) or are written here directly.
+
+type Ctx = SubgraphContext;
+
+interface NotificationRow {
+  id: string; kind: string; title: string; subjectType: string; subjectId: string; region: string; createdAt: Date; readAt: Date | null;
+}
+
+const COLUMNS = `n.id, n.kind, n.title, n.subject_type AS "subjectType", n.subject_id AS "subjectId", n.region, n.created_at AS "createdAt"`;
+
+/** Stores notifications once each (the id is the message's eventId, or a fresh id for local ones). */
+export async function storeNotifications(tx: Queryable, notifications: (Notification & { id: string })[]): Promise<number> {
+  if (!notifications.length) return 0;
+  for (const n of notifications) {
+    if (!INBOX_KINDS.includes(n.kind)) throw new Error(`notification ${n.id}: unknown kind ${n.kind}`);
+    if (!SUBJECT_TYPES.includes(n.subjectType)) throw new Error(`notification ${n.id}: unknown subject type ${n.subjectType}`);
+    const r = n.recipient as { org?: string; role?: string; region?: string };
+    if (!r.org && !(r.role && (ROLES as readonly string[]).includes(r.role) && r.region && isRegionCode(r.region))) {
+      throw new Error(`notification ${n.id}: a recipient is an org, or a role and a region`);
+    }
+  }
+  const rows = notifications.map((n) => {
+    const r = n.recipient as { org?: string; role?: string; region?: string };
+    return { id: n.id, org: r.org ?? null, role: r.org ? null : r.role, recipientRegion: r.org ? null : r.region, kind: n.kind,
+      title: n.title.slice(0, 500), subjectType: n.subjectType, subjectId: n.subjectId, region: n.region, createdAt: n.occurredAt };
+  });
+  const inserted: { id: string }[] = await tx.query(`
+    INSERT INTO notification (id, recipient_org, recipient_role, recipient_region, kind, title, subject_type, subject_id, region, created_at)
+    SELECT x.id, x.org, x.role, x."recipientRegion", x.kind, x.title, x."subjectType", x."subjectId", x.region, x."createdAt"
+    FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, org text, role text, "recipientRegion" text, kind text, title text,
+      "subjectType" text, "subjectId" uuid, region text, "createdAt" timestamptz)
+    ON CONFLICT (id) DO NOTHING RETURNING id`, [JSON.stringify(rows)]);
+  return inserted.length;
+}
+
+/** POST /internal/notifications: a batch from another owner's notification outbox. */
+export async function receiveNotifications(runtime: SubgraphRuntime, body: unknown): Promise<{ applied: number; skipped: number }> {
+  const events = eventsOf<Notification & { eventId: string }>(body);
+  const applied = await storeNotifications(runtime.db, events.map((e) => ({ ...e, id: e.eventId })));
+  return { applied, skipped: events.length - applied };
+}
+
+/** The caller's unit, for read state: its org, or the user alone when the token names no unit. */
+const unitOf = (identity: Identity) => identity.org ?? `user:${identity.sub}`;
+
+/** The SQL condition for "addressed to the caller's unit", from parameter $2 on. */
+function addressedTo(identity: Identity, params: unknown[]): string {
+  params.push(unitOf(identity));
+  const byOrg = `n.recipient_org = $${params.length}`;
+  if (!identity.region || !isRegionCode(identity.region)) return `(${byOrg})`;
+  params.push(identity.role, `${jurisdictionPrefix(identity.region)}%`);
+  return `(${byOrg} OR (n.recipient_role = $${params.length - 1} AND n.recipient_region LIKE $${params.length}))`;
+}
+
+export async function inbox(ctx: Ctx, { unreadOnly, first, after }: { unreadOnly?: boolean | null; first?: number | null; after?: string | null }) {
+  const limit = pageSize(first);
+  const params: unknown[] = [unitOf(ctx.identity)];
+  const where = [addressedTo(ctx.identity, params)];
+  const read = `(SELECT r.read_at FROM notification_read r WHERE r.notification_id = n.id AND r.unit = $1)`;
+  if (unreadOnly) where.push(`NOT EXISTS (SELECT 1 FROM notification_read r WHERE r.notification_id = n.id AND r.unit = $1)`);
+  const filter = where.join(' AND ');
+  const pageWhere = [...where];
+  const pageParams = [...params];
+  if (after) {
+    const { at, id } = decodeCursor(after);
+    if (!isUuid(id)) throw badInput('after', 'cursor', 'is not a cursor this API issued');
+    pageParams.push(at, id);
+    pageWhere.push(`(n.created_at, n.id) < ($${pageParams.length - 1}, $${pageParams.length})`);
+  }
+  pageParams.push(limit + 1);
+  const [rows, counts] = await Promise.all([
+    ctx.runtime.db.query(`SELECT ${COLUMNS}, ${read} AS "readAt" FROM notification n WHERE ${pageWhere.join(' AND ')}
+      ORDER BY n.created_at DESC, n.id DESC LIMIT $${pageParams.length}`, pageParams) as Promise<NotificationRow[]>,
+    ctx.runtime.db.query(`SELECT count(*)::int AS unread FROM notification n WHERE ${filter}
+      AND NOT EXISTS (SELECT 1 FROM notification_read r WHERE r.notification_id = n.id AND r.unit = $1)`, params) as Promise<{ unread: number }[]>,
+  ]);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    edges: page.map((node) => ({ cursor: encodeCursor(node.createdAt, node.id), node })),
+    pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(last.createdAt, last.id) : null },
+    unreadCount: counts[0]?.unread ?? 0,
+  };
+}
+
+/** markInboxRead: every id must be in the caller's inbox; nothing is written otherwise. */
+export async function markInboxRead(ctx: Ctx, { ids }: { ids: string[] }) {
+  if (ids.length > 200) throw badInput('ids', 'maxItems', 'may list at most 200 entries');
+  ids.forEach((id, i) => { if (!isUuid(id)) throw badInput(`ids.${i}`, 'inInbox', `${id} is not an entry of your inbox`); });
+  const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
+  const params: unknown[] = [unitOf(ctx.identity), wanted];
+  const where = addressedTo(ctx.identity, params);
+  const now = ctx.runtime.now();
+  return ctx.runtime.db.transaction(async (tx) => {
+    const found: NotificationRow[] = await tx.query(`SELECT ${COLUMNS} FROM notification n WHERE n.id = ANY($2) AND ${where}`, params);
+    const missing = wanted.findIndex((id) => !found.some((f) => f.id === id));
+    if (missing >= 0) throw badInput(`ids.${ids.findIndex((id) => id.toLowerCase() === wanted[missing])}`, 'inInbox', `${wanted[missing]} is not an entry of your inbox`);
+    await tx.query(`INSERT INTO notification_read (notification_id, unit, read_at, read_by) SELECT unnest($1::uuid[]), $2, $3, $4
+      ON CONFLICT (notification_id, unit) DO NOTHING`, [wanted, unitOf(ctx.identity), now, ctx.identity.sub]);
+    const read: { id: string; readAt: Date }[] = await tx.query(
+      `SELECT notification_id AS id, read_at AS "readAt" FROM notification_read WHERE notification_id = ANY($1) AND unit = $2`, [wanted, unitOf(ctx.identity)]);
+    const readAt = new Map(read.map((r) => [r.id, r.readAt]));
+    return wanted.map((id) => ({ ...found.find((f) => f.id === id)!, readAt: readAt.get(id) ?? now }));
+  });
+}
+
+export const inboxItemFields = {
+  read: (row: NotificationRow) => row.readAt !== null,
+  transfer: (row: NotificationRow) => (row.subjectType === 'CASE_TRANSFER' ? { __typename: 'CaseTransfer', id: row.subjectId } : null),
+  suggestion: (row: NotificationRow) => (row.subjectType === 'PROCURATORIAL_SUGGESTION' ? { __typename: 'ProcuratorialSuggestion', id: row.subjectId } : null),
+};

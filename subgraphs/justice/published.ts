@@ -1,0 +1,74 @@
+import { In } from 'typeorm';
+import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
+import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
+import { badInput } from '../kit/errors';
+import { batchLoader, byKey, isUuid } from '../kit/loaders';
+import { redactForPublication } from '../kit/publication';
+import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
+import { AGENCY_KIND_BY_CASE_TYPE, publishedDecisionType } from '../agencies/registry';
+import { CaseIndex, type CaseIndexRow } from './entities';
+import type { JusticeLoaders } from './loaders';
+
+// 阳光执法 (seed 004): published penalty decisions, for everyone, from the index. The index holds
+// no personal data; the party's name is the owning agency's field (PublishedDecision.partyName),
+// which that agency releases only for a publishable decision of its own.
+
+type Ctx = SubgraphContext<JusticeLoaders>;
+
+interface PublishedFilter { agencyCode?: string | null; region?: string | null; from?: Date | null; to?: Date | null }
+
+export function publishedLoaders(runtime: SubgraphRuntime) {
+  return {
+    /** A published decision by id; null when there is none or it is not published. */
+    publishedById: batchLoader<string, CaseIndexRow | null>(async (ids) => {
+      const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+      const rows = wanted.length ? await runtime.db.getRepository(CaseIndex).findBy({ id: In(wanted), publishable: true }) : [];
+      return byKey(ids.map((id) => id.toLowerCase()), rows, (r) => r.id);
+    }),
+  };
+}
+
+/** Query.publishedDecisions: newest decision first, by keyset over (decided_at, id). */
+export async function listPublishedDecisions(ctx: Ctx, filter: PublishedFilter = {}, first?: number | null, after?: string | null) {
+  const limit = pageSize(first);
+  const qb = ctx.runtime.db.getRepository(CaseIndex).createQueryBuilder('c').where('c.publishable');
+  if (filter.agencyCode) qb.andWhere('c.agency_code = :agencyCode', { agencyCode: filter.agencyCode });
+  if (filter.region) {
+    if (!isRegionCode(filter.region)) throw badInput('filter.region', 'regionCode', 'must be a 6-digit administrative division code');
+    qb.andWhere('c.region LIKE :prefix', { prefix: `${jurisdictionPrefix(filter.region)}%` });
+  }
+  if (filter.from && filter.to && filter.from.getTime() > filter.to.getTime()) {
+    throw badInput('filter.to', 'notBeforeFrom', 'must not be earlier than filter.from');
+  }
+  if (filter.from) qb.andWhere('c.decided_at >= :from', { from: filter.from });
+  if (filter.to) qb.andWhere('c.decided_at <= :to', { to: filter.to });
+  if (after) {
+    const { at, id } = decodeCursor(after);
+    qb.andWhere('(c.decided_at, c.id) < (:at, :id)', { at, id });
+  }
+  const rows = await qb.orderBy('c.decided_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
+  const page = rows.slice(0, limit);
+  for (const row of page) ctx.loaders.publishedById.prime(row.id, row);
+  const last = page[page.length - 1];
+  return {
+    edges: page.map((node) => ({ cursor: encodeCursor(node.decidedAt!, node.id), node })),
+    pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(last.decidedAt!, last.id) : null },
+  };
+}
+
+/** The fields of every PublishedDecision implementation: only what the law says is public. */
+export const publishedDecisionFields = {
+  __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.publishedById.load(ref.id),
+  agency: (row: CaseIndexRow, _: unknown, ctx: Ctx) => ctx.loaders.agencyByCode.load(row.agencyCode),
+  cause: (row: CaseIndexRow) => redactForPublication(row.cause),
+  legalBasis: (row: CaseIndexRow) => redactForPublication(row.legalBasis),
+  caseNumber: (row: CaseIndexRow) => redactForPublication(row.caseNumber),
+};
+
+export const publishedDecisionInterface = {
+  ...publishedDecisionFields,
+  __resolveType: (row: CaseIndexRow) => {
+    const kind = AGENCY_KIND_BY_CASE_TYPE.get(row.caseType);
+    return kind ? publishedDecisionType(kind) : null;
+  },
+};

@@ -1,0 +1,119 @@
+import { ESCALATION_SDL } from '../kit/notifications';
+
+/** Justice's SDL for 行政执法监督 matters, the overdue view and the inbox (included in schema.ts). */
+export const JUSTICE_SUPERVISION_SDL = `
+${ESCALATION_SDL}
+
+"""A procuratorial suggestion (owned by the procuratorate)."""
+type ProcuratorialSuggestion @key(fields: "id", resolvable: false) {
+  id: ID!
+}
+
+"""A transfer to public security (owned by public security)."""
+type CaseTransfer @key(fields: "id", resolvable: false) {
+  id: ID!
+}
+
+"""
+行政执法监督 (seed 001, 双向通报): a procuratorial suggestion copied to the justice bureau because the
+bureau did not reply by its due date, or replied without rectifying. The justice bureau records
+how it handled it; the result is copied back to the procuratorate's suggestion.
+"""
+type JusticeSupervisionMatter @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
+  id: ID!
+  "the suggestion copied"
+  suggestion: ProcuratorialSuggestion!
+  "the bureau the suggestion was addressed to"
+  agency: Agency!
+  procuratorateCode: String!
+  region: String!
+  reason: EscalationReason!
+  "the suggestion as copied: kind, content, dates and the reply, if any"
+  suggestionKind: String!
+  content: String!
+  issuedAt: DateTime!
+  replyDueAt: DateTime!
+  reply: String
+  openedAt: DateTime!
+  status: JusticeSupervisionStatus!
+  "处理结果, copied back to the procuratorate"
+  result: String
+  resultAt: DateTime
+}
+
+type JusticeSupervisionMatterEdge { cursor: String! node: JusticeSupervisionMatter! }
+type JusticeSupervisionMatterConnection { edges: [JusticeSupervisionMatterEdge!]! pageInfo: PageInfo! }
+
+"""
+What is overdue for the caller's unit. Each owner adds its own items: public security the
+transfers past their decision or reconsideration deadline, the procuratorate the suggestions
+unanswered past replyDueAt.
+"""
+type OverdueItems @key(fields: "unit") {
+  "the caller's unit code"
+  unit: String!
+}
+
+"""What a notification is about."""
+enum InboxSubjectType { CASE_TRANSFER PROCURATORIAL_SUGGESTION JUSTICE_SUPERVISION_MATTER }
+
+"""通报: what happened"""
+enum InboxItemKind {
+  "新移送案件 (to public security and the procuratorate of the region)"
+  TRANSFER_SUBMITTED
+  "立案 / 不予立案 (to the transferring bureau)"
+  TRANSFER_DECIDED
+  "提请复议 (to public security)"
+  RECONSIDERATION_REQUESTED
+  "复议决定 (to the transferring bureau)"
+  RECONSIDERATION_DECIDED
+  "检察建议 (to the bureau)"
+  SUGGESTION_ISSUED
+  "检察建议回复 (to the procuratorate)"
+  SUGGESTION_REPLIED
+  "检察建议抄送司法局 (to the justice bureau of the region)"
+  SUGGESTION_ESCALATED
+  "行政执法监督结果 (to the procuratorate)"
+  ESCALATION_RESULT
+}
+
+"""One entry of a unit's inbox; read state is per unit."""
+type InboxItem {
+  id: ID!
+  kind: InboxItemKind!
+  title: String!
+  "the region of the matter"
+  region: String!
+  createdAt: DateTime!
+  read: Boolean!
+  readAt: DateTime
+  subjectType: InboxSubjectType!
+  subjectId: ID!
+  "the transfer, when the subject is one (null if the caller may not read it)"
+  transfer: CaseTransfer
+  "the suggestion, when the subject is one (null if the caller may not read it)"
+  suggestion: ProcuratorialSuggestion
+  "the justice bureau's matter, when the subject is one (null if the caller may not read it)"
+  justiceMatter: JusticeSupervisionMatter
+}
+
+type InboxEdge { cursor: String! node: InboxItem! }
+type InboxConnection { edges: [InboxEdge!]! pageInfo: PageInfo! unreadCount: Int! }
+
+extend type Query {
+  justiceSupervisionMatter(id: ID!): JusticeSupervisionMatter @requiresScopes(scopes: [["supervision:read"]])
+  "行政执法监督 matters: the justice bureau's jurisdiction, or a procuratorate's own escalations, newest first"
+  justiceSupervisionMatters(status: JusticeSupervisionStatus, first: Int = 20, after: String): JusticeSupervisionMatterConnection! @requiresScopes(scopes: [["supervision:read"]])
+  "What is overdue for the caller's unit (transfers, suggestions), computed against the hub's clock"
+  overdue: OverdueItems! @authenticated
+  "The caller's unit's inbox, newest first"
+  inbox(unreadOnly: Boolean = false, first: Int = 20, after: String): InboxConnection! @authenticated
+}
+
+extend type Mutation {
+  "The justice bureau records its handling of an escalated suggestion; the result is copied back to the procuratorate"
+  recordSupervisionResult(id: ID!, result: String!): JusticeSupervisionMatter! @requiresScopes(scopes: [["justice:supervise"]])
+  "Marks entries of the caller's unit's inbox read; every id must be in that inbox"
+  markInboxRead(ids: [ID!]!): [InboxItem!]! @authenticated
+}
+`;

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '../kit/identity';
+import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
+import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
+import { badInput, forbidden, notFound } from '../kit/errors';
+import { batchLoader, byKey, isUuid } from '../kit/loaders';
+import { enqueue, eventsOf, nudgeOutbox } from '../kit/outbox';
+import { isRegionCode, jurisdictionPrefix, requireText, withinJurisdiction } from '../kit/rules';
+import type { EscalationEvent, EscalationResultEvent } from '../kit/notifications';
+import { storeNotifications } from './inbox';
+
+// 行政执法监督 (seed 001, 双向通报): a procuratorial suggestion the bureau left unanswered or did
+// not rectify is copied to the justice bureau, which handles it under its supervision powers and
+// copies its result back to the procuratorate.
+
+type Ctx = SubgraphContext;
+
+export const ESCALATION_RESULT_OUTBOX = 'escalation_result_outbox';
+
+export interface JusticeMatterRow {
+  id: string; suggestionId: string; agencyCode: string; procuratorateCode: string; region: string; reason: string;
+  suggestionKind: string; content: string; issuedAt: Date; replyDueAt: Date; reply: string | null;
+  openedAt: Date; status: 'OPEN' | 'CLOSED'; result: string | null; resultAt: Date | null;
+}
+
+const COLUMNS = `id, suggestion_id AS "suggestionId", agency_code AS "agencyCode", procuratorate_code AS "procuratorateCode", region, reason,
+  suggestion_kind AS "suggestionKind", content, issued_at AS "issuedAt", reply_due_at AS "replyDueAt", reply,
+  opened_at AS "openedAt", status, result, result_at AS "resultAt"`;
+
+/**
+ * Who reads a matter: the justice bureau whose jurisdiction covers its region, and the procuratorate
+ * that escalated it (or any procurator over the region). Everyone else: nothing.
+ */
+export function mayReadMatter(identity: Identity, row: JusticeMatterRow): boolean {
+  switch (identity.role) {
+    case 'justice_supervisor': return withinJurisdiction(identity.region, row.region);
+    case 'procurator': return (!!identity.org && identity.org === row.procuratorateCode) || withinJurisdiction(identity.region, row.region);
+    default: return false;
+  }
+}
+
+function matterLoader(runtime: SubgraphRuntime) {
+  return batchLoader<string, JusticeMatterRow | null>(async (ids) => {
+    const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+    const rows: JusticeMatterRow[] = wanted.length ? await runtime.db.query(`SELECT ${COLUMNS} FROM justice_supervision_matter WHERE id = ANY($1)`, [wanted]) : [];
+    return byKey(ids.map((id) => id.toLowerCase()), rows, (r) => r.id);
+  });
+}
+
+const loaders = new WeakMap<object, ReturnType<typeof matterLoader>>();
+/** The per-request loader of matters (kept beside the request's other loaders). */
+export function mattersOf(ctx: Ctx) {
+  const key = ctx.loaders ?? ctx;
+  if (!loaders.has(key)) loaders.set(key, matterLoader(ctx.runtime));
+  return loaders.get(key)!;
+}
+
+const visible = (ctx: Ctx, row: JusticeMatterRow | null) => (row && mayReadMatter(ctx.identity, row) ? row : null);
+
+/** POST /internal/supervision-escalations: the procuratorate's copies; each escalation opens one matter, once. */
+export async function receiveEscalations(runtime: SubgraphRuntime, body: unknown): Promise<{ applied: number; skipped: number }> {
+  const events = eventsOf<EscalationEvent>(body);
+  const opened = runtime.now();
+  return runtime.db.transaction(async (tx) => {
+    const inserted: { id: string }[] = await tx.query(`
+      INSERT INTO justice_supervision_matter (id, suggestion_id, agency_code, procuratorate_code, region, reason, suggestion_kind, content,
+        issued_at, reply_due_at, reply, opened_at, status)
+      SELECT x."escalationId", x."suggestionId", x."agencyCode", x."procuratorateCode", x.region, x.reason, x."suggestionKind", x.content,
+        x."issuedAt", x."replyDueAt", x.reply, $2, 'OPEN'
+      FROM jsonb_to_recordset($1::jsonb) AS x("escalationId" uuid, "suggestionId" uuid, "agencyCode" text, "procuratorateCode" text,
+        region text, reason text, "suggestionKind" text, content text, "issuedAt" timestamptz, "replyDueAt" timestamptz, reply text)
+      ON CONFLICT DO NOTHING RETURNING id`, [JSON.stringify(events), opened]);
+    const fresh = new Set(inserted.map((r) => r.id));
+    // 通报: the justice bureau of the region learns of each new matter.
+    await storeNotifications(tx, events.filter((e) => fresh.has(e.escalationId)).map((e) => ({
+      id: e.eventId, recipient: { role: 'justice_supervisor', region: e.region }, kind: 'SUGGESTION_ESCALATED',
+      title: `检察建议抄送司法局（${e.reason === 'OVERDUE' ? '逾期未回复' : '回复未整改'}）: ${e.agencyCode}`,
+      subjectType: 'JUSTICE_SUPERVISION_MATTER', subjectId: e.escalationId, region: e.region, occurredAt: opened.toISOString(),
+    })));
+    return { applied: fresh.size, skipped: events.length - fresh.size };
+  });
+}
+
+export const justiceSupervisionQueries = {
+  justiceSupervisionMatter: async (_: unknown, { id }: { id: string }, ctx: Ctx) => visible(ctx, await mattersOf(ctx).load(id)),
+
+  /** The caller's matters (justice: its jurisdiction; procurators: their own escalations and region), newest first. */
+  async justiceSupervisionMatters(_: unknown, { status, first, after }: { status?: string | null; first?: number | null; after?: string | null }, ctx: Ctx) {
+    const limit = pageSize(first);
+    const { identity } = ctx;
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const prefix = (region?: string) => (region && isRegionCode(region) ? `${jurisdictionPrefix(region)}%` : '');
+    if (identity.role === 'justice_supervisor') {
+      params.push(prefix(identity.region));
+      where.push(`region LIKE $${params.length}`);
+    } else if (identity.role === 'procurator') {
+      params.push(identity.org ?? '', prefix(identity.region));
+      where.push(`(procuratorate_code = $${params.length - 1} OR region LIKE $${params.length})`);
+    } else {
+      return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    }
+    if (status) { params.push(status); where.push(`status = $${params.length}`); }
+    if (after) {
+      const { at, id } = decodeCursor(after);
+      if (!isUuid(id)) throw badInput('after', 'cursor', 'is not a cursor this API issued');
+      params.push(at, id);
+      where.push(`(opened_at, id) < ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(limit + 1);
+    const rows: JusticeMatterRow[] = await ctx.runtime.db.query(
+      `SELECT ${COLUMNS} FROM justice_supervision_matter WHERE ${where.join(' AND ')} ORDER BY opened_at DESC, id DESC LIMIT $${params.length}`, params);
+    const page = rows.slice(0, limit).filter((r) => mayReadMatter(identity, r));
+    for (const row of page) mattersOf(ctx).prime(row.id, row);
+    const last = page[page.length - 1];
+    return {
+      edges: page.map((node) => ({ cursor: encodeCursor(node.openedAt, node.id), node })),
+      pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(last.openedAt, last.id) : null },
+    };
+  },
+};
+
+export const justiceSupervisionMutations = {
+  /** The justice bureau records how it handled the matter; the result goes back to the procuratorate. */
+  async recordSupervisionResult(_: unknown, { id, result }: { id: string; result: string }, ctx: Ctx) {
+    const { identity, runtime } = ctx;
+    if (identity.role !== 'justice_supervisor') throw forbidden('only the justice bureau records a supervision result');
+    const matter = await mattersOf(ctx).load(id);
+    if (!matter) throw notFound('JusticeSupervisionMatter', id);
+    if (!withinJurisdiction(identity.region, matter.region)) throw forbidden(`region ${matter.region} lies outside this justice bureau's jurisdiction`);
+    const text = requireText('result', result, 5000);
+    const transition = () => badInput('id', 'transition', 'only an OPEN matter takes a result; this one has its result already');
+    if (matter.status !== 'OPEN') throw transition();
+    const now = runtime.now();
+    const closed = await runtime.db.transaction(async (tx) => {
+      const [rows] = (await tx.query(
+        `UPDATE justice_supervision_matter SET status = 'CLOSED', result = $2, result_by = $3, result_at = $4
+         WHERE id = $1 AND status = 'OPEN' RETURNING ${COLUMNS}`, [matter.id, text, identity.sub, now])) as [JusticeMatterRow[], number];
+      if (!rows.length) throw transition();
+      const row = rows[0];
+      // 抄送: the result goes back to the procuratorate (copied onto its suggestion) and into its inbox.
+      const back: Omit<EscalationResultEvent, 'eventId'> = {
+        escalationId: row.id, suggestionId: row.suggestionId, status: 'CLOSED', result: text, resultAt: now.toISOString(),
+      };
+      await enqueue(tx, [back], ESCALATION_RESULT_OUTBOX);
+      await storeNotifications(tx, [{
+        id: randomUUID(), recipient: { org: row.procuratorateCode }, kind: 'ESCALATION_RESULT',
+        title: `司法局行政执法监督结果: ${row.agencyCode}`, subjectType: 'PROCURATORIAL_SUGGESTION', subjectId: row.suggestionId,
+        region: row.region, occurredAt: now.toISOString(),
+      }]);
+      return row;
+    });
+    nudgeOutbox(runtime, ESCALATION_RESULT_OUTBOX);
+    mattersOf(ctx).clear(closed.id).prime(closed.id, closed);
+    return closed;
+  },
+};
+
+export const justiceMatterFields = {
+  __resolveReference: async (ref: { id: string }, ctx: Ctx) => visible(ctx, await mattersOf(ctx).load(ref.id)),
+  suggestion: (row: JusticeMatterRow) => ({ __typename: 'ProcuratorialSuggestion', id: row.suggestionId }),
+  agency: (row: JusticeMatterRow, _: unknown, ctx: Ctx) => ctx.loaders.agencyByCode.load(row.agencyCode),
+};
+
+/** Query.overdue: the caller's unit; each owner adds its own overdue items to it. */
+export const overdueQuery = {
+  overdue: (_: unknown, __: unknown, ctx: Ctx) => ({ unit: ctx.identity.org ?? `user:${ctx.identity.sub}` }),
+};
+export const overdueItemsFields = {
+  __resolveReference: (ref: { unit: string }) => ({ unit: ref.unit }),
+};
+
+/** InboxItem.justiceMatter: the matter a notification is about, if the caller may read it. */
+export const inboxMatterField = {
+  justiceMatter: async (row: { subjectType: string; subjectId: string }, _: unknown, ctx: Ctx) =>
+    (row.subjectType === 'JUSTICE_SUPERVISION_MATTER' ? visible(ctx, await mattersOf(ctx).load(row.subjectId)) : null),
+};
+
+export const JUSTICE_SUPERVISION_ROUTES = { 'supervision-escalations': receiveEscalations };

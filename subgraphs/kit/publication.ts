@@ -1,0 +1,75 @@
+// 阳光执法 (seed 004): which penalty decisions are published, shared by the agencies (that record
+// them and release the party's name) and the justice index (that lists them).
+
+/** 行政处罚的种类, 《行政处罚法》(2021) 第九条. */
+export const PENALTY_KINDS = [
+  ['WARNING', '警告'],
+  ['CRITICISM', '通报批评'],
+  ['FINE', '罚款'],
+  ['CONFISCATION', '没收违法所得、没收非法财物'],
+  ['SUSPENSION', '暂扣许可证件'],
+  ['DOWNGRADE', '降低资质等级'],
+  ['REVOCATION', '吊销许可证件'],
+  ['RESTRICTION', '限制开展生产经营活动'],
+  ['SUSPENSION_OF_BUSINESS', '责令停产停业'],
+  ['CLOSURE', '责令关闭'],
+  ['EMPLOYMENT_RESTRICTION', '限制从业'],
+  ['DETENTION_REFERRAL', '行政拘留 (移送公安机关决定)'],
+] as const;
+export type PenaltyKind = (typeof PENALTY_KINDS)[number][0];
+
+/** Identical in every subgraph: agencies take it as input, the index returns it. */
+export const PENALTY_KIND_SDL = `
+"""行政处罚的种类 (《行政处罚法》第九条)"""
+enum PenaltyKind {
+${PENALTY_KINDS.map(([name, label]) => `  "${label}"\n  ${name}`).join('\n')}
+}`;
+
+/**
+ * What is not published, with where the rule comes from (domain brief, flow 9; verify against the
+ * official texts before relying on the citations). The justice index applies the same rule in SQL
+ * (case_index.publishable, migration 1700000000300); the owning agency applies it again before it
+ * releases a party's name.
+ */
+export const PUBLICATION_RULES = [
+  { rule: 'penaltyOnly', text: 'only administrative penalty decisions (行政处罚决定) are published; licences, inspections, coercive measures are not', citation: '国办发〔2018〕118号 (行政执法公示制度); seed 004 (公开行政处罚文书)' },
+  { rule: 'decided', text: 'only decided cases (a decision date)', citation: 'seed 004' },
+  { rule: 'noMinors', text: 'cases involving minors are not published', citation: '《未成年人保护法》第一百零三条 (verify)' },
+  { rule: 'noSecrets', text: 'cases involving state secrets or trade secrets are not published', citation: '《政府信息公开条例》第十四条、第十五条 (verify)' },
+  { rule: 'notWarningOnly', text: 'a penalty that is a warning only is not published; a case without stated penalty kinds is not published either', citation: '市场监管总局 practice (《市场监督管理行政处罚信息公示规定》, verify)' },
+] as const;
+
+export interface PublicationFacts {
+  actType: string; decidedAt: Date | string | null; penaltyKinds: readonly string[] | null; involvesMinor: boolean; confidential: boolean;
+}
+
+export function isPublishable(c: PublicationFacts): boolean {
+  const kinds = c.penaltyKinds ?? [];
+  return c.actType === 'ADMINISTRATIVE_PENALTY' && !!c.decidedAt && !c.involvesMinor && !c.confidential && kinds.some((k) => k !== 'WARNING');
+}
+
+/** Whether a resident ID number's holder was under 18 at `at` (the birth date is digits 7–14). */
+export function minorAt(idNumber: string, at: Date): boolean {
+  if (!/^\d{17}[\dX]$/.test(idNumber)) return false;
+  const y = Number(idNumber.slice(6, 10)), m = Number(idNumber.slice(10, 12)), d = Number(idNumber.slice(12, 14));
+  const adult = Date.UTC(y + 18, m - 1, d) - 8 * 3_600_000; // the 18th birthday, China Standard Time
+  return at.getTime() < adult;
+}
+
+const HIDDEN = '〔已隐去〕';
+const PATTERNS: RegExp[] = [
+  /[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}/g, // 统一社会信用代码
+  /\d{17}[\dXx]/g, // 身份证号
+  /\d{15,19}/g, // bank card and account numbers
+  /(?<!\d)1[3-9]\d{9}(?!\d)/g, // mobile phone
+  /(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g, // fixed line
+];
+
+/**
+ * Free text that goes out to the public (cause, legal basis) loses anything shaped like an ID
+ * number, a credit code, an account or a phone number: officers type what they type.
+ */
+export function redactForPublication(text: string | null): string | null {
+  if (text === null || text === undefined) return null;
+  return PATTERNS.reduce((t, pattern) => t.replace(pattern, HIDDEN), text);
+}

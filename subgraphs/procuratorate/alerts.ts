@@ -1,0 +1,325 @@
+import { randomUUID } from 'node:crypto';
+import { EntitySchema, In } from 'typeorm';
+import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
+import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
+import { badInput, forbidden, notFound } from '../kit/errors';
+import { batchLoader, byKey, isUuid } from '../kit/loaders';
+import { eventsOf, type Queryable } from '../kit/outbox';
+import { jurisdictionPrefix, withinJurisdiction } from '../kit/rules';
+import { requireProcurator } from './access';
+import { SupervisionMatter, type SupervisionMatterRow } from './entities';
+import type { ProcuratorateLoaders } from './loaders';
+import { optionalText } from './text';
+import { evaluateRepeat, evaluateThreshold, RULES, type Hit, type MetFigure, type PartyCase } from './thresholds';
+
+// 以罚代刑 (fine instead of prosecution) and repeat-offender alerts. Justice forwards every case the
+// index applies (party as a keyed hash, with the party's other cases across agencies); public
+// security copies every new transfer (抄送). Each event is judged against schema/thresholds.json
+// within seconds of reaching the index; a case meeting a rule with no transfer becomes an alert
+// for the procurators of its region, a transfer resolves it, and a procurator may convert it into
+// a supervision matter.
+
+type Ctx = SubgraphContext<ProcuratorateLoaders>;
+
+export type AlertKind = 'THRESHOLD' | 'REPEAT_OFFENDER';
+export type AlertStatus = 'OPEN' | 'CONVERTED' | 'RESOLVED';
+
+export interface AlertRow {
+  id: string; caseId: string; kind: AlertKind; ruleCode: string; ruleVersion: string; citation: string;
+  review: boolean; note: string | null; figures: MetFigure[]; priorCaseIds: string[];
+  agencyCode: string; region: string; status: AlertStatus; raisedAt: Date; updatedAt: Date;
+  resolvedAt: Date | null; transferId: string | null; convertedAt: Date | null; convertedBy: string | null; supervisionMatterId: string | null;
+}
+
+export const Alert = new EntitySchema<AlertRow>({
+  name: 'Alert', tableName: 'alert',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    caseId: { name: 'case_id', type: 'uuid' },
+    kind: { type: 'text' },
+    ruleCode: { name: 'rule_code', type: 'text' },
+    ruleVersion: { name: 'rule_version', type: 'text' },
+    citation: { type: 'text' },
+    review: { type: 'boolean' },
+    note: { type: 'text', nullable: true },
+    figures: { type: 'jsonb' },
+    priorCaseIds: { name: 'prior_case_ids', type: 'uuid', array: true },
+    agencyCode: { name: 'agency_code', type: 'text' },
+    region: { type: 'text' },
+    status: { type: 'text' },
+    raisedAt: { name: 'raised_at', type: 'timestamptz' },
+    updatedAt: { name: 'updated_at', type: 'timestamptz' },
+    resolvedAt: { name: 'resolved_at', type: 'timestamptz', nullable: true },
+    transferId: { name: 'transfer_id', type: 'uuid', nullable: true },
+    convertedAt: { name: 'converted_at', type: 'timestamptz', nullable: true },
+    convertedBy: { name: 'converted_by', type: 'text', nullable: true },
+    supervisionMatterId: { name: 'supervision_matter_id', type: 'uuid', nullable: true },
+  },
+});
+
+export const ALERT_SDL = `
+"""以罚代刑 (a case over a prosecution threshold, not transferred) or a repeat offender (行政处罚后又实施)"""
+enum AlertKind { THRESHOLD REPEAT_OFFENDER }
+
+"""OPEN; CONVERTED into a supervision matter; RESOLVED: a transfer to public security arrived (抄送)"""
+enum AlertStatus { OPEN CONVERTED RESOLVED }
+
+"""A figure of the case that met the rule, and the threshold it met."""
+type AlertFigure {
+  "the figure's name in the rule data (schema/thresholds.json), e.g. salesAmount, or a combination such as salesAmount×3+unsoldGoodsValue; priorPenalties for repeat offenders"
+  name: String!
+  value: Float!
+  threshold: Float!
+}
+
+"""
+A lead for the procuratorate: a case of the index that meets a prosecution-threshold rule with no
+transfer, or a party's case after enough administrative penalties within the rule's window
+(across agencies). Judged by the rule version in force at the case's decidedAt. Visible to the
+procurators whose jurisdiction covers the case's region.
+"""
+type Alert @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
+  id: ID!
+  case: EnforcementCase!
+  kind: AlertKind!
+  "the offence code of the rule (e.g. CL140)"
+  ruleCode: String!
+  "the version of the rule in force at the case's decision (e.g. 2008)"
+  ruleVersion: String!
+  citation: String!
+  "the rule needs a procurator's check before converting (qualitative offences, conditions the index cannot see)"
+  review: Boolean!
+  note: String
+  figures: [AlertFigure!]!
+  "REPEAT_OFFENDER: the party's earlier administrative penalties that count, from any agency"
+  priorCases: [EnforcementCase!]!
+  status: AlertStatus!
+  raisedAt: DateTime!
+  resolvedAt: DateTime
+  "CONVERTED: the supervision matter it became"
+  supervision: SupervisionMatter
+}
+
+type AlertEdge { cursor: String! node: Alert! }
+type AlertConnection { edges: [AlertEdge!]! pageInfo: PageInfo! }
+`;
+
+export const ALERT_QUERY_SDL = `
+  "以罚代刑 and repeat-offender alerts of the caller's jurisdiction, newest first"
+  alerts(status: AlertStatus, first: Int = 20, after: String): AlertConnection! @requiresScopes(scopes: [["supervision:read"]])`;
+
+export const ALERT_MUTATION_SDL = `
+  "Turns an OPEN alert into a supervision matter (移送监督) on its case, in one step: a procurator of the case's region"
+  convertAlert(id: ID!, summary: String): SupervisionMatter! @requiresScopes(scopes: [["supervision:write"]])`;
+
+// ── incoming events ────────────────────────────────────────────────────────────────────────
+
+/** What justice forwards (subgraphs/justice/case-events.ts IndexEvent), as received. */
+interface IndexEvent {
+  eventId: string; caseId: string; caseType: string; version: number; agencyCode: string; actType: string;
+  offenceCode: string | null; amountInvolved: number | string | null; fineAmount: number | string | null;
+  decidedAt: string | null; region: string; recordedAt: string; partyKind: string | null; partyKey: string | null;
+  figures?: Record<string, number | null> | null; attributes?: Record<string, string | null> | null;
+  partyCases?: { caseId: string; agencyCode: string; region: string; offenceCode: string | null; actType: string; decidedAt: string | null }[];
+}
+
+interface TransferEvent { eventId: string; transferId: string; caseId: string; agencyCode: string; region: string; submittedAt: string }
+
+/**
+ * Applies the events not seen before in one transaction, on a background query runner (messages
+ * between owners are not request statements): redelivered events are skipped.
+ */
+async function applyOnce<E extends { eventId: string }>(runtime: SubgraphRuntime, events: E[], apply: (tx: Queryable, fresh: E[]) => Promise<void>) {
+  const runner = runtime.db.createQueryRunner();
+  runner.data = { background: true };
+  try {
+    return await runner.manager.transaction(async (tx) => {
+      const seen: { event_id: string }[] = await tx.query(
+        `INSERT INTO received_event (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`, [events.map((e) => e.eventId)]);
+      const ids = new Set(seen.map((r) => r.event_id));
+      const fresh = events.filter((e) => ids.has(e.eventId));
+      if (fresh.length) await apply(tx, fresh);
+      return { applied: fresh.length, skipped: events.length - fresh.length };
+    });
+  } finally {
+    await runner.release();
+  }
+}
+
+const toNumber = (v: number | string | null | undefined): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
+const toDate = (v: string | null | undefined): Date | null => (v ? new Date(v) : null);
+
+
+/** Serialises work on the same cases (an index event and a transfer copy may arrive together). */
+async function lockCases(tx: Queryable, caseIds: string[]): Promise<void> {
+  const ids = [...new Set(caseIds)].sort();
+  if (!ids.length) return;
+  await tx.query(`SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended(id, 0) AS k FROM unnest($1::text[]) AS id ORDER BY 1 OFFSET 0) s`, [ids]);
+}
+
+interface NewAlert { caseId: string; kind: AlertKind; agencyCode: string; region: string; hit: Hit; priorCaseIds: string[] }
+
+/** Judges what the index applied: thresholds for the case, repeat rules across the party's cases. */
+export function alertsFor(e: IndexEvent): NewAlert[] {
+  const found: NewAlert[] = [];
+  const decidedAt = toDate(e.decidedAt);
+  const threshold = evaluateThreshold({
+    offenceCode: e.offenceCode, region: e.region, partyKind: e.partyKind, decidedAt, recordedAt: new Date(e.recordedAt),
+    amountInvolved: toNumber(e.amountInvolved), fineAmount: toNumber(e.fineAmount),
+    figures: e.figures ?? {}, attributes: e.attributes ?? {},
+  }, RULES);
+  if (threshold) found.push({ caseId: e.caseId, kind: 'THRESHOLD', agencyCode: e.agencyCode, region: e.region, hit: threshold, priorCaseIds: [] });
+
+  // The party's history: this case and its others in the index, any agency. Judged are this case
+  // and the party's later cases (a late-recorded earlier penalty can make a later case a repeat).
+  const others = e.partyCases ?? [];
+  const where = new Map<string, { agencyCode: string; region: string }>([[e.caseId, e], ...others.map((o) => [o.caseId, o] as const)]);
+  const history: PartyCase[] = [
+    { caseId: e.caseId, offenceCode: e.offenceCode, actType: e.actType, decidedAt, region: e.region },
+    ...others.map((o) => ({ caseId: o.caseId, offenceCode: o.offenceCode, actType: o.actType, decidedAt: toDate(o.decidedAt), region: o.region })),
+  ];
+  const judged = (c: PartyCase) => c.caseId === e.caseId || (!!decidedAt && !!c.decidedAt && c.decidedAt > decidedAt);
+  for (const hit of evaluateRepeat(history, RULES, judged)) {
+    const at = where.get(hit.caseId)!;
+    found.push({ caseId: hit.caseId, kind: 'REPEAT_OFFENDER', agencyCode: at.agencyCode, region: at.region, hit, priorCaseIds: hit.priorCaseIds });
+  }
+  return found;
+}
+
+/** POST /internal/case-events (from justice): judge each applied index event once. */
+export async function applyIndexEvents(runtime: SubgraphRuntime, body: unknown) {
+  const events = eventsOf<IndexEvent>(body);
+  return applyOnce(runtime, events, async (tx, fresh) => {
+    const found = fresh.flatMap(alertsFor);
+    if (!found.length) return;
+    await lockCases(tx, found.map((a) => a.caseId));
+    const transferred = new Set((await tx.query(`SELECT case_id FROM transferred_case WHERE case_id = ANY($1::uuid[])`,
+      [[...new Set(found.map((a) => a.caseId))]]) as { case_id: string }[]).map((r) => r.case_id));
+    // One alert per case, kind and rule: a changed case refreshes its open alert.
+    const rows = new Map<string, NewAlert>();
+    for (const a of found) if (!transferred.has(a.caseId)) rows.set(`${a.caseId}/${a.kind}/${a.hit.ruleCode}`, a);
+    if (!rows.size) return;
+    const now = runtime.now();
+    await tx.query(`
+      INSERT INTO alert (id, case_id, kind, rule_code, rule_version, citation, review, note, figures, prior_case_ids,
+        agency_code, region, status, raised_at, updated_at)
+      SELECT x.id, x."caseId", x.kind, x."ruleCode", x."ruleVersion", x.citation, x.review, x.note, x.figures,
+        ARRAY(SELECT jsonb_array_elements_text(x."priorCaseIds"))::uuid[], x."agencyCode", x.region, 'OPEN', $2, $2
+      FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "caseId" uuid, kind text, "ruleCode" text, "ruleVersion" text, citation text,
+        review boolean, note text, figures jsonb, "priorCaseIds" jsonb, "agencyCode" text, region text)
+      ON CONFLICT ON CONSTRAINT alert_once_per_rule DO UPDATE SET rule_version = excluded.rule_version, citation = excluded.citation,
+        review = excluded.review, note = excluded.note, figures = excluded.figures, prior_case_ids = excluded.prior_case_ids,
+        agency_code = excluded.agency_code, region = excluded.region, updated_at = excluded.updated_at
+      WHERE alert.status = 'OPEN'`,
+    [JSON.stringify([...rows.values()].map((a) => ({
+      id: randomUUID(), caseId: a.caseId, kind: a.kind, ruleCode: a.hit.ruleCode, ruleVersion: a.hit.ruleVersion, citation: a.hit.citation,
+      review: a.hit.review, note: a.hit.note, figures: a.hit.figures, priorCaseIds: a.priorCaseIds, agencyCode: a.agencyCode, region: a.region,
+    }))), now]);
+  });
+}
+
+/** POST /internal/transfer-events (from public security, 抄送): the case is transferred; its open alerts are resolved. */
+export async function applyTransferEvents(runtime: SubgraphRuntime, body: unknown) {
+  const events = eventsOf<TransferEvent>(body);
+  return applyOnce(runtime, events, async (tx, fresh) => {
+    await lockCases(tx, fresh.map((e) => e.caseId));
+    const payload = JSON.stringify(fresh.map((e) => ({ caseId: e.caseId, transferId: e.transferId, agencyCode: e.agencyCode, region: e.region, submittedAt: e.submittedAt })));
+    await tx.query(`
+      INSERT INTO transferred_case (case_id, transfer_id, agency_code, region, submitted_at)
+      SELECT x."caseId", x."transferId", x."agencyCode", x.region, x."submittedAt"
+      FROM jsonb_to_recordset($1::jsonb) AS x("caseId" uuid, "transferId" uuid, "agencyCode" text, region text, "submittedAt" timestamptz)
+      ON CONFLICT (case_id) DO NOTHING`, [payload]);
+    await tx.query(`
+      UPDATE alert a SET transfer_id = t.transfer_id, updated_at = $2,
+        status = CASE WHEN a.status = 'OPEN' THEN 'RESOLVED' ELSE a.status END,
+        resolved_at = CASE WHEN a.status = 'OPEN' THEN $2 ELSE a.resolved_at END
+      FROM transferred_case t WHERE t.case_id = a.case_id AND a.transfer_id IS NULL AND t.case_id = ANY($1::uuid[])`,
+    [fresh.map((e) => e.caseId), runtime.now()]);
+  });
+}
+
+// ── reading and converting ─────────────────────────────────────────────────────────────────
+
+/** Alerts are the procuratorate's leads: the procurators whose jurisdiction covers the case's region. */
+export function mayReadAlert(ctx: Ctx, row: { region: string }): boolean {
+  return ctx.identity.role === 'procurator' && withinJurisdiction(ctx.identity.region, row.region);
+}
+
+export function alertLoaders(runtime: SubgraphRuntime) {
+  return {
+    alertById: batchLoader<string, AlertRow | null>(async (ids) => {
+      const wanted = [...new Set(ids.filter(isUuid))];
+      return byKey(ids, wanted.length ? await runtime.db.getRepository(Alert).findBy({ id: In(wanted) }) : [], (r) => r.id);
+    }),
+  };
+}
+
+/** A uuid[] column as a list, whichever way the driver hands it over. */
+const uuidList = (value: string[] | string | null): string[] =>
+  Array.isArray(value) ? value : typeof value === 'string' ? value.replace(/^\{|\}$/g, '').split(',').filter(Boolean) : [];
+
+const visible = (ctx: Ctx, row: AlertRow | null) => (row && mayReadAlert(ctx, row) ? row : null);
+
+export async function listAlerts(ctx: Ctx, status: AlertStatus | null | undefined, first?: number | null, after?: string | null) {
+  const limit = pageSize(first);
+  const { identity } = ctx;
+  if (identity.role !== 'procurator' || !identity.region) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+  const qb = ctx.runtime.db.getRepository(Alert).createQueryBuilder('a')
+    .where('a.region LIKE :prefix', { prefix: `${jurisdictionPrefix(identity.region)}%` });
+  if (status) qb.andWhere('a.status = :status', { status });
+  if (after) {
+    const { at, id } = decodeCursor(after);
+    qb.andWhere('(a.raised_at, a.id) < (:at, :id)', { at, id });
+  }
+  const rows = await qb.orderBy('a.raised_at', 'DESC').addOrderBy('a.id', 'DESC').limit(limit + 1).getMany();
+  const page = rows.slice(0, limit);
+  for (const row of page) ctx.loaders.alertById.prime(row.id, row);
+  const last = page[page.length - 1];
+  return {
+    edges: page.map((node) => ({ cursor: encodeCursor(node.raisedAt, node.id), node })),
+    pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(last.raisedAt, last.id) : null },
+  };
+}
+
+export const alertQueries = {
+  alerts: (_: unknown, { status, first, after }: { status?: AlertStatus | null; first?: number | null; after?: string | null }, ctx: Ctx) =>
+    listAlerts(ctx, status, first, after),
+};
+
+export const alertMutations = {
+  /** 以罚代刑线索 → 移送监督: the supervision matter and the alert's conversion commit together. */
+  async convertAlert(_: unknown, { id, summary }: { id: string; summary?: string | null }, ctx: Ctx) {
+    const me = requireProcurator(ctx.identity, 'convert an alert');
+    const alert = await ctx.loaders.alertById.load(id);
+    if (!alert) throw notFound('Alert', id);
+    if (!withinJurisdiction(me.region, alert.region)) throw forbidden(`the alert lies outside the jurisdiction of procuratorate ${me.org} (region ${me.region})`);
+    const transition = (status: string) => badInput('id', 'transition', `only an OPEN alert can be converted; this one is ${status}`);
+    if (alert.status !== 'OPEN') throw transition(alert.status);
+    const text = optionalText('summary', summary, 2000) ?? (alert.kind === 'THRESHOLD'
+      ? `以罚代刑线索: 达到${alert.ruleCode}立案追诉标准 (${alert.ruleVersion}) 未移送; ${alert.citation}`.slice(0, 2000)
+      : `多次行政处罚线索: ${alert.ruleCode} (${alert.ruleVersion}); ${alert.citation}`.slice(0, 2000));
+    const now = ctx.runtime.now();
+    const matter: SupervisionMatterRow = {
+      id: randomUUID(), caseId: alert.caseId, kind: 'TRANSFER_SUPERVISION', status: 'OPEN', summary: text, notes: null,
+      procuratorateCode: me.org, region: alert.region, openedBy: me.sub, openedAt: now, closedBy: null, closedAt: null,
+    };
+    await ctx.runtime.db.transaction(async (tx) => {
+      await tx.getRepository(SupervisionMatter).insert(matter);
+      // Guarded by the state seen: of two conversions (or a conversion and a transfer) one wins.
+      const [, changed] = await tx.query(
+        `UPDATE alert SET status = 'CONVERTED', converted_at = $2, converted_by = $3, supervision_matter_id = $4, updated_at = $2
+         WHERE id = $1 AND status = 'OPEN'`, [alert.id, now, me.sub, matter.id]) as [unknown, number];
+      if (!changed) throw transition('no longer OPEN');
+    });
+    ctx.loaders.alertById.clear(alert.id);
+    ctx.loaders.supervisionById.clear(matter.id).prime(matter.id, matter);
+    return matter;
+  },
+};
+
+export const alertFields = {
+  __resolveReference: async (ref: { id: string }, ctx: Ctx) => visible(ctx, await ctx.loaders.alertById.load(ref.id)),
+  case: (row: AlertRow) => ({ __typename: 'EnforcementCase', id: row.caseId }),
+  priorCases: (row: AlertRow) => uuidList(row.priorCaseIds).map((id) => ({ __typename: 'EnforcementCase', id })),
+  supervision: (row: AlertRow, _: unknown, ctx: Ctx) => (row.supervisionMatterId ? ctx.loaders.supervisionById.load(row.supervisionMatterId) : null),
+};

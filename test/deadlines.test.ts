@@ -1,0 +1,129 @@
+// The deadline arithmetic over schema/deadlines.json and schema/holidays.json: no hub needed.
+import { describe, expect, it } from 'vitest';
+import {
+  CHINA_CALENDAR, DEADLINE_KEYS, DEADLINE_RULES, dueAt, HolidayCalendar, legalDate, periodEnd, readDeadlineRules, ruleInEffect,
+  type DeadlineRule,
+} from '../subgraphs/kit/deadlines';
+
+// Instants at 10:00 Beijing time (02:00Z) unless said otherwise.
+const at = (date: string, time = '02:00:00') => new Date(`${date}T${time}Z`);
+const iso = (d: Date) => d.toISOString();
+const rule = (over: Partial<DeadlineRule>): DeadlineRule => ({
+  key: 'filingDecision', period: { amount: 3, unit: 'days' }, counting: 'calendar', citation: 'test', effectiveFrom: '2000-01-01', effectiveTo: null, note: '', ...over,
+});
+const working = (amount: number) => rule({ period: { amount, unit: 'days' }, counting: 'working' });
+
+describe('the rule data', () => {
+  it('has one rule in force today for every deadline the code knows, each with a citation', () => {
+    for (const key of DEADLINE_KEYS) {
+      const r = ruleInEffect(key, new Date());
+      expect(r.citation.length).toBeGreaterThan(10);
+      expect(['calendar', 'working']).toContain(r.counting);
+    }
+    expect(ruleInEffect('transferDecision', new Date()).period).toEqual({ amount: 3, unit: 'days' });
+    expect(ruleInEffect('transferDelivery', new Date()).period).toEqual({ amount: 24, unit: 'hours' });
+    expect(ruleInEffect('filingExplanation', new Date()).period).toEqual({ amount: 7, unit: 'days' });
+    expect(ruleInEffect('filingOrder', new Date()).period).toEqual({ amount: 15, unit: 'days' });
+    expect(ruleInEffect('suggestionReply', new Date()).period).toEqual({ amount: 2, unit: 'months' });
+    expect(ruleInEffect('publicInterestUrgentReply', new Date()).period).toEqual({ amount: 15, unit: 'days' });
+  });
+
+  it('chooses the version in force on the day the period starts', () => {
+    const rules = readDeadlineRules({ rules: [
+      ...DEADLINE_RULES.filter((r) => r.key !== 'filingDecision'),
+      rule({ effectiveFrom: '2001-07-09', effectiveTo: '2026-12-31', period: { amount: 3, unit: 'days' } }),
+      rule({ effectiveFrom: '2027-01-01', effectiveTo: null, period: { amount: 5, unit: 'days' } }),
+    ] });
+    // 31 December 2026, 23:30 in Beijing is still the old rule; 00:30 on 1 January is the new one.
+    expect(ruleInEffect('filingDecision', at('2026-12-31', '15:30:00'), rules).period.amount).toBe(3);
+    expect(ruleInEffect('filingDecision', at('2026-12-31', '16:30:00'), rules).period.amount).toBe(5);
+    expect(() => ruleInEffect('filingExplanation', at('2010-01-01'))).toThrow(/no filingExplanation deadline rule is in force on 2010-01-01/);
+  });
+
+  it('refuses overlapping versions, unknown keys and working months', () => {
+    const others = DEADLINE_RULES.filter((r) => r.key !== 'filingDecision');
+    expect(() => readDeadlineRules({ rules: [...others, rule({}), rule({ effectiveFrom: '2020-01-01' })] })).toThrow(/two versions of filingDecision/);
+    expect(() => readDeadlineRules({ rules: [...DEADLINE_RULES, rule({ key: 'nonsense' as never })] })).toThrow(/nonsense/);
+    expect(() => readDeadlineRules({ rules: [...others, rule({ period: { amount: 1, unit: 'months' }, counting: 'working' })] })).toThrow(/working days/);
+  });
+});
+
+describe('the holiday calendar (2025–2027)', () => {
+  it('knows holidays, weekends and 调休 working days', () => {
+    expect(CHINA_CALENDAR.holiday('2026-10-01')).toBe('国庆节');
+    expect(CHINA_CALENDAR.isWorkingDay('2026-10-01')).toBe(false);
+    expect(CHINA_CALENDAR.isWorkingDay('2026-10-08')).toBe(true);
+    expect(CHINA_CALENDAR.isWorkingDay('2026-10-10')).toBe(true); // Saturday, 调休上班
+    expect(CHINA_CALENDAR.isWorkingDay('2026-10-17')).toBe(false); // an ordinary Saturday
+    expect(CHINA_CALENDAR.isWorkingDay('2025-01-26')).toBe(true); // Sunday, 调休上班
+    expect(CHINA_CALENDAR.isWorkingDay('2025-01-28')).toBe(false); // 除夕
+    for (const year of ['2025', '2026', '2027']) expect(CHINA_CALENDAR.covers(`${year}-06-01`)).toBe(true);
+  });
+
+  it('refuses a working day that is a weekday already, or a day that is both', () => {
+    const year = (holidays: { name: string; from: string; to: string }[], workdays: { name: string; date: string }[]) =>
+      ({ years: [{ year: 2026, source: 't', provisional: false, holidays, workdays }] });
+    expect(() => HolidayCalendar.fromData(year([], [{ name: 'x', date: '2026-10-09' }]))).toThrow(/weekday already/);
+    expect(() => HolidayCalendar.fromData(year([{ name: 'x', from: '2026-10-03', to: '2026-10-03' }], [{ name: 'x', date: '2026-10-03' }]))).toThrow(/both/);
+  });
+});
+
+describe('working days', () => {
+  it('skip weekends', () => {
+    // Thursday 2026-11-19 + 3 working days: Fri, Mon, Tue.
+    expect(iso(periodEnd(working(3), at('2026-11-19')))).toBe('2026-11-24T02:00:00.000Z');
+  });
+
+  it('skip holidays and count 调休 Saturdays', () => {
+    // Wednesday 2026-09-30: 1–7 October are holidays, Thursday 8 and Friday 9 work, Saturday 10 is 调休上班.
+    expect(iso(periodEnd(working(1), at('2026-09-30')))).toBe('2026-10-08T02:00:00.000Z');
+    expect(iso(periodEnd(working(3), at('2026-09-30')))).toBe('2026-10-10T02:00:00.000Z');
+    expect(iso(periodEnd(working(4), at('2026-09-30')))).toBe('2026-10-12T02:00:00.000Z');
+    // Friday 2026-02-13: Saturday 14 is 调休上班, then the Spring Festival runs 15–23 February.
+    expect(iso(periodEnd(working(1), at('2026-02-13')))).toBe('2026-02-14T02:00:00.000Z');
+    expect(iso(periodEnd(working(2), at('2026-02-13')))).toBe('2026-02-24T02:00:00.000Z');
+  });
+
+  it('count from the Beijing date, not the UTC one', () => {
+    // 2026-11-20T17:00Z is Saturday 01:00 in Beijing: the next working day is Monday 23 November, 01:00 there.
+    expect(iso(periodEnd(working(1), at('2026-11-20', '17:00:00')))).toBe('2026-11-22T17:00:00.000Z');
+  });
+});
+
+describe('calendar days and months', () => {
+  it('count calendar days and keep the time of day', () => {
+    expect(iso(dueAt('filingDecision', at('2026-09-15')))).toBe('2026-09-18T02:00:00.000Z');
+    expect(iso(dueAt('filingOrder', at('2026-11-02')))).toBe('2026-11-17T02:00:00.000Z');
+  });
+
+  it('roll to the next working day when the last day is a holiday or weekend', () => {
+    // Accepted Monday 28 September 2026: day 3 is 1 October (国庆节), the holiday runs to the 7th.
+    expect(iso(dueAt('filingDecision', at('2026-09-28')))).toBe('2026-10-08T02:00:00.000Z');
+    // Accepted Wednesday 2026-11-18: day 3 is Saturday, the period ends on Monday.
+    expect(iso(dueAt('reconsiderationAnswer', at('2026-11-18')))).toBe('2026-11-23T02:00:00.000Z');
+    // A 调休 Saturday is a working day: 2026-10-07 + 3 days = Saturday 10 October, which works.
+    expect(iso(dueAt('filingDecision', at('2026-10-07')))).toBe('2026-10-10T02:00:00.000Z');
+  });
+
+  it('let FILING_DECISION_DAYS set the filing period, within its bounds', () => {
+    expect(iso(dueAt('filingDecision', at('2026-09-15'), { env: { FILING_DECISION_DAYS: '7' } }))).toBe('2026-09-22T02:00:00.000Z');
+    expect(iso(dueAt('reconsiderationRequest', at('2026-09-15'), { env: { FILING_DECISION_DAYS: '7' } }))).toBe('2026-09-18T02:00:00.000Z');
+    expect(() => dueAt('filingDecision', at('2026-09-15'), { env: { FILING_DECISION_DAYS: '31' } })).toThrow(/FILING_DECISION_DAYS must be a whole number of days from 1 to 30/);
+  });
+
+  it('run hours by the clock, holidays or not', () => {
+    expect(iso(dueAt('transferDelivery', at('2026-09-30', '08:00:00')))).toBe('2026-10-01T08:00:00.000Z');
+  });
+
+  it('roll months at the month end, in Beijing time', () => {
+    // 31 December 2026 + 2 months = 28 February 2027 (a Sunday): the period ends Monday 1 March.
+    expect(iso(dueAt('suggestionReply', at('2026-12-31')))).toBe('2027-03-01T02:00:00.000Z');
+    // 30 December 2025 + 2 months = 28 February 2026 (a 调休 Saturday: a working day).
+    expect(iso(dueAt('suggestionReply', at('2025-12-30')))).toBe('2026-02-28T02:00:00.000Z');
+    // 2026-08-30T20:00Z is 31 August in Beijing: two months later is 31 October (Saturday) → Monday 2 November.
+    expect(legalDate(at('2026-08-30', '20:00:00'))).toBe('2026-08-31');
+    expect(iso(dueAt('suggestionReply', at('2026-08-30', '20:00:00')))).toBe('2026-11-01T20:00:00.000Z');
+    // 15 days for ongoing harm: 2026-09-16 + 15 = 1 October → after the National Day holiday.
+    expect(iso(dueAt('publicInterestUrgentReply', at('2026-09-16')))).toBe('2026-10-08T02:00:00.000Z');
+  });
+});
