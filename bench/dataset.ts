@@ -23,13 +23,15 @@ export const BUREAUS: BenchBureau[] = REGIONS.flatMap((r) => KINDS.map((k, kindI
   code: `${k.prefix}-${r.code}`, name: `${r.name}${k.label}`, kind: k.kind, region: r.code, kindIndex,
 })));
 
-/** Cases with a transfer to public security (i % 5 = 0) and with a supervision matter (i % 10 = 3). */
+/** A transfer to public security for every fifth case (i % 5 = 0); a supervision matter on every other of those (i % 10 = 5). */
 export const TRANSFER_EVERY = 5;
 export const SUPERVISION_EVERY = 10;
+/** A case in the procurator's county (320706) with a transfer and a supervision matter: the first answers are compared on it. */
+export const SAMPLE_CASE = 145;
 
 /** The callers of the query mix: a procurator with a reason, an officer of a bureau, the public. */
-export const PROCURATOR = { role: 'procurator', org: 'PROC-320706', region: '320706', sub: 'bench:procurator' };
-export const OFFICER = { role: 'agency_officer', org: 'MR-320706', region: '320706', sub: 'bench:officer' };
+export const PROCURATOR = { role: 'procurator' as const, org: 'PROC-320706', region: '320706', sub: 'bench:procurator' };
+export const OFFICER = { role: 'agency_officer' as const, org: 'MR-320706', region: '320706', sub: 'bench:officer' };
 export const REASON = 'bench';
 
 export interface PoolParty { j: number; kind: string; name: string; idNumber: string; address: string; key: string }

@@ -58,6 +58,7 @@ async function hive(env: NodeJS.ProcessEnv): Promise<RunningTarget> {
     logging: false,
     graphiql: false,
     landingPage: false,
+    maskedErrors: !env.BENCH_DEBUG,
   });
   const http = createServer(runtime);
   await listen(http, port, host);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { LoadResult, LoadSpec } from './load';
 import type { QuerySpec } from './queries';
+import type { FirstAnswer } from './compare';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const specDir = mkdtempSync(join(tmpdir(), 'hub-bench-load-'));
@@ -44,16 +45,17 @@ export async function measure(url: string, query: QuerySpec, settings: LoadSetti
   return { ...clean, sqlStatements: sql, sqlPerRequest: clean.requests ? sql / clean.requests : 0 };
 }
 
-/** One request of each query before the load: what a target answers, errors included. */
-export async function preflight(url: string, query: QuerySpec, anId: string): Promise<string | null> {
+/** One request of a query before the load: what a target answers, and any error in it. */
+export async function preflight(url: string, query: QuerySpec, anId: string): Promise<FirstAnswer> {
   const variables = query.idsFile ? { ...query.variables, id: anId } : query.variables ?? {};
   const response = await fetch(url, { method: 'POST', headers: query.headers, body: JSON.stringify({ query: query.query, variables }) });
   const text = await response.text();
-  if (!response.ok) return `HTTP ${response.status}: ${text.slice(0, 300)}`;
+  if (!response.ok) return { problem: `HTTP ${response.status}: ${text.slice(0, 300)}`, data: null };
   const body = JSON.parse(text) as { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[] };
-  if (body.errors?.length) return body.errors.slice(0, 3).map((e) => `${e.extensions?.code ?? 'ERROR'} at ${(e.path ?? []).join('.')}: ${e.message}`).join('; ');
-  if (!body.data) return `no data: ${text.slice(0, 300)}`;
-  return null;
+  if (body.errors?.length) {
+    return { problem: body.errors.slice(0, 3).map((e) => `${e.extensions?.code ?? 'ERROR'} at ${(e.path ?? []).join('.')}: ${e.message}`).join('; '), data: body.data ?? null };
+  }
+  return { problem: body.data ? null : `no data: ${text.slice(0, 300)}`, data: body.data ?? null };
 }
 
 /** SQL statements per request of the 50-case page at several page sizes, sent one at a time. */
@@ -65,8 +67,8 @@ export async function statementsByPageSize(url: string, page: (first: number) =>
     const before = await sqlStatements();
     const runs = 5;
     for (let i = 0; i < runs; i++) {
-      const failure = await preflight(url, spec, '');
-      if (failure) throw new Error(`page of ${first}: ${failure}`);
+      const { problem } = await preflight(url, spec, '');
+      if (problem) throw new Error(`page of ${first}: ${problem}`);
     }
     rows.push({ first, statementsPerRequest: ((await sqlStatements()) - before) / runs });
   }

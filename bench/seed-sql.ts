@@ -103,4 +103,4 @@ export const TRANSFER_SQL = `${CASES}, t AS (
 export const SUPERVISION_SQL = `${CASES} INSERT INTO supervision_matter (id, case_id, kind, status, summary, procuratorate_code, region, opened_by, opened_at)
   SELECT md5('bench-matter-' || i)::uuid, id, (ARRAY['CASE_REVIEW', 'FILING_SUPERVISION', 'TRANSFER_SUPERVISION', 'PUBLIC_INTEREST'])[1 + (i / ${SUPERVISION_EVERY}) % 4],
     'OPEN', '案件审查', 'PROC-' || region, region, 'bench:procurator', recorded_at + interval '2 days'
-  FROM k WHERE i % ${SUPERVISION_EVERY} = 3`;
+  FROM k WHERE i % ${SUPERVISION_EVERY} = ${SUPERVISION_EVERY / 2}`;

@@ -1,5 +1,6 @@
 import type { EnvVar } from '../subgraphs/kit/module';
 import { SUBGRAPHS } from '../subgraphs/index';
+import { AUTHORIZATION_ENV, LIMIT_ENV } from './authorization/index';
 
 export function subgraphUrlVar(name: string): string {
   return `SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -18,6 +19,8 @@ export const GATEWAY_ENV: EnvVar[] = [
   { name: 'JWT_ISSUER', required: false, description: 'expected iss claim (default supervision-graph-dev)' },
   { name: 'JWT_AUDIENCE', required: false, description: 'expected aud claim (default supervision-graph)' },
   ...SUBGRAPHS.map((s) => ({ name: subgraphUrlVar(s.name), required: true, description: `base URL of the ${s.name} subgraph` })),
+  ...LIMIT_ENV,
+  ...AUTHORIZATION_ENV,
 ];
 
 export interface GatewayConfig {
@@ -25,6 +28,7 @@ export interface GatewayConfig {
   host: string;
   production: boolean;
   identitySecret: string;
+  databaseUrl: string;
   subgraphTimeoutMs: number;
   subgraphUrls: Record<string, string>;
   jwt: { publicKeyFile?: string; jwksUrl?: string; issuer: string; audience: string };
@@ -39,6 +43,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     host: env.HOST ?? '127.0.0.1',
     production: env.NODE_ENV === 'production',
     identitySecret: env.HUB_IDENTITY_SECRET!,
+    databaseUrl: env.DATABASE_URL!,
     subgraphTimeoutMs: Number(env.SUBGRAPH_TIMEOUT_MS ?? 5000),
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s.name, env[subgraphUrlVar(s.name)]!])),
     jwt: { publicKeyFile: env.JWT_PUBLIC_KEY_FILE, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER ?? 'supervision-graph-dev', audience: env.JWT_AUDIENCE ?? 'supervision-graph' },

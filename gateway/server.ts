@@ -1,15 +1,29 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { close, HttpError, listen, sendJson } from '../subgraphs/kit/http';
 import { accessReason, authenticator, AuthenticationError } from './authentication';
 import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized } from './authorization/index';
+import type { SeenOperation } from './authorization/serve';
+import { AuditWriter, auditRequest } from './audit/index';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
 import type { DeniedField } from './authorization/index';
 import { formatClientError } from './errors';
 import { subgraphHealth } from './health';
 import { readSupergraph } from './supergraph';
+
+/** The W3C trace id of the caller's traceparent, or a new one: it ties audit entries to logs. */
+function traceIdOf(traceparent: string | string[] | undefined): string {
+  const match = typeof traceparent === 'string' ? /^[\da-f]{2}-([\da-f]{32})-/.exec(traceparent) : null;
+  return match ? match[1] : randomUUID().replace(/-/g, '');
+}
+
+/** The operation's own name when the client sent none separately (`query PartyLookup { … }`). */
+function operationNameOf(query: string | undefined): string | null {
+  return (query && /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query)?.[1]) || null;
+}
 
 export interface RunningGateway {
   url: string;
@@ -27,6 +41,7 @@ export function loadableSupergraph(sdl: string): string {
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const authenticate = await authenticator(config.jwt);
   const authorizer = createAuthorizer(authorizerOptionsFromEnv(process.env));
+  const audit = new AuditWriter(config.databaseUrl);
   const gateway = new ApolloGateway({
     supergraphSdl: loadableSupergraph(readSupergraph()),
     buildService: ({ name }) => new SubgraphDataSource(name, new URL('/graphql', config.subgraphUrls[name]).toString(), config.identitySecret, config.subgraphTimeoutMs),
@@ -58,11 +73,17 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       }
       identity.reason = accessReason(req.headers['x-access-reason']);
       // Limits and field/type authorization run before Apollo plans: removed fields never reach a subgraph.
-      const context: GatewayContext & { denied: DeniedField[] } = { identity, denied: [] };
-      const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list) => Object.assign(context, { denied: list }));
-      // AUDIT CALL SITE: `denied` ({ coordinate, path }[]) lists every field or type withheld from
-      // (or, with REJECT_UNAUTHORIZED, refused to) this caller; write it to the audit log here.
-      void denied;
+      identity.traceId = traceIdOf(req.headers.traceparent);
+      const context: GatewayContext & { denied: DeniedField[] } = { identity, denied: [], releases: [] };
+      const seen: SeenOperation = {};
+      const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list) => Object.assign(context, { denied: list }), seen);
+      // Every release the subgraphs reported and every field withheld here: appended off the
+      // request's path, in batches, never dropped (gateway/audit/writer.ts).
+      auditRequest(audit, {
+        identity, clientAddress: req.socket.remoteAddress ?? null, operationName: seen.operationName ?? operationNameOf(seen.query),
+        documentHash: seen.query ? createHash('sha256').update(seen.query).digest('hex') : null,
+        traceId: identity.traceId, releases: context.releases, denied,
+      });
     } catch (error) {
       if (error instanceof HttpError) return sendJson(res, error.status, { errors: [{ message: error.message }] });
       console.error('[gateway]', error);
@@ -75,6 +96,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     async stop() {
       await close(http);
       await apollo.stop();
+      await audit.close();
     },
   };
 }

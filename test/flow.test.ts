@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
+import { dueAt } from '../subgraphs/kit/deadlines';
 
 const REASON = '审查移送案件';
 
@@ -53,8 +54,8 @@ describe('the two-law linkage, end to end through the gateway', () => {
       supervision: [{ kind: 'TRANSFER_SUPERVISION', status: 'OPEN', summary: '移送监督', notes: '内部: 关注罚款是否已折抵' }],
     });
     expect(unified.party.idNumber).toMatch(/^320706\d{8}\d{3}[\dX]$/);
-    // Filing decision due 3 days after acceptance (国务院令第310号).
-    expect(new Date(unified.transfer.decisionDueAt).getTime() - new Date(accepted.acceptTransfer.acceptedAt).getTime()).toBe(3 * 86_400_000);
+    // Filing decision due 3 days after acceptance (国务院令第310号), rolled past a weekend or holiday (schema/deadlines.json).
+    expect(unified.transfer.decisionDueAt).toBe(dueAt('filingDecision', new Date(accepted.acceptTransfer.acceptedAt)).toISOString());
   });
 });
 

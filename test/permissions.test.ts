@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './support/hub';
+import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, creditCode, recordMarketCase, residentId, seedBureaus, type Caller } from './support/fixtures';
 import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity';
 
@@ -61,6 +61,30 @@ describe('field-level permissions on personal data, through the gateway', () => 
       // A masked ID number never shows the birth date.
       if (outcome === 'masked' && kind === 'person') expect(party.idNumber).not.toContain('19850312');
     });
+  });
+
+  it('audits every release in full, masked value and denial, with who asked and why', async () => {
+    const auditor = { role: 'auditor', org: 'AUDIT' };
+    const LOG = `query($filter: AuditFilter) { auditLog(filter: $filter, first: 200) { edges { node { subject role org coordinate entityId decision reason operationName documentHash traceId } } } }`;
+    const entries = async (filter: Record<string, unknown>) =>
+      (await hub.graphql(LOG, { filter }, auditor)).data.auditLog.edges.map((e: any) => e.node);
+    await hub.graphql(`query PartyLookup($id: ID!) { case(id: $id) { party { idNumber } } }`, { id: ids.person }, with_(callers.procurator, REASON));
+    const full = await eventually(async () => {
+      const found = (await entries({ entityId: ids.person, decision: 'FULL', coordinate: 'Party.idNumber' })).filter((e: any) => e.operationName === 'PartyLookup');
+      return found.length ? found : undefined;
+    });
+    expect(full[0]).toMatchObject({ role: 'procurator', org: 'PROC-320706', reason: REASON, coordinate: 'Party.idNumber', entityId: ids.person });
+    expect(full[0].documentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(full[0].traceId).toMatch(/^[0-9a-f]{32}$/);
+    // Masked releases (the justice supervisor in the matrix) and the gateway's denials (public) are there too.
+    expect((await entries({ entityId: ids.person, decision: 'MASKED', role: 'justice_supervisor' })).length).toBeGreaterThan(0);
+    expect((await entries({ decision: 'DENIED', role: 'public' })).some((e: any) => e.coordinate.startsWith('Query.case') || e.coordinate.includes('Case'))).toBe(true);
+  });
+
+  it('refuses the audit log to everyone but the auditor', async () => {
+    const { data, errors } = await hub.graphql(`{ auditLog(first: 1) { edges { node { subject } } } }`, undefined, with_(callers.procurator, REASON));
+    expect(data.auditLog).toBeNull();
+    expect(errors![0].extensions!.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
   });
 
   it('gives nothing sensitive to a direct subgraph call whose forwarded identity lacks the scope', async () => {

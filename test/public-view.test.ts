@@ -270,7 +270,7 @@ describe('阳光执法 and 一月一晒绩 through the gateway', () => {
     });
 
     it('refuses a month that is not YYYY-MM or has not begun', async () => {
-      for (const m of ['2026-13', '2026-1', 'last month', '2999-01']) {
+      for (const m of ['2026-13', '2026-1', 'last month', '2999-01', '2099-01']) {
         const one = await hub.graphql(`query($m: String!) { agency(code: "MR-320706") { scorecard(month: $m) { casesEntered } } }`, { m }, callers.justice);
         expect(one.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
         const ranking = await hub.graphql(`query($m: String!) { scorecardRanking(month: $m) { rank } }`, { m }, callers.justice);

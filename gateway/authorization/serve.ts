@@ -13,6 +13,9 @@ export interface AuthorizedOutcome {
   denied: DeniedField[];
 }
 
+/** The operation as the client sent it, for the audit log (filled in as soon as it is read). */
+export interface SeenOperation { query?: string; operationName?: string }
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -22,6 +25,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export async function serveAuthorized<C extends BaseContext>(
   apollo: ApolloServer<C>, req: IncomingMessage, res: ServerResponse, identity: Identity, authorizer: Authorizer,
   context: (denied: DeniedField[]) => Promise<C>,
+  seen: SeenOperation = {},
 ): Promise<AuthorizedOutcome> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const isGet = req.method === 'GET' || req.method === 'HEAD';
@@ -57,6 +61,8 @@ export async function serveAuthorized<C extends BaseContext>(
     request.extensions = extensions;
   }
   if (typeof request.query !== 'string') return pass();
+  seen.query = request.query;
+  seen.operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
 
   const variables = isObject(request.variables) ? request.variables : undefined;
   const decision = authorizer.decide({ query: request.query, operationName: request.operationName as string | undefined, variables }, identity);

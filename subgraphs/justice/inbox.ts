@@ -54,7 +54,7 @@ export async function receiveNotifications(runtime: SubgraphRuntime, body: unkno
 /** The caller's unit, for read state: its org, or the user alone when the token names no unit. */
 const unitOf = (identity: Identity) => identity.org ?? `user:${identity.sub}`;
 
-/** The SQL condition for "addressed to the caller's unit", from parameter $2 on. */
+/** The SQL condition for "addressed to the caller's unit"; its parameters are appended to `params`. */
 function addressedTo(identity: Identity, params: unknown[]): string {
   params.push(unitOf(identity));
   const byOrg = `n.recipient_org = $${params.length}`;
@@ -99,14 +99,14 @@ export async function markInboxRead(ctx: Ctx, { ids }: { ids: string[] }) {
   if (ids.length > 200) throw badInput('ids', 'maxItems', 'may list at most 200 entries');
   ids.forEach((id, i) => { if (!isUuid(id)) throw badInput(`ids.${i}`, 'inInbox', `${id} is not an entry of your inbox`); });
   const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
-  const params: unknown[] = [unitOf(ctx.identity), wanted];
+  const params: unknown[] = [wanted];
   const where = addressedTo(ctx.identity, params);
   const now = ctx.runtime.now();
   return ctx.runtime.db.transaction(async (tx) => {
-    const found: NotificationRow[] = await tx.query(`SELECT ${COLUMNS} FROM notification n WHERE n.id = ANY($2) AND ${where}`, params);
+    const found: NotificationRow[] = await tx.query(`SELECT ${COLUMNS} FROM notification n WHERE n.id = ANY($1) AND ${where}`, params);
     const missing = wanted.findIndex((id) => !found.some((f) => f.id === id));
     if (missing >= 0) throw badInput(`ids.${ids.findIndex((id) => id.toLowerCase() === wanted[missing])}`, 'inInbox', `${wanted[missing]} is not an entry of your inbox`);
-    await tx.query(`INSERT INTO notification_read (notification_id, unit, read_at, read_by) SELECT unnest($1::uuid[]), $2, $3, $4
+    await tx.query(`INSERT INTO notification_read (notification_id, unit, read_at, read_by) SELECT unnest($1::uuid[]), $2::text, $3::timestamptz, $4::text
       ON CONFLICT (notification_id, unit) DO NOTHING`, [wanted, unitOf(ctx.identity), now, ctx.identity.sub]);
     const read: { id: string; readAt: Date }[] = await tx.query(
       `SELECT notification_id AS id, read_at AS "readAt" FROM notification_read WHERE notification_id = ANY($1) AND unit = $2`, [wanted, unitOf(ctx.identity)]);

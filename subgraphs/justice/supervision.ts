@@ -66,7 +66,7 @@ export async function receiveEscalations(runtime: SubgraphRuntime, body: unknown
       INSERT INTO justice_supervision_matter (id, suggestion_id, agency_code, procuratorate_code, region, reason, suggestion_kind, content,
         issued_at, reply_due_at, reply, opened_at, status)
       SELECT x."escalationId", x."suggestionId", x."agencyCode", x."procuratorateCode", x.region, x.reason, x."suggestionKind", x.content,
-        x."issuedAt", x."replyDueAt", x.reply, $2, 'OPEN'
+        x."issuedAt", x."replyDueAt", x.reply, $2::timestamptz, 'OPEN'
       FROM jsonb_to_recordset($1::jsonb) AS x("escalationId" uuid, "suggestionId" uuid, "agencyCode" text, "procuratorateCode" text,
         region text, reason text, "suggestionKind" text, content text, "issuedAt" timestamptz, "replyDueAt" timestamptz, reply text)
       ON CONFLICT DO NOTHING RETURNING id`, [JSON.stringify(events), opened]);

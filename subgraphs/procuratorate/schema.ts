@@ -133,8 +133,8 @@ type SuggestionEscalation {
   "处理结果 of the justice bureau"
   result: String
   resultAt: DateTime
-  "the justice bureau's matter"
-  matter: JusticeSupervisionMatter!
+  "the justice bureau's matter (supervision:read)"
+  matter: JusticeSupervisionMatter
 }
 
 """What is overdue for the caller's unit (owned by justice); the procuratorate adds the suggestions."""

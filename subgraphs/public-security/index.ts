@@ -8,6 +8,9 @@ import { publicSecurityLoaders, type PublicSecurityLoaders } from './loaders';
 import { caseTransferFields, enforcementCaseFields, getTransfer, listTransfers } from './transfers';
 import { transferMutations } from './mutations';
 import { typeDefs } from './schema';
+import { PublicSecurityNotifications1700000000450 } from './migrations/1700000000450-Notifications';
+import { overdueTransferFields, transferDeadlineFields } from './overdue';
+import { NOTIFICATION_OUTBOX, NOTIFICATION_ROUTE } from '../kit/notifications';
 import { SUPERVISION_OUTBOX } from './store';
 import { outboxWorkers } from '../kit/outbox';
 import { PublicSecuritySupervisionCopy1700000000200 } from './migrations/1700000000200-SupervisionCopy';
@@ -19,11 +22,15 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   defaultPort: 4002,
   typeDefs,
   entities,
-  migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200],
+  migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200, PublicSecurityNotifications1700000000450],
   upstreams: ['justice'],
   // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
   notifies: ['procuratorate'],
-  workers: outboxWorkers({ to: 'procuratorate', route: 'transfer-events', table: SUPERVISION_OUTBOX }),
+  workers: outboxWorkers(
+    { to: 'procuratorate', route: 'transfer-events', table: SUPERVISION_OUTBOX },
+    // 通报: notifications about transfers go to the justice bureau's inbox.
+    { to: 'justice', route: NOTIFICATION_ROUTE, table: NOTIFICATION_OUTBOX },
+  ),
   env: [{
     name: 'FILING_DECISION_DAYS', required: false,
     description: 'days public security has to decide on filing after accepting a transfer (default 3, 国务院令第310号 第八条; 1–30 for complex cases)',
@@ -39,7 +46,8 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     },
     Mutation: { ...transferMutations, recordInvestigation },
     EnforcementCase: enforcementCaseFields,
-    CaseTransfer: { ...caseTransferFields, ...investigationFields },
+    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields },
+    OverdueItems: overdueTransferFields,
     Investigation: investigationType,
     Scorecard: scorecardFields,
   },

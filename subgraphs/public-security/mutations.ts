@@ -8,6 +8,7 @@ import { isUuid } from '../kit/loaders';
 import { remember, type PublicSecurityLoaders } from './loaders';
 import { advance, insertTransfer, SUPERVISION_OUTBOX, type TransferChange } from './store';
 import { nudgeOutbox } from '../kit/outbox';
+import { NOTIFICATION_OUTBOX, notify, type Notification } from '../kit/notifications';
 
 type Ctx = SubgraphContext<PublicSecurityLoaders>;
 
@@ -39,8 +40,20 @@ function optionalReason(value: string | null | undefined): string | null {
   return value === null || value === undefined || value.trim() === '' ? null : requireText('reason', value, 2000);
 }
 
-async function save(ctx: Ctx, seen: TransferRow, change: TransferChange): Promise<TransferRow> {
-  return remember(ctx.loaders, await advance(ctx.runtime.db, seen, change));
+/** 通报: a notification about a transfer, for justice's inbox (via this subgraph's notification outbox). */
+function notice(row: TransferRow, recipient: Notification['recipient'], kind: Notification['kind'], title: string, at: Date): Notification {
+  return { recipient, kind, title, subjectType: 'CASE_TRANSFER', subjectId: row.id, region: row.region, occurredAt: at.toISOString() };
+}
+
+/** Moves the transfer on and writes the notifications about the new state, in one transaction. */
+async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices: (row: TransferRow) => Notification[] = () => []): Promise<TransferRow> {
+  const row = await ctx.runtime.db.transaction(async (tx) => {
+    const advanced = await advance(tx, seen, change);
+    await notify(tx, notices(advanced));
+    return advanced;
+  });
+  nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
+  return remember(ctx.loaders, row);
 }
 
 export const transferMutations = {
@@ -53,12 +66,22 @@ export const transferMutations = {
     const found = await indexedCase(ctx, caseId);
     if (!found) throw badInput('caseId', 'exists', `no case ${caseId} in the case index`);
     if (found.agency.code !== org) throw badInput('caseId', 'ownCase', 'only the bureau that owns a case may transfer it');
-    const submittedAt = new Date();
-    const row = await insertTransfer(ctx.runtime.db, {
-      caseId: found.id, agencyCode: org, region: found.region, summary, materials, submittedAt,
-      submittedBy: ctx.identity.sub, decisionDueAt: dueAt('filingDecision', submittedAt, ctx.runtime.env),
+    const submittedAt = ctx.runtime.now();
+    const row = await ctx.runtime.db.transaction(async (tx) => {
+      const inserted = await insertTransfer(tx, {
+        caseId: found.id, agencyCode: org, region: found.region, summary, materials, submittedAt,
+        submittedBy: ctx.identity.sub, decisionDueAt: dueAt('filingDecision', submittedAt, ctx.runtime.env),
+      });
+      // 通报: public security and the procuratorate of the case's region (抄送).
+      const title = `移送涉嫌犯罪案件: ${found.caseNumber} (${org})`;
+      await notify(tx, [
+        notice(inserted, { role: 'psb_officer', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt),
+        notice(inserted, { role: 'procurator', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt),
+      ]);
+      return inserted;
     });
     nudgeOutbox(ctx.runtime, SUPERVISION_OUTBOX);
+    nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
     return remember(ctx.loaders, row);
   },
 
@@ -68,7 +91,7 @@ export const transferMutations = {
     const transfer = await requireTransfer(ctx, id);
     requirePsbOver(ctx.identity, transfer);
     requireStatus(transfer, 'SUBMITTED', 'acceptance');
-    const acceptedAt = new Date();
+    const acceptedAt = ctx.runtime.now();
     return save(ctx, transfer, {
       status: 'ACCEPTED', acceptedAt, acceptedBy: ctx.identity.sub, acceptingUnit: ctx.identity.org ?? null,
       decisionDueAt: dueAt('filingDecision', acceptedAt, ctx.runtime.env),
@@ -85,9 +108,11 @@ export const transferMutations = {
     if (decision === 'NOT_FILE' && !decisionReason) {
       throw badInput('reason', 'requiredWhenNotFiling', 'must state in writing why the case is not filed (不予立案理由)');
     }
+    const decidedAt = ctx.runtime.now();
     return save(ctx, transfer, {
-      status: decision === 'FILE' ? 'FILED' : 'NOT_FILED', decidedAt: new Date(), decidedBy: ctx.identity.sub, decision, decisionReason,
-    });
+      status: decision === 'FILE' ? 'FILED' : 'NOT_FILED', decidedAt, decidedBy: ctx.identity.sub, decision, decisionReason,
+    }, (row) => [notice(row, { org: row.agencyCode }, 'TRANSFER_DECIDED',
+      `${decision === 'FILE' ? '公安机关决定立案' : '公安机关决定不予立案'}: ${row.summary.slice(0, 60)}`, decidedAt)]);
   },
 
   /** 提请复议: the transferring bureau, within 3 days of the refusal. */
@@ -97,7 +122,7 @@ export const transferMutations = {
     requireOwningBureau(ctx.identity, transfer);
     requireStatus(transfer, 'NOT_FILED', 'a reconsideration request');
     const reconsiderationReason = requireText('reason', reason, 2000);
-    const now = new Date();
+    const now = ctx.runtime.now();
     const lastDay = dueAt('reconsiderationRequest', transfer.decidedAt!, ctx.runtime.env);
     if (now > lastDay) {
       throw badInput('id', 'deadline', `reconsideration may be requested within 3 days of the refusal, until ${lastDay.toISOString()}`);
@@ -105,7 +130,8 @@ export const transferMutations = {
     return save(ctx, transfer, {
       status: 'RECONSIDERATION_REQUESTED', reconsiderationRequestedAt: now, reconsiderationRequestedBy: ctx.identity.sub,
       reconsiderationReason, reconsiderationDueAt: dueAt('reconsiderationDecision', now, ctx.runtime.env),
-    });
+    }, (row) => [notice(row, row.acceptingUnit ? { org: row.acceptingUnit } : { role: 'psb_officer', region: row.region },
+      'RECONSIDERATION_REQUESTED', `提请复议: ${row.agencyCode}`, now)]);
   },
 
   /** 复议决定: FILE files the case, NOT_FILE upholds the refusal. */
@@ -115,9 +141,11 @@ export const transferMutations = {
     requirePsbOver(ctx.identity, transfer);
     requireStatus(transfer, 'RECONSIDERATION_REQUESTED', 'a reconsideration decision');
     const reconsiderationDecisionReason = requireText('reason', reason, 2000);
+    const reconsideredAt = ctx.runtime.now();
     return save(ctx, transfer, {
-      status: decision === 'FILE' ? 'FILED' : 'RECONSIDERATION_UPHELD', reconsideredAt: new Date(), reconsideredBy: ctx.identity.sub,
+      status: decision === 'FILE' ? 'FILED' : 'RECONSIDERATION_UPHELD', reconsideredAt, reconsideredBy: ctx.identity.sub,
       reconsiderationDecision: decision, reconsiderationDecisionReason,
-    });
+    }, (row) => [notice(row, { org: row.agencyCode }, 'RECONSIDERATION_DECIDED',
+      `复议决定 (${decision === 'FILE' ? '立案' : '维持不予立案'}): ${row.summary.slice(0, 60)}`, reconsideredAt)]);
   },
 };

@@ -49,8 +49,10 @@ type CaseTransfer @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
   submittedAt: DateTime!
   "受理"
   acceptedAt: DateTime
-  "when the filing decision is due: from submission until accepted, then from acceptance"
+  "when the filing decision is due: from submission until accepted, then from acceptance (schema/deadlines.json: filingDecision)"
   decisionDueAt: DateTime!
+  "past the deadline of the step public security owes now (filing decision, or the answer to a reconsideration request), by the hub's clock"
+  overdue: Boolean!
   decidedAt: DateTime
   decision: TransferDecision
   "书面理由, required when not filing"
@@ -103,6 +105,13 @@ input TransferFilter {
 
 type TransferEdge { cursor: String! node: CaseTransfer! }
 type TransferConnection { edges: [TransferEdge!]! pageInfo: PageInfo! }
+
+"""What is overdue for the caller's unit (owned by justice); public security adds the transfers."""
+type OverdueItems @key(fields: "unit") {
+  unit: String!
+  "undecided past decisionDueAt, or a reconsideration unanswered past reconsiderationDueAt: public security and procurators in their jurisdiction, the transferring bureau its own"
+  transfers: [CaseTransfer!]!
+}
 
 type Query {
   transfer(id: ID!): CaseTransfer @requiresScopes(scopes: [["case:read"]])

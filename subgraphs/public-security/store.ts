@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { badInput } from '../kit/errors';
 import { columnOf, TRANSFER_COLUMNS, type TransferRow } from './entities';
 
@@ -13,7 +13,7 @@ export const SUPERVISION_OUTBOX = 'supervision_outbox';
  * statement writes the copy for the procuratorate into the outbox (抄送), so there is never a
  * transfer without its copy.
  */
-export async function insertTransfer(db: DataSource, t: NewTransfer): Promise<TransferRow> {
+export async function insertTransfer(db: DataSource | EntityManager, t: NewTransfer): Promise<TransferRow> {
   const rows: TransferRow[] = await db.query(
     `WITH t AS (
        INSERT INTO case_transfer (id, case_id, agency_code, region, status, summary, materials, submitted_at, submitted_by, decision_due_at, version)
@@ -36,7 +36,7 @@ export type TransferChange = Partial<Omit<TransferRow, 'id' | 'caseId' | 'versio
  * Moves a transfer on from the state the caller saw: one UPDATE guarded by that status and
  * version, so of two concurrent decisions exactly one wins and the other is told why.
  */
-export async function advance(db: DataSource, seen: TransferRow, change: TransferChange): Promise<TransferRow> {
+export async function advance(db: DataSource | EntityManager, seen: TransferRow, change: TransferChange): Promise<TransferRow> {
   const properties = Object.keys(change) as (keyof TransferChange)[];
   const assignments = properties.map((p, i) => `${columnOf(p)} = $${i + 4}`);
   // TypeORM answers an UPDATE with [rows, rowCount].

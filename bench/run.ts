@@ -1,0 +1,119 @@
+// npm run bench [-- --quick] [--cases N] [--workers N] [--connections N] [--duration S] [--warmup S]
+//   [--scale] [--targets hub,apollo,hive] [--seed-only] [--echo]
+// Boots the hub on a fresh embedded PostgreSQL, seeds cases by bulk SQL, then measures the hub's
+// gateway, bare @apollo/gateway and Hive Gateway on the same subgraphs with the same query mix.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { bootBenchHub, type BenchHub } from './hub';
+import { compareAnswers, type FirstAnswer } from './compare';
+import { SAMPLE_CASE } from './dataset';
+import { TARGETS, type TargetKind } from './gateways';
+import { measure, preflight, statementsByPageSize, type LoadSettings } from './measure';
+import { pageQuery, queryMix, type QuerySpec } from './queries';
+import { conclude, markdown, writeReport, type BenchReport } from './report';
+import { caseIds, dropPool, seedCases } from './seed';
+import { startTarget, TARGET_LABELS } from './targets';
+
+const { values: args } = parseArgs({ options: {
+  quick: { type: 'boolean', default: false }, scale: { type: 'boolean', default: false }, 'seed-only': { type: 'boolean', default: false },
+  echo: { type: 'boolean', default: false }, cases: { type: 'string' }, workers: { type: 'string' }, connections: { type: 'string' },
+  duration: { type: 'string' }, warmup: { type: 'string' }, targets: { type: 'string' },
+} });
+const SMALL = 10_000;
+const cases = Number(args.cases ?? (args.quick ? SMALL : 100_000));
+const workers = Number(args.workers ?? 2);
+const settings: LoadSettings = {
+  connections: Number(args.connections ?? 16),
+  durationSec: Number(args.duration ?? (args.quick ? 3 : 10)),
+  warmupSec: Number(args.warmup ?? (args.quick ? 1 : 3)),
+};
+const targets = (args.targets?.split(',') ?? [...TARGETS]) as TargetKind[];
+if (!Number.isInteger(cases) || cases < 1000 || targets.some((t) => !TARGETS.includes(t))) {
+  console.error(`usage: npm run bench -- [--quick] [--cases N ≥ 1000] [--targets ${TARGETS.join(',')}] …`);
+  process.exit(2);
+}
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const seconds = (since: number) => (Date.now() - since) / 1000;
+
+/** Case ids drawn at random from cases 1..n, written to a file the load generator reads. */
+async function idsFile(bench: BenchHub, n: number): Promise<string> {
+  const numbers = Array.from({ length: Math.min(n, 10_000) }, () => 1 + Math.floor(Math.random() * n));
+  const file = join(mkdtempSync(join(tmpdir(), 'hub-bench-ids-')), `ids-${n}.json`);
+  writeFileSync(file, JSON.stringify(await caseIds(bench.seedTarget, numbers)));
+  return file;
+}
+
+const started = Date.now();
+const report: BenchReport = {
+  startedAt: new Date().toISOString(),
+  machine: { loadAverage: loadavg()[0], cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, platform: `${process.platform}-${process.arch}` },
+  options: { cases, workers, ...settings, quick: args.quick, scale: args.scale, targets },
+  seed: { cases, bootSeconds: 0, seedSeconds: 0 }, mix: [], preflight: {}, results: {},
+};
+log(`booting the hub (embedded PostgreSQL in a fresh temporary directory, free ports)…`);
+const bench = await bootBenchHub(args.echo);
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  await bench.stop().catch(() => {});
+  process.exit(code);
+};
+process.on('SIGINT', () => void shutdown(130));
+try {
+  report.seed.bootSeconds = seconds(started);
+  const now = new Date();
+  const small = args.scale && cases > SMALL;
+  // --scale: the case query's p99 at 10,000 cases first, on the same hub, before the rest goes in.
+  if (small) {
+    report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: 1, to: SMALL, total: cases, now }, `seeding ${SMALL.toLocaleString('en')}`);
+    const [caseQuery] = await queryMix(bench.dataDir, await idsFile(bench, SMALL));
+    const target = await startTarget(bench, 'hub', workers, args.echo);
+    try {
+      log(`scale: the case query at ${SMALL.toLocaleString('en')} cases`);
+      const m = await measure(target.url, caseQuery, settings, bench.sqlStatements);
+      report.scale = { smallCases: SMALL, smallP99: m.p99, largeCases: cases, largeP99: NaN, ratio: NaN };
+    } finally { await target.stop(); }
+  }
+  report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: small ? SMALL + 1 : 1, to: cases, total: cases, now }, `seeding ${cases.toLocaleString('en')}`);
+  await dropPool(bench.seedTarget);
+  log(`seeded ${cases.toLocaleString('en')} cases in ${report.seed.seedSeconds.toFixed(1)} s`);
+  if (args['seed-only']) await shutdown(0);
+
+  const mix: QuerySpec[] = await queryMix(bench.dataDir, await idsFile(bench, cases));
+  const anId = (await caseIds(bench.seedTarget, [SAMPLE_CASE]))[0];
+  const answers: Record<string, Record<string, FirstAnswer>> = {};
+  report.mix = mix.map((q) => ({ name: q.name, caller: q.caller, query: q.query }));
+  for (const kind of targets) {
+    log(`starting ${TARGET_LABELS[kind]} (${workers} workers)…`);
+    const target = await startTarget(bench, kind, workers, args.echo);
+    try {
+      report.preflight[kind] = {};
+      report.results[kind] = {};
+      answers[kind] = {};
+      for (const query of mix) {
+        answers[kind][query.name] = await preflight(target.url, query, anId);
+        report.preflight[kind]![query.name] = answers[kind][query.name].problem;
+        log(`${kind} · ${query.name}: ${settings.warmupSec} s warm-up, ${settings.durationSec} s × ${settings.connections} connections`);
+        report.results[kind]![query.name] = await measure(target.url, query, settings, bench.sqlStatements);
+      }
+      if (kind === 'hub') report.pageSize = await statementsByPageSize(target.url, (first) => ({ ...mix[1], name: `page${first}`, query: pageQuery(first) }), bench.sqlStatements);
+    } finally { await target.stop(); }
+  }
+  if (report.scale && report.results.hub?.case) {
+    report.scale.largeP99 = report.results.hub.case.p99;
+    report.scale.ratio = report.scale.largeP99 / report.scale.smallP99;
+  }
+  report.sameAnswers = compareAnswers(answers, targets.includes('apollo') ? 'apollo' : targets[0]);
+  report.finishedAt = new Date().toISOString();
+  report.machine.loadAverageAtEnd = loadavg()[0];
+  const files = writeReport(conclude(report));
+  console.log(markdown(report));
+  log(`written ${files.json}, ${files.md} (and latest.json/latest.md) in ${seconds(started).toFixed(0)} s`);
+  await shutdown(0);
+} catch (error) {
+  console.error('[bench] failed:', error);
+  await shutdown(1);
+}
