@@ -54,7 +54,8 @@ async function hive(env: NodeJS.ProcessEnv): Promise<RunningTarget> {
   const sdl = readSupergraph().replace(/@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g, (_, name: string) => `@join__graph(name: "${name}", url: "${urls[name]}")`);
   const runtime = createGatewayRuntime({
     supergraph: sdl,
-    transportEntries: { '*.http': { headers: [[IDENTITY_HEADER, token]] } },
+    // Hive deduplicates identical in-flight subgraph requests by default; BENCH_HIVE_DEDUPE=0 turns that off.
+    transportEntries: { '*.http': { headers: [[IDENTITY_HEADER, token]], options: { deduplicateInflightRequests: env.BENCH_HIVE_DEDUPE !== '0' } } },
     logging: false,
     graphiql: false,
     landingPage: false,

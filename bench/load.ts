@@ -1,6 +1,7 @@
 // The load generator, in its own process so it never shares a gateway's event loop:
-// `node --import tsx bench/load.ts <spec.json>`. Warms up, prints {"event":"warm"}, waits for a
-// line on stdin (the parent reads the subgraphs' counters then), measures, prints {"event":"result"}.
+// `node --import tsx bench/load.ts <specs.json>` (a list). For each spec: warms up, prints
+// {"event":"warm"}, waits for a line on stdin (the parent reads the subgraphs' counters then),
+// measures, prints {"event":"result"} and waits for a line again before the next spec.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -17,7 +18,10 @@ export interface LoadSpec {
 }
 
 export interface LoadResult {
+  /** Answered requests (2xx and not). */
   requests: number;
+  /** Sent, including those still in flight when the time was up (the server still does their work). */
+  sent: number;
   durationSec: number;
   rps: number;
   p50: number;
@@ -69,6 +73,7 @@ function run(spec: LoadSpec, durationSec: number): Promise<LoadResult> {
       const requests = result['2xx'] + result.non2xx;
       resolve({
         requests,
+        sent: Math.max(requests, result.requests.sent ?? requests),
         durationSec: result.duration,
         rps: requests / result.duration,
         p50: result.latency.p50,
@@ -84,13 +89,14 @@ function run(spec: LoadSpec, durationSec: number): Promise<LoadResult> {
 
 const specFile = process.argv[2];
 if (specFile) {
-  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as LoadSpec;
-  if (spec.warmupSec > 0) await run(spec, spec.warmupSec);
-  console.log(JSON.stringify({ event: 'warm' }));
-  const lines = createInterface({ input: process.stdin });
-  await new Promise<void>((resolve) => lines.once('line', () => resolve()));
-  lines.close();
-  const result = await run(spec, spec.durationSec);
-  console.log(JSON.stringify({ event: 'result', ...result }));
+  const specs = JSON.parse(readFileSync(specFile, 'utf8')) as LoadSpec[];
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  for (const spec of specs) {
+    if (spec.warmupSec > 0) await run(spec, spec.warmupSec);
+    console.log(JSON.stringify({ event: 'warm' }));
+    await lines.next();
+    console.log(JSON.stringify({ event: 'result', ...(await run(spec, spec.durationSec)) }));
+    await lines.next();
+  }
   process.exit(0);
 }

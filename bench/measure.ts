@@ -20,29 +20,41 @@ export interface Measurement extends LoadResult {
 
 export interface LoadSettings { connections: number; durationSec: number; warmupSec: number }
 
-export async function measure(url: string, query: QuerySpec, settings: LoadSettings, sqlStatements: () => Promise<number>): Promise<Measurement> {
-  const spec: LoadSpec = { url, query: query.query, variables: query.variables, idsFile: query.idsFile, headers: query.headers, ...settings };
-  const specFile = join(specDir, `${query.name}-${Date.now()}.json`);
-  writeFileSync(specFile, JSON.stringify(spec));
+/** Reads the counter until it stops moving: the requests still in flight have done their work. */
+async function settled(sqlStatements: () => Promise<number>, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await sqlStatements();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = await sqlStatements();
+    if (now === last || Date.now() > deadline) return now;
+    last = now;
+  }
+}
+
+/** Drives each query in turn from one load child process; SQL per request counts every request sent. */
+export async function measureAll(url: string, queries: QuerySpec[], settings: LoadSettings, sqlStatements: () => Promise<number>): Promise<Measurement[]> {
+  const specs: LoadSpec[] = queries.map((q) => ({ url, query: q.query, variables: q.variables, idsFile: q.idsFile, headers: q.headers, ...settings }));
+  const specFile = join(specDir, `load-${Date.now()}.json`);
+  writeFileSync(specFile, JSON.stringify(specs));
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', specFile], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const results: Measurement[] = [];
   let before = 0;
-  let result: LoadResult | undefined;
   for await (const line of createInterface({ input: child.stdout! })) {
     if (!line.startsWith('{')) continue;
-    const message = JSON.parse(line) as { event: string } & LoadResult;
-    if (message.event === 'warm') {
-      before = await sqlStatements();
-      child.stdin!.write('go\n');
-    } else if (message.event === 'result') {
-      result = message;
+    const { event, ...result } = JSON.parse(line) as { event: string } & LoadResult;
+    if (event === 'warm') {
+      before = await settled(sqlStatements);
+    } else if (event === 'result') {
+      const sql = (await settled(sqlStatements)) - before;
+      results.push({ ...result, sqlStatements: sql, sqlPerRequest: result.sent ? sql / result.sent : 0 });
     }
+    child.stdin!.write('go\n');
   }
   const code = await exited;
-  if (!result) throw new Error(`the load generator for ${query.name} exited with ${code} and no result`);
-  const sql = (await sqlStatements()) - before;
-  const { event: _event, ...clean } = result as LoadResult & { event?: string };
-  return { ...clean, sqlStatements: sql, sqlPerRequest: clean.requests ? sql / clean.requests : 0 };
+  if (results.length !== queries.length) throw new Error(`the load generator exited with ${code} after ${results.length} of ${queries.length} queries`);
+  return results;
 }
 
 /** One request of a query before the load: what a target answers, and any error in it. */

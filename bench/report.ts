@@ -65,6 +65,7 @@ export function markdown(report: BenchReport): string {
     `# Benchmark ${report.startedAt}`, '',
     `${report.seed.cases.toLocaleString('en')} cases (seeded in ${report.seed.seedSeconds.toFixed(1)} s; hub booted in ${report.seed.bootSeconds.toFixed(1)} s). `
       + `${o.workers} worker process(es) per gateway, ${o.connections} connections, ${o.warmupSec} s warm-up + ${o.durationSec} s per query and gateway. `
+      + `Hive Gateway's deduplication of identical in-flight subgraph requests: ${o.hiveDedupe === false ? 'off (--hive-no-dedupe)' : 'on (its default)'}. `
       + `Machine: ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; load generator, gateways, subgraphs and PostgreSQL share it.`, '',
   ];
   const busy = Math.max(report.machine.loadAverage, report.machine.loadAverageAtEnd ?? 0);

@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [--cases N] [--workers N] [--connections N] [--duration S] [--warmup S]
-//   [--scale] [--targets hub,apollo,hive] [--seed-only] [--echo]
+//   [--scale] [--targets hub,apollo,hive] [--seed-only] [--hive-no-dedupe] [--echo]
 // Boots the hub on a fresh embedded PostgreSQL, seeds cases by bulk SQL, then measures the hub's
 // gateway, bare @apollo/gateway and Hive Gateway on the same subgraphs with the same query mix.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { bootBenchHub, type BenchHub } from './hub';
 import { compareAnswers, type FirstAnswer } from './compare';
 import { SAMPLE_CASE } from './dataset';
 import { TARGETS, type TargetKind } from './gateways';
-import { measure, preflight, statementsByPageSize, type LoadSettings } from './measure';
+import { measureAll, preflight, statementsByPageSize, type LoadSettings } from './measure';
 import { pageQuery, queryMix, type QuerySpec } from './queries';
 import { conclude, markdown, writeReport, type BenchReport } from './report';
 import { caseIds, dropPool, seedCases } from './seed';
@@ -18,7 +18,7 @@ import { startTarget, TARGET_LABELS } from './targets';
 
 const { values: args } = parseArgs({ options: {
   quick: { type: 'boolean', default: false }, scale: { type: 'boolean', default: false }, 'seed-only': { type: 'boolean', default: false },
-  echo: { type: 'boolean', default: false }, cases: { type: 'string' }, workers: { type: 'string' }, connections: { type: 'string' },
+  echo: { type: 'boolean', default: false }, 'hive-no-dedupe': { type: 'boolean', default: false }, cases: { type: 'string' }, workers: { type: 'string' }, connections: { type: 'string' },
   duration: { type: 'string' }, warmup: { type: 'string' }, targets: { type: 'string' },
 } });
 const SMALL = 10_000;
@@ -49,7 +49,7 @@ const started = Date.now();
 const report: BenchReport = {
   startedAt: new Date().toISOString(),
   machine: { loadAverage: loadavg()[0], cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, platform: `${process.platform}-${process.arch}` },
-  options: { cases, workers, ...settings, quick: args.quick, scale: args.scale, targets },
+  options: { cases, workers, ...settings, quick: args.quick, scale: args.scale, targets, hiveDedupe: !args['hive-no-dedupe'] },
   seed: { cases, bootSeconds: 0, seedSeconds: 0 }, mix: [], preflight: {}, results: {},
 };
 log(`booting the hub (embedded PostgreSQL in a fresh temporary directory, free ports)…`);
@@ -73,7 +73,7 @@ try {
     const target = await startTarget(bench, 'hub', workers, args.echo);
     try {
       log(`scale: the case query at ${SMALL.toLocaleString('en')} cases`);
-      const m = await measure(target.url, caseQuery, settings, bench.sqlStatements);
+      const [m] = await measureAll(target.url, [caseQuery], settings, bench.sqlStatements);
       report.scale = { smallCases: SMALL, smallP99: m.p99, largeCases: cases, largeP99: NaN, ratio: NaN };
     } finally { await target.stop(); }
   }
@@ -88,7 +88,7 @@ try {
   report.mix = mix.map((q) => ({ name: q.name, caller: q.caller, query: q.query }));
   for (const kind of targets) {
     log(`starting ${TARGET_LABELS[kind]} (${workers} workers)…`);
-    const target = await startTarget(bench, kind, workers, args.echo);
+    const target = await startTarget(bench, kind, workers, args.echo, { BENCH_HIVE_DEDUPE: args['hive-no-dedupe'] ? '0' : '1' });
     try {
       report.preflight[kind] = {};
       report.results[kind] = {};
@@ -96,9 +96,10 @@ try {
       for (const query of mix) {
         answers[kind][query.name] = await preflight(target.url, query, anId);
         report.preflight[kind]![query.name] = answers[kind][query.name].problem;
-        log(`${kind} · ${query.name}: ${settings.warmupSec} s warm-up, ${settings.durationSec} s × ${settings.connections} connections`);
-        report.results[kind]![query.name] = await measure(target.url, query, settings, bench.sqlStatements);
       }
+      log(`${kind}: ${mix.map((q) => q.name).join(', ')}: each ${settings.warmupSec} s warm-up, ${settings.durationSec} s × ${settings.connections} connections`);
+      const measured = await measureAll(target.url, mix, settings, bench.sqlStatements);
+      mix.forEach((query, i) => { report.results[kind]![query.name] = measured[i]; });
       if (kind === 'hub') report.pageSize = await statementsByPageSize(target.url, (first) => ({ ...mix[1], name: `page${first}`, query: pageQuery(first) }), bench.sqlStatements);
     } finally { await target.stop(); }
   }

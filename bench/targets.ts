@@ -21,7 +21,7 @@ export function staticIdentity(bench: BenchHub): Promise<string> {
   return signIdentity({ ...PROCURATOR, reason: REASON }, bench.hub.secrets.identity, 86_400);
 }
 
-export async function startTarget(bench: BenchHub, kind: TargetKind, workers: number, echo = false): Promise<StartedTarget> {
+export async function startTarget(bench: BenchHub, kind: TargetKind, workers: number, echo = false, extraEnv: NodeJS.ProcessEnv = {}): Promise<StartedTarget> {
   const port = await freePort();
   const { hub, postgres, dataDir } = bench;
   // The hub's gateway gets what scripts/hub/hub.ts gives it; the baselines read the URLs and the token.
@@ -36,6 +36,7 @@ export async function startTarget(bench: BenchHub, kind: TargetKind, workers: nu
     JWT_AUDIENCE: DEV_AUDIENCE,
     DATABASE_URL: postgres.url(hub.databases.gateway),
     ...Object.fromEntries(Object.entries(hub.subgraphUrls).map(([name, url]) => [subgraphUrlVar(name), url])),
+    ...extraEnv,
   };
   const service = new ServiceProcess(`bench:${kind}`, ['bench/cluster.ts', kind], env, echo);
   await service.start(120_000);

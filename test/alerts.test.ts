@@ -172,6 +172,18 @@ describe('supervision at work: alerts and the party lookup, through the gateway'
       { coordinate: 'Query.partyCases', entityId: partyKey(hub.secrets.partyKey, 'NATURAL_PERSON', PERSON.idNumber), decision: 'full' },
     ]);
     expect(JSON.stringify(body)).not.toContain(PERSON.idNumber);
+
+    // …which the gateway writes to the audit log, with who asked and why.
+    const auditor = { role: 'auditor', org: 'AUDIT-320706', region: '320706' };
+    const key = partyKey(hub.secrets.partyKey, 'NATURAL_PERSON', PERSON.idNumber);
+    const entries = await eventually(async () => {
+      const { data } = await hub.graphql(`query($key: String!) { auditLog(filter: { coordinate: "Query.partyCases", entityId: $key }, first: 50) {
+        edges { node { entityId reason role decision } } } }`, { key }, auditor);
+      const nodes = data?.auditLog?.edges?.map((e: any) => e.node) ?? [];
+      return nodes.length >= 3 ? nodes : undefined;
+    }, 10_000, 'audit entries of the lookups');
+    expect(new Set(entries.map((e: any) => e.role))).toEqual(new Set(['procurator', 'psb_officer']));
+    for (const entry of entries) expect(entry).toMatchObject({ entityId: key, reason: REASON, decision: 'FULL' });
   });
 
   it('refuses the lookup to agency officers, without a reason, and for an invalid identifier', async () => {

@@ -43,6 +43,13 @@ describe('supervision at work: deadlines, escalation, inbox', () => {
   });
   afterAll(() => hub?.stop());
 
+  it('publishes the statutory periods with their citations, to anyone', async () => {
+    const { deadlineRules } = await ok(hub, `{ deadlineRules { key amount unit counting citation effectiveFrom effectiveTo } }`, undefined, { role: 'public' });
+    expect(deadlineRules).toContainEqual(expect.objectContaining({ key: 'filingDecision', amount: 3, unit: 'days', counting: 'calendar', effectiveTo: null }));
+    expect(deadlineRules).toContainEqual(expect.objectContaining({ key: 'suggestionReply', amount: 2, unit: 'months' }));
+    expect(deadlineRules.every((r: any) => r.citation.length > 10)).toBe(true);
+  });
+
   it('shows a filing decision left past its deadline as overdue to public security, the procuratorate and the bureau', async () => {
     const caseId = await recordMarketCase(hub);
     const { transferCase } = await ok(hub, `mutation($id: ID!) { transferCase(caseId: $id, input: { summary: "涉嫌销售伪劣产品罪", materials: ["移送书", "调查报告"] }) { id } }`,

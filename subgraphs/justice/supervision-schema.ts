@@ -100,7 +100,27 @@ type InboxItem {
 type InboxEdge { cursor: String! node: InboxItem! }
 type InboxConnection { edges: [InboxEdge!]! pageInfo: PageInfo! unreadCount: Int! }
 
+"""A statutory period the hub computes deadlines with (schema/deadlines.json)."""
+type DeadlineRule {
+  "transferDecision, transferDelivery, filingDecision, reconsiderationRequest, reconsiderationAnswer, filingExplanation, filingOrder, suggestionReply, publicInterestReply, publicInterestUrgentReply"
+  key: String!
+  amount: Int!
+  "hours, days or months"
+  unit: String!
+  "calendar (rolled to the next working day when the last day is a rest day) or working days"
+  counting: String!
+  citation: String!
+  "first and last day (inclusive, Beijing date) a period starting then follows this rule; effectiveTo null: in force"
+  effectiveFrom: String!
+  effectiveTo: String
+  note: String!
+  "false while the citation comes from a secondary source"
+  verified: Boolean!
+}
+
 extend type Query {
+  "The statutory periods behind every …DueAt, with their citations (public: it is the law)"
+  deadlineRules: [DeadlineRule!]!
   justiceSupervisionMatter(id: ID!): JusticeSupervisionMatter @requiresScopes(scopes: [["supervision:read"]])
   "行政执法监督 matters: the justice bureau's jurisdiction, or a procuratorate's own escalations, newest first"
   justiceSupervisionMatters(status: JusticeSupervisionStatus, first: Int = 20, after: String): JusticeSupervisionMatterConnection! @requiresScopes(scopes: [["supervision:read"]])

@@ -8,6 +8,7 @@ import { enqueue, eventsOf, nudgeOutbox } from '../kit/outbox';
 import { isRegionCode, jurisdictionPrefix, requireText, withinJurisdiction } from '../kit/rules';
 import type { EscalationEvent, EscalationResultEvent } from '../kit/notifications';
 import { storeNotifications } from './inbox';
+import { DEADLINE_RULES } from '../kit/deadlines';
 
 // 行政执法监督 (seed 001, 双向通报): a procuratorial suggestion the bureau left unanswered or did
 // not rectify is copied to the justice bureau, which handles it under its supervision powers and
@@ -165,6 +166,7 @@ export const justiceMatterFields = {
 /** Query.overdue: the caller's unit; each owner adds its own overdue items to it. */
 export const overdueQuery = {
   overdue: (_: unknown, __: unknown, ctx: Ctx) => ({ unit: ctx.identity.org ?? `user:${ctx.identity.sub}` }),
+  deadlineRules: () => DEADLINE_RULES.map((r) => ({ ...r, amount: r.period.amount, unit: r.period.unit, verified: r.verified ?? false })),
 };
 export const overdueItemsFields = {
   __resolveReference: (ref: { unit: string }) => ({ unit: ref.unit }),
