@@ -22,7 +22,8 @@ export interface BenchReport {
   /** Per target and query: null when its first answer equals the reference's (bare @apollo/gateway), else the first difference. */
   sameAnswers?: Record<string, Record<string, string | null>>;
   pageSize?: { first: number; statementsPerRequest: number }[];
-  scale?: { smallCases: number; smallP99: number; largeCases: number; largeP99: number; ratio: number };
+  /** --scale: the hub's case query at 10,000 cases (small) against the seeded size (the main run's). */
+  scale?: { smallCases: number; smallP99: number; largeCases: number; largeP99: number; ratio: number; small?: Measurement };
   ratios?: Record<string, { hubOverApollo: number | null; hubOverHive: number | null }>;
   targets?: { target: string; value: string; pass: boolean | null }[];
 }

@@ -74,7 +74,7 @@ try {
     try {
       log(`scale: the case query at ${SMALL.toLocaleString('en')} cases`);
       const [m] = await measureAll(target.url, [caseQuery], settings, bench.sqlStatements);
-      report.scale = { smallCases: SMALL, smallP99: m.p99, largeCases: cases, largeP99: NaN, ratio: NaN };
+      report.scale = { smallCases: SMALL, smallP99: m.p99, largeCases: cases, largeP99: NaN, ratio: NaN, small: m };
     } finally { await target.stop(); }
   }
   report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: small ? SMALL + 1 : 1, to: cases, total: cases, now }, `seeding ${cases.toLocaleString('en')}`);
@@ -88,7 +88,9 @@ try {
   report.mix = mix.map((q) => ({ name: q.name, caller: q.caller, query: q.query }));
   for (const kind of targets) {
     log(`starting ${TARGET_LABELS[kind]} (${workers} workers)…`);
+    const booting = Date.now();
     const target = await startTarget(bench, kind, workers, args.echo, { BENCH_HIVE_DEDUPE: args['hive-no-dedupe'] ? '0' : '1' });
+    log(`${kind} listening after ${seconds(booting).toFixed(1)} s`);
     try {
       report.preflight[kind] = {};
       report.results[kind] = {};

@@ -1,5 +1,5 @@
 import type { SubgraphContext } from '../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
+import { keysetPage } from '../kit/cursor';
 import { badInput } from '../kit/errors';
 import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
 import { CaseIndex, type CaseIndexRow } from './entities';
@@ -9,7 +9,6 @@ interface CaseFilter { agencyCode?: string; region?: string; actType?: string; o
 
 /** The index's case list, newest first, by keyset over (recorded_at, id). */
 export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: CaseFilter = {}, first?: number, after?: string | null) {
-  const limit = pageSize(first);
   const qb = ctx.runtime.db.getRepository(CaseIndex).createQueryBuilder('c');
   if (filter.agencyCode) qb.andWhere('c.agency_code = :agencyCode', { agencyCode: filter.agencyCode });
   if (filter.region) {
@@ -19,18 +18,10 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   if (filter.actType) qb.andWhere('c.act_type = :actType', { actType: filter.actType });
   if (filter.offenceCode) qb.andWhere('c.offence_code = :offenceCode', { offenceCode: filter.offenceCode });
   if (filter.caseType) qb.andWhere('c.case_type = :caseType', { caseType: filter.caseType });
-  if (after) {
-    const { at, id } = decodeCursor(after);
-    qb.andWhere('(c.recorded_at, c.id) < (:at, :id)', { at, id });
-  }
-  const rows = await qb.orderBy('c.recorded_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
-  const page = rows.slice(0, limit);
+  const connection = await keysetPage(qb, { column: 'c.recorded_at', timeOf: (row) => row.recordedAt, first, after });
   // Prime the loader so entity fetches for this page cost no further statements.
-  for (const row of page) ctx.loaders.caseById.prime(row.id, row);
-  return {
-    edges: page.map((node) => ({ cursor: encodeCursor(node.recordedAt, node.id), node })),
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? encodeCursor(page[page.length - 1].recordedAt, page[page.length - 1].id) : null },
-  };
+  for (const { node } of connection.edges) ctx.loaders.caseById.prime(node.id, node);
+  return connection;
 }
 
 export const caseFields = {

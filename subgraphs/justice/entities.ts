@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { numericColumn } from '../kit/database';
 
 export interface AgencyRow { code: string; name: string; kind: string; region: string; createdAt: Date }
 export interface OfficerRow { id: string; agencyCode: string; name: string; certificateNumber: string; category: string }
@@ -13,7 +14,7 @@ export interface CaseIndexRow {
   legalBasis: string | null; penaltyKinds: string[]; involvesMinor: boolean; confidential: boolean; publishable: boolean;
 }
 
-const numeric = { type: 'numeric' as const, nullable: true, transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) } };
+const numeric = numericColumn;
 
 export const Agency = new EntitySchema<AgencyRow>({
   name: 'Agency', tableName: 'agency',

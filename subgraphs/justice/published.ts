@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
+import { keysetPage } from '../kit/cursor';
 import { badInput } from '../kit/errors';
 import { batchLoader, byKey, isUuid } from '../kit/loaders';
 import { redactForPublication } from '../kit/publication';
@@ -30,7 +30,6 @@ export function publishedLoaders(runtime: SubgraphRuntime) {
 
 /** Query.publishedDecisions: newest decision first, by keyset over (decided_at, id). */
 export async function listPublishedDecisions(ctx: Ctx, filter: PublishedFilter = {}, first?: number | null, after?: string | null) {
-  const limit = pageSize(first);
   const qb = ctx.runtime.db.getRepository(CaseIndex).createQueryBuilder('c').where('c.publishable');
   if (filter.agencyCode) qb.andWhere('c.agency_code = :agencyCode', { agencyCode: filter.agencyCode });
   if (filter.region) {
@@ -42,18 +41,10 @@ export async function listPublishedDecisions(ctx: Ctx, filter: PublishedFilter =
   }
   if (filter.from) qb.andWhere('c.decided_at >= :from', { from: filter.from });
   if (filter.to) qb.andWhere('c.decided_at <= :to', { to: filter.to });
-  if (after) {
-    const { at, id } = decodeCursor(after);
-    qb.andWhere('(c.decided_at, c.id) < (:at, :id)', { at, id });
-  }
-  const rows = await qb.orderBy('c.decided_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
-  const page = rows.slice(0, limit);
-  for (const row of page) ctx.loaders.publishedById.prime(row.id, row);
-  const last = page[page.length - 1];
-  return {
-    edges: page.map((node) => ({ cursor: encodeCursor(node.decidedAt!, node.id), node })),
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(last.decidedAt!, last.id) : null },
-  };
+  const connection = await keysetPage(qb, { column: 'c.decided_at', timeOf: (row) => row.decidedAt!, first, after });
+  // Prime the loader so entity fetches for this page cost no further statements.
+  for (const { node } of connection.edges) ctx.loaders.publishedById.prime(node.id, node);
+  return connection;
 }
 
 /** The fields of every PublishedDecision implementation: only what the law says is public. */

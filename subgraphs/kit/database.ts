@@ -47,3 +47,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await ds.runMigrations({ transaction: 'each' });
   return ds;
 }
+
+/** A nullable numeric column read back as a JS number (pg returns numeric as text to keep precision). */
+export const numericColumn = {
+  type: 'numeric' as const,
+  nullable: true,
+  transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+};

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema, In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
+import { keysetPage } from '../kit/cursor';
 import { badInput, forbidden, notFound } from '../kit/errors';
 import { batchLoader, byKey, isUuid } from '../kit/loaders';
 import { eventsOf, type Queryable } from '../kit/outbox';
@@ -261,24 +261,15 @@ const uuidList = (value: string[] | string | null): string[] =>
 const visible = (ctx: Ctx, row: AlertRow | null) => (row && mayReadAlert(ctx, row) ? row : null);
 
 export async function listAlerts(ctx: Ctx, status: AlertStatus | null | undefined, first?: number | null, after?: string | null) {
-  const limit = pageSize(first);
   const { identity } = ctx;
   if (identity.role !== 'procurator' || !identity.region) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
   const qb = ctx.runtime.db.getRepository(Alert).createQueryBuilder('a')
     .where('a.region LIKE :prefix', { prefix: `${jurisdictionPrefix(identity.region)}%` });
   if (status) qb.andWhere('a.status = :status', { status });
-  if (after) {
-    const { at, id } = decodeCursor(after);
-    qb.andWhere('(a.raised_at, a.id) < (:at, :id)', { at, id });
-  }
-  const rows = await qb.orderBy('a.raised_at', 'DESC').addOrderBy('a.id', 'DESC').limit(limit + 1).getMany();
-  const page = rows.slice(0, limit);
-  for (const row of page) ctx.loaders.alertById.prime(row.id, row);
-  const last = page[page.length - 1];
-  return {
-    edges: page.map((node) => ({ cursor: encodeCursor(node.raisedAt, node.id), node })),
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(last.raisedAt, last.id) : null },
-  };
+  const connection = await keysetPage(qb, { column: 'a.raised_at', timeOf: (row) => row.raisedAt, first, after });
+  // Prime the loader so entity fetches for this page cost no further statements.
+  for (const { node } of connection.edges) ctx.loaders.alertById.prime(node.id, node);
+  return connection;
 }
 
 export const alertQueries = {

@@ -1,5 +1,5 @@
 import type { SubgraphContext } from '../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
+import { keysetPage } from '../kit/cursor';
 import { badInput, forbidden } from '../kit/errors';
 import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
 import { mayRead, readScope, requireReader } from './access';
@@ -21,7 +21,6 @@ export async function getTransfer(ctx: Ctx, id: string): Promise<TransferRow | n
 /** Query.transfers: the caller's transfers, newest first, by keyset over (submitted_at, id). */
 export async function listTransfers(ctx: Ctx, filter: TransferFilter = {}, first?: number | null, after?: string | null) {
   const scope = requireReader(ctx.identity);
-  const limit = pageSize(first);
   const qb = ctx.runtime.db.getRepository(CaseTransfer).createQueryBuilder('t');
   if (scope.regionPrefix !== undefined) qb.andWhere('t.region LIKE :scopePrefix', { scopePrefix: `${scope.regionPrefix}%` });
   if (scope.agencyCode !== undefined) qb.andWhere('t.agency_code = :scopeAgency', { scopeAgency: scope.agencyCode });
@@ -30,19 +29,10 @@ export async function listTransfers(ctx: Ctx, filter: TransferFilter = {}, first
     if (!isRegionCode(filter.region)) throw badInput('filter.region', 'regionCode', 'must be a 6-digit administrative division code');
     qb.andWhere('t.region LIKE :prefix', { prefix: `${jurisdictionPrefix(filter.region)}%` });
   }
-  if (after) {
-    const { at, id } = decodeCursor(after);
-    qb.andWhere('(t.submitted_at, t.id) < (:at, :id)', { at, id });
-  }
-  const rows = await qb.orderBy('t.submittedAt', 'DESC').addOrderBy('t.id', 'DESC').limit(limit + 1).getMany();
-  const page = rows.slice(0, limit);
+  const connection = await keysetPage(qb, { column: 't.submitted_at', timeOf: (row) => row.submittedAt, first, after });
   // Prime the loader so entity fetches for this page cost no further statements.
-  for (const row of page) ctx.loaders.transferById.prime(row.id, row);
-  const last = page[page.length - 1];
-  return {
-    edges: page.map((node) => ({ cursor: encodeCursor(node.submittedAt, node.id), node })),
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(last.submittedAt, last.id) : null },
-  };
+  for (const { node } of connection.edges) ctx.loaders.transferById.prime(node.id, node);
+  return connection;
 }
 
 /** The index's cases, extended with their transfer: one SQL for a whole page of cases. */

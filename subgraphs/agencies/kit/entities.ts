@@ -1,4 +1,5 @@
 import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
+import { numericColumn } from '../../kit/database';
 import type { OwnField } from './fields';
 
 export interface PartyRow { id: string; kind: string; name: string; idNumber: string | null; phone: string | null; address: string | null }
@@ -11,7 +12,7 @@ export interface CaseRow {
 }
 export interface OutboxRow { id: string; caseId: string; payload: unknown; createdAt: Date; attempts: number; nextAttemptAt: Date; deliveredAt: Date | null; lastError: string | null }
 
-const numeric: Partial<EntitySchemaColumnOptions> = { type: 'numeric', nullable: true, transformer: { to: (v: unknown) => v, from: (v: string | null) => (v === null ? null : Number(v)) } };
+const numeric: Partial<EntitySchemaColumnOptions> = numericColumn;
 
 export const Party = new EntitySchema<PartyRow>({
   name: 'Party', tableName: 'party',
