@@ -20,14 +20,16 @@ export interface Measurement extends LoadResult {
 
 export interface LoadSettings { connections: number; durationSec: number; warmupSec: number }
 
-/** Reads the counter until it stops moving: the requests still in flight have done their work. */
+/** Reads the counter until it holds still twice running: the requests still in flight have done their work. */
 async function settled(sqlStatements: () => Promise<number>, timeoutMs = 10_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let last = await sqlStatements();
+  let still = 0;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const now = await sqlStatements();
-    if (now === last || Date.now() > deadline) return now;
+    still = now === last ? still + 1 : 0;
+    if (still >= 2 || Date.now() > deadline) return now;
     last = now;
   }
 }

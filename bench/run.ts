@@ -45,7 +45,8 @@ async function idsFile(bench: BenchHub, n: number): Promise<string> {
   return file;
 }
 
-const started = Date.now();
+const t0 = Date.now();
+const answers: Record<string, Record<string, FirstAnswer>> = {};
 const report: BenchReport = {
   startedAt: new Date().toISOString(),
   machine: { loadAverage: loadavg()[0], cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, platform: `${process.platform}-${process.arch}` },
@@ -63,35 +64,40 @@ const shutdown = async (code: number) => {
 };
 process.on('SIGINT', () => void shutdown(130));
 try {
-  report.seed.bootSeconds = seconds(started);
+  report.seed.bootSeconds = seconds(t0);
   const now = new Date();
   const small = args.scale && cases > SMALL;
-  // --scale: the case query's p99 at 10,000 cases first, on the same hub, before the rest goes in.
-  if (small) {
-    report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: 1, to: SMALL, total: cases, now }, `seeding ${SMALL.toLocaleString('en')}`);
-    const [caseQuery] = await queryMix(bench.dataDir, await idsFile(bench, SMALL));
-    const target = await startTarget(bench, 'hub', workers, args.echo);
-    try {
-      log(`scale: the case query at ${SMALL.toLocaleString('en')} cases`);
-      const [m] = await measureAll(target.url, [caseQuery], settings, bench.sqlStatements);
-      report.scale = { smallCases: SMALL, smallP99: m.p99, largeCases: cases, largeP99: NaN, ratio: NaN, small: m };
-    } finally { await target.stop(); }
-  }
-  report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: small ? SMALL + 1 : 1, to: cases, total: cases, now }, `seeding ${cases.toLocaleString('en')}`);
-  await dropPool(bench.seedTarget);
-  log(`seeded ${cases.toLocaleString('en')} cases in ${report.seed.seedSeconds.toFixed(1)} s`);
-  if (args['seed-only']) await shutdown(0);
-
-  const mix: QuerySpec[] = await queryMix(bench.dataDir, await idsFile(bench, cases));
-  const anId = (await caseIds(bench.seedTarget, [SAMPLE_CASE]))[0];
-  const answers: Record<string, Record<string, FirstAnswer>> = {};
-  report.mix = mix.map((q) => ({ name: q.name, caller: q.caller, query: q.query }));
-  for (const kind of targets) {
-    log(`starting ${TARGET_LABELS[kind]} (${workers} workers)…`);
-    const booting = Date.now();
+  const firstSeed = small ? SMALL : cases;
+  // The gateways boot (CPU) while the first cases go in (PostgreSQL); they idle until their turn.
+  const toStart = args['seed-only'] ? [] : targets;
+  if (toStart.length) log(`starting ${toStart.map((k) => TARGET_LABELS[k]).join(', ')} (${workers} workers each) while seeding…`);
+  const booting = Date.now();
+  const starting = Promise.all(toStart.map(async (kind) => {
     const target = await startTarget(bench, kind, workers, args.echo, { BENCH_HIVE_DEDUPE: args['hive-no-dedupe'] ? '0' : '1' });
     log(`${kind} listening after ${seconds(booting).toFixed(1)} s`);
-    try {
+    return target;
+  }));
+  starting.catch(() => {});
+  report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: 1, to: firstSeed, total: cases, now }, `seeding ${firstSeed.toLocaleString('en')}`);
+  const started = new Map((await starting).map((t) => [t.kind, t]));
+  try {
+    // --scale: the hub's case query at 10,000 cases first, on the same hub, before the rest goes in.
+    if (small && started.has('hub')) {
+      const [caseQuery] = await queryMix(bench.dataDir, await idsFile(bench, SMALL));
+      log(`scale: the case query at ${SMALL.toLocaleString('en')} cases`);
+      const [m] = await measureAll(started.get('hub')!.url, [caseQuery], settings, bench.sqlStatements);
+      report.scale = { smallCases: SMALL, smallP99: m.p99, largeCases: cases, largeP99: NaN, ratio: NaN, small: m };
+    }
+    if (small) report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: SMALL + 1, to: cases, total: cases, now }, `seeding ${cases.toLocaleString('en')}`);
+    await dropPool(bench.seedTarget);
+    log(`seeded ${cases.toLocaleString('en')} cases in ${report.seed.seedSeconds.toFixed(1)} s`);
+    if (args['seed-only']) await shutdown(0);
+
+    const mix: QuerySpec[] = await queryMix(bench.dataDir, await idsFile(bench, cases));
+    const anId = (await caseIds(bench.seedTarget, [SAMPLE_CASE]))[0];
+    report.mix = mix.map((q) => ({ name: q.name, caller: q.caller, query: q.query }));
+    for (const kind of targets) {
+      const target = started.get(kind)!;
       report.preflight[kind] = {};
       report.results[kind] = {};
       answers[kind] = {};
@@ -103,7 +109,10 @@ try {
       const measured = await measureAll(target.url, mix, settings, bench.sqlStatements);
       mix.forEach((query, i) => { report.results[kind]![query.name] = measured[i]; });
       if (kind === 'hub') report.pageSize = await statementsByPageSize(target.url, (first) => ({ ...mix[1], name: `page${first}`, query: pageQuery(first) }), bench.sqlStatements);
-    } finally { await target.stop(); }
+      await target.stop();
+    }
+  } finally {
+    await Promise.all([...started.values()].map((t) => t.stop()));
   }
   if (report.scale && report.results.hub?.case) {
     report.scale.largeP99 = report.results.hub.case.p99;
@@ -114,7 +123,7 @@ try {
   report.machine.loadAverageAtEnd = loadavg()[0];
   const files = writeReport(conclude(report));
   console.log(markdown(report));
-  log(`written ${files.json}, ${files.md} (and latest.json/latest.md) in ${seconds(started).toFixed(0)} s`);
+  log(`written ${files.json}, ${files.md} (and latest.json/latest.md) in ${seconds(t0).toFixed(0)} s`);
   await shutdown(0);
 } catch (error) {
   console.error('[bench] failed:', error);

@@ -2,6 +2,28 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../subgraphs/kit/identity';
 import { parseReleases, type ReleaseReport } from './audit/index';
+import { dedupeRepresentations } from './representations';
+
+const TOKEN_TTL_SECONDS = 60;
+const signed = new Map<string, { token: Promise<string>; renewAt: number }>();
+
+/**
+ * The forwarded identity, signed once per caller and reused for half its lifetime: signing on
+ * every request costs more than the rest of the gateway's per-request work.
+ */
+function forwardedToken(identity: Identity, secret: string): Promise<string> {
+  const key = JSON.stringify([identity.sub, identity.role, identity.org, identity.region, identity.reason]);
+  const now = Date.now();
+  const hit = signed.get(key);
+  if (hit && hit.renewAt > now) return hit.token;
+  if (signed.size > 10_000) signed.clear();
+  // The trace id is per request and goes in its own header, so cached tokens stay shareable.
+  const { traceId, ...stable } = identity;
+  const token = signIdentity(stable, secret, TOKEN_TTL_SECONDS);
+  signed.set(key, { token, renewAt: now + (TOKEN_TTL_SECONDS * 1000) / 2 });
+  token.catch(() => signed.delete(key));
+  return token;
+}
 
 export interface GatewayContext {
   identity: Identity;
@@ -26,7 +48,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   /** A transport failure names the service, never its address (the raw error carries the URL). */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     try {
-      return await super.process(options);
+      const spread = dedupeRepresentations(options.request);
+      const response = await super.process(options);
+      return spread ? spread(response) : response;
     } catch (error) {
       throw new GraphQLError(`The ${this.serviceName} service did not answer; its fields are null`, {
         extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName },
@@ -53,9 +77,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const ctx = context as GatewayContext;
     if (!ctx?.identity) return;
-    ctx.forwardedIdentity ??= signIdentity(ctx.identity, this.secret);
+    ctx.forwardedIdentity ??= forwardedToken(ctx.identity, this.secret);
     return ctx.forwardedIdentity.then((token) => {
       request.http?.headers.set(IDENTITY_HEADER, token);
+      if (ctx.identity.traceId) request.http?.headers.set('x-trace-id', ctx.identity.traceId);
     });
   }
 }

@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
 import { openDatabase, StatementCounter } from './database';
 import { clientError } from './errors';
 import { close, HttpError, listen, readJson, sendJson, serveGraphQL } from './http';
-import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity';
+import { IDENTITY_HEADER, verifyIdentityCached, type Identity } from './identity';
 import { envOf, upstreamVar, type SubgraphContext, type SubgraphModule, type SubgraphRuntime } from './module';
 import { callSubgraph, sendInternal } from './upstream';
 import { enforceDirectives } from './shield';
@@ -64,7 +64,9 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
       // Nothing but health checks is served without an identity the gateway signed.
       let identity: Identity;
       try {
-        identity = await verifyIdentity(String(req.headers[IDENTITY_HEADER] ?? ''), identitySecret);
+        identity = await verifyIdentityCached(String(req.headers[IDENTITY_HEADER] ?? ''), identitySecret);
+        const traceId = req.headers['x-trace-id'];
+        if (typeof traceId === 'string') identity.traceId = traceId;
       } catch {
         return sendJson(res, 401, { errors: [{ message: 'a gateway-forwarded identity is required', extensions: { code: 'UNAUTHENTICATED' } }] });
       }
