@@ -1,8 +1,7 @@
 // One measurement: a load child process (bench/load.ts) against one gateway with one query,
 // the subgraphs' SQL counters read around the measured part (after the warm-up).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -11,7 +10,6 @@ import type { QuerySpec } from './queries';
 import type { FirstAnswer } from './compare';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const specDir = mkdtempSync(join(tmpdir(), 'hub-bench-load-'));
 
 export interface Measurement extends LoadResult {
   sqlStatements: number;
@@ -35,9 +33,9 @@ async function settled(sqlStatements: () => Promise<number>, timeoutMs = 10_000)
 }
 
 /** Drives each query in turn from one load child process; SQL per request counts every request sent. */
-export async function measureAll(url: string, queries: QuerySpec[], settings: LoadSettings, sqlStatements: () => Promise<number>): Promise<Measurement[]> {
+export async function measureAll(url: string, queries: QuerySpec[], settings: LoadSettings, sqlStatements: () => Promise<number>, workDir: string): Promise<Measurement[]> {
   const specs: LoadSpec[] = queries.map((q) => ({ url, query: q.query, variables: q.variables, idsFile: q.idsFile, headers: q.headers, ...settings }));
-  const specFile = join(specDir, `load-${Date.now()}.json`);
+  const specFile = join(workDir, `load-${Date.now()}.json`);
   writeFileSync(specFile, JSON.stringify(specs));
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', specFile], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -2,8 +2,8 @@
 //   [--scale] [--targets hub,apollo,hive] [--seed-only] [--hive-no-dedupe] [--echo]
 // Boots the hub on a fresh embedded PostgreSQL, seeds cases by bulk SQL, then measures the hub's
 // gateway, bare @apollo/gateway and Hive Gateway on the same subgraphs with the same query mix.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootBenchHub, type BenchHub } from './hub';
@@ -40,7 +40,7 @@ const seconds = (since: number) => (Date.now() - since) / 1000;
 /** Case ids drawn at random from cases 1..n, written to a file the load generator reads. */
 async function idsFile(bench: BenchHub, n: number): Promise<string> {
   const numbers = Array.from({ length: Math.min(n, 10_000) }, () => 1 + Math.floor(Math.random() * n));
-  const file = join(mkdtempSync(join(tmpdir(), 'hub-bench-ids-')), `ids-${n}.json`);
+  const file = join(bench.dataDir, `ids-${n}.json`); // removed with the hub's temporary directory
   writeFileSync(file, JSON.stringify(await caseIds(bench.seedTarget, numbers)));
   return file;
 }
@@ -85,7 +85,7 @@ try {
     if (small && started.has('hub')) {
       const [caseQuery] = await queryMix(bench.dataDir, await idsFile(bench, SMALL));
       log(`scale: the case query at ${SMALL.toLocaleString('en')} cases`);
-      const [m] = await measureAll(started.get('hub')!.url, [caseQuery], settings, bench.sqlStatements);
+      const [m] = await measureAll(started.get('hub')!.url, [caseQuery], settings, bench.sqlStatements, bench.dataDir);
       report.scale = { smallCases: SMALL, smallP99: m.p99, largeCases: cases, largeP99: NaN, ratio: NaN, small: m };
     }
     if (small) report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: SMALL + 1, to: cases, total: cases, now }, `seeding ${cases.toLocaleString('en')}`);
@@ -106,7 +106,7 @@ try {
         report.preflight[kind]![query.name] = answers[kind][query.name].problem;
       }
       log(`${kind}: ${mix.map((q) => q.name).join(', ')}: each ${settings.warmupSec} s warm-up, ${settings.durationSec} s × ${settings.connections} connections`);
-      const measured = await measureAll(target.url, mix, settings, bench.sqlStatements);
+      const measured = await measureAll(target.url, mix, settings, bench.sqlStatements, bench.dataDir);
       mix.forEach((query, i) => { report.results[kind]![query.name] = measured[i]; });
       if (kind === 'hub') report.pageSize = await statementsByPageSize(target.url, (first) => ({ ...mix[1], name: `page${first}`, query: pageQuery(first) }), bench.sqlStatements);
       await target.stop();
