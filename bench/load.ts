@@ -27,6 +27,7 @@ export interface LoadResult {
   p50: number;
   p99: number;
   non2xx: number;
+  /** Connection errors and timeouts. */
   transportErrors: number;
   graphqlErrors: number;
   errorSamples: string[];
@@ -79,7 +80,7 @@ function run(spec: LoadSpec, durationSec: number): Promise<LoadResult> {
         p50: result.latency.p50,
         p99: result.latency.p99,
         non2xx: result.non2xx,
-        transportErrors: result.errors + result.timeouts,
+        transportErrors: result.errors, // timeouts included
         graphqlErrors,
         errorSamples: [...errorSamples],
       });
