@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import fetchHappen from 'make-fetch-happen';
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../subgraphs/kit/identity';
 import { parseReleases, type ReleaseReport } from './audit/index';
 import { dedupeRepresentations } from './representations';
@@ -39,10 +40,9 @@ export interface GatewayContext {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly serviceName: string, url: string, private readonly secret: string, timeoutMs: number) {
-    super({
-      url,
-      fetcher: ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as any,
-    });
+    // The same client @apollo/gateway uses by default (kept-alive sockets, no retries), with a
+    // deadline, so a hung subgraph costs its own fields, not the whole answer.
+    super({ url, fetcher: fetchHappen.defaults({ maxSockets: Infinity, retry: false, timeout: timeoutMs }) as any });
   }
 
   /** A transport failure names the service, never its address (the raw error carries the URL). */

@@ -19,9 +19,12 @@ export interface AuditEntryInput {
 }
 
 export interface AuditWriterOptions {
-  /** How long a lone entry waits for company before it is written (default 20 ms). */
+  /**
+   * How long a lone entry waits for company before it is written (default 250 ms): every batch is a
+   * commit (an fsync) under the chain lock, and entries need to arrive surely, not instantly.
+   */
   intervalMs?: number;
-  /** Entries per transaction; a full batch is written at once (default 200). */
+  /** Entries per transaction; a full batch is written at once (default 1000). */
   maxBatch?: number;
   /** First retry delay after a failed write, doubled per failure up to maxBackoffMs (50 ms, 5 s). */
   initialBackoffMs?: number;
@@ -107,8 +110,8 @@ export class AuditWriter {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 2 });
     // An idle connection that dies must not take the process with it; the next batch reconnects.
     this.pool.on('error', (error) => this.log('audit: idle database connection failed', error));
-    this.intervalMs = options.intervalMs ?? 20;
-    this.maxBatch = options.maxBatch ?? 200;
+    this.intervalMs = options.intervalMs ?? 250;
+    this.maxBatch = options.maxBatch ?? 1000;
     this.initialBackoffMs = options.initialBackoffMs ?? 50;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.log = options.log ?? ((message, error) => console.error(`[gateway] ${message}`, error instanceof Error ? error.message : error ?? ''));

@@ -3,6 +3,7 @@ import { DateTime } from '../kit/scalars';
 import { entities } from './entities';
 import { auditEntryFields, listAuditLog } from './log';
 import { AuditInit1700000000000 } from './migrations/1700000000000-Init';
+import { AuditLeanerIndexes1700000000100 } from './migrations/1700000000100-LeanerIndexes';
 import { typeDefs } from './schema';
 
 /**
@@ -15,7 +16,7 @@ export const audit: SubgraphModule = {
   databaseOwner: 'gateway',
   typeDefs,
   entities,
-  migrations: [AuditInit1700000000000],
+  migrations: [AuditInit1700000000000, AuditLeanerIndexes1700000000100],
   resolvers: {
     DateTime,
     Query: {
