@@ -13,6 +13,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection and schema hints off" },
   { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of the gateway's own database (the audit log)" },
   { name: 'HUB_IDENTITY_SECRET', required: true, description: 'secret shared with the subgraphs to sign forwarded identities (≥ 32 characters)' },
+  { name: 'GATEWAY_WORKERS', required: false, description: 'worker processes sharing the port, one per core (default 1)' },
   { name: 'SUBGRAPH_TIMEOUT_MS', required: false, description: 'how long a subgraph may take before its fields answer null with an error (default 5000)' },
   { name: 'JWT_PUBLIC_KEY_FILE', required: false, description: 'issuer public key (JWK JSON or SPKI PEM); this or JWKS_URL' },
   { name: 'JWKS_URL', required: false, description: "issuer's JWKS endpoint; this or JWT_PUBLIC_KEY_FILE" },
@@ -26,6 +27,7 @@ export const GATEWAY_ENV: EnvVar[] = [
 export interface GatewayConfig {
   port: number;
   host: string;
+  workers: number;
   production: boolean;
   identitySecret: string;
   databaseUrl: string;
@@ -40,6 +42,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
   if (missing.length) throw new Error(`gateway: missing environment variables ${missing.join(', ')}`);
   return {
     port: Number(env.PORT ?? 4000),
+    workers: Math.max(1, Number(env.GATEWAY_WORKERS ?? 1) || 1),
     host: env.HOST ?? '127.0.0.1',
     production: env.NODE_ENV === 'production',
     identitySecret: env.HUB_IDENTITY_SECRET!,

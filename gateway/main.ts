@@ -1,8 +1,12 @@
-// The gateway process: `node --import tsx gateway/main.ts`.
+// The gateway: `node --import tsx gateway/main.ts`, in GATEWAY_WORKERS processes (default 1).
 import { gatewayConfig } from './config';
 import { startGateway } from './server';
-import { superviseProcess } from '../scripts/hub/supervised';
+import { runClustered } from './workers';
 
-const running = await startGateway(gatewayConfig());
-console.log(JSON.stringify({ event: 'listening', service: 'gateway', url: `${running.url}/graphql` }));
-superviseProcess(() => running.stop());
+const config = gatewayConfig();
+await runClustered({
+  workers: config.workers,
+  label: 'gateway',
+  url: `http://${config.host}:${config.port}/graphql`,
+  start: () => startGateway(config),
+});

@@ -5,7 +5,8 @@ import { callers, marketCaseInput, recordMarketCase, seedBureaus } from './suppo
 describe('the case index through the gateway', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startHub();
+    // Two gateway workers behind one port (GATEWAY_WORKERS), as production runs them on two cores.
+    hub = await startHub({ env: { GATEWAY_WORKERS: '2' } });
     await seedBureaus(hub);
   });
   afterAll(() => hub?.stop());

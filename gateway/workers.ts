@@ -1,0 +1,54 @@
+// A service in N worker processes sharing one port (node:cluster): the gateway's work is
+// JavaScript on one thread, so one worker per core. Prints the hub's `listening` line once every
+// worker listens (scripts/hub/processes.ts waits for it).
+import cluster from 'node:cluster';
+import { superviseProcess } from '../scripts/hub/supervised';
+
+export interface Clustered {
+  workers: number;
+  label: string;
+  url: string;
+  start(): Promise<{ stop(): Promise<void> }>;
+}
+
+export async function runClustered({ workers, label, url, start }: Clustered): Promise<void> {
+  const listening = () => console.log(JSON.stringify({ event: 'listening', service: workers > 1 ? `${label} ×${workers}` : label, url }));
+  if (workers <= 1) {
+    const running = await start();
+    listening();
+    return superviseProcess(() => running.stop());
+  }
+  if (cluster.isWorker) {
+    const running = await start().catch((error) => {
+      console.error(`[${label}] worker failed to start:`, error);
+      process.exit(1);
+    });
+    const stop = () => { running.stop().finally(() => process.exit(0)); };
+    process.once('SIGTERM', stop);
+    process.once('disconnect', stop);
+    process.send!('listening');
+    return;
+  }
+  let ready = 0;
+  let stopping = false;
+  cluster.on('message', (_worker, message) => { if (message === 'listening' && ++ready === workers) listening(); });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    // A worker died: stop the rest and exit, so the supervisor (launcher, compose) restarts us whole.
+    console.error(`[${label}] worker ${worker.process.pid} exited (${code ?? signal}); stopping`);
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill();
+    process.exit(1);
+  });
+  // Workers must not watch the launcher's stdin: only the primary does.
+  for (let i = 0; i < workers; i++) cluster.fork({ HUB_SUPERVISED: '0' });
+  superviseProcess(async () => {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    await Promise.all(alive.map((w) => new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { w!.process.kill('SIGKILL'); resolve(); }, 5_000);
+      w!.once('exit', () => { clearTimeout(timer); resolve(); });
+      w!.process.kill('SIGTERM');
+    })));
+  });
+}
