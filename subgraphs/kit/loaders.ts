@@ -1,3 +1,4 @@
+import type { SubgraphContext, SubgraphRuntime } from './module';
 import DataLoader from 'dataloader';
 
 /**
@@ -30,3 +31,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are UUIDs; anything else names no row (and must not reach a uuid column as a SQL error). */
 export const isUuid = (value: string): boolean => UUID.test(value);
+
+/**
+ * A loader made on first use in each request, for loaders a module keeps beside its `loaders`
+ * factory (a contribution to another owner's entity, say): still one statement per request.
+ */
+export function perRequest<L>(make: (runtime: SubgraphRuntime) => L): (ctx: SubgraphContext) => L {
+  const made = new WeakMap<SubgraphContext, L>();
+  return (ctx) => {
+    let loader = made.get(ctx);
+    if (!loader) made.set(ctx, (loader = make(ctx.runtime)));
+    return loader;
+  };
+}

@@ -1,5 +1,5 @@
 import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { batchLoader } from '../kit/loaders';
+import { batchLoader, perRequest } from '../kit/loaders';
 import { badInput } from '../kit/errors';
 import { monthRange, parseScorecardKey, requireMonth, scorecardKey } from '../kit/month';
 import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
@@ -80,11 +80,7 @@ export function scorecardLoader(runtime: SubgraphRuntime) {
   });
 }
 
-const loaders = new WeakMap<object, ReturnType<typeof scorecardLoader>>();
-function loaderOf(ctx: SubgraphContext) {
-  if (!loaders.has(ctx.loaders)) loaders.set(ctx.loaders, scorecardLoader(ctx.runtime));
-  return loaders.get(ctx.loaders)!;
-}
+const loaderOf = perRequest(scorecardLoader);
 
 export const scorecardFields = {
   __resolveReference: (ref: { agencyCode: string; month: string }, ctx: SubgraphContext) => loaderOf(ctx).load(scorecardKey(ref.agencyCode, ref.month)),

@@ -1,5 +1,5 @@
 import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { batchLoader } from '../kit/loaders';
+import { batchLoader, perRequest } from '../kit/loaders';
 import { badInput, forbidden, notFound } from '../kit/errors';
 import { requirePhone, requireText, withinJurisdiction } from '../kit/rules';
 import type { TransferRow } from './entities';
@@ -17,11 +17,7 @@ export function investigationLoader(runtime: SubgraphRuntime) {
   });
 }
 
-const loaders = new WeakMap<Ctx['loaders'], ReturnType<typeof investigationLoader>>();
-function loaderOf(ctx: Ctx) {
-  if (!loaders.has(ctx.loaders)) loaders.set(ctx.loaders, investigationLoader(ctx.runtime));
-  return loaders.get(ctx.loaders)!;
-}
+const loaderOf = perRequest(investigationLoader);
 
 /** Classified (侦查): the accepting unit and the procurators of the region only. */
 function mayReadInvestigation(ctx: Ctx, transfer: TransferRow): boolean {
