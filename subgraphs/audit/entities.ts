@@ -1,25 +1,11 @@
 import { EntitySchema } from 'typeorm';
+import type { ChainedAuditEntry } from '../../gateway/audit/chain';
 
-/** One record of the append-only, hash-chained audit log (written by the gateway, read here). */
-export interface AuditLogRow {
-  /** bigint identity, as a decimal string */
-  sequence: string;
-  at: Date;
-  subject: string;
-  role: string;
-  org: string | null;
-  region: string | null;
-  clientAddress: string | null;
-  operationName: string | null;
-  documentHash: string | null;
-  coordinate: string;
-  entityId: string | null;
-  decision: 'full' | 'masked' | 'denied';
-  reason: string | null;
-  traceId: string | null;
-  prevHash: string;
-  hash: string;
-}
+/**
+ * One record of the append-only, hash-chained audit log. The gateway's writer defines what an
+ * entry is (gateway/audit/chain.ts); read back here, the bigint sequence arrives as a string.
+ */
+export type AuditLogRow = Omit<ChainedAuditEntry, 'sequence'> & { sequence: string };
 
 export const AuditLog = new EntitySchema<AuditLogRow>({
   name: 'AuditLog', tableName: 'audit_log',
