@@ -1,6 +1,5 @@
 import type { Identity } from './identity';
-import { scopesOf } from './policy';
-import { withinJurisdiction } from './rules';
+import { covers, reachOf } from './access';
 import type { SubgraphContext } from './module';
 
 export type Decision = 'full' | 'masked' | 'denied';
@@ -9,20 +8,15 @@ export type Decision = 'full' | 'masked' | 'denied';
 export interface Owner { entityId: string; agencyCode: string; region: string }
 
 /**
- * Row-level rule for personal data (个人信息): the owning bureau's officers, and public security
- * and the procuratorate in their region, see it in full when they state a reason; justice
- * supervisors and everyone else allowed to see the case see it masked; the rest see nothing.
+ * Row-level rule for personal data (个人信息), from the policy alone: a caller whose
+ * `personal:read` grant covers the record (own bureau, or region) sees it in full when it states a
+ * reason; a caller who may read personal data at all, or holds `personal:masked` over the record,
+ * sees it masked; the rest see nothing. The hub's own service identity gets nothing personal.
  */
 export function personalDataDecision(identity: Identity, owner: Owner): Decision {
-  if (identity.role === 'service') return 'full';
-  const scopes = scopesOf(identity.role);
-  if (scopes.includes('personal:read')) {
-    const entitled = identity.role === 'agency_officer'
-      ? identity.org === owner.agencyCode
-      : (identity.role === 'psb_officer' || identity.role === 'procurator') && withinJurisdiction(identity.region, owner.region);
-    return entitled && identity.reason ? 'full' : 'masked';
-  }
-  if (scopes.includes('personal:masked')) return 'masked';
+  const place = { units: [owner.agencyCode], region: owner.region };
+  if (covers(identity, 'personal:read', place)) return identity.reason ? 'full' : 'masked';
+  if (reachOf(identity, 'personal:read') || covers(identity, 'personal:masked', place)) return 'masked';
   return 'denied';
 }
 
@@ -53,7 +47,7 @@ export interface Release { coordinate: string; entityId: string; decision: Decis
 export function releasePersonal(ctx: SubgraphContext, coordinate: string, owner: Owner, value: string | null, mask: (v: string) => string): string | null {
   if (value === null || value === undefined) return null;
   const decision = personalDataDecision(ctx.identity, owner);
-  if (ctx.identity.role !== 'service') ctx.releases.push({ coordinate, entityId: owner.entityId, decision });
+  ctx.releases.push({ coordinate, entityId: owner.entityId, decision });
   if (decision === 'full') return value;
   if (decision === 'masked') return mask(value);
   return null;

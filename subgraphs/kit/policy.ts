@@ -5,14 +5,37 @@ import type { Identity, Role } from './identity';
 
 const POLICY_PATH = fileURLToPath(new URL('../../schema/policy.json', import.meta.url));
 
-export interface Policy { scopes: Record<string, string>; roles: Record<string, string[]> }
+export interface Policy { scopes: Record<string, string>; roles: Record<string, string[]>; service: string[] }
 
 export const POLICY: Policy = JSON.parse(readFileSync(POLICY_PATH, 'utf8'));
 
-/** The scopes a role holds under schema/policy.json; the hub's service identity holds every scope. */
+/** How far a grant reaches over rows: the caller's own unit, its region's jurisdiction, or everything. */
+export type Reach = 'unit' | 'region' | 'all';
+export const REACHES: readonly Reach[] = ['unit', 'region', 'all'];
+
+/** One grant of schema/policy.json: `scope@reach`. */
+export interface Grant { scope: string; reach: Reach }
+
+function parseGrant(text: string, holder: string): Grant {
+  const [scope, reach] = text.split('@');
+  if (!(scope in POLICY.scopes)) throw new Error(`schema/policy.json: ${holder} holds unknown scope ${scope}`);
+  if (!REACHES.includes(reach as Reach)) throw new Error(`schema/policy.json: ${holder}'s grant ${text} needs @unit, @region or @all`);
+  return { scope, reach: reach as Reach };
+}
+
+const GRANTS: ReadonlyMap<Role, ReadonlyMap<string, Reach>> = new Map<Role, ReadonlyMap<string, Reach>>([
+  ...Object.entries(POLICY.roles).map(([role, grants]) => [role as Role, new Map(grants.map((g) => { const p = parseGrant(g, role); return [p.scope, p.reach] as const; }))] as const),
+  ['service', new Map(POLICY.service.map((g) => { const p = parseGrant(g, 'service'); return [p.scope, p.reach] as const; }))],
+]);
+
+/** The grants a role holds under schema/policy.json (scope → reach). */
+export function grantsOf(role: Role): ReadonlyMap<string, Reach> {
+  return GRANTS.get(role) ?? new Map();
+}
+
+/** The scopes a role holds under schema/policy.json (what @requiresScopes checks). */
 export function scopesOf(role: Role): string[] {
-  if (role === 'service') return Object.keys(POLICY.scopes);
-  return POLICY.roles[role] ?? [];
+  return [...grantsOf(role).keys()];
 }
 
 /**
