@@ -79,3 +79,44 @@ export function rowFilterSql(filter: RowFilter, columns: { units: string[]; regi
 function validRegion(identity: Identity): string | undefined {
   return identity.region && isRegionCode(identity.region) ? identity.region : undefined;
 }
+
+/**
+ * One resource's row rule, declared once and read by its resolvers, its list queries, its tests
+ * and docs/permissions.md. `place` says where a record belongs; each action names the scope it
+ * needs, whose reach (policy.json) must cover that place. `when` adds a condition of the domain
+ * that no grant widens (only the unit that accepted a transfer decides on it), in words for the
+ * docs and as a check.
+ */
+export interface ResourceRule<R> {
+  resource: string;
+  /** Where a record belongs, in words: "the owning bureau; the case's region". */
+  placeText: string;
+  place(row: R): RowPlace;
+  actions: Record<string, { scope: string; when?: { text: string; check(identity: Identity, row: R): boolean } }>;
+}
+
+export function defineResource<R>(rule: ResourceRule<R>): ResourceRule<R> {
+  return rule;
+}
+
+/** Whether the caller may take `action` on `row` under the resource's rule. */
+export function may<R>(identity: Identity, rule: ResourceRule<R>, action: string, row: R): boolean {
+  const spec = rule.actions[action];
+  if (!spec) throw new Error(`${rule.resource}: no action ${action}`);
+  return covers(identity, spec.scope, rule.place(row)) && (!spec.when || spec.when.check(identity, row));
+}
+
+/** `may`, or FORBIDDEN saying which scope, reach or condition failed. */
+export function requireMay<R>(identity: Identity, rule: ResourceRule<R>, action: string, row: R): void {
+  const spec = rule.actions[action];
+  if (!spec) throw new Error(`${rule.resource}: no action ${action}`);
+  requireCovers(identity, spec.scope, rule.place(row), `${action} on this ${rule.resource}`);
+  if (spec.when && !spec.when.check(identity, row)) throw forbidden(`${action} on this ${rule.resource}: ${spec.when.text}`);
+}
+
+/** The list filter for `action` (the `when` condition, if any, is the caller's to add). */
+export function mayFilter<R>(identity: Identity, rule: ResourceRule<R>, action: string): RowFilter {
+  const spec = rule.actions[action];
+  if (!spec) throw new Error(`${rule.resource}: no action ${action}`);
+  return rowFilter(identity, spec.scope);
+}

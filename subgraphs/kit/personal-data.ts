@@ -1,5 +1,5 @@
 import type { Identity } from './identity';
-import { covers, reachOf } from './access';
+import { covers, reachOf, type RowPlace } from './access';
 import type { SubgraphContext } from './module';
 
 export type Decision = 'full' | 'masked' | 'denied';
@@ -39,6 +39,15 @@ export function maskAddress(value: string): string {
   if (district > 0) return value.slice(0, district + 1);
   const city = value.lastIndexOf('市');
   return city > 0 ? value.slice(0, city + 1) : '';
+}
+
+/**
+ * Classified data (investigation details, informants): only a caller whose grant of `scope` covers
+ * the record, and only with a stated purpose; nobody sees a masked form. `place` comes from the
+ * resource's row rule.
+ */
+export function classifiedDecision(identity: Identity, scope: string, place: RowPlace): Decision {
+  return covers(identity, scope, place) && identity.reason ? 'full' : 'denied';
 }
 
 export interface Release { coordinate: string; entityId: string; decision: Decision }
