@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 
 import { SUBGRAPHS } from '../subgraphs/index';
+import { refusableNonNullFields } from '../subgraphs/kit/sdl-checks';
 
 export const SUPERGRAPH_PATH = fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url));
 
@@ -16,6 +17,8 @@ export function composeSupergraph(): string {
   if (result.errors?.length) {
     throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);
   }
+  const untruthful = refusableNonNullFields(result.supergraphSdl!);
+  if (untruthful.length) throw new Error(`composition failed: fields some callers are refused must be nullable:\n${untruthful.join('\n')}`);
   return result.supergraphSdl!;
 }
 

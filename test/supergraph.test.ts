@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph, readSupergraph } from '../gateway/supergraph';
+import { refusableNonNullFields } from '../subgraphs/kit/sdl-checks';
 
 describe('the committed supergraph', () => {
   it('is what `npm run compose` makes of the subgraphs today', () => {
@@ -13,6 +14,30 @@ describe('the committed supergraph', () => {
       'party: Party', 'transfer: CaseTransfer', 'supervision: [SupervisionMatter!]!', 'cases(filter: CaseFilter, first: Int = 20, after: String): CaseConnection!']) {
       expect(sdl).toContain(snippet);
     }
+  });
+});
+
+describe('the schema tells the truth', () => {
+  const sdl = `
+    directive @requiresScopes(scopes: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE
+    type Secret @requiresScopes(scopes: [["s"]]) { id: ID! }
+    type Query {
+      open: String!
+      guarded: String! @requiresScopes(scopes: [["s"]])
+      guardedNullable: String @requiresScopes(scopes: [["s"]])
+      secrets: [Secret!]!
+      secretsNullable: [Secret!]
+    }`;
+
+  it('names every non-null field that some callers are refused, by its own requirement or its type\'s', () => {
+    expect(refusableNonNullFields(sdl)).toEqual([
+      'Query.guarded: carries an access requirement, so its type must be nullable (not String!)',
+      'Query.secrets: returns Secret, which carries an access requirement, so its type must be nullable (not [Secret!]!)',
+    ]);
+  });
+
+  it('holds for the committed supergraph: a typed client never receives null for a non-null type', () => {
+    expect(refusableNonNullFields(readSupergraph())).toEqual([]);
   });
 });
 
