@@ -33,12 +33,36 @@ export function maskPhone(value: string): string {
   return value.length >= 7 ? `${value.slice(0, 3)}${'*'.repeat(value.length - 7)}${value.slice(-4)}` : '*'.repeat(value.length);
 }
 
-/** Up to the district (区/县), or the city when there is no district. */
+// Address masking (domain brief: an address shows no more than the district). An address is read
+// as province, then a city or prefecture (市, 自治州, 盟, 地区), then a county-level district
+// (区, 县, 旗, or a county-level 市). A 区 that names an estate or a zone (小区, 社区, 园区, 开发区, …)
+// is not a district, and a part with a house number or a street word is never shown.
+const CJK = '\\u4e00-\\u9fa5';
+const PROVINCE = new RegExp(`^[${CJK}]{1,8}?(?:省|自治区|特别行政区)`);
+const CITY = new RegExp(`^[${CJK}]{1,12}?(?:市|自治州|盟|地区)`);
+const DISTRICT = new RegExp(`^[${CJK}]{1,10}?(?:区|县|旗)`);
+const COUNTY_CITY = new RegExp(`^[${CJK}]{1,10}?市`);
+/** Words of a place below the district: streets, villages, buildings. */
+const BELOW_DISTRICT = /[路街道巷弄号村镇乡组栋楼室院]/;
+/** Zones and estates that end in 区 but are not administrative districts. */
+const NOT_A_DISTRICT = /(?:小区|社区|园区|开发区|工业区|高新区|景区|校区|厂区|矿区|营区|住宅区|商业区|保税区|示范区|试验区|功能区|片区|街区)$/;
+
+function districtAt(rest: string): string {
+  for (const pattern of [DISTRICT, COUNTY_CITY]) {
+    const part = pattern.exec(rest)?.[0];
+    if (part && !BELOW_DISTRICT.test(part) && !NOT_A_DISTRICT.test(part)) return part;
+  }
+  return '';
+}
+
+/** Up to the administrative district; else the city; else the province; never the street. */
 export function maskAddress(value: string): string {
-  const district = value.search(/[区县旗]/);
-  if (district > 0) return value.slice(0, district + 1);
-  const city = value.lastIndexOf('市');
-  return city > 0 ? value.slice(0, city + 1) : '';
+  const text = value.normalize('NFKC').replace(/\s+/g, '');
+  const province = PROVINCE.exec(text)?.[0] ?? '';
+  const afterProvince = text.slice(province.length);
+  const city = CITY.exec(afterProvince)?.[0];
+  if (!city || BELOW_DISTRICT.test(city)) return province;
+  return province + city + districtAt(afterProvince.slice(city.length));
 }
 
 /**

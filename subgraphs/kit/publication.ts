@@ -57,19 +57,56 @@ export function minorAt(idNumber: string, at: Date): boolean {
 }
 
 const HIDDEN = '〔已隐去〕';
+/** A separator officers type inside a number: a space or a dash (after NFKC, full-width ones are these too). */
+const SEP = '[ \\t-]?';
 const PATTERNS: RegExp[] = [
   /[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}/g, // 统一社会信用代码
-  /\d{17}[\dXx]/g, // 身份证号
+  new RegExp(`(?<!\\d)(?:\\d${SEP}){17}[\\dXx](?![\\dXx])`, 'g'), // 身份证号, also as 320706 19850312 1234
+  new RegExp(`(?<!\\d)\\d{4}(?:${SEP}\\d{4}){3}(?:${SEP}\\d{1,3})?(?!\\d)`, 'g'), // bank cards written in groups of four
   /\d{15,19}/g, // bank card and account numbers
-  /(?<!\d)1[3-9]\d{9}(?!\d)/g, // mobile phone
-  /(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g, // fixed line
+  new RegExp(`(?:\\+${SEP}86${SEP}|(?<!\\d)86${SEP}|(?<!\\d))1[3-9]\\d(?:${SEP}\\d){8}(?!\\d)`, 'g'), // mobile, also +86 138-1234-5678
+  new RegExp(`(?<!\\d)(?:\\(0\\d{2,3}\\)|0\\d{2,3})${SEP}\\d{3,4}${SEP}\\d{4}(?!\\d)`, 'g'), // fixed line, also (0518) 8555 1234
 ];
 
 /**
+ * The text in NFKC form (full-width digits, signs and spaces become ASCII) with, for each of its
+ * characters, the index of the original character it came from: matches are found on the
+ * normalised form and cut out of the original, so the rest of the text is published as written.
+ */
+function normalisedWithOrigins(text: string): { normalised: string; origin: number[] } {
+  let normalised = '';
+  const origin: number[] = [];
+  let index = 0;
+  for (const char of text) {
+    const form = char.normalize('NFKC');
+    normalised += form;
+    for (let i = 0; i < form.length; i++) origin.push(index);
+    index += char.length;
+  }
+  origin.push(index);
+  return { normalised, origin };
+}
+
+/**
  * Free text that goes out to the public (cause, legal basis) loses anything shaped like an ID
- * number, a credit code, an account or a phone number: officers type what they type.
+ * number, a credit code, an account or a phone number, however it is written (spaces, dashes,
+ * +86, full-width digits): officers type what they type.
  */
 export function redactForPublication(text: string | null): string | null {
   if (text === null || text === undefined) return null;
-  return PATTERNS.reduce((t, pattern) => t.replace(pattern, HIDDEN), text);
+  const { normalised, origin } = normalisedWithOrigins(text);
+  const spans: [number, number][] = [];
+  for (const pattern of PATTERNS) {
+    for (const match of normalised.matchAll(pattern)) spans.push([origin[match.index!], origin[match.index! + match[0].length]]);
+  }
+  if (!spans.length) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of spans) {
+    if (end <= at) continue;
+    if (start >= at) out += text.slice(at, start) + HIDDEN;
+    at = Math.max(at, end);
+  }
+  return out + text.slice(at);
 }

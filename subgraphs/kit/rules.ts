@@ -51,10 +51,29 @@ export function requireRegion(field: string, value: string): string {
   return value;
 }
 
-export function requireAmount(field: string, value: number | null | undefined): number | null {
+/**
+ * The largest amount in yuan the hub accepts: ten trillion, above any enforcement case. Beyond it a
+ * figure is a typo or an attack, and sums of such figures overflow to Infinity (which JSON cannot carry).
+ */
+export const MAX_AMOUNT = 1e13;
+/** The largest quantity (tonnes, multiples of a standard) the hub accepts, for the same reason. */
+export const MAX_QUANTITY = 1e9;
+
+function requireBounded(field: string, value: number | null | undefined, max: number, what: string): number | null {
   if (value === null || value === undefined) return null;
-  if (!Number.isFinite(value) || value < 0) throw badInput(field, 'nonNegative', 'must be a non-negative amount in yuan');
+  if (!Number.isFinite(value) || value < 0) throw badInput(field, 'nonNegative', `must be a non-negative ${what}`);
+  if (value > max) throw badInput(field, 'max', `must be at most ${max} (${what})`);
   return value;
+}
+
+/** An amount in yuan: finite, not negative, at most MAX_AMOUNT. */
+export function requireAmount(field: string, value: number | null | undefined): number | null {
+  return requireBounded(field, value, MAX_AMOUNT, 'amount in yuan');
+}
+
+/** A quantity (tonnes, a multiple of a standard): finite, not negative, at most MAX_QUANTITY. */
+export function requireQuantity(field: string, value: number | null | undefined): number | null {
+  return requireBounded(field, value, MAX_QUANTITY, 'quantity');
 }
 
 export function requirePastDate(field: string, value: string | Date | null | undefined, now: Date = new Date()): Date | null {

@@ -3,7 +3,7 @@ import type { EntitySchema } from 'typeorm';
 import type { SubgraphContext } from '../../kit/module';
 import { badInput, forbidden } from '../../kit/errors';
 import {
-  requireAmount, requirePartyIdentifier, requirePastDate, requirePhone, requireRegion, requireText, withinJurisdiction, type PartyKind,
+  requireAmount, requireQuantity, requirePartyIdentifier, requirePastDate, requirePhone, requireRegion, requireText, withinJurisdiction, type PartyKind,
 } from '../../kit/rules';
 import type { AgencyKind } from '../registry';
 import type { Bureau } from './bureaus';
@@ -42,7 +42,8 @@ function validate(input: Input, ownFields: OwnField[], bureau: Bureau) {
   }
   const partyKind = input.party.kind as PartyKind;
   const own = Object.fromEntries(ownFields.map((f) => [f.name,
-    f.type === 'text' ? optionalText(`input.${f.name}`, input[f.name], 500) : requireAmount(`input.${f.name}`, input[f.name])]));
+    f.type === 'text' ? optionalText(`input.${f.name}`, input[f.name], 500)
+      : f.type === 'quantity' ? requireQuantity(`input.${f.name}`, input[f.name]) : requireAmount(`input.${f.name}`, input[f.name])]));
   const fineAmount = requireAmount('input.fineAmount', input.fineAmount);
   const decidedAt = requirePastDate('input.decidedAt', input.decidedAt);
   const idNumber = requirePartyIdentifier('input.party.idNumber', partyKind, input.party.idNumber);
