@@ -1,6 +1,7 @@
 import type { SubgraphContext } from '../kit/module';
 import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
 import { badInput, forbidden } from '../kit/errors';
+import { reachOf } from '../kit/access';
 import { AuditLog, type AuditLogRow } from './entities';
 
 type DecisionEnum = 'FULL' | 'MASKED' | 'DENIED';
@@ -19,11 +20,12 @@ const SEQUENCE = /^[1-9][0-9]{0,18}$/;
 
 /**
  * The audit log, newest first, by keyset over sequence (the cursor also carries `at`, as every
- * cursor of the hub does). Auditors only: the SDL requires audit:read and the resolver checks the
- * role again, so a policy mistake in the gateway does not open the log.
+ * cursor of the hub does). The SDL requires audit:read and the resolver checks the grant's reach
+ * again (schema/policy.json: auditors, audit:read@all), so a mistake in the gateway does not open the log.
  */
 export async function listAuditLog(ctx: SubgraphContext, filter: AuditFilter = {}, first?: number | null, after?: string | null) {
-  if (ctx.identity.role !== 'auditor') throw forbidden('only an auditor may read the audit log');
+  // The log holds every unit's entries, so only a grant of audit:read over everything reads it.
+  if (reachOf(ctx.identity, 'audit:read') !== 'all') throw forbidden('reading the audit log needs the scope audit:read over every unit');
   const limit = pageSize(first ?? 50, 200);
   const qb = ctx.runtime.db.getRepository(AuditLog).createQueryBuilder('a');
   if (filter.subject) qb.andWhere('a.subject = :subject', { subject: filter.subject });

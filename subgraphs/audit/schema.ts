@@ -45,7 +45,7 @@ type AuditEntry @requiresScopes(scopes: [["audit:read"]]) {
   hash: String!
 }
 
-type AuditEntryEdge { cursor: String! node: AuditEntry! }
+type AuditEntryEdge { cursor: String! node: AuditEntry }
 type AuditEntryConnection { edges: [AuditEntryEdge!]! pageInfo: PageInfo! }
 
 input AuditFilter {
@@ -62,6 +62,6 @@ input AuditFilter {
 
 type Query {
   "the audit log, newest first (auditors only)"
-  auditLog(filter: AuditFilter, first: Int = 50, after: String): AuditEntryConnection! @requiresScopes(scopes: [["audit:read"]])
+  auditLog(filter: AuditFilter, first: Int = 50, after: String): AuditEntryConnection @requiresScopes(scopes: [["audit:read"]])
 }
 `;

@@ -4,12 +4,17 @@ import { badInput } from '../kit/errors';
 import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
 import { CaseIndex, type CaseIndexRow } from './entities';
 import type { JusticeLoaders } from './loaders';
+import { may } from '../kit/access';
+import { caseReadSql, caseRule } from '../kit/resources/case';
 
 interface CaseFilter { agencyCode?: string; region?: string; actType?: string; offenceCode?: string; caseType?: string }
 
 /** The index's case list, newest first, by keyset over (recorded_at, id). */
 export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: CaseFilter = {}, first?: number, after?: string | null) {
   const qb = ctx.runtime.db.getRepository(CaseIndex).createQueryBuilder('c');
+  // The case rule first: the caller's own bureau, or its region; filters only narrow it further.
+  const rule = caseReadSql(ctx.identity, { agencyCode: 'c.agency_code', region: 'c.region' });
+  qb.where(rule.sql, rule.params);
   if (filter.agencyCode) qb.andWhere('c.agency_code = :agencyCode', { agencyCode: filter.agencyCode });
   if (filter.region) {
     if (!isRegionCode(filter.region)) throw badInput('filter.region', 'regionCode', 'must be a 6-digit administrative division code');
@@ -24,7 +29,13 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   return connection;
 }
 
+/** One case by id, if the case rule lets the caller read it; null otherwise (as if there were none). */
+export async function readableCase(ctx: SubgraphContext<JusticeLoaders>, id: string): Promise<CaseIndexRow | null> {
+  const row = await ctx.loaders.caseById.load(id);
+  return row && may(ctx.identity, caseRule, 'read', row) ? row : null;
+}
+
 export const caseFields = {
-  __resolveReference: (ref: { id: string }, ctx: SubgraphContext<JusticeLoaders>) => ctx.loaders.caseById.load(ref.id),
+  __resolveReference: (ref: { id: string }, ctx: SubgraphContext<JusticeLoaders>) => readableCase(ctx, ref.id),
   agency: (row: CaseIndexRow, _: unknown, ctx: SubgraphContext<JusticeLoaders>) => ctx.loaders.agencyByCode.load(row.agencyCode),
 };

@@ -1,9 +1,11 @@
 import { EntitySchema } from 'typeorm';
 import { numericColumn } from '../kit/database';
 
-export interface AgencyRow { code: string; name: string; kind: string; region: string; createdAt: Date }
-export interface OfficerRow { id: string; agencyCode: string; name: string; certificateNumber: string; category: string }
-export interface PowerItemRow { id: string; agencyCode: string; code: string; name: string; actType: string; legalBasis: string }
+/** Who registered a directory entry and when (migration 1700000000800; null for older entries). */
+export interface Registered { registeredBy: string | null; registeredByOrg: string | null; registeredAt: Date | null }
+export interface AgencyRow extends Registered { code: string; name: string; kind: string; region: string; createdAt: Date }
+export interface OfficerRow extends Registered { id: string; agencyCode: string; name: string; certificateNumber: string; category: string }
+export interface PowerItemRow extends Registered { id: string; agencyCode: string; code: string; name: string; actType: string; legalBasis: string }
 /** One case in the index (归集). Holds no raw personal data: the party is a keyed hash. */
 export interface CaseIndexRow {
   id: string; caseType: string; agencyCode: string; caseNumber: string; actType: string; cause: string;
@@ -16,6 +18,12 @@ export interface CaseIndexRow {
 
 const numeric = numericColumn;
 
+const registeredColumns = {
+  registeredBy: { name: 'registered_by', type: 'text', nullable: true },
+  registeredByOrg: { name: 'registered_by_org', type: 'text', nullable: true },
+  registeredAt: { name: 'registered_at', type: 'timestamptz', nullable: true },
+} as const;
+
 export const Agency = new EntitySchema<AgencyRow>({
   name: 'Agency', tableName: 'agency',
   columns: {
@@ -24,6 +32,7 @@ export const Agency = new EntitySchema<AgencyRow>({
     kind: { type: 'text' },
     region: { type: 'text' },
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
+    ...registeredColumns,
   },
 });
 
@@ -35,6 +44,7 @@ export const Officer = new EntitySchema<OfficerRow>({
     name: { type: 'text' },
     certificateNumber: { name: 'certificate_number', type: 'text', unique: true },
     category: { type: 'text' },
+    ...registeredColumns,
   },
 });
 
@@ -47,6 +57,7 @@ export const PowerItem = new EntitySchema<PowerItemRow>({
     name: { type: 'text' },
     actType: { name: 'act_type', type: 'text' },
     legalBasis: { name: 'legal_basis', type: 'text' },
+    ...registeredColumns,
   },
 });
 

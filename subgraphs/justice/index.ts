@@ -9,12 +9,15 @@ import { listPublishedDecisions, publishedDecisionFields, publishedDecisionInter
 import { agencyScorecardField, scorecardFields } from './scorecard';
 import { publishedDecisionType } from '../agencies/registry';
 import { justiceLoaders, type JusticeLoaders } from './loaders';
-import { caseFields, listCases } from './cases';
+import { caseFields, listCases, readableCase } from './cases';
 import { applyCaseEvents, SUPERVISION_OUTBOX } from './case-events';
 import { partyCases } from './party-lookup';
 import { JusticeSupervisionFeed1700000000200 } from './migrations/1700000000200-SupervisionFeed';
 import { outboxWorkers } from '../kit/outbox';
-import { directoryMutations } from './directory';
+import { directoryMutations, registrationField } from './directory';
+import { LOOKUP_QUOTA_ENV } from './lookup-quota';
+import { JusticeDirectoryRegistrar1700000000800 } from './migrations/1700000000800-DirectoryRegistrar';
+import { JusticePartyLookupQuota1700000000810 } from './migrations/1700000000810-PartyLookupQuota';
 import { typeDefs } from './schema';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
@@ -29,10 +32,12 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   defaultPort: 4001,
   typeDefs,
   entities,
-  migrations: [Init1700000000000, JusticeSupervisionFeed1700000000200, JusticePublication1700000000300, JusticeSupervisionInbox1700000000450],
+  migrations: [Init1700000000000, JusticeSupervisionFeed1700000000200, JusticePublication1700000000300, JusticeSupervisionInbox1700000000450,
+    JusticeDirectoryRegistrar1700000000800, JusticePartyLookupQuota1700000000810],
   env: [
     { name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' },
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
+    ...LOOKUP_QUOTA_ENV,
   ],
   // Every applied index event goes on to the procuratorate (以罚代刑 and repeat-offender alerts).
   notifies: ['procuratorate'],
@@ -43,10 +48,11 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   ),
   loaders: justiceLoaders,
   routes: { 'case-events': applyCaseEvents, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES },
+  routeSenders: { 'case-events': AGENCY_KINDS.map((k) => k.name), notifications: ['public-security', 'procuratorate'], 'supervision-escalations': ['procuratorate'] },
   resolvers: {
     DateTime,
     Query: {
-      case: (_, { id }, ctx) => ctx.loaders.caseById.load(id),
+      case: (_, { id }, ctx) => readableCase(ctx, id),
       cases: (_, { filter, first, after }, ctx) => listCases(ctx, filter ?? {}, first, after),
       agency: (_, { code }, ctx) => ctx.loaders.agencyByCode.load(code),
       viewer: (_, __, ctx) => ({ subject: ctx.identity.sub, role: ctx.identity.role, org: ctx.identity.org, region: ctx.identity.region, scopes: scopesOf(ctx.identity.role) }),
@@ -70,6 +76,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       __resolveReference: (ref: { code: string }, ctx) => ctx.loaders.agencyByCode.load(ref.code),
       officers: (agency: AgencyRow, _, ctx) => ctx.loaders.officersByAgency.load(agency.code),
       powerItems: (agency: AgencyRow, _, ctx) => ctx.loaders.powerItemsByAgency.load(agency.code),
+      ...registrationField,
       ...agencyScorecardField,
     },
     Scorecard: scorecardFields,
@@ -77,6 +84,8 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     ...Object.fromEntries(AGENCY_KINDS.map((k) => [publishedDecisionType(k), publishedDecisionFields])),
     Officer: {
       agency: (officer: OfficerRow, _, ctx) => ctx.loaders.agencyByCode.load(officer.agencyCode),
+      ...registrationField,
     },
+    PowerItem: registrationField,
   },
 };

@@ -4,6 +4,9 @@ import { PENALTY_KIND_SDL } from '../kit/publication';
 import { SCORECARD_ACCESS } from '../kit/month';
 import { JUSTICE_SUPERVISION_SDL } from './supervision-schema';
 
+/** Who registered a directory entry: for the units of the supervision system, not the public. */
+const REGISTRATION_ACCESS = '@requiresScopes(scopes: [["case:read"], ["supervision:read"], ["directory:write"]])';
+
 // The index lists every agency's case type: federation requires the owner of an entity
 // interface to define all of its implementations.
 const implementations = AGENCY_KINDS.map((k) => `
@@ -50,6 +53,8 @@ type Agency @key(fields: "code") {
   region: String!
   officers: [Officer!]!
   powerItems: [PowerItem!]!
+  "who registered this entry and when: units of the supervision system only, never the public (null for entries older than the record)"
+  registration: Registration ${REGISTRATION_ACCESS}
   "一月一晒绩: the bureau's scorecard of a month ('YYYY-MM', China Standard Time), for the units that take part"
   scorecard(month: String!): Scorecard ${SCORECARD_ACCESS}
 }
@@ -76,6 +81,8 @@ type Officer {
   certificateNumber: String!
   category: String!
   agency: Agency!
+  "who registered this entry and when: units of the supervision system only, never the public (null for entries older than the record)"
+  registration: Registration ${REGISTRATION_ACCESS}
 }
 
 """权力清单 item."""
@@ -84,6 +91,17 @@ type PowerItem {
   name: String!
   actType: EnforcementActType!
   legalBasis: String!
+  "who registered this entry and when: units of the supervision system only, never the public (null for entries older than the record)"
+  registration: Registration ${REGISTRATION_ACCESS}
+}
+
+"""Who registered a directory entry (执法主体名录), and when."""
+type Registration {
+  "the registrar's subject"
+  by: String!
+  "the registrar's unit code"
+  org: String
+  at: DateTime!
 }
 
 """A case in the index (归集). The owning agency's subgraph resolves its party and own fields."""
@@ -133,7 +151,8 @@ input CaseFilter {
   caseType: String
 }
 
-type CaseEdge { cursor: String! node: EnforcementCase! }
+"a case the caller may read (the row rule filters the list; null only if a subgraph withholds it)"
+type CaseEdge { cursor: String! node: EnforcementCase }
 type CaseConnection { edges: [CaseEdge!]! pageInfo: PageInfo! }
 
 type Viewer { subject: String! role: String! org: String region: String scopes: [String!]! }
@@ -143,28 +162,37 @@ input OfficerInput { agencyCode: ID! name: String! certificateNumber: String! ca
 input PowerItemInput { agencyCode: ID! code: String! name: String! actType: EnforcementActType! legalBasis: String! }
 
 type Query {
+  "A case of the index; null when there is none or it lies outside the caller's reach"
   case(id: ID!): EnforcementCase @requiresScopes(scopes: [["case:read"]])
-  cases(filter: CaseFilter, first: Int = 20, after: String): CaseConnection! @requiresScopes(scopes: [["case:read"]])
+  "Cases of the index within the caller's reach (own bureau for an agency officer, the region for public security, procurators and the justice bureau), newest first"
+  cases(filter: CaseFilter, first: Int = 20, after: String): CaseConnection @requiresScopes(scopes: [["case:read"]])
   "Who the gateway says the caller is: role, unit, region and the scopes the policy grants."
-  viewer: Viewer! @authenticated
+  viewer: Viewer @authenticated
   agency(code: ID!): Agency
   agencies: [Agency!]!
   """
-  Every case of one person or organisation in the index, across agencies and regions, newest
-  decision first. Public security and procurators only, with a stated reason (X-Access-Reason;
-  without one: BAD_USER_INPUT on field X-Access-Reason, rule required). The identifier (resident
-  ID number or unified social credit code, check digit verified) is matched by its keyed hash only;
-  the lookup is audited with the party key, never the number.
+  The cases of one person or organisation in the index, across agencies, newest decision first:
+  only cases whose place the caller's party:lookup grant covers (public security and procurators:
+  their region), with a stated reason (X-Access-Reason; without one: BAD_USER_INPUT on field
+  X-Access-Reason, rule required). The identifier (resident ID number or unified social credit
+  code, check digit verified) is matched by its keyed hash only; the lookup is audited with the
+  party key, never the number. Not an oracle: one lookup per request, and per caller at most
+  PARTY_LOOKUP_PER_MINUTE (default 10) a minute and PARTY_LOOKUP_PER_DAY (default 100) a day;
+  beyond that the answer is null with code RATE_LIMITED, nothing is looked up, and auditors see
+  the refusal.
   """
-  partyCases(identifier: String!, kind: PartyKind!): [EnforcementCase!]! @requiresScopes(scopes: [["party:lookup"]])
+  partyCases(identifier: String!, kind: PartyKind!): [EnforcementCase!] @requiresScopes(scopes: [["party:lookup"]])
   "阳光执法: published penalty decisions, newest decision first (public)"
   publishedDecisions(filter: PublishedDecisionFilter, first: Int = 20, after: String): PublishedDecisionConnection!
 }
 
 type Mutation {
-  registerAgency(input: AgencyInput!): Agency! @requiresScopes(scopes: [["directory:write"]])
-  registerOfficer(input: OfficerInput!): Officer! @requiresScopes(scopes: [["directory:write"]])
-  addPowerItem(input: PowerItemInput!): PowerItem! @requiresScopes(scopes: [["directory:write"]])
+  "Registers a bureau in a region the caller's directory:write grant covers (justice bureau: its region; platform: all)"
+  registerAgency(input: AgencyInput!): Agency @requiresScopes(scopes: [["directory:write"]])
+  "Registers an officer of a bureau the caller's directory:write grant covers"
+  registerOfficer(input: OfficerInput!): Officer @requiresScopes(scopes: [["directory:write"]])
+  "Adds a power item to a bureau the caller's directory:write grant covers"
+  addPowerItem(input: PowerItemInput!): PowerItem @requiresScopes(scopes: [["directory:write"]])
 }
 ${JUSTICE_SUPERVISION_SDL}
 `;

@@ -22,7 +22,7 @@ how it handled it; the result is copied back to the procuratorate's suggestion.
 type JusticeSupervisionMatter @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
   id: ID!
   "the suggestion copied"
-  suggestion: ProcuratorialSuggestion!
+  suggestion: ProcuratorialSuggestion
   "the bureau the suggestion was addressed to"
   agency: Agency!
   procuratorateCode: String!
@@ -41,7 +41,7 @@ type JusticeSupervisionMatter @key(fields: "id") @requiresScopes(scopes: [["supe
   resultAt: DateTime
 }
 
-type JusticeSupervisionMatterEdge { cursor: String! node: JusticeSupervisionMatter! }
+type JusticeSupervisionMatterEdge { cursor: String! node: JusticeSupervisionMatter }
 type JusticeSupervisionMatterConnection { edges: [JusticeSupervisionMatterEdge!]! pageInfo: PageInfo! }
 
 """
@@ -123,17 +123,17 @@ extend type Query {
   deadlineRules: [DeadlineRule!]!
   justiceSupervisionMatter(id: ID!): JusticeSupervisionMatter @requiresScopes(scopes: [["supervision:read"]])
   "行政执法监督 matters: the justice bureau's jurisdiction, or a procuratorate's own escalations, newest first"
-  justiceSupervisionMatters(status: JusticeSupervisionStatus, first: Int = 20, after: String): JusticeSupervisionMatterConnection! @requiresScopes(scopes: [["supervision:read"]])
+  justiceSupervisionMatters(status: JusticeSupervisionStatus, first: Int = 20, after: String): JusticeSupervisionMatterConnection @requiresScopes(scopes: [["supervision:read"]])
   "What is overdue for the caller's unit (transfers, suggestions), computed against the hub's clock"
-  overdue: OverdueItems! @authenticated
+  overdue: OverdueItems @authenticated
   "The caller's unit's inbox, newest first"
-  inbox(unreadOnly: Boolean = false, first: Int = 20, after: String): InboxConnection! @authenticated
+  inbox(unreadOnly: Boolean = false, first: Int = 20, after: String): InboxConnection @authenticated
 }
 
 extend type Mutation {
   "The justice bureau records its handling of an escalated suggestion; the result is copied back to the procuratorate"
-  recordSupervisionResult(id: ID!, result: String!): JusticeSupervisionMatter! @requiresScopes(scopes: [["justice:supervise"]])
+  recordSupervisionResult(id: ID!, result: String!): JusticeSupervisionMatter @requiresScopes(scopes: [["justice:supervise"]])
   "Marks entries of the caller's unit's inbox read; every id must be in that inbox"
-  markInboxRead(ids: [ID!]!): [InboxItem!]! @authenticated
+  markInboxRead(ids: [ID!]!): [InboxItem!] @authenticated
 }
 `;

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Identity } from '../kit/identity';
 import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
 import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
-import { badInput, forbidden, notFound } from '../kit/errors';
+import { badInput, notFound } from '../kit/errors';
 import { batchLoader, byKey, isUuid } from '../kit/loaders';
 import { enqueue, eventsOf, nudgeOutbox } from '../kit/outbox';
-import { isRegionCode, jurisdictionPrefix, requireText, withinJurisdiction } from '../kit/rules';
+import { requireText } from '../kit/rules';
 import type { EscalationEvent, EscalationResultEvent } from '../kit/notifications';
 import { storeNotifications } from './inbox';
 import { DEADLINE_RULES } from '../kit/deadlines';
+import { may, mayFilter, requireMay, requireScope, rowFilterSql } from '../kit/access';
+import { justiceMatterRule } from './resources/justice-matter';
 
 // 行政执法监督 (seed 001, 双向通报): a procuratorial suggestion the bureau left unanswered or did
 // not rectify is copied to the justice bureau, which handles it under its supervision powers and
@@ -28,16 +30,9 @@ const COLUMNS = `id, suggestion_id AS "suggestionId", agency_code AS "agencyCode
   suggestion_kind AS "suggestionKind", content, issued_at AS "issuedAt", reply_due_at AS "replyDueAt", reply,
   opened_at AS "openedAt", status, result, result_at AS "resultAt"`;
 
-/**
- * Who reads a matter: the justice bureau whose jurisdiction covers its region, and the procuratorate
- * that escalated it (or any procurator over the region). Everyone else: nothing.
- */
+/** Who reads a matter: the row rule of resources/justice-matter.ts (supervision:read over its place). */
 export function mayReadMatter(identity: Identity, row: JusticeMatterRow): boolean {
-  switch (identity.role) {
-    case 'justice_supervisor': return withinJurisdiction(identity.region, row.region);
-    case 'procurator': return (!!identity.org && identity.org === row.procuratorateCode) || withinJurisdiction(identity.region, row.region);
-    default: return false;
-  }
+  return may(identity, justiceMatterRule, 'read', row);
 }
 
 function matterLoader(runtime: SubgraphRuntime) {
@@ -91,16 +86,9 @@ export const justiceSupervisionQueries = {
     const { identity } = ctx;
     const params: unknown[] = [];
     const where: string[] = [];
-    const prefix = (region?: string) => (region && isRegionCode(region) ? `${jurisdictionPrefix(region)}%` : '');
-    if (identity.role === 'justice_supervisor') {
-      params.push(prefix(identity.region));
-      where.push(`region LIKE $${params.length}`);
-    } else if (identity.role === 'procurator') {
-      params.push(identity.org ?? '', prefix(identity.region));
-      where.push(`(procuratorate_code = $${params.length - 1} OR region LIKE $${params.length})`);
-    } else {
-      return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
-    }
+    // The row rule as SQL (named parameters of rowFilterSql turned positional).
+    const rule = rowFilterSql(mayFilter(identity, justiceMatterRule, 'read'), { units: ['procuratorate_code'], region: 'region' }, 'matter');
+    where.push(rule.sql.replace(/:(\w+)/g, (_, name: string) => { params.push(rule.params[name]); return `$${params.length}`; }));
     if (status) { params.push(status); where.push(`status = $${params.length}`); }
     if (after) {
       const { at, id } = decodeCursor(after);
@@ -125,10 +113,10 @@ export const justiceSupervisionMutations = {
   /** The justice bureau records how it handled the matter; the result goes back to the procuratorate. */
   async recordSupervisionResult(_: unknown, { id, result }: { id: string; result: string }, ctx: Ctx) {
     const { identity, runtime } = ctx;
-    if (identity.role !== 'justice_supervisor') throw forbidden('only the justice bureau records a supervision result');
+    requireScope(identity, 'justice:supervise', 'recording a supervision result');
     const matter = await mattersOf(ctx).load(id);
     if (!matter) throw notFound('JusticeSupervisionMatter', id);
-    if (!withinJurisdiction(identity.region, matter.region)) throw forbidden(`region ${matter.region} lies outside this justice bureau's jurisdiction`);
+    requireMay(identity, justiceMatterRule, 'recordResult', matter);
     const text = requireText('result', result, 5000);
     const transition = () => badInput('id', 'transition', 'only an OPEN matter takes a result; this one has its result already');
     if (matter.status !== 'OPEN') throw transition();

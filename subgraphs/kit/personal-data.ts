@@ -1,22 +1,22 @@
 import type { Identity } from './identity';
-import { covers, reachOf, type RowPlace } from './access';
+import { covers, may, reachOf, type RowPlace } from './access';
 import type { SubgraphContext } from './module';
+import { partyRule, type PartyPlace } from './resources/party';
 
 export type Decision = 'full' | 'masked' | 'denied';
 
-/** Who owns the record a personal value belongs to: the row-level rules look at this. */
-export interface Owner { entityId: string; agencyCode: string; region: string }
+/** Who owns the record a personal value belongs to: the party rule (resources/party.ts) looks at this. */
+export type Owner = PartyPlace;
 
 /**
- * Row-level rule for personal data (个人信息), from the policy alone: a caller whose
- * `personal:read` grant covers the record (own bureau, or region) sees it in full when it states a
- * reason; a caller who may read personal data at all, or holds `personal:masked` over the record,
- * sees it masked; the rest see nothing. The hub's own service identity gets nothing personal.
+ * Row-level rule for personal data (个人信息), from the policy and the party rule alone: a caller
+ * whose `personal:read` grant covers the case (own bureau, or region) sees it in full when it
+ * states a reason; a caller who may read personal data at all, or holds `personal:masked` over
+ * the case, sees it masked; the rest see nothing. The owners' machine identity gets nothing personal.
  */
 export function personalDataDecision(identity: Identity, owner: Owner): Decision {
-  const place = { units: [owner.agencyCode], region: owner.region };
-  if (covers(identity, 'personal:read', place)) return identity.reason ? 'full' : 'masked';
-  if (reachOf(identity, 'personal:read') || covers(identity, 'personal:masked', place)) return 'masked';
+  if (may(identity, partyRule, 'read', owner)) return 'full';
+  if (reachOf(identity, 'personal:read') || may(identity, partyRule, 'readMasked', owner)) return 'masked';
   return 'denied';
 }
 

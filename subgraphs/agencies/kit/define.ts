@@ -2,6 +2,8 @@ import type { SubgraphContext, SubgraphModule, SubgraphRuntime } from '../../kit
 import { DateTime } from '../../kit/scalars';
 import { AGENCY_KINDS, publishedDecisionType } from '../registry';
 import { isPublishable } from '../../kit/publication';
+import { may } from '../../kit/access';
+import { caseRule } from '../../kit/resources/case';
 import { bureauDirectory, type Bureau } from './bureaus';
 import { caseEntity, Outbox, Party, type CaseRow } from './entities';
 import type { OwnField } from './fields';
@@ -54,7 +56,12 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
         [`create${kind.caseType}`]: recordCaseResolver(kind, def.ownFields, Case, bureauOf, (ctx) => relays.get(ctx.runtime)?.nudge()),
       },
       [kind.caseType]: {
-        __resolveReference: (ref: { id: string }, ctx: SubgraphContext<AgencyLoaders>) => ctx.loaders.caseById.load(ref.id),
+        // The case rule (kit/resources/case.ts), as in the index: a case outside the caller's reach
+        // is no case at all, on the gateway's path and on a direct `_entities` call alike.
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext<AgencyLoaders>) => {
+          const row = await ctx.loaders.caseById.load(ref.id);
+          return row && may(ctx.identity, caseRule, 'read', row) ? row : null;
+        },
         agency: (row: CaseRow) => ({ code: row.agencyCode }),
         party: async (row: CaseRow, _: unknown, ctx: SubgraphContext<AgencyLoaders>) => {
           const party = await ctx.loaders.partyById.load(row.partyId);

@@ -11,6 +11,8 @@ import { Outbox, Party, type CaseRow } from './entities';
 import { isFigure, type OwnField } from './fields';
 import type { AgencyLoaders } from './loaders';
 import { minorAt, PENALTY_KINDS } from '../../kit/publication';
+import { requireMay, requireScope } from '../../kit/access';
+import { caseRule } from '../../kit/resources/case';
 
 type Input = Record<string, any>;
 
@@ -78,9 +80,13 @@ export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
   bureauOf: (ctx: SubgraphContext) => (code: string) => Promise<Bureau | null>, afterCommit: (ctx: SubgraphContext) => void) {
   return async (_: unknown, { input }: { input: Input }, ctx: SubgraphContext<AgencyLoaders>) => {
     const { identity, runtime } = ctx;
-    if (identity.role !== 'agency_officer' || !identity.org) throw forbidden('only an officer of a bureau records its cases');
+    // 录入: the bureau is the one the caller's org names, and case:write must cover it (the case
+    // rule, kit/resources/case.ts); no role is named here.
+    requireScope(identity, 'case:write', 'recording a case');
+    if (!identity.org) throw forbidden('recording a case: the caller names no bureau (org)');
     const bureau = await bureauOf(ctx)(identity.org);
     if (!bureau || bureau.kind !== kind.kind) throw forbidden(`unit ${identity.org} is not a ${kind.label} bureau`);
+    requireMay(identity, caseRule, 'record', { agencyCode: bureau.code, region: bureau.region });
     const v = validate(input, ownFields, bureau);
 
     const saved = await runtime.db.transaction(async (tx) => {

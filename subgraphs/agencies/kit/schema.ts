@@ -92,7 +92,7 @@ ${own}
 }
 
 type Mutation {
-  create${kind.caseType}(input: ${kind.caseType}Input!): ${kind.caseType}! @requiresScopes(scopes: [["case:write"]])
+  create${kind.caseType}(input: ${kind.caseType}Input!): ${kind.caseType} @requiresScopes(scopes: [["case:write"]])
 }
 `;
 }
