@@ -131,6 +131,40 @@ describe('the procuratorate through the gateway', () => {
     expect(wrongCase.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.caseId', rule: 'agencyCase' });
   });
 
+  it('shows suggestions to the justice bureau of their region only, as every other reader (supervision:read@region)', async () => {
+    const { data, errors } = await hub.graphql(ISSUE, { input: { agencyCode: 'MR-320706', kind: 'SOCIAL_GOVERNANCE', content: '规范执法案卷管理' } }, callers.procurator);
+    expect(errors).toBeUndefined();
+    const id = data.issueSuggestion.id;
+    const LISTED = `query { agency(code: "MR-320706") { suggestions { id } } }`;
+    const own = await hub.graphql(SUGGESTION, { id }, callers.justice);
+    expect(own.data.suggestion).toMatchObject({ id, status: 'ISSUED' });
+    expect((await hub.graphql(LISTED, undefined, callers.justice)).data.agency.suggestions).toContainEqual({ id });
+
+    const farJustice = { role: 'justice_supervisor', org: 'JUS-411302', region: '411302' };
+    const single = await hub.graphql(SUGGESTION, { id }, farJustice);
+    expect(single.data?.suggestion ?? null).toBeNull();
+    const listed = await hub.graphql(LISTED, undefined, farJustice);
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data.agency.suggestions).toEqual([]);
+  });
+
+  it('shows a supervision matter to the justice bureau of the case\'s region only, and its notes to the opening procuratorate only', async () => {
+    const opened = await hub.graphql(OPEN, { caseId, input: { kind: 'CASE_REVIEW', summary: '审查', notes: '内部意见' } }, callers.procurator);
+    expect(opened.errors).toBeUndefined();
+    const id = opened.data.openSupervision.id;
+    const MATTER = `query($id: ID!) { supervisionMatter(id: $id) { id notes } }`;
+    const own = await hub.graphql(MATTER, { id }, callers.procurator);
+    expect(own.data.supervisionMatter).toEqual({ id, notes: '内部意见' });
+    const farJustice = await hub.graphql(MATTER, { id }, { role: 'justice_supervisor', org: 'JUS-411302', region: '411302' });
+    expect(farJustice.data?.supervisionMatter ?? null).toBeNull();
+    // Another procuratorate of the same region reads the matter, not the opener's internal notes, and may not close it.
+    const neighbour = { ...callers.procurator, org: 'PROC-320706-2' };
+    const seen = await hub.graphql(MATTER, { id }, neighbour);
+    expect(seen.data.supervisionMatter).toEqual({ id, notes: null });
+    const close = await hub.graphql(`mutation($id: ID!) { closeSupervision(id: $id) { id status } }`, { id }, neighbour);
+    expect(close.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
   describe('replies', () => {
     let suggestionId: string;
     beforeAll(async () => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
-import { startHub, type TestHub } from './support/hub';
+import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
 import { DEADLINE_RULES, dueAt } from '../subgraphs/public-security/deadlines';
 
@@ -211,9 +211,63 @@ describe('public security through the gateway', () => {
     expect(eco.data.transfers.edges).toEqual([]);
     const filed = await hub.graphql(LIST, { filter: { status: 'FILED' } }, callers.justice);
     expect(filed.data.transfers.edges.length).toBeGreaterThan(0);
+    // The justice bureau reads transfers of its own region only (case:read@region), like everyone regional.
+    const farJustice = await hub.graphql(LIST, {}, { role: 'justice_supervisor', org: 'JUS-411302', region: '411302' });
+    expect(farJustice.errors).toBeUndefined();
+    expect(farJustice.data.transfers.edges).toEqual([]);
     const outsider = await hub.graphql(LIST, {}, callers.admin);
     expect(outsider.errors?.[0].extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     expect(outsider.data.transfers).toBeNull();
+  });
+
+  it('lets only the unit that accepted a transfer decide on it and answer a reconsideration, writing nothing for another unit', async () => {
+    const transfer = await accepted();
+    // Another public-security unit of the same region (国务院令第310号 第八条: the accepting unit decides).
+    const neighbour = { ...callers.psb, org: 'PSB-320706-2' };
+    const decided = await hub.graphql(DECIDE, { id: transfer.id, decision: 'FILE' }, neighbour);
+    expect(decided.data?.decideTransfer ?? null).toBeNull();
+    expect(decided.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await row(transfer.id)).toEqual({ status: 'ACCEPTED', version: 2 });
+
+    const { errors } = await hub.graphql(DECIDE, { id: transfer.id, decision: 'NOT_FILE', reason: '不构成犯罪' }, callers.psb);
+    expect(errors).toBeUndefined();
+    await hub.graphql(REQUEST, { id: transfer.id, reason: '涉案金额已达追诉标准' }, callers.marketOfficer);
+    const reconsidered = await hub.graphql(RECONSIDER, { id: transfer.id, decision: 'FILE', reason: '复议' }, neighbour);
+    expect(reconsidered.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await row(transfer.id)).toEqual({ status: 'RECONSIDERATION_REQUESTED', version: 4 });
+  });
+
+  it('releases the investigation and the informant (classified) only with a stated reason, and audits each release', async () => {
+    const transfer = await accepted();
+    const RECORD = `mutation($id: ID!) { recordInvestigation(transferId: $id, input: { summary: "已查明供货渠道", measures: ["查封仓库"], informantName: "匿名群众", informantPhone: "13900001111" }) { id } }`;
+    expect((await hub.graphql(RECORD, { id: transfer.id }, callers.psb)).errors).toBeUndefined();
+    const INVESTIGATION = `query($id: ID!) { transfer(id: $id) { id investigation { summary informant { name phone } } } }`;
+
+    // The accepting unit itself, without X-Access-Reason: nothing classified, and told why.
+    const silent = await hub.graphql(INVESTIGATION, { id: transfer.id }, callers.psb);
+    expect(silent.data.transfer).toEqual({ id: transfer.id, investigation: null });
+    expect(silent.errors?.[0]).toMatchObject({ path: ['transfer', 'investigation'], extensions: { code: 'BAD_USER_INPUT', field: 'X-Access-Reason', rule: 'required' } });
+
+    const stated = await hub.graphql(INVESTIGATION, { id: transfer.id }, { ...callers.psb, reason: '侦查协作' });
+    expect(stated.errors).toBeUndefined();
+    expect(stated.data.transfer.investigation).toEqual({ summary: '已查明供货渠道', informant: { name: '匿名群众', phone: '13900001111' } });
+
+    // The procurator of the region reads the investigation with a reason, never the informant.
+    const procurator = await hub.graphql(INVESTIGATION, { id: transfer.id }, { ...callers.procurator, reason: '立案监督' });
+    expect(procurator.data.transfer.investigation).toEqual({ summary: '已查明供货渠道', informant: null });
+
+    // Every classified release is on the audit record: the refusal and the full releases.
+    const auditor = { role: 'auditor', org: 'AUDIT-320706', region: '320706' };
+    const AUDIT = `query($filter: AuditFilter) { auditLog(filter: $filter, first: 50) { edges { node { role org coordinate decision reason } } } }`;
+    const entries = await eventually(async () => {
+      const { data } = await hub.graphql(AUDIT, { filter: { entityId: transfer.id } }, auditor);
+      const nodes = data?.auditLog?.edges.map((e: any) => e.node) ?? [];
+      return nodes.some((n: any) => n.coordinate === 'Investigation.informant' && n.decision === 'FULL') ? nodes : undefined;
+    }, 10_000, 'classified releases in the audit log');
+    expect(entries).toContainEqual({ role: 'psb_officer', org: 'PSB-320706', coordinate: 'CaseTransfer.investigation', decision: 'DENIED', reason: null });
+    expect(entries).toContainEqual({ role: 'psb_officer', org: 'PSB-320706', coordinate: 'CaseTransfer.investigation', decision: 'FULL', reason: '侦查协作' });
+    expect(entries).toContainEqual({ role: 'psb_officer', org: 'PSB-320706', coordinate: 'Investigation.informant', decision: 'FULL', reason: '侦查协作' });
+    expect(entries).toContainEqual({ role: 'procurator', org: 'PROC-320706', coordinate: 'CaseTransfer.investigation', decision: 'FULL', reason: '立案监督' });
   });
 
   it('resolves the transfers of a whole page of cases with one SQL statement', async () => {

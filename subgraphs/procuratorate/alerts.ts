@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
 import { keysetPage } from '../kit/cursor';
-import { badInput, forbidden, notFound } from '../kit/errors';
+import { badInput, notFound } from '../kit/errors';
+import { may, mayFilter, requireMay, requireScope } from '../kit/access';
 import { batchLoader, byKey, isUuid } from '../kit/loaders';
 import { eventsOf, type Queryable } from '../kit/outbox';
-import { jurisdictionPrefix, withinJurisdiction } from '../kit/rules';
-import { requireProcurator } from './access';
+import { alertReadSql, alertRule } from './resources/alert';
+import { visible as visibleMatter } from './supervision';
 import { SupervisionMatter, type SupervisionMatterRow } from './entities';
 import type { ProcuratorateLoaders } from './loaders';
 import { optionalText } from './text';
@@ -75,12 +76,12 @@ type AlertFigure {
 """
 A lead for the procuratorate: a case of the index that meets a prosecution-threshold rule with no
 transfer, or a party's case after enough administrative penalties within the rule's window
-(across agencies). Judged by the rule version in force at the case's decidedAt. Visible to the
-procurators whose jurisdiction covers the case's region.
+(across agencies). Judged by the rule version in force at the case's decidedAt. Visible under
+supervision:read to the procurators and the justice bureau whose jurisdiction covers the case's region.
 """
 type Alert @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
   id: ID!
-  case: EnforcementCase!
+  case: EnforcementCase
   kind: AlertKind!
   "the offence code of the rule (e.g. CL140)"
   ruleCode: String!
@@ -92,7 +93,7 @@ type Alert @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
   note: String
   figures: [AlertFigure!]!
   "REPEAT_OFFENDER: the party's earlier administrative penalties that count, from any agency"
-  priorCases: [EnforcementCase!]!
+  priorCases: [EnforcementCase!]
   status: AlertStatus!
   raisedAt: DateTime!
   resolvedAt: DateTime
@@ -100,17 +101,17 @@ type Alert @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
   supervision: SupervisionMatter
 }
 
-type AlertEdge { cursor: String! node: Alert! }
+type AlertEdge { cursor: String! node: Alert }
 type AlertConnection { edges: [AlertEdge!]! pageInfo: PageInfo! }
 `;
 
 export const ALERT_QUERY_SDL = `
-  "以罚代刑 and repeat-offender alerts of the caller's jurisdiction, newest first"
-  alerts(status: AlertStatus, first: Int = 20, after: String): AlertConnection! @requiresScopes(scopes: [["supervision:read"]])`;
+  "以罚代刑 and repeat-offender alerts of the caller's jurisdiction (supervision:read), newest first"
+  alerts(status: AlertStatus, first: Int = 20, after: String): AlertConnection @requiresScopes(scopes: [["supervision:read"]])`;
 
 export const ALERT_MUTATION_SDL = `
   "Turns an OPEN alert into a supervision matter (移送监督) on its case, in one step: a procurator of the case's region"
-  convertAlert(id: ID!, summary: String): SupervisionMatter! @requiresScopes(scopes: [["supervision:write"]])`;
+  convertAlert(id: ID!, summary: String): SupervisionMatter @requiresScopes(scopes: [["supervision:write"]])`;
 
 // ── incoming events ────────────────────────────────────────────────────────────────────────
 
@@ -240,9 +241,9 @@ export async function applyTransferEvents(runtime: SubgraphRuntime, body: unknow
 
 // ── reading and converting ─────────────────────────────────────────────────────────────────
 
-/** Alerts are the procuratorate's leads: the procurators whose jurisdiction covers the case's region. */
-export function mayReadAlert(ctx: Ctx, row: { region: string }): boolean {
-  return ctx.identity.role === 'procurator' && withinJurisdiction(ctx.identity.region, row.region);
+/** Alerts are supervision leads: read under supervision:read over the case's region (resources/alert.ts). */
+export function mayReadAlert(ctx: Ctx, row: AlertRow): boolean {
+  return may(ctx.identity, alertRule, 'read', row);
 }
 
 export function alertLoaders(runtime: SubgraphRuntime) {
@@ -261,10 +262,9 @@ const uuidList = (value: string[] | string | null): string[] =>
 const visible = (ctx: Ctx, row: AlertRow | null) => (row && mayReadAlert(ctx, row) ? row : null);
 
 export async function listAlerts(ctx: Ctx, status: AlertStatus | null | undefined, first?: number | null, after?: string | null) {
-  const { identity } = ctx;
-  if (identity.role !== 'procurator' || !identity.region) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
-  const qb = ctx.runtime.db.getRepository(Alert).createQueryBuilder('a')
-    .where('a.region LIKE :prefix', { prefix: `${jurisdictionPrefix(identity.region)}%` });
+  if (mayFilter(ctx.identity, alertRule, 'read').kind === 'none') return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+  const rule = alertReadSql(ctx.identity, 'a');
+  const qb = ctx.runtime.db.getRepository(Alert).createQueryBuilder('a').where(rule.sql, rule.params);
   if (status) qb.andWhere('a.status = :status', { status });
   const connection = await keysetPage(qb, { column: 'a.raised_at', timeOf: (row) => row.raisedAt, first, after });
   // Prime the loader so entity fetches for this page cost no further statements.
@@ -280,10 +280,12 @@ export const alertQueries = {
 export const alertMutations = {
   /** 以罚代刑线索 → 移送监督: the supervision matter and the alert's conversion commit together. */
   async convertAlert(_: unknown, { id, summary }: { id: string; summary?: string | null }, ctx: Ctx) {
-    const me = requireProcurator(ctx.identity, 'convert an alert');
+    const { identity } = ctx;
+    requireScope(identity, alertRule.actions.convert.scope, 'convert an alert');
     const alert = await ctx.loaders.alertById.load(id);
     if (!alert) throw notFound('Alert', id);
-    if (!withinJurisdiction(me.region, alert.region)) throw forbidden(`the alert lies outside the jurisdiction of procuratorate ${me.org} (region ${me.region})`);
+    // A procuratorate whose jurisdiction covers the case's region, in its own name.
+    requireMay(identity, alertRule, 'convert', alert);
     const transition = (status: string) => badInput('id', 'transition', `only an OPEN alert can be converted; this one is ${status}`);
     if (alert.status !== 'OPEN') throw transition(alert.status);
     const text = optionalText('summary', summary, 2000) ?? (alert.kind === 'THRESHOLD'
@@ -292,14 +294,14 @@ export const alertMutations = {
     const now = ctx.runtime.now();
     const matter: SupervisionMatterRow = {
       id: randomUUID(), caseId: alert.caseId, kind: 'TRANSFER_SUPERVISION', status: 'OPEN', summary: text, notes: null,
-      procuratorateCode: me.org, region: alert.region, openedBy: me.sub, openedAt: now, closedBy: null, closedAt: null,
+      procuratorateCode: identity.org!, region: alert.region, openedBy: identity.sub, openedAt: now, closedBy: null, closedAt: null,
     };
     await ctx.runtime.db.transaction(async (tx) => {
       await tx.getRepository(SupervisionMatter).insert(matter);
       // Guarded by the state seen: of two conversions (or a conversion and a transfer) one wins.
       const [, changed] = await tx.query(
         `UPDATE alert SET status = 'CONVERTED', converted_at = $2, converted_by = $3, supervision_matter_id = $4, updated_at = $2
-         WHERE id = $1 AND status = 'OPEN'`, [alert.id, now, me.sub, matter.id]) as [unknown, number];
+         WHERE id = $1 AND status = 'OPEN'`, [alert.id, now, identity.sub, matter.id]) as [unknown, number];
       if (!changed) throw transition('no longer OPEN');
     });
     ctx.loaders.alertById.clear(alert.id);
@@ -312,5 +314,5 @@ export const alertFields = {
   __resolveReference: async (ref: { id: string }, ctx: Ctx) => visible(ctx, await ctx.loaders.alertById.load(ref.id)),
   case: (row: AlertRow) => ({ __typename: 'EnforcementCase', id: row.caseId }),
   priorCases: (row: AlertRow) => uuidList(row.priorCaseIds).map((id) => ({ __typename: 'EnforcementCase', id })),
-  supervision: (row: AlertRow, _: unknown, ctx: Ctx) => (row.supervisionMatterId ? ctx.loaders.supervisionById.load(row.supervisionMatterId) : null),
+  supervision: async (row: AlertRow, _: unknown, ctx: Ctx) => (row.supervisionMatterId ? visibleMatter(ctx, await ctx.loaders.supervisionById.load(row.supervisionMatterId)) : null),
 };

@@ -4,7 +4,8 @@ import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
 import { batchLoader, byKey, isUuid } from '../kit/loaders';
 import { enqueue, eventsOf, nudgeOutbox, OutboxRelay, type Queryable } from '../kit/outbox';
 import { isPast } from '../kit/deadlines';
-import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
+import { mayFilter } from '../kit/access';
+import { suggestionReadSql, suggestionRule } from './resources/suggestion';
 import { NOTIFICATION_OUTBOX, NOTIFICATION_ROUTE, type EscalationEvent, type EscalationResultEvent } from '../kit/notifications';
 import { Suggestion, type SuggestionRow } from './entities';
 
@@ -147,22 +148,20 @@ export const suggestionEscalationFields = {
 };
 
 /**
- * OverdueItems.suggestions: unanswered past replyDueAt. For a procurator the suggestions its
- * procuratorate issued; for a bureau those addressed to it; for the justice bureau those in its
- * jurisdiction. Nobody else has any.
+ * OverdueItems.suggestions: unanswered past replyDueAt, among the suggestions the caller reads
+ * (resources/suggestion.ts): procurators and the justice bureau those of their jurisdiction, a
+ * bureau those addressed to it. Nobody else has any.
  */
 export const overdueSuggestionFields = {
   __resolveReference: (ref: { unit: string }) => ({ unit: ref.unit }),
   async suggestions(_: { unit: string }, __: unknown, ctx: Ctx) {
     const { identity } = ctx;
-    const qb = ctx.runtime.db.getRepository(Suggestion).createQueryBuilder('s')
-      .where(`s.status = 'ISSUED' AND s.reply_due_at < :now`, { now: ctx.runtime.now() });
-    if (identity.role === 'procurator' && identity.org) qb.andWhere('s.procuratorate_code = :org', { org: identity.org });
-    else if (identity.role === 'agency_officer' && identity.org) qb.andWhere('s.agency_code = :org', { org: identity.org });
-    else if (identity.role === 'justice_supervisor' && identity.region && isRegionCode(identity.region)) {
-      qb.andWhere('s.region LIKE :prefix', { prefix: `${jurisdictionPrefix(identity.region)}%` });
-    } else return [];
-    const rows = await qb.orderBy('s.reply_due_at').addOrderBy('s.id').limit(500).getMany();
+    if (mayFilter(identity, suggestionRule, 'read').kind === 'none' && mayFilter(identity, suggestionRule, 'readAddressed').kind === 'none') return [];
+    const rule = suggestionReadSql(identity, 's');
+    const rows = await ctx.runtime.db.getRepository(Suggestion).createQueryBuilder('s')
+      .where(`s.status = 'ISSUED' AND s.reply_due_at < :now`, { now: ctx.runtime.now() })
+      .andWhere(rule.sql, rule.params)
+      .orderBy('s.reply_due_at').addOrderBy('s.id').limit(500).getMany();
     for (const row of rows) ctx.loaders.suggestionById?.prime(row.id, row);
     return rows;
   },

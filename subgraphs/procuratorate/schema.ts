@@ -13,15 +13,15 @@ ${ALERT_SDL}
 """A case of the index (owned by justice); the procuratorate adds its supervision to every case type."""
 type EnforcementCase @key(fields: "id") @interfaceObject {
   id: ID!
-  "检察监督: supervision matters the procuratorate opened on this case"
-  supervision: [SupervisionMatter!]!
+  "检察监督: supervision matters the procuratorate opened on this case, those the caller reads (supervision:read over the case's region)"
+  supervision: [SupervisionMatter!]
 }
 
 """A bureau of the justice directory; the procuratorate adds the suggestions it received."""
 type Agency @key(fields: "code") {
   code: ID!
-  "检察建议 received by this bureau"
-  suggestions: [ProcuratorialSuggestion!]!
+  "检察建议 received by this bureau, those the caller reads (supervision:read over the bureau's region, or the bureau itself)"
+  suggestions: [ProcuratorialSuggestion!]
 }
 
 """一月一晒绩: a bureau's month (owned by justice); the procuratorate adds the suggestions the bureau received that month, where they stand now, and the score."""
@@ -47,7 +47,7 @@ type Scorecard @key(fields: "agencyCode month") ${SCORECARD_ACCESS} {
 """A bureau's place in a month's ranking; equal scores share a rank."""
 type ScorecardRank ${SCORECARD_ACCESS} {
   rank: Int!
-  scorecard: Scorecard!
+  scorecard: Scorecard
 }
 
 """检察监督事项的类别"""
@@ -67,11 +67,11 @@ enum SupervisionStatus { OPEN CLOSED }
 """检察监督事项: a matter a procuratorate opened on one case."""
 type SupervisionMatter @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
   id: ID!
-  case: EnforcementCase!
+  case: EnforcementCase
   kind: SupervisionKind!
   status: SupervisionStatus!
   summary: String!
-  "internal notes: the procuratorate that opened the matter only"
+  "internal notes: the procuratorate that opened the matter only (supervision:notes@unit)"
   notes: String @requiresScopes(scopes: [["supervision:notes"]])
   procuratorateCode: String!
   openedAt: DateTime!
@@ -140,8 +140,8 @@ type SuggestionEscalation {
 """What is overdue for the caller's unit (owned by justice); the procuratorate adds the suggestions."""
 type OverdueItems @key(fields: "unit") {
   unit: String!
-  "unanswered past replyDueAt: a procuratorate's own suggestions, a bureau's received ones, the justice bureau's region"
-  suggestions: [ProcuratorialSuggestion!]!
+  "unanswered past replyDueAt, among the suggestions the caller reads: procurators and the justice bureau those of their jurisdiction, a bureau those addressed to it"
+  suggestions: [ProcuratorialSuggestion!]
 }
 
 input SupervisionInput { kind: SupervisionKind!, summary: String!, notes: String }
@@ -165,15 +165,21 @@ input SuggestionReplyInput {
 
 type Query {${ALERT_QUERY_SDL}
   "一月一晒绩: every bureau (under region, when given) ranked by the month's score, highest first"
-  scorecardRanking(month: String!, region: String): [ScorecardRank!]! ${SCORECARD_ACCESS}
+  scorecardRanking(month: String!, region: String): [ScorecardRank!] ${SCORECARD_ACCESS}
   suggestion(id: ID!): ProcuratorialSuggestion
   supervisionMatter(id: ID!): SupervisionMatter
 }
 
+# Each mutation needs the scope it names (schema/policy.json) and the row rule of its resource
+# (resources/*.ts) on the record it changes; its result is null when it is refused.
 type Mutation {${ALERT_MUTATION_SDL}
-  openSupervision(caseId: ID!, input: SupervisionInput!): SupervisionMatter! @requiresScopes(scopes: [["supervision:write"]])
-  closeSupervision(id: ID!): SupervisionMatter! @requiresScopes(scopes: [["supervision:write"]])
-  issueSuggestion(input: SuggestionInput!): ProcuratorialSuggestion! @requiresScopes(scopes: [["supervision:write"]])
-  replyToSuggestion(id: ID!, input: SuggestionReplyInput!): ProcuratorialSuggestion! @requiresScopes(scopes: [["suggestion:reply"]])
+  "检察监督: on a case of the caller's jurisdiction, in its procuratorate's name"
+  openSupervision(caseId: ID!, input: SupervisionInput!): SupervisionMatter @requiresScopes(scopes: [["supervision:write"]])
+  "the procuratorate that opened the matter only"
+  closeSupervision(id: ID!): SupervisionMatter @requiresScopes(scopes: [["supervision:write"]])
+  "检察建议: to a bureau of the caller's jurisdiction"
+  issueSuggestion(input: SuggestionInput!): ProcuratorialSuggestion @requiresScopes(scopes: [["supervision:write"]])
+  "the bureau the suggestion is addressed to only (《人民检察院检察建议工作规定》第十九条)"
+  replyToSuggestion(id: ID!, input: SuggestionReplyInput!): ProcuratorialSuggestion @requiresScopes(scopes: [["suggestion:reply"]])
 }
 `;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SubgraphContext } from '../kit/module';
-import { badInput, forbidden, notFound } from '../kit/errors';
-import { requireText, withinJurisdiction } from '../kit/rules';
-import { mayRead, requireProcurator } from './access';
+import { badInput, notFound } from '../kit/errors';
+import { covers, requireMay, requireScope } from '../kit/access';
+import { requireText } from '../kit/rules';
+import { mayReadSuggestion, suggestionRule } from './resources/suggestion';
 import { replyDueAt, type SuggestionKind } from './deadlines';
 import { Suggestion, type SuggestionRow } from './entities';
 import { lookUpBureau, lookUpCase } from './justice';
@@ -17,12 +18,14 @@ type Ctx = SubgraphContext<ProcuratorateLoaders>;
 interface SuggestionInput { agencyCode: string; caseId?: string | null; kind: SuggestionKind; content: string; harmOngoing?: boolean | null }
 interface SuggestionReplyInput { reply: string; rectified: boolean; rectification?: string | null }
 
-const visible = (ctx: Ctx, row: SuggestionRow | null) => (row && mayRead(ctx.identity, row, row.agencyCode) ? row : null);
+/** The suggestion if the caller reads it (resources/suggestion.ts), else null. */
+const visible = (ctx: Ctx, row: SuggestionRow | null) => (row && mayReadSuggestion(ctx.identity, row) ? row : null);
 
 /** 检察建议: issued by a procuratorate to a bureau in its jurisdiction, answered by that bureau. */
 export const suggestionMutations = {
   async issueSuggestion(_: unknown, { input }: { input: SuggestionInput }, ctx: Ctx) {
-    const me = requireProcurator(ctx.identity, 'issue a procuratorial suggestion');
+    const { identity } = ctx;
+    requireScope(identity, suggestionRule.actions.issue.scope, 'issue a procuratorial suggestion');
     const content = requireText('input.content', input.content, 20000);
     const harmOngoing = input.harmOngoing === true;
     if (harmOngoing && input.kind !== 'PUBLIC_INTEREST') {
@@ -30,9 +33,12 @@ export const suggestionMutations = {
     }
     const bureau = await lookUpBureau(ctx.runtime, requireText('input.agencyCode', input.agencyCode, 64));
     if (!bureau) throw badInput('input.agencyCode', 'exists', `no bureau with code ${input.agencyCode} in the directory`);
-    if (!withinJurisdiction(me.region, bureau.region)) {
-      throw badInput('input.agencyCode', 'jurisdiction', `bureau ${bureau.code} lies outside the jurisdiction of procuratorate ${me.org} (region ${me.region})`);
+    // The suggestion belongs to the bureau's region, the bureau and the caller's procuratorate.
+    const place = { agencyCode: bureau.code, procuratorateCode: identity.org ?? '', region: bureau.region };
+    if (!covers(identity, suggestionRule.actions.issue.scope, suggestionRule.place(place))) {
+      throw badInput('input.agencyCode', 'jurisdiction', `bureau ${bureau.code} lies outside the jurisdiction of procuratorate ${identity.org} (region ${identity.region})`);
     }
+    requireMay(identity, suggestionRule, 'issue', place);
     let caseId: string | null = null;
     if (input.caseId !== null && input.caseId !== undefined && input.caseId !== '') {
       const indexed = await lookUpCase(ctx.runtime, input.caseId);
@@ -44,14 +50,14 @@ export const suggestionMutations = {
     const due = replyDueAt(input.kind, harmOngoing, issuedAt);
     const row: SuggestionRow = {
       id: randomUUID(), agencyCode: bureau.code, caseId, kind: input.kind, content, harmOngoing,
-      procuratorateCode: me.org, region: bureau.region, issuedBy: me.sub, issuedAt, replyDueAt: due.dueAt, replyDueRule: due.rule.id,
+      procuratorateCode: place.procuratorateCode, region: bureau.region, issuedBy: identity.sub, issuedAt, replyDueAt: due.dueAt, replyDueRule: due.rule.id,
       status: 'ISSUED', repliedBy: null, repliedAt: null, reply: null, rectified: null, rectification: null,
     };
     await ctx.runtime.db.transaction(async (tx) => {
       await tx.getRepository(Suggestion).insert(row);
       // 通报: the bureau's inbox.
       await notify(tx, [{
-        recipient: { org: row.agencyCode }, kind: 'SUGGESTION_ISSUED', title: `检察建议: ${me.org} → ${row.agencyCode}`,
+        recipient: { org: row.agencyCode }, kind: 'SUGGESTION_ISSUED', title: `检察建议: ${row.procuratorateCode} → ${row.agencyCode}`,
         subjectType: 'PROCURATORIAL_SUGGESTION', subjectId: row.id, region: row.region, occurredAt: issuedAt.toISOString(),
       }]);
     });
@@ -61,10 +67,11 @@ export const suggestionMutations = {
 
   async replyToSuggestion(_: unknown, { id, input }: { id: string; input: SuggestionReplyInput }, ctx: Ctx) {
     const { identity } = ctx;
-    if (identity.role !== 'agency_officer' || !identity.org) throw forbidden('only an officer of the receiving bureau replies to a suggestion');
+    requireScope(identity, suggestionRule.actions.reply.scope, 'reply to a suggestion');
     const suggestion = await ctx.loaders.suggestionById.load(id);
     if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
-    if (suggestion.agencyCode !== identity.org) throw forbidden('only an officer of the receiving bureau replies to a suggestion');
+    // Only the bureau the suggestion is addressed to replies (检察建议工作规定 第十九条).
+    requireMay(identity, suggestionRule, 'reply', suggestion);
     const transition = () => badInput('id', 'transition', 'only an ISSUED suggestion takes a reply; this one has been replied to already');
     if (suggestion.status !== 'ISSUED') throw transition();
     const reply = requireText('input.reply', input.reply, 20000);
@@ -104,7 +111,7 @@ export const suggestionQueries = {
 export const agencyFields = {
   __resolveReference: (ref: { code: string }) => ({ code: ref.code }),
   suggestions: async (agency: { code: string }, _: unknown, ctx: Ctx) =>
-    (await ctx.loaders.suggestionsByAgency.load(agency.code)).filter((row) => mayRead(ctx.identity, row, row.agencyCode)),
+    (await ctx.loaders.suggestionsByAgency.load(agency.code)).filter((row) => mayReadSuggestion(ctx.identity, row)),
 };
 
 export const suggestionFields = {

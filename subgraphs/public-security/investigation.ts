@@ -1,7 +1,9 @@
 import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
 import { batchLoader, perRequest } from '../kit/loaders';
-import { badInput, forbidden, notFound } from '../kit/errors';
-import { requirePhone, requireText, withinJurisdiction } from '../kit/rules';
+import { badInput, notFound } from '../kit/errors';
+import { may, requireMay, requireScope } from '../kit/access';
+import { requirePhone, requireText } from '../kit/rules';
+import { classifiedRelease, investigationRule } from './resources/investigation';
 import type { TransferRow } from './entities';
 import type { PublicSecurityLoaders } from './loaders';
 
@@ -19,39 +21,42 @@ export function investigationLoader(runtime: SubgraphRuntime) {
 
 const loaderOf = perRequest(investigationLoader);
 
-/** Classified (侦查): the accepting unit and the procurators of the region only. */
-function mayReadInvestigation(ctx: Ctx, transfer: TransferRow): boolean {
-  const { identity } = ctx;
-  if (identity.role === 'psb_officer') return !!identity.org && identity.org === transfer.acceptingUnit;
-  return identity.role === 'procurator' && withinJurisdiction(identity.region, transfer.region);
-}
-
 export const investigationFields = {
+  /**
+   * 侦查 (classified): in full to a caller whose grant covers it and who stated a reason, else
+   * nothing; each decision goes to the audit log. A caller the rule covers but who gave no reason
+   * is told so (the same answer as any lookup that needs a purpose).
+   */
   async investigation(transfer: TransferRow, _: unknown, ctx: Ctx) {
     const row = await loaderOf(ctx).load(transfer.id);
     if (!row) return null;
-    const allowed = mayReadInvestigation(ctx, transfer);
-    ctx.releases.push({ coordinate: 'CaseTransfer.investigation', entityId: transfer.id, decision: allowed ? 'full' : 'denied' });
-    return allowed ? { ...row, transfer } : null;
+    const decision = classifiedRelease(ctx.identity, 'read', transfer);
+    ctx.releases.push({ coordinate: 'CaseTransfer.investigation', entityId: transfer.id, decision });
+    if (decision === 'full') return { ...row, transfer };
+    if (may(ctx.identity, investigationRule, 'read', transfer)) {
+      throw badInput('X-Access-Reason', 'required', 'investigation details are classified: state the purpose of this access in X-Access-Reason');
+    }
+    return null;
   },
 };
 
 export const investigationType = {
   measures: (row: InvestigationRow) => row.measures,
   updatedAt: (row: InvestigationRow) => row.updated_at,
+  /** 举报人 (classified): the unit that accepted the transfer alone, with a stated reason. */
   informant(row: InvestigationRow & { transfer: TransferRow }, _: unknown, ctx: Ctx) {
     if (!row.informant_name) return null;
-    // 举报人: the accepting public-security unit alone knows who reported.
-    const allowed = ctx.identity.role === 'psb_officer' && ctx.identity.org === row.transfer.acceptingUnit;
-    ctx.releases.push({ coordinate: 'Investigation.informant', entityId: row.transfer.id, decision: allowed ? 'full' : 'denied' });
-    return allowed ? { name: row.informant_name, phone: row.informant_phone } : null;
+    const decision = classifiedRelease(ctx.identity, 'readInformant', row.transfer);
+    ctx.releases.push({ coordinate: 'Investigation.informant', entityId: row.transfer.id, decision });
+    return decision === 'full' ? { name: row.informant_name, phone: row.informant_phone } : null;
   },
 };
 
 export async function recordInvestigation(_: unknown, { transferId, input }: { transferId: string; input: Record<string, any> }, ctx: Ctx) {
+  requireScope(ctx.identity, investigationRule.actions.record.scope, 'record an investigation');
   const transfer = await ctx.loaders.transferById.load(transferId);
   if (!transfer) throw notFound('transfer', transferId);
-  if (ctx.identity.role !== 'psb_officer' || ctx.identity.org !== transfer.acceptingUnit) throw forbidden('only the unit that accepted the transfer records its investigation');
+  requireMay(ctx.identity, investigationRule, 'record', transfer);
   if (!['ACCEPTED', 'FILED'].includes(transfer.status)) throw badInput('transferId', 'transition', `an investigation needs an accepted or filed transfer (status is ${transfer.status})`);
   const summary = requireText('input.summary', input.summary, 5000);
   const measures = (input.measures as string[]).map((m, i) => requireText(`input.measures[${i}]`, m, 200));

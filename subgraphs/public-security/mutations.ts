@@ -1,7 +1,8 @@
 import type { SubgraphContext } from '../kit/module';
 import { badInput, notFound } from '../kit/errors';
 import { requireText } from '../kit/rules';
-import { requireAgencyOfficer, requireOwningBureau, requirePsbOfficer, requirePsbOver } from './access';
+import { may, requireCovers, requireMay, requireScope } from '../kit/access';
+import { transferRule } from './resources/transfer';
 import { dueAt } from './deadlines';
 import type { TransferDecision, TransferRow, TransferStatus } from './entities';
 import { isUuid } from '../kit/loaders';
@@ -36,6 +37,23 @@ function requireStatus(transfer: TransferRow, expected: TransferStatus, step: st
   }
 }
 
+type Step = keyof typeof transferRule.actions;
+
+/**
+ * The caller may take `step` on the transfer (resources/transfer.ts): first its grant must reach
+ * the transfer at all (so a unit outside learns nothing of its state), then the transfer must be
+ * in the state the step needs, then the step's own condition (the accepting unit, the
+ * transferring bureau) must hold. FORBIDDEN or BAD_USER_INPUT otherwise; nothing is written.
+ */
+async function requireStep(ctx: Ctx, id: string, step: Step, expected: TransferStatus, what: string): Promise<TransferRow> {
+  requireScope(ctx.identity, transferRule.actions[step].scope, what);
+  const transfer = await requireTransfer(ctx, id);
+  requireCovers(ctx.identity, transferRule.actions[step].scope, transferRule.place(transfer), `${what} on this transfer`);
+  requireStatus(transfer, expected, what);
+  requireMay(ctx.identity, transferRule, step, transfer);
+  return transfer;
+}
+
 function optionalReason(value: string | null | undefined): string | null {
   return value === null || value === undefined || value.trim() === '' ? null : requireText('reason', value, 2000);
 }
@@ -59,21 +77,25 @@ async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices
 export const transferMutations = {
   /** 移送: the owning bureau hands a suspected crime to public security. */
   async transferCase(_: unknown, { caseId, input }: { caseId: string; input: { summary: string; materials: string[] } }, ctx: Ctx) {
-    const org = requireAgencyOfficer(ctx.identity);
+    requireScope(ctx.identity, transferRule.actions.submit.scope, 'transfer a case');
     const summary = requireText('input.summary', input.summary, 5000);
     if (input.materials.length > MAX_MATERIALS) throw badInput('input.materials', 'maxItems', `may list at most ${MAX_MATERIALS} items`);
     const materials = input.materials.map((m, i) => requireText(`input.materials.${i}`, m, 500));
     const found = await indexedCase(ctx, caseId);
     if (!found) throw badInput('caseId', 'exists', `no case ${caseId} in the case index`);
-    if (found.agency.code !== org) throw badInput('caseId', 'ownCase', 'only the bureau that owns a case may transfer it');
+    // The transfer will belong to the case's bureau and region: the caller's grant must cover that.
+    const bureau = found.agency.code;
+    if (!may(ctx.identity, transferRule, 'submit', { agencyCode: bureau, acceptingUnit: null, region: found.region })) {
+      throw badInput('caseId', 'ownCase', 'only the bureau that owns a case may transfer it');
+    }
     const submittedAt = ctx.runtime.now();
     const row = await ctx.runtime.db.transaction(async (tx) => {
       const inserted = await insertTransfer(tx, {
-        caseId: found.id, agencyCode: org, region: found.region, summary, materials, submittedAt,
+        caseId: found.id, agencyCode: bureau, region: found.region, summary, materials, submittedAt,
         submittedBy: ctx.identity.sub, decisionDueAt: dueAt('filingDecision', submittedAt, ctx.runtime.env),
       });
       // 通报: public security and the procuratorate of the case's region (抄送).
-      const title = `移送涉嫌犯罪案件: ${found.caseNumber} (${org})`;
+      const title = `移送涉嫌犯罪案件: ${found.caseNumber} (${bureau})`;
       await notify(tx, [
         notice(inserted, { role: 'psb_officer', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt),
         notice(inserted, { role: 'procurator', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt),
@@ -87,10 +109,7 @@ export const transferMutations = {
 
   /** 受理: public security signs receipt; the filing-decision period runs from now. */
   async acceptTransfer(_: unknown, { id }: { id: string }, ctx: Ctx) {
-    requirePsbOfficer(ctx.identity);
-    const transfer = await requireTransfer(ctx, id);
-    requirePsbOver(ctx.identity, transfer);
-    requireStatus(transfer, 'SUBMITTED', 'acceptance');
+    const transfer = await requireStep(ctx, id, 'accept', 'SUBMITTED', 'acceptance');
     const acceptedAt = ctx.runtime.now();
     return save(ctx, transfer, {
       status: 'ACCEPTED', acceptedAt, acceptedBy: ctx.identity.sub, acceptingUnit: ctx.identity.org ?? null,
@@ -100,10 +119,8 @@ export const transferMutations = {
 
   /** 立案 / 不予立案: once, after acceptance, in writing with reasons when not filing. */
   async decideTransfer(_: unknown, { id, decision, reason }: { id: string; decision: TransferDecision; reason?: string | null }, ctx: Ctx) {
-    requirePsbOfficer(ctx.identity);
-    const transfer = await requireTransfer(ctx, id);
-    requirePsbOver(ctx.identity, transfer);
-    requireStatus(transfer, 'ACCEPTED', 'a filing decision');
+    // Only the unit that accepted the transfer decides (国务院令第310号 第八条).
+    const transfer = await requireStep(ctx, id, 'decide', 'ACCEPTED', 'a filing decision');
     const decisionReason = optionalReason(reason);
     if (decision === 'NOT_FILE' && !decisionReason) {
       throw badInput('reason', 'requiredWhenNotFiling', 'must state in writing why the case is not filed (不予立案理由)');
@@ -117,10 +134,7 @@ export const transferMutations = {
 
   /** 提请复议: the transferring bureau, within 3 days of the refusal. */
   async requestReconsideration(_: unknown, { id, reason }: { id: string; reason: string }, ctx: Ctx) {
-    requireAgencyOfficer(ctx.identity);
-    const transfer = await requireTransfer(ctx, id);
-    requireOwningBureau(ctx.identity, transfer);
-    requireStatus(transfer, 'NOT_FILED', 'a reconsideration request');
+    const transfer = await requireStep(ctx, id, 'requestReconsideration', 'NOT_FILED', 'a reconsideration request');
     const reconsiderationReason = requireText('reason', reason, 2000);
     const now = ctx.runtime.now();
     const lastDay = dueAt('reconsiderationRequest', transfer.decidedAt!, ctx.runtime.env);
@@ -136,10 +150,8 @@ export const transferMutations = {
 
   /** 复议决定: FILE files the case, NOT_FILE upholds the refusal. */
   async decideReconsideration(_: unknown, { id, decision, reason }: { id: string; decision: TransferDecision; reason: string }, ctx: Ctx) {
-    requirePsbOfficer(ctx.identity);
-    const transfer = await requireTransfer(ctx, id);
-    requirePsbOver(ctx.identity, transfer);
-    requireStatus(transfer, 'RECONSIDERATION_REQUESTED', 'a reconsideration decision');
+    // The unit that refused answers the reconsideration of its own refusal (第九条).
+    const transfer = await requireStep(ctx, id, 'decideReconsideration', 'RECONSIDERATION_REQUESTED', 'a reconsideration decision');
     const reconsiderationDecisionReason = requireText('reason', reason, 2000);
     const reconsideredAt = ctx.runtime.now();
     return save(ctx, transfer, {

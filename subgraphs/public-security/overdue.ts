@@ -1,8 +1,9 @@
 import type { SubgraphContext } from '../kit/module';
 import { isPast } from '../kit/deadlines';
-import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
+import { mayFilter } from '../kit/access';
 import { CaseTransfer, type TransferRow } from './entities';
 import type { PublicSecurityLoaders } from './loaders';
+import { transferReadSql, transferRule } from './resources/transfer';
 
 type Ctx = SubgraphContext<PublicSecurityLoaders>;
 
@@ -21,26 +22,20 @@ export const transferDeadlineFields = {
 };
 
 /**
- * OverdueItems.transfers: transfers whose filing decision or reconsideration answer is overdue.
- * Public security and procurators: their jurisdiction; the justice bureau: its region; the
- * transferring bureau: its own. Nobody else has any.
+ * OverdueItems.transfers: transfers whose filing decision or reconsideration answer is overdue,
+ * among those the caller reads (resources/transfer.ts: case:read over the transferring bureau, the
+ * accepting unit or the region, as schema/policy.json grants it). Nobody else has any.
  */
 export const overdueTransferFields = {
   __resolveReference: (ref: { unit: string }) => ({ unit: ref.unit }),
   async transfers(_: { unit: string }, __: unknown, ctx: Ctx): Promise<TransferRow[]> {
-    const { identity } = ctx;
-    const qb = ctx.runtime.db.getRepository(CaseTransfer).createQueryBuilder('t')
+    if (mayFilter(ctx.identity, transferRule, 'read').kind === 'none') return [];
+    const rule = transferReadSql(ctx.identity, 't');
+    const rows = await ctx.runtime.db.getRepository(CaseTransfer).createQueryBuilder('t')
       .where(`((t.status IN (:...pending) AND t.decision_due_at < :now) OR (t.status = 'RECONSIDERATION_REQUESTED' AND t.reconsideration_due_at < :now))`,
-        { pending: PENDING_DECISION, now: ctx.runtime.now() });
-    const regional = ['psb_officer', 'procurator', 'justice_supervisor'].includes(identity.role);
-    if (regional && identity.region && isRegionCode(identity.region)) {
-      qb.andWhere('t.region LIKE :prefix', { prefix: `${jurisdictionPrefix(identity.region)}%` });
-    } else if (identity.role === 'agency_officer' && identity.org) {
-      qb.andWhere('t.agency_code = :org', { org: identity.org });
-    } else {
-      return [];
-    }
-    const rows = await qb.orderBy('t.submittedAt', 'ASC').addOrderBy('t.id', 'ASC').limit(500).getMany();
+        { pending: PENDING_DECISION, now: ctx.runtime.now() })
+      .andWhere(rule.sql, rule.params)
+      .orderBy('t.submittedAt', 'ASC').addOrderBy('t.id', 'ASC').limit(500).getMany();
     for (const row of rows) ctx.loaders.transferById.prime(row.id, row);
     return rows;
   },

@@ -36,7 +36,8 @@ enum TransferDecision { FILE NOT_FILE }
 """移送: a suspected crime transferred by an enforcement bureau to public security (国务院令第310号)."""
 type CaseTransfer @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
   id: ID!
-  case: EnforcementCase!
+  "the case (case:read; null for a caller who may not read cases)"
+  case: EnforcementCase
   "the transferring bureau"
   agencyCode: String!
   "the case's region (6-digit 行政区划代码)"
@@ -65,7 +66,7 @@ type CaseTransfer @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
   "the answer to the reconsideration request"
   reconsiderationDecision: TransferDecision
   reconsiderationDecisionReason: String
-  "侦查: classified; the accepting public-security unit and procurators of the region only"
+  "侦查: classified; the accepting public-security unit and procurators of the region, with a stated reason (X-Access-Reason) only"
   investigation: Investigation @requiresScopes(scopes: [["investigation:read"]])
 }
 
@@ -73,7 +74,7 @@ type CaseTransfer @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
 type Investigation {
   summary: String!
   measures: [String!]!
-  "举报人: the accepting public-security unit only"
+  "举报人: classified; the accepting public-security unit only, with a stated reason (X-Access-Reason)"
   informant: Informant @requiresScopes(scopes: [["informant:read"]])
   updatedAt: DateTime!
 }
@@ -103,33 +104,35 @@ input TransferFilter {
   region: String
 }
 
-type TransferEdge { cursor: String! node: CaseTransfer! }
+type TransferEdge { cursor: String! node: CaseTransfer }
 type TransferConnection { edges: [TransferEdge!]! pageInfo: PageInfo! }
 
 """What is overdue for the caller's unit (owned by justice); public security adds the transfers."""
 type OverdueItems @key(fields: "unit") {
   unit: String!
-  "undecided past decisionDueAt, or a reconsideration unanswered past reconsiderationDueAt: public security and procurators in their jurisdiction, the transferring bureau its own"
-  transfers: [CaseTransfer!]!
+  "undecided past decisionDueAt, or a reconsideration unanswered past reconsiderationDueAt, among the transfers the caller reads (case:read over its region, or its own bureau)"
+  transfers: [CaseTransfer!]
 }
 
 type Query {
   transfer(id: ID!): CaseTransfer @requiresScopes(scopes: [["case:read"]])
-  transfers(filter: TransferFilter, first: Int = 20, after: String): TransferConnection! @requiresScopes(scopes: [["case:read"]])
+  transfers(filter: TransferFilter, first: Int = 20, after: String): TransferConnection @requiresScopes(scopes: [["case:read"]])
 }
 
+# Each mutation needs the scope it names (schema/policy.json) and the transfer's row rule
+# (resources/transfer.ts) on the record it changes; its result is null when it is refused.
 type Mutation {
   "移送: by an officer of the bureau that owns the case"
-  transferCase(caseId: ID!, input: TransferInput!): CaseTransfer! @requiresScopes(scopes: [["transfer:write"]])
-  "受理: by public security in the case's region"
-  acceptTransfer(id: ID!): CaseTransfer! @requiresScopes(scopes: [["transfer:decide"]])
-  "立案 / 不予立案, with a reason when not filing"
-  decideTransfer(id: ID!, decision: TransferDecision!, reason: String): CaseTransfer! @requiresScopes(scopes: [["transfer:decide"]])
+  transferCase(caseId: ID!, input: TransferInput!): CaseTransfer @requiresScopes(scopes: [["transfer:write"]])
+  "受理: by a public-security unit whose jurisdiction covers the case's region; it becomes the accepting unit"
+  acceptTransfer(id: ID!): CaseTransfer @requiresScopes(scopes: [["transfer:decide"]])
+  "立案 / 不予立案, with a reason when not filing: the accepting unit only (国务院令第310号 第八条)"
+  decideTransfer(id: ID!, decision: TransferDecision!, reason: String): CaseTransfer @requiresScopes(scopes: [["transfer:decide"]])
   "复议: the transferring bureau asks public security to reconsider a refusal"
-  requestReconsideration(id: ID!, reason: String!): CaseTransfer! @requiresScopes(scopes: [["transfer:write"]])
-  "复议决定: FILE files the case, NOT_FILE upholds the refusal"
-  decideReconsideration(id: ID!, decision: TransferDecision!, reason: String!): CaseTransfer! @requiresScopes(scopes: [["transfer:decide"]])
+  requestReconsideration(id: ID!, reason: String!): CaseTransfer @requiresScopes(scopes: [["transfer:write"]])
+  "复议决定: FILE files the case, NOT_FILE upholds the refusal: the accepting unit, which refused, only (第九条)"
+  decideReconsideration(id: ID!, decision: TransferDecision!, reason: String!): CaseTransfer @requiresScopes(scopes: [["transfer:decide"]])
   "Records or updates the investigation of an accepted transfer (the accepting unit only)."
-  recordInvestigation(transferId: ID!, input: InvestigationInput!): CaseTransfer! @requiresScopes(scopes: [["transfer:decide"]])
+  recordInvestigation(transferId: ID!, input: InvestigationInput!): CaseTransfer @requiresScopes(scopes: [["transfer:decide"]])
 }
 `;

@@ -1,29 +1,29 @@
 import type { SubgraphContext } from '../kit/module';
 import { keysetPage } from '../kit/cursor';
-import { badInput, forbidden } from '../kit/errors';
+import { badInput } from '../kit/errors';
+import { may, mayFilter, requireMay, requireScope } from '../kit/access';
 import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
-import { mayRead, readScope, requireReader } from './access';
 import { CaseTransfer, type TransferRow, type TransferStatus } from './entities';
 import type { PublicSecurityLoaders } from './loaders';
+import { transferReadSql, transferRule } from './resources/transfer';
 
 type Ctx = SubgraphContext<PublicSecurityLoaders>;
 
 interface TransferFilter { status?: TransferStatus | null; region?: string | null }
 
-/** Query.transfer: the transfer if the caller may read it. */
+/** Query.transfer: the transfer if the caller's case:read grant covers it (resources/transfer.ts). */
 export async function getTransfer(ctx: Ctx, id: string): Promise<TransferRow | null> {
-  requireReader(ctx.identity);
+  requireScope(ctx.identity, transferRule.actions.read.scope, 'read transfers');
   const transfer = await ctx.loaders.transferById.load(id);
-  if (transfer && !mayRead(ctx.identity, transfer)) throw forbidden('this transfer lies outside your unit or jurisdiction');
+  if (transfer) requireMay(ctx.identity, transferRule, 'read', transfer);
   return transfer;
 }
 
-/** Query.transfers: the caller's transfers, newest first, by keyset over (submitted_at, id). */
+/** Query.transfers: the transfers the caller's grant covers, newest first, by keyset over (submitted_at, id). */
 export async function listTransfers(ctx: Ctx, filter: TransferFilter = {}, first?: number | null, after?: string | null) {
-  const scope = requireReader(ctx.identity);
-  const qb = ctx.runtime.db.getRepository(CaseTransfer).createQueryBuilder('t');
-  if (scope.regionPrefix !== undefined) qb.andWhere('t.region LIKE :scopePrefix', { scopePrefix: `${scope.regionPrefix}%` });
-  if (scope.agencyCode !== undefined) qb.andWhere('t.agency_code = :scopeAgency', { scopeAgency: scope.agencyCode });
+  requireScope(ctx.identity, transferRule.actions.read.scope, 'read transfers');
+  const rule = transferReadSql(ctx.identity, 't');
+  const qb = ctx.runtime.db.getRepository(CaseTransfer).createQueryBuilder('t').where(rule.sql, rule.params);
   if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
   if (filter.region) {
     if (!isRegionCode(filter.region)) throw badInput('filter.region', 'regionCode', 'must be a 6-digit administrative division code');
@@ -39,16 +39,16 @@ export async function listTransfers(ctx: Ctx, filter: TransferFilter = {}, first
 export const enforcementCaseFields = {
   __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
   async transfer(c: { id: string }, _: unknown, ctx: Ctx) {
-    if (!readScope(ctx.identity)) return null;
+    if (mayFilter(ctx.identity, transferRule, 'read').kind === 'none') return null;
     const transfer = await ctx.loaders.transferByCaseId.load(c.id);
-    return transfer && mayRead(ctx.identity, transfer) ? transfer : null;
+    return transfer && may(ctx.identity, transferRule, 'read', transfer) ? transfer : null;
   },
 };
 
 export const caseTransferFields = {
   async __resolveReference(ref: { id: string }, ctx: Ctx) {
     const transfer = await ctx.loaders.transferById.load(ref.id);
-    return transfer && mayRead(ctx.identity, transfer) ? transfer : null;
+    return transfer && may(ctx.identity, transferRule, 'read', transfer) ? transfer : null;
   },
   case: (t: TransferRow) => ({ __typename: 'EnforcementCase', id: t.caseId }),
 };

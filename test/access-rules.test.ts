@@ -1,0 +1,188 @@
+// The row rules of public security and the procuratorate, role by role: pure unit tests of the
+// resource modules against schema/policy.json (no hub). Each table lists, for every role of the
+// policy and three positions of the caller — the record's own unit, another unit of the record's
+// region, a unit of another region — whether each action is allowed.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kind, parse, type TypeNode } from 'graphql';
+import { describe, expect, it, test } from 'vitest';
+import { may, requireMay, type ResourceRule } from '../subgraphs/kit/access';
+import type { Identity, Role } from '../subgraphs/kit/identity';
+import { readRequirements, POLICY } from '../subgraphs/kit/policy';
+import { classifiedDecision } from '../subgraphs/kit/personal-data';
+import { transferRule, type TransferPlace } from '../subgraphs/public-security/resources/transfer';
+import { investigationRule, classifiedRelease, type InvestigationPlace } from '../subgraphs/public-security/resources/investigation';
+import { supervisionMatterRule, type SupervisionMatterPlace } from '../subgraphs/procuratorate/resources/supervision-matter';
+import { suggestionRule, type SuggestionPlace } from '../subgraphs/procuratorate/resources/suggestion';
+import { alertRule, type AlertPlace } from '../subgraphs/procuratorate/resources/alert';
+import { typeDefs as publicSecuritySdl } from '../subgraphs/public-security/schema';
+import { typeDefs as procuratorateSdl } from '../subgraphs/procuratorate/schema';
+
+const ROLES: Role[] = ['public', 'agency_officer', 'psb_officer', 'procurator', 'justice_supervisor', 'auditor', 'platform_admin', 'service'];
+type Position = 'own unit' | 'same region' | 'other region';
+const POSITIONS: Position[] = ['own unit', 'same region', 'other region'];
+
+/** The unit a role holds in the sample records (320706): the bureau, the accepting unit, the procuratorate. */
+const UNIT: Record<Role, string> = {
+  public: '', agency_officer: 'MR-320706', psb_officer: 'PSB-320706', procurator: 'PROC-320706', justice_supervisor: 'JUS-320706',
+  auditor: 'AUDIT-320706', platform_admin: 'PLATFORM', service: '',
+};
+
+function caller(role: Role, position: Position, reason?: string): Identity {
+  if (role === 'public') return { sub: 'anonymous', role, reason };
+  if (role === 'service') return { sub: 'service:test', role, reason };
+  const unit = UNIT[role];
+  if (position === 'own unit') return { sub: `${role}-1`, role, org: unit, region: '320706', reason };
+  if (position === 'same region') return { sub: `${role}-2`, role, org: `${unit}-2`, region: '320706', reason };
+  return { sub: `${role}-3`, role, org: unit.replace('320706', '411302'), region: '411302', reason };
+}
+
+/** Allowed per position, written as own unit / same region / other region: 'TTF' etc. */
+type Table = Record<string, Partial<Record<Role, string>>>;
+
+function rows<R>(rule: ResourceRule<R>, table: Table) {
+  return Object.keys(rule.actions).flatMap((action) => {
+    if (!(action in table)) throw new Error(`${rule.resource}: the table lacks the action ${action}`);
+    return ROLES.flatMap((role) => POSITIONS.map((position, i) => ({ action, role, position, allowed: (table[action][role] ?? 'FFF')[i] === 'T' })));
+  });
+}
+
+const TRANSFER: TransferPlace = { agencyCode: 'MR-320706', acceptingUnit: 'PSB-320706', region: '320706' };
+const INVESTIGATION: InvestigationPlace = { acceptingUnit: 'PSB-320706', region: '320706' };
+const MATTER: SupervisionMatterPlace = { procuratorateCode: 'PROC-320706', region: '320706' };
+const SUGGESTION: SuggestionPlace = { agencyCode: 'MR-320706', procuratorateCode: 'PROC-320706', region: '320706' };
+const ALERT: AlertPlace = { agencyCode: 'MR-320706', region: '320706' };
+
+describe('every role of the policy is in the tables', () => {
+  it('lists the policy\'s roles and the service identity', () => {
+    expect([...Object.keys(POLICY.roles), 'service'].sort()).toEqual([...ROLES].sort());
+  });
+});
+
+describe('transfer (移送): the transferring bureau, the accepting unit; the case\'s region', () => {
+  const table: Table = {
+    read: { agency_officer: 'TFF', psb_officer: 'TTF', procurator: 'TTF', justice_supervisor: 'TTF', service: 'TTT' },
+    submit: { agency_officer: 'TFF' },
+    accept: { psb_officer: 'TTF' },
+    // Finding 8: only the unit that accepted the transfer decides on it.
+    decide: { psb_officer: 'TFF' },
+    requestReconsideration: { agency_officer: 'TFF' },
+    decideReconsideration: { psb_officer: 'TFF' },
+  };
+  test.each(rows(transferRule, table))('$role, $position: $action → $allowed', ({ action, role, position, allowed }) => {
+    expect(may(caller(role, position), transferRule, action, TRANSFER)).toBe(allowed);
+  });
+
+  it('refuses a unit without a unit code to accept, since the accepting unit must be known to decide', () => {
+    expect(may({ sub: 'p', role: 'psb_officer', region: '320706' }, transferRule, 'accept', TRANSFER)).toBe(false);
+  });
+
+  it('says why a neighbouring unit may not decide', () => {
+    expect(() => requireMay(caller('psb_officer', 'same region'), transferRule, 'decide', TRANSFER)).toThrow(/accepted/);
+  });
+});
+
+describe('investigation (侦查, classified): the accepting unit; the case\'s region', () => {
+  const table: Table = {
+    read: { psb_officer: 'TFF', procurator: 'TTF' },
+    readInformant: { psb_officer: 'TFF' },
+    record: { psb_officer: 'TFF' },
+  };
+  test.each(rows(investigationRule, table))('$role, $position: $action → $allowed', ({ action, role, position, allowed }) => {
+    expect(may(caller(role, position), investigationRule, action, INVESTIGATION)).toBe(allowed);
+  });
+
+  // Finding 6: classified values need a stated purpose, even for the accepting unit.
+  const releases = ['read', 'readInformant'].flatMap((action) => ROLES.flatMap((role) => POSITIONS.map((position) => ({ action, role, position }))));
+  test.each(releases)('$role, $position: $action without a reason → denied; with one → as the rule says', ({ action, role, position }) => {
+    expect(classifiedRelease(caller(role, position), action as 'read' | 'readInformant', INVESTIGATION)).toBe('denied');
+    const expected = may(caller(role, position), investigationRule, action, INVESTIGATION) ? 'full' : 'denied';
+    expect(classifiedRelease(caller(role, position, '侦查协作'), action as 'read' | 'readInformant', INVESTIGATION)).toBe(expected);
+  });
+
+  it('decides like the kit\'s classifiedDecision with the rule\'s scope and place', () => {
+    const psb = caller('psb_officer', 'own unit', '侦查协作');
+    expect(classifiedRelease(psb, 'readInformant', INVESTIGATION))
+      .toBe(classifiedDecision(psb, investigationRule.actions.readInformant.scope, investigationRule.place(INVESTIGATION)));
+  });
+
+  it('gives nobody the investigation of a transfer no unit has accepted', () => {
+    const pending = { acceptingUnit: null, region: '320706' };
+    expect(may(caller('psb_officer', 'own unit'), investigationRule, 'read', pending)).toBe(false);
+    expect(may(caller('psb_officer', 'own unit'), investigationRule, 'record', pending)).toBe(false);
+  });
+});
+
+describe('supervision matter (检察监督): the opening procuratorate; the case\'s region', () => {
+  const table: Table = {
+    read: { procurator: 'TTF', justice_supervisor: 'TTF' },
+    open: { procurator: 'TTF' },
+    close: { procurator: 'TFF' },
+    readNotes: { procurator: 'TFF' },
+  };
+  test.each(rows(supervisionMatterRule, table))('$role, $position: $action → $allowed', ({ action, role, position, allowed }) => {
+    expect(may(caller(role, position), supervisionMatterRule, action, MATTER)).toBe(allowed);
+  });
+});
+
+describe('procuratorial suggestion (检察建议): the addressed bureau, the issuing procuratorate; the bureau\'s region', () => {
+  const table: Table = {
+    read: { procurator: 'TTF', justice_supervisor: 'TTF' },
+    readAddressed: { agency_officer: 'TFF' },
+    issue: { procurator: 'TTF' },
+    reply: { agency_officer: 'TFF' },
+  };
+  test.each(rows(suggestionRule, table))('$role, $position: $action → $allowed', ({ action, role, position, allowed }) => {
+    expect(may(caller(role, position), suggestionRule, action, SUGGESTION)).toBe(allowed);
+  });
+
+  it('lets the justice bureau read suggestions of its region only, as in every other subgraph', () => {
+    expect(may({ sub: 'j', role: 'justice_supervisor', org: 'JUS-411302', region: '411302' }, suggestionRule, 'read', SUGGESTION)).toBe(false);
+    expect(may({ sub: 'j', role: 'justice_supervisor', org: 'JUS-320700', region: '320700' }, suggestionRule, 'read', SUGGESTION)).toBe(true);
+  });
+});
+
+describe('alert (以罚代刑 and repeat offenders): the case\'s bureau; the case\'s region', () => {
+  const table: Table = {
+    read: { procurator: 'TTF', justice_supervisor: 'TTF' },
+    convert: { procurator: 'TTF' },
+  };
+  test.each(rows(alertRule, table))('$role, $position: $action → $allowed', ({ action, role, position, allowed }) => {
+    expect(may(caller(role, position), alertRule, action, ALERT)).toBe(allowed);
+  });
+});
+
+describe('no role name decides access in these subgraphs', () => {
+  const root = fileURLToPath(new URL('../subgraphs/', import.meta.url));
+  const files = ['public-security', 'procuratorate'].flatMap((dir) => (readdirSync(join(root, dir), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('migrations')).map((f) => `${dir}/${f}`));
+  test.each(files)('%s', (file) => {
+    const text = readFileSync(join(root, file), 'utf8');
+    expect(text).not.toMatch(/identity\.role/);
+    // Inbox recipients may name a role (kit/notifications.ts Recipient, justice's inbox contract); nothing else may.
+    const withoutRecipients = text.replace(/\{ role: '[a-z_]+', region: [^}]+\}/g, '');
+    expect(withoutRecipients).not.toMatch(/'(psb_officer|procurator|agency_officer|justice_supervisor|auditor|platform_admin)'/);
+  });
+});
+
+describe('the schema tells the truth: a field some callers are refused is nullable', () => {
+  // Type-level requirements of the other owners (EnforcementCase is justice's) come from the
+  // committed supergraph; field- and type-level requirements of these two from their own SDL.
+  const supergraph = parse(readFileSync(fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url)), 'utf8'));
+  const named = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : named(type.type));
+  test.each([['public-security', publicSecuritySdl], ['procuratorate', procuratorateSdl]] as const)('%s', (_, sdl) => {
+    const own = readRequirements(sdl);
+    const elsewhere = readRequirements(supergraph);
+    const refusable = (key: string) => own.has(key) || (!key.includes('.') && elsewhere.has(key));
+    const untruthful: string[] = [];
+    for (const def of sdl.definitions) {
+      if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
+      for (const field of def.fields ?? []) {
+        if (field.type.kind !== Kind.NON_NULL_TYPE) continue;
+        if (refusable(`${def.name.value}.${field.name.value}`) || refusable(named(field.type))) untruthful.push(`${def.name.value}.${field.name.value}`);
+      }
+    }
+    expect(untruthful).toEqual([]);
+  });
+});
