@@ -3,18 +3,45 @@ import type { GraphQLFormattedError } from 'graphql';
 const PASS_THROUGH = new Set(['SUBGRAPH_UNAVAILABLE', 'BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'UNAUTHORIZED_FIELD_OR_TYPE',
   'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
 
-const INTERNAL_DETAIL = /https?:\/\/|\b(?:localhost|\d{1,3}(?:\.\d{1,3}){3})\b|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|\bat .+:\d+:\d+/i;
+/** The longest message a client gets; the rest is cut (a message is for people, not a channel). */
+export const MAX_MESSAGE_LENGTH = 300;
 
 /**
- * The last word on what a client sees of an error. Errors raised on purpose keep their message
- * and code; a subgraph that failed or timed out is named, never located; anything else is generic.
+ * Addresses and stack frames. Applied to at most MAX_MESSAGE_LENGTH characters, and free of
+ * nested unbounded quantifiers: `\bat .+:\d+:\d+` on every message was quadratic, and Apollo echoes
+ * a bad variable's value into its message ("at :" × 24,000 took 3.3 s of gateway CPU).
  */
-export function formatClientError(error: GraphQLFormattedError): GraphQLFormattedError {
+const INTERNAL_DETAIL = /https?:\/\/|\b(?:localhost|\d{1,3}(?:\.\d{1,3}){3})\b|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|\bat \S{1,200}:\d{1,9}:\d{1,9}|\(\S{1,200}:\d{1,9}:\d{1,9}\)/i;
+
+/** A quoted value of 40 characters or more: an echo of the caller's input, not a diagnosis. */
+const LONG_QUOTED = /"(?:[^"\\]|\\.){40,}"/g;
+
+/** graphql-js and Apollo's suggestions name schema members the caller never asked about. */
+const SUGGESTION = /\s*Did you mean [^?]{0,300}\?/g;
+
+/** The client's text of a message: echoes of input shortened, suggestions dropped in production, length capped. */
+function clientMessage(message: string, production: boolean): string {
+  let text = message.replace(LONG_QUOTED, '"…"');
+  if (production) text = text.replace(SUGGESTION, '');
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
+}
+
+export interface FormatOptions {
+  /** NODE_ENV=production: no "Did you mean …" anywhere, variable-coercion messages included. */
+  production?: boolean;
+}
+
+/**
+ * The last word on what a client sees of an error. Errors raised on purpose keep their code and a
+ * bounded message; a subgraph that failed or timed out is named, never located; anything else is generic.
+ */
+export function formatClientError(error: GraphQLFormattedError, options: FormatOptions = {}): GraphQLFormattedError {
   const { stacktrace, exception, ...extensions } = (error.extensions ?? {}) as Record<string, unknown>;
   const code = extensions.code as string | undefined;
   const serviceName = extensions.serviceName as string | undefined;
-  if (code && PASS_THROUGH.has(code) && !INTERNAL_DETAIL.test(error.message)) {
-    return { message: error.message, path: error.path, locations: error.locations, extensions };
+  const message = clientMessage(String(error.message ?? ''), !!options.production);
+  if (code && PASS_THROUGH.has(code) && !INTERNAL_DETAIL.test(message)) {
+    return { message, path: error.path, locations: error.locations, extensions };
   }
   if (serviceName) {
     return {
@@ -23,8 +50,8 @@ export function formatClientError(error: GraphQLFormattedError): GraphQLFormatte
       extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName },
     };
   }
-  if (code !== 'INTERNAL_SERVER_ERROR' && code && !INTERNAL_DETAIL.test(error.message)) {
-    return { message: error.message, path: error.path, locations: error.locations, extensions: { code } };
+  if (code !== 'INTERNAL_SERVER_ERROR' && code && !INTERNAL_DETAIL.test(message)) {
+    return { message, path: error.path, locations: error.locations, extensions: { code } };
   }
   console.error('[gateway] internal error:', JSON.stringify(error).slice(0, 1000));
   return { message: 'Internal server error', path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

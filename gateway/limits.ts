@@ -1,17 +1,40 @@
 // Operation limits at the gateway (the checks of graphql-armor: depth, aliases, tokens, cost,
-// directives), computed once per (query, operation) on the fragment-expanded operation.
+// directives; and repeated fields, input list lengths), computed once per (query, operation) on
+// the fragment-expanded operation. What must hold before graphql-js validates a document (whose
+// rules fan out one error per directive and compare repeated fields pairwise) is in precheck.ts.
 import {
-  getNamedType, isCompositeType, isNonNullType, Kind, parse, valueFromAST,
+  getNamedType, isCompositeType, isInterfaceType, isListType, isNonNullType, isObjectType, Kind, parse, valueFromAST,
   type DocumentNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import type { EnvVar } from '../subgraphs/kit/module';
 
-export interface Limits { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number }
+export interface Limits {
+  maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number;
+  /** Selections of a response key already selected in the same selection set, summed over the document. */
+  maxRepeatedFields: number;
+  /** Items of any list in an argument, literal or variable. */
+  maxListItems: number;
+  /** The size an unpaginated list is priced at, per level of nesting. */
+  listSize: number;
+}
 
-export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxTokens: 2000, maxCost: 5000, maxDirectives: 50 };
+export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxTokens: 2000, maxCost: 5000, maxDirectives: 50, maxRepeatedFields: 50, maxListItems: 100, listSize: 10 };
 
 const VARS: Record<keyof Limits, string> = {
   maxDepth: 'GRAPHQL_MAX_DEPTH', maxAliases: 'GRAPHQL_MAX_ALIASES', maxTokens: 'GRAPHQL_MAX_TOKENS', maxCost: 'GRAPHQL_MAX_COST', maxDirectives: 'GRAPHQL_MAX_DIRECTIVES',
+  maxRepeatedFields: 'GRAPHQL_MAX_REPEATED_FIELDS', maxListItems: 'GRAPHQL_MAX_LIST_ITEMS', listSize: 'GRAPHQL_LIST_SIZE',
+};
+
+/**
+ * Sizes assumed for unpaginated lists the domain keeps short, by schema coordinate (an interface's
+ * coordinate covers its implementations): the matters opened on one case, the figures of one
+ * threshold rule, a party's earlier cases in an alert. Every other unpaginated list is priced at
+ * `listSize`. (Apollo Router reads the same from `@listSize(assumedSize:)`.)
+ */
+export const ASSUMED_LIST_SIZES: Readonly<Record<string, number>> = {
+  'EnforcementCase.supervision': 3,
+  'Alert.figures': 3,
+  'Alert.priorCases': 5,
 };
 
 /** The variables the limits read (for GATEWAY_ENV and docker-compose.yml). */
@@ -21,6 +44,9 @@ export const LIMIT_ENV: EnvVar[] = [
   { name: VARS.maxTokens, required: false, description: `lexical tokens per request document (default ${DEFAULT_LIMITS.maxTokens})` },
   { name: VARS.maxCost, required: false, description: `operation cost: 1 per field, a sub-selection counted \`first\`/\`last\` times (default ${DEFAULT_LIMITS.maxCost})` },
   { name: VARS.maxDirectives, required: false, description: `directive uses per operation (default ${DEFAULT_LIMITS.maxDirectives})` },
+  { name: VARS.maxRepeatedFields, required: false, description: `selections of a field already selected in the same selection set, per document (default ${DEFAULT_LIMITS.maxRepeatedFields})` },
+  { name: VARS.maxListItems, required: false, description: `items of any list in arguments or variables (default ${DEFAULT_LIMITS.maxListItems})` },
+  { name: VARS.listSize, required: false, description: `items an unpaginated list is priced at by the cost limit, per level of nesting (default ${DEFAULT_LIMITS.listSize})` },
 ];
 
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
@@ -35,9 +61,9 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
   return limits;
 }
 
-export interface LimitViolation { limit: 'depth' | 'aliases' | 'tokens' | 'cost' | 'directives' | 'size'; max: number; found?: number; message: string }
+export interface LimitViolation { limit: 'depth' | 'aliases' | 'tokens' | 'cost' | 'directives' | 'size' | 'repeatedFields'; max: number; found?: number; message: string }
 
-const NAMES = { depth: 'Query depth', aliases: 'Aliases', tokens: 'Token', cost: 'Query cost', directives: 'Directives', size: 'Expanded selection' } as const;
+const NAMES = { depth: 'Query depth', aliases: 'Aliases', tokens: 'Token', cost: 'Query cost', directives: 'Directives', size: 'Expanded selection', repeatedFields: 'Repeated fields' } as const;
 
 export function violation(limit: LimitViolation['limit'], max: number, found?: number): LimitViolation {
   return { limit, max, found, message: `${NAMES[limit]} limit of ${max} exceeded${found === undefined ? '' : `, found ${found}`}.` };
@@ -78,12 +104,13 @@ export function measure(operation: OperationDefinitionNode, schema: GraphQLSchem
     if (value !== undefined) defaults.set(d.variable.name.value, value);
   }
 
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, level: number, node: CostNode) => {
+  /** `sliced`: the set is the sub-selection of a field priced by `first`/`last` (its `edges` are that page). */
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, level: number, node: CostNode, sliced: boolean) => {
     for (const sel of set.selections) {
       directives += sel.directives?.length ?? 0;
       if (sel.kind === Kind.INLINE_FRAGMENT) {
         const type = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
-        walk(sel.selectionSet, type && isCompositeType(type) ? type : parent, level, node);
+        walk(sel.selectionSet, type && isCompositeType(type) ? type : parent, level, node, sliced);
         continue;
       }
       if (sel.kind !== Kind.FIELD) continue;
@@ -94,13 +121,19 @@ export function measure(operation: OperationDefinitionNode, schema: GraphQLSchem
       if (!sel.selectionSet) continue;
       const field = 'getFields' in parent ? (parent.getFields() as Record<string, GraphQLField<unknown, unknown>>)[sel.name.value] : undefined;
       const child: CostNode = { base: 0, parts: [], fixed: null };
-      node.parts.push({ ...listSize(sel, field, defaults), child });
+      const page = pageSize(sel, field, defaults);
+      if (page) node.parts.push({ ...page, child });
+      else {
+        // An unpaginated list: the page's own `edges`/`nodes` are the page; any other list is estimated.
+        const size = !field || !isList(field) ? 1 : sliced && PAGE_LISTS.has(sel.name.value) ? 1 : assumedSize(parent, sel.name.value) ?? limits.listSize;
+        node.parts.push({ size, fallback: size, child });
+      }
       const type = field ? getNamedType(field.type) : undefined;
-      walk(sel.selectionSet, type && isCompositeType(type) ? type : parent, level + 1, child);
+      walk(sel.selectionSet, type && isCompositeType(type) ? type : parent, level + 1, child, !!page);
     }
   };
   const cost: CostNode = { base: 0, parts: [], fixed: null };
-  walk(operation.selectionSet, root, 1, cost);
+  walk(operation.selectionSet, root, 1, cost, false);
   settle(cost);
 
   const violations: LimitViolation[] = [];
@@ -111,8 +144,23 @@ export function measure(operation: OperationDefinitionNode, schema: GraphQLSchem
   return { violations, cost };
 }
 
-/** How many times a field's sub-selection counts: its `first`/`last` argument (given or defaulted), else 1. */
-function listSize(sel: { arguments?: readonly any[] }, field: GraphQLField<unknown, unknown> | undefined, defaults: Map<string, number>): { size: number | string; fallback: number } {
+const PAGE_LISTS = new Set(['edges', 'nodes']);
+
+const isList = (field: GraphQLField<unknown, unknown>) => isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
+
+/** The declared estimate of an unpaginated list on `parent` or on an interface it implements. */
+function assumedSize(parent: GraphQLCompositeType, name: string): number | undefined {
+  const own = ASSUMED_LIST_SIZES[`${parent.name}.${name}`];
+  if (own !== undefined || !(isObjectType(parent) || isInterfaceType(parent))) return own;
+  for (const i of parent.getInterfaces()) {
+    const size = ASSUMED_LIST_SIZES[`${i.name}.${name}`];
+    if (size !== undefined) return size;
+  }
+  return undefined;
+}
+
+/** How many times a paginated field's sub-selection counts: its `first`/`last` argument (given or defaulted); undefined when it has none. */
+function pageSize(sel: { arguments?: readonly any[] }, field: GraphQLField<unknown, unknown> | undefined, defaults: Map<string, number>): { size: number | string; fallback: number } | undefined {
   for (const name of ['first', 'last']) {
     const arg = sel.arguments?.find((a) => a.name.value === name);
     const def = field?.args.find((a) => a.name === name);
@@ -123,7 +171,7 @@ function listSize(sel: { arguments?: readonly any[] }, field: GraphQLField<unkno
     const value = def ? valueFromAST(arg.value, isNonNullType(def.type) ? def.type.ofType : def.type) : undefined;
     return { size: typeof value === 'number' ? value : fallback, fallback };
   }
-  return { size: 1, fallback: 1 };
+  return undefined;
 }
 
 /** Folds constant sub-trees so that most operations price without looking at variables at all. */

@@ -54,9 +54,11 @@ export interface AuditedRequest {
 }
 
 /**
- * Records what one request released and was refused: one entry per reported release and one
- * (decision 'denied') per removed field. Returns at once; the writer appends in the background.
- * Returns the number of entries recorded.
+ * Records what one request released and was refused: one entry per (coordinate, entity, decision),
+ * from the reported releases and the removed fields (decision 'denied', no entity). A field
+ * repeated or aliased 200 times in one request is one release, not 200 entries: the log says what
+ * reached whom, and it must not be flooded on demand. Returns at once; the writer appends in the
+ * background. Returns the number of entries recorded.
  */
 export function auditRequest(writer: Pick<AuditWriter, 'record'>, request: AuditedRequest): number {
   const { identity } = request;
@@ -72,10 +74,16 @@ export function auditRequest(writer: Pick<AuditWriter, 'record'>, request: Audit
     traceId: request.traceId ?? identity.traceId ?? null,
   };
   const at = new Date();
-  const entries: AuditEntryInput[] = [
-    ...(request.releases ?? []).map((r) => ({ ...common, at, coordinate: r.coordinate, entityId: r.entityId ?? null, decision: r.decision })),
-    ...(request.denied ?? []).map((d) => ({ ...common, at, coordinate: d.coordinate, entityId: null, decision: 'denied' as const })),
-  ];
+  const entries: AuditEntryInput[] = [];
+  const seen = new Set<string>();
+  const add = (coordinate: string, entityId: string | null, decision: AuditDecision) => {
+    const key = JSON.stringify([coordinate, entityId, decision]);
+    if (seen.has(key)) return;
+    seen.add(key);
+    entries.push({ ...common, at, coordinate, entityId, decision });
+  };
+  for (const r of request.releases ?? []) add(r.coordinate, r.entityId ?? null, r.decision);
+  for (const d of request.denied ?? []) add(d.coordinate, null, 'denied');
   if (entries.length) writer.record(entries);
   return entries.length;
 }

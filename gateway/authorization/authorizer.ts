@@ -1,16 +1,20 @@
 // Per request, before Apollo plans anything: operation limits, then the caller's view of the
 // operation (unauthorized fields removed, or the whole operation refused in reject mode).
-// Both are cached: the analysis per (query, operation), the rewrite also per caller's scopes.
+// Both are cached: the analysis per (operationName, query), the rewrite also per caller's scopes.
+// Cache keys are JSON arrays, never joined text: `"X\n#"` + Q and `"X"` + `"#\n"` + Q once shared
+// a key, and the verdict of the one ("unknown operation": not ours to judge) let the other run
+// unjudged. Caches are bounded by bytes of query text as well as by entries.
 import { validate, type OperationDefinitionNode } from 'graphql';
 import type { Identity } from '../../subgraphs/kit/identity';
 import type { EnvVar } from '../../subgraphs/kit/module';
 import { satisfies, scopesOf } from '../../subgraphs/kit/policy';
 import { costOf, DEFAULT_LIMITS, limitError, limitsFromEnv, measure, parseLimited, variableCost, violation, type Limits, type Measured } from '../limits';
+import { listTooLong, oversizedVariableList, precheck } from '../precheck';
 import { policySchema } from './api-schema';
 import { LruCache } from './cache';
 import { ExpansionError, inlineFragments, selectOperation } from './inline';
 import { unauthorizedError } from './restore';
-import { rewriteOperation, type DeniedField, type RewritePlan } from './rewrite';
+import { rewriteOperation, skippedDenials, type DeniedField, type RewritePlan } from './rewrite';
 
 export interface AuthorizerOptions {
   /** Refuse the whole operation when any field is unauthorized (Router's `reject_unauthorized`). */
@@ -18,16 +22,24 @@ export interface AuthorizerOptions {
   limits?: Limits;
   /** Entries per cache (analyses, and rewrites per scope set); default 1000 each. */
   cacheSize?: number;
+  /** Bytes of query text both caches may hold together (default 16 MiB, half each). */
+  cacheBytes?: number;
   /** Defaults to the committed supergraph. */
   supergraphSdl?: string;
 }
 
+export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
+
 export const AUTHORIZATION_ENV: EnvVar[] = [
   { name: 'REJECT_UNAUTHORIZED', required: false, description: "'true' refuses a whole operation that asks for any field the caller may not see (default: remove those fields, null with an error)" },
+  { name: 'GRAPHQL_CACHE_BYTES', required: false, description: `bytes of query text the operation analysis and rewrite caches hold together (default ${DEFAULT_CACHE_BYTES})` },
 ];
 
 export function authorizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthorizerOptions {
-  return { rejectUnauthorized: env.REJECT_UNAUTHORIZED === 'true', limits: limitsFromEnv(env) };
+  const raw = env.GRAPHQL_CACHE_BYTES;
+  const cacheBytes = raw === undefined || raw === '' ? undefined : Number(raw);
+  if (cacheBytes !== undefined && !(Number.isInteger(cacheBytes) && cacheBytes >= 1024)) throw new Error(`gateway: GRAPHQL_CACHE_BYTES must be an integer of at least 1024, got "${raw}"`);
+  return { rejectUnauthorized: env.REJECT_UNAUTHORIZED === 'true', limits: limitsFromEnv(env), cacheBytes };
 }
 
 export interface GraphQLRequestParts { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }
@@ -37,7 +49,8 @@ export type Decision =
   | { kind: 'pass' }
   /** Refused before planning: nothing executes. */
   | { kind: 'refuse'; status: number; body: { data?: null; errors: unknown[] }; denied: DeniedField[] }
-  | { kind: 'execute'; plan: RewritePlan }
+  /** `skipped`: indices of plan.denied this request's variables skip (@skip/@include): no error, no audit. */
+  | { kind: 'execute'; plan: RewritePlan; skipped: ReadonlySet<number> }
 
 type Analysis =
   | { kind: 'pass' }
@@ -49,17 +62,24 @@ const refused = (errors: unknown[], status = 400) => ({ kind: 'refuse' as const,
 
 export type Authorizer = ReturnType<typeof createAuthorizer>;
 
+/** UTF-16 text: two bytes a character. */
+const textBytes = (...texts: string[]) => texts.reduce((sum, t) => sum + 2 * t.length, 0);
+const NONE: ReadonlySet<number> = new Set();
+
 export function createAuthorizer(options: AuthorizerOptions = {}) {
   const policy = policySchema(options.supergraphSdl);
   const limits = options.limits ?? DEFAULT_LIMITS;
   const maxFields = Math.max(10_000, limits.maxCost);
-  const analyses = new LruCache<string, Analysis>(options.cacheSize ?? 1000);
-  const plans = new LruCache<string, RewritePlan>(options.cacheSize ?? 1000);
+  const half = (options.cacheBytes ?? DEFAULT_CACHE_BYTES) / 2;
+  const analyses = new LruCache<string, Analysis>({ maxEntries: options.cacheSize ?? 1000, maxBytes: half, weigh: (key) => textBytes(key) });
+  const plans = new LruCache<string, RewritePlan>({ maxEntries: options.cacheSize ?? 1000, maxBytes: half, weigh: (key, plan) => textBytes(key, plan.changed ? plan.query : '') });
 
   const analyze = (query: string, operationName: string | null | undefined): Analysis => {
     const document = parseLimited(query, limits.maxTokens);
     if ('limit' in document) return refused([limitError(document)]);
     if (document instanceof Error) return PASS;
+    const early = precheck(document, policy.schema, limits);
+    if (early) return refused(['limit' in early ? limitError(early) : early]);
     if (validate(policy.schema, document).length) return PASS;
     const operation = selectOperation(document, operationName);
     if (!operation) return PASS;
@@ -80,9 +100,15 @@ export function createAuthorizer(options: AuthorizerOptions = {}) {
     rejectUnauthorized: !!options.rejectUnauthorized,
     limits,
 
+    /**
+     * The verdict on one request. `pass` is given only to what Apollo itself refuses (unparsable,
+     * invalid, no such operation); the server also makes sure Apollo executes nothing but the text
+     * an `execute` verdict names (gateway/server.ts).
+     */
     decide(request: GraphQLRequestParts, identity: Pick<Identity, 'role'>): Decision {
-      const { query, operationName } = request;
-      const analysisKey = `${operationName ?? ''}\n${query}`;
+      const { query } = request;
+      const operationName = request.operationName ?? null;
+      const analysisKey = JSON.stringify([operationName, query]);
       let analysis = analyses.get(analysisKey);
       if (!analysis) {
         analysis = analyze(query, operationName);
@@ -90,24 +116,34 @@ export function createAuthorizer(options: AuthorizerOptions = {}) {
       }
       if (analysis.kind === 'pass') return PASS;
       if (analysis.kind === 'refuse') return { ...analysis, denied: [] };
+      const variables = request.variables ?? undefined;
+      const long = oversizedVariableList(variables, limits.maxListItems);
+      if (long) return { ...refused([listTooLong(long, limits.maxListItems)]), denied: [] };
       if (variableCost(analysis.measured.cost)) {
-        const cost = costOf(analysis.measured.cost, request.variables ?? undefined);
+        const cost = costOf(analysis.measured.cost, variables);
         if (cost > limits.maxCost) return { ...refused([limitError(violation('cost', limits.maxCost, cost))]), denied: [] };
       }
 
       const scopes = scopesOf(identity.role);
-      const planKey = `${identity.role === 'public' ? 'public' : 'authenticated'}|${[...scopes].sort().join(' ')}|${analysisKey}`;
+      const planKey = JSON.stringify([identity.role === 'public' ? 'public' : 'authenticated', [...scopes].sort(), operationName, query]);
       let plan = plans.get(planKey);
       if (!plan) {
         const held = new Set(scopes);
         plan = rewriteOperation(policy, analysis.operation, query, (requirement) => satisfies(requirement, identity, held));
         plans.set(planKey, plan);
       }
-      if (options.rejectUnauthorized && plan.denied.length) {
+      const skipped = plan.conditional ? skippedDenials(plan, variables) : NONE;
+      if (options.rejectUnauthorized && plan.denied.length > skipped.size) {
         // Router's reject mode: nothing runs; an ordinary GraphQL response (HTTP 200), one error per path.
-        return { kind: 'refuse', status: 200, body: { data: null, errors: plan.denied.map((d) => unauthorizedError([...d.path])) }, denied: plan.denied };
+        const denied = plan.denied.filter((_, i) => !skipped.has(i));
+        return { kind: 'refuse', status: 200, body: { data: null, errors: denied.map((d) => unauthorizedError([...d.path])) }, denied };
       }
-      return { kind: 'execute', plan };
+      return { kind: 'execute', plan, skipped };
+    },
+
+    /** What the caches hold: entries and bytes of query text. */
+    cacheStats() {
+      return { analyses: { entries: analyses.size, bytes: analyses.bytes }, plans: { entries: plans.size, bytes: plans.bytes } };
     },
   };
 }

@@ -23,6 +23,8 @@ export interface RestoreEntry { key: string; types: Set<string> | null; denied?:
 export const newNode = (): RestoreNode => ({ typename: false, emptied: false, deniedTypes: null, entries: [], order: null });
 export const hasWork = (n: RestoreNode): boolean => n.typename || n.emptied || n.deniedTypes !== null || n.entries.length > 0;
 
+const NONE: ReadonlySet<number> = new Set();
+
 export const UNAUTHORIZED_CODE = 'UNAUTHORIZED_FIELD_OR_TYPE';
 export const unauthorizedError = (path: (string | number)[]) => ({ message: 'Unauthorized field or type', path, extensions: { code: UNAUTHORIZED_CODE } });
 
@@ -32,9 +34,10 @@ interface GraphQLResult { data?: Record<string, unknown> | null; errors?: unknow
  * Restores `result` in place. Every removed field gets null and one error per place it would have
  * appeared (list indices included); a removed field that appears nowhere (its parent is null, the
  * list empty, or no object matched its type condition) still gets one error at its path in the
- * operation. Returns the objects withheld at runtime for their type (for the audit).
+ * operation. Denials in `skipped` (their field was not executed: @skip/@include) are left out.
+ * Returns the objects withheld at runtime for their type (for the audit).
  */
-export function restoreResult(result: GraphQLResult, restore: RestoreNode | null, denied: readonly DeniedField[]): DeniedField[] {
+export function restoreResult(result: GraphQLResult, restore: RestoreNode | null, denied: readonly DeniedField[], skipped: ReadonlySet<number> = NONE): DeniedField[] {
   const errors: ReturnType<typeof unauthorizedError>[] = [];
   const hit = new Set<number>();
   const withheld: DeniedField[] = [];
@@ -69,7 +72,7 @@ export function restoreResult(result: GraphQLResult, restore: RestoreNode | null
       for (const e of n.entries) {
         if (e.types && (type === undefined || !e.types.has(type))) continue;
         if (e.denied !== undefined) {
-          if (object[e.key] !== undefined) continue;
+          if (object[e.key] !== undefined || skipped.has(e.denied)) continue;
           object[e.key] = null;
           inserted = true;
           hit.add(e.denied);
@@ -98,6 +101,7 @@ export function restoreResult(result: GraphQLResult, restore: RestoreNode | null
 
   if (restore && result.data && typeof result.data === 'object') result.data = value(result.data, [restore]) as Record<string, unknown>;
   denied.forEach((d, i) => {
+    if (skipped.has(i)) return;
     // A type condition on a protected type: said once per withheld object already, if any came back.
     if (hit.has(i) || withheld.some((w) => w.coordinate === d.coordinate && samePath(w.path, d.path))) return;
     errors.push(unauthorizedError([...d.path]));

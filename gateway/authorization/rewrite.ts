@@ -2,7 +2,7 @@
 // gateway plans it (Apollo Router semantics): no subgraph is ever asked for them.
 import {
   getNamedType, isAbstractType, isCompositeType, Kind, print,
-  type FieldNode, type GraphQLCompositeType, type GraphQLNamedType, type GraphQLObjectType, type OperationDefinitionNode, type SelectionNode,
+  type DirectiveNode, type FieldNode, type GraphQLCompositeType, type GraphQLNamedType, type GraphQLObjectType, type OperationDefinitionNode, type SelectionNode,
 } from 'graphql';
 import type { Requirement } from '../../subgraphs/kit/policy';
 import type { PolicySchema } from './api-schema';
@@ -22,6 +22,48 @@ export interface RewritePlan {
   dropVariables: string[];
   /** What to put back into the response; null when there is nothing to do. */
   restore: RestoreNode | null;
+  /** Whether some denial depends on a variable's @skip/@include (see skippedDenials). */
+  conditional: boolean;
+  /** Per denial (same index): the variable conditions under which it is skipped, if any. */
+  conditions: (readonly Condition[] | undefined)[];
+  /** Default values of the operation's variables, for conditions whose variable is not sent. */
+  defaults: Record<string, unknown>;
+}
+
+/** `@skip(if: $v)` (skipped when v is true) or `@include(if: $v)` (skipped when v is false). */
+export interface Condition { variable: string; skipWhen: boolean }
+
+/** The @skip/@include of a node added to the conditions it is under; 'skipped' when a literal excludes it. */
+function guard(directives: readonly DirectiveNode[] | undefined, outer: readonly Condition[]): readonly Condition[] | 'skipped' {
+  let conditions = outer;
+  for (const d of directives ?? []) {
+    const name = d.name.value;
+    if (name !== 'skip' && name !== 'include') continue;
+    const value = d.arguments?.find((a) => a.name.value === 'if')?.value;
+    if (value?.kind === Kind.BOOLEAN) {
+      if (value.value === (name === 'skip')) return 'skipped';
+    } else if (value?.kind === Kind.VARIABLE) {
+      conditions = [...conditions, { variable: value.name.value, skipWhen: name === 'skip' }];
+    }
+  }
+  return conditions;
+}
+
+/**
+ * The denials of `plan` that this request's variables skip: a field not executed because of
+ * @skip/@include draws no UNAUTHORIZED_FIELD_OR_TYPE error (the contract) and no audit entry.
+ * A variable neither sent nor defaulted leaves the field in (Apollo then refuses the request).
+ */
+export function skippedDenials(plan: RewritePlan, variables: Record<string, unknown> | undefined): Set<number> {
+  const skipped = new Set<number>();
+  plan.conditions.forEach((conditions, i) => {
+    if (!conditions) return;
+    for (const c of conditions) {
+      const value = variables && c.variable in variables ? variables[c.variable] : plan.defaults[c.variable];
+      if (value === c.skipWhen) { skipped.add(i); return; }
+    }
+  });
+  return skipped;
 }
 
 /**
@@ -38,7 +80,12 @@ export interface RewritePlan {
  */
 export function rewriteOperation(policy: PolicySchema, operation: OperationDefinitionNode, originalQuery: string, allows: (r: Requirement) => boolean): RewritePlan {
   const denied: DeniedField[] = [];
+  const conditions: (readonly Condition[] | undefined)[] = [];
   let changed = false;
+  const deny = (entry: DeniedField, when: readonly Condition[]): number => {
+    conditions.push(when.length ? when : undefined);
+    return denied.push(entry) - 1;
+  };
   const memo = new Map<string, string | null>();
 
   /** The coordinate that denies named type `type`, or null. */
@@ -64,16 +111,22 @@ export function rewriteOperation(policy: PolicySchema, operation: OperationDefin
     return result;
   };
 
-  const selectionSet = (selections: readonly SelectionNode[], parent: GraphQLCompositeType, scope: readonly GraphQLObjectType[], path: string[], node: RestoreNode, full: number): SelectionNode[] => {
+  const selectionSet = (selections: readonly SelectionNode[], parent: GraphQLCompositeType, scope: readonly GraphQLObjectType[], path: string[], node: RestoreNode, full: number, when: readonly Condition[]): SelectionNode[] => {
     const out: SelectionNode[] = [];
     for (const sel of selections) {
+      const guarded = guard(sel.directives, when);
+      if (guarded === 'skipped') {
+        // Never executed: nothing in it is asked for, so nothing in it is refused.
+        changed = true;
+        continue;
+      }
       if (sel.kind === Kind.FIELD) {
-        out.push(...field(sel, parent, scope, path, node, full));
+        out.push(...field(sel, parent, scope, path, node, full, guarded));
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const condition = sel.typeCondition ? policy.schema.getType(sel.typeCondition.name.value)! : parent;
         const possible = new Set(policy.possibleTypes(condition));
         const narrowed = scope.filter((t) => possible.has(t));
-        const inner = narrowed.length && isCompositeType(condition) ? selectionSet(sel.selectionSet.selections, condition, narrowed, path, node, full) : [];
+        const inner = narrowed.length && isCompositeType(condition) ? selectionSet(sel.selectionSet.selections, condition, narrowed, path, node, full, guarded) : [];
         if (!inner.length) { changed = true; continue; }
         const same = inner.length === sel.selectionSet.selections.length && inner.every((s, i) => s === sel.selectionSet.selections[i]);
         out.push(same ? sel : { ...sel, selectionSet: { ...sel.selectionSet, selections: inner } });
@@ -82,7 +135,7 @@ export function rewriteOperation(policy: PolicySchema, operation: OperationDefin
     return out;
   };
 
-  const field = (sel: FieldNode, parent: GraphQLCompositeType, scope: readonly GraphQLObjectType[], path: string[], node: RestoreNode, full: number): SelectionNode[] => {
+  const field = (sel: FieldNode, parent: GraphQLCompositeType, scope: readonly GraphQLObjectType[], path: string[], node: RestoreNode, full: number, when: readonly Condition[]): SelectionNode[] => {
     const name = sel.name.value;
     if (name.startsWith('__')) return [sel]; // __typename, and introspection at the root
     const def = 'getFields' in parent ? parent.getFields()[name] : undefined;
@@ -100,18 +153,18 @@ export function rewriteOperation(policy: PolicySchema, operation: OperationDefin
     }
     if (blocked) {
       changed = true;
-      const index = denied.push({ coordinate: blocked, path: fieldPath }) - 1;
+      const index = deny({ coordinate: blocked, path: fieldPath }, when);
       const deniedTypes = allowed.length ? new Set(scope.filter((t) => !allowed.includes(t)).map((t) => t.name)) : types;
       node.entries.push({ key, types: deniedTypes, denied: index });
       if (deniedTypes) node.typename = true;
       // Allowed for some runtime types only: keep it under a type condition for each of them.
-      return allowed.map((t) => on(t.name, kept(sel, returns, fieldPath, node, new Set([t.name]))));
+      return allowed.map((t) => on(t.name, kept(sel, returns, fieldPath, node, new Set([t.name]), when)));
     }
-    return kept(sel, returns, fieldPath, node, types);
+    return kept(sel, returns, fieldPath, node, types, when);
   };
 
   /** A field the caller may select: rewrite its sub-selection, remember what to restore there. */
-  const kept = (sel: FieldNode, returns: GraphQLNamedType, fieldPath: string[], node: RestoreNode, types: Set<string> | null): SelectionNode[] => {
+  const kept = (sel: FieldNode, returns: GraphQLNamedType, fieldPath: string[], node: RestoreNode, types: Set<string> | null, when: readonly Condition[]): SelectionNode[] => {
     if (!sel.selectionSet || !isCompositeType(returns)) return [sel];
     const child = newNode();
     const possible = policy.possibleTypes(returns);
@@ -124,14 +177,14 @@ export function rewriteOperation(policy: PolicySchema, operation: OperationDefin
       child.typename = true;
       for (const s of sel.selectionSet.selections) {
         const condition = s.kind === Kind.INLINE_FRAGMENT ? s.typeCondition?.name.value : undefined;
-        if (condition && child.deniedTypes.has(condition)) denied.push({ coordinate: condition, path: fieldPath });
+        if (condition && child.deniedTypes.has(condition)) deny({ coordinate: condition, path: fieldPath }, when);
       }
       selections = possible.filter((t) => !child.deniedTypes!.has(t.name)).flatMap((t) => {
-        const inner = selectionSet(sel.selectionSet!.selections, returns, [t], fieldPath, child, possible.length);
+        const inner = selectionSet(sel.selectionSet!.selections, returns, [t], fieldPath, child, possible.length, when);
         return inner.length ? [on(t.name, inner)] : [];
       });
     } else {
-      selections = selectionSet(sel.selectionSet.selections, returns, possible, fieldPath, child, possible.length);
+      selections = selectionSet(sel.selectionSet.selections, returns, possible, fieldPath, child, possible.length, when);
     }
     if (child.entries.some((e) => e.denied !== undefined)) child.order = responseKeys(sel.selectionSet.selections);
     if (!selections.length) { selections = [hidden(EMPTY_KEY)]; child.emptied = true; }
@@ -146,8 +199,11 @@ export function rewriteOperation(policy: PolicySchema, operation: OperationDefin
 
   const rootType = policy.schema.getRootType(operation.operation)!;
   const root = newNode();
-  let selections = selectionSet(operation.selectionSet.selections, rootType, [rootType], [], root, 1);
-  if (!changed) return { query: originalQuery, changed, denied, dropVariables: [], restore: null };
+  let selections = selectionSet(operation.selectionSet.selections, rootType, [rootType], [], root, 1, []);
+  const defaults: Record<string, unknown> = {};
+  for (const d of operation.variableDefinitions ?? []) if (d.defaultValue?.kind === Kind.BOOLEAN) defaults[d.variable.name.value] = d.defaultValue.value;
+  const conditional = conditions.some((c) => c !== undefined);
+  if (!changed) return { query: originalQuery, changed, denied, dropVariables: [], restore: null, conditional, conditions, defaults };
 
   if (root.entries.some((e) => e.denied !== undefined)) root.order = responseKeys(operation.selectionSet.selections);
   if (!selections.length) { selections = [hidden(EMPTY_KEY)]; root.emptied = true; }
@@ -157,5 +213,5 @@ export function rewriteOperation(policy: PolicySchema, operation: OperationDefin
   const final = dropVariables.length
     ? { ...rewritten, variableDefinitions: rewritten.variableDefinitions!.filter((d) => used.has(d.variable.name.value)) }
     : rewritten;
-  return { query: print({ kind: Kind.DOCUMENT, definitions: [final] }), changed, denied, dropVariables, restore: hasWork(root) ? root : null };
+  return { query: print({ kind: Kind.DOCUMENT, definitions: [final] }), changed, denied, dropVariables, restore: hasWork(root) ? root : null, conditional, conditions, defaults };
 }

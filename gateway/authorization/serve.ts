@@ -16,15 +16,22 @@ export interface AuthorizedOutcome {
 /** The operation as the client sent it, for the audit log (filled in as soon as it is read). */
 export interface SeenOperation { query?: string; operationName?: string }
 
+/**
+ * The one operation Apollo may execute for this request: the text the authorizer judged (and
+ * rewrote) and the operation name it judged it under. Absent when nothing was judged.
+ */
+export interface JudgedOperation { query: string; operationName: string | null }
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Serves one /graphql request for `identity`. `context` builds Apollo's context; it is given the
- * same `denied` array returned here (objects withheld at runtime are appended after execution).
+ * same `denied` array returned here (objects withheld at runtime are appended after execution) and
+ * the operation judged for execution, if any.
  */
 export async function serveAuthorized<C extends BaseContext>(
   apollo: ApolloServer<C>, req: IncomingMessage, res: ServerResponse, identity: Identity, authorizer: Authorizer,
-  context: (denied: DeniedField[]) => Promise<C>,
+  context: (denied: DeniedField[], judged?: JudgedOperation) => Promise<C>,
   seen: SeenOperation = {},
 ): Promise<AuthorizedOutcome> {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -63,9 +70,12 @@ export async function serveAuthorized<C extends BaseContext>(
   if (typeof request.query !== 'string') return pass();
   seen.query = request.query;
   seen.operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
+  // Apollo refuses an operationName that is not a string (nor null); nothing to judge then.
+  if (request.operationName !== undefined && request.operationName !== null && typeof request.operationName !== 'string') return pass();
 
   const variables = isObject(request.variables) ? request.variables : undefined;
-  const decision = authorizer.decide({ query: request.query, operationName: request.operationName as string | undefined, variables }, identity);
+  const operationName = (request.operationName as string | null | undefined) ?? null;
+  const decision = authorizer.decide({ query: request.query, operationName, variables }, identity);
   if (decision.kind === 'refuse') {
     sendJson(res, decision.status, decision.body);
     return { denied: [...decision.denied] };
@@ -76,19 +86,20 @@ export async function serveAuthorized<C extends BaseContext>(
     return pass();
   }
 
-  const { plan } = decision;
-  const denied = [...plan.denied];
+  const { plan, skipped } = decision;
+  const denied = skipped.size ? plan.denied.filter((_, i) => !skipped.has(i)) : [...plan.denied];
   const rewritten = { ...request, query: plan.query, ...(variables && plan.dropVariables.length ? { variables: without(variables, plan.dropVariables) } : {}) };
-  const transform = plan.restore || plan.denied.length ? (text: string) => restore(text, plan, denied) : undefined;
-  await serveGraphQL(apollo, req, res, () => context(denied), isGet ? { search: searchOf(rewritten), transform } : { body: rewritten, transform });
+  const transform = plan.restore || plan.denied.length ? (text: string) => restore(text, plan, skipped, denied) : undefined;
+  const judged: JudgedOperation = { query: plan.query, operationName };
+  await serveGraphQL(apollo, req, res, () => context(denied, judged), isGet ? { search: searchOf(rewritten), transform } : { body: rewritten, transform });
   return { denied };
 }
 
-function restore(text: string, plan: RewritePlan, denied: DeniedField[]): string {
+function restore(text: string, plan: RewritePlan, skipped: ReadonlySet<number>, denied: DeniedField[]): string {
   let result: unknown;
   try { result = JSON.parse(text); } catch { return text; }
   if (!isObject(result) || !('data' in result)) return text; // a request error: nothing was executed
-  denied.push(...restoreResult(result, plan.restore, plan.denied));
+  denied.push(...restoreResult(result, plan.restore, plan.denied, skipped));
   return JSON.stringify(result);
 }
 

@@ -2,20 +2,84 @@ import type { IncomingMessage, ServerResponse, Server } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 const MAX_BODY_BYTES = 2_000_000;
+/**
+ * How much of a body the server reads and discards to answer an error cleanly. An answer sent
+ * while the client is still sending, on a socket then closed, reaches it as ECONNRESET (the kernel
+ * resets a socket closed with unread data); past this much the socket is simply destroyed.
+ */
+const MAX_DRAIN_BYTES = 4 * MAX_BODY_BYTES;
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
-    chunks.push(chunk as Buffer);
+/**
+ * The request body. Too large: the rest is read and discarded (up to MAX_DRAIN_BYTES), then 413;
+ * the answer closes the connection (sendJsonUnread). Breaking out of the stream instead would
+ * destroy the socket before the 413 is written.
+ */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error?: Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      if (error) reject(error); else resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        chunks.length = 0;
+        if (size > MAX_DRAIN_BYTES) { req.pause(); done(new HttpError(413, 'request body too large')); }
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(size > MAX_BODY_BYTES ? new HttpError(413, 'request body too large') : undefined);
+    const onError = (error: Error) => done(error);
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+/** Whether the request announced a body that has not been read to its end. */
+function bodyUnread(req: IncomingMessage): boolean {
+  const announced = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  return announced && !req.readableEnded;
+}
+
+/** Reads and discards what is left of a body, up to `max` bytes; false when there was more. */
+function drain(req: IncomingMessage, max = MAX_DRAIN_BYTES): Promise<boolean> {
+  if (req.readableEnded) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let size = 0;
+    const finish = (complete: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onError);
+      if (!complete) req.pause();
+      resolve(complete);
+    };
+    const onData = (chunk: Buffer) => { size += chunk.length; if (size > max) finish(false); };
+    const onEnd = () => finish(true);
+    const onError = () => finish(false);
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onError);
+    req.resume();
+  });
+}
+
+/**
+ * An error answer for a request whose body may be unread (refused before or while reading it):
+ * the rest is drained, the answer says `Connection: close` and the socket closes after it, so a
+ * client's next request on a kept-alive socket does not meet a half-read body or a reset.
+ */
+export async function sendJsonUnread(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): Promise<void> {
+  if (res.headersSent) return;
+  if (bodyUnread(req) || status === 413) {
+    const complete = await drain(req);
+    res.setHeader('connection', 'close');
+    sendJson(res, status, body);
+    if (!complete) res.once('finish', () => req.socket.destroySoon());
+    return;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  sendJson(res, status, body);
 }
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {
