@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startHub, type Hub } from '../scripts/hub/hub';
 import { startEmbeddedPostgres, type PostgresServer } from '../scripts/hub/postgres';
-import { IDENTITY_HEADER, serviceIdentity, signIdentity } from '../subgraphs/kit/identity';
+import { IDENTITY_HEADER, signForwardedIdentity } from '../subgraphs/kit/identity';
+import { GATEWAY, readSigningKey } from '../subgraphs/kit/keys';
 import type { SeedTarget } from './seed';
 
 export interface BenchHub {
@@ -30,7 +31,7 @@ export async function bootBenchHub(echo = false): Promise<BenchHub> {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const metricsToken = await signIdentity(serviceIdentity('bench'), hub.secrets.identity, 86_400);
+  const metricsToken = await signForwardedIdentity({ sub: 'bench:metrics', role: 'public' }, await readSigningKey(hub.keys.privateKey(GATEWAY), GATEWAY), 86_400);
   return {
     hub,
     postgres,

@@ -3,7 +3,8 @@ import { freePort } from '../scripts/hub/hub';
 import { ServiceProcess } from '../scripts/hub/processes';
 import { subgraphUrlVar } from '../gateway/config';
 import { DEV_AUDIENCE, DEV_ISSUER, devIssuerPaths } from '../gateway/dev-issuer';
-import { signIdentity } from '../subgraphs/kit/identity';
+import { signForwardedIdentity } from '../subgraphs/kit/identity';
+import { GATEWAY, readSigningKey } from '../subgraphs/kit/keys';
 import { PROCURATOR, REASON } from './dataset';
 import type { BenchHub } from './hub';
 import type { TargetKind } from './gateways';
@@ -17,8 +18,10 @@ export const TARGET_LABELS: Record<TargetKind, string> = {
 export interface StartedTarget { kind: TargetKind; url: string; stop(): Promise<void> }
 
 /** The identity the baselines send every subgraph: one long-lived procurator with a reason. */
-export function staticIdentity(bench: BenchHub): Promise<string> {
-  return signIdentity({ ...PROCURATOR, reason: REASON }, bench.hub.secrets.identity, 86_400);
+export async function staticIdentity(bench: BenchHub): Promise<string> {
+  // Signed with the gateway's key, as the hub's gateway signs: the baselines stand in for it.
+  const gateway = await readSigningKey(bench.hub.keys.privateKey(GATEWAY), GATEWAY);
+  return signForwardedIdentity({ ...PROCURATOR, reason: REASON }, gateway, 86_400);
 }
 
 export async function startTarget(bench: BenchHub, kind: TargetKind, workers: number, echo = false, extraEnv: NodeJS.ProcessEnv = {}): Promise<StartedTarget> {
@@ -30,7 +33,7 @@ export async function startTarget(bench: BenchHub, kind: TargetKind, workers: nu
     PORT: String(port),
     BENCH_WORKERS: String(workers),
     BENCH_IDENTITY_TOKEN: await staticIdentity(bench),
-    HUB_IDENTITY_SECRET: hub.secrets.identity,
+    GATEWAY_SIGNING_KEY_FILE: hub.keys.privateKey(GATEWAY),
     JWT_PUBLIC_KEY_FILE: devIssuerPaths(dataDir).publicKey,
     JWT_ISSUER: DEV_ISSUER,
     JWT_AUDIENCE: DEV_AUDIENCE,

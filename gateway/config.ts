@@ -12,7 +12,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection and schema hints off" },
   { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of the gateway's own database (the audit log)" },
-  { name: 'HUB_IDENTITY_SECRET', required: true, description: 'secret shared with the subgraphs to sign forwarded identities (≥ 32 characters)' },
+  { name: 'GATEWAY_SIGNING_KEY_FILE', required: true, description: "the gateway's own PRIVATE Ed25519 key (JWK, kid gateway) that signs forwarded identities; the subgraphs hold its public key only" },
   { name: 'GATEWAY_WORKERS', required: false, description: 'worker processes sharing the port, one per core (default 1)' },
   { name: 'SUBGRAPH_TIMEOUT_MS', required: false, description: 'how long a subgraph may take before its fields answer null with an error (default 5000)' },
   { name: 'JWT_PUBLIC_KEY_FILE', required: false, description: 'issuer public key (JWK JSON or SPKI PEM); this or JWKS_URL' },
@@ -29,7 +29,8 @@ export interface GatewayConfig {
   host: string;
   workers: number;
   production: boolean;
-  identitySecret: string;
+  /** The gateway's private key file (JWK): it alone signs the identities forwarded to subgraphs. */
+  signingKeyFile: string;
   databaseUrl: string;
   subgraphTimeoutMs: number;
   subgraphUrls: Record<string, string>;
@@ -45,7 +46,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     workers: Math.max(1, Number(env.GATEWAY_WORKERS ?? 1) || 1),
     host: env.HOST ?? '127.0.0.1',
     production: env.NODE_ENV === 'production',
-    identitySecret: env.HUB_IDENTITY_SECRET!,
+    signingKeyFile: env.GATEWAY_SIGNING_KEY_FILE!,
     databaseUrl: env.DATABASE_URL!,
     subgraphTimeoutMs: Number(env.SUBGRAPH_TIMEOUT_MS ?? 5000),
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s.name, env[subgraphUrlVar(s.name)]!])),

@@ -1,18 +1,33 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import fetchHappen from 'make-fetch-happen';
-import { IDENTITY_HEADER, signIdentity, type Identity } from '../subgraphs/kit/identity';
+import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../subgraphs/kit/identity';
+import { GATEWAY, readSigningKey, type SigningKey } from '../subgraphs/kit/keys';
 import { parseReleases, type ReleaseReport } from './audit/index';
 import { dedupeRepresentations } from './representations';
 
 const TOKEN_TTL_SECONDS = 60;
 const signed = new Map<string, { token: Promise<string>; renewAt: number }>();
+const keys = new Map<string, Promise<SigningKey>>();
+
+/**
+ * The gateway's own private key (GATEWAY_SIGNING_KEY_FILE), read once. It alone signs the
+ * identities forwarded to subgraphs; they hold its public key only (no secret is shared).
+ */
+export function gatewaySigningKey(file: string): Promise<SigningKey> {
+  let key = keys.get(file);
+  if (!key) {
+    key = readSigningKey(file, GATEWAY);
+    keys.set(file, key);
+  }
+  return key;
+}
 
 /**
  * The forwarded identity, signed once per caller and reused for half its lifetime: signing on
  * every request costs more than the rest of the gateway's per-request work.
  */
-function forwardedToken(identity: Identity, secret: string): Promise<string> {
+function forwardedToken(identity: Identity, keyFile: string): Promise<string> {
   const key = JSON.stringify([identity.sub, identity.role, identity.org, identity.region, identity.reason]);
   const now = Date.now();
   const hit = signed.get(key);
@@ -20,7 +35,7 @@ function forwardedToken(identity: Identity, secret: string): Promise<string> {
   if (signed.size > 10_000) signed.clear();
   // The trace id is per request and goes in its own header, so cached tokens stay shareable.
   const { traceId, ...stable } = identity;
-  const token = signIdentity(stable, secret, TOKEN_TTL_SECONDS);
+  const token = gatewaySigningKey(keyFile).then((key) => signForwardedIdentity(stable, key, TOKEN_TTL_SECONDS));
   signed.set(key, { token, renewAt: now + (TOKEN_TTL_SECONDS * 1000) / 2 });
   token.catch(() => signed.delete(key));
   return token;
@@ -39,7 +54,7 @@ export interface GatewayContext {
  * the timeout so a hung subgraph costs its own fields, not the whole answer.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly serviceName: string, url: string, private readonly secret: string, timeoutMs: number) {
+  constructor(private readonly serviceName: string, url: string, private readonly signingKeyFile: string, timeoutMs: number) {
     // The same client @apollo/gateway uses by default (kept-alive sockets, no retries), with a
     // deadline, so a hung subgraph costs its own fields, not the whole answer.
     super({ url, fetcher: fetchHappen.defaults({ maxSockets: Infinity, retry: false, timeout: timeoutMs }) as any });
@@ -77,7 +92,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const ctx = context as GatewayContext;
     if (!ctx?.identity) return;
-    ctx.forwardedIdentity ??= forwardedToken(ctx.identity, this.secret);
+    ctx.forwardedIdentity ??= forwardedToken(ctx.identity, this.signingKeyFile);
     return ctx.forwardedIdentity.then((token) => {
       request.http?.headers.set(IDENTITY_HEADER, token);
       if (ctx.identity.traceId) request.http?.headers.set('x-trace-id', ctx.identity.traceId);

@@ -44,7 +44,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const audit = new AuditWriter(config.databaseUrl);
   const gateway = new ApolloGateway({
     supergraphSdl: loadableSupergraph(readSupergraph()),
-    buildService: ({ name }) => new SubgraphDataSource(name, new URL('/graphql', config.subgraphUrls[name]).toString(), config.identitySecret, config.subgraphTimeoutMs),
+    buildService: ({ name }) => new SubgraphDataSource(name, new URL('/graphql', config.subgraphUrls[name]).toString(), config.signingKeyFile, config.subgraphTimeoutMs),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

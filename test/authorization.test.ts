@@ -243,7 +243,7 @@ describe('gateway authorization: @authenticated and @requiresScopes enforced bef
       const port = await freePort();
       const { publicKeyFile } = await ensureDevIssuer(hub.dataDir);
       gateway = new ServiceProcess('gateway-reject', ['gateway/main.ts'], {
-        ...process.env, PORT: String(port), HUB_IDENTITY_SECRET: hub.secrets.identity, REJECT_UNAUTHORIZED: 'true',
+        ...process.env, PORT: String(port), GATEWAY_SIGNING_KEY_FILE: hub.keys.privateKey('gateway'), REJECT_UNAUTHORIZED: 'true',
         JWT_PUBLIC_KEY_FILE: publicKeyFile, JWT_ISSUER: DEV_ISSUER, JWT_AUDIENCE: DEV_AUDIENCE,
         ...(hub.databases.audit ? { DATABASE_URL: externalPostgres(inject('postgresAdminUrl')).url(hub.databases.audit) } : {}),
         ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), proxies[s.name].url])),

@@ -43,8 +43,8 @@ describe('outbox delivery from an agency to the case index', () => {
 
   it('applies a redelivered event once and never lets an older version overwrite a newer one', async () => {
     const { randomUUID } = await import('node:crypto');
-    const { IDENTITY_HEADER, serviceIdentity, signIdentity } = await import('../subgraphs/kit/identity');
-    const token = await signIdentity(serviceIdentity('test'), hub.secrets.identity);
+    const { IDENTITY_HEADER } = await import('../subgraphs/kit/identity');
+    const token = await hub.keys.asOwner('market-regulation', 'justice');
     const send = async (events: object[]) => {
       const response = await fetch(`${hub.subgraphUrls.justice}/internal/case-events`, {
         method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token }, body: JSON.stringify({ events }),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, creditCode, recordMarketCase, residentId, seedBureaus, type Caller } from './support/fixtures';
-import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity';
+import { IDENTITY_HEADER } from '../subgraphs/kit/identity';
 
 // The expectations below are the issue's rules written out by hand, not derived from the code.
 const PERSON = { kind: 'NATURAL_PERSON', name: '张伟', idNumber: residentId('320706', '19850312', 777), phone: '13812345678', address: '江苏省连云港市海州区朝阳路18号' };
@@ -90,7 +90,7 @@ describe('field-level permissions on personal data, through the gateway', () => 
   it('gives nothing sensitive to a direct subgraph call whose forwarded identity lacks the scope', async () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketRegulationCase { id party { idNumber phone } } } }`;
     for (const role of ['public', 'platform_admin', 'auditor'] as const) {
-      const token = await signIdentity({ sub: 'x', role, reason: REASON }, hub.secrets.identity);
+      const token = await hub.keys.asGateway({ sub: 'x', role, reason: REASON });
       const response = await fetch(`${hub.subgraphUrls['market-regulation']}/graphql`, {
         method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token },
         body: JSON.stringify({ query, variables: { r: [{ __typename: 'MarketRegulationCase', id: ids.person }] } }),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, creditCode, marketCaseInput, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
-import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity';
+import { IDENTITY_HEADER } from '../subgraphs/kit/identity';
 import { monthOf } from '../subgraphs/kit/month';
 
 // 阳光执法 (seed 004) and 一月一晒绩 (seed 001), through the gateway. The expectations are the
@@ -150,7 +150,7 @@ describe('阳光执法 and 一月一晒绩 through the gateway', () => {
     });
 
     it("the agency refuses a party's name for a decision that is not published, even when asked directly", async () => {
-      const token = await signIdentity({ sub: 'anonymous', role: 'public' }, hub.secrets.identity);
+      const token = await hub.keys.asGateway({ sub: 'anonymous', role: 'public' });
       const response = await fetch(`${hub.subgraphUrls['market-regulation']}/graphql`, {
         method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token },
         body: JSON.stringify({

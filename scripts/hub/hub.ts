@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SUBGRAPHS } from '../../subgraphs/index';
-import { upstreamVar } from '../../subgraphs/kit/module';
+import { envOf, upstreamVar, type SubgraphModule } from '../../subgraphs/kit/module';
+import { ensureKeys, GATEWAY, type KeyFiles } from '../../subgraphs/kit/keys';
 import { subgraphUrlVar } from '../../gateway/config';
 import { DEV_AUDIENCE, DEV_ISSUER, ensureDevIssuer } from '../../gateway/dev-issuer';
 import { dropDatabases, ensureDatabases, type PostgresServer } from './postgres';
@@ -11,7 +12,7 @@ import { ServiceProcess } from './processes';
 
 export interface HubOptions {
   postgres: PostgresServer;
-  /** Holds the dev issuer's keys and the hub's secrets. */
+  /** Holds the dev issuer's keys, every owner's key pair (keys/) and justice's party key. */
   dataDir: string;
   /** Prefix of every database name: '' for `npm start`, unique per test file. */
   databasePrefix?: string;
@@ -27,7 +28,12 @@ export interface HubOptions {
 export interface Hub {
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
-  secrets: { identity: string; partyKey: string };
+  /** Justice's HMAC key for party identifiers (given to justice only). */
+  secrets: { partyKey: string };
+  /** The gateway's and every owner's key pair, and the directory of public keys. */
+  keys: KeyFiles;
+  /** The environment each service was started with (subgraph name or `gateway`). */
+  environments: Record<string, NodeJS.ProcessEnv>;
   dataDir: string;
   databases: Record<string, string>;
   stopSubgraph(name: string): Promise<void>;
@@ -48,21 +54,53 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Secrets of the embedded default live beside its data, so the index's party keys stay stable. */
-function hubSecrets(dataDir: string) {
+/** Justice's party key lives beside the embedded default's data, so the index's party keys stay stable. */
+function hubSecrets(dataDir: string): { partyKey: string } {
   const file = join(dataDir, 'secrets.json');
-  if (!existsSync(file)) {
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { partyKey?: string }) : {};
+  if (!existing.partyKey) {
     mkdirSync(dataDir, { recursive: true });
-    const secrets = { identity: randomBytes(32).toString('hex'), partyKey: randomBytes(32).toString('hex') };
-    writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ partyKey: randomBytes(32).toString('hex') }), { mode: 0o600 });
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as { identity: string; partyKey: string };
+  // Only the party key is read: an older data directory's shared identity secret is left unused.
+  return { partyKey: (JSON.parse(readFileSync(file, 'utf8')) as { partyKey: string }).partyKey };
+}
+
+/** The embedded default's keys: the gateway's and one pair per owner, made on first start (keys/). */
+export function ensureHubKeys(dataDir: string): Promise<KeyFiles> {
+  return ensureKeys(join(dataDir, 'keys'), [GATEWAY, ...SUBGRAPHS.map((s) => s.name)]);
+}
+
+/** Key and secret variables: never inherited from the launcher, each service gets its own below. */
+const KEY_VARIABLES = ['HUB_IDENTITY_SECRET', 'PARTY_KEY_SECRET', 'GATEWAY_SIGNING_KEY_FILE', 'OWNER_SIGNING_KEY_FILE', 'HUB_PUBLIC_KEYS_FILE'];
+
+export function withoutKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !KEY_VARIABLES.includes(name)));
+}
+
+/**
+ * What a subgraph's process holds of keys and secrets: its own private key, the public directory,
+ * and the party key only if it declares PARTY_KEY_SECRET (where parties are matched: justice).
+ */
+export function subgraphKeyEnv(module: SubgraphModule, keys: KeyFiles, secrets: { partyKey: string }): NodeJS.ProcessEnv {
+  const declares = (name: string) => envOf(module).some((v) => v.name === name);
+  return {
+    HUB_PUBLIC_KEYS_FILE: keys.directory,
+    OWNER_SIGNING_KEY_FILE: keys.privateKey(module.name),
+    ...(declares('PARTY_KEY_SECRET') ? { PARTY_KEY_SECRET: secrets.partyKey } : {}),
+  };
+}
+
+/** What the gateway holds: its own private key, nothing of the owners'. */
+export function gatewayKeyEnv(keys: KeyFiles): NodeJS.ProcessEnv {
+  return { GATEWAY_SIGNING_KEY_FILE: keys.privateKey(GATEWAY) };
 }
 
 /** Boots the whole hub: a database per owner, every subgraph in its own process, the gateway. */
 export async function startHub(options: HubOptions): Promise<Hub> {
   const prefix = options.databasePrefix ?? '';
   const secrets = hubSecrets(options.dataDir);
+  const keys = await ensureHubKeys(options.dataDir);
   const { publicKeyFile } = await ensureDevIssuer(options.dataDir);
   const databaseOf = (owner: string) => `${prefix}${owner.replace(/-/g, '_')}`;
   const databases: Record<string, string> = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, databaseOf(s.databaseOwner ?? s.name)]));
@@ -72,18 +110,20 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const ports = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (s) =>
     [s.name, options.subgraphPorts === 'free' ? await freePort() : s.defaultPort] as const)));
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `http://127.0.0.1:${ports[s.name]}`]));
-  const base = { ...process.env, ...options.env, HUB_IDENTITY_SECRET: secrets.identity };
+  const base = withoutKeys({ ...process.env, ...options.env });
 
-  const subgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(s.name, ['subgraphs/main.ts', s.name], {
+  const environments: Record<string, NodeJS.ProcessEnv> = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, {
     ...base,
     PORT: String(ports[s.name]),
     DATABASE_URL: options.postgres.url(databases[s.name]),
-    PARTY_KEY_SECRET: secrets.partyKey,
+    ...subgraphKeyEnv(s, keys, secrets),
     ...Object.fromEntries([...(s.upstreams ?? []), ...(s.notifies ?? [])].map((owner) => [upstreamVar(owner), subgraphUrls[owner]])),
-  }, !!options.echo)]));
+  }]));
+  const subgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(s.name, ['subgraphs/main.ts', s.name], environments[s.name], !!options.echo)]));
   const gatewayPort = options.gatewayPort || (await freePort());
-  const gateway = new ServiceProcess('gateway', ['gateway/main.ts'], {
+  environments.gateway = {
     ...base,
+    ...gatewayKeyEnv(keys),
     PORT: String(gatewayPort),
     JWT_PUBLIC_KEY_FILE: publicKeyFile,
     JWT_ISSUER: DEV_ISSUER,
@@ -91,7 +131,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), options.subgraphUrlOverrides?.[s.name] ?? subgraphUrls[s.name]])),
     // The gateway's own database holds the audit log it appends to (the audit subgraph reads it).
     DATABASE_URL: options.postgres.url(databases.gateway),
-  }, !!options.echo);
+  };
+  const gateway = new ServiceProcess('gateway', ['gateway/main.ts'], environments.gateway, !!options.echo);
 
   const stopAll = async () => {
     await gateway.stop();
@@ -109,6 +150,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     subgraphUrls,
     secrets,
+    keys,
+    environments,
     dataDir: options.dataDir,
     databases,
     stopSubgraph: (name) => subgraphs.get(name)!.stop(),

@@ -1,7 +1,8 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { ALGORITHM, GATEWAY, type KeyDirectory, type SigningKey } from './keys';
 
-// Roles of the contract. `service` is the hub's own machine identity (outbox relays, lookups
-// between subgraphs); no client token can carry it because only the gateway signs identities.
+// Roles of the contract. `service` is an owner's own machine identity (outbox relays, lookups
+// between subgraphs); no client token can carry it because the gateway forwards end users only.
 export const ROLES = [
   'public',
   'agency_officer',
@@ -21,41 +22,81 @@ export interface Identity {
   scopes?: string[];
   reason?: string; // X-Access-Reason, the stated purpose
   traceId?: string;
+  /** Whose key signed what a subgraph received: `gateway` (an end user) or the owner whose service sent it. */
+  signer?: string;
 }
 
 export const IDENTITY_HEADER = 'x-hub-identity';
-const ISSUER = 'supervision-graph-gateway';
-const AUDIENCE = 'supervision-graph-subgraphs';
+/** Forwarded identities are signed once per caller and shown to every subgraph of the request. */
+const FORWARDED_AUDIENCE = 'supervision-graph-subgraphs';
 
-function key(secret: string): Uint8Array {
-  if (!secret || secret.length < 32) throw new Error('HUB_IDENTITY_SECRET must be at least 32 characters');
-  return new TextEncoder().encode(secret);
-}
-
-/** The identity the gateway forwards to subgraphs: signed, short-lived. */
-export async function signIdentity(identity: Identity, secret: string, ttlSeconds = 60): Promise<string> {
-  const { sub, ...claims } = identity;
-  return new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'HS256' })
+/**
+ * The identity the gateway forwards to subgraphs: an end user's, signed with the gateway's own
+ * key, short-lived. Only end-user roles: a service identity is its owner's to sign.
+ */
+export async function signForwardedIdentity(identity: Identity, gateway: SigningKey, ttlSeconds = 60): Promise<string> {
+  if (gateway.name !== GATEWAY) throw new Error(`forwarded identities are signed by the ${GATEWAY}, not by ${gateway.name}`);
+  if (!(ROLES as readonly string[]).includes(identity.role)) throw new Error(`the ${GATEWAY} forwards end users only, not role ${identity.role}`);
+  const { sub, role, org, region, reason } = identity;
+  return new SignJWT({ role, org, region, reason })
+    .setProtectedHeader({ alg: ALGORITHM, kid: gateway.name })
     .setSubject(sub)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
+    .setIssuer(gateway.name)
+    .setAudience(FORWARDED_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
-    .sign(key(secret));
+    .sign(gateway.key);
 }
 
-export async function verifyIdentity(token: string, secret: string): Promise<Identity> {
-  const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-  return {
-    sub: String(payload.sub),
-    role: payload.role as Role,
-    org: payload.org as string | undefined,
-    region: payload.region as string | undefined,
-    scopes: payload.scopes as string[] | undefined,
-    reason: payload.reason as string | undefined,
-    traceId: payload.traceId as string | undefined,
-  };
+/** An owner's service identity (`service:<owner>`) for one message or call to the owner `to`. */
+export async function signServiceIdentity(owner: SigningKey, to: string, ttlSeconds = 60): Promise<string> {
+  if (owner.name === GATEWAY) throw new Error(`the ${GATEWAY} has no service identity`);
+  return new SignJWT({ role: 'service' })
+    .setProtectedHeader({ alg: ALGORITHM, kid: owner.name })
+    .setSubject(`service:${owner.name}`)
+    .setIssuer(owner.name)
+    // Addressed: a message to justice cannot be replayed by justice to the procuratorate.
+    .setAudience(to)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(owner.key);
+}
+
+/** Who verifies: the receiving subgraph and the public keys it trusts. */
+export interface Receiver { name: string; directory: KeyDirectory }
+
+const optionalString = (value: unknown, claim: string): string | undefined => {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new Error(`claim ${claim} must be a string`);
+  return value;
+};
+
+/**
+ * Verifies an identity against the signer's PUBLIC key from the directory. The gateway's key vouches
+ * for end users only; an owner's key for that owner's service identity only, addressed to this
+ * receiver. Nothing else a token claims (scopes, another owner's name) is believed.
+ */
+export async function verifyIdentity(token: string, receiver: Receiver): Promise<Identity> {
+  const { kid } = decodeProtectedHeader(token);
+  const key = typeof kid === 'string' ? receiver.directory.get(kid) : undefined;
+  if (!kid || !key) throw new Error('signed by no known owner');
+  const forwarded = kid === GATEWAY;
+  const { payload } = await jwtVerify(token, key, {
+    algorithms: [ALGORITHM], issuer: kid, audience: forwarded ? FORWARDED_AUDIENCE : receiver.name, requiredClaims: ['sub', 'iat', 'exp'],
+  });
+  if (forwarded) {
+    if (!(ROLES as readonly string[]).includes(payload.role as string)) throw new Error('the gateway forwards end users only');
+    return {
+      sub: String(payload.sub),
+      role: payload.role as Role,
+      org: optionalString(payload.org, 'org'),
+      region: optionalString(payload.region, 'region'),
+      reason: optionalString(payload.reason, 'reason'),
+      signer: GATEWAY,
+    };
+  }
+  if (payload.role !== 'service' || payload.sub !== `service:${kid}`) throw new Error(`the key of ${kid} vouches for service:${kid} only`);
+  return serviceIdentity(kid);
 }
 
 const verified = new Map<string, { identity: Identity; expiresAt: number }>();
@@ -64,16 +105,17 @@ const verified = new Map<string, { identity: Identity; expiresAt: number }>();
  * verifyIdentity with memory: the gateway reuses a caller's token for half its minute, so each
  * subgraph checks the signature once per token rather than once per request.
  */
-export async function verifyIdentityCached(token: string, secret: string): Promise<Identity> {
+export async function verifyIdentityCached(token: string, receiver: Receiver): Promise<Identity> {
   const hit = verified.get(token);
   if (hit && hit.expiresAt > Date.now()) return { ...hit.identity };
-  const identity = await verifyIdentity(token, secret);
+  const identity = await verifyIdentity(token, receiver);
   const { exp } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp: number };
   if (verified.size > 10_000) verified.clear();
   verified.set(token, { identity, expiresAt: exp * 1000 });
   return { ...identity };
 }
 
-export function serviceIdentity(name: string): Identity {
-  return { sub: `service:${name}`, role: 'service' };
+/** An owner's machine identity; its scopes are schema/policy.json's "service" (no personal data). */
+export function serviceIdentity(owner: string): Identity {
+  return { sub: `service:${owner}`, role: 'service', signer: owner };
 }

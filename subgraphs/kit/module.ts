@@ -21,13 +21,12 @@ export interface SubgraphRuntime {
   db: DataSource;
   counter: StatementCounter;
   env: NodeJS.ProcessEnv;
-  identitySecret: string;
   /** Now, as far as deadlines are concerned (see clock.ts). */
   now(): Date;
   clock: Clock;
-  /** Calls another owner's subgraph with the hub's service identity. */
+  /** Calls another owner's subgraph with this owner's service identity (signed with its own key). */
   call<T = any>(owner: Owner, query: string, variables?: Record<string, unknown>): Promise<T>;
-  /** Sends a message to another owner's internal route with the service identity. */
+  /** Sends a message to another owner's internal route with this owner's service identity. */
   send<T = any>(owner: Owner, route: string, body: unknown): Promise<T>;
 }
 
@@ -39,8 +38,11 @@ export interface SubgraphContext<L = any> {
   releases: Release[];
 }
 
-/** POST /internal/<name>: machine-to-machine messages (service identity only). */
-export type InternalRoute = (runtime: SubgraphRuntime, body: unknown) => Promise<unknown>;
+/**
+ * POST /internal/<name>: machine-to-machine messages, from the owners the module's `routeSenders`
+ * names only; `from.owner` is the sender whose key signed the message (verified).
+ */
+export type InternalRoute = (runtime: SubgraphRuntime, body: unknown, from: { owner: string }) => Promise<unknown>;
 
 export interface SubgraphModule<L = any> {
   name: string;
@@ -64,6 +66,11 @@ export interface SubgraphModule<L = any> {
   /** Per-request DataLoaders, so every entity reference and list relation is batched. */
   loaders?: (runtime: SubgraphRuntime) => L;
   routes?: Record<string, InternalRoute>;
+  /**
+   * Which owners may send each internal route (subgraph names). A route without an entry is
+   * refused at start: a message is accepted only from the owners entitled to send it.
+   */
+  routeSenders?: Record<string, readonly string[]>;
   /** Background work (an outbox relay); returns its stop function. */
   workers?: (runtime: SubgraphRuntime) => Promise<() => Promise<void>>;
 }
@@ -74,7 +81,8 @@ export const COMMON_SUBGRAPH_ENV: EnvVar[] = [
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection off" },
   { name: 'HUB_TEST_CLOCK', required: false, description: "'1' lets tests move the clock forward (POST /internal/clock); never in production" },
   { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of this owner's own database" },
-  { name: 'HUB_IDENTITY_SECRET', required: true, description: 'secret shared with the gateway to verify forwarded identities (≥ 32 characters)' },
+  { name: 'HUB_PUBLIC_KEYS_FILE', required: true, description: "the key directory: a JWKS of the gateway's and every owner's PUBLIC Ed25519 key (kid = owner name)" },
+  { name: 'OWNER_SIGNING_KEY_FILE', required: true, description: "this owner's own PRIVATE Ed25519 key (JWK, kid = subgraph name) for its service messages and calls; never leaves its host" },
 ];
 
 export function upstreamVar(owner: string): string {

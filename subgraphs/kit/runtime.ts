@@ -5,11 +5,13 @@ import { GraphQLError } from 'graphql';
 import { openDatabase, StatementCounter } from './database';
 import { clientError } from './errors';
 import { close, HttpError, listen, readJson, sendJson, serveGraphQL } from './http';
-import { IDENTITY_HEADER, verifyIdentityCached, type Identity } from './identity';
-import { envOf, upstreamVar, type SubgraphContext, type SubgraphModule, type SubgraphRuntime } from './module';
+import { IDENTITY_HEADER, verifyIdentityCached, type Identity, type Receiver } from './identity';
+import { GATEWAY, readKeyDirectory, readSigningKey } from './keys';
+import { envOf, upstreamVar, type InternalRoute, type SubgraphContext, type SubgraphModule, type SubgraphRuntime } from './module';
 import { callSubgraph, sendInternal } from './upstream';
 import { enforceDirectives } from './shield';
 import { reportReleases } from './releases';
+import { journalReleases, KitReleaseJournal1700000000900 } from './release-journal';
 import { Clock } from './clock';
 
 /** Test clock control: { advanceMs } moves this process's clock forward. */
@@ -30,17 +32,32 @@ function readEnv(module: SubgraphModule, env: NodeJS.ProcessEnv): void {
   if (missing.length) throw new Error(`${module.name}: missing environment variables ${missing.join(', ')}`);
 }
 
+/** Every internal route names who may send it; a route nobody is entitled to send is a mistake. */
+function routeSendersOf(module: SubgraphModule): ReadonlyMap<string, ReadonlySet<string>> {
+  const senders = new Map<string, ReadonlySet<string>>();
+  for (const name of Object.keys(module.routes ?? {})) {
+    const declared = module.routeSenders?.[name];
+    if (!declared?.length) throw new Error(`${module.name}: internal route ${name} declares no senders (routeSenders)`);
+    if (declared.includes(GATEWAY)) throw new Error(`${module.name}: internal route ${name}: the ${GATEWAY} sends no service messages`);
+    senders.set(name, new Set(declared));
+  }
+  return senders;
+}
+
 /** Boots one subgraph: its database (migrations applied), its schema, its HTTP endpoint. */
 export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv = process.env): Promise<RunningSubgraph> {
   readEnv(module, env);
+  const senders = routeSendersOf(module);
+  // Trust between owners: this owner's own private key, and only public keys of the others.
+  const signingKey = await readSigningKey(env.OWNER_SIGNING_KEY_FILE!, module.name);
+  const receiver: Receiver = { name: module.name, directory: await readKeyDirectory(env.HUB_PUBLIC_KEYS_FILE!) };
   const counter = new StatementCounter();
-  const db = await openDatabase({ url: env.DATABASE_URL!, entities: module.entities, migrations: module.migrations, counter });
-  const identitySecret = env.HUB_IDENTITY_SECRET!;
+  const db = await openDatabase({ url: env.DATABASE_URL!, entities: module.entities, migrations: [...module.migrations, KitReleaseJournal1700000000900], counter });
   const clock = new Clock();
   const runtime: SubgraphRuntime = {
-    name: module.name, db, counter, env, identitySecret, clock, now: () => clock.now(),
-    call: (owner, query, variables) => callSubgraph(env[upstreamVar(owner)]!, module.name, identitySecret, query, variables),
-    send: (owner, route, body) => sendInternal(env[upstreamVar(owner)]!, route, module.name, identitySecret, body),
+    name: module.name, db, counter, env, clock, now: () => clock.now(),
+    call: (owner, query, variables) => callSubgraph(env[upstreamVar(owner)]!, owner, signingKey, query, variables),
+    send: (owner, route, body) => sendInternal(env[upstreamVar(owner)]!, owner, route, signingKey, body),
   };
 
   const schema = enforceDirectives(buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]), module.typeDefs);
@@ -49,7 +66,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
     introspection: env.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
     formatError: (formatted) => clientError(formatted as any) as any,
-    plugins: [reportReleases],
+    plugins: [reportReleases, journalReleases(db, module.name)],
   });
   await apollo.start();
   const stopWorkers = module.workers ? await module.workers(runtime) : async () => {};
@@ -61,22 +78,26 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
         await db.query('SELECT 1');
         return sendJson(res, 200, { status: 'ok', subgraph: module.name });
       }
-      // Nothing but health checks is served without an identity the gateway signed.
+      // Nothing but health checks is served without an identity signed by the gateway (an end
+      // user) or by an owner in the key directory (its service identity).
       let identity: Identity;
       try {
-        identity = await verifyIdentityCached(String(req.headers[IDENTITY_HEADER] ?? ''), identitySecret);
+        identity = await verifyIdentityCached(String(req.headers[IDENTITY_HEADER] ?? ''), receiver);
         const traceId = req.headers['x-trace-id'];
         if (typeof traceId === 'string') identity.traceId = traceId;
       } catch {
-        return sendJson(res, 401, { errors: [{ message: 'a gateway-forwarded identity is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+        return sendJson(res, 401, { errors: [{ message: 'an identity signed by the gateway or an owner is required', extensions: { code: 'UNAUTHENTICATED' } }] });
       }
       if (path === '/metrics') return sendJson(res, 200, { sqlStatements: counter.count });
       if (path.startsWith('/internal/') && req.method === 'POST') {
         const name = path.slice('/internal/'.length);
-        const route = name === 'clock' && env.HUB_TEST_CLOCK === '1' ? moveClock : module.routes?.[name];
+        // The clock route exists only in test mode, for any owner's service identity.
+        const testClock = name === 'clock' && env.HUB_TEST_CLOCK === '1';
+        const route: InternalRoute | undefined = testClock ? moveClock : module.routes?.[name];
         if (!route) throw new HttpError(404, 'no such route');
-        if (identity.role !== 'service') throw new HttpError(403, 'internal routes take the service identity only');
-        return sendJson(res, 200, await route(runtime, await readJson(req)));
+        if (identity.role !== 'service' || !identity.signer) throw new HttpError(403, 'internal routes take a service identity only');
+        if (!testClock && !senders.get(name)?.has(identity.signer)) throw new HttpError(403, `${identity.signer} may not send ${name}`);
+        return sendJson(res, 200, await route(runtime, await readJson(req), { owner: identity.signer }));
       }
       if (path === '/graphql') {
         return await serveGraphQL(apollo, req, res, async () => ({ identity, runtime, loaders: module.loaders?.(runtime), releases: [] }));

@@ -1,11 +1,29 @@
-import { IDENTITY_HEADER, serviceIdentity, signIdentity } from './identity';
+import { IDENTITY_HEADER, signServiceIdentity } from './identity';
+import type { SigningKey } from './keys';
 
-/** A GraphQL call to another owner's subgraph under the hub's service identity. */
-export async function callSubgraph<T>(baseUrl: string, caller: string, secret: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const token = await signIdentity(serviceIdentity(caller), secret);
+const TOKEN_TTL_SECONDS = 60;
+const tokens = new Map<string, { token: Promise<string>; renewAt: number }>();
+
+/**
+ * This owner's service identity addressed to `to`, signed once per half-minute: a relay delivering
+ * a batch a second would otherwise sign a token per batch.
+ */
+function serviceToken(owner: SigningKey, to: string): Promise<string> {
+  const key = `${owner.name}\n${to}`;
+  const now = Date.now();
+  const hit = tokens.get(key);
+  if (hit && hit.renewAt > now) return hit.token;
+  const token = signServiceIdentity(owner, to, TOKEN_TTL_SECONDS);
+  tokens.set(key, { token, renewAt: now + (TOKEN_TTL_SECONDS * 1000) / 2 });
+  token.catch(() => tokens.delete(key));
+  return token;
+}
+
+/** A GraphQL call to another owner's subgraph under this owner's own service identity. */
+export async function callSubgraph<T>(baseUrl: string, to: string, owner: SigningKey, query: string, variables?: Record<string, unknown>): Promise<T> {
   const response = await fetch(new URL('/graphql', baseUrl), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token },
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to) },
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(10_000),
   });
@@ -16,12 +34,11 @@ export async function callSubgraph<T>(baseUrl: string, caller: string, secret: s
   return body.data as T;
 }
 
-/** POST /internal/<route> on another owner's subgraph: an explicit message between owners. */
-export async function sendInternal<T>(baseUrl: string, route: string, caller: string, secret: string, body: unknown): Promise<T> {
-  const token = await signIdentity(serviceIdentity(caller), secret);
+/** POST /internal/<route> on another owner's subgraph: an explicit message between owners, signed by the sender. */
+export async function sendInternal<T>(baseUrl: string, to: string, route: string, owner: SigningKey, body: unknown): Promise<T> {
   const response = await fetch(new URL(`/internal/${route}`, baseUrl), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token },
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to) },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });

@@ -22,6 +22,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   upstreams: ['justice'],
   // Index events from justice and transfer copies (抄送) from public security feed the alerts.
   routes: { 'case-events': applyIndexEvents, 'transfer-events': applyTransferEvents, 'escalation-results': receiveEscalationResults },
+  routeSenders: { 'case-events': ['justice'], 'transfer-events': ['public-security'], 'escalation-results': ['justice'] },
   // Seed 001: overdue and not-rectified suggestions are copied to justice; notifications go to justice's inbox.
   workers: escalationWorkers,
   env: [

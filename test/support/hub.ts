@@ -6,11 +6,23 @@ import { inject } from 'vitest';
 import { startHub as bootHub, type Hub } from '../../scripts/hub/hub';
 import { hubClient, type Caller } from '../../scripts/hub/client';
 import { externalPostgres } from '../../scripts/hub/postgres';
-import { IDENTITY_HEADER, serviceIdentity, signIdentity } from '../../subgraphs/kit/identity';
+import { IDENTITY_HEADER, signForwardedIdentity, signServiceIdentity, type Identity } from '../../subgraphs/kit/identity';
+import { GATEWAY, readSigningKey, type KeyFiles, type SigningKey } from '../../subgraphs/kit/keys';
 
 export type { Caller };
 
-export interface TestHub extends Hub {
+/** The hub's key files, and signing with them: a test may speak as the gateway or as any owner. */
+export interface TestKeys extends KeyFiles {
+  /** An end user's identity as the gateway forwards it (signed with the gateway's key). */
+  asGateway(identity: Omit<Identity, 'sub' | 'role'> & { sub?: string; role: string }): Promise<string>;
+  /** `owner`'s service identity for a message or call to `to`, signed with `owner`'s own key. */
+  asOwner(owner: string, to: string): Promise<string>;
+  /** The private key of `name` (the gateway or an owner), e.g. to forge with a leaked key. */
+  signingKey(name: string): Promise<SigningKey>;
+}
+
+export interface TestHub extends Omit<Hub, 'keys'> {
+  keys: TestKeys;
   graphql: ReturnType<typeof hubClient>['graphql'];
   tokenFor: ReturnType<typeof hubClient>['tokenFor'];
   /** SQL statements a subgraph has sent since it started (its /metrics). */
@@ -33,18 +45,31 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOv
     subgraphUrlOverrides: options.subgraphUrlOverrides,
   });
   const client = hubClient(hub.gatewayUrl, dataDir);
+  const signingKeys = new Map<string, Promise<SigningKey>>();
+  const signingKey = (name: string) => {
+    if (!signingKeys.has(name)) signingKeys.set(name, readSigningKey(hub.keys.privateKey(name), name));
+    return signingKeys.get(name)!;
+  };
+  const keys: TestKeys = {
+    ...hub.keys,
+    signingKey,
+    asGateway: async ({ sub, role, ...rest }) => signForwardedIdentity({ sub: sub ?? `test:${role}`, role: role as Identity['role'], ...rest }, await signingKey(GATEWAY)),
+    asOwner: async (owner, to) => signServiceIdentity(await signingKey(owner), to),
+  };
   return {
     ...hub,
+    keys,
     graphql: client.graphql,
     tokenFor: client.tokenFor,
     async sqlStatements(subgraph) {
-      const token = await signIdentity(serviceIdentity('test'), hub.secrets.identity);
+      const token = await keys.asGateway({ sub: 'test:metrics', role: 'public' });
       const response = await fetch(`${hub.subgraphUrls[subgraph]}/metrics`, { headers: { [IDENTITY_HEADER]: token } });
       return ((await response.json()) as { sqlStatements: number }).sqlStatements;
     },
     async advanceClock(ms) {
-      const token = await signIdentity(serviceIdentity('test'), hub.secrets.identity);
-      await Promise.all(Object.values(hub.subgraphUrls).map(async (url) => {
+      // The test-only clock route takes any owner's service identity.
+      await Promise.all(Object.entries(hub.subgraphUrls).map(async ([name, url]) => {
+        const token = await keys.asOwner('justice', name);
         const response = await fetch(`${url}/internal/clock`, {
           method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token }, body: JSON.stringify({ advanceMs: ms }),
         });
