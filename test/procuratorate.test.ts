@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startHub, type TestHub } from './support/hub';
-import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
+import { eventually, startHub, type TestHub } from './support/hub';
+import { callers, marketCaseInput, recordMarketCase, seedBureaus } from './support/fixtures';
 import { addPeriod, REPLY_DEADLINE_RULES } from '../subgraphs/procuratorate/deadlines';
 import { dueAt } from '../subgraphs/kit/deadlines';
 
@@ -63,7 +63,13 @@ describe('the procuratorate through the gateway', () => {
   });
 
   it('refuses to open supervision on a case outside the caller’s region', async () => {
-    const farCase = await recordMarketCase(hub, { region: '411302' }, callers.nanyangMarketOfficer);
+    // Recorded in 411302 and awaited by that region's procurator: 320706's may not read it (case:read@region).
+    const recorded = await hub.graphql(`mutation($input: MarketRegulationCaseInput!) { createMarketRegulationCase(input: $input) { id } }`,
+      { input: marketCaseInput({ region: '411302' }) }, callers.nanyangMarketOfficer);
+    expect(recorded.errors).toBeUndefined();
+    const farCase = recorded.data.createMarketRegulationCase.id;
+    await eventually(async () => ((await hub.graphql(`query($id: ID!) { case(id: $id) { id } }`, { id: farCase }, callers.nanyangProcurator)).data?.case?.id ? true : undefined),
+      10_000, 'the 411302 case in the index');
     const { data, errors } = await hub.graphql(OPEN, { caseId: farCase, input: { kind: 'FILING_SUPERVISION', summary: '立案监督' } }, callers.procurator);
     expect(data).toBeNull();
     expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'caseId', rule: 'jurisdiction' });
@@ -89,6 +95,7 @@ describe('the procuratorate through the gateway', () => {
   });
 
   it('batches case.supervision for a whole page of cases into one statement', async () => {
+    await recordMarketCase(hub);
     await recordMarketCase(hub);
     const before = await hub.sqlStatements('procuratorate');
     const { data, errors } = await hub.graphql(`{ cases(first: 20) { edges { node { id supervision { id } } } } }`, undefined, callers.procurator);
