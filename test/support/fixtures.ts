@@ -46,9 +46,10 @@ export function marketCaseInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function waitForIndexed(hub: TestHub, caseId: string, timeoutMs = 10_000): Promise<void> {
+/** Waits until the index answers the case to `caller` (one whose grant covers it: the case rule applies). */
+export async function waitForIndexed(hub: TestHub, caseId: string, timeoutMs = 10_000, caller: Caller = callers.procurator): Promise<void> {
   await eventually(async () => {
-    const { data } = await hub.graphql(`query($id: ID!) { case(id: $id) { id } }`, { id: caseId }, callers.procurator);
+    const { data } = await hub.graphql(`query($id: ID!) { case(id: $id) { id } }`, { id: caseId }, caller);
     return data?.case?.id ? true : undefined;
   }, timeoutMs, `case ${caseId} in the index`);
 }
@@ -60,6 +61,6 @@ export async function recordMarketCase(hub: TestHub, overrides: Record<string, u
     { input: marketCaseInput(overrides) }, caller);
   expect(errors).toBeUndefined();
   const id = data!.createMarketRegulationCase.id as string;
-  await waitForIndexed(hub, id);
+  await waitForIndexed(hub, id, 10_000, caller);
   return id;
 }
