@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { close, HttpError, listen, sendJson } from '../subgraphs/kit/http';
-import { accessReason, authenticator, AuthenticationError } from './authentication';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError } from 'graphql';
+import { close, HttpError, listen, sendJson, sendJsonUnread } from '../subgraphs/kit/http';
+import { accessReason, authenticationOptionsFromEnv, authenticator, AuthenticationError, BadHeaderError } from './authentication';
 import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized } from './authorization/index';
-import type { SeenOperation } from './authorization/serve';
+import type { JudgedOperation, SeenOperation } from './authorization/serve';
 import { AuditWriter, auditRequest } from './audit/index';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
@@ -38,20 +40,42 @@ export function loadableSupergraph(sdl: string): string {
   return sdl.replace(/,\s*for:\s*SECURITY/g, '');
 }
 
+type HubContext = GatewayContext & { denied: DeniedField[]; judged?: JudgedOperation };
+
+/**
+ * Apollo executes only the operation the authorizer judged: the same text under the same name.
+ * The authorizer lets through unjudged only what Apollo refuses before this point (unparsable,
+ * invalid, unknown operation); should the two ever disagree, nothing runs unjudged.
+ */
+const judgedOnly: ApolloServerPlugin<HubContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, source, request }) {
+        const judged = contextValue.judged;
+        if (!judged || judged.query !== source || judged.operationName !== (request.operationName ?? null)) {
+          throw new GraphQLError('The operation could not be checked', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+        }
+      },
+    };
+  },
+};
+
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const authenticate = await authenticator(config.jwt);
+  const authenticate = await authenticator(config.jwt, authenticationOptionsFromEnv(process.env));
   const authorizer = createAuthorizer(authorizerOptionsFromEnv(process.env));
   const audit = new AuditWriter(config.databaseUrl);
   const gateway = new ApolloGateway({
     supergraphSdl: loadableSupergraph(readSupergraph()),
     buildService: ({ name }) => new SubgraphDataSource(name, new URL('/graphql', config.subgraphUrls[name]).toString(), config.signingKeyFile, config.subgraphTimeoutMs),
   });
-  const apollo = new ApolloServer<GatewayContext>({
+  const apollo = new ApolloServer<HubContext>({
     gateway,
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted) => formatClientError(formatted),
+    formatError: (formatted) => formatClientError(formatted, { production: config.production }),
+    // In production no Sandbox or landing page answers a browser (graphql-cop: GraphiQL detection).
+    plugins: [judgedOnly, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 
@@ -69,14 +93,19 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
         res.setHeader('www-authenticate', 'Bearer');
-        return sendJson(res, 401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        return await sendJsonUnread(req, res, 401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
       }
-      identity.reason = accessReason(req.headers['x-access-reason']);
+      try {
+        identity.reason = accessReason(req.headers['x-access-reason']);
+      } catch (error) {
+        if (!(error instanceof BadHeaderError)) throw error;
+        return await sendJsonUnread(req, res, error.status, error.body());
+      }
       // Limits and field/type authorization run before Apollo plans: removed fields never reach a subgraph.
       identity.traceId = traceIdOf(req.headers.traceparent);
-      const context: GatewayContext & { denied: DeniedField[] } = { identity, denied: [], releases: [] };
+      const context: HubContext = { identity, denied: [], releases: [] };
       const seen: SeenOperation = {};
-      const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list) => Object.assign(context, { denied: list }), seen);
+      const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen);
       // Every release the subgraphs reported and every field withheld here: appended off the
       // request's path, in batches, never dropped (gateway/audit/writer.ts).
       auditRequest(audit, {
@@ -85,7 +114,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         traceId: identity.traceId, releases: context.releases, denied,
       });
     } catch (error) {
-      if (error instanceof HttpError) return sendJson(res, error.status, { errors: [{ message: error.message }] });
+      if (error instanceof HttpError) return await sendJsonUnread(req, res, error.status, { errors: [{ message: error.message }] });
       console.error('[gateway]', error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }
