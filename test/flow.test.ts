@@ -28,14 +28,14 @@ describe('the two-law linkage, end to end through the gateway', () => {
     expect(accepted.acceptTransfer.status).toBe('ACCEPTED');
     await ok(hub.graphql(`mutation($id: ID!) { decideTransfer(id: $id, decision: FILE, reason: "符合立案追诉标准") { status } }`, { id: transferCase.id }, callers.psb));
 
-    // Investigation (侦查) and informant (举报人) are classified: the accepting unit sees both, the
-    // region's procurator the investigation only, another unit and everyone else nothing.
+    // Investigation (侦查) and informant (举报人) are classified: with a stated reason the accepting
+    // unit sees both, the region's procurator the investigation only, another unit and everyone else nothing.
     await ok(hub.graphql(`mutation($id: ID!) { recordInvestigation(transferId: $id, input: { summary: "已查明供货渠道", measures: ["查封仓库"], informantName: "匿名群众", informantPhone: "13900001111" }) { id } }`,
       { id: transferCase.id }, callers.psb));
     const INVESTIGATION = `query($id: ID!) { transfer(id: $id) { status investigation { summary measures informant { name phone } } } }`;
-    const accepting = await ok(hub.graphql(INVESTIGATION, { id: transferCase.id }, callers.psb));
+    const accepting = await ok(hub.graphql(INVESTIGATION, { id: transferCase.id }, { ...callers.psb, reason: REASON }));
     expect(accepting.transfer.investigation).toEqual({ summary: '已查明供货渠道', measures: ['查封仓库'], informant: { name: '匿名群众', phone: '13900001111' } });
-    const procurator = await hub.graphql(INVESTIGATION, { id: transferCase.id }, callers.procurator);
+    const procurator = await hub.graphql(INVESTIGATION, { id: transferCase.id }, { ...callers.procurator, reason: REASON });
     expect(procurator.data.transfer.investigation).toMatchObject({ summary: '已查明供货渠道', informant: null });
     expect(procurator.errors![0]).toMatchObject({ path: ['transfer', 'investigation', 'informant'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } });
     const otherUnit = await ok(hub.graphql(INVESTIGATION, { id: transferCase.id }, { ...callers.psb, org: 'PSB-320706-2' }));
