@@ -89,6 +89,26 @@ describe('trust between owners', () => {
       expect(own.status).toBe(200);
     });
 
+    it("cannot write another agency's records in the index through its own route", async () => {
+      const { randomUUID } = await import('node:crypto');
+      const event = (caseType: string, agencyCode: string, caseId: string, version: number, cause: string) => ({
+        eventId: randomUUID(), caseId, caseType, version, agencyCode, caseNumber: `trust-${caseId}`, actType: 'ADMINISTRATIVE_PENALTY', cause,
+        offenceCode: null, amountInvolved: 1, fineAmount: 1, decidedAt: null, region: '320706', recordedAt: new Date().toISOString(), party: null, figures: {},
+      });
+      const send = async (owner: string, events: object[]) =>
+        post('justice', '/internal/case-events', await hub.keys.asOwner(owner, 'justice'), { events });
+      const causeOf = async (id: string) => (await hub.graphql(`query($id: ID!) { case(id: $id) { cause } }`, { id }, callers.procurator)).data?.case?.cause ?? null;
+
+      // An eco-environment case, indexed by its own owner.
+      const ecoCase = randomUUID();
+      expect((await send('eco-environment', [event('EcoEnvironmentCase', 'EE-320706', ecoCase, 1, 'by its owner')])).status).toBe(200);
+      expect(await causeOf(ecoCase)).toBe('by its owner');
+      // Market regulation's key: an eco-environment event is refused, and its own case type cannot take over that record.
+      expect((await send(LEAKED, [event('EcoEnvironmentCase', 'EE-320706', ecoCase, 2, 'forged')])).status).toBe(403);
+      await send(LEAKED, [event('MarketRegulationCase', 'MR-320706', ecoCase, 3, 'taken over')]);
+      expect(await causeOf(ecoCase)).toBe('by its owner');
+    });
+
     it('cannot replay a message addressed to one owner at another', async () => {
       const toJustice = await hub.keys.asOwner(LEAKED, 'justice');
       expect((await post('procuratorate', '/graphql', toJustice, { query: '{ __typename }' })).status).toBe(401);

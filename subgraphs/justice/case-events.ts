@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { SubgraphRuntime } from '../kit/module';
 import { normaliseIdentifier } from '../kit/rules';
 import { enqueue, nudgeOutbox } from '../kit/outbox';
+import { HttpError } from '../kit/http';
 import { AGENCY_KIND_BY_CASE_TYPE } from '../agencies/registry';
 
 /** What an agency's outbox sends the index when a case is recorded or changed. */
@@ -64,13 +65,15 @@ export function partyKey(secret: string, kind: string, identifier: string): stri
  * Applies a batch of outbox events in one transaction. Idempotent: an event already applied is
  * skipped, and an older version never overwrites a newer one, so retries and reordering are safe.
  */
-export async function applyCaseEvents(runtime: SubgraphRuntime, body: unknown): Promise<{ applied: number; skipped: number }> {
+export async function applyCaseEvents(runtime: SubgraphRuntime, body: unknown, from: { owner: string }): Promise<{ applied: number; skipped: number }> {
   const events = (body as { events?: CaseEvent[] })?.events;
   if (!Array.isArray(events)) throw new Error('events must be an array');
   const secret = runtime.env.PARTY_KEY_SECRET!;
   const rows = events.map((e) => {
     const kind = AGENCY_KIND_BY_CASE_TYPE.get(e.caseType);
     if (!kind) throw new Error(`unknown case type ${e.caseType}`);
+    // An agency indexes its own cases only: its key cannot write another owner's records.
+    if (kind.name !== from.owner) throw new HttpError(403, `${from.owner} may not send events of ${e.caseType}`);
     const { party, ...rest } = e;
     return { ...rest, partyKind: party?.kind ?? null, partyKey: party?.identifier ? partyKey(secret, party.kind, party.identifier) : null };
   });
@@ -104,7 +107,7 @@ export async function applyCaseEvents(runtime: SubgraphRuntime, body: unknown): 
           party_key = excluded.party_key, figures = excluded.figures, source_version = excluded.source_version, indexed_at = now(),
           legal_basis = excluded.legal_basis, penalty_kinds = excluded.penalty_kinds, involves_minor = excluded.involves_minor,
           confidential = excluded.confidential, attributes = excluded.attributes
-        WHERE case_index.source_version < excluded.source_version
+        WHERE case_index.source_version < excluded.source_version AND case_index.case_type = excluded.case_type
         RETURNING id`, [JSON.stringify(toApply)]);
       // What changed the index goes on to the procuratorate, in the same transaction (outbox).
       const changed = new Set(written.map((w) => w.id));
