@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { GATEWAY_ENV, subgraphUrlVar } from '../gateway/config';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { envOf, upstreamVar, type SubgraphModule } from '../subgraphs/kit/module';
+import { GATEWAY as GATEWAY_KEY } from '../subgraphs/kit/keys';
 
 /**
  * Variables the compose file may set although the code does not declare them. Each says why;
@@ -24,7 +25,10 @@ const databaseOwnerOf = (name: string) => SUBGRAPHS.find((s) => s.name === name)
 const PG_DATA_MOUNT = '/var/lib/postgresql';
 
 interface VolumeMount { type?: string; source?: string; target: string; read_only?: boolean }
+interface FileMount { source: string; target?: string }
 interface Service {
+  secrets?: (string | FileMount)[];
+  configs?: (string | FileMount)[];
   image?: string;
   build?: unknown;
   command?: string | string[];
@@ -34,7 +38,12 @@ interface Service {
   ports?: (string | number | { target: number; published?: string | number })[];
   healthcheck?: { test?: string | string[] };
 }
-interface ComposeFile { services: Record<string, Service>; volumes?: Record<string, unknown> }
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string }>;
+  configs?: Record<string, { file?: string }>;
+}
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const composeText = readFileSync(root('docker-compose.yml'), 'utf8');
@@ -89,6 +98,23 @@ function mounts(name: string): VolumeMount[] {
     return { type: named ? 'volume' : 'bind', source, target, read_only: mode?.split(',').includes('ro') ?? false };
   });
 }
+/** Secrets mounted into a service: where it reads them → the host file they come from. */
+function secretFiles(name: string): Record<string, string> {
+  return Object.fromEntries((service(name).secrets ?? []).map((m) => {
+    const { source, target } = typeof m === 'string' ? { source: m, target: undefined } : m;
+    // Compose mounts a secret at /run/secrets/<target>, or at target when it is absolute.
+    const path = target?.startsWith('/') ? target : `/run/secrets/${target ?? source}`;
+    return [path, compose.secrets?.[source]?.file ?? `(no secret ${source})`];
+  }));
+}
+/** Configs mounted into a service: path → host file. */
+function configFiles(name: string): Record<string, string> {
+  return Object.fromEntries((service(name).configs ?? []).map((m) => {
+    const { source, target } = typeof m === 'string' ? { source: m, target: undefined } : m;
+    return [target ?? `/${source}`, compose.configs?.[source]?.file ?? `(no config ${source})`];
+  }));
+}
+const KEY_DIR = './secrets/keys';
 function healthTest(name: string): string {
   const test = service(name).healthcheck?.test;
   return Array.isArray(test) ? test.join(' ') : test ?? '';
@@ -309,9 +335,34 @@ describe('secrets', () => {
     }
   });
 
-  it('the gateway and every subgraph share one HUB_IDENTITY_SECRET', () => {
-    const vars = new Set(OWNERS.map((o) => requiredVarOf(rawEnv(o).HUB_IDENTITY_SECRET)));
-    expect([...vars]).toEqual(['HUB_IDENTITY_SECRET']);
+  it('no secret is shared between owners: nobody is given a shared identity secret', () => {
+    for (const name of Object.keys(compose.services)) expect(rawEnv(name), name).not.toHaveProperty(['HUB_IDENTITY_SECRET']);
+  });
+
+  it("justice's party key is given to justice alone, where parties are matched", () => {
+    const holders = Object.keys(compose.services).filter((name) => 'PARTY_KEY_SECRET' in rawEnv(name));
+    expect(holders).toEqual(['justice']);
+  });
+
+  it.each(SUBGRAPHS.map((s) => s.name))("%s reads its own private key, mounted as a secret, and the public key directory", (name) => {
+    const set = env(name);
+    expect(secretFiles(name)).toEqual({ [set.OWNER_SIGNING_KEY_FILE]: `${KEY_DIR}/${name}.private.jwk.json` });
+    expect(configFiles(name)).toEqual({ [set.HUB_PUBLIC_KEYS_FILE]: `${KEY_DIR}/public-keys.json` });
+  });
+
+  it("the gateway reads its own private key, mounted as a secret, and no owner's", () => {
+    expect(secretFiles(GATEWAY)).toEqual({ [env(GATEWAY).GATEWAY_SIGNING_KEY_FILE]: `${KEY_DIR}/${GATEWAY_KEY}.private.jwk.json` });
+    expect(configFiles(GATEWAY)).toEqual({});
+  });
+
+  it('mounts each private key into one service only, and keeps every key file under secrets/ (out of the image)', () => {
+    const holders = new Map<string, string[]>();
+    for (const name of Object.keys(compose.services)) {
+      for (const file of Object.values(secretFiles(name))) holders.set(file, [...(holders.get(file) ?? []), name]);
+    }
+    expect([...holders.values()].filter((names) => names.length > 1)).toEqual([]);
+    const files = [...Object.values(compose.secrets ?? {}), ...Object.values(compose.configs ?? {})].map((f) => f.file ?? '');
+    expect(files.filter((f) => !f.startsWith(`${KEY_DIR}/`))).toEqual([]);
   });
 });
 

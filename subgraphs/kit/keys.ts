@@ -70,6 +70,29 @@ export async function ensureKeys(dir: string, names: readonly string[]): Promise
   return files;
 }
 
+/** One owner's pair on its own host: the private key stays there, the public one is handed out. */
+export async function writeOwnerKeyPair(dir: string, name: string): Promise<{ privateKey: string; publicKey: string }> {
+  const privateKey = keyFiles(dir).privateKey(name);
+  if (existsSync(privateKey)) throw new Error(`${privateKey} exists; a key is replaced deliberately, not by accident`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { privateJwk, publicJwk } = await newKeyPair(name);
+  writeFileSync(privateKey, JSON.stringify(privateJwk), { mode: 0o600 });
+  const publicKey = join(dir, `${name}.public.jwk.json`);
+  writeFileSync(publicKey, `${JSON.stringify(publicJwk)}\n`);
+  return { privateKey, publicKey };
+}
+
+/** The key directory assembled from the owners' public keys (private parts are refused). */
+export async function writeKeyDirectory(file: string, publicKeyFiles: readonly string[]): Promise<void> {
+  const keys = publicKeyFiles.map((f) => {
+    const jwk = readJwk(f);
+    if ('d' in jwk) throw new Error(`${f}: is a private key; only public keys go into the directory`);
+    return jwk;
+  });
+  writeFileSync(file, `${JSON.stringify({ keys }, null, 2)}\n`);
+  await readKeyDirectory(file); // the same checks a subgraph makes at start
+}
+
 function readJwk(file: string): JWK {
   let jwk: JWK;
   try { jwk = JSON.parse(readFileSync(file, 'utf8')); } catch (error) { throw new Error(`${file}: not a JWK (${(error as Error).message})`); }

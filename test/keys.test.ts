@@ -1,0 +1,75 @@
+// Keys and identities between owners, without a hub: what a subgraph believes of a token it is
+// shown, and how the key files are kept (architecture, "Trust between owners").
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signForwardedIdentity, signServiceIdentity, verifyIdentity, type Receiver } from '../subgraphs/kit/identity';
+import { ensureKeys, readKeyDirectory, readSigningKey, type KeyFiles, type SigningKey } from '../subgraphs/kit/keys';
+
+const OWNERS = ['gateway', 'justice', 'market-regulation', 'procuratorate'];
+const PROCURATOR = { sub: 'p-1', role: 'procurator' as const, org: 'PROC-320706', region: '320706', reason: '立案审查' };
+
+describe('owner keys and the identities they sign', () => {
+  let dir: string;
+  let files: KeyFiles;
+  let justice: Receiver;
+  const key: Record<string, SigningKey> = {};
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hub-keys-'));
+    files = await ensureKeys(dir, OWNERS);
+    for (const owner of OWNERS) key[owner] = await readSigningKey(files.privateKey(owner), owner);
+    justice = { name: 'justice', directory: await readKeyDirectory(files.directory) };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps existing keys on the next start and lists public halves only in the directory', async () => {
+    const before = readFileSync(files.privateKey('justice'), 'utf8');
+    await ensureKeys(dir, OWNERS);
+    expect(readFileSync(files.privateKey('justice'), 'utf8')).toBe(before);
+    const directory = JSON.parse(readFileSync(files.directory, 'utf8')) as { keys: Record<string, unknown>[] };
+    expect(directory.keys.map((k) => k.kid)).toEqual(OWNERS);
+    expect(directory.keys.filter((k) => 'd' in k)).toEqual([]);
+  });
+
+  it("refuses a directory holding a private key, and an owner's key file used as another's", async () => {
+    const leaky = join(dir, 'leaky.json');
+    writeFileSync(leaky, JSON.stringify({ keys: [JSON.parse(readFileSync(files.privateKey('gateway'), 'utf8'))] }));
+    await expect(readKeyDirectory(leaky)).rejects.toThrow(/public keys only/);
+    await expect(readSigningKey(files.privateKey('market-regulation'), 'justice')).rejects.toThrow(/not of justice/);
+  });
+
+  it("accepts an end user the gateway forwards, and takes the role's scopes from the policy, not the token", async () => {
+    const identity = await verifyIdentity(await signForwardedIdentity({ ...PROCURATOR, scopes: ['audit:read'] }, key.gateway), justice);
+    expect(identity).toEqual({ ...PROCURATOR, signer: 'gateway' });
+  });
+
+  it("accepts an owner's service identity addressed to this receiver only", async () => {
+    expect(await verifyIdentity(await signServiceIdentity(key['market-regulation'], 'justice'), justice))
+      .toEqual({ sub: 'service:market-regulation', role: 'service', signer: 'market-regulation' });
+    await expect(verifyIdentity(await signServiceIdentity(key['market-regulation'], 'procuratorate'), justice)).rejects.toThrow();
+  });
+
+  it('lets neither the gateway sign a service nor an owner sign an end user', async () => {
+    await expect(signForwardedIdentity({ sub: 'service:justice', role: 'service' }, key.gateway)).rejects.toThrow(/end users only/);
+    await expect(signForwardedIdentity(PROCURATOR, key['market-regulation'])).rejects.toThrow(/signed by the gateway/);
+    const asUser = await new SignJWT({ role: 'procurator', org: 'PROC-320706' }).setProtectedHeader({ alg: 'EdDSA', kid: 'market-regulation' })
+      .setIssuer('market-regulation').setAudience('justice').setSubject('service:market-regulation').setIssuedAt().setExpirationTime('60s')
+      .sign(key['market-regulation'].key);
+    await expect(verifyIdentity(asUser, justice)).rejects.toThrow(/vouches for service:market-regulation only/);
+  });
+
+  it('refuses unsigned, expired, lifetime-less and unknown-signer tokens, and HS256 made with a public key', async () => {
+    const base = () => new SignJWT({ role: 'procurator' }).setIssuer('gateway').setAudience('supervision-graph-subgraphs').setSubject('x').setIssuedAt();
+    const unsigned = new UnsecuredJWT({ role: 'procurator' }).setIssuer('gateway').setAudience('supervision-graph-subgraphs').setSubject('x').setIssuedAt().setExpirationTime('60s').encode();
+    const expired = await base().setProtectedHeader({ alg: 'EdDSA', kid: 'gateway' }).setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(key.gateway.key);
+    const forever = await base().setProtectedHeader({ alg: 'EdDSA', kid: 'gateway' }).sign(key.gateway.key);
+    const stranger = await base().setProtectedHeader({ alg: 'EdDSA', kid: 'someone' }).setExpirationTime('60s').sign(key.gateway.key);
+    const publicBytes = new TextEncoder().encode(JSON.parse(readFileSync(files.directory, 'utf8')).keys[0].x);
+    const confused = await base().setProtectedHeader({ alg: 'HS256', kid: 'gateway' }).setExpirationTime('60s').sign(publicBytes);
+    for (const token of [unsigned, expired, forever, stranger, confused, '', 'not.a.token']) {
+      await expect(verifyIdentity(token, justice), token.slice(0, 30)).rejects.toThrow();
+    }
+  });
+});
