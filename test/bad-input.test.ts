@@ -59,13 +59,18 @@ describe('recording a case refuses bad input, names the field and the rule, and 
     ['a negative amount involved', { amountInvolved: -1 }, 'input.amountInvolved', 'nonNegative'],
     ['a negative fine', { fineAmount: -0.01 }, 'input.fineAmount', 'nonNegative'],
     ['a negative own amount', { salesAmount: -100 }, 'input.salesAmount', 'nonNegative'],
+    // 1e308 was accepted; sums of such amounts overflow to Infinity and null a whole alerts answer.
+    ['an amount involved of 1e308', { amountInvolved: 1e308 }, 'input.amountInvolved', 'max'],
+    ['a fine above ten trillion yuan', { fineAmount: 2e13 }, 'input.fineAmount', 'max'],
+    ['an own amount of 1e308', { salesAmount: 1e308 }, 'input.salesAmount', 'max'],
     ['a decision date in the future', { decidedAt: future }, 'input.decidedAt', 'notInFuture'],
     ['an empty cause', { cause: '  ' }, 'input.cause', 'required'],
     ['a malformed phone', { party: { ...person(validId), phone: '12345' } }, 'input.party.phone', 'phone'],
   ])('refuses %s', async (_label, overrides, field, rule) => {
     const before = await rowCounts();
     const { data, errors } = await hub.graphql(RECORD, { input: marketCaseInput(overrides) }, callers.marketOfficer);
-    expect(data).toBeNull();
+    // The mutation's field is nullable (the schema tells the truth: some callers are refused it).
+    expect(data?.createMarketRegulationCase ?? null).toBeNull();
     expect(errors).toHaveLength(1);
     expect(errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field, rule });
     expect(errors![0].message).toContain(field);
@@ -88,6 +93,16 @@ describe('recording a case refuses bad input, names the field and the rule, and 
     const results = await Promise.all([0, 1, 2].map(() => hub.graphql(RECORD, { input: { ...input, party: person(validId) } }, callers.marketOfficer)));
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     for (const r of results.filter((r) => r.errors)) expect(r.errors![0].extensions).toMatchObject({ rule: 'uniquePerBureau' });
+  });
+
+  it('refuses recording to a caller without case:write, and writes nothing', async () => {
+    const before = await rowCounts();
+    for (const caller of [callers.admin, callers.psb, callers.justice]) {
+      const { data, errors } = await hub.graphql(RECORD, { input: marketCaseInput() }, caller);
+      expect(data?.createMarketRegulationCase ?? null).toBeNull();
+      expect(errors![0].extensions!.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    }
+    expect(await rowCounts()).toEqual(before);
   });
 
   it('refuses recording to an officer of another kind of bureau', async () => {

@@ -74,7 +74,8 @@ describe('阳光执法 and 一月一晒绩 through the gateway', () => {
       legalBasis: '《中华人民共和国固体废物污染环境防治法》第一百一十二条', facts: FACTS, pollutant: '废矿物油', hazardousWasteTonnes: 4.2,
     }, callers.ecoOfficer);
     await market('nanyang', { caseNumber: '宛市监处罚〔2026〕77号', party: NANYANG_PERSON, region: '411302', penaltyKinds: ['FINE'], fineAmount: 2000, decidedAt: '2026-07-11T02:00:00Z' }, callers.nanyangMarketOfficer);
-    for (const id of Object.values(ids)) await waitForIndexed(hub, id);
+    // The case rule: each case is awaited by a procurator of its own region.
+    for (const [key, id] of Object.entries(ids)) await waitForIndexed(hub, id, 10_000, key === 'nanyang' ? callers.nanyangProcurator : callers.procurator);
   }, 120_000);
   afterAll(() => hub?.stop());
 
