@@ -31,7 +31,7 @@ export async function bootBenchHub(echo = false): Promise<BenchHub> {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const metricsToken = await signForwardedIdentity({ sub: 'bench:metrics', role: 'public' }, await readSigningKey(hub.keys.privateKey(GATEWAY), GATEWAY), 86_400);
+  const metricsToken = await signForwardedIdentity({ sub: 'bench:metrics', role: 'public' }, await readSigningKey(hub.keys.privateKey(GATEWAY), GATEWAY), Object.keys(hub.subgraphUrls), 86_400);
   return {
     hub,
     postgres,

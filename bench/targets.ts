@@ -19,9 +19,10 @@ export interface StartedTarget { kind: TargetKind; url: string; stop(): Promise<
 
 /** The identity the baselines send every subgraph: one long-lived procurator with a reason. */
 export async function staticIdentity(bench: BenchHub): Promise<string> {
-  // Signed with the gateway's key, as the hub's gateway signs: the baselines stand in for it.
+  // Signed with the gateway's key, as the hub's gateway signs: the baselines stand in for it,
+  // with one token addressed to every subgraph.
   const gateway = await readSigningKey(bench.hub.keys.privateKey(GATEWAY), GATEWAY);
-  return signForwardedIdentity({ ...PROCURATOR, reason: REASON }, gateway, 86_400);
+  return signForwardedIdentity({ ...PROCURATOR, reason: REASON }, gateway, Object.keys(bench.hub.subgraphUrls), 86_400);
 }
 
 export async function startTarget(bench: BenchHub, kind: TargetKind, workers: number, echo = false, extraEnv: NodeJS.ProcessEnv = {}): Promise<StartedTarget> {

@@ -24,18 +24,19 @@ export function gatewaySigningKey(file: string): Promise<SigningKey> {
 }
 
 /**
- * The forwarded identity, signed once per caller and reused for half its lifetime: signing on
- * every request costs more than the rest of the gateway's per-request work.
+ * The forwarded identity, signed once per caller and subgraph and reused for half its lifetime:
+ * signing on every request costs more than the rest of the gateway's per-request work. Addressed
+ * to one subgraph, so its owner cannot replay it at another owner.
  */
-function forwardedToken(identity: Identity, keyFile: string): Promise<string> {
-  const key = JSON.stringify([identity.sub, identity.role, identity.org, identity.region, identity.reason]);
+function forwardedToken(identity: Identity, keyFile: string, subgraph: string): Promise<string> {
+  const key = JSON.stringify([subgraph, identity.sub, identity.role, identity.org, identity.region, identity.reason]);
   const now = Date.now();
   const hit = signed.get(key);
   if (hit && hit.renewAt > now) return hit.token;
   if (signed.size > 10_000) signed.clear();
   // The trace id is per request and goes in its own header, so cached tokens stay shareable.
   const { traceId, ...stable } = identity;
-  const token = gatewaySigningKey(keyFile).then((key) => signForwardedIdentity(stable, key, TOKEN_TTL_SECONDS));
+  const token = gatewaySigningKey(keyFile).then((key) => signForwardedIdentity(stable, key, subgraph, TOKEN_TTL_SECONDS));
   signed.set(key, { token, renewAt: now + (TOKEN_TTL_SECONDS * 1000) / 2 });
   token.catch(() => signed.delete(key));
   return token;
@@ -43,8 +44,8 @@ function forwardedToken(identity: Identity, keyFile: string): Promise<string> {
 
 export interface GatewayContext {
   identity: Identity;
-  /** Signed once per client request, reused for every subgraph fetch of that request. */
-  forwardedIdentity?: Promise<string>;
+  /** Signed once per client request and subgraph, reused for every fetch of that request to it. */
+  forwardedIdentities?: Map<string, Promise<string>>;
   /** What the subgraphs reported releasing (their `extensions.releases`), for the audit log. */
   releases?: ReleaseReport[];
 }
@@ -92,9 +93,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const ctx = context as GatewayContext;
     if (!ctx?.identity) return;
-    ctx.forwardedIdentity ??= forwardedToken(ctx.identity, this.signingKeyFile);
-    return ctx.forwardedIdentity.then((token) => {
-      request.http?.headers.set(IDENTITY_HEADER, token);
+    const forwarded = (ctx.forwardedIdentities ??= new Map<string, Promise<string>>());
+    let token = forwarded.get(this.serviceName);
+    if (!token) {
+      token = forwardedToken(ctx.identity, this.signingKeyFile, this.serviceName);
+      forwarded.set(this.serviceName, token);
+    }
+    return token.then((signed) => {
+      request.http?.headers.set(IDENTITY_HEADER, signed);
       if (ctx.identity.traceId) request.http?.headers.set('x-trace-id', ctx.identity.traceId);
     });
   }

@@ -41,8 +41,12 @@ describe('owner keys and the identities they sign', () => {
   });
 
   it("accepts an end user the gateway forwards, and takes the role's scopes from the policy, not the token", async () => {
-    const identity = await verifyIdentity(await signForwardedIdentity({ ...PROCURATOR, scopes: ['audit:read'] }, key.gateway), justice);
+    const identity = await verifyIdentity(await signForwardedIdentity({ ...PROCURATOR, scopes: ['audit:read'] }, key.gateway, 'justice'), justice);
     expect(identity).toEqual({ ...PROCURATOR, signer: 'gateway' });
+  });
+
+  it('accepts a forwarded identity only where the gateway addressed it: its receiver cannot replay it elsewhere', async () => {
+    await expect(verifyIdentity(await signForwardedIdentity(PROCURATOR, key.gateway, 'market-regulation'), justice)).rejects.toThrow(/aud/);
   });
 
   it("accepts an owner's service identity addressed to this receiver only", async () => {
@@ -52,8 +56,8 @@ describe('owner keys and the identities they sign', () => {
   });
 
   it('lets neither the gateway sign a service nor an owner sign an end user', async () => {
-    await expect(signForwardedIdentity({ sub: 'service:justice', role: 'service' }, key.gateway)).rejects.toThrow(/end users only/);
-    await expect(signForwardedIdentity(PROCURATOR, key['market-regulation'])).rejects.toThrow(/signed by the gateway/);
+    await expect(signForwardedIdentity({ sub: 'service:justice', role: 'service' }, key.gateway, 'justice')).rejects.toThrow(/end users only/);
+    await expect(signForwardedIdentity(PROCURATOR, key['market-regulation'], 'justice')).rejects.toThrow(/signed by the gateway/);
     const asUser = await new SignJWT({ role: 'procurator', org: 'PROC-320706' }).setProtectedHeader({ alg: 'EdDSA', kid: 'market-regulation' })
       .setIssuer('market-regulation').setAudience('justice').setSubject('service:market-regulation').setIssuedAt().setExpirationTime('60s')
       .sign(key['market-regulation'].key);
@@ -61,8 +65,8 @@ describe('owner keys and the identities they sign', () => {
   });
 
   it('refuses unsigned, expired, lifetime-less and unknown-signer tokens, and HS256 made with a public key', async () => {
-    const base = () => new SignJWT({ role: 'procurator' }).setIssuer('gateway').setAudience('supervision-graph-subgraphs').setSubject('x').setIssuedAt();
-    const unsigned = new UnsecuredJWT({ role: 'procurator' }).setIssuer('gateway').setAudience('supervision-graph-subgraphs').setSubject('x').setIssuedAt().setExpirationTime('60s').encode();
+    const base = () => new SignJWT({ role: 'procurator' }).setIssuer('gateway').setAudience('justice').setSubject('x').setIssuedAt();
+    const unsigned = new UnsecuredJWT({ role: 'procurator' }).setIssuer('gateway').setAudience('justice').setSubject('x').setIssuedAt().setExpirationTime('60s').encode();
     const expired = await base().setProtectedHeader({ alg: 'EdDSA', kid: 'gateway' }).setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(key.gateway.key);
     const forever = await base().setProtectedHeader({ alg: 'EdDSA', kid: 'gateway' }).sign(key.gateway.key);
     const stranger = await base().setProtectedHeader({ alg: 'EdDSA', kid: 'someone' }).setExpirationTime('60s').sign(key.gateway.key);

@@ -2,12 +2,14 @@
 // users it forwards; each owner signs its own service messages; a key leaked from one owner's host
 // (market-regulation's here) reads no other owner's data and writes none of its records. Releases
 // a subgraph makes are journaled in its own database, even when the gateway never saw the call.
+import { createServer, type Server } from 'node:http';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, residentId, seedBureaus } from './support/fixtures';
 import { externalPostgres } from '../scripts/hub/postgres';
+import { freePort } from '../scripts/hub/hub';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { IDENTITY_HEADER } from '../subgraphs/kit/identity';
 import { envOf } from '../subgraphs/kit/module';
@@ -17,15 +19,46 @@ const PERSON = { kind: 'NATURAL_PERSON', name: '张伟', idNumber: residentId('3
 const LEAKED = 'market-regulation';
 const PARTY_QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketRegulationCase { id party { kind idNumber phone address } } } }`;
 
+/**
+ * What market-regulation's host sees: a proxy in front of its subgraph that keeps every identity
+ * the gateway forwards to it (a compromised host keeps them too).
+ */
+async function identityRecorder(): Promise<{ url: string; target: string; seen: string[]; server: Server }> {
+  const recorder = { url: '', target: '', seen: [] as string[], server: undefined as unknown as Server };
+  recorder.server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const identity = req.headers[IDENTITY_HEADER];
+    if (typeof identity === 'string') recorder.seen.push(identity);
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
+    try {
+      const upstream = await fetch(`${recorder.target}${req.url}`, { method: req.method, headers, body: req.method === 'POST' ? Buffer.concat(chunks) : undefined });
+      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+    } catch {
+      res.writeHead(502).end();
+    }
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => recorder.server.listen(port, '127.0.0.1', resolve));
+  recorder.url = `http://127.0.0.1:${port}`;
+  return recorder;
+}
+
 describe('trust between owners', () => {
   let hub: TestHub;
   let caseId: string;
+  let recorder: Awaited<ReturnType<typeof identityRecorder>>;
   beforeAll(async () => {
-    hub = await startHub();
+    recorder = await identityRecorder();
+    hub = await startHub({ subgraphUrlOverrides: { [LEAKED]: recorder.url } });
+    recorder.target = hub.subgraphUrls[LEAKED];
     await seedBureaus(hub);
     caseId = await recordMarketCase(hub, { party: PERSON });
   });
-  afterAll(() => hub?.stop());
+  afterAll(async () => {
+    await hub?.stop();
+    recorder?.server.close();
+  });
 
   const post = (owner: string, path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${hub.subgraphUrls[owner]}${path}`, {
@@ -41,26 +74,25 @@ describe('trust between owners', () => {
     return new SignJWT(rest).setProtectedHeader({ alg: 'EdDSA', kid }).setIssuer(iss).setAudience(aud).setSubject(sub)
       .setIssuedAt().setExpirationTime('60s').sign(key);
   }
-  const FORWARDED = 'supervision-graph-subgraphs';
 
   describe("a key leaked from market-regulation's host", () => {
     it('cannot pass as the gateway: a forged procurator or auditor is refused by every other owner', async () => {
-      const procurator = await forge({ kid: 'gateway', iss: 'gateway', aud: FORWARDED, sub: 'forged', ...callers.procurator, reason: REASON });
       for (const owner of ['justice', 'public-security', 'procuratorate', 'eco-environment']) {
+        const procurator = await forge({ kid: 'gateway', iss: 'gateway', aud: owner, sub: 'forged', ...callers.procurator, reason: REASON });
         const response = await post(owner, '/graphql', procurator, { query: '{ __typename }' });
         expect(response.status, owner).toBe(401);
       }
-      const auditor = await forge({ kid: 'gateway', iss: 'gateway', aud: FORWARDED, sub: 'forged', role: 'auditor', org: 'AUDIT' });
+      const auditor = await forge({ kid: 'gateway', iss: 'gateway', aud: 'audit', sub: 'forged', role: 'auditor', org: 'AUDIT' });
       const response = await post('audit', '/graphql', auditor, { query: '{ auditLog(first: 1) { edges { node { subject } } } }' });
       expect(response.status).toBe(401);
       expect(JSON.stringify(await response.json())).not.toContain('edges');
     });
 
     it('cannot vouch for an end user under its own name either', async () => {
-      const procurator = await forge({ kid: LEAKED, iss: LEAKED, aud: FORWARDED, sub: 'forged', ...callers.procurator, reason: REASON });
+      const procurator = await forge({ kid: LEAKED, iss: LEAKED, aud: 'justice', sub: 'forged', ...callers.procurator, reason: REASON });
       expect((await post('justice', '/graphql', procurator, { query: '{ __typename }' })).status).toBe(401);
-      const addressed = await forge({ kid: LEAKED, iss: LEAKED, aud: 'justice', sub: 'forged', ...callers.procurator, reason: REASON });
-      expect((await post('justice', '/graphql', addressed, { query: '{ __typename }' })).status).toBe(401);
+      const ownSubject = await forge({ kid: LEAKED, iss: LEAKED, aud: 'justice', sub: `service:${LEAKED}`, ...callers.procurator, reason: REASON });
+      expect((await post('justice', '/graphql', ownSubject, { query: '{ __typename }' })).status).toBe(401);
     });
 
     it('cannot pass as the service of another owner', async () => {
@@ -107,6 +139,17 @@ describe('trust between owners', () => {
       expect((await send(LEAKED, [event('EcoEnvironmentCase', 'EE-320706', ecoCase, 2, 'forged')])).status).toBe(403);
       await send(LEAKED, [event('MarketRegulationCase', 'MR-320706', ecoCase, 3, 'taken over')]);
       expect(await causeOf(ecoCase)).toBe('by its owner');
+    });
+
+    it("cannot replay at another owner the end users' identities the gateway forwarded to it", async () => {
+      const { data } = await hub.graphql(`query($id: ID!) { case(id: $id) { party { idNumber } } }`, { id: caseId }, { ...callers.procurator, reason: REASON });
+      expect(data.case.party.idNumber).toBe(PERSON.idNumber); // the gateway did forward the procurator to market-regulation
+      expect(recorder.seen.length).toBeGreaterThan(0);
+      for (const token of new Set(recorder.seen)) {
+        for (const owner of ['justice', 'public-security', 'procuratorate', 'eco-environment', 'audit']) {
+          expect((await post(owner, '/graphql', token, { query: '{ __typename }' })).status, owner).toBe(401);
+        }
+      }
     });
 
     it('cannot replay a message addressed to one owner at another', async () => {

@@ -27,14 +27,14 @@ export interface Identity {
 }
 
 export const IDENTITY_HEADER = 'x-hub-identity';
-/** Forwarded identities are signed once per caller and shown to every subgraph of the request. */
-const FORWARDED_AUDIENCE = 'supervision-graph-subgraphs';
 
 /**
- * The identity the gateway forwards to subgraphs: an end user's, signed with the gateway's own
- * key, short-lived. Only end-user roles: a service identity is its owner's to sign.
+ * The identity the gateway forwards to a subgraph: an end user's, signed with the gateway's own
+ * key, short-lived, and addressed to that subgraph (`audience`), so the owner that receives it
+ * cannot replay it at another owner as that user. Only end-user roles: a service identity is its
+ * owner's to sign.
  */
-export async function signForwardedIdentity(identity: Identity, gateway: SigningKey, ttlSeconds = 60): Promise<string> {
+export async function signForwardedIdentity(identity: Identity, gateway: SigningKey, audience: string | string[], ttlSeconds = 60): Promise<string> {
   if (gateway.name !== GATEWAY) throw new Error(`forwarded identities are signed by the ${GATEWAY}, not by ${gateway.name}`);
   if (!(ROLES as readonly string[]).includes(identity.role)) throw new Error(`the ${GATEWAY} forwards end users only, not role ${identity.role}`);
   const { sub, role, org, region, reason } = identity;
@@ -42,7 +42,7 @@ export async function signForwardedIdentity(identity: Identity, gateway: Signing
     .setProtectedHeader({ alg: ALGORITHM, kid: gateway.name })
     .setSubject(sub)
     .setIssuer(gateway.name)
-    .setAudience(FORWARDED_AUDIENCE)
+    .setAudience(audience)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
     .sign(gateway.key);
@@ -73,8 +73,8 @@ const optionalString = (value: unknown, claim: string): string | undefined => {
 
 /**
  * Verifies an identity against the signer's PUBLIC key from the directory. The gateway's key vouches
- * for end users only; an owner's key for that owner's service identity only, addressed to this
- * receiver. Nothing else a token claims (scopes, another owner's name) is believed.
+ * for end users only; an owner's key for that owner's service identity only; either addressed to
+ * this receiver. Nothing else a token claims (scopes, another owner's name) is believed.
  */
 export async function verifyIdentity(token: string, receiver: Receiver): Promise<Identity> {
   const { kid } = decodeProtectedHeader(token);
@@ -82,7 +82,7 @@ export async function verifyIdentity(token: string, receiver: Receiver): Promise
   if (!kid || !key) throw new Error('signed by no known owner');
   const forwarded = kid === GATEWAY;
   const { payload } = await jwtVerify(token, key, {
-    algorithms: [ALGORITHM], issuer: kid, audience: forwarded ? FORWARDED_AUDIENCE : receiver.name, requiredClaims: ['sub', 'iat', 'exp'],
+    algorithms: [ALGORITHM], issuer: kid, audience: receiver.name, requiredClaims: ['sub', 'iat', 'exp'],
   });
   if (forwarded) {
     if (!(ROLES as readonly string[]).includes(payload.role as string)) throw new Error('the gateway forwards end users only');

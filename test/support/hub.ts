@@ -13,8 +13,8 @@ export type { Caller };
 
 /** The hub's key files, and signing with them: a test may speak as the gateway or as any owner. */
 export interface TestKeys extends KeyFiles {
-  /** An end user's identity as the gateway forwards it (signed with the gateway's key). */
-  asGateway(identity: Omit<Identity, 'sub' | 'role'> & { sub?: string; role: string }): Promise<string>;
+  /** An end user's identity as the gateway forwards it (signed with the gateway's key), to `to` (default: every subgraph). */
+  asGateway(identity: Omit<Identity, 'sub' | 'role'> & { sub?: string; role: string }, to?: string | string[]): Promise<string>;
   /** `owner`'s service identity for a message or call to `to`, signed with `owner`'s own key. */
   asOwner(owner: string, to: string): Promise<string>;
   /** The private key of `name` (the gateway or an owner), e.g. to forge with a leaked key. */
@@ -53,7 +53,8 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOv
   const keys: TestKeys = {
     ...hub.keys,
     signingKey,
-    asGateway: async ({ sub, role, ...rest }) => signForwardedIdentity({ sub: sub ?? `test:${role}`, role: role as Identity['role'], ...rest }, await signingKey(GATEWAY)),
+    asGateway: async ({ sub, role, ...rest }, to = Object.keys(hub.subgraphUrls)) =>
+      signForwardedIdentity({ sub: sub ?? `test:${role}`, role: role as Identity['role'], ...rest }, await signingKey(GATEWAY), to),
     asOwner: async (owner, to) => signServiceIdentity(await signingKey(owner), to),
   };
   return {
