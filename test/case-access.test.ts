@@ -52,6 +52,12 @@ describe('the case rule: a case reaches only the callers whose grant covers its 
     }
   });
 
+  it('answers case(id) with an id that is no UUID as no case, not as an internal error', async () => {
+    const { data, errors } = await hub.graphql(ONE, { id: "1' OR '1'='1" }, callers.procurator);
+    expect(errors).toBeUndefined();
+    expect(data.case).toBeNull();
+  });
+
   it.each([
     ['the market bureau of 320706', callers.marketOfficer, ['market'], ['eco', 'nanyang']],
     ['the eco bureau of 320706', callers.ecoOfficer, ['eco'], ['market', 'nanyang']],

@@ -5,6 +5,7 @@ import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
 import { CaseIndex, type CaseIndexRow } from './entities';
 import type { JusticeLoaders } from './loaders';
 import { may } from '../kit/access';
+import { isUuid } from '../kit/loaders';
 import { caseReadSql, caseRule } from '../kit/resources/case';
 
 interface CaseFilter { agencyCode?: string; region?: string; actType?: string; offenceCode?: string; caseType?: string }
@@ -31,6 +32,7 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
 
 /** One case by id, if the case rule lets the caller read it; null otherwise (as if there were none). */
 export async function readableCase(ctx: SubgraphContext<JusticeLoaders>, id: string): Promise<CaseIndexRow | null> {
+  if (!isUuid(id)) return null;
   const row = await ctx.loaders.caseById.load(id);
   return row && may(ctx.identity, caseRule, 'read', row) ? row : null;
 }

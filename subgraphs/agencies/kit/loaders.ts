@@ -1,11 +1,13 @@
 import { In, type EntitySchema } from 'typeorm';
 import type { SubgraphRuntime } from '../../kit/module';
-import { batchLoader } from '../../kit/loaders';
+import { batchLoader, isUuid } from '../../kit/loaders';
 import { Party, type CaseRow, type PartyRow } from './entities';
 
 export function agencyLoaders(runtime: SubgraphRuntime, Case: EntitySchema<CaseRow>) {
   const load = async <T extends { id: string }>(entity: EntitySchema<T>, ids: readonly string[]) => {
-    const rows = await runtime.db.getRepository(entity).findBy({ id: In([...ids]) } as any);
+    // Ids are UUIDs; anything else names no row (and must not reach a uuid column as a SQL error).
+    const wanted = ids.filter(isUuid);
+    const rows = wanted.length ? await runtime.db.getRepository(entity).findBy({ id: In(wanted) } as any) : [];
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   };
