@@ -8,6 +8,7 @@ import { personalDataDecision } from '../subgraphs/kit/personal-data';
 import { caseRule, type CasePlace } from '../subgraphs/kit/resources/case';
 import { partyRule, type PartyPlace } from '../subgraphs/kit/resources/party';
 import { directoryEntryRule, type DirectoryEntryPlace } from '../subgraphs/justice/resources/directory-entry';
+import { justiceMatterRule, type JusticeMatterPlace } from '../subgraphs/justice/resources/justice-matter';
 
 // Role × position tables of the case, party and directory-entry rules (pure: the rule modules
 // against schema/policy.json, no hub), then the same rules through the gateway. Positions of the
@@ -43,6 +44,7 @@ function rows<R>(rule: ResourceRule<R>, table: Table) {
 const CASE: CasePlace = { agencyCode: 'MR-320706', region: '320706' };
 const PARTY: PartyPlace = { entityId: 'case-1', agencyCode: 'MR-320706', region: '320706' };
 const ENTRY: DirectoryEntryPlace = { agencyCode: 'MR-320706', region: '320706' };
+const MATTER: JusticeMatterPlace = { procuratorateCode: 'PROC-320706', region: '320706' };
 
 describe('row rules, role by role (no hub)', () => {
   it("the tables list every role of the policy and the owners' machine identity", () => {
@@ -94,6 +96,15 @@ describe('row rules, role by role (no hub)', () => {
     write: { justice_supervisor: 'TTF', platform_admin: 'TTT' },
   }))('directory entry: $role at $position may $action → $allowed', ({ action, role, position, allowed }) => {
     expect(may(caller(role, position), directoryEntryRule, action, ENTRY)).toBe(allowed);
+  });
+
+  // A suggestion copied to the justice bureau (行政执法监督): read by the justice bureau and the
+  // procuratorate of the region; its result recorded by the justice bureau of the region.
+  test.each(rows(justiceMatterRule, {
+    read: { procurator: 'TTF', justice_supervisor: 'TTF' },
+    recordResult: { justice_supervisor: 'TTF' },
+  }))('justice supervision matter: $role at $position may $action → $allowed', ({ action, role, position, allowed }) => {
+    expect(may(caller(role, position), justiceMatterRule, action, MATTER)).toBe(allowed);
   });
 });
 
