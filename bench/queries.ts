@@ -49,7 +49,7 @@ export function publicQuery(supergraphSdl = readSupergraph()): { name: string; q
 
 /** The three requests of the mix, with tokens from the hub's dev issuer. */
 export async function queryMix(dataDir: string, idsFile: string): Promise<QuerySpec[]> {
-  const bearer = async (caller: typeof PROCURATOR | typeof OFFICER) => `Bearer ${await mintDevToken(dataDir, caller, '24h')}`;
+  const bearer = async (caller: typeof PROCURATOR | typeof OFFICER) => `Bearer ${await mintDevToken(dataDir, caller, '8h')}`;
   const json = { 'content-type': 'application/json' };
   const view = publicQuery();
   return [

@@ -57,13 +57,14 @@ export function freePort(): Promise<number> {
 /** Justice's party key lives beside the embedded default's data, so the index's party keys stay stable. */
 function hubSecrets(dataDir: string): { partyKey: string } {
   const file = join(dataDir, 'secrets.json');
-  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { partyKey?: string }) : {};
-  if (!existing.partyKey) {
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const partyKey = existing.partyKey ?? randomBytes(32).toString('hex');
+  // Rewritten with the party key alone: an older data directory's shared identity secret goes.
+  if (Object.keys(existing).join() !== 'partyKey') {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify({ partyKey: randomBytes(32).toString('hex') }), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ partyKey }), { mode: 0o600 });
   }
-  // Only the party key is read: an older data directory's shared identity secret is left unused.
-  return { partyKey: (JSON.parse(readFileSync(file, 'utf8')) as { partyKey: string }).partyKey };
+  return { partyKey };
 }
 
 /** The embedded default's keys: the gateway's and one pair per owner, made on first start (keys/). */
