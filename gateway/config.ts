@@ -1,6 +1,7 @@
 import type { EnvVar } from '../subgraphs/kit/module';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { AUTHORIZATION_ENV, LIMIT_ENV } from './authorization/index';
+import { AUTHENTICATION_ENV } from './authentication';
 
 export function subgraphUrlVar(name: string): string {
   return `SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -22,6 +23,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   ...SUBGRAPHS.map((s) => ({ name: subgraphUrlVar(s.name), required: true, description: `base URL of the ${s.name} subgraph` })),
   ...LIMIT_ENV,
   ...AUTHORIZATION_ENV,
+  ...AUTHENTICATION_ENV,
 ];
 
 export interface GatewayConfig {

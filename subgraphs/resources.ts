@@ -1,4 +1,16 @@
 import type { ResourceRule } from './kit/access';
+import { caseRule } from './kit/resources/case';
+import { partyRule } from './kit/resources/party';
+import { directoryEntryRule } from './justice/resources/directory-entry';
+import { justiceMatterRule } from './justice/resources/justice-matter';
+import { transferRule } from './public-security/resources/transfer';
+import { investigationRule } from './public-security/resources/investigation';
+import { supervisionMatterRule } from './procuratorate/resources/supervision-matter';
+import { suggestionRule } from './procuratorate/resources/suggestion';
+import { alertRule } from './procuratorate/resources/alert';
 
 /** Every resource's row rule, for docs/permissions.md and the role tables. */
-export const RESOURCE_RULES: ResourceRule<any>[] = [];
+export const RESOURCE_RULES: ResourceRule<any>[] = [
+  caseRule, partyRule, transferRule, investigationRule, supervisionMatterRule, suggestionRule, alertRule,
+  justiceMatterRule, directoryEntryRule,
+];
