@@ -71,7 +71,7 @@ describe('the procuratorate through the gateway', () => {
     await eventually(async () => ((await hub.graphql(`query($id: ID!) { case(id: $id) { id } }`, { id: farCase }, callers.nanyangProcurator)).data?.case?.id ? true : undefined),
       10_000, 'the 411302 case in the index');
     const { data, errors } = await hub.graphql(OPEN, { caseId: farCase, input: { kind: 'FILING_SUPERVISION', summary: '立案监督' } }, callers.procurator);
-    expect(data).toBeNull();
+    expect(data).toEqual({ openSupervision: null });
     expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'caseId', rule: 'jurisdiction' });
   });
 
@@ -181,7 +181,7 @@ describe('the procuratorate through the gateway', () => {
 
     it('refuses a reply from another bureau', async () => {
       const { data, errors } = await hub.graphql(REPLY, { id: suggestionId, input: { reply: '已收悉', rectified: false } }, callers.ecoOfficer);
-      expect(data).toBeNull();
+      expect(data).toEqual({ replyToSuggestion: null });
       expect(errors?.[0].extensions?.code).toBe('FORBIDDEN');
     });
 

@@ -72,7 +72,7 @@ describe('public security through the gateway', () => {
   it('refuses to transfer another bureau’s case, naming the field and the rule, and writes nothing', async () => {
     const caseId = await recordMarketCase(hub);
     const { data, errors } = await hub.graphql(TRANSFER, { caseId, input: INPUT }, callers.ecoOfficer);
-    expect(data).toBeNull();
+    expect(data).toEqual({ transferCase: null }); // the mutation is nullable: refused, it answers null
     expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'caseId', rule: 'ownCase' });
     expect(errors?.[0].message).toMatch(/caseId/);
     expect((await db.query('SELECT count(*)::int AS n FROM case_transfer WHERE case_id = $1', [caseId])).rows[0].n).toBe(0);
@@ -119,7 +119,7 @@ describe('public security through the gateway', () => {
   it('refuses a filing decision before acceptance', async () => {
     const transfer = await transferOf(await recordMarketCase(hub));
     const { data, errors } = await hub.graphql(DECIDE, { id: transfer.id, decision: 'FILE' }, callers.psb);
-    expect(data).toBeNull();
+    expect(data).toEqual({ decideTransfer: null });
     expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', rule: 'transition' });
     expect(errors?.[0].message).toMatch(/SUBMITTED/);
     expect(await row(transfer.id)).toEqual({ status: 'SUBMITTED', version: 1 });

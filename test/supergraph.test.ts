@@ -10,8 +10,10 @@ describe('the committed supergraph', () => {
 
   it('carries the contract core: the case interface with each agency type, party, transfer and supervision', () => {
     const sdl = readSupergraph();
+    // `supervision` and `cases` are refused to some callers, so they are nullable (contract: "Such a
+    // field is nullable in the schema"); the names and arguments are the contract's.
     for (const snippet of ['interface EnforcementCase', 'type EcoEnvironmentCase implements EnforcementCase', 'type MarketRegulationCase implements EnforcementCase',
-      'party: Party', 'transfer: CaseTransfer', 'supervision: [SupervisionMatter!]!', 'cases(filter: CaseFilter, first: Int = 20, after: String): CaseConnection!']) {
+      'party: Party', 'transfer: CaseTransfer', 'supervision: [SupervisionMatter!]', 'cases(filter: CaseFilter, first: Int = 20, after: String): CaseConnection']) {
       expect(sdl).toContain(snippet);
     }
   });
