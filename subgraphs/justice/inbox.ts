@@ -1,12 +1,12 @@
 import type { Identity } from '../kit/identity';
-import { ROLES } from '../kit/identity';
+import { grantsOf } from '../kit/policy';
 import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
 import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
 import { badInput } from '../kit/errors';
 import { isUuid } from '../kit/loaders';
 import { eventsOf, type Queryable } from '../kit/outbox';
 import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
-import { INBOX_KINDS, SUBJECT_TYPES, type Notification } from '../kit/notifications';
+import { INBOX_KINDS, isKnownScope, SUBJECT_TYPES, type Notification } from '../kit/notifications';
 
 // Every unit's inbox (双向通报), kept by the justice bureau's platform. Notifications arrive from
 // the other owners' outboxes (POST /internal/notifications) or are written here directly.
@@ -25,20 +25,20 @@ export async function storeNotifications(tx: Queryable, notifications: (Notifica
   for (const n of notifications) {
     if (!INBOX_KINDS.includes(n.kind)) throw new Error(`notification ${n.id}: unknown kind ${n.kind}`);
     if (!SUBJECT_TYPES.includes(n.subjectType)) throw new Error(`notification ${n.id}: unknown subject type ${n.subjectType}`);
-    const r = n.recipient as { org?: string; role?: string; region?: string };
-    if (!r.org && !(r.role && (ROLES as readonly string[]).includes(r.role) && r.region && isRegionCode(r.region))) {
-      throw new Error(`notification ${n.id}: a recipient is an org, or a role and a region`);
+    const r = n.recipient as { org?: string; scope?: string; region?: string };
+    if (!r.org && !(r.scope && isKnownScope(r.scope) && r.region && isRegionCode(r.region))) {
+      throw new Error(`notification ${n.id}: a recipient is an org, or a scope of the policy and a region`);
     }
   }
   const rows = notifications.map((n) => {
-    const r = n.recipient as { org?: string; role?: string; region?: string };
-    return { id: n.id, org: r.org ?? null, role: r.org ? null : r.role, recipientRegion: r.org ? null : r.region, kind: n.kind,
+    const r = n.recipient as { org?: string; scope?: string; region?: string };
+    return { id: n.id, org: r.org ?? null, scope: r.org ? null : r.scope, recipientRegion: r.org ? null : r.region, kind: n.kind,
       title: n.title.slice(0, 500), subjectType: n.subjectType, subjectId: n.subjectId, region: n.region, createdAt: n.occurredAt };
   });
   const inserted: { id: string }[] = await tx.query(`
-    INSERT INTO notification (id, recipient_org, recipient_role, recipient_region, kind, title, subject_type, subject_id, region, created_at)
-    SELECT x.id, x.org, x.role, x."recipientRegion", x.kind, x.title, x."subjectType", x."subjectId", x.region, x."createdAt"
-    FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, org text, role text, "recipientRegion" text, kind text, title text,
+    INSERT INTO notification (id, recipient_org, recipient_scope, recipient_region, kind, title, subject_type, subject_id, region, created_at)
+    SELECT x.id, x.org, x.scope, x."recipientRegion", x.kind, x.title, x."subjectType", x."subjectId", x.region, x."createdAt"
+    FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, org text, scope text, "recipientRegion" text, kind text, title text,
       "subjectType" text, "subjectId" uuid, region text, "createdAt" timestamptz)
     ON CONFLICT (id) DO NOTHING RETURNING id`, [JSON.stringify(rows)]);
   return inserted.length;
@@ -54,13 +54,25 @@ export async function receiveNotifications(runtime: SubgraphRuntime, body: unkno
 /** The caller's unit, for read state: its org, or the user alone when the token names no unit. */
 const unitOf = (identity: Identity) => identity.org ?? `user:${identity.sub}`;
 
-/** The SQL condition for "addressed to the caller's unit"; its parameters are appended to `params`. */
+/**
+ * The SQL condition for "addressed to the caller's unit": by its code, or by a scope whose grant
+ * (schema/policy.json) reaches the notice's region. Parameters are appended to `params`.
+ */
 function addressedTo(identity: Identity, params: unknown[]): string {
   params.push(unitOf(identity));
-  const byOrg = `n.recipient_org = $${params.length}`;
-  if (!identity.region || !isRegionCode(identity.region)) return `(${byOrg})`;
-  params.push(identity.role, `${jurisdictionPrefix(identity.region)}%`);
-  return `(${byOrg} OR (n.recipient_role = $${params.length - 1} AND n.recipient_region LIKE $${params.length}))`;
+  const conditions = [`n.recipient_org = $${params.length}`];
+  const grants = [...grantsOf(identity.role)];
+  const everywhere = grants.filter(([, reach]) => reach === 'all').map(([scope]) => scope);
+  if (everywhere.length) {
+    params.push(everywhere);
+    conditions.push(`n.recipient_scope = ANY($${params.length}::text[])`);
+  }
+  const regional = grants.filter(([, reach]) => reach === 'region').map(([scope]) => scope);
+  if (regional.length && identity.region && isRegionCode(identity.region)) {
+    params.push(regional, `${jurisdictionPrefix(identity.region)}%`);
+    conditions.push(`(n.recipient_scope = ANY($${params.length - 1}::text[]) AND n.recipient_region LIKE $${params.length})`);
+  }
+  return `(${conditions.join(' OR ')})`;
 }
 
 export async function inbox(ctx: Ctx, { unreadOnly, first, after }: { unreadOnly?: boolean | null; first?: number | null; after?: string | null }) {

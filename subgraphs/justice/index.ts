@@ -18,6 +18,7 @@ import { directoryMutations, registrationField } from './directory';
 import { LOOKUP_QUOTA_ENV } from './lookup-quota';
 import { JusticeDirectoryRegistrar1700000000800 } from './migrations/1700000000800-DirectoryRegistrar';
 import { JusticePartyLookupQuota1700000000810 } from './migrations/1700000000810-PartyLookupQuota';
+import { JusticeInboxByScope1700000000820 } from './migrations/1700000000820-InboxByScope';
 import { typeDefs } from './schema';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
@@ -33,7 +34,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   typeDefs,
   entities,
   migrations: [Init1700000000000, JusticeSupervisionFeed1700000000200, JusticePublication1700000000300, JusticeSupervisionInbox1700000000450,
-    JusticeDirectoryRegistrar1700000000800, JusticePartyLookupQuota1700000000810],
+    JusticeDirectoryRegistrar1700000000800, JusticePartyLookupQuota1700000000810, JusticeInboxByScope1700000000820],
   env: [
     { name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' },
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },

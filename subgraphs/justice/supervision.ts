@@ -69,7 +69,7 @@ export async function receiveEscalations(runtime: SubgraphRuntime, body: unknown
     const fresh = new Set(inserted.map((r) => r.id));
     // 通报: the justice bureau of the region learns of each new matter.
     await storeNotifications(tx, events.filter((e) => fresh.has(e.escalationId)).map((e) => ({
-      id: e.eventId, recipient: { role: 'justice_supervisor', region: e.region }, kind: 'SUGGESTION_ESCALATED',
+      id: e.eventId, recipient: { scope: 'justice:supervise', region: e.region }, kind: 'SUGGESTION_ESCALATED',
       title: `检察建议抄送司法局（${e.reason === 'OVERDUE' ? '逾期未回复' : '回复未整改'}）: ${e.agencyCode}`,
       subjectType: 'JUSTICE_SUPERVISION_MATTER', subjectId: e.escalationId, region: e.region, occurredAt: opened.toISOString(),
     })));

@@ -1,11 +1,12 @@
-import type { Role } from './identity';
+import { POLICY } from './policy';
 import { enqueue, type Queryable } from './outbox';
 
 // The inbox contract (双向通报). Justice runs the platform and keeps every unit's inbox; the other
 // owners write notifications into their `notification_outbox`, relayed to justice's
 // POST /internal/notifications. A unit is addressed by its code (org), or, where the sender
-// cannot know the unit, by role and region: every unit of that role whose jurisdiction covers the
-// region sees it (public security of 320706 and of the city 320700 alike).
+// cannot know the unit, by a scope and a region: every unit whose grant of that scope reaches the
+// region sees it (public security of 320706 and of the city 320700 alike). Addressing by scope keeps
+// the inbox under schema/policy.json, like every other access decision: no role is named here.
 
 export const NOTIFICATION_OUTBOX = 'notification_outbox';
 export const NOTIFICATION_ROUTE = 'notifications';
@@ -19,7 +20,10 @@ export type InboxKind = (typeof INBOX_KINDS)[number];
 export const SUBJECT_TYPES = ['CASE_TRANSFER', 'PROCURATORIAL_SUGGESTION', 'JUSTICE_SUPERVISION_MATTER'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
-export type Recipient = { org: string } | { role: Exclude<Role, 'service' | 'public'>; region: string };
+export type Recipient = { org: string } | { scope: string; region: string };
+
+/** Whether `scope` is one the policy knows (a notice to an unknown scope would reach nobody). */
+export const isKnownScope = (scope: string): boolean => Object.hasOwn(POLICY.scopes, scope);
 
 export interface Notification {
   recipient: Recipient;

@@ -97,8 +97,8 @@ export const transferMutations = {
       // 通报: public security and the procuratorate of the case's region (抄送).
       const title = `移送涉嫌犯罪案件: ${found.caseNumber} (${bureau})`;
       await notify(tx, [
-        notice(inserted, { role: 'psb_officer', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt),
-        notice(inserted, { role: 'procurator', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt),
+        notice(inserted, { scope: 'transfer:decide', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt),
+        notice(inserted, { scope: 'supervision:write', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt), // 抄送 the procuratorate
       ]);
       return inserted;
     });
@@ -144,7 +144,7 @@ export const transferMutations = {
     return save(ctx, transfer, {
       status: 'RECONSIDERATION_REQUESTED', reconsiderationRequestedAt: now, reconsiderationRequestedBy: ctx.identity.sub,
       reconsiderationReason, reconsiderationDueAt: dueAt('reconsiderationDecision', now, ctx.runtime.env),
-    }, (row) => [notice(row, row.acceptingUnit ? { org: row.acceptingUnit } : { role: 'psb_officer', region: row.region },
+    }, (row) => [notice(row, row.acceptingUnit ? { org: row.acceptingUnit } : { scope: 'transfer:decide', region: row.region },
       'RECONSIDERATION_REQUESTED', `提请复议: ${row.agencyCode}`, now)]);
   },
 
