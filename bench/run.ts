@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootBenchHub, type BenchHub } from './hub';
 import { compareAnswers, type FirstAnswer } from './compare';
-import { SAMPLE_CASE } from './dataset';
+import { BUREAUS, PROCURATOR, SAMPLE_CASE } from './dataset';
+import { withinJurisdiction } from '../subgraphs/kit/rules';
 import { TARGETS, type TargetKind } from './gateways';
 import { measureAll, preflight, statementsByPageSize, type LoadSettings } from './measure';
 import { pageQuery, queryMix, type QuerySpec } from './queries';
@@ -37,9 +38,17 @@ if (!Number.isInteger(cases) || cases < 1000 || targets.some((t) => !TARGETS.inc
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const seconds = (since: number) => (Date.now() - since) / 1000;
 
-/** Case ids drawn at random from cases 1..n, written to a file the load generator reads. */
+/**
+ * Case ids drawn at random from cases 1..n within the procurator's jurisdiction (the case rule
+ * answers null outside it, which would measure no work), written to a file the load generator reads.
+ */
 async function idsFile(bench: BenchHub, n: number): Promise<string> {
-  const numbers = Array.from({ length: Math.min(n, 10_000) }, () => 1 + Math.floor(Math.random() * n));
+  const inReach = (i: number) => withinJurisdiction(PROCURATOR.region, BUREAUS[i % BUREAUS.length].region);
+  const numbers: number[] = [];
+  while (numbers.length < Math.min(n, 10_000)) {
+    const i = 1 + Math.floor(Math.random() * n);
+    if (inReach(i)) numbers.push(i);
+  }
   const file = join(bench.dataDir, `ids-${n}.json`); // removed with the hub's temporary directory
   writeFileSync(file, JSON.stringify(await caseIds(bench.seedTarget, numbers)));
   return file;
