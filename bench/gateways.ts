@@ -8,8 +8,8 @@ import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { gatewayConfig, subgraphUrlVar } from '../gateway/config';
 import { startGateway } from '../gateway/server';
 import { readSupergraph } from '../gateway/supergraph';
-import { close, listen, serveGraphQL } from '../subgraphs/kit/http';
-import { IDENTITY_HEADER } from '../subgraphs/kit/identity';
+import { close, listen, serveGraphQL } from '../kit/http';
+import { IDENTITY_HEADER } from '../kit/identity';
 import { SUBGRAPHS } from '../subgraphs/index';
 
 export const TARGETS = ['hub', 'apollo', 'hive'] as const;

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startHub, type Hub } from '../scripts/hub/hub';
 import { startEmbeddedPostgres, type PostgresServer } from '../scripts/hub/postgres';
-import { IDENTITY_HEADER, signForwardedIdentity } from '../subgraphs/kit/identity';
-import { GATEWAY, readSigningKey } from '../subgraphs/kit/keys';
+import { IDENTITY_HEADER, signForwardedIdentity } from '../kit/identity';
+import { GATEWAY, readSigningKey } from '../kit/keys';
 import type { SeedTarget } from './seed';
 
 export interface BenchHub {

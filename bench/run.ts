@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { bootBenchHub, type BenchHub } from './hub';
 import { compareAnswers, type FirstAnswer } from './compare';
 import { BUREAUS, PROCURATOR, SAMPLE_CASE } from './dataset';
-import { withinJurisdiction } from '../subgraphs/kit/rules';
+import { withinJurisdiction } from '../kit/rules';
 import { TARGETS, type TargetKind } from './gateways';
 import { measureAll, preflight, statementsByPageSize, type LoadSettings } from './measure';
 import { pageQuery, queryMix, type QuerySpec } from './queries';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRemoteJWKSet, importJWK, importSPKI, jwtVerify, type JWTVerifyGetKey } from 'jose';
 type KeyLike = CryptoKey;
-import { ROLES, type Identity } from '../subgraphs/kit/identity';
-import type { EnvVar } from '../subgraphs/kit/module';
-import { isRegionCode } from '../subgraphs/kit/rules';
+import { ROLES, type Identity } from '../kit/identity';
+import type { EnvVar } from '../kit/module';
+import { isRegionCode } from '../kit/rules';
 import type { GatewayConfig } from './config';
 
 export class AuthenticationError extends Error {}

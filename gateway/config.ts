@@ -1,5 +1,5 @@
-import type { EnvVar } from '../subgraphs/kit/module';
-import { SUBGRAPHS } from '../subgraphs/index';
+import type { EnvVar } from '../kit/module';
+import { subgraphNames } from './supergraph';
 import { AUTHORIZATION_ENV, LIMIT_ENV } from './authorization/index';
 import { AUTHENTICATION_ENV } from './authentication';
 
@@ -20,7 +20,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   { name: 'JWKS_URL', required: false, description: "issuer's JWKS endpoint; this or JWT_PUBLIC_KEY_FILE" },
   { name: 'JWT_ISSUER', required: false, description: 'expected iss claim (default supervision-graph-dev)' },
   { name: 'JWT_AUDIENCE', required: false, description: 'expected aud claim (default supervision-graph)' },
-  ...SUBGRAPHS.map((s) => ({ name: subgraphUrlVar(s.name), required: true, description: `base URL of the ${s.name} subgraph` })),
+  ...subgraphNames().map((name) => ({ name: subgraphUrlVar(name), required: true, description: `base URL of the ${name} subgraph` })),
   ...LIMIT_ENV,
   ...AUTHORIZATION_ENV,
   ...AUTHENTICATION_ENV,
@@ -51,7 +51,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     signingKeyFile: env.GATEWAY_SIGNING_KEY_FILE!,
     databaseUrl: env.DATABASE_URL!,
     subgraphTimeoutMs: Number(env.SUBGRAPH_TIMEOUT_MS ?? 5000),
-    subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s.name, env[subgraphUrlVar(s.name)]!])),
+    subgraphUrls: Object.fromEntries(subgraphNames().map((name) => [name, env[subgraphUrlVar(name)]!])),
     jwt: { publicKeyFile: env.JWT_PUBLIC_KEY_FILE, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER ?? 'supervision-graph-dev', audience: env.JWT_AUDIENCE ?? 'supervision-graph' },
   };
 }

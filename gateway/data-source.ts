@@ -1,8 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import fetchHappen from 'make-fetch-happen';
-import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../subgraphs/kit/identity';
-import { GATEWAY, readSigningKey, type SigningKey } from '../subgraphs/kit/keys';
+import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../kit/identity';
+import { GATEWAY, readSigningKey, type SigningKey } from '../kit/keys';
 import { parseReleases, type ReleaseReport } from './audit/index';
 import { dedupeRepresentations } from './representations';
 

@@ -6,7 +6,7 @@ import {
   getNamedType, isCompositeType, isInterfaceType, isListType, isNonNullType, isObjectType, Kind, parse, valueFromAST,
   type DocumentNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
-import type { EnvVar } from '../subgraphs/kit/module';
+import type { EnvVar } from '../kit/module';
 
 export interface Limits {
   maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number;

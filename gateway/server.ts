@@ -4,7 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
-import { close, HttpError, listen, sendJson, sendJsonUnread } from '../subgraphs/kit/http';
+import { close, HttpError, listen, sendJson, sendJsonUnread } from '../kit/http';
 import { accessReason, authenticationOptionsFromEnv, authenticator, AuthenticationError, BadHeaderError } from './authentication';
 import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized } from './authorization/index';
 import type { JudgedOperation, SeenOperation } from './authorization/serve';

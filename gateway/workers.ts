@@ -2,7 +2,7 @@
 // JavaScript on one thread, so one worker per core. Prints the hub's `listening` line once every
 // worker listens (scripts/hub/processes.ts waits for it).
 import cluster from 'node:cluster';
-import { superviseProcess } from '../scripts/hub/supervised';
+import { superviseProcess } from '../kit/supervised';
 
 export interface Clustered {
   workers: number;

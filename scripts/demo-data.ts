@@ -1,4 +1,4 @@
-import { creditCodeCheckCharacter, residentIdCheckDigit } from '../subgraphs/kit/rules';
+import { creditCodeCheckCharacter, residentIdCheckDigit } from '../kit/rules';
 
 /** A valid 18-digit resident ID number (GB 11643) for a region, birth date and sequence. */
 export function residentId(region: string, birth: string, sequence: number): string {

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SUBGRAPHS } from '../subgraphs/index';
-import { ensureKeys, GATEWAY, writeKeyDirectory, writeOwnerKeyPair } from '../subgraphs/kit/keys';
+import { ensureKeys, GATEWAY, writeKeyDirectory, writeOwnerKeyPair } from '../kit/keys';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { owner: { type: 'string' }, directory: { type: 'boolean' } } });
 const [dir, ...publicFiles] = positionals;

@@ -4,9 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import { readSupergraph } from '../gateway/supergraph';
-import { ROLES, type Identity, type Role } from '../subgraphs/kit/identity';
-import { grantsOf, POLICY, readRequirements, satisfies, scopesOf, type Requirement } from '../subgraphs/kit/policy';
-import { personalDataDecision } from '../subgraphs/kit/personal-data';
+import { ROLES, type Identity, type Role } from '../kit/identity';
+import { grantsOf, POLICY, readRequirements, satisfies, scopesOf, type Requirement } from '../kit/policy';
+import { personalDataDecision } from '../kit/personal-data';
 import { RESOURCE_RULES } from '../subgraphs/resources';
 
 export const PERMISSIONS_DOC = fileURLToPath(new URL('../docs/permissions.md', import.meta.url));

@@ -2,8 +2,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintDevToken } from '../gateway/dev-issuer';
-import { ROLES } from '../subgraphs/kit/identity';
-import { isRegionCode } from '../subgraphs/kit/rules';
+import { ROLES } from '../kit/identity';
+import { isRegionCode } from '../kit/rules';
 
 const { values } = parseArgs({ options: { role: { type: 'string' }, org: { type: 'string' }, region: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' } } });
 if (!values.role || !(ROLES as readonly string[]).includes(values.role)) {

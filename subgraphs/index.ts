@@ -1,4 +1,4 @@
-import type { SubgraphModule } from './kit/module';
+import type { SubgraphModule } from '../kit/module';
 import { justice } from './justice';
 import { publicSecurity } from './public-security';
 import { ecoEnvironment } from './agencies/eco-environment';

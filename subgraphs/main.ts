@@ -1,7 +1,7 @@
 // One process per subgraph: `node --import tsx subgraphs/main.ts <name>`.
-import { runSubgraph } from './kit/runtime';
+import { runSubgraph } from '../kit/runtime';
 import { subgraphNamed } from './index';
-import { superviseProcess } from '../scripts/hub/supervised';
+import { superviseProcess } from '../kit/supervised';
 
 const name = process.argv[2];
 if (!name) {

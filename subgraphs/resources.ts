@@ -1,6 +1,6 @@
-import type { ResourceRule } from './kit/access';
-import { caseRule } from './kit/resources/case';
-import { partyRule } from './kit/resources/party';
+import type { ResourceRule } from '../kit/access';
+import { caseRule } from '../kit/resources/case';
+import { partyRule } from '../kit/resources/party';
 import { directoryEntryRule } from './justice/resources/directory-entry';
 import { justiceMatterRule } from './justice/resources/justice-matter';
 import { transferRule } from './public-security/resources/transfer';

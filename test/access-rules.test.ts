@@ -3,10 +3,10 @@
 // policy and three positions of the caller — the record's own unit, another unit of the record's
 // region, a unit of another region — whether each action is allowed.
 import { describe, expect, it, test } from 'vitest';
-import { may, requireMay, type ResourceRule } from '../subgraphs/kit/access';
-import type { Identity, Role } from '../subgraphs/kit/identity';
-import { POLICY } from '../subgraphs/kit/policy';
-import { classifiedDecision } from '../subgraphs/kit/personal-data';
+import { may, requireMay, type ResourceRule } from '../kit/access';
+import type { Identity, Role } from '../kit/identity';
+import { POLICY } from '../kit/policy';
+import { classifiedDecision } from '../kit/personal-data';
 import { transferRule, type TransferPlace } from '../subgraphs/public-security/resources/transfer';
 import { investigationRule, classifiedRelease, type InvestigationPlace } from '../subgraphs/public-security/resources/investigation';
 import { supervisionMatterRule, type SupervisionMatterPlace } from '../subgraphs/procuratorate/resources/supervision-matter';

@@ -1,7 +1,7 @@
 // 以罚代刑 and repeat-offender alerts, and the cross-agency party lookup, through the gateway.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
-import { IDENTITY_HEADER } from '../subgraphs/kit/identity';
+import { IDENTITY_HEADER } from '../kit/identity';
 import { partyKey } from '../subgraphs/justice/case-events';
 import { callers, marketCaseInput, recordMarketCase, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
 

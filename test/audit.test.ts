@@ -9,7 +9,7 @@ import { AuditWriter, auditRequest, chainHash, GENESIS_HASH, verifyAuditChain, t
 import { SubgraphDataSource, type GatewayContext } from '../gateway/data-source';
 import { externalPostgres } from '../scripts/hub/postgres';
 import { audit } from '../subgraphs/audit';
-import { openDatabase, StatementCounter } from '../subgraphs/kit/database';
+import { openDatabase, StatementCounter } from '../kit/database';
 import { startHub, eventually, type TestHub } from './support/hub';
 import { callers } from './support/fixtures';
 

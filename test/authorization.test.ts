@@ -17,7 +17,7 @@ import { freePort } from '../scripts/hub/hub';
 import { externalPostgres } from '../scripts/hub/postgres';
 import { ServiceProcess } from '../scripts/hub/processes';
 import { SUBGRAPHS } from '../subgraphs/index';
-import { satisfies } from '../subgraphs/kit/policy';
+import { satisfies } from '../kit/policy';
 import { startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
 

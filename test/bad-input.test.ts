@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub';
 import { callers, creditCode, marketCaseInput, residentId, seedBureaus } from './support/fixtures';
-import { isRegionCode, isResidentIdNumber, isUnifiedSocialCreditCode } from '../subgraphs/kit/rules';
+import { isRegionCode, isResidentIdNumber, isUnifiedSocialCreditCode } from '../kit/rules';
 
 const RECORD = `mutation($input: MarketRegulationCaseInput!) { createMarketRegulationCase(input: $input) { id } }`;
 const person = (idNumber: string) => ({ kind: 'NATURAL_PERSON', name: '张伟', idNumber });

@@ -1,10 +1,10 @@
-// Issue 8, finding 4: case data has a row rule. The case rule (subgraphs/kit/resources/case.ts)
+// Issue 8, finding 4: case data has a row rule. The case rule (kit/resources/case.ts)
 // holds in the justice index (`cases`, `case(id)`) and in the owning agency's subgraph, on the
 // gateway's path and on a direct `_entities` call; releases of a party's name are audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
-import { IDENTITY_HEADER } from '../subgraphs/kit/identity';
+import { IDENTITY_HEADER } from '../kit/identity';
 
 const jinanEcoOfficer: Caller = { role: 'agency_officer', org: 'EE-370705', region: '370705' };
 const MINOR = { kind: 'NATURAL_PERSON', name: '李小明', idNumber: residentId('320706', '20120505', 31), phone: '13912345678', address: '江苏省连云港市海州区朝阳路1号' };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CHINA_CALENDAR, DEADLINE_KEYS, DEADLINE_RULES, dueAt, HolidayCalendar, legalDate, periodEnd, readDeadlineRules, ruleInEffect,
   type DeadlineRule,
-} from '../subgraphs/kit/deadlines';
+} from '../kit/deadlines';
 
 // Instants at 10:00 Beijing time (02:00Z) unless said otherwise.
 const at = (date: string, time = '02:00:00') => new Date(`${date}T${time}Z`);

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GATEWAY_ENV, subgraphUrlVar } from '../gateway/config';
 import { SUBGRAPHS } from '../subgraphs/index';
-import { envOf, upstreamVar, type SubgraphModule } from '../subgraphs/kit/module';
-import { GATEWAY as GATEWAY_KEY } from '../subgraphs/kit/keys';
+import { envOf, upstreamVar, type SubgraphModule } from '../kit/module';
+import { GATEWAY as GATEWAY_KEY } from '../kit/keys';
 
 /**
  * Variables the compose file may set although the code does not declare them. Each says why;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
-import { dueAt } from '../subgraphs/kit/deadlines';
+import { dueAt } from '../kit/deadlines';
 
 const REASON = '审查移送案件';
 

@@ -17,7 +17,7 @@ import { rewriteOperation, skippedDenials } from '../gateway/authorization/rewri
 import { DEV_AUDIENCE, DEV_ISSUER, devIssuerPaths, ensureDevIssuer } from '../gateway/dev-issuer';
 import { formatClientError, MAX_MESSAGE_LENGTH } from '../gateway/errors';
 import { DEFAULT_LIMITS, limitsFromEnv } from '../gateway/limits';
-import { satisfies, scopesOf } from '../subgraphs/kit/policy';
+import { satisfies, scopesOf } from '../kit/policy';
 
 const UNAUTHORIZED = { message: 'Unauthorized field or type', extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } };
 const codes = (d: any) => (d.kind === 'refuse' ? d.body.errors.map((e: any) => e.extensions?.limit ?? e.extensions?.code) : []);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signForwardedIdentity, signServiceIdentity, verifyIdentity, type Receiver } from '../subgraphs/kit/identity';
-import { ensureKeys, readKeyDirectory, readSigningKey, type KeyFiles, type SigningKey } from '../subgraphs/kit/keys';
+import { signForwardedIdentity, signServiceIdentity, verifyIdentity, type Receiver } from '../kit/identity';
+import { ensureKeys, readKeyDirectory, readSigningKey, type KeyFiles, type SigningKey } from '../kit/keys';
 
 const OWNERS = ['gateway', 'justice', 'market-regulation', 'procuratorate'];
 const PROCURATOR = { sub: 'p-1', role: 'procurator' as const, org: 'PROC-320706', region: '320706', reason: '立案审查' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { maskAddress, maskIdNumber } from '../subgraphs/kit/personal-data';
-import { redactForPublication } from '../subgraphs/kit/publication';
-import { MAX_AMOUNT, MAX_QUANTITY, requireAmount, requireQuantity } from '../subgraphs/kit/rules';
+import { maskAddress, maskIdNumber } from '../kit/personal-data';
+import { redactForPublication } from '../kit/publication';
+import { MAX_AMOUNT, MAX_QUANTITY, requireAmount, requireQuantity } from '../kit/rules';
 import { residentId } from '../scripts/demo-data';
 
 // Pure: what a masked address, a published text and a bounded amount look like. No hub.

@@ -43,7 +43,7 @@ describe('outbox delivery from an agency to the case index', () => {
 
   it('applies a redelivered event once and never lets an older version overwrite a newer one', async () => {
     const { randomUUID } = await import('node:crypto');
-    const { IDENTITY_HEADER } = await import('../subgraphs/kit/identity');
+    const { IDENTITY_HEADER } = await import('../kit/identity');
     const token = await hub.keys.asOwner('market-regulation', 'justice');
     const send = async (events: object[]) => {
       const response = await fetch(`${hub.subgraphUrls.justice}/internal/case-events`, {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, residentId, seedBureaus, type Caller } from './support/fixtures';
-import { residentIdCheckDigit } from '../subgraphs/kit/rules';
+import { residentIdCheckDigit } from '../kit/rules';
 
 const REASON = '核查当事人涉案情况';
 const TARGET = residentId('411302', '19900101', 456);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, creditCode, recordMarketCase, residentId, seedBureaus, type Caller } from './support/fixtures';
-import { IDENTITY_HEADER, type Identity, type Role } from '../subgraphs/kit/identity';
-import { may, type ResourceRule } from '../subgraphs/kit/access';
-import { POLICY } from '../subgraphs/kit/policy';
-import { personalDataDecision } from '../subgraphs/kit/personal-data';
-import { caseRule, type CasePlace } from '../subgraphs/kit/resources/case';
-import { partyRule, type PartyPlace } from '../subgraphs/kit/resources/party';
+import { IDENTITY_HEADER, type Identity, type Role } from '../kit/identity';
+import { may, type ResourceRule } from '../kit/access';
+import { POLICY } from '../kit/policy';
+import { personalDataDecision } from '../kit/personal-data';
+import { caseRule, type CasePlace } from '../kit/resources/case';
+import { partyRule, type PartyPlace } from '../kit/resources/party';
 import { directoryEntryRule, type DirectoryEntryPlace } from '../subgraphs/justice/resources/directory-entry';
 import { justiceMatterRule, type JusticeMatterPlace } from '../subgraphs/justice/resources/justice-matter';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, creditCode, marketCaseInput, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
-import { IDENTITY_HEADER } from '../subgraphs/kit/identity';
-import { monthOf } from '../subgraphs/kit/month';
+import { IDENTITY_HEADER } from '../kit/identity';
+import { monthOf } from '../kit/month';
 
 // 阳光执法 (seed 004) and 一月一晒绩 (seed 001), through the gateway. The expectations are the
 // rules written out by hand: what the public may see, and the scorecard of what this file records.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { composeSupergraph, readSupergraph } from '../gateway/supergraph';
-import { refusableNonNullFields } from '../subgraphs/kit/sdl-checks';
+import { readSupergraph, subgraphNames } from '../gateway/supergraph';
+import { composeSupergraph } from '../scripts/compose';
+import { SUBGRAPHS } from '../subgraphs/index';
+import { refusableNonNullFields } from '../kit/sdl-checks';
 
 describe('the committed supergraph', () => {
   it('is what `npm run compose` makes of the subgraphs today', () => {
@@ -16,6 +18,13 @@ describe('the committed supergraph', () => {
       'party: Party', 'transfer: CaseTransfer', 'supervision: [SupervisionMatter!]', 'cases(filter: CaseFilter, first: Int = 20, after: String): CaseConnection']) {
       expect(sdl).toContain(snippet);
     }
+  });
+});
+
+describe('the gateway\'s manifest of subgraphs', () => {
+  it('is read from the supergraph: every subgraph of the hub, by name, and nothing else', () => {
+    expect(subgraphNames()).toEqual(expect.arrayContaining(SUBGRAPHS.map((s) => s.name)));
+    expect(subgraphNames()).toHaveLength(SUBGRAPHS.length);
   });
 });
 

@@ -11,8 +11,8 @@ import { callers, recordMarketCase, residentId, seedBureaus } from './support/fi
 import { externalPostgres } from '../scripts/hub/postgres';
 import { freePort } from '../scripts/hub/hub';
 import { SUBGRAPHS } from '../subgraphs/index';
-import { IDENTITY_HEADER } from '../subgraphs/kit/identity';
-import { envOf } from '../subgraphs/kit/module';
+import { IDENTITY_HEADER } from '../kit/identity';
+import { envOf } from '../kit/module';
 
 const REASON = '立案审查 (2026) 12号';
 const PERSON = { kind: 'NATURAL_PERSON', name: '张伟', idNumber: residentId('320706', '19850312', 431), phone: '13812345678', address: '江苏省连云港市海州区朝阳路18号' };

@@ -1,10 +1,10 @@
-import type { Identity } from '../../subgraphs/kit/identity';
-import { AUDIT_DECISIONS, type AuditDecision } from './chain';
+import type { Identity } from '../../kit/identity';
+import { AUDIT_DECISIONS, type AuditDecision } from '../../kit/audit-chain';
 import type { AuditEntryInput, AuditWriter } from './writer';
 
 export { AuditWriter, normalizeEntry, type AuditEntryInput, type AuditWriterOptions } from './writer';
 export { verifyAuditChain, type AuditChainReport } from './verify';
-export { canonicalJson, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry, type ChainedAuditEntry } from './chain';
+export { canonicalJson, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry, type ChainedAuditEntry } from '../../kit/audit-chain';
 
 /** What a subgraph reports in `extensions.releases`: one field of one entity it answered. */
 export interface ReleaseReport {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { chainHash, GENESIS_HASH, type AuditDecision } from './chain';
+import { chainHash, GENESIS_HASH, type AuditDecision } from '../../kit/audit-chain';
 
 export interface AuditChainReport {
   ok: boolean;

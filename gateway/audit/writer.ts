@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry } from './chain';
+import { AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry } from '../../kit/audit-chain';
 
 /** What a caller records; `at` defaults to now, absent optional fields to null. */
 export interface AuditEntryInput {

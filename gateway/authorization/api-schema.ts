@@ -1,7 +1,7 @@
 // The API schema clients query, and the requirements the supergraph declares on it, read once.
 import { printSchema, Supergraph } from '@apollo/federation-internals';
 import { buildSchema, isAbstractType, isInterfaceType, isObjectType, parse, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { readRequirements, type Requirement } from '../../subgraphs/kit/policy';
+import { readRequirements, type Requirement } from '../../kit/policy';
 import { readSupergraph } from '../supergraph';
 
 export interface Declared { coordinate: string; requirement: Requirement }

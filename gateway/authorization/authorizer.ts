@@ -5,9 +5,9 @@
 // a key, and the verdict of the one ("unknown operation": not ours to judge) let the other run
 // unjudged. Caches are bounded by bytes of query text as well as by entries.
 import { validate, type OperationDefinitionNode } from 'graphql';
-import type { Identity } from '../../subgraphs/kit/identity';
-import type { EnvVar } from '../../subgraphs/kit/module';
-import { satisfies, scopesOf } from '../../subgraphs/kit/policy';
+import type { Identity } from '../../kit/identity';
+import type { EnvVar } from '../../kit/module';
+import { satisfies, scopesOf } from '../../kit/policy';
 import { costOf, DEFAULT_LIMITS, limitError, limitsFromEnv, measure, parseLimited, variableCost, violation, type Limits, type Measured } from '../limits';
 import { listTooLong, oversizedVariableList, precheck } from '../precheck';
 import { policySchema } from './api-schema';

@@ -4,7 +4,7 @@ import {
   getNamedType, isAbstractType, isCompositeType, Kind, print,
   type DirectiveNode, type FieldNode, type GraphQLCompositeType, type GraphQLNamedType, type GraphQLObjectType, type OperationDefinitionNode, type SelectionNode,
 } from 'graphql';
-import type { Requirement } from '../../subgraphs/kit/policy';
+import type { Requirement } from '../../kit/policy';
 import type { PolicySchema } from './api-schema';
 import { hidden, on, responseKeys, usedVariables } from './ast';
 import { EMPTY_KEY, TYPENAME_KEY } from './inline';

@@ -2,8 +2,8 @@
 // request is judged on its operation text, executed rewritten, and its response restored.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, BaseContext } from '@apollo/server';
-import type { Identity } from '../../subgraphs/kit/identity';
-import { readJson, sendJson, serveGraphQL } from '../../subgraphs/kit/http';
+import type { Identity } from '../../kit/identity';
+import { readJson, sendJson, serveGraphQL } from '../../kit/http';
 import type { Authorizer } from './authorizer';
 import { restoreResult } from './restore';
 import type { DeniedField, RewritePlan } from './rewrite';

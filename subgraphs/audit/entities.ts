@@ -1,9 +1,9 @@
 import { EntitySchema } from 'typeorm';
-import type { ChainedAuditEntry } from '../../gateway/audit/chain';
+import type { ChainedAuditEntry } from '../../kit/audit-chain';
 
 /**
  * One record of the append-only, hash-chained audit log. The gateway's writer defines what an
- * entry is (gateway/audit/chain.ts); read back here, the bigint sequence arrives as a string.
+ * entry is (kit/audit-chain.ts); read back here, the bigint sequence arrives as a string.
  */
 export type AuditLogRow = Omit<ChainedAuditEntry, 'sequence'> & { sequence: string };
 

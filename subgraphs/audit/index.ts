@@ -1,5 +1,5 @@
-import type { SubgraphModule } from '../kit/module';
-import { DateTime } from '../kit/scalars';
+import type { SubgraphModule } from '../../kit/module';
+import { DateTime } from '../../kit/scalars';
 import { entities } from './entities';
 import { auditEntryFields, listAuditLog } from './log';
 import { AuditInit1700000000000 } from './migrations/1700000000000-Init';

@@ -1,7 +1,7 @@
-import type { SubgraphContext } from '../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
-import { badInput, forbidden } from '../kit/errors';
-import { reachOf } from '../kit/access';
+import type { SubgraphContext } from '../../kit/module';
+import { decodeCursor, encodeCursor, pageSize } from '../../kit/cursor';
+import { badInput, forbidden } from '../../kit/errors';
+import { reachOf } from '../../kit/access';
 import { AuditLog, type AuditLogRow } from './entities';
 
 type DecisionEnum = 'FULL' | 'MASKED' | 'DENIED';

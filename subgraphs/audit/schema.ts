@@ -1,4 +1,4 @@
-import { DATE_TIME, FEDERATION_LINK, gql, PAGE_INFO } from '../kit/sdl';
+import { DATE_TIME, FEDERATION_LINK, gql, PAGE_INFO } from '../../kit/sdl';
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import type { SubgraphRuntime } from '../kit/module';
-import { normaliseIdentifier } from '../kit/rules';
-import { enqueue, nudgeOutbox } from '../kit/outbox';
-import { HttpError } from '../kit/http';
+import type { SubgraphRuntime } from '../../kit/module';
+import { normaliseIdentifier } from '../../kit/rules';
+import { enqueue, nudgeOutbox } from '../../kit/outbox';
+import { HttpError } from '../../kit/http';
 import { AGENCY_KIND_BY_CASE_TYPE } from '../agencies/registry';
 
 /** What an agency's outbox sends the index when a case is recorded or changed. */

@@ -1,12 +1,12 @@
-import type { SubgraphContext } from '../kit/module';
-import { keysetPage } from '../kit/cursor';
-import { badInput } from '../kit/errors';
-import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
+import type { SubgraphContext } from '../../kit/module';
+import { keysetPage } from '../../kit/cursor';
+import { badInput } from '../../kit/errors';
+import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
 import { CaseIndex, type CaseIndexRow } from './entities';
 import type { JusticeLoaders } from './loaders';
-import { may } from '../kit/access';
-import { isUuid } from '../kit/loaders';
-import { caseReadSql, caseRule } from '../kit/resources/case';
+import { may } from '../../kit/access';
+import { isUuid } from '../../kit/loaders';
+import { caseReadSql, caseRule } from '../../kit/resources/case';
 
 interface CaseFilter { agencyCode?: string; region?: string; actType?: string; offenceCode?: string; caseType?: string }
 

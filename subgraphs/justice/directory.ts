@@ -1,8 +1,8 @@
-import type { SubgraphContext } from '../kit/module';
-import { badInput } from '../kit/errors';
-import { requireMay, requireScope } from '../kit/access';
+import type { SubgraphContext } from '../../kit/module';
+import { badInput } from '../../kit/errors';
+import { requireMay, requireScope } from '../../kit/access';
 import { directoryEntryRule } from './resources/directory-entry';
-import { requireRegion, requireText } from '../kit/rules';
+import { requireRegion, requireText } from '../../kit/rules';
 import { AGENCY_KINDS } from '../agencies/registry';
 import { Agency, Officer, PowerItem } from './entities';
 import type { JusticeLoaders } from './loaders';

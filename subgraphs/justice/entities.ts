@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { numericColumn } from '../kit/database';
+import { numericColumn } from '../../kit/database';
 
 /** Who registered a directory entry and when (migration 1700000000800; null for older entries). */
 export interface Registered { registeredBy: string | null; registeredByOrg: string | null; registeredAt: Date | null }

@@ -1,12 +1,12 @@
-import type { Identity } from '../kit/identity';
-import { grantsOf } from '../kit/policy';
-import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
-import { badInput } from '../kit/errors';
-import { isUuid } from '../kit/loaders';
-import { eventsOf, type Queryable } from '../kit/outbox';
-import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
-import { INBOX_KINDS, isKnownScope, SUBJECT_TYPES, type Notification } from '../kit/notifications';
+import type { Identity } from '../../kit/identity';
+import { grantsOf } from '../../kit/policy';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
+import { decodeCursor, encodeCursor, pageSize } from '../../kit/cursor';
+import { badInput } from '../../kit/errors';
+import { isUuid } from '../../kit/loaders';
+import { eventsOf, type Queryable } from '../../kit/outbox';
+import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
+import { INBOX_KINDS, isKnownScope, SUBJECT_TYPES, type Notification } from '../../kit/notifications';
 
 // Every unit's inbox (双向通报), kept by the justice bureau's platform. Notifications arrive from
 // the other owners' outboxes (POST /internal/notifications) or are written here directly.

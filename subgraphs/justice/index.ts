@@ -1,6 +1,6 @@
-import type { SubgraphModule } from '../kit/module';
-import { DateTime } from '../kit/scalars';
-import { scopesOf } from '../kit/policy';
+import type { SubgraphModule } from '../../kit/module';
+import { DateTime } from '../../kit/scalars';
+import { scopesOf } from '../../kit/policy';
 import { AGENCY_KINDS } from '../agencies/registry';
 import { entities, Agency, type AgencyRow, type CaseIndexRow, type OfficerRow } from './entities';
 import { Init1700000000000 } from './migrations/1700000000000-Init';
@@ -13,7 +13,7 @@ import { caseFields, listCases, readableCase } from './cases';
 import { applyCaseEvents, SUPERVISION_OUTBOX } from './case-events';
 import { partyCases } from './party-lookup';
 import { JusticeSupervisionFeed1700000000200 } from './migrations/1700000000200-SupervisionFeed';
-import { outboxWorkers } from '../kit/outbox';
+import { outboxWorkers } from '../../kit/outbox';
 import { directoryMutations, registrationField } from './directory';
 import { LOOKUP_QUOTA_ENV } from './lookup-quota';
 import { JusticeDirectoryRegistrar1700000000800 } from './migrations/1700000000800-DirectoryRegistrar';

@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
-import type { SubgraphRuntime } from '../kit/module';
-import { batchLoader, byKey, groupBy } from '../kit/loaders';
+import type { SubgraphRuntime } from '../../kit/module';
+import { batchLoader, byKey, groupBy } from '../../kit/loaders';
 import { Agency, CaseIndex, Officer, PowerItem, type AgencyRow, type CaseIndexRow, type OfficerRow, type PowerItemRow } from './entities';
 import { publishedLoaders } from './published';
 import { scorecardLoaders } from './scorecard';

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { EnvVar, SubgraphRuntime } from '../kit/module';
+import type { EnvVar, SubgraphRuntime } from '../../kit/module';
 
 // Lookups are not an oracle (issue 8, finding 7). A masked ID number hides only the birth date:
 // about 4,200 candidate dates fit its check digit, so unlimited lookups by full number would

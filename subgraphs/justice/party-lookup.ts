@@ -1,9 +1,9 @@
-import type { SubgraphContext } from '../kit/module';
-import { badInput } from '../kit/errors';
-import { mayFilter, requireScope, rowFilterSql } from '../kit/access';
-import { requirePartyIdentifier, type PartyKind } from '../kit/rules';
-import { partyRule } from '../kit/resources/party';
-import { caseReadSql } from '../kit/resources/case';
+import type { SubgraphContext } from '../../kit/module';
+import { badInput } from '../../kit/errors';
+import { mayFilter, requireScope, rowFilterSql } from '../../kit/access';
+import { requirePartyIdentifier, type PartyKind } from '../../kit/rules';
+import { partyRule } from '../../kit/resources/party';
+import { caseReadSql } from '../../kit/resources/case';
 import { CaseIndex, type CaseIndexRow } from './entities';
 import { partyKey } from './case-events';
 import { lookupLimits, rateLimited, takeLookup } from './lookup-quota';

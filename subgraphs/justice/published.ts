@@ -1,10 +1,10 @@
 import { In } from 'typeorm';
-import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { keysetPage } from '../kit/cursor';
-import { badInput } from '../kit/errors';
-import { batchLoader, byKey, isUuid } from '../kit/loaders';
-import { redactForPublication } from '../kit/publication';
-import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
+import { keysetPage } from '../../kit/cursor';
+import { badInput } from '../../kit/errors';
+import { batchLoader, byKey, isUuid } from '../../kit/loaders';
+import { redactForPublication } from '../../kit/publication';
+import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
 import { AGENCY_KIND_BY_CASE_TYPE, publishedDecisionType } from '../agencies/registry';
 import { CaseIndex, type CaseIndexRow } from './entities';
 import type { JusticeLoaders } from './loaders';

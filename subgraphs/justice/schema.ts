@@ -1,7 +1,7 @@
-import { gql, ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PAGE_INFO, PARTY_KIND } from '../kit/sdl';
+import { gql, ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PAGE_INFO, PARTY_KIND } from '../../kit/sdl';
 import { AGENCY_KINDS, publishedDecisionType } from '../agencies/registry';
-import { PENALTY_KIND_SDL } from '../kit/publication';
-import { SCORECARD_ACCESS } from '../kit/month';
+import { PENALTY_KIND_SDL } from '../../kit/publication';
+import { SCORECARD_ACCESS } from '../../kit/month';
 import { JUSTICE_SUPERVISION_SDL } from './supervision-schema';
 
 /** Who registered a directory entry: for the units of the supervision system, not the public. */

@@ -1,6 +1,6 @@
-import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { batchLoader } from '../kit/loaders';
-import { monthRange, parseScorecardKey, requireMonth, scorecardKey } from '../kit/month';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
+import { batchLoader } from '../../kit/loaders';
+import { monthRange, parseScorecardKey, requireMonth, scorecardKey } from '../../kit/month';
 import type { AgencyRow } from './entities';
 import type { JusticeLoaders } from './loaders';
 

@@ -1,4 +1,4 @@
-import { ESCALATION_SDL } from '../kit/notifications';
+import { ESCALATION_SDL } from '../../kit/notifications';
 
 /** Justice's SDL for 行政执法监督 matters, the overdue view and the inbox (included in schema.ts). */
 export const JUSTICE_SUPERVISION_SDL = `

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '../kit/identity';
-import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../kit/cursor';
-import { badInput, notFound } from '../kit/errors';
-import { batchLoader, byKey, isUuid } from '../kit/loaders';
-import { enqueue, eventsOf, nudgeOutbox } from '../kit/outbox';
-import { requireText } from '../kit/rules';
-import type { EscalationEvent, EscalationResultEvent } from '../kit/notifications';
+import type { Identity } from '../../kit/identity';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
+import { decodeCursor, encodeCursor, pageSize } from '../../kit/cursor';
+import { badInput, notFound } from '../../kit/errors';
+import { batchLoader, byKey, isUuid } from '../../kit/loaders';
+import { enqueue, eventsOf, nudgeOutbox } from '../../kit/outbox';
+import { requireText } from '../../kit/rules';
+import type { EscalationEvent, EscalationResultEvent } from '../../kit/notifications';
 import { storeNotifications } from './inbox';
-import { DEADLINE_RULES } from '../kit/deadlines';
-import { may, mayFilter, requireMay, requireScope, rowFilterSql } from '../kit/access';
+import { DEADLINE_RULES } from '../../kit/deadlines';
+import { may, mayFilter, requireMay, requireScope, rowFilterSql } from '../../kit/access';
 import { justiceMatterRule } from './resources/justice-matter';
 
 // 行政执法监督 (seed 001, 双向通报): a procuratorial suggestion the bureau left unanswered or did

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema, In } from 'typeorm';
-import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { keysetPage } from '../kit/cursor';
-import { badInput, notFound } from '../kit/errors';
-import { may, mayFilter, requireMay, requireScope } from '../kit/access';
-import { batchLoader, byKey, isUuid } from '../kit/loaders';
-import { eventsOf, type Queryable } from '../kit/outbox';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
+import { keysetPage } from '../../kit/cursor';
+import { badInput, notFound } from '../../kit/errors';
+import { may, mayFilter, requireMay, requireScope } from '../../kit/access';
+import { batchLoader, byKey, isUuid } from '../../kit/loaders';
+import { eventsOf, type Queryable } from '../../kit/outbox';
 import { alertReadSql, alertRule } from './resources/alert';
 import { visible as visibleMatter } from './supervision';
 import { SupervisionMatter, type SupervisionMatterRow } from './entities';

@@ -1,6 +1,6 @@
 // Reply periods for procuratorial suggestions (检察建议). The periods and their legal basis are data
 // in schema/deadlines.json; this file only says which rule a suggestion follows.
-import { addPeriod, dueAt, LEGAL_UTC_OFFSET_MINUTES, ruleInEffect, type DeadlineKey } from '../kit/deadlines';
+import { addPeriod, dueAt, LEGAL_UTC_OFFSET_MINUTES, ruleInEffect, type DeadlineKey } from '../../kit/deadlines';
 
 export { addPeriod, LEGAL_UTC_OFFSET_MINUTES };
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { batchLoader, byKey, isUuid } from '../kit/loaders';
-import { enqueue, eventsOf, nudgeOutbox, OutboxRelay, type Queryable } from '../kit/outbox';
-import { isPast } from '../kit/deadlines';
-import { mayFilter } from '../kit/access';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
+import { batchLoader, byKey, isUuid } from '../../kit/loaders';
+import { enqueue, eventsOf, nudgeOutbox, OutboxRelay, type Queryable } from '../../kit/outbox';
+import { isPast } from '../../kit/deadlines';
+import { mayFilter } from '../../kit/access';
 import { suggestionReadSql, suggestionRule } from './resources/suggestion';
-import { NOTIFICATION_OUTBOX, NOTIFICATION_ROUTE, type EscalationEvent, type EscalationResultEvent } from '../kit/notifications';
+import { NOTIFICATION_OUTBOX, NOTIFICATION_ROUTE, type EscalationEvent, type EscalationResultEvent } from '../../kit/notifications';
 import { Suggestion, type SuggestionRow } from './entities';
 
 // Seed 001 (双向通报): when a bureau does not reply to a suggestion by its due date, or replies

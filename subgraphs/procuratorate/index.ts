@@ -1,5 +1,5 @@
-import type { SubgraphModule } from '../kit/module';
-import { DateTime } from '../kit/scalars';
+import type { SubgraphModule } from '../../kit/module';
+import { DateTime } from '../../kit/scalars';
 import { entities } from './entities';
 import { procuratorateLoaders, type ProcuratorateLoaders } from './loaders';
 import { ProcuratorateInit1700000000000 } from './migrations/1700000000000-Init';

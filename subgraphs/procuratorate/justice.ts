@@ -1,5 +1,5 @@
-import type { SubgraphRuntime } from '../kit/module';
-import { isUuid } from '../kit/loaders';
+import type { SubgraphRuntime } from '../../kit/module';
+import { isUuid } from '../../kit/loaders';
 
 // What the procuratorate needs from the justice bureau's directory and case index.
 

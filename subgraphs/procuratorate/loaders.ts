@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
-import type { SubgraphRuntime } from '../kit/module';
-import { batchLoader, byKey, groupBy, isUuid } from '../kit/loaders';
+import type { SubgraphRuntime } from '../../kit/module';
+import { batchLoader, byKey, groupBy, isUuid } from '../../kit/loaders';
 import { Suggestion, SupervisionMatter, type SuggestionRow, type SupervisionMatterRow } from './entities';
 import { alertLoaders } from './alerts';
 

@@ -1,7 +1,7 @@
-import { DATE_TIME, FEDERATION_LINK, PAGE_INFO, gql } from '../kit/sdl';
+import { DATE_TIME, FEDERATION_LINK, PAGE_INFO, gql } from '../../kit/sdl';
 import { ALERT_MUTATION_SDL, ALERT_QUERY_SDL, ALERT_SDL } from './alerts';
-import { SCORECARD_ACCESS } from '../kit/month';
-import { ESCALATION_SDL } from '../kit/notifications';
+import { SCORECARD_ACCESS } from '../../kit/month';
+import { ESCALATION_SDL } from '../../kit/notifications';
 import { SCORE_RULE } from './scorecard';
 
 export const typeDefs = gql`

@@ -1,8 +1,8 @@
-import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { batchLoader, perRequest } from '../kit/loaders';
-import { badInput } from '../kit/errors';
-import { monthRange, parseScorecardKey, requireMonth, scorecardKey } from '../kit/month';
-import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
+import { batchLoader, perRequest } from '../../kit/loaders';
+import { badInput } from '../../kit/errors';
+import { monthRange, parseScorecardKey, requireMonth, scorecardKey } from '../../kit/month';
+import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
 
 // 一月一晒绩 (seed 001): the procuratorate's figures on a bureau's monthly scorecard (justice owns
 // the entity), the score, and the ranking of bureaus.

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { SubgraphContext } from '../kit/module';
-import { badInput, notFound } from '../kit/errors';
-import { covers, requireMay, requireScope } from '../kit/access';
-import { requireText } from '../kit/rules';
+import type { SubgraphContext } from '../../kit/module';
+import { badInput, notFound } from '../../kit/errors';
+import { covers, requireMay, requireScope } from '../../kit/access';
+import { requireText } from '../../kit/rules';
 import { mayReadSuggestion, suggestionRule } from './resources/suggestion';
 import { replyDueAt, type SuggestionKind } from './deadlines';
 import { Suggestion, type SuggestionRow } from './entities';
 import { lookUpBureau, lookUpCase } from './justice';
 import type { ProcuratorateLoaders } from './loaders';
 import { guardedUpdate } from './store';
-import { nudgeOutbox } from '../kit/outbox';
-import { NOTIFICATION_OUTBOX, notify } from '../kit/notifications';
+import { nudgeOutbox } from '../../kit/outbox';
+import { NOTIFICATION_OUTBOX, notify } from '../../kit/notifications';
 import { escalate, ESCALATION_OUTBOX, suggestionDeadlineFields } from './escalation';
 import { optionalText } from './text';
 

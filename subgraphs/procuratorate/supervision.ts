@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { SubgraphContext } from '../kit/module';
-import { badInput, notFound } from '../kit/errors';
-import { covers, may, requireMay, requireScope } from '../kit/access';
-import { requireText } from '../kit/rules';
+import type { SubgraphContext } from '../../kit/module';
+import { badInput, notFound } from '../../kit/errors';
+import { covers, may, requireMay, requireScope } from '../../kit/access';
+import { requireText } from '../../kit/rules';
 import { supervisionMatterRule } from './resources/supervision-matter';
 import { SupervisionMatter, type SupervisionMatterRow } from './entities';
 import { lookUpCase } from './justice';

@@ -1,4 +1,4 @@
-import { requireText } from '../kit/rules';
+import { requireText } from '../../kit/rules';
 
 /** An optional text input: absent or empty is null, otherwise the requireText rules apply. */
 export function optionalText(field: string, value: unknown, max: number): string | null {

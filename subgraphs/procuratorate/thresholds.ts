@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LEGAL_UTC_OFFSET_MINUTES } from '../kit/deadlines';
+import { LEGAL_UTC_OFFSET_MINUTES } from '../../kit/deadlines';
 
 // The prosecution-threshold (立案追诉标准) and repeat-offender rules live in schema/thresholds.json
 // as versioned data with citations. This file only reads them and evaluates them: no amount, code

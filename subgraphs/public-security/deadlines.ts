@@ -1,7 +1,7 @@
 // The periods public security works to (domain brief, flows 3–4). The rules themselves are data in
-// schema/deadlines.json, with their citations; subgraphs/kit/deadlines.ts does the arithmetic
+// schema/deadlines.json, with their citations; kit/deadlines.ts does the arithmetic
 // (calendar days rolled past weekends and holidays, FILING_DECISION_DAYS for complex cases).
-import { dueAt as kitDueAt, periodAmount, ruleInEffect, type DayCounting, type DeadlineKey } from '../kit/deadlines';
+import { dueAt as kitDueAt, periodAmount, ruleInEffect, type DayCounting, type DeadlineKey } from '../../kit/deadlines';
 
 export type DayCount = DayCounting;
 

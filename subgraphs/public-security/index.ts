@@ -1,5 +1,5 @@
-import type { SubgraphModule } from '../kit/module';
-import { DateTime } from '../kit/scalars';
+import type { SubgraphModule } from '../../kit/module';
+import { DateTime } from '../../kit/scalars';
 import { entities } from './entities';
 import { PublicSecurityInit1700000000000 } from './migrations/1700000000000-Init';
 import { PublicSecurityInvestigation1700000000001 } from './migrations/1700000000001-Investigation';
@@ -10,9 +10,9 @@ import { transferMutations } from './mutations';
 import { typeDefs } from './schema';
 import { PublicSecurityNotifications1700000000450 } from './migrations/1700000000450-Notifications';
 import { overdueTransferFields, transferDeadlineFields } from './overdue';
-import { NOTIFICATION_OUTBOX, NOTIFICATION_ROUTE } from '../kit/notifications';
+import { NOTIFICATION_OUTBOX, NOTIFICATION_ROUTE } from '../../kit/notifications';
 import { SUPERVISION_OUTBOX } from './store';
-import { outboxWorkers } from '../kit/outbox';
+import { outboxWorkers } from '../../kit/outbox';
 import { PublicSecuritySupervisionCopy1700000000200 } from './migrations/1700000000200-SupervisionCopy';
 import { scorecardFields } from './scorecard';
 

@@ -1,8 +1,8 @@
-import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { batchLoader, perRequest } from '../kit/loaders';
-import { badInput, notFound } from '../kit/errors';
-import { may, requireMay, requireScope } from '../kit/access';
-import { requirePhone, requireText } from '../kit/rules';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
+import { batchLoader, perRequest } from '../../kit/loaders';
+import { badInput, notFound } from '../../kit/errors';
+import { may, requireMay, requireScope } from '../../kit/access';
+import { requirePhone, requireText } from '../../kit/rules';
 import { classifiedRelease, investigationRule } from './resources/investigation';
 import type { TransferRow } from './entities';
 import type { PublicSecurityLoaders } from './loaders';

@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
-import type { SubgraphRuntime } from '../kit/module';
-import { batchLoader, isUuid } from '../kit/loaders';
+import type { SubgraphRuntime } from '../../kit/module';
+import { batchLoader, isUuid } from '../../kit/loaders';
 import { CaseTransfer, type TransferRow } from './entities';
 
 

@@ -1,15 +1,15 @@
-import type { SubgraphContext } from '../kit/module';
-import { badInput, notFound } from '../kit/errors';
-import { requireText } from '../kit/rules';
-import { may, requireCovers, requireMay, requireScope } from '../kit/access';
+import type { SubgraphContext } from '../../kit/module';
+import { badInput, notFound } from '../../kit/errors';
+import { requireText } from '../../kit/rules';
+import { may, requireCovers, requireMay, requireScope } from '../../kit/access';
 import { transferRule } from './resources/transfer';
 import { dueAt } from './deadlines';
 import type { TransferDecision, TransferRow, TransferStatus } from './entities';
-import { isUuid } from '../kit/loaders';
+import { isUuid } from '../../kit/loaders';
 import { remember, type PublicSecurityLoaders } from './loaders';
 import { advance, insertTransfer, SUPERVISION_OUTBOX, type TransferChange } from './store';
-import { nudgeOutbox } from '../kit/outbox';
-import { NOTIFICATION_OUTBOX, notify, type Notification } from '../kit/notifications';
+import { nudgeOutbox } from '../../kit/outbox';
+import { NOTIFICATION_OUTBOX, notify, type Notification } from '../../kit/notifications';
 
 type Ctx = SubgraphContext<PublicSecurityLoaders>;
 

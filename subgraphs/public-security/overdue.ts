@@ -1,6 +1,6 @@
-import type { SubgraphContext } from '../kit/module';
-import { isPast } from '../kit/deadlines';
-import { mayFilter } from '../kit/access';
+import type { SubgraphContext } from '../../kit/module';
+import { isPast } from '../../kit/deadlines';
+import { mayFilter } from '../../kit/access';
 import { CaseTransfer, type TransferRow } from './entities';
 import type { PublicSecurityLoaders } from './loaders';
 import { transferReadSql, transferRule } from './resources/transfer';

@@ -1,5 +1,5 @@
-import { gql, DATE_TIME, FEDERATION_LINK, PAGE_INFO } from '../kit/sdl';
-import { SCORECARD_ACCESS } from '../kit/month';
+import { gql, DATE_TIME, FEDERATION_LINK, PAGE_INFO } from '../../kit/sdl';
+import { SCORECARD_ACCESS } from '../../kit/month';
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}

@@ -1,7 +1,7 @@
-import type { SubgraphContext, SubgraphRuntime } from '../kit/module';
-import { batchLoader, perRequest } from '../kit/loaders';
-import { monthRange, parseScorecardKey, scorecardKey } from '../kit/month';
-import { badInput } from '../kit/errors';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
+import { batchLoader, perRequest } from '../../kit/loaders';
+import { monthRange, parseScorecardKey, scorecardKey } from '../../kit/month';
+import { badInput } from '../../kit/errors';
 
 // 一月一晒绩: public security's figures on a bureau's monthly scorecard (justice owns the entity).
 // The transfers the bureau made that month (submitted_at, China Standard Time) and where they

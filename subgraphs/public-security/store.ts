@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { badInput } from '../kit/errors';
+import { badInput } from '../../kit/errors';
 import { columnOf, TRANSFER_COLUMNS, type TransferRow } from './entities';
 
 export type NewTransfer = Pick<TransferRow, 'caseId' | 'agencyCode' | 'region' | 'summary' | 'materials' | 'submittedAt' | 'submittedBy' | 'decisionDueAt'>;

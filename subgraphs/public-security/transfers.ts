@@ -1,8 +1,8 @@
-import type { SubgraphContext } from '../kit/module';
-import { keysetPage } from '../kit/cursor';
-import { badInput } from '../kit/errors';
-import { may, mayFilter, requireMay, requireScope } from '../kit/access';
-import { isRegionCode, jurisdictionPrefix } from '../kit/rules';
+import type { SubgraphContext } from '../../kit/module';
+import { keysetPage } from '../../kit/cursor';
+import { badInput } from '../../kit/errors';
+import { may, mayFilter, requireMay, requireScope } from '../../kit/access';
+import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
 import { CaseTransfer, type TransferRow, type TransferStatus } from './entities';
 import type { PublicSecurityLoaders } from './loaders';
 import { transferReadSql, transferRule } from './resources/transfer';

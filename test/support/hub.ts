@@ -6,8 +6,8 @@ import { inject } from 'vitest';
 import { startHub as bootHub, type Hub } from '../../scripts/hub/hub';
 import { hubClient, type Caller } from '../../scripts/hub/client';
 import { externalPostgres } from '../../scripts/hub/postgres';
-import { IDENTITY_HEADER, signForwardedIdentity, signServiceIdentity, type Identity } from '../../subgraphs/kit/identity';
-import { GATEWAY, readSigningKey, type KeyFiles, type SigningKey } from '../../subgraphs/kit/keys';
+import { IDENTITY_HEADER, signForwardedIdentity, signServiceIdentity, type Identity } from '../../kit/identity';
+import { GATEWAY, readSigningKey, type KeyFiles, type SigningKey } from '../../kit/keys';
 
 export type { Caller };
 

@@ -1,4 +1,4 @@
-import type { SubgraphRuntime } from '../../kit/module';
+import type { SubgraphRuntime } from '../../../kit/module';
 
 export interface Bureau { code: string; kind: string; region: string }
 

@@ -1,9 +1,9 @@
-import type { SubgraphContext, SubgraphModule, SubgraphRuntime } from '../../kit/module';
-import { DateTime } from '../../kit/scalars';
+import type { SubgraphContext, SubgraphModule, SubgraphRuntime } from '../../../kit/module';
+import { DateTime } from '../../../kit/scalars';
 import { AGENCY_KINDS, publishedDecisionType } from '../registry';
-import { isPublishable } from '../../kit/publication';
-import { may } from '../../kit/access';
-import { caseRule } from '../../kit/resources/case';
+import { isPublishable } from '../../../kit/publication';
+import { may } from '../../../kit/access';
+import { caseRule } from '../../../kit/resources/case';
 import { bureauDirectory, type Bureau } from './bureaus';
 import { caseEntity, Outbox, Party, type CaseRow } from './entities';
 import type { OwnField } from './fields';

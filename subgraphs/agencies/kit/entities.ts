@@ -1,5 +1,5 @@
 import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
-import { numericColumn } from '../../kit/database';
+import { numericColumn } from '../../../kit/database';
 import type { OwnField } from './fields';
 
 export interface PartyRow { id: string; kind: string; name: string; idNumber: string | null; phone: string | null; address: string | null }

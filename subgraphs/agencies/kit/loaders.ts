@@ -1,6 +1,6 @@
 import { In, type EntitySchema } from 'typeorm';
-import type { SubgraphRuntime } from '../../kit/module';
-import { batchLoader, isUuid } from '../../kit/loaders';
+import type { SubgraphRuntime } from '../../../kit/module';
+import { batchLoader, isUuid } from '../../../kit/loaders';
 import { Party, type CaseRow, type PartyRow } from './entities';
 
 export function agencyLoaders(runtime: SubgraphRuntime, Case: EntitySchema<CaseRow>) {

@@ -1,9 +1,9 @@
-import type { SubgraphRuntime } from '../../kit/module';
-import { OutboxRelay as KitOutboxRelay } from '../../kit/outbox';
+import type { SubgraphRuntime } from '../../../kit/module';
+import { OutboxRelay as KitOutboxRelay } from '../../../kit/outbox';
 
 /**
  * Delivers an agency's outbox to the case index (justice's `case-events` route): the kit's
- * generic relay (subgraphs/kit/outbox.ts), at least once, in order, with backoff.
+ * generic relay (kit/outbox.ts), at least once, in order, with backoff.
  */
 export class OutboxRelay extends KitOutboxRelay {
   constructor(runtime: SubgraphRuntime, pollMs?: number) {

@@ -1,5 +1,5 @@
-import type { SubgraphContext } from '../../kit/module';
-import { maskAddress, maskIdNumber, maskPhone, releasePersonal, type Owner } from '../../kit/personal-data';
+import type { SubgraphContext } from '../../../kit/module';
+import { maskAddress, maskIdNumber, maskPhone, releasePersonal, type Owner } from '../../../kit/personal-data';
 import type { PartyRow } from './entities';
 
 type OwnedParty = PartyRow & { owner: Owner };

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * 阳光执法: what the publication rules need to know of a case (subgraphs/kit/publication.ts).
+ * 阳光执法: what the publication rules need to know of a case (kit/publication.ts).
  * Cases recorded before this migration get no penalty kinds, so they are not published until
  * they are recorded again with them (fail closed).
  */

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EntitySchema } from 'typeorm';
-import type { SubgraphContext } from '../../kit/module';
-import { badInput, forbidden } from '../../kit/errors';
+import type { SubgraphContext } from '../../../kit/module';
+import { badInput, forbidden } from '../../../kit/errors';
 import {
   requireAmount, requireQuantity, requirePartyIdentifier, requirePastDate, requirePhone, requireRegion, requireText, withinJurisdiction, type PartyKind,
-} from '../../kit/rules';
+} from '../../../kit/rules';
 import type { AgencyKind } from '../registry';
 import type { Bureau } from './bureaus';
 import { Outbox, Party, type CaseRow } from './entities';
 import { isFigure, type OwnField } from './fields';
 import type { AgencyLoaders } from './loaders';
-import { minorAt, PENALTY_KINDS } from '../../kit/publication';
-import { requireMay, requireScope } from '../../kit/access';
-import { caseRule } from '../../kit/resources/case';
+import { minorAt, PENALTY_KINDS } from '../../../kit/publication';
+import { requireMay, requireScope } from '../../../kit/access';
+import { caseRule } from '../../../kit/resources/case';
 
 type Input = Record<string, any>;
 

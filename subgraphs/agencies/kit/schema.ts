@@ -1,7 +1,7 @@
 import type { DocumentNode } from 'graphql';
-import { ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PARTY_KIND, gql } from '../../kit/sdl';
+import { ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PARTY_KIND, gql } from '../../../kit/sdl';
 import { publishedDecisionType, type AgencyKind } from '../registry';
-import { PENALTY_KIND_SDL } from '../../kit/publication';
+import { PENALTY_KIND_SDL } from '../../../kit/publication';
 import { graphqlType, type OwnField } from './fields';
 
 /** The agency subgraph's SDL: its case type with the common and its own fields, and its mutation. */

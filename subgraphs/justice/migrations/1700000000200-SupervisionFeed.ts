@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { outboxTableSql } from '../../kit/outbox';
+import { outboxTableSql } from '../../../kit/outbox';
 
 /** Index events forwarded to the procuratorate, and the agencies' text fields the threshold rules read. */
 export class JusticeSupervisionFeed1700000000200 implements MigrationInterface {

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * 阳光执法: the index learns what publication needs (legal basis, penalty kinds, minors, secrets)
  * and keeps whether a decision is published as a generated column, the rule of
- * subgraphs/kit/publication.ts in SQL: a decided administrative penalty, no minor, no state or
+ * kit/publication.ts in SQL: a decided administrative penalty, no minor, no state or
  * trade secret, and some penalty other than a warning. Rows indexed before this migration have no
  * penalty kinds and stay unpublished until their agency sends them again (fail closed).
  */

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { outboxTableSql } from '../../kit/outbox';
+import { outboxTableSql } from '../../../kit/outbox';
 
 /** 行政执法监督 matters copied from procuratorial suggestions, the units' inboxes, and the outbox back to the procuratorate. */
 export class JusticeSupervisionInbox1700000000450 implements MigrationInterface {

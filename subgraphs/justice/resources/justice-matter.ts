@@ -3,7 +3,7 @@
 // bureau it concerns. The justice bureau and the procuratorate read it within their region
 // (supervision:read@region); the justice bureau of the region records the result
 // (justice:supervise@region).
-import { defineResource } from '../../kit/access';
+import { defineResource } from '../../../kit/access';
 
 export interface JusticeMatterPlace { procuratorateCode: string; region: string }
 

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { outboxTableSql } from '../../kit/outbox';
+import { outboxTableSql } from '../../../kit/outbox';
 
 /** Suggestions copied to the justice bureau (seed 001), and the outboxes to justice (escalations, notifications). */
 export class ProcuratorateEscalation1700000000450 implements MigrationInterface {

@@ -2,8 +2,8 @@
 // case's region. It is supervision data (supervision:read): procurators and the justice bureau
 // read the alerts of their jurisdiction; a procurator of that jurisdiction converts one into a
 // supervision matter (supervision:write) in its procuratorate's name.
-import type { Identity } from '../../kit/identity';
-import { defineResource, mayFilter, rowFilterSql } from '../../kit/access';
+import type { Identity } from '../../../kit/identity';
+import { defineResource, mayFilter, rowFilterSql } from '../../../kit/access';
 import type { AlertRow } from '../alerts';
 import { OWN_UNIT } from './supervision-matter';
 

@@ -2,8 +2,8 @@
 // to the procuratorate that issued it, and to the bureau's region. Procurators and the justice
 // bureau read it under supervision:read in their jurisdiction; the addressed bureau reads and
 // answers it under suggestion:reply (《人民检察院检察建议工作规定》第十九条: the receiving body replies in writing).
-import type { Identity } from '../../kit/identity';
-import { defineResource, may, mayFilter, rowFilterSql } from '../../kit/access';
+import type { Identity } from '../../../kit/identity';
+import { defineResource, may, mayFilter, rowFilterSql } from '../../../kit/access';
 import type { SuggestionRow } from '../entities';
 import { OWN_UNIT } from './supervision-matter';
 

@@ -2,8 +2,8 @@
 // and to the case's region. Supervision matters are read under supervision:read (procurators and
 // the justice bureau, in their jurisdiction, schema/policy.json); the internal notes are the
 // opening procuratorate's (supervision:notes@unit).
-import type { Identity } from '../../kit/identity';
-import { defineResource } from '../../kit/access';
+import type { Identity } from '../../../kit/identity';
+import { defineResource } from '../../../kit/access';
 import type { SupervisionMatterRow } from '../entities';
 
 export type SupervisionMatterPlace = Pick<SupervisionMatterRow, 'procuratorateCode' | 'region'>;

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { outboxTableSql } from '../../kit/outbox';
+import { outboxTableSql } from '../../../kit/outbox';
 
 /** 抄送: every new transfer is copied to the procuratorate through an outbox. */
 export class PublicSecuritySupervisionCopy1700000000200 implements MigrationInterface {

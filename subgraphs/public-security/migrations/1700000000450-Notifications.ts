@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { outboxTableSql } from '../../kit/outbox';
-import { NOTIFICATION_OUTBOX } from '../../kit/notifications';
+import { outboxTableSql } from '../../../kit/outbox';
+import { NOTIFICATION_OUTBOX } from '../../../kit/notifications';
 
 /** 通报: notifications about transfers, relayed to the justice bureau's inbox. */
 export class PublicSecurityNotifications1700000000450 implements MigrationInterface {

@@ -3,9 +3,9 @@
 // which grants reach it (investigation:read@unit for that unit, @region for the supervising
 // procurators; informant:read@unit for that unit alone). Classified values are released only with
 // a stated purpose (X-Access-Reason, 网络安全法 第21条) and there is no masked form.
-import type { Identity } from '../../kit/identity';
-import { defineResource, may } from '../../kit/access';
-import { classifiedDecision, type Decision } from '../../kit/personal-data';
+import type { Identity } from '../../../kit/identity';
+import { defineResource, may } from '../../../kit/access';
+import { classifiedDecision, type Decision } from '../../../kit/personal-data';
 import type { TransferRow } from '../entities';
 
 export type InvestigationPlace = Pick<TransferRow, 'acceptingUnit' | 'region'>;

@@ -1,8 +1,8 @@
 // The row rule of a transfer (移送, 国务院令第310号). Who may read a transfer and who may take each
 // step of it follows from schema/policy.json (scope@reach) and where the transfer belongs: the
 // bureau that transferred it, the public-security unit that accepted it, the case's region.
-import type { Identity } from '../../kit/identity';
-import { defineResource, mayFilter, rowFilterSql } from '../../kit/access';
+import type { Identity } from '../../../kit/identity';
+import { defineResource, mayFilter, rowFilterSql } from '../../../kit/access';
 import type { TransferRow } from '../entities';
 
 /** What the rule looks at: a transfer, or the transfer about to be submitted. */

@@ -1,3 +1,5 @@
+// The audit log's entry and its hash chain: the contract between the gateway, which appends, the
+// audit subgraph, which serves reads, and `npm run audit:verify`.
 import { createHash } from 'node:crypto';
 
 /** What a subgraph or the gateway decided about one field of one entity. */

@@ -34,7 +34,7 @@ export const LEGAL_UTC_OFFSET_MINUTES = 8 * 60;
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const schemaFile = (name: string) => fileURLToPath(new URL(`../../schema/${name}`, import.meta.url));
+const schemaFile = (name: string) => fileURLToPath(new URL(`../schema/${name}`, import.meta.url));
 
 // ── civil dates ────────────────────────────────────────────────────────────────────────────────
 

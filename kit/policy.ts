@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Kind, type ConstDirectiveNode, type DocumentNode } from 'graphql';
 import type { Identity, Role } from './identity';
 
-const POLICY_PATH = fileURLToPath(new URL('../../schema/policy.json', import.meta.url));
+const POLICY_PATH = fileURLToPath(new URL('../schema/policy.json', import.meta.url));
 
 export interface Policy { scopes: Record<string, string>; roles: Record<string, string[]>; service: string[] }
 
