@@ -1,20 +1,29 @@
-import type { SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from './errors';
+import { isUuid } from './loaders';
 
-/** Opaque keyset cursor over (time, id): no OFFSET scans, stable under inserts. */
+// Keyset pagination, the one way of the hub: newest first over (time, id), opaque cursors, no
+// OFFSET scans, stable under inserts. `keysetPage` pages a TypeORM query builder, `keysetPageSql`
+// a hand-written statement; both check the cursor the same way and build the page the same way.
+
+/** Opaque keyset cursor over (time, id). */
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, field = 'after'): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+/**
+ * A cursor back to (time, id). `isId` says what an id of this list looks like (UUIDs unless told):
+ * anything else was not issued by this API and must not reach a typed column as a SQL error.
+ */
+export function decodeCursor(cursor: string, field = 'after', isId: (id: string) => boolean = isUuid): { at: Date; id: string } {
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime())) throw badInput(field, 'cursor', 'is not a cursor this API issued');
+  if (!id || rest.length || Number.isNaN(date.getTime()) || !isId(id)) throw badInput(field, 'cursor', 'is not a cursor this API issued');
   return { at: date, id };
 }
 
-export function pageSize(first: number | null | undefined, max = 100): number {
-  const n = first ?? 20;
+export function pageSize(first: number | null | undefined, max = 100, fallback = 20): number {
+  const n = first ?? fallback;
   if (!Number.isInteger(n) || n < 1 || n > max) throw badInput('first', 'range', `must be between 1 and ${max}`);
   return n;
 }
@@ -26,25 +35,77 @@ export interface Connection<T> {
 
 export const EMPTY_CONNECTION: Connection<never> = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
 
-/**
- * One page, newest first, by keyset over (`column`, id): the query builder carries the filters;
- * this adds the cursor condition, the order and one row more than the page (is there a next?).
- */
-export async function keysetPage<T extends { id: string }>(
-  qb: SelectQueryBuilder<T>,
-  options: { column: string; timeOf: (row: T) => Date; first?: number | null; after?: string | null; max?: number },
-): Promise<Connection<T>> {
-  const limit = pageSize(options.first, options.max);
-  const idColumn = `${qb.alias}.id`;
-  if (options.after) {
-    const { at, id } = decodeCursor(options.after);
-    qb.andWhere(`(${options.column}, ${idColumn}) < (:keysetAt, :keysetId)`, { keysetAt: at, keysetId: id });
-  }
-  const rows = await qb.orderBy(options.column, 'DESC').addOrderBy(idColumn, 'DESC').limit(limit + 1).getMany();
+export interface KeysetOptions<T> {
+  /** The time column (`alias.column`); left out, the list is keyed by its id column alone. */
+  column?: string;
+  /** The id column; `<alias>.id` for a query builder, `id` for SQL unless told. */
+  idColumn?: string;
+  timeOf: (row: T) => Date;
+  /** The row's id as the cursor carries it (`row.id` unless told). */
+  idOf?: (row: T) => string;
+  /** What an id of this list looks like (UUIDs unless told). */
+  isId?: (id: string) => boolean;
+  first?: number | null;
+  after?: string | null;
+  /** The largest page (100) and the page when `first` is left out (20). */
+  max?: number;
+  defaultSize?: number;
+}
+
+/** The rows of one page, fetched one more than the page (is there a next?), as a connection. */
+export function connectionOf<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Connection<T> {
   const page = rows.slice(0, limit);
-  const cursorOf = (row: T) => encodeCursor(options.timeOf(row), row.id);
   return {
     edges: page.map((node) => ({ cursor: cursorOf(node), node })),
     pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? cursorOf(page[page.length - 1]) : null },
   };
+}
+
+function plan<T>(options: KeysetOptions<T>, idColumn: string) {
+  const limit = pageSize(options.first, options.max, options.defaultSize);
+  const after = options.after ? decodeCursor(options.after, 'after', options.isId) : null;
+  const idOf = options.idOf ?? ((row: T) => (row as { id: string }).id);
+  const order = options.column ? [options.column, idColumn] : [idColumn];
+  const cursorOf = (row: T) => encodeCursor(options.timeOf(row), idOf(row));
+  return { limit, after, order, cursorOf };
+}
+
+/**
+ * One page of a query builder: the builder carries the filters; this adds the cursor condition,
+ * the order and the limit.
+ */
+export async function keysetPage<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, options: KeysetOptions<T>): Promise<Connection<T>> {
+  const { limit, after, order, cursorOf } = plan(options, options.idColumn ?? `${qb.alias}.id`);
+  if (after) {
+    const values = options.column ? [':keysetAt', ':keysetId'] : [':keysetId'];
+    qb.andWhere(`(${order.join(', ')}) < (${values.join(', ')})`, { keysetAt: after.at, keysetId: after.id });
+  }
+  qb.orderBy(order[0], 'DESC');
+  for (const column of order.slice(1)) qb.addOrderBy(column, 'DESC');
+  return connectionOf(await qb.limit(limit + 1).getMany(), limit, cursorOf);
+}
+
+/**
+ * One page of a hand-written statement. `params` holds the statement's own positional
+ * parameters; `run` receives the cursor condition (`TRUE` on the first page) and the ORDER BY …
+ * LIMIT tail, whose parameters are appended to `params`:
+ *
+ *   keysetPageSql(params, opts, (page) => db.query(`SELECT … WHERE ${filter} AND ${page.where} ${page.orderLimit}`, params))
+ */
+export async function keysetPageSql<T>(
+  params: unknown[],
+  options: KeysetOptions<T>,
+  run: (page: { where: string; orderLimit: string }) => Promise<T[]>,
+): Promise<Connection<T>> {
+  const { limit, after, order, cursorOf } = plan(options, options.idColumn ?? 'id');
+  let where = 'TRUE';
+  if (after) {
+    if (options.column) params.push(after.at);
+    params.push(after.id);
+    const values = order.map((_, i) => `$${params.length - order.length + 1 + i}`);
+    where = `(${order.join(', ')}) < (${values.join(', ')})`;
+  }
+  params.push(limit + 1);
+  const orderLimit = `ORDER BY ${order.map((c) => `${c} DESC`).join(', ')} LIMIT $${params.length}`;
+  return connectionOf(await run({ where, orderLimit }), limit, cursorOf);
 }

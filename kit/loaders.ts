@@ -32,9 +32,35 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids are UUIDs; anything else names no row (and must not reach a uuid column as a SQL error). */
 export const isUuid = (value: string): boolean => UUID.test(value);
 
+/** The distinct UUIDs among `keys`, lower-cased as PostgreSQL returns them: what may reach a uuid column. */
+export function uuidsOf(keys: readonly string[]): string[] {
+  return [...new Set(keys.filter(isUuid).map((k) => k.toLowerCase()))];
+}
+
+/**
+ * A batch loader of one row per UUID key (a row's id, or a uuid it is looked up by). A key that
+ * is no UUID names no row and costs no statement, so `case(id: "123")` is "no such case", never a
+ * database error; keys match whatever their case.
+ */
+export function uuidLoader<V>(fetch: (ids: string[]) => Promise<V[]>, keyOf: (row: V) => string): DataLoader<string, V | null> {
+  return batchLoader<string, V | null>(async (keys) => {
+    const wanted = uuidsOf(keys);
+    return byKey(keys.map((k) => k.toLowerCase()), wanted.length ? await fetch(wanted) : [], keyOf);
+  });
+}
+
+/** As uuidLoader, for the rows grouped under each UUID key ([] where there are none). */
+export function uuidGroupLoader<V>(fetch: (ids: string[]) => Promise<V[]>, keyOf: (row: V) => string): DataLoader<string, V[]> {
+  return batchLoader<string, V[]>(async (keys) => {
+    const wanted = uuidsOf(keys);
+    return groupBy(keys.map((k) => k.toLowerCase()), wanted.length ? await fetch(wanted) : [], keyOf);
+  });
+}
+
 /**
  * A loader made on first use in each request, for loaders a module keeps beside its `loaders`
  * factory (a contribution to another owner's entity, say): still one statement per request.
+ * The one way to keep such a loader: keyed by the request's context, gone with it.
  */
 export function perRequest<L>(make: (runtime: SubgraphRuntime) => L): (ctx: SubgraphContext) => L {
   const made = new WeakMap<SubgraphContext, L>();

@@ -1,5 +1,5 @@
 import type { SubgraphContext } from '../../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../../kit/cursor';
+import { keysetPage } from '../../kit/cursor';
 import { badInput, forbidden } from '../../kit/errors';
 import { reachOf } from '../../kit/access';
 import { AuditLog, type AuditLogRow } from './entities';
@@ -26,7 +26,6 @@ const SEQUENCE = /^[1-9][0-9]{0,18}$/;
 export async function listAuditLog(ctx: SubgraphContext, filter: AuditFilter = {}, first?: number | null, after?: string | null) {
   // The log holds every unit's entries, so only a grant of audit:read over everything reads it.
   if (reachOf(ctx.identity, 'audit:read') !== 'all') throw forbidden('reading the audit log needs the scope audit:read over every unit');
-  const limit = pageSize(first ?? 50, 200);
   const qb = ctx.runtime.db.getRepository(AuditLog).createQueryBuilder('a');
   if (filter.subject) qb.andWhere('a.subject = :subject', { subject: filter.subject });
   if (filter.role) qb.andWhere('a.role = :role', { role: filter.role });
@@ -36,18 +35,11 @@ export async function listAuditLog(ctx: SubgraphContext, filter: AuditFilter = {
   if (filter.from && filter.to && filter.from > filter.to) throw badInput('filter.from', 'range', 'must not be after filter.to');
   if (filter.from) qb.andWhere('a.at >= :from', { from: filter.from });
   if (filter.to) qb.andWhere('a.at < :to', { to: filter.to });
-  if (after) {
-    const { id } = decodeCursor(after);
-    if (!SEQUENCE.test(id)) throw badInput('after', 'cursor', 'is not a cursor this API issued');
-    qb.andWhere('a.sequence < :sequence', { sequence: id });
-  }
-  const rows = await qb.orderBy('a.sequence', 'DESC').limit(limit + 1).getMany();
-  const page = rows.slice(0, limit);
-  const cursorOf = (row: AuditLogRow) => encodeCursor(row.at, String(row.sequence));
-  return {
-    edges: page.map((node) => ({ cursor: cursorOf(node), node })),
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? cursorOf(page[page.length - 1]) : null },
-  };
+  // Keyed by sequence alone (the chain's order); the cursor carries `at` as every cursor of the hub does.
+  return keysetPage(qb, {
+    idColumn: 'a.sequence', idOf: (row) => String(row.sequence), isId: (id) => SEQUENCE.test(id), timeOf: (row) => row.at,
+    first, after, defaultSize: 50, max: 200,
+  });
 }
 
 export const auditEntryFields = {

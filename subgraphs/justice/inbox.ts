@@ -1,7 +1,7 @@
 import type { Identity } from '../../kit/identity';
 import { grantsOf } from '../../kit/policy';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../../kit/cursor';
+import { keysetPageSql } from '../../kit/cursor';
 import { badInput } from '../../kit/errors';
 import { isUuid } from '../../kit/loaders';
 import { eventsOf, type Queryable } from '../../kit/outbox';
@@ -76,34 +76,20 @@ function addressedTo(identity: Identity, params: unknown[]): string {
 }
 
 export async function inbox(ctx: Ctx, { unreadOnly, first, after }: { unreadOnly?: boolean | null; first?: number | null; after?: string | null }) {
-  const limit = pageSize(first);
   const params: unknown[] = [unitOf(ctx.identity)];
   const where = [addressedTo(ctx.identity, params)];
   const read = `(SELECT r.read_at FROM notification_read r WHERE r.notification_id = n.id AND r.unit = $1)`;
   if (unreadOnly) where.push(`NOT EXISTS (SELECT 1 FROM notification_read r WHERE r.notification_id = n.id AND r.unit = $1)`);
   const filter = where.join(' AND ');
-  const pageWhere = [...where];
   const pageParams = [...params];
-  if (after) {
-    const { at, id } = decodeCursor(after);
-    if (!isUuid(id)) throw badInput('after', 'cursor', 'is not a cursor this API issued');
-    pageParams.push(at, id);
-    pageWhere.push(`(n.created_at, n.id) < ($${pageParams.length - 1}, $${pageParams.length})`);
-  }
-  pageParams.push(limit + 1);
-  const [rows, counts] = await Promise.all([
-    ctx.runtime.db.query(`SELECT ${COLUMNS}, ${read} AS "readAt" FROM notification n WHERE ${pageWhere.join(' AND ')}
-      ORDER BY n.created_at DESC, n.id DESC LIMIT $${pageParams.length}`, pageParams) as Promise<NotificationRow[]>,
+  const [connection, counts] = await Promise.all([
+    keysetPageSql<NotificationRow>(pageParams, { column: 'n.created_at', idColumn: 'n.id', timeOf: (row) => row.createdAt, first, after },
+      (page) => ctx.runtime.db.query(`SELECT ${COLUMNS}, ${read} AS "readAt" FROM notification n WHERE ${filter} AND ${page.where}
+        ${page.orderLimit}`, pageParams)),
     ctx.runtime.db.query(`SELECT count(*)::int AS unread FROM notification n WHERE ${filter}
       AND NOT EXISTS (SELECT 1 FROM notification_read r WHERE r.notification_id = n.id AND r.unit = $1)`, params) as Promise<{ unread: number }[]>,
   ]);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    edges: page.map((node) => ({ cursor: encodeCursor(node.createdAt, node.id), node })),
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(last.createdAt, last.id) : null },
-    unreadCount: counts[0]?.unread ?? 0,
-  };
+  return { ...connection, unreadCount: counts[0]?.unread ?? 0 };
 }
 
 /** markInboxRead: every id must be in the caller's inbox; nothing is written otherwise. */

@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import type { SubgraphRuntime } from '../../kit/module';
-import { batchLoader, byKey, groupBy } from '../../kit/loaders';
+import { batchLoader, byKey, groupBy, uuidLoader } from '../../kit/loaders';
 import { Agency, CaseIndex, Officer, PowerItem, type AgencyRow, type CaseIndexRow, type OfficerRow, type PowerItemRow } from './entities';
 import { publishedLoaders } from './published';
 import { scorecardLoaders } from './scorecard';
@@ -8,8 +8,7 @@ import { scorecardLoaders } from './scorecard';
 export function justiceLoaders(runtime: SubgraphRuntime) {
   const db = runtime.db;
   return {
-    caseById: batchLoader<string, CaseIndexRow | null>(async (ids) =>
-      byKey(ids, await db.getRepository(CaseIndex).findBy({ id: In([...ids]) }), (r) => r.id)),
+    caseById: uuidLoader<CaseIndexRow>((ids) => db.getRepository(CaseIndex).findBy({ id: In(ids) }), (r) => r.id),
     agencyByCode: batchLoader<string, AgencyRow | null>(async (codes) =>
       byKey(codes, await db.getRepository(Agency).findBy({ code: In([...codes]) }), (r) => r.code)),
     officersByAgency: batchLoader<string, OfficerRow[]>(async (codes) =>

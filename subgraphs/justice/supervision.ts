@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../../kit/identity';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
-import { decodeCursor, encodeCursor, pageSize } from '../../kit/cursor';
+import { keysetPageSql } from '../../kit/cursor';
 import { badInput, notFound } from '../../kit/errors';
-import { batchLoader, byKey, isUuid } from '../../kit/loaders';
+import { perRequest, uuidLoader } from '../../kit/loaders';
 import { enqueue, eventsOf, nudgeOutbox } from '../../kit/outbox';
 import { requireText } from '../../kit/rules';
 import type { EscalationEvent, EscalationResultEvent } from '../../kit/notifications';
@@ -36,20 +36,11 @@ export function mayReadMatter(identity: Identity, row: JusticeMatterRow): boolea
 }
 
 function matterLoader(runtime: SubgraphRuntime) {
-  return batchLoader<string, JusticeMatterRow | null>(async (ids) => {
-    const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-    const rows: JusticeMatterRow[] = wanted.length ? await runtime.db.query(`SELECT ${COLUMNS} FROM justice_supervision_matter WHERE id = ANY($1)`, [wanted]) : [];
-    return byKey(ids.map((id) => id.toLowerCase()), rows, (r) => r.id);
-  });
+  return uuidLoader<JusticeMatterRow>((ids) => runtime.db.query(`SELECT ${COLUMNS} FROM justice_supervision_matter WHERE id = ANY($1)`, [ids]), (r) => r.id);
 }
 
-const loaders = new WeakMap<object, ReturnType<typeof matterLoader>>();
-/** The per-request loader of matters (kept beside the request's other loaders). */
-export function mattersOf(ctx: Ctx) {
-  const key = ctx.loaders ?? ctx;
-  if (!loaders.has(key)) loaders.set(key, matterLoader(ctx.runtime));
-  return loaders.get(key)!;
-}
+/** The per-request loader of matters. */
+export const mattersOf = perRequest(matterLoader);
 
 const visible = (ctx: Ctx, row: JusticeMatterRow | null) => (row && mayReadMatter(ctx.identity, row) ? row : null);
 
@@ -82,7 +73,6 @@ export const justiceSupervisionQueries = {
 
   /** The caller's matters (justice: its jurisdiction; procurators: their own escalations and region), newest first. */
   async justiceSupervisionMatters(_: unknown, { status, first, after }: { status?: string | null; first?: number | null; after?: string | null }, ctx: Ctx) {
-    const limit = pageSize(first);
     const { identity } = ctx;
     const params: unknown[] = [];
     const where: string[] = [];
@@ -90,22 +80,12 @@ export const justiceSupervisionQueries = {
     const rule = rowFilterSql(mayFilter(identity, justiceMatterRule, 'read'), { units: ['procuratorate_code'], region: 'region' }, 'matter');
     where.push(rule.sql.replace(/:(\w+)/g, (_, name: string) => { params.push(rule.params[name]); return `$${params.length}`; }));
     if (status) { params.push(status); where.push(`status = $${params.length}`); }
-    if (after) {
-      const { at, id } = decodeCursor(after);
-      if (!isUuid(id)) throw badInput('after', 'cursor', 'is not a cursor this API issued');
-      params.push(at, id);
-      where.push(`(opened_at, id) < ($${params.length - 1}, $${params.length})`);
-    }
-    params.push(limit + 1);
-    const rows: JusticeMatterRow[] = await ctx.runtime.db.query(
-      `SELECT ${COLUMNS} FROM justice_supervision_matter WHERE ${where.join(' AND ')} ORDER BY opened_at DESC, id DESC LIMIT $${params.length}`, params);
-    const page = rows.slice(0, limit).filter((r) => mayReadMatter(identity, r));
-    for (const row of page) mattersOf(ctx).prime(row.id, row);
-    const last = page[page.length - 1];
-    return {
-      edges: page.map((node) => ({ cursor: encodeCursor(node.openedAt, node.id), node })),
-      pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(last.openedAt, last.id) : null },
-    };
+    const connection = await keysetPageSql<JusticeMatterRow>(params, { column: 'opened_at', timeOf: (row) => row.openedAt, first, after },
+      (page) => ctx.runtime.db.query(`SELECT ${COLUMNS} FROM justice_supervision_matter WHERE ${where.join(' AND ')} AND ${page.where} ${page.orderLimit}`, params));
+    // The SQL applied the row rule; the rule in code is checked again on every row (defense in depth).
+    const edges = connection.edges.filter((edge) => mayReadMatter(identity, edge.node));
+    for (const { node } of edges) mattersOf(ctx).prime(node.id, node);
+    return { ...connection, edges };
   },
 };
 

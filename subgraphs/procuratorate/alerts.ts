@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema, In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
-import { keysetPage } from '../../kit/cursor';
+import { EMPTY_CONNECTION, keysetPage } from '../../kit/cursor';
 import { badInput, notFound } from '../../kit/errors';
 import { may, mayFilter, requireMay, requireScope } from '../../kit/access';
 import { batchLoader, byKey, isUuid } from '../../kit/loaders';
@@ -262,7 +262,7 @@ const uuidList = (value: string[] | string | null): string[] =>
 const visible = (ctx: Ctx, row: AlertRow | null) => (row && mayReadAlert(ctx, row) ? row : null);
 
 export async function listAlerts(ctx: Ctx, status: AlertStatus | null | undefined, first?: number | null, after?: string | null) {
-  if (mayFilter(ctx.identity, alertRule, 'read').kind === 'none') return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+  if (mayFilter(ctx.identity, alertRule, 'read').kind === 'none') return EMPTY_CONNECTION;
   const rule = alertReadSql(ctx.identity, 'a');
   const qb = ctx.runtime.db.getRepository(Alert).createQueryBuilder('a').where(rule.sql, rule.params);
   if (status) qb.andWhere('a.status = :status', { status });

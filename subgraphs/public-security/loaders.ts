@@ -1,17 +1,12 @@
 import { In } from 'typeorm';
 import type { SubgraphRuntime } from '../../kit/module';
-import { batchLoader, isUuid } from '../../kit/loaders';
+import { uuidLoader } from '../../kit/loaders';
 import { CaseTransfer, type TransferRow } from './entities';
-
 
 export function publicSecurityLoaders(runtime: SubgraphRuntime) {
   /** One SELECT for every key asked for in the same tick. */
-  const by = (key: 'id' | 'caseId') => batchLoader<string, TransferRow | null>(async (keys) => {
-    const wanted = [...new Set(keys.filter(isUuid).map((k) => k.toLowerCase()))];
-    const rows = wanted.length ? await runtime.db.getRepository(CaseTransfer).findBy({ [key]: In(wanted) }) : [];
-    const map = new Map(rows.map((r) => [r[key], r]));
-    return keys.map((k) => map.get(k.toLowerCase()) ?? null);
-  });
+  const by = (key: 'id' | 'caseId') =>
+    uuidLoader<TransferRow>((ids) => runtime.db.getRepository(CaseTransfer).findBy({ [key]: In(ids) }), (r) => r[key]);
   return {
     transferById: by('id'),
     /** EnforcementCase.transfer for a whole page of cases. */
