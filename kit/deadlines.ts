@@ -1,15 +1,31 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import {
+  checkNoOverlap, checkValidity, currentVersion, isCivilDate, legalDate, LEGAL_UTC_OFFSET_MINUTES, readRuleFile, RuleFileError, versionsAt,
+} from './versioned-rules';
+
+export { legalDate, LEGAL_UTC_OFFSET_MINUTES };
 
 // Statutory deadlines as data: the rules live in schema/deadlines.json (period, day counting,
 // citation, validity), the rest days in schema/holidays.json. This module only does the date
 // arithmetic, in Beijing civil dates (UTC+8, no daylight saving).
 
+/** Every deadline the law names and the rule file may hold. */
 export const DEADLINE_KEYS = [
   'transferDecision', 'transferDelivery', 'filingDecision', 'reconsiderationRequest', 'reconsiderationAnswer',
   'filingExplanation', 'filingOrder', 'suggestionReply', 'publicInterestReply', 'publicInterestUrgentReply',
 ] as const;
 export type DeadlineKey = (typeof DEADLINE_KEYS)[number];
+
+/**
+ * The deadlines the hub computes, so the file must hold a rule for each: public security's
+ * filing decision and reconsideration (subgraphs/public-security/mutations.ts), the reply to a
+ * procuratorial suggestion (subgraphs/procuratorate/suggestions.ts). The other keys (the agency's
+ * own transfer decision and delivery, 立案监督's explanation and order) run outside the hub today:
+ * their rules stay in the file as the law's data and are published by deadlineRules, but are
+ * not required.
+ */
+export const REQUIRED_DEADLINE_KEYS: readonly DeadlineKey[] = [
+  'filingDecision', 'reconsiderationRequest', 'reconsiderationAnswer', 'suggestionReply', 'publicInterestReply', 'publicInterestUrgentReply',
+];
 export type PeriodUnit = 'hours' | 'days' | 'months';
 export type DayCounting = 'calendar' | 'working';
 
@@ -18,7 +34,7 @@ export interface DeadlineRule {
   period: { amount: number; unit: PeriodUnit };
   counting: DayCounting;
   citation: string;
-  /** First and last day (inclusive, Beijing date) on which a period starting then follows this rule. */
+  /** First and last day (both inclusive, Beijing date; kit/versioned-rules.ts) on which a period starting then follows this rule. */
   effectiveFrom: string;
   effectiveTo: string | null;
   note: string;
@@ -28,24 +44,10 @@ export interface DeadlineRule {
   override?: { env: string; min: number; max: number };
 }
 
-/** Dates count in China Standard Time: a month-end in Beijing is the month-end. */
-export const LEGAL_UTC_OFFSET_MINUTES = 8 * 60;
 
 const DAY_MS = 86_400_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-const schemaFile = (name: string) => fileURLToPath(new URL(`../schema/${name}`, import.meta.url));
 
 // ── civil dates ────────────────────────────────────────────────────────────────────────────────
-
-/** The Beijing civil date of an instant, as YYYY-MM-DD. */
-export function legalDate(at: Date, offsetMinutes = LEGAL_UTC_OFFSET_MINUTES): string {
-  return new Date(at.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10);
-}
-
-function isCivilDate(value: unknown): value is string {
-  return typeof value === 'string' && DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
-}
 
 /**
  * Adds a period with calendar semantics: months first, clamped to the last day of the target
@@ -119,47 +121,68 @@ export class HolidayCalendar {
   }
 }
 
-export const CHINA_CALENDAR = HolidayCalendar.fromData(JSON.parse(readFileSync(schemaFile('holidays.json'), 'utf8')));
+export const CHINA_CALENDAR = HolidayCalendar.fromData(readRuleFile('holidays.json') as HolidayFile);
 
 // ── the rules ──────────────────────────────────────────────────────────────────────────────────
 
-/** Checks the rule file: known keys, sane periods, dates, and no two versions in force on one day. */
+const FILE = 'deadlines.json';
+
+/**
+ * Checks the rule file: known keys, sane periods, validity dates (kit/versioned-rules.ts), no two
+ * versions in force on one day, and a rule for every deadline the hub computes.
+ */
 export function readDeadlineRules(data: { rules: unknown[] }): DeadlineRule[] {
+  if (!Array.isArray(data?.rules)) throw new RuleFileError(FILE, '(file)', 'rules', 'must be a list');
   const rules = data.rules as DeadlineRule[];
-  for (const r of rules) {
-    const where = `deadlines.json: ${r.key}`;
-    if (!DEADLINE_KEYS.includes(r.key)) throw new Error(`${where} is not a deadline the code knows (${DEADLINE_KEYS.join(', ')})`);
-    if (!Number.isInteger(r.period?.amount) || r.period.amount < 1) throw new Error(`${where}: period.amount must be a positive whole number`);
-    if (!['hours', 'days', 'months'].includes(r.period.unit)) throw new Error(`${where}: period.unit must be hours, days or months`);
-    if (!['calendar', 'working'].includes(r.counting)) throw new Error(`${where}: counting must be calendar or working`);
-    if (r.counting === 'working' && r.period.unit !== 'days') throw new Error(`${where}: only days can count working days`);
-    if (!r.citation?.trim()) throw new Error(`${where}: a citation is required`);
-    if (!isCivilDate(r.effectiveFrom) || (r.effectiveTo !== null && (!isCivilDate(r.effectiveTo) || r.effectiveTo < r.effectiveFrom))) {
-      throw new Error(`${where}: effectiveFrom/effectiveTo must be dates (YYYY-MM-DD), effectiveTo null or not before effectiveFrom`);
-    }
+  rules.forEach((r, i) => {
+    const where = typeof r?.key === 'string' ? `${r.key}${r.effectiveFrom ? ` from ${r.effectiveFrom}` : ''}` : `rules[${i}]`;
+    const fail = (field: string, why: string) => { throw new RuleFileError(FILE, where, field, why); };
+    if (!DEADLINE_KEYS.includes(r.key)) fail('key', `${JSON.stringify(r.key)} is not a deadline the code knows (${DEADLINE_KEYS.join(', ')})`);
+    if (!Number.isInteger(r.period?.amount) || r.period.amount < 1) fail('period.amount', 'must be a positive whole number');
+    if (!['hours', 'days', 'months'].includes(r.period.unit)) fail('period.unit', 'must be hours, days or months');
+    if (!['calendar', 'working'].includes(r.counting)) fail('counting', 'must be calendar or working');
+    if (r.counting === 'working' && r.period.unit !== 'days') fail('counting', 'only days can count working days');
+    if (!r.citation?.trim()) fail('citation', 'a citation is required');
+    checkValidity(FILE, where, r);
     if (r.override && !(Number.isInteger(r.override.min) && Number.isInteger(r.override.max) && r.override.min >= 1 && r.override.max >= r.override.min && r.override.env)) {
-      throw new Error(`${where}: override needs env, min ≥ 1 and max ≥ min`);
+      fail('override', 'needs env, min ≥ 1 and max ≥ min');
     }
-  }
+  });
   for (const key of DEADLINE_KEYS) {
-    const versions = rules.filter((r) => r.key === key).sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
-    if (!versions.length) throw new Error(`deadlines.json: no rule for ${key}`);
-    for (let i = 1; i < versions.length; i++) {
-      const before = versions[i - 1].effectiveTo;
-      if (before === null || before >= versions[i].effectiveFrom) throw new Error(`deadlines.json: two versions of ${key} are in force on ${versions[i].effectiveFrom}`);
-    }
+    const versions = rules.filter((r) => r.key === key);
+    if (!versions.length && REQUIRED_DEADLINE_KEYS.includes(key)) throw new RuleFileError(FILE, key, '', `no rule, and the hub computes this deadline`);
+    checkNoOverlap(FILE, key, versions);
   }
   return rules;
 }
 
-export const DEADLINE_RULES: readonly DeadlineRule[] = readDeadlineRules(JSON.parse(readFileSync(schemaFile('deadlines.json'), 'utf8')));
+export const DEADLINE_RULES: readonly DeadlineRule[] = readDeadlineRules(readRuleFile(FILE) as { rules: unknown[] });
 
 /** The version of a rule in force on the (Beijing) day `at` falls on. */
 export function ruleInEffect(key: DeadlineKey, at: Date, rules: readonly DeadlineRule[] = DEADLINE_RULES): DeadlineRule {
-  const day = legalDate(at);
-  const rule = rules.find((r) => r.key === key && r.effectiveFrom <= day && (r.effectiveTo === null || day <= r.effectiveTo));
-  if (!rule) throw new Error(`no ${key} deadline rule is in force on ${day}`);
+  const [rule] = versionsAt(rules.filter((r) => r.key === key), at);
+  if (!rule) throw new Error(`no ${key} deadline rule is in force on ${legalDate(at)}`);
   return rule;
+}
+
+/** The version users are told about where no date is at hand (SDL descriptions): kit/versioned-rules.ts currentVersion. */
+export function currentRule(key: DeadlineKey, rules: readonly DeadlineRule[] = DEADLINE_RULES): DeadlineRule {
+  const rule = currentVersion(rules.filter((r) => r.key === key));
+  if (!rule) throw new Error(`${FILE} has no ${key} rule`);
+  return rule;
+}
+
+const UNIT_WORDS: Record<PeriodUnit, [string, string]> = { hours: ['hour', 'hours'], days: ['day', 'days'], months: ['month', 'months'] };
+
+/**
+ * A rule's period as users read it ("3 days", "15 working days", "2 months"), with the override's
+ * range when one is allowed. Descriptions and messages build their numbers from this, never write them.
+ */
+export function periodText(rule: DeadlineRule, env: NodeJS.ProcessEnv = {}): string {
+  const amount = periodAmount(rule, env);
+  const [one, many] = UNIT_WORDS[rule.period.unit];
+  const working = rule.counting === 'working' ? 'working ' : '';
+  return `${amount} ${working}${amount === 1 ? one : many}`;
 }
 
 /** The rule's amount, after its environment override if one is set. */

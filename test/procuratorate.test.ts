@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, marketCaseInput, recordMarketCase, seedBureaus } from './support/fixtures';
-import { addPeriod, REPLY_DEADLINE_RULES } from '../subgraphs/procuratorate/deadlines';
+import { addPeriod, REPLY_DEADLINE_RULES } from './support/deadline-views';
 import { dueAt } from '../kit/deadlines';
 
 const DAY = 86_400_000;

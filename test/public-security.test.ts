@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
-import { DEADLINE_RULES, dueAt } from '../subgraphs/public-security/deadlines';
+import { DEADLINE_RULES, dueAt } from './support/deadline-views';
 
 const DAY = 86_400_000;
 

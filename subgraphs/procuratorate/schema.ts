@@ -3,6 +3,7 @@ import { ALERT_MUTATION_SDL, ALERT_QUERY_SDL, ALERT_SDL } from './alerts';
 import { SCORECARD_ACCESS } from '../../kit/month';
 import { ESCALATION_SDL } from '../../kit/notifications';
 import { SCORE_RULE } from './scorecard';
+import { currentRule, periodText } from '../../kit/deadlines';
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}
@@ -152,7 +153,7 @@ input SuggestionInput {
   caseId: ID
   kind: SuggestionKind!
   content: String!
-  "PUBLIC_INTEREST only: the harm is ongoing (损害继续扩大), so the reply is due in 15 days"
+  "PUBLIC_INTEREST only: the harm is ongoing (损害继续扩大), so the reply is due in ${periodText(currentRule('publicInterestUrgentReply'))}"
   harmOngoing: Boolean
 }
 

@@ -4,7 +4,7 @@ import { badInput, notFound } from '../../kit/errors';
 import { covers, requireMay, requireScope } from '../../kit/access';
 import { requireText } from '../../kit/rules';
 import { mayReadSuggestion, suggestionRule } from './resources/suggestion';
-import { replyDueAt, type SuggestionKind } from './deadlines';
+import { dueAt, type DeadlineKey } from '../../kit/deadlines';
 import { Suggestion, type SuggestionRow } from './entities';
 import { lookUpBureau, lookUpCase } from './justice';
 import type { ProcuratorateLoaders } from './loaders';
@@ -14,6 +14,17 @@ import { NOTIFICATION_OUTBOX, notify } from '../../kit/notifications';
 import { escalate, ESCALATION_OUTBOX, suggestionDeadlineFields } from './escalation';
 import { optionalText } from './text';
 
+export type SuggestionKind = 'CORRECTION' | 'SOCIAL_GOVERNANCE' | 'PUBLIC_INTEREST' | 'RETRIAL' | 'OTHER';
+
+/**
+ * Which reply period of schema/deadlines.json a suggestion follows (the key is stored as
+ * reply_due_rule): public-interest pre-litigation suggestions their own (公益诉讼解释 第二十一条),
+ * the urgent one when the harm is ongoing; every other kind 检察建议工作规定 第十九条.
+ */
+export function replyRuleOf(kind: SuggestionKind, harmOngoing: boolean): DeadlineKey {
+  if (kind !== 'PUBLIC_INTEREST') return 'suggestionReply';
+  return harmOngoing ? 'publicInterestUrgentReply' : 'publicInterestReply';
+}
 type Ctx = SubgraphContext<ProcuratorateLoaders>;
 interface SuggestionInput { agencyCode: string; caseId?: string | null; kind: SuggestionKind; content: string; harmOngoing?: boolean | null }
 interface SuggestionReplyInput { reply: string; rectified: boolean; rectification?: string | null }
@@ -47,10 +58,10 @@ export const suggestionMutations = {
       caseId = indexed.id;
     }
     const issuedAt = ctx.runtime.now();
-    const due = replyDueAt(input.kind, harmOngoing, issuedAt);
+    const replyRule = replyRuleOf(input.kind, harmOngoing);
     const row: SuggestionRow = {
       id: randomUUID(), agencyCode: bureau.code, caseId, kind: input.kind, content, harmOngoing,
-      procuratorateCode: place.procuratorateCode, region: bureau.region, issuedBy: identity.sub, issuedAt, replyDueAt: due.dueAt, replyDueRule: due.rule.id,
+      procuratorateCode: place.procuratorateCode, region: bureau.region, issuedBy: identity.sub, issuedAt, replyDueAt: dueAt(replyRule, issuedAt), replyDueRule: replyRule,
       status: 'ISSUED', repliedBy: null, repliedAt: null, reply: null, rectified: null, rectification: null,
     };
     await ctx.runtime.db.transaction(async (tx) => {

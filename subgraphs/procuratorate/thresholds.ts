@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { LEGAL_UTC_OFFSET_MINUTES } from '../../kit/deadlines';
+import {
+  checkNoOverlap, checkValidity, inForceAt, LEGAL_UTC_OFFSET_MINUTES, readRuleFile, RuleFileError, type Versioned as Validity,
+} from '../../kit/versioned-rules';
 
 // The prosecution-threshold (立案追诉标准) and repeat-offender rules live in schema/thresholds.json
 // as versioned data with citations. This file only reads them and evaluates them: no amount, code
-// or period of the rules appears here.
+// or period of the rules appears here. Validity dates follow the one convention of every rule file
+// (kit/versioned-rules.ts: effectiveFrom and effectiveTo both inclusive, China Standard Time).
 
-const RULES_PATH = fileURLToPath(new URL('../../schema/thresholds.json', import.meta.url));
+const FILE = 'thresholds.json';
 
 export type Condition =
   | { figure: string; gte: number }
@@ -18,12 +19,8 @@ export type Condition =
   | { all: Condition[] }
   | { offenceCodeOnly: true };
 
-interface Versioned {
+interface Versioned extends Validity {
   version: string;
-  /** YYYY-MM-DD, China Standard Time, inclusive. */
-  effectiveFrom: string;
-  /** YYYY-MM-DD, exclusive; null while in force. */
-  effectiveTo: string | null;
   /** Region-code prefixes the version is limited to (a province's own figure); absent: national. */
   regions?: string[];
   citation: string;
@@ -83,15 +80,8 @@ export interface RepeatHit extends Hit { caseId: string; priorCaseIds: string[] 
 
 // ── reading and checking the rule file ─────────────────────────────────────────────────────
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** 00:00 China Standard Time on a YYYY-MM-DD date. */
-export function startOfLegalDay(date: string): Date {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - LEGAL_UTC_OFFSET_MINUTES * 60_000);
-}
-
-function checkCondition(c: unknown, where: string): void {
-  const fail = (why: string) => { throw new Error(`thresholds: ${where}: ${why}`); };
+function checkCondition(c: unknown, rule: string, field: string): void {
+  const fail = (why: string) => { throw new RuleFileError(FILE, rule, field, why); };
   if (!c || typeof c !== 'object') fail('a condition must be an object');
   const o = c as Record<string, unknown>;
   const keys = Object.keys(o);
@@ -99,7 +89,7 @@ function checkCondition(c: unknown, where: string): void {
   if ('any' in o || 'all' in o) {
     const list = (o.any ?? o.all) as unknown;
     if (keys.length !== 1 || !Array.isArray(list) || !list.length) fail('any/all take a non-empty list and nothing else');
-    (list as unknown[]).forEach((x, i) => checkCondition(x, `${where}.${keys[0]}[${i}]`));
+    (list as unknown[]).forEach((x, i) => checkCondition(x, rule, `${field}.${keys[0]}[${i}]`));
   } else if ('figure' in o) {
     if (typeof o.figure !== 'string' || !number(o.gte)) fail('{figure, gte} needs a name and a non-negative number');
   } else if ('sum' in o) {
@@ -119,43 +109,44 @@ function checkCondition(c: unknown, where: string): void {
 }
 
 function checkVersions(set: RuleSet<Versioned>, kind: string): void {
-  const where = `${kind} ${set.offenceCode}`;
-  if (!set.offenceCode || !Array.isArray(set.versions) || !set.versions.length) throw new Error(`thresholds: ${where}: needs versions`);
-  for (const v of set.versions) {
-    if (!v.version || !v.citation || !DATE.test(v.effectiveFrom) || (v.effectiveTo !== null && !DATE.test(v.effectiveTo))) {
-      throw new Error(`thresholds: ${where} ${v.version}: version, citation, effectiveFrom (YYYY-MM-DD) and effectiveTo (date or null) are required`);
-    }
-    if (v.effectiveTo !== null && v.effectiveTo <= v.effectiveFrom) throw new Error(`thresholds: ${where} ${v.version}: effectiveTo must follow effectiveFrom`);
-  }
+  const rule = `${kind} ${set?.offenceCode}`;
+  if (!set?.offenceCode) throw new RuleFileError(FILE, rule, 'offenceCode', 'is required');
+  if (!Array.isArray(set.versions) || !set.versions.length) throw new RuleFileError(FILE, rule, 'versions', 'needs at least one version');
+  set.versions.forEach((v, i) => {
+    const where = `${rule} ${v.version ?? `versions[${i}]`}`;
+    if (!v.version) throw new RuleFileError(FILE, where, 'version', 'is required');
+    if (!v.citation) throw new RuleFileError(FILE, where, 'citation', 'is required');
+    checkValidity(FILE, where, v);
+  });
   // Two versions for the same regions may not be in force on the same day.
-  for (const a of set.versions) for (const b of set.versions) {
-    if (a === b || String(a.regions ?? []) !== String(b.regions ?? [])) continue;
-    const overlap = a.effectiveFrom < (b.effectiveTo ?? '9999-12-31') && b.effectiveFrom < (a.effectiveTo ?? '9999-12-31');
-    if (overlap) throw new Error(`thresholds: ${where}: versions ${a.version} and ${b.version} overlap`);
-  }
+  const byRegions = new Map<string, Versioned[]>();
+  for (const v of set.versions) byRegions.set(String(v.regions ?? []), [...(byRegions.get(String(v.regions ?? [])) ?? []), v]);
+  for (const versions of byRegions.values()) checkNoOverlap(FILE, rule, versions, (v) => v.version);
 }
 
 /** Parses and checks a rule document; a malformed rule stops the subgraph at boot, not at a case. */
 export function parseRules(document: unknown): Rules {
   const doc = document as Partial<Rules>;
-  if (!Array.isArray(doc?.thresholds) || !Array.isArray(doc?.repeatOffender)) throw new Error('thresholds: needs thresholds and repeatOffender lists');
+  if (!Array.isArray(doc?.thresholds)) throw new RuleFileError(FILE, '(file)', 'thresholds', 'must be a list');
+  if (!Array.isArray(doc?.repeatOffender)) throw new RuleFileError(FILE, '(file)', 'repeatOffender', 'must be a list');
   for (const set of doc.thresholds) {
     checkVersions(set, 'threshold');
-    for (const v of set.versions) checkCondition(v.condition, `${set.offenceCode} ${v.version}`);
+    for (const v of set.versions) checkCondition(v.condition, `threshold ${set.offenceCode} ${v.version}`, 'condition');
   }
   for (const set of doc.repeatOffender) {
     checkVersions(set, 'repeat rule');
     for (const v of set.versions) {
-      if (!Array.isArray(v.priorOffenceCodes) || !v.priorOffenceCodes.length || !(v.windowYears > 0) || !(v.minPriorPenalties >= 1)) {
-        throw new Error(`thresholds: repeat rule ${set.offenceCode} ${v.version}: priorOffenceCodes, windowYears > 0 and minPriorPenalties ≥ 1 are required`);
-      }
+      const where = `repeat rule ${set.offenceCode} ${v.version}`;
+      if (!Array.isArray(v.priorOffenceCodes) || !v.priorOffenceCodes.length) throw new RuleFileError(FILE, where, 'priorOffenceCodes', 'must be a non-empty list');
+      if (!(v.windowYears > 0)) throw new RuleFileError(FILE, where, 'windowYears', 'must be more than 0');
+      if (!(v.minPriorPenalties >= 1)) throw new RuleFileError(FILE, where, 'minPriorPenalties', 'must be at least 1');
     }
   }
   return doc as Rules;
 }
 
-export function loadRules(path = RULES_PATH): Rules {
-  return parseRules(JSON.parse(readFileSync(path, 'utf8')));
+export function loadRules(): Rules {
+  return parseRules(readRuleFile(FILE));
 }
 
 export const RULES: Rules = loadRules();
@@ -166,7 +157,7 @@ export const RULES: Rules = loadRules();
 export function versionAt<V extends Versioned>(set: RuleSet<V> | undefined, at: Date, region: string): V | null {
   if (!set) return null;
   const candidates = set.versions.filter((v) =>
-    startOfLegalDay(v.effectiveFrom) <= at && (v.effectiveTo === null || at < startOfLegalDay(v.effectiveTo))
+    inForceAt(v, at)
     && (!v.regions || v.regions.some((p) => region.startsWith(p))));
   const specificity = (v: V) => Math.max(0, ...(v.regions ?? []).filter((p) => region.startsWith(p)).map((p) => p.length));
   return candidates.sort((a, b) => specificity(b) - specificity(a))[0] ?? null;

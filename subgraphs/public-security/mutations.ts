@@ -3,7 +3,7 @@ import { badInput, notFound } from '../../kit/errors';
 import { requireText } from '../../kit/rules';
 import { may, requireCovers, requireMay, requireScope } from '../../kit/access';
 import { transferRule } from './resources/transfer';
-import { dueAt } from './deadlines';
+import { dueAt, periodText, ruleInEffect } from '../../kit/deadlines';
 import type { TransferDecision, TransferRow, TransferStatus } from './entities';
 import { isUuid } from '../../kit/loaders';
 import { remember, type PublicSecurityLoaders } from './loaders';
@@ -92,7 +92,7 @@ export const transferMutations = {
     const row = await ctx.runtime.db.transaction(async (tx) => {
       const inserted = await insertTransfer(tx, {
         caseId: found.id, agencyCode: bureau, region: found.region, summary, materials, submittedAt,
-        submittedBy: ctx.identity.sub, decisionDueAt: dueAt('filingDecision', submittedAt, ctx.runtime.env),
+        submittedBy: ctx.identity.sub, decisionDueAt: dueAt('filingDecision', submittedAt, { env: ctx.runtime.env }),
       });
       // 通报: public security and the procuratorate of the case's region (抄送).
       const title = `移送涉嫌犯罪案件: ${found.caseNumber} (${bureau})`;
@@ -113,7 +113,7 @@ export const transferMutations = {
     const acceptedAt = ctx.runtime.now();
     return save(ctx, transfer, {
       status: 'ACCEPTED', acceptedAt, acceptedBy: ctx.identity.sub, acceptingUnit: ctx.identity.org ?? null,
-      decisionDueAt: dueAt('filingDecision', acceptedAt, ctx.runtime.env),
+      decisionDueAt: dueAt('filingDecision', acceptedAt, { env: ctx.runtime.env }),
     });
   },
 
@@ -132,18 +132,19 @@ export const transferMutations = {
       `${decision === 'FILE' ? '公安机关决定立案' : '公安机关决定不予立案'}: ${row.summary.slice(0, 60)}`, decidedAt)]);
   },
 
-  /** 提请复议: the transferring bureau, within 3 days of the refusal. */
+  /** 提请复议: the transferring bureau, within the reconsiderationRequest period of the refusal (schema/deadlines.json). */
   async requestReconsideration(_: unknown, { id, reason }: { id: string; reason: string }, ctx: Ctx) {
     const transfer = await requireStep(ctx, id, 'requestReconsideration', 'NOT_FILED', 'a reconsideration request');
     const reconsiderationReason = requireText('reason', reason, 2000);
     const now = ctx.runtime.now();
-    const lastDay = dueAt('reconsiderationRequest', transfer.decidedAt!, ctx.runtime.env);
+    const window = ruleInEffect('reconsiderationRequest', transfer.decidedAt!);
+    const lastDay = dueAt('reconsiderationRequest', transfer.decidedAt!, { env: ctx.runtime.env });
     if (now > lastDay) {
       throw badInput('id', 'deadline', `reconsideration may be requested within 3 days of the refusal, until ${lastDay.toISOString()}`);
     }
     return save(ctx, transfer, {
       status: 'RECONSIDERATION_REQUESTED', reconsiderationRequestedAt: now, reconsiderationRequestedBy: ctx.identity.sub,
-      reconsiderationReason, reconsiderationDueAt: dueAt('reconsiderationDecision', now, ctx.runtime.env),
+      reconsiderationReason, reconsiderationDueAt: dueAt('reconsiderationAnswer', now, { env: ctx.runtime.env }),
     }, (row) => [notice(row, row.acceptingUnit ? { org: row.acceptingUnit } : { scope: 'transfer:decide', region: row.region },
       'RECONSIDERATION_REQUESTED', `提请复议: ${row.agencyCode}`, now)]);
   },

@@ -1,5 +1,6 @@
 import { gql, DATE_TIME, FEDERATION_LINK, PAGE_INFO } from '../../kit/sdl';
 import { SCORECARD_ACCESS } from '../../kit/month';
+import { currentRule, periodText } from '../../kit/deadlines';
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}
@@ -58,7 +59,7 @@ type CaseTransfer @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
   decision: TransferDecision
   "书面理由, required when not filing"
   decisionReason: String
-  "复议: requested by the transferring bureau within 3 days of a refusal"
+  "复议: requested by the transferring bureau within ${periodText(currentRule('reconsiderationRequest'))} of a refusal"
   reconsiderationRequestedAt: DateTime
   reconsiderationReason: String
   reconsiderationDueAt: DateTime
