@@ -26,19 +26,18 @@ ${PENALTY_KINDS.map(([name, label]) => `  "${label}"\n  ${name}`).join('\n')}
 }`;
 
 /**
- * What is not published, with where the rule comes from (domain brief, flow 9; verify against the
- * official texts before relying on the citations). The justice index applies the same rule in SQL
- * (case_index.publishable, migration 1700000000300); the owning agency applies it again before it
- * releases a party's name.
+ * What is not published, with where each part of the rule comes from (domain brief, flow 9; verify
+ * against the official texts before relying on the citations). The justice index applies the same
+ * rule in SQL (case_index.publishable, migration 1700000000300); the owning agency applies it again
+ * (isPublishable) before it releases a party's name.
+ * - penaltyOnly: only administrative penalty decisions (行政处罚决定) are published; licences,
+ *   inspections, coercive measures are not (国办发〔2018〕118号 行政执法公示制度; seed 004 公开行政处罚文书)
+ * - decided: only decided cases (a decision date) (seed 004)
+ * - noMinors: cases involving minors are not published (《未成年人保护法》第一百零三条, verify)
+ * - noSecrets: cases involving state secrets or trade secrets are not published (《政府信息公开条例》第十四条、第十五条, verify)
+ * - notWarningOnly: a penalty that is a warning only is not published, nor a case without stated
+ *   penalty kinds (市场监管总局 practice, 《市场监督管理行政处罚信息公示规定》, verify)
  */
-export const PUBLICATION_RULES = [
-  { rule: 'penaltyOnly', text: 'only administrative penalty decisions (行政处罚决定) are published; licences, inspections, coercive measures are not', citation: '国办发〔2018〕118号 (行政执法公示制度); seed 004 (公开行政处罚文书)' },
-  { rule: 'decided', text: 'only decided cases (a decision date)', citation: 'seed 004' },
-  { rule: 'noMinors', text: 'cases involving minors are not published', citation: '《未成年人保护法》第一百零三条 (verify)' },
-  { rule: 'noSecrets', text: 'cases involving state secrets or trade secrets are not published', citation: '《政府信息公开条例》第十四条、第十五条 (verify)' },
-  { rule: 'notWarningOnly', text: 'a penalty that is a warning only is not published; a case without stated penalty kinds is not published either', citation: '市场监管总局 practice (《市场监督管理行政处罚信息公示规定》, verify)' },
-] as const;
-
 export interface PublicationFacts {
   actType: string; decidedAt: Date | string | null; penaltyKinds: readonly string[] | null; involvesMinor: boolean; confidential: boolean;
 }
