@@ -39,11 +39,20 @@ export function isRegionCode(value: string): boolean {
   return province >= 11 && province <= 82;
 }
 
+// Text inputs, the one meaning of "empty" in the hub: text is trimmed; what is left empty is no text.
+
+/** A required text: trimmed, not empty, at most `max` characters. */
 export function requireText(field: string, value: unknown, max = 500): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw badInput(field, 'required', 'must not be empty');
   if (text.length > max) throw badInput(field, 'maxLength', `must be at most ${max} characters`);
   return text;
+}
+
+/** An optional text: absent, empty or blank is null; otherwise trimmed and at most `max` characters. */
+export function optionalText(field: string, value: unknown, max = 500): string | null {
+  if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) return null;
+  return requireText(field, value, max);
 }
 
 export function requireRegion(field: string, value: string): string {

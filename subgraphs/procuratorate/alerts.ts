@@ -10,7 +10,7 @@ import { alertReadSql, alertRule } from './resources/alert';
 import { visible as visibleMatter } from './supervision';
 import { SupervisionMatter, type SupervisionMatterRow } from './entities';
 import type { ProcuratorateLoaders } from './loaders';
-import { optionalText } from './text';
+import { optionalText } from '../../kit/rules';
 import { evaluateRepeat, evaluateThreshold, RULES, type Hit, type MetFigure, type PartyCase } from './thresholds';
 
 // 以罚代刑 (fine instead of prosecution) and repeat-offender alerts. Justice forwards every case the

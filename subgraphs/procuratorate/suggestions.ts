@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SubgraphContext } from '../../kit/module';
 import { badInput, notFound } from '../../kit/errors';
 import { covers, requireMay, requireScope } from '../../kit/access';
-import { requireText } from '../../kit/rules';
+import { optionalText, requireText } from '../../kit/rules';
 import { mayReadSuggestion, suggestionRule } from './resources/suggestion';
 import { dueAt, type DeadlineKey } from '../../kit/deadlines';
 import { Suggestion, type SuggestionRow } from './entities';
@@ -12,7 +12,6 @@ import { guardedUpdate } from './store';
 import { nudgeOutbox } from '../../kit/outbox';
 import { NOTIFICATION_OUTBOX, notify } from '../../kit/notifications';
 import { escalate, ESCALATION_OUTBOX, suggestionDeadlineFields } from './escalation';
-import { optionalText } from './text';
 
 export type SuggestionKind = 'CORRECTION' | 'SOCIAL_GOVERNANCE' | 'PUBLIC_INTEREST' | 'RETRIAL' | 'OTHER';
 

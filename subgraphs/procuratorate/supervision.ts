@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { SubgraphContext } from '../../kit/module';
 import { badInput, notFound } from '../../kit/errors';
 import { covers, may, requireMay, requireScope } from '../../kit/access';
-import { requireText } from '../../kit/rules';
+import { optionalText, requireText } from '../../kit/rules';
 import { supervisionMatterRule } from './resources/supervision-matter';
 import { SupervisionMatter, type SupervisionMatterRow } from './entities';
 import { lookUpCase } from './justice';
 import type { ProcuratorateLoaders } from './loaders';
 import { guardedUpdate } from './store';
-import { optionalText } from './text';
 
 type Ctx = SubgraphContext<ProcuratorateLoaders>;
 interface SupervisionInput { kind: string; summary: string; notes?: string | null }

@@ -1,6 +1,6 @@
 import type { SubgraphContext } from '../../kit/module';
 import { badInput, notFound } from '../../kit/errors';
-import { requireText } from '../../kit/rules';
+import { optionalText, requireText } from '../../kit/rules';
 import { may, requireCovers, requireMay, requireScope } from '../../kit/access';
 import { transferRule } from './resources/transfer';
 import { dueAt, periodText, ruleInEffect } from '../../kit/deadlines';
@@ -52,10 +52,6 @@ async function requireStep(ctx: Ctx, id: string, step: Step, expected: TransferS
   requireStatus(transfer, expected, what);
   requireMay(ctx.identity, transferRule, step, transfer);
   return transfer;
-}
-
-function optionalReason(value: string | null | undefined): string | null {
-  return value === null || value === undefined || value.trim() === '' ? null : requireText('reason', value, 2000);
 }
 
 /** 通报: a notification about a transfer, for justice's inbox (via this subgraph's notification outbox). */
@@ -121,7 +117,7 @@ export const transferMutations = {
   async decideTransfer(_: unknown, { id, decision, reason }: { id: string; decision: TransferDecision; reason?: string | null }, ctx: Ctx) {
     // Only the unit that accepted the transfer decides (国务院令第310号 第八条).
     const transfer = await requireStep(ctx, id, 'decide', 'ACCEPTED', 'a filing decision');
-    const decisionReason = optionalReason(reason);
+    const decisionReason = optionalText('reason', reason, 2000);
     if (decision === 'NOT_FILE' && !decisionReason) {
       throw badInput('reason', 'requiredWhenNotFiling', 'must state in writing why the case is not filed (不予立案理由)');
     }

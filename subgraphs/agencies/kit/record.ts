@@ -3,7 +3,7 @@ import type { EntitySchema } from 'typeorm';
 import type { SubgraphContext } from '../../../kit/module';
 import { badInput, forbidden } from '../../../kit/errors';
 import {
-  requireAmount, requireQuantity, requirePartyIdentifier, requirePastDate, requirePhone, requireRegion, requireText, withinJurisdiction, type PartyKind,
+  optionalText, requireAmount, requireQuantity, requirePartyIdentifier, requirePastDate, requirePhone, requireRegion, requireText, withinJurisdiction, type PartyKind,
 } from '../../../kit/rules';
 import type { AgencyKind } from '../registry';
 import type { Bureau } from './bureaus';
@@ -15,10 +15,6 @@ import { requireMay, requireScope } from '../../../kit/access';
 import { caseRule } from '../../../kit/resources/case';
 
 type Input = Record<string, any>;
-
-function optionalText(field: string, value: unknown, max: number): string | null {
-  return value === null || value === undefined || value === '' ? null : requireText(field, value, max);
-}
 
 /**
  * 处罚种类 (阳光执法): only a penalty has kinds. A fine and FINE go together. Left out on a penalty,

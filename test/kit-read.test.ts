@@ -1,0 +1,109 @@
+// The kit's read-side mechanisms that are pure, tested without a hub: keyset cursors and pages
+// (query builders and hand-written SQL alike), loaders by UUID, and the one meaning of "empty" text.
+import { describe, expect, it } from 'vitest';
+import { connectionOf, decodeCursor, EMPTY_CONNECTION, encodeCursor, keysetPageSql, pageSize } from '../kit/cursor';
+import { uuidGroupLoader, uuidLoader, uuidsOf } from '../kit/loaders';
+import { optionalText, requireText } from '../kit/rules';
+
+const ID = '3f2b8c1e-6a4d-4e2f-9b1a-0c5d7e8f9a10';
+const AT = new Date('2024-05-01T08:00:00.000Z');
+const rejected = (f: () => unknown, field: string, rule: string) => {
+  try { f(); } catch (e: any) { return expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field, rule }); }
+  throw new Error('expected BAD_USER_INPUT');
+};
+
+describe('keyset cursors', () => {
+  it('round-trips (time, id)', () => {
+    expect(decodeCursor(encodeCursor(AT, ID))).toEqual({ at: AT, id: ID });
+  });
+
+  it('refuses what this API did not issue: garbage, no id, an id of another shape, extra parts', () => {
+    for (const cursor of ['not-a-cursor', encodeCursor(AT, ''), encodeCursor(AT, '123'), encodeCursor(AT, `${ID}|x`),
+      Buffer.from(`yesterday|${ID}`).toString('base64url')]) {
+      rejected(() => decodeCursor(cursor), 'after', 'cursor');
+    }
+  });
+
+  it('takes the list’s own id shape when told (a sequence number)', () => {
+    const isSequence = (id: string) => /^[1-9][0-9]*$/.test(id);
+    expect(decodeCursor(encodeCursor(AT, '42'), 'after', isSequence).id).toBe('42');
+    rejected(() => decodeCursor(encodeCursor(AT, ID), 'after', isSequence), 'after', 'cursor');
+  });
+
+  it('bounds the page size', () => {
+    expect(pageSize(undefined)).toBe(20);
+    expect(pageSize(null, 200, 50)).toBe(50);
+    for (const n of [0, -1, 101, 1.5]) rejected(() => pageSize(n), 'first', 'range');
+  });
+});
+
+describe('keyset pages', () => {
+  const rows = [3, 2, 1].map((n) => ({ id: `${ID.slice(0, -1)}${n}`, at: new Date(AT.getTime() + n) }));
+  const cursorOf = (r: { id: string; at: Date }) => encodeCursor(r.at, r.id);
+
+  it('one row more than the page tells a next page; the end cursor is the last row shown', () => {
+    const page = connectionOf(rows, 2, cursorOf);
+    expect(page.edges.map((e) => e.node)).toEqual(rows.slice(0, 2));
+    expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: cursorOf(rows[1]) });
+    expect(connectionOf([], 2, cursorOf)).toEqual(EMPTY_CONNECTION);
+  });
+
+  it('hand-written SQL: the first page has no cursor condition, the limit is one more than the page', async () => {
+    const params: unknown[] = ['unit'];
+    let seen: { where: string; orderLimit: string } | undefined;
+    const page = await keysetPageSql(params, { column: 'n.created_at', idColumn: 'n.id', timeOf: (r) => r.at, first: 2 },
+      async (p) => { seen = p; return rows; });
+    expect(seen).toEqual({ where: 'TRUE', orderLimit: 'ORDER BY n.created_at DESC, n.id DESC LIMIT $2' });
+    expect(params).toEqual(['unit', 3]);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it('hand-written SQL: a later page continues after the cursor, its parameters appended', async () => {
+    const params: unknown[] = ['unit'];
+    let seen: { where: string; orderLimit: string } | undefined;
+    const page = await keysetPageSql(params, { column: 'opened_at', timeOf: (r) => r.at, first: 5, after: encodeCursor(AT, ID) },
+      async (p) => { seen = p; return rows.slice(1); });
+    expect(seen).toEqual({ where: '(opened_at, id) < ($2, $3)', orderLimit: 'ORDER BY opened_at DESC, id DESC LIMIT $4' });
+    expect(params).toEqual(['unit', AT, ID, 6]);
+    expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: cursorOf(rows[2]) });
+  });
+
+  it('hand-written SQL: a bad cursor is refused before any statement', async () => {
+    let ran = false;
+    await expect(keysetPageSql([], { column: 'at', timeOf: (r: { id: string; at: Date }) => r.at, after: encodeCursor(AT, '1 OR 1=1') },
+      async () => { ran = true; return []; })).rejects.toMatchObject({ extensions: { field: 'after', rule: 'cursor' } });
+    expect(ran).toBe(false);
+  });
+});
+
+describe('loaders by UUID', () => {
+  it('a key that is no UUID names no row and costs no statement; case does not matter', async () => {
+    const asked: string[][] = [];
+    const loader = uuidLoader(async (ids) => { asked.push(ids); return ids.map((id) => ({ id })); }, (r) => r.id);
+    expect(await loader.load('123')).toBeNull();
+    expect(asked).toEqual([]);
+    const [upper, lower, junk] = await Promise.all([loader.load(ID.toUpperCase()), loader.load(ID), loader.load("x' OR 1=1")]);
+    expect(upper).toEqual({ id: ID });
+    expect(lower).toEqual({ id: ID });
+    expect(junk).toBeNull();
+    expect(asked).toEqual([[ID]]);
+  });
+
+  it('groups rows under each UUID key, [] for the rest', async () => {
+    const loader = uuidGroupLoader(async () => [{ caseId: ID, n: 1 }, { caseId: ID, n: 2 }], (r) => r.caseId);
+    expect(await Promise.all([loader.load(ID), loader.load('nope')])).toEqual([[{ caseId: ID, n: 1 }, { caseId: ID, n: 2 }], []]);
+    expect(uuidsOf([ID, ID.toUpperCase(), '1'])).toEqual([ID]);
+  });
+});
+
+describe('text inputs: one meaning of empty', () => {
+  it('absent, empty or blank is no text; otherwise trimmed', () => {
+    for (const value of [null, undefined, '', '   ', '\n\t']) expect(optionalText('notes', value)).toBeNull();
+    expect(optionalText('notes', '  要点  ')).toBe('要点');
+  });
+
+  it('the required text’s limits apply to an optional one', () => {
+    rejected(() => optionalText('notes', 'x'.repeat(11), 10), 'notes', 'maxLength');
+    rejected(() => requireText('cause', '  '), 'cause', 'required');
+  });
+});
