@@ -10,12 +10,13 @@ export function residentIdCheckDigit(first17: string): string {
   return ID_CHECK[ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(first17[i]), 0) % 11];
 }
 
-export function isResidentIdNumber(value: string): boolean {
+/** `now` (the runtime's clock) also refuses a birth date after it; without it only the number's form is checked. */
+export function isResidentIdNumber(value: string, now?: Date): boolean {
   if (!/^\d{17}[\dX]$/.test(value)) return false;
   if (residentIdCheckDigit(value) !== value[17]) return false;
   const y = Number(value.slice(6, 10)), m = Number(value.slice(10, 12)), d = Number(value.slice(12, 14));
   const birth = new Date(Date.UTC(y, m - 1, d));
-  return birth.getUTCFullYear() === y && birth.getUTCMonth() === m - 1 && birth.getUTCDate() === d && y >= 1900 && birth.getTime() <= Date.now();
+  return birth.getUTCFullYear() === y && birth.getUTCMonth() === m - 1 && birth.getUTCDate() === d && y >= 1900 && (!now || birth.getTime() <= now.getTime());
 }
 
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -85,7 +86,8 @@ export function requireQuantity(field: string, value: number | null | undefined)
   return requireBounded(field, value, MAX_QUANTITY, 'quantity');
 }
 
-export function requirePastDate(field: string, value: string | Date | null | undefined, now: Date = new Date()): Date | null {
+/** `now` is the runtime's clock (runtime.now()), so a test that moves the clock moves this rule too. */
+export function requirePastDate(field: string, value: string | Date | null | undefined, now: Date): Date | null {
   if (value === null || value === undefined) return null;
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) throw badInput(field, 'dateTime', 'must be an ISO 8601 date-time');
@@ -95,10 +97,10 @@ export function requirePastDate(field: string, value: string | Date | null | und
 
 export type PartyKind = 'NATURAL_PERSON' | 'ORGANIZATION';
 
-export function requirePartyIdentifier(field: string, kind: PartyKind, value: string | null | undefined): string | null {
+export function requirePartyIdentifier(field: string, kind: PartyKind, value: string | null | undefined, now: Date): string | null {
   if (value === null || value === undefined || value === '') return null;
   const normalised = normaliseIdentifier(value);
-  if (kind === 'NATURAL_PERSON' && !isResidentIdNumber(normalised)) {
+  if (kind === 'NATURAL_PERSON' && !isResidentIdNumber(normalised, now)) {
     throw badInput(field, 'residentIdNumber', 'must be an 18-digit resident ID number with a valid GB 11643 check digit');
   }
   if (kind === 'ORGANIZATION' && !isUnifiedSocialCreditCode(normalised)) {

@@ -34,3 +34,28 @@ describe.each(RULES)('$layer/', ({ layer, mayNotImport }) => {
     expect(wrong, `${file} reaches into another layer`).toEqual([]);
   });
 });
+
+// Domain code reads time from the runtime's clock (runtime.now(), kit/clock.ts), so a test that
+// moves the clock moves every "now" of a request together. The wall clock is read only where
+// elapsed real time is the point; each such file says why here.
+const WALL_CLOCK_ALLOWED: Record<string, string> = {
+  'kit/clock.ts': 'the clock itself: the wall clock plus the test offset',
+  'kit/identity.ts': "the verified-token cache expires with the token's exp, which its signer set in real time",
+  'kit/upstream.ts': 'service tokens are renewed by real time: their iat/exp are checked by another process against its wall clock',
+  'subgraphs/agencies/kit/bureaus.ts': 'the directory cache keeps an entry for a real-time TTL (elapsed time, not a deadline)',
+};
+
+describe('time comes from the clock', () => {
+  const files = [...filesOf('kit'), ...filesOf('subgraphs')];
+  /** Code lines only: comment lines and trailing line comments are not reads of the clock. */
+  const code = (file: string) => readFileSync(join(root, file), 'utf8').split('\n')
+    .map((line, i) => ({ line: line.replace(/\/\/.*$/, ''), n: i + 1 }))
+    .filter(({ line }) => !/^\s*(\*|\/\*)/.test(line));
+  test.each(files.filter((f) => !(f in WALL_CLOCK_ALLOWED)))('%s reads no wall clock', (file) => {
+    const reads = code(file).filter(({ line }) => /new Date\(\s*\)|Date\.now\(\s*\)/.test(line)).map(({ line, n }) => `${file}:${n}: ${line.trim()}`);
+    expect(reads, 'use runtime.now() (the clock), or add the file to WALL_CLOCK_ALLOWED with the reason').toEqual([]);
+  });
+  test.each(Object.keys(WALL_CLOCK_ALLOWED))('%s, allowed the wall clock, still reads it (else the entry goes)', (file) => {
+    expect(code(file).some(({ line }) => /new Date\(\s*\)|Date\.now\(\s*\)/.test(line))).toBe(true);
+  });
+});

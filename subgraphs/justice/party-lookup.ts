@@ -33,7 +33,7 @@ export async function partyCases(_: unknown, { identifier, kind }: { identifier:
   requireScope(identity, 'party:lookup', 'a party lookup');
   // Missing reason: bad input naming the header and the rule, like any other missing input.
   if (!identity.reason?.trim()) throw badInput('X-Access-Reason', 'required', 'a party lookup needs a stated reason (X-Access-Reason header)');
-  const normalised = requirePartyIdentifier('identifier', kind, identifier);
+  const normalised = requirePartyIdentifier('identifier', kind, identifier, ctx.runtime.now());
   if (!normalised) throw badInput('identifier', 'required', 'must not be empty');
 
   const request = ctx.loaders ?? ctx;

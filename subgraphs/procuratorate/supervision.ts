@@ -32,7 +32,7 @@ export const supervisionMutations = {
     requireMay(identity, supervisionMatterRule, 'open', place);
     const row: SupervisionMatterRow = {
       id: randomUUID(), caseId: indexed.id, kind: input.kind, status: 'OPEN', summary, notes,
-      procuratorateCode: place.procuratorateCode, region: indexed.region, openedBy: identity.sub, openedAt: new Date(), closedBy: null, closedAt: null,
+      procuratorateCode: place.procuratorateCode, region: indexed.region, openedBy: identity.sub, openedAt: ctx.runtime.now(), closedBy: null, closedAt: null,
     };
     await ctx.runtime.db.getRepository(SupervisionMatter).insert(row);
     return row;

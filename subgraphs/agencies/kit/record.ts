@@ -33,7 +33,7 @@ function penaltyKinds(input: Input, actType: string, fineAmount: number | null):
 }
 
 /** Checks every input rule before anything is written; the first broken rule is reported. */
-function validate(input: Input, ownFields: OwnField[], bureau: Bureau) {
+function validate(input: Input, ownFields: OwnField[], bureau: Bureau, now: Date) {
   const region = requireRegion('input.region', input.region);
   if (!withinJurisdiction(bureau.region, region)) {
     throw badInput('input.region', 'jurisdiction', `must lie within the bureau's region ${bureau.region}`);
@@ -43,8 +43,8 @@ function validate(input: Input, ownFields: OwnField[], bureau: Bureau) {
     f.type === 'text' ? optionalText(`input.${f.name}`, input[f.name], 500)
       : f.type === 'quantity' ? requireQuantity(`input.${f.name}`, input[f.name]) : requireAmount(`input.${f.name}`, input[f.name])]));
   const fineAmount = requireAmount('input.fineAmount', input.fineAmount);
-  const decidedAt = requirePastDate('input.decidedAt', input.decidedAt);
-  const idNumber = requirePartyIdentifier('input.party.idNumber', partyKind, input.party.idNumber);
+  const decidedAt = requirePastDate('input.decidedAt', input.decidedAt, now);
+  const idNumber = requirePartyIdentifier('input.party.idNumber', partyKind, input.party.idNumber, now);
   return {
     caseNumber: requireText('input.caseNumber', input.caseNumber, 100),
     actType: input.actType as string,
@@ -59,7 +59,7 @@ function validate(input: Input, ownFields: OwnField[], bureau: Bureau) {
     own,
     penaltyKinds: penaltyKinds(input, input.actType, fineAmount),
     // A party under 18 at the decision (its ID number says so) makes a minor's case, whatever the flag says.
-    involvesMinor: input.involvesMinor === true || (partyKind === 'NATURAL_PERSON' && !!idNumber && minorAt(idNumber, decidedAt ?? new Date())),
+    involvesMinor: input.involvesMinor === true || (partyKind === 'NATURAL_PERSON' && !!idNumber && minorAt(idNumber, decidedAt ?? now)),
     confidential: input.confidential === true,
     party: {
       kind: partyKind,
@@ -83,7 +83,8 @@ export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
     const bureau = await bureauOf(ctx)(identity.org);
     if (!bureau || bureau.kind !== kind.kind) throw forbidden(`unit ${identity.org} is not a ${kind.label} bureau`);
     requireMay(identity, caseRule, 'record', { agencyCode: bureau.code, region: bureau.region });
-    const v = validate(input, ownFields, bureau);
+    const now = runtime.now();
+    const v = validate(input, ownFields, bureau, now);
 
     const saved = await runtime.db.transaction(async (tx) => {
       const taken = await tx.getRepository(Case).existsBy({ agencyCode: bureau.code, caseNumber: v.caseNumber } as any);
@@ -92,7 +93,7 @@ export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
       const row = {
         id: randomUUID(), agencyCode: bureau.code, caseNumber: v.caseNumber, actType: v.actType, cause: v.cause,
         offenceCode: v.offenceCode, amountInvolved: v.amountInvolved, fineAmount: v.fineAmount, decidedAt: v.decidedAt,
-        region: v.region, recordedAt: new Date(), recordedBy: identity.sub, version: 1, partyId: party.id,
+        region: v.region, recordedAt: now, recordedBy: identity.sub, version: 1, partyId: party.id,
         facts: v.facts, legalBasis: v.legalBasis, penaltyKinds: v.penaltyKinds, involvesMinor: v.involvesMinor, confidential: v.confidential, ...v.own,
       } as CaseRow;
       await tx.getRepository(Case).insert(row as any);
