@@ -1,4 +1,5 @@
 import type { EnvVar } from '../kit/module';
+import { validateEnv, type EnvRule } from '../kit/config';
 import { subgraphNames } from './supergraph';
 import { AUTHORIZATION_ENV, LIMIT_ENV } from './authorization/index';
 import { AUTHENTICATION_ENV } from './authentication';
@@ -9,18 +10,18 @@ export function subgraphUrlVar(name: string): string {
 
 /** Every variable the gateway reads; docker-compose.yml is checked against this list. */
 export const GATEWAY_ENV: EnvVar[] = [
-  { name: 'PORT', required: false, description: 'port to listen on (default 4000)' },
+  { name: 'PORT', required: false, description: 'port to listen on (default 4000)', kind: 'integer', min: 0, max: 65535 },
   { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection and schema hints off" },
-  { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of the gateway's own database (the audit log)" },
+  { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of the gateway's own database (the audit log)", kind: 'url', protocols: ['postgres:', 'postgresql:'] },
   { name: 'GATEWAY_SIGNING_KEY_FILE', required: true, description: "the gateway's own PRIVATE Ed25519 key (JWK, kid gateway) that signs forwarded identities; the subgraphs hold its public key only" },
-  { name: 'GATEWAY_WORKERS', required: false, description: 'worker processes sharing the port, one per core (default 1)' },
-  { name: 'SUBGRAPH_TIMEOUT_MS', required: false, description: 'how long a subgraph may take before its fields answer null with an error (default 5000)' },
+  { name: 'GATEWAY_WORKERS', required: false, description: 'worker processes sharing the port, one per core (default 1)', kind: 'integer', min: 1, max: 256 },
+  { name: 'SUBGRAPH_TIMEOUT_MS', required: false, description: 'how long a subgraph may take before its fields answer null with an error (default 5000)', kind: 'integer', min: 1 },
   { name: 'JWT_PUBLIC_KEY_FILE', required: false, description: 'issuer public key (JWK JSON or SPKI PEM); this or JWKS_URL' },
-  { name: 'JWKS_URL', required: false, description: "issuer's JWKS endpoint; this or JWT_PUBLIC_KEY_FILE" },
+  { name: 'JWKS_URL', required: false, description: "issuer's JWKS endpoint; this or JWT_PUBLIC_KEY_FILE", kind: 'url' },
   { name: 'JWT_ISSUER', required: false, description: 'expected iss claim (default supervision-graph-dev)' },
   { name: 'JWT_AUDIENCE', required: false, description: 'expected aud claim (default supervision-graph)' },
-  ...subgraphNames().map((name) => ({ name: subgraphUrlVar(name), required: true, description: `base URL of the ${name} subgraph` })),
+  ...subgraphNames().map((name): EnvVar => ({ name: subgraphUrlVar(name), required: true, description: `base URL of the ${name} subgraph`, kind: 'url' })),
   ...LIMIT_ENV,
   ...AUTHORIZATION_ENV,
   ...AUTHENTICATION_ENV,
@@ -39,18 +40,22 @@ export interface GatewayConfig {
   jwt: { publicKeyFile?: string; jwksUrl?: string; issuer: string; audience: string };
 }
 
+/** What no single declaration says: the issuer's key comes from a file or a JWKS endpoint. */
+const GATEWAY_RULES: EnvRule[] = [
+  { names: 'JWT_PUBLIC_KEY_FILE or JWKS_URL', check: (env) => (env.JWT_PUBLIC_KEY_FILE || env.JWKS_URL ? null : 'missing (one of them names the issuer key)') },
+];
+
+/** The gateway's configuration, every variable checked at once by the one validator (kit/config.ts). */
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const missing = GATEWAY_ENV.filter((v) => v.required && !env[v.name]).map((v) => v.name);
-  if (!env.JWT_PUBLIC_KEY_FILE && !env.JWKS_URL) missing.push('JWT_PUBLIC_KEY_FILE or JWKS_URL');
-  if (missing.length) throw new Error(`gateway: missing environment variables ${missing.join(', ')}`);
+  validateEnv('gateway', GATEWAY_ENV, env, GATEWAY_RULES);
   return {
-    port: Number(env.PORT ?? 4000),
-    workers: Math.max(1, Number(env.GATEWAY_WORKERS ?? 1) || 1),
+    port: Number(env.PORT || 4000),
+    workers: Number(env.GATEWAY_WORKERS || 1),
     host: env.HOST ?? '127.0.0.1',
     production: env.NODE_ENV === 'production',
     signingKeyFile: env.GATEWAY_SIGNING_KEY_FILE!,
     databaseUrl: env.DATABASE_URL!,
-    subgraphTimeoutMs: Number(env.SUBGRAPH_TIMEOUT_MS ?? 5000),
+    subgraphTimeoutMs: Number(env.SUBGRAPH_TIMEOUT_MS || 5000),
     subgraphUrls: Object.fromEntries(subgraphNames().map((name) => [name, env[subgraphUrlVar(name)]!])),
     jwt: { publicKeyFile: env.JWT_PUBLIC_KEY_FILE, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER ?? 'supervision-graph-dev', audience: env.JWT_AUDIENCE ?? 'supervision-graph' },
   };

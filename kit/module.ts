@@ -11,6 +11,15 @@ export interface EnvVar {
   name: string;
   required: boolean;
   description: string;
+  /**
+   * What a value must be, checked at start by kit/config.ts with every other variable (default
+   * text): a whole number within [min, max], or a URL of one of `protocols`.
+   */
+  kind?: 'text' | 'integer' | 'url';
+  min?: number;
+  max?: number;
+  /** For kind 'url' (default http:, https:). */
+  protocols?: string[];
 }
 
 /** The owners whose subgraphs others call or send messages to. */
@@ -76,11 +85,11 @@ export interface SubgraphModule<L = any> {
 }
 
 export const COMMON_SUBGRAPH_ENV: EnvVar[] = [
-  { name: 'PORT', required: false, description: 'port to listen on' },
+  { name: 'PORT', required: false, description: 'port to listen on', kind: 'integer', min: 0, max: 65535 },
   { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection off" },
   { name: 'HUB_TEST_CLOCK', required: false, description: "'1' lets tests move the clock forward (POST /internal/clock); never in production" },
-  { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of this owner's own database" },
+  { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of this owner's own database", kind: 'url', protocols: ['postgres:', 'postgresql:'] },
   { name: 'HUB_PUBLIC_KEYS_FILE', required: true, description: "the key directory: a JWKS of the gateway's and every owner's PUBLIC Ed25519 key (kid = owner name)" },
   { name: 'OWNER_SIGNING_KEY_FILE', required: true, description: "this owner's own PRIVATE Ed25519 key (JWK, kid = subgraph name) for its service messages and calls; never leaves its host" },
 ];
@@ -91,10 +100,10 @@ export function upstreamVar(owner: string): string {
 
 export function envOf(module: SubgraphModule): EnvVar[] {
   const upstreams = (module.upstreams ?? []).map((owner) => ({
-    name: upstreamVar(owner), required: true, description: `base URL of the ${owner} subgraph`,
+    name: upstreamVar(owner), required: true, description: `base URL of the ${owner} subgraph`, kind: 'url' as const,
   }));
   const notified = (module.notifies ?? []).filter((owner) => !module.upstreams?.includes(owner)).map((owner) => ({
-    name: upstreamVar(owner), required: true, description: `base URL of the ${owner} subgraph (outbox messages; need not be up first)`,
+    name: upstreamVar(owner), required: true, description: `base URL of the ${owner} subgraph (outbox messages; need not be up first)`, kind: 'url' as const,
   }));
   return [...COMMON_SUBGRAPH_ENV, ...upstreams, ...notified, ...(module.env ?? [])];
 }

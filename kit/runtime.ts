@@ -13,6 +13,7 @@ import { enforceDirectives } from './shield';
 import { reportReleases } from './releases';
 import { journalReleases, KitReleaseJournal1700000000900 } from './release-journal';
 import { Clock } from './clock';
+import { validateEnv } from './config';
 
 /** Test clock control: { advanceMs } moves this process's clock forward. */
 const moveClock = async (runtime: SubgraphRuntime, body: unknown) => {
@@ -27,9 +28,9 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
+/** The subgraph's declared variables (envOf), checked by the one validator (kit/config.ts). */
 function readEnv(module: SubgraphModule, env: NodeJS.ProcessEnv): void {
-  const missing = envOf(module).filter((v) => v.required && !env[v.name]).map((v) => v.name);
-  if (missing.length) throw new Error(`${module.name}: missing environment variables ${missing.join(', ')}`);
+  validateEnv(module.name, envOf(module), env);
 }
 
 /** Every internal route names who may send it; a route nobody is entitled to send is a mistake. */
