@@ -1,5 +1,6 @@
 import { POLICY } from './policy';
 import { enqueue, type Queryable } from './outbox';
+import { instant, message, MessageError, nullable, oneOf, regionCode, text, uuid, type Check, type Payload } from './messages/check';
 
 // The inbox contract (双向通报). Justice runs the platform and keeps every unit's inbox; the other
 // owners write notifications into their `notification_outbox`, relayed to justice's
@@ -20,26 +21,40 @@ export type InboxKind = (typeof INBOX_KINDS)[number];
 export const SUBJECT_TYPES = ['CASE_TRANSFER', 'PROCURATORIAL_SUGGESTION', 'JUSTICE_SUPERVISION_MATTER'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
-export type Recipient = { org: string } | { scope: string; region: string };
-
 /** Whether `scope` is one the policy knows (a notice to an unknown scope would reach nobody). */
 export const isKnownScope = (scope: string): boolean => Object.hasOwn(POLICY.scopes, scope);
 
-export interface Notification {
-  recipient: Recipient;
-  kind: InboxKind;
-  title: string;
-  subjectType: SubjectType;
-  subjectId: string;
+export type Recipient = { org: string } | { scope: string; region: string };
+
+/** A unit by its code, or a scope of the policy and a region. */
+const recipient: Check<Recipient> = (v, path) => {
+  const r = (typeof v === 'object' && v !== null ? v : {}) as { org?: unknown; scope?: unknown; region?: unknown };
+  if (r.org !== undefined && r.org !== null) return { org: text(100)(r.org, `${path}.org`) };
+  const scope = text(100)(r.scope, `${path}.scope`);
+  if (!isKnownScope(scope)) throw new MessageError(`${path}.scope`, 'knownScope', 'must be a scope of schema/policy.json');
+  return { scope, region: regionCode(r.region, `${path}.region`) };
+};
+
+/** A notification for a unit's inbox (route `notifications` of justice). */
+export const NOTIFICATION = message('Notification', {
+  recipient,
+  kind: oneOf(INBOX_KINDS),
+  title: text(2000),
+  subjectType: oneOf(SUBJECT_TYPES),
+  subjectId: uuid,
   /** The region of the matter (the case's or the bureau's). */
-  region: string;
+  region: regionCode,
   /** The sender's runtime.now() when it happened. */
-  occurredAt: string;
-}
+  occurredAt: instant,
+});
+export type Notification = Payload<typeof NOTIFICATION>;
+
+/** The sender's side of the notification channel: its outbox table and the message it holds. */
+export const NOTIFICATIONS = { table: NOTIFICATION_OUTBOX, message: NOTIFICATION };
 
 /** Writes notifications into the sender's outbox, in the caller's transaction. */
 export function notify(tx: Queryable, notifications: Notification[]): Promise<string[]> {
-  return enqueue(tx, notifications, NOTIFICATION_OUTBOX);
+  return enqueue(tx, NOTIFICATIONS, notifications);
 }
 
 /** SDL shared by the owners that show escalations (justice and the procuratorate): enums must match. */
@@ -55,30 +70,34 @@ enum EscalationReason {
 """行政执法监督 matter state: OPEN until the justice bureau records its result"""
 enum JusticeSupervisionStatus { OPEN CLOSED }`;
 
+export const ESCALATION_REASONS = ['OVERDUE', 'NOT_RECTIFIED'] as const;
+
 /** What the procuratorate sends justice (route `supervision-escalations`) when it escalates. */
-export interface EscalationEvent {
-  eventId: string;
+export const ESCALATION_EVENT = message('EscalationEvent', {
   /** The escalation's id, which is also the id of the justice bureau's matter. */
-  escalationId: string;
-  suggestionId: string;
-  agencyCode: string;
-  procuratorateCode: string;
-  region: string;
-  reason: 'OVERDUE' | 'NOT_RECTIFIED';
-  escalatedAt: string;
-  suggestionKind: string;
-  content: string;
-  issuedAt: string;
-  replyDueAt: string;
-  reply: string | null;
-}
+  escalationId: uuid,
+  suggestionId: uuid,
+  agencyCode: text(100),
+  procuratorateCode: text(100),
+  region: regionCode,
+  reason: oneOf(ESCALATION_REASONS),
+  escalatedAt: instant,
+  suggestionKind: text(100),
+  content: text(20_000),
+  issuedAt: instant,
+  replyDueAt: instant,
+  reply: nullable(text(20_000)),
+});
+export type EscalationEvent = Payload<typeof ESCALATION_EVENT>;
+export const ESCALATION_ROUTE = 'supervision-escalations';
 
 /** What justice sends back (route `escalation-results`) when it records its result. */
-export interface EscalationResultEvent {
-  eventId: string;
-  escalationId: string;
-  suggestionId: string;
-  status: 'OPEN' | 'CLOSED';
-  result: string;
-  resultAt: string;
-}
+export const ESCALATION_RESULT_EVENT = message('EscalationResultEvent', {
+  escalationId: uuid,
+  suggestionId: uuid,
+  status: oneOf(['OPEN', 'CLOSED'] as const),
+  result: text(5000),
+  resultAt: instant,
+});
+export type EscalationResultEvent = Payload<typeof ESCALATION_RESULT_EVENT>;
+export const ESCALATION_RESULT_ROUTE = 'escalation-results';

@@ -4,9 +4,10 @@ import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { keysetPageSql } from '../../kit/cursor';
 import { badInput } from '../../kit/errors';
 import { isUuid } from '../../kit/loaders';
-import { eventsOf, type Queryable } from '../../kit/outbox';
+import type { Queryable } from '../../kit/outbox';
+import { receiveOnce, type Received } from '../../kit/receive-once';
 import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
-import { INBOX_KINDS, isKnownScope, SUBJECT_TYPES, type Notification } from '../../kit/notifications';
+import { NOTIFICATION, type Notification } from '../../kit/notifications';
 
 // Every unit's inbox (双向通报), kept by the justice bureau's platform. Notifications arrive from
 // the other owners' outboxes (POST /internal/notifications) or are written here directly.
@@ -19,17 +20,13 @@ interface NotificationRow {
 
 const COLUMNS = `n.id, n.kind, n.title, n.subject_type AS "subjectType", n.subject_id AS "subjectId", n.region, n.created_at AS "createdAt"`;
 
-/** Stores notifications once each (the id is the message's eventId, or a fresh id for local ones). */
+/**
+ * Stores notifications (checked against kit/notifications.ts NOTIFICATION by whoever calls: the
+ * receiver below, or this subgraph's own code). The id is the message's eventId, or a fresh id
+ * for local ones.
+ */
 export async function storeNotifications(tx: Queryable, notifications: (Notification & { id: string })[]): Promise<number> {
   if (!notifications.length) return 0;
-  for (const n of notifications) {
-    if (!INBOX_KINDS.includes(n.kind)) throw new Error(`notification ${n.id}: unknown kind ${n.kind}`);
-    if (!SUBJECT_TYPES.includes(n.subjectType)) throw new Error(`notification ${n.id}: unknown subject type ${n.subjectType}`);
-    const r = n.recipient as { org?: string; scope?: string; region?: string };
-    if (!r.org && !(r.scope && isKnownScope(r.scope) && r.region && isRegionCode(r.region))) {
-      throw new Error(`notification ${n.id}: a recipient is an org, or a scope of the policy and a region`);
-    }
-  }
   const rows = notifications.map((n) => {
     const r = n.recipient as { org?: string; scope?: string; region?: string };
     return { id: n.id, org: r.org ?? null, scope: r.org ? null : r.scope, recipientRegion: r.org ? null : r.region, kind: n.kind,
@@ -40,15 +37,15 @@ export async function storeNotifications(tx: Queryable, notifications: (Notifica
     SELECT x.id, x.org, x.scope, x."recipientRegion", x.kind, x.title, x."subjectType", x."subjectId", x.region, x."createdAt"
     FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, org text, scope text, "recipientRegion" text, kind text, title text,
       "subjectType" text, "subjectId" uuid, region text, "createdAt" timestamptz)
-    ON CONFLICT (id) DO NOTHING RETURNING id`, [JSON.stringify(rows)]);
+    RETURNING id`, [JSON.stringify(rows)]);
   return inserted.length;
 }
 
-/** POST /internal/notifications: a batch from another owner's notification outbox. */
-export async function receiveNotifications(runtime: SubgraphRuntime, body: unknown): Promise<{ applied: number; skipped: number }> {
-  const events = eventsOf<Notification & { eventId: string }>(body);
-  const applied = await storeNotifications(runtime.db, events.map((e) => ({ ...e, id: e.eventId })));
-  return { applied, skipped: events.length - applied };
+/** POST /internal/notifications: a batch from another owner's notification outbox, each stored once. */
+export function receiveNotifications(runtime: SubgraphRuntime, body: unknown): Promise<Received> {
+  return receiveOnce(runtime, NOTIFICATION, body, async (tx, fresh) => {
+    await storeNotifications(tx, fresh.map((e) => ({ ...e, id: e.eventId })));
+  });
 }
 
 /** The caller's unit, for read state: its org, or the user alone when the token names no unit. */

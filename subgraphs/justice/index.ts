@@ -10,7 +10,7 @@ import { agencyScorecardField, scorecardFields } from './scorecard';
 import { publishedDecisionType } from '../agencies/registry';
 import { justiceLoaders, type JusticeLoaders } from './loaders';
 import { caseFields, listCases, readableCase } from './cases';
-import { applyCaseEvents, SUPERVISION_OUTBOX } from './case-events';
+import { applyCaseEvents, SUPERVISION_FEED } from './case-events';
 import { partyCases } from './party-lookup';
 import { JusticeSupervisionFeed1700000000200 } from './migrations/1700000000200-SupervisionFeed';
 import { outboxWorkers } from '../../kit/outbox';
@@ -19,11 +19,12 @@ import { LOOKUP_QUOTA_ENV } from './lookup-quota';
 import { JusticeDirectoryRegistrar1700000000800 } from './migrations/1700000000800-DirectoryRegistrar';
 import { JusticePartyLookupQuota1700000000810 } from './migrations/1700000000810-PartyLookupQuota';
 import { JusticeInboxByScope1700000000820 } from './migrations/1700000000820-InboxByScope';
+import { JusticeReceivedEvent1700000000900 } from './migrations/1700000000900-ReceivedEvent';
 import { typeDefs } from './schema';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
 import {
-  ESCALATION_RESULT_OUTBOX, inboxMatterField, JUSTICE_SUPERVISION_ROUTES, justiceMatterFields, justiceSupervisionMutations,
+  ESCALATION_RESULTS, inboxMatterField, JUSTICE_SUPERVISION_ROUTES, justiceMatterFields, justiceSupervisionMutations,
   justiceSupervisionQueries, overdueItemsFields, overdueQuery,
 } from './supervision';
 
@@ -34,7 +35,8 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   typeDefs,
   entities,
   migrations: [Init1700000000000, JusticeSupervisionFeed1700000000200, JusticePublication1700000000300, JusticeSupervisionInbox1700000000450,
-    JusticeDirectoryRegistrar1700000000800, JusticePartyLookupQuota1700000000810, JusticeInboxByScope1700000000820],
+    JusticeDirectoryRegistrar1700000000800, JusticePartyLookupQuota1700000000810, JusticeInboxByScope1700000000820,
+    JusticeReceivedEvent1700000000900],
   env: [
     { name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' },
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
@@ -43,9 +45,9 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   // Every applied index event goes on to the procuratorate (以罚代刑 and repeat-offender alerts).
   notifies: ['procuratorate'],
   workers: outboxWorkers(
-    { to: 'procuratorate', route: 'case-events', table: SUPERVISION_OUTBOX },
+    SUPERVISION_FEED,
     // 双向通报: the justice bureau's supervision results go back to the procuratorate.
-    { to: 'procuratorate', route: 'escalation-results', table: ESCALATION_RESULT_OUTBOX },
+    ESCALATION_RESULTS,
   ),
   loaders: justiceLoaders,
   routes: { 'case-events': applyCaseEvents, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES },

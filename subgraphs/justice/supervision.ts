@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Identity } from '../../kit/identity';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { keysetPageSql } from '../../kit/cursor';
-import { badInput, notFound } from '../../kit/errors';
+import { notFound } from '../../kit/errors';
+import { guardedUpdate, wrongState } from '../../kit/guarded-update';
 import { perRequest, uuidLoader } from '../../kit/loaders';
-import { enqueue, eventsOf, nudgeOutbox } from '../../kit/outbox';
+import { enqueue, nudgeOutbox, type Channel } from '../../kit/outbox';
+import { receiveOnce, type Received } from '../../kit/receive-once';
 import { requireText } from '../../kit/rules';
-import type { EscalationEvent, EscalationResultEvent } from '../../kit/notifications';
+import {
+  ESCALATION_EVENT, ESCALATION_RESULT_EVENT, ESCALATION_RESULT_ROUTE, ESCALATION_ROUTE, type EscalationResultEvent,
+} from '../../kit/notifications';
 import { storeNotifications } from './inbox';
 import { DEADLINE_RULES } from '../../kit/deadlines';
 import { may, mayFilter, requireMay, requireScope, rowFilterSql } from '../../kit/access';
@@ -19,6 +23,10 @@ import { justiceMatterRule } from './resources/justice-matter';
 type Ctx = SubgraphContext;
 
 export const ESCALATION_RESULT_OUTBOX = 'escalation_result_outbox';
+/** 双向通报: the justice bureau's supervision results go back to the procuratorate. */
+export const ESCALATION_RESULTS: Channel<EscalationResultEvent> = {
+  to: 'procuratorate', route: ESCALATION_RESULT_ROUTE, table: ESCALATION_RESULT_OUTBOX, message: ESCALATION_RESULT_EVENT,
+};
 
 export interface JusticeMatterRow {
   id: string; suggestionId: string; agencyCode: string; procuratorateCode: string; region: string; reason: string;
@@ -44,27 +52,24 @@ export const mattersOf = perRequest(matterLoader);
 
 const visible = (ctx: Ctx, row: JusticeMatterRow | null) => (row && mayReadMatter(ctx.identity, row) ? row : null);
 
-/** POST /internal/supervision-escalations: the procuratorate's copies; each escalation opens one matter, once. */
-export async function receiveEscalations(runtime: SubgraphRuntime, body: unknown): Promise<{ applied: number; skipped: number }> {
-  const events = eventsOf<EscalationEvent>(body);
-  const opened = runtime.now();
-  return runtime.db.transaction(async (tx) => {
-    const inserted: { id: string }[] = await tx.query(`
+/** POST /internal/supervision-escalations: the procuratorate's copies; each escalation opens one matter (its id). */
+export function receiveEscalations(runtime: SubgraphRuntime, body: unknown): Promise<Received> {
+  return receiveOnce(runtime, ESCALATION_EVENT, body, async (tx, fresh) => {
+    const opened = runtime.now();
+    await tx.query(`
       INSERT INTO justice_supervision_matter (id, suggestion_id, agency_code, procuratorate_code, region, reason, suggestion_kind, content,
         issued_at, reply_due_at, reply, opened_at, status)
       SELECT x."escalationId", x."suggestionId", x."agencyCode", x."procuratorateCode", x.region, x.reason, x."suggestionKind", x.content,
         x."issuedAt", x."replyDueAt", x.reply, $2::timestamptz, 'OPEN'
       FROM jsonb_to_recordset($1::jsonb) AS x("escalationId" uuid, "suggestionId" uuid, "agencyCode" text, "procuratorateCode" text,
-        region text, reason text, "suggestionKind" text, content text, "issuedAt" timestamptz, "replyDueAt" timestamptz, reply text)
-      ON CONFLICT DO NOTHING RETURNING id`, [JSON.stringify(events), opened]);
-    const fresh = new Set(inserted.map((r) => r.id));
+        region text, reason text, "suggestionKind" text, content text, "issuedAt" timestamptz, "replyDueAt" timestamptz, reply text)`,
+    [JSON.stringify(fresh), opened]);
     // 通报: the justice bureau of the region learns of each new matter.
-    await storeNotifications(tx, events.filter((e) => fresh.has(e.escalationId)).map((e) => ({
+    await storeNotifications(tx, fresh.map((e) => ({
       id: e.eventId, recipient: { scope: 'justice:supervise', region: e.region }, kind: 'SUGGESTION_ESCALATED',
       title: `检察建议抄送司法局（${e.reason === 'OVERDUE' ? '逾期未回复' : '回复未整改'}）: ${e.agencyCode}`,
       subjectType: 'JUSTICE_SUPERVISION_MATTER', subjectId: e.escalationId, region: e.region, occurredAt: opened.toISOString(),
     })));
-    return { applied: fresh.size, skipped: events.length - fresh.size };
   });
 }
 
@@ -98,20 +103,19 @@ export const justiceSupervisionMutations = {
     if (!matter) throw notFound('JusticeSupervisionMatter', id);
     requireMay(identity, justiceMatterRule, 'recordResult', matter);
     const text = requireText('result', result, 5000);
-    const transition = () => badInput('id', 'transition', 'only an OPEN matter takes a result; this one has its result already');
-    if (matter.status !== 'OPEN') throw transition();
+    const recorded = 'only an OPEN matter takes a result; this one has its result already';
+    if (matter.status !== 'OPEN') throw wrongState(recorded);
     const now = runtime.now();
     const closed = await runtime.db.transaction(async (tx) => {
-      const [rows] = (await tx.query(
-        `UPDATE justice_supervision_matter SET status = 'CLOSED', result = $2, result_by = $3, result_at = $4
-         WHERE id = $1 AND status = 'OPEN' RETURNING ${COLUMNS}`, [matter.id, text, identity.sub, now])) as [JusticeMatterRow[], number];
-      if (!rows.length) throw transition();
-      const row = rows[0];
+      const row = await guardedUpdate<JusticeMatterRow>(tx, {
+        table: 'justice_supervision_matter', id: matter.id, expect: { status: 'OPEN' },
+        set: { status: 'CLOSED', result: text, result_by: identity.sub, result_at: now }, returning: COLUMNS,
+      }, { type: 'JusticeSupervisionMatter', conflict: () => recorded });
       // 抄送: the result goes back to the procuratorate (copied onto its suggestion) and into its inbox.
-      const back: Omit<EscalationResultEvent, 'eventId'> = {
+      const back: EscalationResultEvent = {
         escalationId: row.id, suggestionId: row.suggestionId, status: 'CLOSED', result: text, resultAt: now.toISOString(),
       };
-      await enqueue(tx, [back], ESCALATION_RESULT_OUTBOX);
+      await enqueue(tx, ESCALATION_RESULTS, [back]);
       await storeNotifications(tx, [{
         id: randomUUID(), recipient: { org: row.procuratorateCode }, kind: 'ESCALATION_RESULT',
         title: `司法局行政执法监督结果: ${row.agencyCode}`, subjectType: 'PROCURATORIAL_SUGGESTION', subjectId: row.suggestionId,
@@ -146,4 +150,4 @@ export const inboxMatterField = {
     (row.subjectType === 'JUSTICE_SUPERVISION_MATTER' ? visible(ctx, await mattersOf(ctx).load(row.subjectId)) : null),
 };
 
-export const JUSTICE_SUPERVISION_ROUTES = { 'supervision-escalations': receiveEscalations };
+export const JUSTICE_SUPERVISION_ROUTES = { [ESCALATION_ROUTE]: receiveEscalations };

@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { EMPTY_CONNECTION, keysetPage } from '../../kit/cursor';
-import { badInput, notFound } from '../../kit/errors';
+import { notFound } from '../../kit/errors';
+import { guardedUpdate, wrongState } from '../../kit/guarded-update';
 import { may, mayFilter, requireMay, requireScope } from '../../kit/access';
 import { batchLoader, byKey, isUuid } from '../../kit/loaders';
-import { eventsOf, type Queryable } from '../../kit/outbox';
+import type { Queryable } from '../../kit/outbox';
+import { receiveOnce } from '../../kit/receive-once';
+import { INDEX_EVENT, type IndexEvent } from '../../kit/messages/index-event';
+import { TRANSFER_EVENT } from '../../kit/messages/transfer-event';
 import { alertReadSql, alertRule } from './resources/alert';
 import { visible as visibleMatter } from './supervision';
 import { SupervisionMatter, type SupervisionMatterRow } from './entities';
@@ -115,39 +119,6 @@ export const ALERT_MUTATION_SDL = `
 
 // ── incoming events ────────────────────────────────────────────────────────────────────────
 
-/** What justice forwards (subgraphs/justice/case-events.ts IndexEvent), as received. */
-interface IndexEvent {
-  eventId: string; caseId: string; caseType: string; version: number; agencyCode: string; actType: string;
-  offenceCode: string | null; amountInvolved: number | string | null; fineAmount: number | string | null;
-  decidedAt: string | null; region: string; recordedAt: string; partyKind: string | null; partyKey: string | null;
-  figures?: Record<string, number | null> | null; attributes?: Record<string, string | null> | null;
-  partyCases?: { caseId: string; agencyCode: string; region: string; offenceCode: string | null; actType: string; decidedAt: string | null }[];
-}
-
-interface TransferEvent { eventId: string; transferId: string; caseId: string; agencyCode: string; region: string; submittedAt: string }
-
-/**
- * Applies the events not seen before in one transaction, on a background query runner (messages
- * between owners are not request statements): redelivered events are skipped.
- */
-async function applyOnce<E extends { eventId: string }>(runtime: SubgraphRuntime, events: E[], apply: (tx: Queryable, fresh: E[]) => Promise<void>) {
-  const runner = runtime.db.createQueryRunner();
-  runner.data = { background: true };
-  try {
-    return await runner.manager.transaction(async (tx) => {
-      const seen: { event_id: string }[] = await tx.query(
-        `INSERT INTO received_event (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`, [events.map((e) => e.eventId)]);
-      const ids = new Set(seen.map((r) => r.event_id));
-      const fresh = events.filter((e) => ids.has(e.eventId));
-      if (fresh.length) await apply(tx, fresh);
-      return { applied: fresh.length, skipped: events.length - fresh.length };
-    });
-  } finally {
-    await runner.release();
-  }
-}
-
-const toNumber = (v: number | string | null | undefined): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
 const toDate = (v: string | null | undefined): Date | null => (v ? new Date(v) : null);
 
 
@@ -166,7 +137,7 @@ export function alertsFor(e: IndexEvent): NewAlert[] {
   const decidedAt = toDate(e.decidedAt);
   const threshold = evaluateThreshold({
     offenceCode: e.offenceCode, region: e.region, partyKind: e.partyKind, decidedAt, recordedAt: new Date(e.recordedAt),
-    amountInvolved: toNumber(e.amountInvolved), fineAmount: toNumber(e.fineAmount),
+    amountInvolved: e.amountInvolved, fineAmount: e.fineAmount,
     figures: e.figures ?? {}, attributes: e.attributes ?? {},
   }, RULES);
   if (threshold) found.push({ caseId: e.caseId, kind: 'THRESHOLD', agencyCode: e.agencyCode, region: e.region, hit: threshold, priorCaseIds: [] });
@@ -188,9 +159,8 @@ export function alertsFor(e: IndexEvent): NewAlert[] {
 }
 
 /** POST /internal/case-events (from justice): judge each applied index event once. */
-export async function applyIndexEvents(runtime: SubgraphRuntime, body: unknown) {
-  const events = eventsOf<IndexEvent>(body);
-  return applyOnce(runtime, events, async (tx, fresh) => {
+export function applyIndexEvents(runtime: SubgraphRuntime, body: unknown) {
+  return receiveOnce(runtime, INDEX_EVENT, body, async (tx, fresh) => {
     const found = fresh.flatMap(alertsFor);
     if (!found.length) return;
     await lockCases(tx, found.map((a) => a.caseId));
@@ -220,9 +190,8 @@ export async function applyIndexEvents(runtime: SubgraphRuntime, body: unknown) 
 }
 
 /** POST /internal/transfer-events (from public security, 抄送): the case is transferred; its open alerts are resolved. */
-export async function applyTransferEvents(runtime: SubgraphRuntime, body: unknown) {
-  const events = eventsOf<TransferEvent>(body);
-  return applyOnce(runtime, events, async (tx, fresh) => {
+export function applyTransferEvents(runtime: SubgraphRuntime, body: unknown) {
+  return receiveOnce(runtime, TRANSFER_EVENT, body, async (tx, fresh) => {
     await lockCases(tx, fresh.map((e) => e.caseId));
     const payload = JSON.stringify(fresh.map((e) => ({ caseId: e.caseId, transferId: e.transferId, agencyCode: e.agencyCode, region: e.region, submittedAt: e.submittedAt })));
     await tx.query(`
@@ -286,8 +255,8 @@ export const alertMutations = {
     if (!alert) throw notFound('Alert', id);
     // A procuratorate whose jurisdiction covers the case's region, in its own name.
     requireMay(identity, alertRule, 'convert', alert);
-    const transition = (status: string) => badInput('id', 'transition', `only an OPEN alert can be converted; this one is ${status}`);
-    if (alert.status !== 'OPEN') throw transition(alert.status);
+    const notOpen = (status: string) => `only an OPEN alert can be converted; this one is ${status}`;
+    if (alert.status !== 'OPEN') throw wrongState(notOpen(alert.status));
     const text = optionalText('summary', summary, 2000) ?? (alert.kind === 'THRESHOLD'
       ? `以罚代刑线索: 达到${alert.ruleCode}立案追诉标准 (${alert.ruleVersion}) 未移送; ${alert.citation}`.slice(0, 2000)
       : `多次行政处罚线索: ${alert.ruleCode} (${alert.ruleVersion}); ${alert.citation}`.slice(0, 2000));
@@ -299,10 +268,10 @@ export const alertMutations = {
     await ctx.runtime.db.transaction(async (tx) => {
       await tx.getRepository(SupervisionMatter).insert(matter);
       // Guarded by the state seen: of two conversions (or a conversion and a transfer) one wins.
-      const [, changed] = await tx.query(
-        `UPDATE alert SET status = 'CONVERTED', converted_at = $2, converted_by = $3, supervision_matter_id = $4, updated_at = $2
-         WHERE id = $1 AND status = 'OPEN'`, [alert.id, now, identity.sub, matter.id]) as [unknown, number];
-      if (!changed) throw transition('no longer OPEN');
+      await guardedUpdate<{ status: string }>(tx, {
+        table: 'alert', id: alert.id, expect: { status: 'OPEN' }, returning: 'status',
+        set: { status: 'CONVERTED', converted_at: now, converted_by: identity.sub, supervision_matter_id: matter.id, updated_at: now },
+      }, { type: 'Alert', conflict: (current) => notOpen(current.status) });
     });
     ctx.loaders.alertById.clear(alert.id);
     ctx.loaders.supervisionById.clear(matter.id).prime(matter.id, matter);

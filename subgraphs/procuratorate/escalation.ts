@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
-import { batchLoader, byKey, isUuid } from '../../kit/loaders';
-import { enqueue, eventsOf, nudgeOutbox, OutboxRelay, type Queryable } from '../../kit/outbox';
+import { batchLoader, byKey, perRequest } from '../../kit/loaders';
+import { enqueue, nudgeOutbox, outboxWorkers, type Channel, type Queryable } from '../../kit/outbox';
+import { receiveOnce, type Received } from '../../kit/receive-once';
+import { allWorkers, pollWorker } from '../../kit/workers';
 import { isPast } from '../../kit/deadlines';
 import { mayFilter } from '../../kit/access';
 import { suggestionReadSql, suggestionRule } from './resources/suggestion';
-import { NOTIFICATION_OUTBOX, NOTIFICATION_ROUTE, type EscalationEvent, type EscalationResultEvent } from '../../kit/notifications';
+import {
+  ESCALATION_EVENT, ESCALATION_REASONS, ESCALATION_RESULT_EVENT, ESCALATION_ROUTE, NOTIFICATIONS, NOTIFICATION_ROUTE, type EscalationEvent,
+} from '../../kit/notifications';
 import { Suggestion, type SuggestionRow } from './entities';
 
 // Seed 001 (双向通报): when a bureau does not reply to a suggestion by its due date, or replies
@@ -17,10 +21,12 @@ import { Suggestion, type SuggestionRow } from './entities';
 type Ctx = SubgraphContext;
 
 export const ESCALATION_OUTBOX = 'escalation_outbox';
+/** 抄送司法局: escalations go to justice's supervision-escalations route. */
+const ESCALATIONS: Channel<EscalationEvent> = { to: 'justice', route: ESCALATION_ROUTE, table: ESCALATION_OUTBOX, message: ESCALATION_EVENT };
 const WATCH_BATCH = 100;
 
 export interface EscalationRow {
-  id: string; suggestionId: string; reason: 'OVERDUE' | 'NOT_RECTIFIED'; escalatedAt: Date;
+  id: string; suggestionId: string; reason: (typeof ESCALATION_REASONS)[number]; escalatedAt: Date;
   status: 'OPEN' | 'CLOSED'; result: string | null; resultAt: Date | null;
 }
 
@@ -36,12 +42,12 @@ export async function escalate(tx: Queryable, suggestion: SuggestionRow, reason:
     `INSERT INTO suggestion_escalation (id, suggestion_id, reason, escalated_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (suggestion_id) DO NOTHING RETURNING id`, [id, suggestion.id, reason, now]);
   if (!inserted.length) return false;
-  const copy: Omit<EscalationEvent, 'eventId'> = {
+  const copy: EscalationEvent = {
     escalationId: id, suggestionId: suggestion.id, agencyCode: suggestion.agencyCode, procuratorateCode: suggestion.procuratorateCode,
     region: suggestion.region, reason, escalatedAt: now.toISOString(), suggestionKind: suggestion.kind, content: suggestion.content,
     issuedAt: new Date(suggestion.issuedAt).toISOString(), replyDueAt: new Date(suggestion.replyDueAt).toISOString(), reply: suggestion.reply,
   };
-  await enqueue(tx, [copy], ESCALATION_OUTBOX);
+  await enqueue(tx, ESCALATIONS, [copy]);
   return true;
 }
 
@@ -69,57 +75,25 @@ export async function escalateOverdue(runtime: SubgraphRuntime): Promise<number>
   }
 }
 
-/** The overdue watch: checks every ESCALATION_POLL_MS (default 1000) against the hub's clock. */
-function startOverdueWatch(runtime: SubgraphRuntime): () => Promise<void> {
-  const pollMs = Number(runtime.env.ESCALATION_POLL_MS ?? 1000);
-  let running = true;
-  let timer: NodeJS.Timeout | null = null;
-  let wake: (() => void) | null = null;
-  const loop = (async () => {
-    while (running) {
-      try {
-        await escalateOverdue(runtime);
-      } catch (error) {
-        if (running) console.error(`[${runtime.name}] overdue watch:`, (error as Error).message);
-      }
-      await new Promise<void>((resolve) => { timer = setTimeout(resolve, pollMs); wake = resolve; });
-    }
-  })();
-  return async () => {
-    running = false;
-    if (timer) clearTimeout(timer);
-    (wake as (() => void) | null)?.();
-    await loop;
-  };
-}
-
-/** SubgraphModule.workers: the relays to justice (escalations, notifications) and the overdue watch. */
-export async function escalationWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
-  const relays = [
-    new OutboxRelay(runtime, { to: 'justice', route: 'supervision-escalations', table: ESCALATION_OUTBOX }),
-    new OutboxRelay(runtime, { to: 'justice', route: NOTIFICATION_ROUTE, table: NOTIFICATION_OUTBOX }),
-  ];
-  for (const relay of relays) relay.start();
-  const stopWatch = startOverdueWatch(runtime);
-  return async () => {
-    await stopWatch();
-    await Promise.all(relays.map((r) => r.stop()));
-  };
-}
+/**
+ * SubgraphModule.workers: the relays to justice (escalations, notifications) and the overdue
+ * watch, which checks every ESCALATION_POLL_MS (default 1000) against the hub's clock.
+ */
+export const escalationWorkers = allWorkers(
+  outboxWorkers(ESCALATIONS, { ...NOTIFICATIONS, to: 'justice', route: NOTIFICATION_ROUTE }),
+  pollWorker('overdue watch', 'ESCALATION_POLL_MS', escalateOverdue),
+);
 
 /** POST /internal/escalation-results: the justice bureau's result, copied onto the escalation. */
-export async function receiveEscalationResults(runtime: SubgraphRuntime, body: unknown): Promise<{ applied: number; skipped: number }> {
-  const events = eventsOf<EscalationResultEvent>(body);
-  let applied = 0;
-  for (const e of events) {
-    if (!isUuid(e.escalationId)) throw new Error(`escalation result ${e.eventId}: escalationId is not a uuid`);
-    // Idempotent: the same result again changes nothing; an older result never replaces a newer one.
-    const [, count] = (await runtime.db.query(
-      `UPDATE suggestion_escalation SET status = $2, result = $3, result_at = $4
-       WHERE id = $1 AND (result_at IS NULL OR result_at < $4)`, [e.escalationId, e.status, e.result, e.resultAt])) as [unknown, number];
-    applied += count;
-  }
-  return { applied, skipped: events.length - applied };
+export function receiveEscalationResults(runtime: SubgraphRuntime, body: unknown): Promise<Received> {
+  return receiveOnce(runtime, ESCALATION_RESULT_EVENT, body, async (tx, fresh) => {
+    // An older result never replaces a newer one.
+    for (const e of fresh) {
+      await tx.query(
+        `UPDATE suggestion_escalation SET status = $2, result = $3, result_at = $4
+         WHERE id = $1 AND (result_at IS NULL OR result_at < $4)`, [e.escalationId, e.status, e.result, e.resultAt]);
+    }
+  });
 }
 
 // ── reads ──────────────────────────────────────────────────────────────────────────────────────
@@ -130,12 +104,7 @@ function escalationLoader(runtime: SubgraphRuntime) {
     return byKey(suggestionIds, rows, (r) => r.suggestionId);
   });
 }
-const loaders = new WeakMap<object, ReturnType<typeof escalationLoader>>();
-function escalationsOf(ctx: Ctx) {
-  const key = ctx.loaders ?? ctx;
-  if (!loaders.has(key)) loaders.set(key, escalationLoader(ctx.runtime));
-  return loaders.get(key)!;
-}
+const escalationsOf = perRequest(escalationLoader);
 
 /** ProcuratorialSuggestion fields: overdue (against the hub's clock) and the escalation, if any. */
 export const suggestionDeadlineFields = {

@@ -10,8 +10,8 @@ import { transferMutations } from './mutations';
 import { typeDefs } from './schema';
 import { PublicSecurityNotifications1700000000450 } from './migrations/1700000000450-Notifications';
 import { overdueTransferFields, transferDeadlineFields } from './overdue';
-import { NOTIFICATION_OUTBOX, NOTIFICATION_ROUTE } from '../../kit/notifications';
-import { SUPERVISION_OUTBOX } from './store';
+import { NOTIFICATIONS, NOTIFICATION_ROUTE } from '../../kit/notifications';
+import { SUPERVISION_COPIES } from './store';
 import { outboxWorkers } from '../../kit/outbox';
 import { PublicSecuritySupervisionCopy1700000000200 } from './migrations/1700000000200-SupervisionCopy';
 import { scorecardFields } from './scorecard';
@@ -27,9 +27,9 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
   notifies: ['procuratorate'],
   workers: outboxWorkers(
-    { to: 'procuratorate', route: 'transfer-events', table: SUPERVISION_OUTBOX },
+    SUPERVISION_COPIES,
     // 通报: notifications about transfers go to the justice bureau's inbox.
-    { to: 'justice', route: NOTIFICATION_ROUTE, table: NOTIFICATION_OUTBOX },
+    { ...NOTIFICATIONS, to: 'justice', route: NOTIFICATION_ROUTE },
   ),
   env: [{
     name: 'FILING_DECISION_DAYS', required: false,

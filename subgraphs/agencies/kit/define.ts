@@ -1,16 +1,17 @@
 import type { SubgraphContext, SubgraphModule, SubgraphRuntime } from '../../../kit/module';
+import { nudgeOutbox, outboxWorkers } from '../../../kit/outbox';
 import { DateTime } from '../../../kit/scalars';
 import { AGENCY_KINDS, publishedDecisionType } from '../registry';
 import { isPublishable } from '../../../kit/publication';
 import { may } from '../../../kit/access';
 import { caseRule } from '../../../kit/resources/case';
 import { bureauDirectory, type Bureau } from './bureaus';
-import { caseEntity, Outbox, Party, type CaseRow } from './entities';
+import { caseEntity, Party, type CaseRow } from './entities';
 import type { OwnField } from './fields';
 import { agencyLoaders, type AgencyLoaders } from './loaders';
-import { AgencyKitInit1700000000000 } from './migration';
+import { AgencyKitInit1700000000000, AgencyKitOutbox1700000000900 } from './migration';
 import { AgencyKitPublication1700000000300 } from './publication-migration';
-import { OutboxRelay } from './outbox';
+import { CASE_EVENTS } from './outbox';
 import { recordCaseResolver } from './record';
 import { partyResolvers } from './party';
 import { agencyTypeDefs } from './schema';
@@ -28,7 +29,6 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
   const kind = AGENCY_KINDS.find((k) => k.name === def.name);
   if (!kind) throw new Error(`agency ${def.name} is not in subgraphs/agencies/registry.ts`);
   const Case = caseEntity(def.ownFields);
-  const relays = new WeakMap<SubgraphRuntime, OutboxRelay>();
   const directories = new WeakMap<SubgraphRuntime, (code: string) => Promise<Bureau | null>>();
   const bureauOf = (ctx: SubgraphContext) => {
     if (!directories.has(ctx.runtime)) directories.set(ctx.runtime, bureauDirectory(ctx.runtime));
@@ -39,21 +39,16 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
     name: def.name,
     defaultPort: def.defaultPort,
     typeDefs: agencyTypeDefs(kind, def.ownFields),
-    entities: [Party, Outbox, Case],
-    migrations: [AgencyKitInit1700000000000, AgencyKitPublication1700000000300, ...def.migrations],
+    entities: [Party, Case],
+    migrations: [AgencyKitInit1700000000000, AgencyKitPublication1700000000300, AgencyKitOutbox1700000000900, ...def.migrations],
     upstreams: ['justice'],
     env: [{ name: 'OUTBOX_POLL_MS', required: false, description: 'how often the outbox relay looks for undelivered events (default 1000)' }],
     loaders: (runtime) => agencyLoaders(runtime, Case),
-    async workers(runtime) {
-      const relay = new OutboxRelay(runtime);
-      relays.set(runtime, relay);
-      relay.start();
-      return () => relay.stop();
-    },
+    workers: outboxWorkers(CASE_EVENTS),
     resolvers: {
       DateTime,
       Mutation: {
-        [`create${kind.caseType}`]: recordCaseResolver(kind, def.ownFields, Case, bureauOf, (ctx) => relays.get(ctx.runtime)?.nudge()),
+        [`create${kind.caseType}`]: recordCaseResolver(kind, def.ownFields, Case, bureauOf, (ctx) => nudgeOutbox(ctx.runtime, CASE_EVENTS.table)),
       },
       [kind.caseType]: {
         // The case rule (kit/resources/case.ts), as in the index: a case outside the caller's reach

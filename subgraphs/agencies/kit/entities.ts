@@ -10,7 +10,6 @@ export interface CaseRow {
   /** 阳光执法: penalty kinds (行政处罚法 第九条), minors involved, state or trade secrets involved. */
   penaltyKinds: string[]; involvesMinor: boolean; confidential: boolean; [own: string]: unknown;
 }
-export interface OutboxRow { id: string; caseId: string; payload: unknown; createdAt: Date; attempts: number; nextAttemptAt: Date; deliveredAt: Date | null; lastError: string | null }
 
 const numeric: Partial<EntitySchemaColumnOptions> = numericColumn;
 
@@ -23,20 +22,6 @@ export const Party = new EntitySchema<PartyRow>({
     idNumber: { name: 'id_number', type: 'text', nullable: true },
     phone: { type: 'text', nullable: true },
     address: { type: 'text', nullable: true },
-  },
-});
-
-export const Outbox = new EntitySchema<OutboxRow>({
-  name: 'Outbox', tableName: 'outbox',
-  columns: {
-    id: { type: 'uuid', primary: true },
-    caseId: { name: 'case_id', type: 'uuid' },
-    payload: { type: 'jsonb' },
-    createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
-    attempts: { type: 'int', default: 0 },
-    nextAttemptAt: { name: 'next_attempt_at', type: 'timestamptz' },
-    deliveredAt: { name: 'delivered_at', type: 'timestamptz', nullable: true },
-    lastError: { name: 'last_error', type: 'text', nullable: true },
   },
 });
 

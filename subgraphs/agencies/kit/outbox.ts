@@ -1,12 +1,8 @@
-import type { SubgraphRuntime } from '../../../kit/module';
-import { OutboxRelay as KitOutboxRelay } from '../../../kit/outbox';
+import type { Channel } from '../../../kit/outbox';
+import { CASE_EVENT, CASE_EVENT_ROUTE, type CaseEvent } from '../../../kit/messages/case-event';
 
 /**
- * Delivers an agency's outbox to the case index (justice's `case-events` route): the kit's
- * generic relay (kit/outbox.ts), at least once, in order, with backoff.
+ * An agency's outbox to the case index: the kit's outbox (kit/outbox.ts) holding CaseEvents,
+ * relayed to justice's `case-events` route at least once, in order, with backoff.
  */
-export class OutboxRelay extends KitOutboxRelay {
-  constructor(runtime: SubgraphRuntime, pollMs?: number) {
-    super(runtime, { to: 'justice', route: 'case-events', pollMs });
-  }
-}
+export const CASE_EVENTS: Channel<CaseEvent> = { to: 'justice', route: CASE_EVENT_ROUTE, table: 'outbox', message: CASE_EVENT };

@@ -7,7 +7,10 @@ import {
 } from '../../../kit/rules';
 import type { AgencyKind } from '../registry';
 import type { Bureau } from './bureaus';
-import { Outbox, Party, type CaseRow } from './entities';
+import { Party, type CaseRow } from './entities';
+import { CASE_EVENTS } from './outbox';
+import { enqueue } from '../../../kit/outbox';
+import type { CaseEvent } from '../../../kit/messages/case-event';
 import { isFigure, type OwnField } from './fields';
 import type { AgencyLoaders } from './loaders';
 import { minorAt, PENALTY_KINDS } from '../../../kit/publication';
@@ -97,20 +100,19 @@ export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
         facts: v.facts, legalBasis: v.legalBasis, penaltyKinds: v.penaltyKinds, involvesMinor: v.involvesMinor, confidential: v.confidential, ...v.own,
       } as CaseRow;
       await tx.getRepository(Case).insert(row as any);
-      await tx.getRepository(Outbox).insert({
-        id: randomUUID(), caseId: row.id, nextAttemptAt: new Date(),
-        payload: {
-          caseId: row.id, caseType: kind.caseType, version: row.version, agencyCode: row.agencyCode, caseNumber: row.caseNumber,
-          actType: row.actType, cause: row.cause, offenceCode: row.offenceCode, amountInvolved: row.amountInvolved,
-          fineAmount: row.fineAmount, decidedAt: row.decidedAt, region: row.region, recordedAt: row.recordedAt,
-          party: { kind: party.kind, identifier: party.idNumber },
-          // What the index needs to publish the decision (阳光执法); never the party's name.
-          legalBasis: row.legalBasis, penaltyKinds: row.penaltyKinds, involvesMinor: row.involvesMinor, confidential: row.confidential,
-          figures: Object.fromEntries(ownFields.filter(isFigure).map((f) => [f.name, v.own[f.name]])),
-          // The agency's own text fields (e.g. pollutant): the threshold rules read some of them.
-          attributes: Object.fromEntries(ownFields.filter((f) => !isFigure(f)).map((f) => [f.name, v.own[f.name]])),
-        },
-      });
+      const event: CaseEvent = {
+        caseId: row.id, caseType: kind.caseType, version: row.version, agencyCode: row.agencyCode, caseNumber: row.caseNumber,
+        actType: row.actType, cause: row.cause, offenceCode: row.offenceCode, amountInvolved: row.amountInvolved,
+        fineAmount: row.fineAmount, decidedAt: row.decidedAt ? new Date(row.decidedAt).toISOString() : null,
+        region: row.region, recordedAt: new Date(row.recordedAt).toISOString(),
+        party: { kind: party.kind, identifier: party.idNumber },
+        // What the index needs to publish the decision (阳光执法); never the party's name.
+        legalBasis: row.legalBasis, penaltyKinds: row.penaltyKinds, involvesMinor: row.involvesMinor, confidential: row.confidential,
+        figures: Object.fromEntries(ownFields.filter(isFigure).map((f) => [f.name, v.own[f.name] as number | null])),
+        // The agency's own text fields (e.g. pollutant): the threshold rules read some of them.
+        attributes: Object.fromEntries(ownFields.filter((f) => !isFigure(f)).map((f) => [f.name, v.own[f.name] as string | null])),
+      };
+      await enqueue(tx, CASE_EVENTS, [event]);
       return row;
     }).catch((error) => {
       // Two officers racing for the same number: the constraint decides, the client hears why.

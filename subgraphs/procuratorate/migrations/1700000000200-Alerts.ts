@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { receivedEventTableSql } from '../../../kit/receive-once';
 
 /** 以罚代刑 and repeat-offender alerts, fed by justice's index events and public security's transfer copies. */
 export class ProcuratorateAlerts1700000000200 implements MigrationInterface {
@@ -26,8 +27,8 @@ export class ProcuratorateAlerts1700000000200 implements MigrationInterface {
     await q.query(`CREATE TABLE transferred_case (
       case_id uuid PRIMARY KEY, transfer_id uuid NOT NULL, agency_code text NOT NULL, region text NOT NULL,
       submitted_at timestamptz NOT NULL, received_at timestamptz NOT NULL DEFAULT now())`);
-    // Messages from other owners are applied once, however often they are delivered.
-    await q.query(`CREATE TABLE received_event (event_id uuid PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`);
+    // Messages from other owners are applied once, however often they are delivered (kit/receive-once.ts).
+    for (const sql of receivedEventTableSql()) await q.query(sql);
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE received_event, transferred_case, alert`);

@@ -1,0 +1,43 @@
+import { amount, instant, integer, list, message, nullable, object, optional, record, regionCode, text, uuid, type Infer, type Payload } from './check';
+
+/** A case of the same party, any agency: what the repeat-offender rules count. */
+export const partyCase = object({
+  caseId: uuid,
+  caseType: text(100),
+  agencyCode: text(100),
+  region: regionCode,
+  offenceCode: nullable(text(50)),
+  actType: text(100),
+  decidedAt: nullable(instant),
+});
+export type PartyCase = Infer<typeof partyCase>;
+
+/** How many of a party's other cases travel with an index event, newest first. */
+export const PARTY_HISTORY_LIMIT = 100;
+
+/**
+ * What justice forwards to the procuratorate (POST /internal/case-events) for every index event
+ * it applies: the index row with the party as its keyed hash only (never a name or number), and
+ * the party's other cases in the index across every agency, so the procuratorate can apply the
+ * repeat-offender rules. (Justice's migration 200 wrote the same shape for cases indexed before.)
+ */
+export const INDEX_EVENT = message('IndexEvent', {
+  caseId: uuid,
+  caseType: text(100),
+  version: integer,
+  agencyCode: text(100),
+  caseNumber: text(100),
+  actType: text(100),
+  offenceCode: nullable(text(50)),
+  amountInvolved: nullable(amount),
+  fineAmount: nullable(amount),
+  decidedAt: nullable(instant),
+  region: regionCode,
+  recordedAt: instant,
+  partyKind: nullable(text(50)),
+  partyKey: nullable(text(128)),
+  figures: optional(nullable(record(nullable(amount)))),
+  attributes: optional(nullable(record(nullable(text(500))))),
+  partyCases: optional(list(partyCase, PARTY_HISTORY_LIMIT + 1)),
+});
+export type IndexEvent = Payload<typeof INDEX_EVENT>;
