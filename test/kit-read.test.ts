@@ -1,7 +1,9 @@
 // The kit's read-side mechanisms that are pure, tested without a hub: keyset cursors and pages
-// (query builders and hand-written SQL alike), loaders by UUID, and the one meaning of "empty" text.
+// (query builders and hand-written SQL alike), loaders by UUID, the one meaning of "empty" text, and
+// the guarded update's statement and answers (against a stand-in for the database).
 import { describe, expect, it } from 'vitest';
 import { connectionOf, decodeCursor, EMPTY_CONNECTION, encodeCursor, keysetPageSql, pageSize } from '../kit/cursor';
+import { guardedUpdate, transitionSql } from '../kit/guarded-update';
 import { uuidGroupLoader, uuidLoader, uuidsOf } from '../kit/loaders';
 import { optionalText, requireText } from '../kit/rules';
 
@@ -38,7 +40,8 @@ describe('keyset cursors', () => {
 });
 
 describe('keyset pages', () => {
-  const rows = [3, 2, 1].map((n) => ({ id: `${ID.slice(0, -1)}${n}`, at: new Date(AT.getTime() + n) }));
+  type Row = { id: string; at: Date };
+  const rows: Row[] = [3, 2, 1].map((n) => ({ id: `${ID.slice(0, -1)}${n}`, at: new Date(AT.getTime() + n) }));
   const cursorOf = (r: { id: string; at: Date }) => encodeCursor(r.at, r.id);
 
   it('one row more than the page tells a next page; the end cursor is the last row shown', () => {
@@ -51,7 +54,7 @@ describe('keyset pages', () => {
   it('hand-written SQL: the first page has no cursor condition, the limit is one more than the page', async () => {
     const params: unknown[] = ['unit'];
     let seen: { where: string; orderLimit: string } | undefined;
-    const page = await keysetPageSql(params, { column: 'n.created_at', idColumn: 'n.id', timeOf: (r) => r.at, first: 2 },
+    const page = await keysetPageSql<Row>(params, { column: 'n.created_at', idColumn: 'n.id', timeOf: (r) => r.at, first: 2 },
       async (p) => { seen = p; return rows; });
     expect(seen).toEqual({ where: 'TRUE', orderLimit: 'ORDER BY n.created_at DESC, n.id DESC LIMIT $2' });
     expect(params).toEqual(['unit', 3]);
@@ -61,7 +64,7 @@ describe('keyset pages', () => {
   it('hand-written SQL: a later page continues after the cursor, its parameters appended', async () => {
     const params: unknown[] = ['unit'];
     let seen: { where: string; orderLimit: string } | undefined;
-    const page = await keysetPageSql(params, { column: 'opened_at', timeOf: (r) => r.at, first: 5, after: encodeCursor(AT, ID) },
+    const page = await keysetPageSql<Row>(params, { column: 'opened_at', timeOf: (r) => r.at, first: 5, after: encodeCursor(AT, ID) },
       async (p) => { seen = p; return rows.slice(1); });
     expect(seen).toEqual({ where: '(opened_at, id) < ($2, $3)', orderLimit: 'ORDER BY opened_at DESC, id DESC LIMIT $4' });
     expect(params).toEqual(['unit', AT, ID, 6]);
@@ -105,5 +108,31 @@ describe('text inputs: one meaning of empty', () => {
   it('the required text’s limits apply to an optional one', () => {
     rejected(() => optionalText('notes', 'x'.repeat(11), 10), 'notes', 'maxLength');
     rejected(() => requireText('cause', '  '), 'cause', 'required');
+  });
+});
+
+describe('guarded update', () => {
+  const t = { table: 'case_transfer', id: ID, expect: { status: 'ACCEPTED', version: 2 }, set: { status: 'FILED', decided_by: 'u1' }, version: 'version', returning: 'id, status' };
+
+  it('one UPDATE guarded by the state seen, answering its row like a SELECT', () => {
+    const { sql, params } = transitionSql(t);
+    expect(sql.replace(/\s+/g, ' ')).toBe('WITH changed AS (UPDATE case_transfer SET status = $2, decided_by = $3, version = version + 1 '
+      + 'WHERE id = $1 AND status = $4 AND version = $5 RETURNING id, status) SELECT * FROM changed');
+    expect(params).toEqual([ID, 'FILED', 'u1', 'ACCEPTED', 2]);
+  });
+
+  it('refuses names that are no column and a transition without a guard', () => {
+    expect(() => transitionSql({ ...t, set: { 'status = status; DROP TABLE x; --': 1 } })).toThrow(/not a column name/);
+    expect(() => transitionSql({ ...t, expect: {} })).toThrow(/expects/);
+  });
+
+  const db = (answers: unknown[][]) => ({ query: async () => answers.shift() ?? [] });
+  const errors = { type: 'CaseTransfer', conflict: (now: { status: string }) => `transfer is ${now.status} now` };
+
+  it('returns the changed row; tells a row that is gone from a row in another state', async () => {
+    expect(await guardedUpdate(db([[{ id: ID, status: 'FILED' }]]), t, errors)).toEqual({ id: ID, status: 'FILED' });
+    await expect(guardedUpdate(db([[], []]), t, errors)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(guardedUpdate(db([[], [{ id: ID, status: 'NOT_FILED' }]]), t, errors))
+      .rejects.toMatchObject({ message: 'id: transfer is NOT_FILED now', extensions: { code: 'BAD_USER_INPUT', field: 'id', rule: 'transition' } });
   });
 });

@@ -8,11 +8,13 @@ import { dueAt, type DeadlineKey } from '../../kit/deadlines';
 import { Suggestion, type SuggestionRow } from './entities';
 import { lookUpBureau, lookUpCase } from './justice';
 import type { ProcuratorateLoaders } from './loaders';
-import { guardedUpdate } from './store';
+import { guardedUpdate, selectListOf, wrongState } from '../../kit/guarded-update';
 import { nudgeOutbox } from '../../kit/outbox';
 import { NOTIFICATION_OUTBOX, notify } from '../../kit/notifications';
 import { escalate, ESCALATION_OUTBOX, suggestionDeadlineFields } from './escalation';
 
+type Ctx = SubgraphContext<ProcuratorateLoaders>;
+const REPLIED_ALREADY = 'only an ISSUED suggestion takes a reply; this one has been replied to already';
 export type SuggestionKind = 'CORRECTION' | 'SOCIAL_GOVERNANCE' | 'PUBLIC_INTEREST' | 'RETRIAL' | 'OTHER';
 
 /**
@@ -24,7 +26,6 @@ export function replyRuleOf(kind: SuggestionKind, harmOngoing: boolean): Deadlin
   if (kind !== 'PUBLIC_INTEREST') return 'suggestionReply';
   return harmOngoing ? 'publicInterestUrgentReply' : 'publicInterestReply';
 }
-type Ctx = SubgraphContext<ProcuratorateLoaders>;
 interface SuggestionInput { agencyCode: string; caseId?: string | null; kind: SuggestionKind; content: string; harmOngoing?: boolean | null }
 interface SuggestionReplyInput { reply: string; rectified: boolean; rectification?: string | null }
 
@@ -82,8 +83,7 @@ export const suggestionMutations = {
     if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
     // Only the bureau the suggestion is addressed to replies (检察建议工作规定 第十九条).
     requireMay(identity, suggestionRule, 'reply', suggestion);
-    const transition = () => badInput('id', 'transition', 'only an ISSUED suggestion takes a reply; this one has been replied to already');
-    if (suggestion.status !== 'ISSUED') throw transition();
+    if (suggestion.status !== 'ISSUED') throw wrongState(REPLIED_ALREADY);
     const reply = requireText('input.reply', input.reply, 20000);
     const rectification = optionalText('input.rectification', input.rectification, 20000);
     if (input.rectified && !rectification) {
@@ -93,11 +93,10 @@ export const suggestionMutations = {
     // Not rectified (不予整改): the suggestion is copied to the justice bureau at once, in the same transaction.
     const now = ctx.runtime.now();
     const replied = await ctx.runtime.db.transaction(async (tx) => {
-      const row = await guardedUpdate(ctx.runtime.db, Suggestion,
-        `UPDATE procuratorial_suggestion SET status = 'REPLIED', replied_at = $6, replied_by = $2, reply = $3, rectified = $4, rectification = $5
-         WHERE id = $1 AND status = 'ISSUED' RETURNING *`,
-        [suggestion.id, identity.sub, reply, input.rectified, rectification, now], tx.queryRunner);
-      if (!row) return null;
+      const row = await guardedUpdate<SuggestionRow>(tx, {
+        table: 'procuratorial_suggestion', id: suggestion.id, expect: { status: 'ISSUED' }, returning: selectListOf(ctx.runtime.db, Suggestion),
+        set: { status: 'REPLIED', replied_at: now, replied_by: identity.sub, reply, rectified: input.rectified, rectification },
+      }, { type: 'ProcuratorialSuggestion', conflict: () => REPLIED_ALREADY });
       if (!row.rectified) await escalate(tx, row, 'NOT_RECTIFIED', now);
       await notify(tx, [{
         recipient: { org: row.procuratorateCode }, kind: 'SUGGESTION_REPLIED',
@@ -108,7 +107,6 @@ export const suggestionMutations = {
     });
     nudgeOutbox(ctx.runtime, ESCALATION_OUTBOX);
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    if (!replied) throw transition();
     return replied;
   },
 };

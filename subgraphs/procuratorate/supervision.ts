@@ -7,7 +7,7 @@ import { supervisionMatterRule } from './resources/supervision-matter';
 import { SupervisionMatter, type SupervisionMatterRow } from './entities';
 import { lookUpCase } from './justice';
 import type { ProcuratorateLoaders } from './loaders';
-import { guardedUpdate } from './store';
+import { guardedUpdate, selectListOf, wrongState } from '../../kit/guarded-update';
 
 type Ctx = SubgraphContext<ProcuratorateLoaders>;
 interface SupervisionInput { kind: string; summary: string; notes?: string | null }
@@ -44,13 +44,13 @@ export const supervisionMutations = {
     if (!matter) throw notFound('SupervisionMatter', id);
     // Only the procuratorate that opened a matter closes it.
     requireMay(ctx.identity, supervisionMatterRule, 'close', matter);
-    const transition = () => badInput('id', 'transition', `only an OPEN supervision matter can be closed; this one is ${matter.status === 'OPEN' ? 'closed already' : matter.status}`);
-    if (matter.status !== 'OPEN') throw transition();
-    const closed = await guardedUpdate(ctx.runtime.db, SupervisionMatter,
-      `UPDATE supervision_matter SET status = 'CLOSED', closed_at = now(), closed_by = $2 WHERE id = $1 AND status = 'OPEN' RETURNING *`,
-      [matter.id, ctx.identity.sub]);
-    if (!closed) throw transition(); // closed concurrently
-    return closed;
+    const notOpen = (state: string) => `only an OPEN supervision matter can be closed; this one is ${state}`;
+    if (matter.status !== 'OPEN') throw wrongState(notOpen(matter.status));
+    // Closed concurrently: the guard answers as the check above does.
+    return guardedUpdate<SupervisionMatterRow>(ctx.runtime.db, {
+      table: 'supervision_matter', id: matter.id, expect: { status: 'OPEN' }, returning: selectListOf(ctx.runtime.db, SupervisionMatter),
+      set: { status: 'CLOSED', closed_at: ctx.runtime.now(), closed_by: ctx.identity.sub },
+    }, { type: 'SupervisionMatter', conflict: () => notOpen('closed already') });
   },
 };
 

@@ -4,10 +4,11 @@ import { optionalText, requireText } from '../../kit/rules';
 import { may, requireCovers, requireMay, requireScope } from '../../kit/access';
 import { transferRule } from './resources/transfer';
 import { dueAt, periodText, ruleInEffect } from '../../kit/deadlines';
-import type { TransferDecision, TransferRow, TransferStatus } from './entities';
+import { columnOf, TRANSFER_COLUMNS, type TransferDecision, type TransferRow, type TransferStatus } from './entities';
+import { guardedUpdate } from '../../kit/guarded-update';
 import { isUuid } from '../../kit/loaders';
 import { remember, type PublicSecurityLoaders } from './loaders';
-import { advance, insertTransfer, SUPERVISION_OUTBOX, type TransferChange } from './store';
+import { insertTransfer, SUPERVISION_OUTBOX, type TransferChange } from './store';
 import { nudgeOutbox } from '../../kit/outbox';
 import { NOTIFICATION_OUTBOX, notify, type Notification } from '../../kit/notifications';
 
@@ -62,7 +63,11 @@ function notice(row: TransferRow, recipient: Notification['recipient'], kind: No
 /** Moves the transfer on and writes the notifications about the new state, in one transaction. */
 async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices: (row: TransferRow) => Notification[] = () => []): Promise<TransferRow> {
   const row = await ctx.runtime.db.transaction(async (tx) => {
-    const advanced = await advance(tx, seen, change);
+    // Guarded by the status and version the caller saw: of two concurrent decisions exactly one wins.
+    const advanced = await guardedUpdate<TransferRow>(tx, {
+      table: 'case_transfer', id: seen.id, expect: { status: seen.status, version: seen.version }, version: 'version', returning: TRANSFER_COLUMNS,
+      set: Object.fromEntries(Object.entries(change).map(([property, value]) => [columnOf(property as keyof TransferChange), value])),
+    }, { type: 'CaseTransfer', conflict: () => `transfer ${seen.id} was changed by someone else while it was ${seen.status}; reload it and decide again` });
     await notify(tx, notices(advanced));
     return advanced;
   });
