@@ -19,7 +19,7 @@ export const DEFAULT_MAX_LIFETIME_SECONDS = 12 * 3600;
 
 /** The variables authentication reads beyond the issuer's (for GATEWAY_ENV and docker-compose.yml). */
 export const AUTHENTICATION_ENV: EnvVar[] = [
-  { name: 'JWT_MAX_LIFETIME_SECONDS', required: false, description: `the longest lifetime (exp − iat) of a token the gateway accepts, in seconds (default ${DEFAULT_MAX_LIFETIME_SECONDS})` },
+  { name: 'JWT_MAX_LIFETIME_SECONDS', required: false, description: `the longest lifetime (exp − iat) of a token the gateway accepts, in seconds (default ${DEFAULT_MAX_LIFETIME_SECONDS})`, kind: 'integer', min: 60 },
 ];
 
 export function authenticationOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthenticationOptions {

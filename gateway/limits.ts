@@ -39,14 +39,14 @@ export const ASSUMED_LIST_SIZES: Readonly<Record<string, number>> = {
 
 /** The variables the limits read (for GATEWAY_ENV and docker-compose.yml). */
 export const LIMIT_ENV: EnvVar[] = [
-  { name: VARS.maxDepth, required: false, description: `deepest field nesting an operation may have (default ${DEFAULT_LIMITS.maxDepth})` },
-  { name: VARS.maxAliases, required: false, description: `aliases per operation, fragments expanded (default ${DEFAULT_LIMITS.maxAliases})` },
-  { name: VARS.maxTokens, required: false, description: `lexical tokens per request document (default ${DEFAULT_LIMITS.maxTokens})` },
-  { name: VARS.maxCost, required: false, description: `operation cost: 1 per field, a sub-selection counted \`first\`/\`last\` times (default ${DEFAULT_LIMITS.maxCost})` },
-  { name: VARS.maxDirectives, required: false, description: `directive uses per operation (default ${DEFAULT_LIMITS.maxDirectives})` },
-  { name: VARS.maxRepeatedFields, required: false, description: `selections of a field already selected in the same selection set, per document (default ${DEFAULT_LIMITS.maxRepeatedFields})` },
-  { name: VARS.maxListItems, required: false, description: `items of any list in arguments or variables (default ${DEFAULT_LIMITS.maxListItems})` },
-  { name: VARS.listSize, required: false, description: `items an unpaginated list is priced at by the cost limit, per level of nesting (default ${DEFAULT_LIMITS.listSize})` },
+  { name: VARS.maxDepth, required: false, description: `deepest field nesting an operation may have (default ${DEFAULT_LIMITS.maxDepth})`, kind: 'integer', min: 1 },
+  { name: VARS.maxAliases, required: false, description: `aliases per operation, fragments expanded (default ${DEFAULT_LIMITS.maxAliases})`, kind: 'integer', min: 1 },
+  { name: VARS.maxTokens, required: false, description: `lexical tokens per request document (default ${DEFAULT_LIMITS.maxTokens})`, kind: 'integer', min: 1 },
+  { name: VARS.maxCost, required: false, description: `operation cost: 1 per field, a sub-selection counted \`first\`/\`last\` times (default ${DEFAULT_LIMITS.maxCost})`, kind: 'integer', min: 1 },
+  { name: VARS.maxDirectives, required: false, description: `directive uses per operation (default ${DEFAULT_LIMITS.maxDirectives})`, kind: 'integer', min: 1 },
+  { name: VARS.maxRepeatedFields, required: false, description: `selections of a field already selected in the same selection set, per document (default ${DEFAULT_LIMITS.maxRepeatedFields})`, kind: 'integer', min: 1 },
+  { name: VARS.maxListItems, required: false, description: `items of any list in arguments or variables (default ${DEFAULT_LIMITS.maxListItems})`, kind: 'integer', min: 1 },
+  { name: VARS.listSize, required: false, description: `items an unpaginated list is priced at by the cost limit, per level of nesting (default ${DEFAULT_LIMITS.listSize})`, kind: 'integer', min: 1 },
 ];
 
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {

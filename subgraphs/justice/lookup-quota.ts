@@ -7,8 +7,8 @@ import type { EnvVar, SubgraphRuntime } from '../../kit/module';
 // gateway worker and every replica of justice shares one count.
 
 export const LOOKUP_QUOTA_ENV: EnvVar[] = [
-  { name: 'PARTY_LOOKUP_PER_MINUTE', required: false, description: 'party lookups (partyCases) one caller may make per minute (default 10)' },
-  { name: 'PARTY_LOOKUP_PER_DAY', required: false, description: 'party lookups (partyCases) one caller may make per day, China Standard Time (default 100)' },
+  { name: 'PARTY_LOOKUP_PER_MINUTE', required: false, description: 'party lookups (partyCases) one caller may make per minute (default 10)', kind: 'integer', min: 1 },
+  { name: 'PARTY_LOOKUP_PER_DAY', required: false, description: 'party lookups (partyCases) one caller may make per day, China Standard Time (default 100)', kind: 'integer', min: 1 },
 ];
 
 export interface LookupLimits { perMinute: number; perDay: number }
