@@ -57,7 +57,8 @@ export async function loadDemo(gatewayUrl: string, dataDir: string): Promise<voi
     const data = await must<any>(c.mutation, hub.graphql(`mutation($input: ${type}Input!) { ${c.mutation}(input: $input) { id ${CASE_FIELDS} } }`, { input: c.input }, c.caller));
     ids.push(data[c.mutation].id);
   }
-  await waitForIndex(hub, ids);
+  // Each case is awaited by its own bureau: no one caller reads every region's cases.
+  await waitForIndex(hub, ids.map((id, i) => ({ id, caller: cases[i].caller })));
 
   // Transfers in several states: filed, refused and under reconsideration, awaiting acceptance.
   const psb = DEMO_UNITS.psb as Caller;
@@ -87,13 +88,15 @@ export async function loadDemo(gatewayUrl: string, dataDir: string): Promise<voi
   console.log(`demo: ${DEMO_BUREAUS.length} bureaus, ${officers.length} officers, ${cases.length} cases, 3 transfers, 1 supervision matter, 2 suggestions`);
 }
 
-async function waitForIndex(hub: ReturnType<typeof hubClient>, ids: string[]): Promise<void> {
+async function waitForIndex(hub: ReturnType<typeof hubClient>, cases: { id: string; caller: Caller }[]): Promise<void> {
   const deadline = Date.now() + 30_000;
+  let waiting = cases;
   while (Date.now() < deadline) {
-    const { data } = await hub.graphql<any>(`{ cases(first: 100) { edges { node { id } } } }`, undefined, DEMO_UNITS.justice as Caller);
-    const indexed = new Set((data?.cases.edges ?? []).map((e: any) => e.node.id));
-    if (ids.every((id) => indexed.has(id))) return;
+    const found = await Promise.all(waiting.map(async (c) =>
+      !!(await hub.graphql<any>(`query($id: ID!) { case(id: $id) { id } }`, { id: c.id }, c.caller)).data?.case));
+    waiting = waiting.filter((_, i) => !found[i]);
+    if (!waiting.length) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error('demo: cases did not reach the index within 30 s');
+  throw new Error(`demo: ${waiting.length} case(s) did not reach the index within 30 s`);
 }
