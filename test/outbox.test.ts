@@ -68,6 +68,25 @@ describe('outbox delivery from an agency to the case index', () => {
     expect(data.case.cause).toBe('second');
   });
 
+  it('answers 400 naming the field of an event that breaks the message, and applies nothing of the batch', async () => {
+    const { randomUUID } = await import('node:crypto');
+    const { IDENTITY_HEADER } = await import('../kit/identity');
+    const token = await hub.keys.asOwner('market-regulation', 'justice');
+    const good = {
+      eventId: randomUUID(), caseId: randomUUID(), caseType: 'MarketRegulationCase', version: 1, agencyCode: 'MR-320706', caseNumber: `bad-${randomUUID()}`,
+      actType: 'ADMINISTRATIVE_PENALTY', cause: 'c', offenceCode: null, amountInvolved: 1, fineAmount: 1, decidedAt: null, region: '320706',
+      recordedAt: new Date().toISOString(), party: null, figures: {},
+    };
+    const response = await fetch(`${hub.subgraphUrls.justice}/internal/case-events`, {
+      method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token },
+      body: JSON.stringify({ events: [good, { ...good, eventId: randomUUID(), caseId: 'not-a-uuid' }] }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/^events\[1\]\.caseId: /);
+    const { data } = await hub.graphql(`query($id: ID!) { case(id: $id) { cause } }`, { id: good.caseId }, callers.procurator);
+    expect(data.case).toBeNull();
+  });
+
   it('refuses the index route to anyone but the hub itself', async () => {
     const token = await hub.tokenFor(callers.marketOfficer);
     const response = await fetch(`${hub.subgraphUrls.justice}/internal/case-events`, {
