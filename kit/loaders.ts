@@ -6,8 +6,8 @@ import DataLoader from 'dataloader';
  * DataLoader's default microtask window: field rules (graphql-shield) add promise hops between
  * sibling resolvers, and a page of 50 entities must still cost one statement, not two.
  */
-export function batchLoader<K, V>(load: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
-  return new DataLoader<K, V>(load, { batchScheduleFn: (dispatch) => setImmediate(dispatch) });
+export function batchLoader<K, V>(load: (keys: readonly K[]) => Promise<V[]>, options: DataLoader.Options<K, V> = {}): DataLoader<K, V> {
+  return new DataLoader<K, V>(load, { ...options, batchScheduleFn: (dispatch) => setImmediate(dispatch) });
 }
 
 /** Rows in the order of the keys asked for; null where there is none. */

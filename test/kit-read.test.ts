@@ -1,9 +1,12 @@
 // The kit's read-side mechanisms that are pure, tested without a hub: keyset cursors and pages
 // (query builders and hand-written SQL alike), loaders by UUID, the one meaning of "empty" text, and
-// the guarded update's statement and answers (against a stand-in for the database).
+// the guarded update's statement and answers (against a stand-in for the database), and the justice
+// client's batching and cache (against a stand-in for justice).
 import { describe, expect, it } from 'vitest';
 import { connectionOf, decodeCursor, EMPTY_CONNECTION, encodeCursor, keysetPageSql, pageSize } from '../kit/cursor';
 import { guardedUpdate, transitionSql } from '../kit/guarded-update';
+import { bureausQuery, justiceClient } from '../kit/justice-client';
+import type { SubgraphRuntime } from '../kit/module';
 import { uuidGroupLoader, uuidLoader, uuidsOf } from '../kit/loaders';
 import { optionalText, requireText } from '../kit/rules';
 
@@ -134,5 +137,54 @@ describe('guarded update', () => {
     await expect(guardedUpdate(db([[], []]), t, errors)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
     await expect(guardedUpdate(db([[], [{ id: ID, status: 'NOT_FILED' }]]), t, errors))
       .rejects.toMatchObject({ message: 'id: transfer is NOT_FILED now', extensions: { code: 'BAD_USER_INPUT', field: 'id', rule: 'transition' } });
+  });
+});
+
+describe('the justice client', () => {
+  const BUREAUS: Record<string, { code: string; kind: string; region: string }> = { 'MR-320706': { code: 'MR-320706', kind: 'MARKET_REGULATION', region: '320706' } };
+  const fakeRuntime = () => {
+    const calls: { query: string; variables?: Record<string, unknown> }[] = [];
+    const runtime = {
+      call: async (_owner: string, query: string, variables?: Record<string, unknown>) => {
+        calls.push({ query, variables });
+        if (query.includes('agencies')) return { agencies: Object.values(BUREAUS) };
+        if (query.includes('case(')) return { case: null };
+        return Object.fromEntries(Object.entries(variables ?? {}).map(([name, code]) => [`b${name.slice(1)}`, BUREAUS[code as string] ?? null]));
+      },
+    };
+    return { runtime: runtime as unknown as SubgraphRuntime, calls };
+  };
+
+  it('looks bureaus of one tick up in one call, keeps those found, and asks again for those not found', async () => {
+    const { runtime, calls } = fakeRuntime();
+    const client = justiceClient(runtime);
+    expect(client).toBe(justiceClient(runtime));
+    const [found, missing] = await Promise.all([client.bureau('MR-320706'), client.bureau('MR-999999')]);
+    expect(found).toEqual(BUREAUS['MR-320706']);
+    expect(missing).toBeNull();
+    expect(calls).toHaveLength(1);
+    expect(calls[0].query).toBe(bureausQuery(2));
+    expect(await client.bureau('MR-320706')).toEqual(BUREAUS['MR-320706']);
+    expect(calls).toHaveLength(1);
+    await client.bureau('MR-999999');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('a case id that is no UUID costs no call; cases are asked every time', async () => {
+    const { runtime, calls } = fakeRuntime();
+    const client = justiceClient(runtime);
+    expect(await client.case('123')).toBeNull();
+    expect(calls).toHaveLength(0);
+    await client.case(ID);
+    await client.case(ID);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('keeps the directory list a short while', async () => {
+    const { runtime, calls } = fakeRuntime();
+    const client = justiceClient(runtime);
+    expect(await client.bureaus()).toEqual(Object.values(BUREAUS));
+    await client.bureaus();
+    expect(calls).toHaveLength(1);
   });
 });

@@ -42,7 +42,6 @@ const WALL_CLOCK_ALLOWED: Record<string, string> = {
   'kit/clock.ts': 'the clock itself: the wall clock plus the test offset',
   'kit/identity.ts': "the verified-token cache expires with the token's exp, which its signer set in real time",
   'kit/upstream.ts': 'service tokens are renewed by real time: their iat/exp are checked by another process against its wall clock',
-  'subgraphs/agencies/kit/bureaus.ts': 'the directory cache keeps an entry for a real-time TTL (elapsed time, not a deadline)',
   'kit/justice-client.ts': "the justice client's cache keeps an entry for a real-time TTL (elapsed time, not a deadline)",
 };
 

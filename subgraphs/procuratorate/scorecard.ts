@@ -3,6 +3,7 @@ import { batchLoader, perRequest } from '../../kit/loaders';
 import { badInput } from '../../kit/errors';
 import { monthRange, parseScorecardKey, requireMonth, scorecardKey } from '../../kit/month';
 import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
+import { justiceClient } from '../../kit/justice-client';
 
 // 一月一晒绩 (seed 001): the procuratorate's figures on a bureau's monthly scorecard (justice owns
 // the entity), the score, and the ranking of bureaus.
@@ -87,8 +88,6 @@ export const scorecardFields = {
   score: (f: SuggestionFigures) => scoreOf(f),
 };
 
-interface Bureau { code: string; region: string }
-
 export const scorecardQueries = {
   /**
    * The bureaus of the directory (under `region` when given) ranked by score, highest first.
@@ -100,7 +99,7 @@ export const scorecardQueries = {
     if (region !== null && region !== undefined && !isRegionCode(region)) {
       throw badInput('region', 'regionCode', 'must be a 6-digit administrative division code');
     }
-    const { agencies } = await ctx.runtime.call<{ agencies: Bureau[] }>('justice', '{ agencies { code region } }');
+    const agencies = await justiceClient(ctx.runtime).bureaus();
     const bureaus = region ? agencies.filter((a) => a.region.startsWith(jurisdictionPrefix(region))) : agencies;
     const loader = loaderOf(ctx);
     const figures = await Promise.all(bureaus.map(async (b) => {

@@ -6,7 +6,7 @@ import { optionalText, requireText } from '../../kit/rules';
 import { mayReadSuggestion, suggestionRule } from './resources/suggestion';
 import { dueAt, type DeadlineKey } from '../../kit/deadlines';
 import { Suggestion, type SuggestionRow } from './entities';
-import { lookUpBureau, lookUpCase } from './justice';
+import { justiceClient } from '../../kit/justice-client';
 import type { ProcuratorateLoaders } from './loaders';
 import { guardedUpdate, selectListOf, wrongState } from '../../kit/guarded-update';
 import { nudgeOutbox } from '../../kit/outbox';
@@ -42,7 +42,7 @@ export const suggestionMutations = {
     if (harmOngoing && input.kind !== 'PUBLIC_INTEREST') {
       throw badInput('input.harmOngoing', 'publicInterestOnly', 'applies to PUBLIC_INTEREST suggestions only');
     }
-    const bureau = await lookUpBureau(ctx.runtime, requireText('input.agencyCode', input.agencyCode, 64));
+    const bureau = await justiceClient(ctx.runtime).bureau(requireText('input.agencyCode', input.agencyCode, 64));
     if (!bureau) throw badInput('input.agencyCode', 'exists', `no bureau with code ${input.agencyCode} in the directory`);
     // The suggestion belongs to the bureau's region, the bureau and the caller's procuratorate.
     const place = { agencyCode: bureau.code, procuratorateCode: identity.org ?? '', region: bureau.region };
@@ -52,7 +52,7 @@ export const suggestionMutations = {
     requireMay(identity, suggestionRule, 'issue', place);
     let caseId: string | null = null;
     if (input.caseId !== null && input.caseId !== undefined && input.caseId !== '') {
-      const indexed = await lookUpCase(ctx.runtime, input.caseId);
+      const indexed = await justiceClient(ctx.runtime).case(input.caseId);
       if (!indexed) throw badInput('input.caseId', 'exists', `no case ${input.caseId} in the case index`);
       if (indexed.agency.code !== bureau.code) throw badInput('input.caseId', 'agencyCase', `the case is not a case of bureau ${bureau.code}`);
       caseId = indexed.id;

@@ -5,7 +5,7 @@ import { covers, may, requireMay, requireScope } from '../../kit/access';
 import { optionalText, requireText } from '../../kit/rules';
 import { supervisionMatterRule } from './resources/supervision-matter';
 import { SupervisionMatter, type SupervisionMatterRow } from './entities';
-import { lookUpCase } from './justice';
+import { justiceClient } from '../../kit/justice-client';
 import type { ProcuratorateLoaders } from './loaders';
 import { guardedUpdate, selectListOf, wrongState } from '../../kit/guarded-update';
 
@@ -22,7 +22,7 @@ export const supervisionMutations = {
     requireScope(identity, supervisionMatterRule.actions.open.scope, 'open a supervision matter');
     const summary = requireText('input.summary', input.summary, 2000);
     const notes = optionalText('input.notes', input.notes, 20000);
-    const indexed = await lookUpCase(ctx.runtime, caseId);
+    const indexed = await justiceClient(ctx.runtime).case(caseId);
     if (!indexed) throw badInput('caseId', 'exists', `no case ${caseId} in the case index`);
     // The matter belongs to the case's region and to the caller's procuratorate.
     const place = { procuratorateCode: identity.org ?? '', region: indexed.region };

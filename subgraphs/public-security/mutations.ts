@@ -6,7 +6,7 @@ import { transferRule } from './resources/transfer';
 import { dueAt, periodText, ruleInEffect } from '../../kit/deadlines';
 import { columnOf, TRANSFER_COLUMNS, type TransferDecision, type TransferRow, type TransferStatus } from './entities';
 import { guardedUpdate } from '../../kit/guarded-update';
-import { isUuid } from '../../kit/loaders';
+import { justiceClient } from '../../kit/justice-client';
 import { remember, type PublicSecurityLoaders } from './loaders';
 import { insertTransfer, SUPERVISION_OUTBOX, type TransferChange } from './store';
 import { nudgeOutbox } from '../../kit/outbox';
@@ -15,16 +15,6 @@ import { NOTIFICATION_OUTBOX, notify, type Notification } from '../../kit/notifi
 type Ctx = SubgraphContext<PublicSecurityLoaders>;
 
 const MAX_MATERIALS = 50;
-
-interface IndexedCase { id: string; region: string; caseNumber: string; agency: { code: string } }
-
-/** The case as the justice bureau's index knows it (归集), or null. */
-async function indexedCase(ctx: Ctx, caseId: string): Promise<IndexedCase | null> {
-  if (!isUuid(caseId)) return null;
-  const data = await ctx.runtime.call<{ case: IndexedCase | null }>('justice',
-    'query($id: ID!) { case(id: $id) { id region caseNumber agency { code } } }', { id: caseId });
-  return data.case;
-}
 
 async function requireTransfer(ctx: Ctx, id: string): Promise<TransferRow> {
   const transfer = await ctx.loaders.transferById.load(id);
@@ -82,7 +72,7 @@ export const transferMutations = {
     const summary = requireText('input.summary', input.summary, 5000);
     if (input.materials.length > MAX_MATERIALS) throw badInput('input.materials', 'maxItems', `may list at most ${MAX_MATERIALS} items`);
     const materials = input.materials.map((m, i) => requireText(`input.materials.${i}`, m, 500));
-    const found = await indexedCase(ctx, caseId);
+    const found = await justiceClient(ctx.runtime).case(caseId);
     if (!found) throw badInput('caseId', 'exists', `no case ${caseId} in the case index`);
     // The transfer will belong to the case's bureau and region: the caller's grant must cover that.
     const bureau = found.agency.code;

@@ -1,11 +1,11 @@
-import type { SubgraphContext, SubgraphModule, SubgraphRuntime } from '../../../kit/module';
+import type { SubgraphContext, SubgraphModule } from '../../../kit/module';
 import { nudgeOutbox, outboxWorkers } from '../../../kit/outbox';
 import { DateTime } from '../../../kit/scalars';
 import { AGENCY_KINDS, publishedDecisionType } from '../registry';
 import { isPublishable } from '../../../kit/publication';
 import { may } from '../../../kit/access';
 import { caseRule } from '../../../kit/resources/case';
-import { bureauDirectory, type Bureau } from './bureaus';
+import { justiceClient } from '../../../kit/justice-client';
 import { caseEntity, Party, type CaseRow } from './entities';
 import type { OwnField } from './fields';
 import { agencyLoaders, type AgencyLoaders } from './loaders';
@@ -29,11 +29,7 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
   const kind = AGENCY_KINDS.find((k) => k.name === def.name);
   if (!kind) throw new Error(`agency ${def.name} is not in subgraphs/agencies/registry.ts`);
   const Case = caseEntity(def.ownFields);
-  const directories = new WeakMap<SubgraphRuntime, (code: string) => Promise<Bureau | null>>();
-  const bureauOf = (ctx: SubgraphContext) => {
-    if (!directories.has(ctx.runtime)) directories.set(ctx.runtime, bureauDirectory(ctx.runtime));
-    return directories.get(ctx.runtime)!;
-  };
+  const bureauOf = (ctx: SubgraphContext) => (code: string) => justiceClient(ctx.runtime).bureau(code);
 
   return {
     name: def.name,

@@ -6,7 +6,7 @@ import {
   optionalText, requireAmount, requireQuantity, requirePartyIdentifier, requirePastDate, requirePhone, requireRegion, requireText, withinJurisdiction, type PartyKind,
 } from '../../../kit/rules';
 import type { AgencyKind } from '../registry';
-import type { Bureau } from './bureaus';
+import type { Bureau } from '../../../kit/justice-client';
 import { Party, type CaseRow } from './entities';
 import { CASE_EVENTS } from './outbox';
 import { enqueue } from '../../../kit/outbox';
