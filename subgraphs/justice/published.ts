@@ -2,7 +2,7 @@ import { In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { keysetPage } from '../../kit/cursor';
 import { badInput } from '../../kit/errors';
-import { batchLoader, byKey, isUuid } from '../../kit/loaders';
+import { uuidLoader } from '../../kit/loaders';
 import { redactForPublication } from '../../kit/publication';
 import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
 import { AGENCY_KIND_BY_CASE_TYPE, publishedDecisionType } from '../agencies/registry';
@@ -20,11 +20,7 @@ interface PublishedFilter { agencyCode?: string | null; region?: string | null; 
 export function publishedLoaders(runtime: SubgraphRuntime) {
   return {
     /** A published decision by id; null when there is none or it is not published. */
-    publishedById: batchLoader<string, CaseIndexRow | null>(async (ids) => {
-      const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-      const rows = wanted.length ? await runtime.db.getRepository(CaseIndex).findBy({ id: In(wanted), publishable: true }) : [];
-      return byKey(ids.map((id) => id.toLowerCase()), rows, (r) => r.id);
-    }),
+    publishedById: uuidLoader<CaseIndexRow>((ids) => runtime.db.getRepository(CaseIndex).findBy({ id: In(ids), publishable: true }), (r) => r.id),
   };
 }
 

@@ -5,7 +5,7 @@ import { EMPTY_CONNECTION, keysetPage } from '../../kit/cursor';
 import { notFound } from '../../kit/errors';
 import { guardedUpdate, wrongState } from '../../kit/guarded-update';
 import { may, mayFilter, requireMay, requireScope } from '../../kit/access';
-import { batchLoader, byKey, isUuid } from '../../kit/loaders';
+import { uuidLoader } from '../../kit/loaders';
 import type { Queryable } from '../../kit/outbox';
 import { receiveOnce } from '../../kit/receive-once';
 import { INDEX_EVENT, type IndexEvent } from '../../kit/messages/index-event';
@@ -217,10 +217,7 @@ export function mayReadAlert(ctx: Ctx, row: AlertRow): boolean {
 
 export function alertLoaders(runtime: SubgraphRuntime) {
   return {
-    alertById: batchLoader<string, AlertRow | null>(async (ids) => {
-      const wanted = [...new Set(ids.filter(isUuid))];
-      return byKey(ids, wanted.length ? await runtime.db.getRepository(Alert).findBy({ id: In(wanted) }) : [], (r) => r.id);
-    }),
+    alertById: uuidLoader<AlertRow>((ids) => runtime.db.getRepository(Alert).findBy({ id: In(ids) }), (r) => r.id),
   };
 }
 
