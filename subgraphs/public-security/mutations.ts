@@ -131,7 +131,7 @@ export const transferMutations = {
     const window = ruleInEffect('reconsiderationRequest', transfer.decidedAt!);
     const lastDay = dueAt('reconsiderationRequest', transfer.decidedAt!, { env: ctx.runtime.env });
     if (now > lastDay) {
-      throw badInput('id', 'deadline', `reconsideration may be requested within 3 days of the refusal, until ${lastDay.toISOString()}`);
+      throw badInput('id', 'deadline', `reconsideration may be requested within ${periodText(window, ctx.runtime.env)} of the refusal, until ${lastDay.toISOString()}`);
     }
     return save(ctx, transfer, {
       status: 'RECONSIDERATION_REQUESTED', reconsiderationRequestedAt: now, reconsiderationRequestedBy: ctx.identity.sub,
