@@ -3,8 +3,7 @@
 // policy and three positions of the caller — the record's own unit, another unit of the record's
 // region, a unit of another region — whether each action is allowed.
 import { describe, expect, it, test } from 'vitest';
-import { may, requireMay, type ResourceRule } from '../kit/access';
-import type { Identity, Role } from '../kit/identity';
+import { may, requireMay } from '../kit/access';
 import { POLICY } from '../kit/policy';
 import { classifiedDecision } from '../kit/personal-data';
 import { transferRule, type TransferPlace } from '../subgraphs/public-security/resources/transfer';
@@ -12,35 +11,8 @@ import { investigationRule, classifiedRelease, type InvestigationPlace } from '.
 import { supervisionMatterRule, type SupervisionMatterPlace } from '../subgraphs/procuratorate/resources/supervision-matter';
 import { suggestionRule, type SuggestionPlace } from '../subgraphs/procuratorate/resources/suggestion';
 import { alertRule, type AlertPlace } from '../subgraphs/procuratorate/resources/alert';
+import { caller, POSITIONS, ROLES, rows, type Table } from './support/role-tables';
 
-const ROLES: Role[] = ['public', 'agency_officer', 'psb_officer', 'procurator', 'justice_supervisor', 'auditor', 'platform_admin', 'service'];
-type Position = 'own unit' | 'same region' | 'other region';
-const POSITIONS: Position[] = ['own unit', 'same region', 'other region'];
-
-/** The unit a role holds in the sample records (320706): the bureau, the accepting unit, the procuratorate. */
-const UNIT: Record<Role, string> = {
-  public: '', agency_officer: 'MR-320706', psb_officer: 'PSB-320706', procurator: 'PROC-320706', justice_supervisor: 'JUS-320706',
-  auditor: 'AUDIT-320706', platform_admin: 'PLATFORM', service: '',
-};
-
-function caller(role: Role, position: Position, reason?: string): Identity {
-  if (role === 'public') return { sub: 'anonymous', role, reason };
-  if (role === 'service') return { sub: 'service:test', role, reason };
-  const unit = UNIT[role];
-  if (position === 'own unit') return { sub: `${role}-1`, role, org: unit, region: '320706', reason };
-  if (position === 'same region') return { sub: `${role}-2`, role, org: `${unit}-2`, region: '320706', reason };
-  return { sub: `${role}-3`, role, org: unit.replace('320706', '411302'), region: '411302', reason };
-}
-
-/** Allowed per position, written as own unit / same region / other region: 'TTF' etc. */
-type Table = Record<string, Partial<Record<Role, string>>>;
-
-function rows<R>(rule: ResourceRule<R>, table: Table) {
-  return Object.keys(rule.actions).flatMap((action) => {
-    if (!(action in table)) throw new Error(`${rule.resource}: the table lacks the action ${action}`);
-    return ROLES.flatMap((role) => POSITIONS.map((position, i) => ({ action, role, position, allowed: (table[action][role] ?? 'FFF')[i] === 'T' })));
-  });
-}
 
 const TRANSFER: TransferPlace = { agencyCode: 'MR-320706', acceptingUnit: 'PSB-320706', region: '320706' };
 const INVESTIGATION: InvestigationPlace = { acceptingUnit: 'PSB-320706', region: '320706' };

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
@@ -19,35 +18,10 @@ import { ServiceProcess } from '../scripts/hub/processes';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { satisfies } from '../kit/policy';
 import { startHub, type TestHub } from './support/hub';
+import { recordingProxy, type RecordingProxy } from './support/recording-proxy';
 import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
 
 const UNAUTHORIZED = { message: 'Unauthorized field or type', extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } };
-
-/** A node:http proxy in front of one subgraph that records every request body it forwards. */
-interface RecordingProxy { url: string; target: string; bodies: string[]; server: Server }
-
-async function recordingProxy(): Promise<RecordingProxy> {
-  const proxy = { target: '', bodies: [] as string[] } as RecordingProxy;
-  proxy.server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    if (req.url?.startsWith('/graphql')) proxy.bodies.push(body);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
-    try {
-      const upstream = await fetch(`${proxy.target}${req.url}`, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
-      const text = await upstream.text();
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-      res.end(text);
-    } catch {
-      res.writeHead(502).end();
-    }
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => proxy.server.listen(port, '127.0.0.1', resolve));
-  proxy.url = `http://127.0.0.1:${port}`;
-  return proxy;
-}
 
 describe('gateway authorization: @authenticated and @requiresScopes enforced before planning', () => {
   let hub: TestHub;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub';
 import { callers, creditCode, marketCaseInput, residentId, seedBureaus } from './support/fixtures';
 import { isRegionCode, isResidentIdNumber, isUnifiedSocialCreditCode } from '../kit/rules';
@@ -39,10 +39,7 @@ describe('recording a case refuses bad input, names the field and the rule, and 
   beforeAll(async () => {
     hub = await startHub();
     await seedBureaus(hub);
-    const url = new URL(inject('postgresAdminUrl'));
-    url.pathname = `/${hub.databases['market-regulation']}`;
-    agencyDb = new pg.Client({ connectionString: url.toString() });
-    await agencyDb.connect();
+    agencyDb = await hub.ownerDatabase('market-regulation');
   });
   afterAll(async () => {
     await agencyDb?.end();

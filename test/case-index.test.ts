@@ -47,12 +47,7 @@ describe('the case index through the gateway', () => {
   it('keeps no raw personal data in the index database', async () => {
     const input = marketCaseInput();
     await recordMarketCase(hub, input);
-    const pg = await import('pg');
-    const { inject } = await import('vitest');
-    const url = new URL(inject('postgresAdminUrl'));
-    url.pathname = `/${hub.databases.justice}`;
-    const client = new pg.default.Client({ connectionString: url.toString() });
-    await client.connect();
+    const client = await hub.ownerDatabase('justice');
     try {
       const { rows } = await client.query(`SELECT row_to_json(c)::text AS row FROM case_index c`);
       const dump = rows.map((r) => r.row).join('\n');

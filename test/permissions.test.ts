@@ -1,45 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, creditCode, recordMarketCase, residentId, seedBureaus, type Caller } from './support/fixtures';
-import { IDENTITY_HEADER, type Identity, type Role } from '../kit/identity';
-import { may, type ResourceRule } from '../kit/access';
+import { IDENTITY_HEADER, type Role } from '../kit/identity';
+import { may } from '../kit/access';
 import { POLICY } from '../kit/policy';
 import { personalDataDecision } from '../kit/personal-data';
 import { caseRule, type CasePlace } from '../kit/resources/case';
 import { partyRule, type PartyPlace } from '../kit/resources/party';
 import { directoryEntryRule, type DirectoryEntryPlace } from '../subgraphs/justice/resources/directory-entry';
 import { justiceMatterRule, type JusticeMatterPlace } from '../subgraphs/justice/resources/justice-matter';
+import { caller, POSITIONS, ROLES, rows } from './support/role-tables';
 
 // Role × position tables of the case, party and directory-entry rules (pure: the rule modules
 // against schema/policy.json, no hub), then the same rules through the gateway. Positions of the
 // caller against a record of bureau MR-320706 in region 320706: its own unit, another unit of the
 // same region, a unit of another region (411302). Written out by hand from the issue's rules.
-const ROLES: Role[] = ['public', 'agency_officer', 'psb_officer', 'procurator', 'justice_supervisor', 'auditor', 'platform_admin', 'service'];
-type Position = 'own unit' | 'same region' | 'other region';
-const POSITIONS: Position[] = ['own unit', 'same region', 'other region'];
-const UNIT: Record<Role, string> = {
-  public: '', agency_officer: 'MR-320706', psb_officer: 'PSB-320706', procurator: 'PROC-320706', justice_supervisor: 'JUS-320706',
-  auditor: 'AUDIT-320706', platform_admin: 'PLATFORM', service: '',
-};
-
-function caller(role: Role, position: Position, reason?: string): Identity {
-  if (role === 'public') return { sub: 'anonymous', role, reason };
-  if (role === 'service') return { sub: 'service:test', role, reason };
-  const unit = UNIT[role];
-  if (position === 'own unit') return { sub: `${role}-1`, role, org: unit, region: '320706', reason };
-  if (position === 'same region') return { sub: `${role}-2`, role, org: `${unit}-2`, region: '320706', reason };
-  return { sub: `${role}-3`, role, org: unit.replace('320706', '411302'), region: '411302', reason };
-}
-
-/** Allowed per position (own unit / same region / other region), e.g. 'TTF'; a role left out: 'FFF'. */
-type Table = Record<string, Partial<Record<Role, string>>>;
-
-function rows<R>(rule: ResourceRule<R>, table: Table) {
-  return Object.keys(rule.actions).flatMap((action) => {
-    if (!(action in table)) throw new Error(`${rule.resource}: the table lacks the action ${action}`);
-    return ROLES.flatMap((role) => POSITIONS.map((position, i) => ({ action, role, position, allowed: (table[action][role] ?? 'FFF')[i] === 'T' })));
-  });
-}
 
 const CASE: CasePlace = { agencyCode: 'MR-320706', region: '320706' };
 const PARTY: PartyPlace = { entityId: 'case-1', agencyCode: 'MR-320706', region: '320706' };

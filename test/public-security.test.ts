@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
 import { DEADLINE_RULES, dueAt } from './support/deadline-views';
@@ -59,10 +59,7 @@ describe('public security through the gateway', () => {
   beforeAll(async () => {
     hub = await startHub();
     await seedBureaus(hub);
-    const url = new URL(inject('postgresAdminUrl'));
-    url.pathname = `/${hub.databases['public-security']}`;
-    db = new pg.Client({ connectionString: url.toString() });
-    await db.connect();
+    db = await hub.ownerDatabase('public-security');
   });
   afterAll(async () => {
     await db?.end();

@@ -2,14 +2,13 @@
 // users it forwards; each owner signs its own service messages; a key leaked from one owner's host
 // (market-regulation's here) reads no other owner's data and writes none of its records. Releases
 // a subgraph makes are journaled in its own database, even when the gateway never saw the call.
-import { createServer, type Server } from 'node:http';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub';
+import { recordingProxy, type RecordingProxy } from './support/recording-proxy';
 import { callers, recordMarketCase, residentId, seedBureaus } from './support/fixtures';
 import { externalPostgres } from '../scripts/hub/postgres';
-import { freePort } from '../scripts/hub/hub';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { IDENTITY_HEADER } from '../kit/identity';
 import { envOf } from '../kit/module';
@@ -19,37 +18,13 @@ const PERSON = { kind: 'NATURAL_PERSON', name: '张伟', idNumber: residentId('3
 const LEAKED = 'market-regulation';
 const PARTY_QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketRegulationCase { id party { kind idNumber phone address } } } }`;
 
-/**
- * What market-regulation's host sees: a proxy in front of its subgraph that keeps every identity
- * the gateway forwards to it (a compromised host keeps them too).
- */
-async function identityRecorder(): Promise<{ url: string; target: string; seen: string[]; server: Server }> {
-  const recorder = { url: '', target: '', seen: [] as string[], server: undefined as unknown as Server };
-  recorder.server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const identity = req.headers[IDENTITY_HEADER];
-    if (typeof identity === 'string') recorder.seen.push(identity);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
-    try {
-      const upstream = await fetch(`${recorder.target}${req.url}`, { method: req.method, headers, body: req.method === 'POST' ? Buffer.concat(chunks) : undefined });
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
-    } catch {
-      res.writeHead(502).end();
-    }
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => recorder.server.listen(port, '127.0.0.1', resolve));
-  recorder.url = `http://127.0.0.1:${port}`;
-  return recorder;
-}
-
 describe('trust between owners', () => {
   let hub: TestHub;
   let caseId: string;
-  let recorder: Awaited<ReturnType<typeof identityRecorder>>;
+  // What market-regulation's host sees: every identity the gateway forwards to it (a compromised host keeps them).
+  let recorder: RecordingProxy;
   beforeAll(async () => {
-    recorder = await identityRecorder();
+    recorder = await recordingProxy();
     hub = await startHub({ subgraphUrlOverrides: { [LEAKED]: recorder.url } });
     recorder.target = hub.subgraphUrls[LEAKED];
     await seedBureaus(hub);
@@ -144,8 +119,8 @@ describe('trust between owners', () => {
     it("cannot replay at another owner the end users' identities the gateway forwarded to it", async () => {
       const { data } = await hub.graphql(`query($id: ID!) { case(id: $id) { party { idNumber } } }`, { id: caseId }, { ...callers.procurator, reason: REASON });
       expect(data.case.party.idNumber).toBe(PERSON.idNumber); // the gateway did forward the procurator to market-regulation
-      expect(recorder.seen.length).toBeGreaterThan(0);
-      for (const token of new Set(recorder.seen)) {
+      expect(recorder.identities.length).toBeGreaterThan(0);
+      for (const token of new Set(recorder.identities)) {
         for (const owner of ['justice', 'public-security', 'procuratorate', 'eco-environment', 'audit']) {
           expect((await post(owner, '/graphql', token, { query: '{ __typename }' })).status, owner).toBe(401);
         }

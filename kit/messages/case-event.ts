@@ -5,20 +5,25 @@ import { amount, bool, instant, integer, list, message, nullable, object, option
  * recorded or changed. The party travels as its kind and identifier only (justice keeps a keyed
  * hash of it, never the number); never its name.
  */
-export const CASE_EVENT = message('CaseEvent', {
+/** What every message about one recorded case says of it (the index event forwards the same). */
+export const CASE_FACTS = {
   caseId: uuid,
   caseType: text(100),
   version: integer,
   agencyCode: text(100),
   caseNumber: text(100),
   actType: text(100),
-  cause: text(500),
   offenceCode: nullable(text(50)),
   amountInvolved: nullable(amount),
   fineAmount: nullable(amount),
   decidedAt: nullable(instant),
   region: regionCode,
   recordedAt: instant,
+};
+
+export const CASE_EVENT = message('CaseEvent', {
+  ...CASE_FACTS,
+  cause: text(500),
   party: nullable(object({ kind: text(50), identifier: nullable(text(100)) })),
   /** The agency's own figures (e.g. salesAmount), for the threshold rules. */
   figures: optional(record(nullable(amount))),

@@ -1,4 +1,5 @@
-import { amount, instant, integer, list, message, nullable, object, optional, record, regionCode, text, uuid, type Infer, type Payload } from './check';
+import { amount, instant, list, message, nullable, object, optional, record, regionCode, text, uuid, type Infer, type Payload } from './check';
+import { CASE_FACTS } from './case-event';
 
 /** A case of the same party, any agency: what the repeat-offender rules count. */
 export const partyCase = object({
@@ -22,18 +23,7 @@ export const PARTY_HISTORY_LIMIT = 100;
  * repeat-offender rules. (Justice's migration 200 wrote the same shape for cases indexed before.)
  */
 export const INDEX_EVENT = message('IndexEvent', {
-  caseId: uuid,
-  caseType: text(100),
-  version: integer,
-  agencyCode: text(100),
-  caseNumber: text(100),
-  actType: text(100),
-  offenceCode: nullable(text(50)),
-  amountInvolved: nullable(amount),
-  fineAmount: nullable(amount),
-  decidedAt: nullable(instant),
-  region: regionCode,
-  recordedAt: instant,
+  ...CASE_FACTS,
   partyKind: nullable(text(50)),
   partyKey: nullable(text(128)),
   figures: optional(nullable(record(nullable(amount)))),

