@@ -133,7 +133,8 @@ describe('supervision at work: deadlines, escalation, inbox', () => {
     await ok(hub, REPLY, { id: s.id, input: { reply: '经研究，暂不具备条件', rectified: false } }, callers.marketOfficer);
     const escalated = await eventually(async () => {
       const { suggestion } = await ok(hub, SUGGESTION, { id: s.id }, callers.procurator);
-      return suggestion.escalation ? suggestion : undefined;
+      // The matter resolves once the justice bureau has received the copy.
+      return suggestion.escalation?.matter ? suggestion : undefined;
     }, 10_000, 'the escalation');
     expect(escalated).toMatchObject({ status: 'REPLIED', overdue: false, escalation: { reason: 'NOT_RECTIFIED', status: 'OPEN' } });
     const matter = await eventually(async () => {
