@@ -3,6 +3,7 @@ import { validateEnv, type EnvRule } from '../kit/config';
 import { subgraphNames } from './supergraph';
 import { AUTHORIZATION_ENV, LIMIT_ENV } from './authorization/index';
 import { AUTHENTICATION_ENV } from './authentication';
+import { CORS_ENV, CORS_RULES, corsOrigins } from './cors';
 
 export function subgraphUrlVar(name: string): string {
   return `SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -25,6 +26,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   ...LIMIT_ENV,
   ...AUTHORIZATION_ENV,
   ...AUTHENTICATION_ENV,
+  ...CORS_ENV,
 ];
 
 export interface GatewayConfig {
@@ -38,11 +40,14 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   subgraphUrls: Record<string, string>;
   jwt: { publicKeyFile?: string; jwksUrl?: string; issuer: string; audience: string };
+  /** Origins whose browser apps may call the gateway (CORS_ORIGINS). */
+  corsOrigins: Set<string>;
 }
 
 /** What no single declaration says: the issuer's key comes from a file or a JWKS endpoint. */
 const GATEWAY_RULES: EnvRule[] = [
   { names: 'JWT_PUBLIC_KEY_FILE or JWKS_URL', check: (env) => (env.JWT_PUBLIC_KEY_FILE || env.JWKS_URL ? null : 'missing (one of them names the issuer key)') },
+  ...CORS_RULES,
 ];
 
 /** The gateway's configuration, every variable checked at once by the one validator (kit/config.ts). */
@@ -58,5 +63,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     subgraphTimeoutMs: Number(env.SUBGRAPH_TIMEOUT_MS || 5000),
     subgraphUrls: Object.fromEntries(subgraphNames().map((name) => [name, env[subgraphUrlVar(name)]!])),
     jwt: { publicKeyFile: env.JWT_PUBLIC_KEY_FILE, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER ?? 'supervision-graph-dev', audience: env.JWT_AUDIENCE ?? 'supervision-graph' },
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
   };
 }

@@ -12,6 +12,7 @@ import { AuditWriter, auditRequest } from './audit/index';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
 import type { DeniedField } from './authorization/index';
+import { applyCors } from './cors';
 import { formatClientError } from './errors';
 import { subgraphHealth } from './health';
 import { readSupergraph } from './supergraph';
@@ -81,6 +82,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
 
   const http = createServer(async (req, res) => {
     try {
+      // CORS first: every answer, errors and 401s included, must be readable by a listed origin's page.
+      if (applyCors(req, res, config.corsOrigins)) return;
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path === '/health' && req.method === 'GET') {
         const health = await subgraphHealth(config.subgraphUrls);
