@@ -67,6 +67,20 @@ enum InboxItemKind {
   RECONSIDERATION_REQUESTED
   "复议决定 (to the transferring bureau)"
   RECONSIDERATION_DECIDED
+  "立案监督: 提请立案监督 (to the procuratorate)"
+  FILING_SUPERVISION_REQUESTED
+  "立案监督: 要求说明不立案理由 (to public security)"
+  FILING_EXPLANATION_REQUESTED
+  "立案监督: 不立案理由说明 (to the procuratorate)"
+  FILING_EXPLAINED
+  "立案监督: 不立案理由成立 (to the bureau and public security)"
+  FILING_REASONS_ACCEPTED
+  "立案监督: 通知立案 (to public security and the bureau)"
+  FILING_ORDERED
+  "立案监督: 依通知立案 (to the procuratorate and the bureau)"
+  FILED_ON_ORDER
+  "立案监督: 纠正违法通知书 (to public security)"
+  FILING_CORRECTION_NOTICE
   "检察建议 (to the bureau)"
   SUGGESTION_ISSUED
   "检察建议回复 (to the procuratorate)"

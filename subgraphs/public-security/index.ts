@@ -15,6 +15,10 @@ import { SUPERVISION_COPIES } from './store';
 import { outboxWorkers } from '../../kit/outbox';
 import { PublicSecuritySupervisionCopy1700000000200 } from './migrations/1700000000200-SupervisionCopy';
 import { scorecardFields } from './scorecard';
+import { PublicSecurityFilingSupervision1700000001000 } from './migrations/1700000001000-FilingSupervision';
+import { filingSupervisionMutations, filingSupervisionQueries, filingSupervisionRequestFields, receiveFilingNotices, transferFilingSupervisionFields } from './filing-supervision';
+import { FILING_NOTICE_ROUTE } from '../../kit/messages/filing-supervision';
+import { FILING_REPORTS } from './store';
 
 /** 公安: receives transfers (移送) from enforcement bureaus, decides on filing, answers reconsideration. */
 export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
@@ -22,12 +26,18 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   defaultPort: 4002,
   typeDefs,
   entities,
-  migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200, PublicSecurityNotifications1700000000450],
+  migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200, PublicSecurityNotifications1700000000450,
+    PublicSecurityFilingSupervision1700000001000],
   upstreams: ['justice'],
   // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
   notifies: ['procuratorate'],
+  // 立案监督: the procuratorate's notices (要求说明不立案理由, 通知立案 …) arrive here.
+  routes: { [FILING_NOTICE_ROUTE]: receiveFilingNotices },
+  routeSenders: { [FILING_NOTICE_ROUTE]: ['procuratorate'] },
   workers: outboxWorkers(
     SUPERVISION_COPIES,
+    // 立案监督: refusals, receipts, explanations and filings reported to the procuratorate.
+    FILING_REPORTS,
     // 通报: notifications about transfers go to the justice bureau's inbox.
     { ...NOTIFICATIONS, to: 'justice', route: NOTIFICATION_ROUTE },
   ),
@@ -43,10 +53,12 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     Query: {
       transfer: (_, { id }, ctx) => getTransfer(ctx, id),
       transfers: (_, { filter, first, after }, ctx) => listTransfers(ctx, filter ?? {}, first, after),
+      ...filingSupervisionQueries,
     },
-    Mutation: { ...transferMutations, recordInvestigation },
+    Mutation: { ...transferMutations, recordInvestigation, ...filingSupervisionMutations },
     EnforcementCase: enforcementCaseFields,
-    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields },
+    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields },
+    FilingSupervisionRequest: filingSupervisionRequestFields,
     OverdueItems: overdueTransferFields,
     Investigation: investigationType,
     Scorecard: scorecardFields,

@@ -8,7 +8,8 @@ import { columnOf, TRANSFER_COLUMNS, type TransferDecision, type TransferRow, ty
 import { guardedUpdate } from '../../kit/guarded-update';
 import { justiceClient } from '../../kit/justice-client';
 import { remember, type PublicSecurityLoaders } from './loaders';
-import { insertTransfer, SUPERVISION_OUTBOX, type TransferChange } from './store';
+import { FILING_OUTBOX, insertTransfer, reportFiling, SUPERVISION_OUTBOX, type TransferChange } from './store';
+import type { FilingEvent } from '../../kit/messages/filing-supervision';
 import { nudgeOutbox } from '../../kit/outbox';
 import { NOTIFICATION_OUTBOX, notify, type Notification } from '../../kit/notifications';
 
@@ -50,8 +51,12 @@ function notice(row: TransferRow, recipient: Notification['recipient'], kind: No
   return { recipient, kind, title, subjectType: 'CASE_TRANSFER', subjectId: row.id, region: row.region, occurredAt: at.toISOString() };
 }
 
-/** Moves the transfer on and writes the notifications about the new state, in one transaction. */
-async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices: (row: TransferRow) => Notification[] = () => []): Promise<TransferRow> {
+/**
+ * Moves the transfer on and writes the notifications about the new state, and any report for the
+ * procuratorate (立案监督: refusals and filings), in one transaction.
+ */
+async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices: (row: TransferRow) => Notification[] = () => [],
+  report?: (row: TransferRow) => Pick<FilingEvent, 'kind' | 'at' | 'text'>): Promise<TransferRow> {
   const row = await ctx.runtime.db.transaction(async (tx) => {
     // Guarded by the status and version the caller saw: of two concurrent decisions exactly one wins.
     const advanced = await guardedUpdate<TransferRow>(tx, {
@@ -59,9 +64,11 @@ async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices
       set: Object.fromEntries(Object.entries(change).map(([property, value]) => [columnOf(property as keyof TransferChange), value])),
     }, { type: 'CaseTransfer', conflict: () => `transfer ${seen.id} was changed by someone else while it was ${seen.status}; reload it and decide again` });
     await notify(tx, notices(advanced));
+    if (report) await reportFiling(tx, advanced, report(advanced));
     return advanced;
   });
   nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
+  if (report) nudgeOutbox(ctx.runtime, FILING_OUTBOX);
   return remember(ctx.loaders, row);
 }
 
@@ -119,8 +126,11 @@ export const transferMutations = {
     const decidedAt = ctx.runtime.now();
     return save(ctx, transfer, {
       status: decision === 'FILE' ? 'FILED' : 'NOT_FILED', decidedAt, decidedBy: ctx.identity.sub, decision, decisionReason,
-    }, (row) => [notice(row, { org: row.agencyCode }, 'TRANSFER_DECIDED',
-      `${decision === 'FILE' ? '公安机关决定立案' : '公安机关决定不予立案'}: ${row.summary.slice(0, 60)}`, decidedAt)]);
+    }, (row) => [
+      notice(row, { org: row.agencyCode }, 'TRANSFER_DECIDED', `${decision === 'FILE' ? '公安机关决定立案' : '公安机关决定不予立案'}: ${row.summary.slice(0, 60)}`, decidedAt),
+      // 抄送: a refusal reaches the procuratorate of the region the moment it is made (有案不立 is its to supervise, 刑诉法 第113条).
+      ...(decision === 'NOT_FILE' ? [notice(row, { scope: 'supervision:write', region: row.region }, 'TRANSFER_DECIDED', `不予立案 (抄送): ${row.summary.slice(0, 60)}`, decidedAt)] : []),
+    ], () => ({ kind: decision === 'FILE' ? 'FILED' : 'REFUSED', at: decidedAt.toISOString(), text: decisionReason }));
   },
 
   /** 提请复议: the transferring bureau, within the reconsiderationRequest period of the refusal (schema/deadlines.json). */
@@ -149,7 +159,10 @@ export const transferMutations = {
     return save(ctx, transfer, {
       status: decision === 'FILE' ? 'FILED' : 'RECONSIDERATION_UPHELD', reconsideredAt, reconsideredBy: ctx.identity.sub,
       reconsiderationDecision: decision, reconsiderationDecisionReason,
-    }, (row) => [notice(row, { org: row.agencyCode }, 'RECONSIDERATION_DECIDED',
-      `复议决定 (${decision === 'FILE' ? '立案' : '维持不予立案'}): ${row.summary.slice(0, 60)}`, reconsideredAt)]);
+    }, (row) => [
+      notice(row, { org: row.agencyCode }, 'RECONSIDERATION_DECIDED', `复议决定 (${decision === 'FILE' ? '立案' : '维持不予立案'}): ${row.summary.slice(0, 60)}`, reconsideredAt),
+      // 抄送: an upheld refusal reaches the procuratorate too; the bureau may now ask it for filing supervision (第九条).
+      ...(decision === 'NOT_FILE' ? [notice(row, { scope: 'supervision:write', region: row.region }, 'RECONSIDERATION_DECIDED', `复议维持不予立案 (抄送): ${row.summary.slice(0, 60)}`, reconsideredAt)] : []),
+    ], () => ({ kind: decision === 'FILE' ? 'FILED' : 'REFUSAL_UPHELD', at: reconsideredAt.toISOString(), text: reconsiderationDecisionReason }));
   },
 };

@@ -69,7 +69,68 @@ type CaseTransfer @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
   reconsiderationDecisionReason: String
   "侦查: classified; the accepting public-security unit and procurators of the region, with a stated reason (X-Access-Reason) only"
   investigation: Investigation @requiresScopes(scopes: [["investigation:read"]])
+  "立案监督: what the procuratorate asked of public security on this transfer, if anything (要求说明不立案理由, 通知立案)"
+  filingSupervision: FilingSupervisionRequest
 }
+
+"""立案监督事项 of the procuratorate (owned by the procuratorate)."""
+type FilingSupervision @key(fields: "id", resolvable: false) {
+  id: ID!
+}
+
+"""Where a filing-supervision request stands at public security."""
+enum FilingSupervisionRequestStatus {
+  "要求说明不立案理由 received: an explanation is owed"
+  EXPLANATION_REQUESTED
+  "explained; the procuratorate reviews the reasons"
+  EXPLAINED
+  "the procuratorate found the reasons sound (理由成立)"
+  REASONS_ACCEPTED
+  "通知立案 received: the case must be filed"
+  FILING_ORDERED
+  "纠正违法通知书 received: the order was not followed in time"
+  CORRECTION_NOTICED
+  "filed on the order (依通知立案)"
+  FILED
+}
+
+"""立案监督 as public security holds it: the procuratorate's requests on one of its refused transfers, from their receipt (收到)."""
+type FilingSupervisionRequest @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
+  "the procuratorate's matter id"
+  id: ID!
+  transfer: CaseTransfer
+  "the procuratorate's matter"
+  matter: FilingSupervision
+  procuratorateCode: String!
+  status: FilingSupervisionRequestStatus!
+  "the procurator's reasons for asking"
+  requestText: String
+  explanationRequestedAt: DateTime!
+  "收到: the period to explain runs from here"
+  explanationReceivedAt: DateTime!
+  "${periodText(currentRule('filingExplanation'))} from receipt (schema/deadlines.json: filingExplanation)"
+  explanationDueAt: DateTime!
+  "不立案理由说明"
+  explanation: String
+  explainedAt: DateTime
+  reasonsAcceptedAt: DateTime
+  "the procurator's reasons for ordering filing"
+  orderText: String
+  filingOrderedAt: DateTime
+  "收到通知立案书: the period to file runs from here"
+  orderReceivedAt: DateTime
+  "${periodText(currentRule('filingOrder'))} from receipt of the order (schema/deadlines.json: filingOrder)"
+  filingDueAt: DateTime
+  correctionNoticedAt: DateTime
+  filedAt: DateTime
+  "when what public security owes now (an explanation, a filing) is due; null when it owes nothing"
+  dueAt: DateTime
+  "past dueAt, by the hub's clock"
+  overdue: Boolean!
+}
+
+type FilingSupervisionRequestEdge { cursor: String! node: FilingSupervisionRequest }
+type FilingSupervisionRequestConnection { edges: [FilingSupervisionRequestEdge!]! pageInfo: PageInfo! }
 
 """侦查情况 (classified)."""
 type Investigation {
@@ -118,6 +179,8 @@ type OverdueItems @key(fields: "unit") {
 type Query {
   transfer(id: ID!): CaseTransfer @requiresScopes(scopes: [["case:read"]])
   transfers(filter: TransferFilter, first: Int = 20, after: String): TransferConnection @requiresScopes(scopes: [["case:read"]])
+  "立案监督 on the transfers the caller reads, newest first; open: those still owing an explanation or a filing"
+  filingSupervisionRequests(open: Boolean = false, first: Int = 20, after: String): FilingSupervisionRequestConnection @requiresScopes(scopes: [["case:read"]])
 }
 
 # Each mutation needs the scope it names (schema/policy.json) and the transfer's row rule
@@ -133,6 +196,10 @@ type Mutation {
   requestReconsideration(id: ID!, reason: String!): CaseTransfer @requiresScopes(scopes: [["transfer:write"]])
   "复议决定: FILE files the case, NOT_FILE upholds the refusal: the accepting unit, which refused, only (第九条)"
   decideReconsideration(id: ID!, decision: TransferDecision!, reason: String!): CaseTransfer @requiresScopes(scopes: [["transfer:decide"]])
+  "不立案理由说明: the accepting unit answers the procuratorate's request in writing (within ${periodText(currentRule('filingExplanation'))} of receipt)"
+  explainNonFiling(id: ID!, explanation: String!): FilingSupervisionRequest @requiresScopes(scopes: [["transfer:decide"]])
+  "依通知立案: the accepting unit files the case the procuratorate ordered filed (within ${periodText(currentRule('filingOrder'))} of receipt); the transfer becomes FILED"
+  fileOnOrder(id: ID!): FilingSupervisionRequest @requiresScopes(scopes: [["transfer:decide"]])
   "Records or updates the investigation of an accepted transfer (the accepting unit only)."
   recordInvestigation(transferId: ID!, input: InvestigationInput!): CaseTransfer @requiresScopes(scopes: [["transfer:decide"]])
 }

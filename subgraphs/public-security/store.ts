@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badInput } from '../../kit/errors';
-import { enqueue, type Channel } from '../../kit/outbox';
+import { enqueue, type Channel, type Queryable } from '../../kit/outbox';
 import { TRANSFER_EVENT, type TransferEvent } from '../../kit/messages/transfer-event';
+import { FILING_EVENT, FILING_EVENT_ROUTE, type FilingEvent } from '../../kit/messages/filing-supervision';
 import { TRANSFER_COLUMNS, type TransferRow } from './entities';
 
 export type NewTransfer = Pick<TransferRow, 'caseId' | 'agencyCode' | 'region' | 'summary' | 'materials' | 'submittedAt' | 'submittedBy' | 'decisionDueAt'>;
@@ -10,6 +11,19 @@ export type NewTransfer = Pick<TransferRow, 'caseId' | 'agencyCode' | 'region' |
 /** 抄送: the outbox whose messages copy new transfers to the procuratorate (its `transfer-events` route). */
 export const SUPERVISION_OUTBOX = 'supervision_outbox';
 export const SUPERVISION_COPIES: Channel<TransferEvent> = { to: 'procuratorate', route: 'transfer-events', table: SUPERVISION_OUTBOX, message: TRANSFER_EVENT };
+
+/** 立案监督: refusals, filings, receipts of notices and explanations, reported to the procuratorate (its `filing-events` route). */
+export const FILING_OUTBOX = 'filing_outbox';
+export const FILING_REPORTS: Channel<FilingEvent> = { to: 'procuratorate', route: FILING_EVENT_ROUTE, table: FILING_OUTBOX, message: FILING_EVENT };
+
+/** A report about a transfer for the procuratorate, in the caller's transaction. */
+export function reportFiling(tx: EntityManager | Queryable, t: Pick<TransferRow, 'id' | 'caseId' | 'agencyCode' | 'acceptingUnit' | 'region'>,
+  event: Pick<FilingEvent, 'kind' | 'at'> & Partial<Pick<FilingEvent, 'text' | 'matterId' | 'notice' | 'dueAt'>>): Promise<string[]> {
+  return enqueue(tx, FILING_REPORTS, [{
+    transferId: t.id, caseId: t.caseId, agencyCode: t.agencyCode, acceptingUnit: t.acceptingUnit, region: t.region,
+    text: null, matterId: null, notice: null, dueAt: null, ...event,
+  }]);
+}
 
 /**
  * One transfer per case: the unique constraint decides a race, in one statement. The copy for the
