@@ -26,9 +26,10 @@ describe('filing-decision deadlines (rule data)', () => {
 
   it('lets FILING_DECISION_DAYS set the filing period for complex cases, and rejects nonsense', () => {
     const from = new Date('2026-09-15T02:00:00Z');
-    expect(dueAt('filingDecision', from, {}).toISOString()).toBe('2026-09-18T02:00:00.000Z');
-    expect(dueAt('filingDecision', from, { FILING_DECISION_DAYS: '7' }).toISOString()).toBe('2026-09-22T02:00:00.000Z');
-    expect(dueAt('reconsiderationRequest', from, { FILING_DECISION_DAYS: '7' }).toISOString()).toBe('2026-09-18T02:00:00.000Z');
+    // Periods in days end at 24:00 Beijing of the last day (民法典 第203条), stored as 23:59:59.999.
+    expect(dueAt('filingDecision', from, {}).toISOString()).toBe('2026-09-18T15:59:59.999Z');
+    expect(dueAt('filingDecision', from, { FILING_DECISION_DAYS: '7' }).toISOString()).toBe('2026-09-22T15:59:59.999Z');
+    expect(dueAt('reconsiderationRequest', from, { FILING_DECISION_DAYS: '7' }).toISOString()).toBe('2026-09-18T15:59:59.999Z');
     expect(() => dueAt('filingDecision', from, { FILING_DECISION_DAYS: 'seven' })).toThrow(/FILING_DECISION_DAYS/);
   });
 });
