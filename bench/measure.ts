@@ -8,12 +8,15 @@ import { createInterface } from 'node:readline';
 import type { LoadResult, LoadSpec } from './load';
 import type { QuerySpec } from './queries';
 import type { FirstAnswer } from './compare';
+import { cpuPerRequest, sampleCpu } from './cpu';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface Measurement extends LoadResult {
   sqlStatements: number;
   sqlPerRequest: number;
+  /** CPU milliseconds per request by component (gateway, each subgraph, postgres, total), bench/cpu.ts. */
+  cpuMsPerRequest: Record<string, number>;
 }
 
 export interface LoadSettings { connections: number; durationSec: number; warmupSec: number }
@@ -33,7 +36,7 @@ async function settled(sqlStatements: () => Promise<number>, timeoutMs = 10_000)
 }
 
 /** Drives each query in turn from one load child process; SQL per request counts every request sent. */
-export async function measureAll(url: string, queries: QuerySpec[], settings: LoadSettings, sqlStatements: () => Promise<number>, workDir: string): Promise<Measurement[]> {
+export async function measureAll(url: string, queries: QuerySpec[], settings: LoadSettings, sqlStatements: () => Promise<number>, workDir: string, gateway: string): Promise<Measurement[]> {
   const specs: LoadSpec[] = queries.map((q) => ({ url, query: q.query, variables: q.variables, idsFile: q.idsFile, headers: q.headers, ...settings }));
   const specFile = join(workDir, `load-${Date.now()}.json`);
   writeFileSync(specFile, JSON.stringify(specs));
@@ -41,14 +44,17 @@ export async function measureAll(url: string, queries: QuerySpec[], settings: Lo
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const results: Measurement[] = [];
   let before = 0;
+  let cpuBefore = sampleCpu();
   for await (const line of createInterface({ input: child.stdout! })) {
     if (!line.startsWith('{')) continue;
     const { event, ...result } = JSON.parse(line) as { event: string } & LoadResult;
     if (event === 'warm') {
       before = await settled(sqlStatements);
+      cpuBefore = sampleCpu();
     } else if (event === 'result') {
       const sql = (await settled(sqlStatements)) - before;
-      results.push({ ...result, sqlStatements: sql, sqlPerRequest: result.sent ? sql / result.sent : 0 });
+      const cpuMsPerRequest = cpuPerRequest(cpuBefore, sampleCpu(), result.sent, gateway);
+      results.push({ ...result, sqlStatements: sql, sqlPerRequest: result.sent ? sql / result.sent : 0, cpuMsPerRequest });
     }
     child.stdin!.write('go\n');
   }

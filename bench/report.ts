@@ -47,7 +47,14 @@ export function conclude(report: BenchReport): BenchReport {
   }]));
   const all = report.ratios.overall;
   const sizes = report.pageSize ?? [];
+  const cpu = (kind: TargetKind, query: string, component: string) => report.results[kind]?.[query]?.cpuMsPerRequest?.[component];
+  const hubCaseCpu = cpu('hub', 'case', 'total');
+  const gatewayCpuRatio = ratio(cpu('hub', 'case', 'gateway'), cpu('apollo', 'case', 'gateway'));
   report.targets = [
+    { target: 'whole-hub CPU per unified case query ≤ 5 ms (gateway + subgraphs + PostgreSQL)', value: hubCaseCpu === undefined ? '—' : `${fixed(hubCaseCpu)} ms`,
+      pass: hubCaseCpu === undefined ? null : hubCaseCpu <= 5 },
+    { target: "hub's gateway CPU per case query ≤ 1.15 × bare @apollo/gateway's", value: gatewayCpuRatio === null ? '—' : `× ${fixed(gatewayCpuRatio)}`,
+      pass: gatewayCpuRatio === null ? null : gatewayCpuRatio <= 1.15 },
     { target: 'policy+masking+audit cost ≤ 10% of bare @apollo/gateway throughput (hub/bare ≥ 0.90)', value: fixed(all.hubOverApollo), pass: all.hubOverApollo === null ? null : all.hubOverApollo >= 0.9 },
     { target: 'hub ≥ Hive Gateway (hub/Hive ≥ 1)', value: fixed(all.hubOverHive), pass: all.hubOverHive === null ? null : all.hubOverHive >= 1 },
     { target: 'hub ≥ 2 × bare @apollo/gateway (hub/bare ≥ 2)', value: fixed(all.hubOverApollo), pass: all.hubOverApollo === null ? null : all.hubOverApollo >= 2 },
@@ -58,6 +65,24 @@ export function conclude(report: BenchReport): BenchReport {
       pass: report.scale ? report.scale.ratio <= 1.5 : null },
   ];
   return report;
+}
+
+/**
+ * The report's lead: CPU milliseconds per request of each component (bench/cpu.ts), the figure
+ * that holds still when the machine is shared; requests/s follow per query.
+ */
+function cpuTable(report: BenchReport): string[] {
+  const rows = Object.entries(report.results).flatMap(([kind, byQuery]) => Object.entries(byQuery ?? {}).map(([query, m]) => ({ kind: kind as TargetKind, query, cpu: m.cpuMsPerRequest ?? {} })));
+  if (!rows.length) return [];
+  const components = [...new Set(rows.flatMap((r) => Object.keys(r.cpu)))]
+    .filter((c) => c !== 'total' && c !== 'load generator')
+    .sort((a, b) => (a === 'gateway' ? -1 : b === 'gateway' ? 1 : a === 'postgres' ? 1 : b === 'postgres' ? -1 : a.localeCompare(b)));
+  return [
+    '## CPU milliseconds per request, by component', '',
+    'From each process\'s own kernel counters (utime+stime, and the reaped children of PostgreSQL\'s postmaster) over the measured window, divided by the requests sent.', '',
+    `| gateway | query | ${components.join(' | ')} | total |`, `|---|---|${components.map(() => '---:').join('|')}|---:|`,
+    ...rows.map((r) => `| ${TARGET_LABELS[r.kind]} | ${r.query} | ${components.map((c) => fixed(r.cpu[c])).join(' | ')} | ${fixed(r.cpu.total)} |`), '',
+  ];
 }
 
 export function markdown(report: BenchReport): string {
@@ -74,6 +99,7 @@ export function markdown(report: BenchReport): string {
     lines.push(`**Warning: the machine was busy with other work (1-minute load average ${report.machine.loadAverage.toFixed(1)} at the start, `
       + `${fixed(report.machine.loadAverageAtEnd, 1)} at the end, on ${report.machine.cpus} cores): absolute numbers and ratios are unreliable.**`, '');
   }
+  lines.push(...cpuTable(report));
   for (const q of report.mix) {
     lines.push(`## ${q.name} — ${q.caller}`, '', '```graphql', q.query.replace(/\s+/g, ' '), '```', '',
       '| gateway | req/s | p50 ms | p99 ms | non-2xx | transport errors | GraphQL errors | SQL/request |', '|---|---:|---:|---:|---:|---:|---:|---:|');

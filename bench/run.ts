@@ -94,7 +94,7 @@ try {
     if (small && started.has('hub')) {
       const [caseQuery] = await queryMix(bench.dataDir, await idsFile(bench, SMALL));
       log(`scale: the case query at ${SMALL.toLocaleString('en')} cases`);
-      const [m] = await measureAll(started.get('hub')!.url, [caseQuery], settings, bench.sqlStatements, bench.dataDir);
+      const [m] = await measureAll(started.get('hub')!.url, [caseQuery], settings, bench.sqlStatements, bench.dataDir, 'hub');
       report.scale = { smallCases: SMALL, smallP99: m.p99, largeCases: cases, largeP99: NaN, ratio: NaN, small: m };
     }
     if (small) report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: SMALL + 1, to: cases, total: cases, now }, `seeding ${cases.toLocaleString('en')}`);
@@ -108,7 +108,7 @@ try {
     // The subgraphs and PostgreSQL are shared by every gateway: warm them (JIT, caches) through the
     // last gateway before measuring the first, so the first measured does not pay for everyone.
     log('warming the subgraphs through the last gateway (not measured)');
-    await measureAll(started.get(targets[targets.length - 1])!.url, mix, { ...settings, warmupSec: 0, durationSec: Math.max(2, settings.warmupSec * 2) }, bench.sqlStatements, bench.dataDir);
+    await measureAll(started.get(targets[targets.length - 1])!.url, mix, { ...settings, warmupSec: 0, durationSec: Math.max(2, settings.warmupSec * 2) }, bench.sqlStatements, bench.dataDir, targets[targets.length - 1]);
     for (const kind of targets) {
       const target = started.get(kind)!;
       report.preflight[kind] = {};
@@ -119,7 +119,7 @@ try {
         report.preflight[kind]![query.name] = answers[kind][query.name].problem;
       }
       log(`${kind}: ${mix.map((q) => q.name).join(', ')}: each ${settings.warmupSec} s warm-up, ${settings.durationSec} s × ${settings.connections} connections`);
-      const measured = await measureAll(target.url, mix, settings, bench.sqlStatements, bench.dataDir);
+      const measured = await measureAll(target.url, mix, settings, bench.sqlStatements, bench.dataDir, kind);
       mix.forEach((query, i) => { report.results[kind]![query.name] = measured[i]; });
       if (kind === 'hub') report.pageSize = await statementsByPageSize(target.url, (first) => ({ ...mix[1], name: `page${first}`, query: pageQuery(first) }), bench.sqlStatements);
       await target.stop();
