@@ -8,9 +8,12 @@ import { investigationRule } from './public-security/resources/investigation';
 import { supervisionMatterRule } from './procuratorate/resources/supervision-matter';
 import { suggestionRule } from './procuratorate/resources/suggestion';
 import { alertRule } from './procuratorate/resources/alert';
+import { filingSupervisionRule } from './procuratorate/resources/filing-supervision';
+import { filingSupervisionRequestRule } from './public-security/resources/filing-supervision-request';
 
 /** Every resource's row rule, for docs/permissions.md and the role tables. */
 export const RESOURCE_RULES: ResourceRule<any>[] = [
   caseRule, partyRule, transferRule, investigationRule, supervisionMatterRule, suggestionRule, alertRule,
   justiceMatterRule, directoryEntryRule,
+  filingSupervisionRule, filingSupervisionRequestRule,
 ];

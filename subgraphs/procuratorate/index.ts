@@ -11,6 +11,9 @@ import { ProcuratorateAlerts1700000000200 } from './migrations/1700000000200-Ale
 import { scorecardFields, scorecardQueries } from './scorecard';
 import { agencyFields, suggestionFields, suggestionMutations, suggestionQueries } from './suggestions';
 import { enforcementCaseFields, supervisionMatterFields, supervisionMutations, supervisionQueries } from './supervision';
+import { caseFilingSupervisionFields, filingNoticeWorkers, filingSupervisionFields, filingSupervisionMutations, filingSupervisionQueries, receiveFilingEvents } from './filing-supervision';
+import { ProcuratorateFilingSupervision1700000001000 } from './migrations/1700000001000-FilingSupervision';
+import { allWorkers } from '../../kit/workers';
 
 /** 人民检察院: supervision matters on indexed cases, and procuratorial suggestions to bureaus. */
 export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
@@ -18,13 +21,19 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   defaultPort: 4003,
   typeDefs,
   entities: [...entities, Alert],
-  migrations: [ProcuratorateInit1700000000000, ProcuratorateAlerts1700000000200, ProcuratorateEscalation1700000000450],
+  migrations: [ProcuratorateInit1700000000000, ProcuratorateAlerts1700000000200, ProcuratorateEscalation1700000000450,
+    ProcuratorateFilingSupervision1700000001000],
   upstreams: ['justice'],
+  // 立案监督: notices to public security (要求说明不立案理由, 通知立案 …) through the filing-notice outbox.
+  notifies: ['public-security'],
   // Index events from justice and transfer copies (抄送) from public security feed the alerts.
-  routes: { 'case-events': applyIndexEvents, 'transfer-events': applyTransferEvents, 'escalation-results': receiveEscalationResults },
-  routeSenders: { 'case-events': ['justice'], 'transfer-events': ['public-security'], 'escalation-results': ['justice'] },
+  routes: { 'case-events': applyIndexEvents, 'transfer-events': applyTransferEvents, 'escalation-results': receiveEscalationResults,
+    'filing-events': receiveFilingEvents },
+  routeSenders: { 'case-events': ['justice'], 'transfer-events': ['public-security'], 'escalation-results': ['justice'],
+    'filing-events': ['public-security'] },
   // Seed 001: overdue and not-rectified suggestions are copied to justice; notifications go to justice's inbox.
-  workers: escalationWorkers,
+  workers: allWorkers(escalationWorkers,
+    filingNoticeWorkers),
   env: [
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relays to justice look for undelivered escalations and notifications (default 1000)' },
     { name: 'ESCALATION_POLL_MS', required: false, description: 'how often the overdue watch looks for suggestions unanswered past their due date (default 1000)' },
@@ -32,10 +41,14 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   loaders: procuratorateLoaders,
   resolvers: {
     DateTime,
-    Query: { ...supervisionQueries, ...suggestionQueries, ...scorecardQueries, ...alertQueries },
-    Mutation: { ...supervisionMutations, ...suggestionMutations, ...alertMutations },
+    Query: { ...supervisionQueries, ...suggestionQueries, ...scorecardQueries, ...alertQueries,
+      ...filingSupervisionQueries },
+    Mutation: { ...supervisionMutations, ...suggestionMutations, ...alertMutations,
+      ...filingSupervisionMutations },
     Alert: alertFields,
-    EnforcementCase: enforcementCaseFields,
+    EnforcementCase: { ...enforcementCaseFields,
+      ...caseFilingSupervisionFields },
+    FilingSupervision: filingSupervisionFields,
     Agency: agencyFields,
     SupervisionMatter: supervisionMatterFields,
     ProcuratorialSuggestion: suggestionFields,

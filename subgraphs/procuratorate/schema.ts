@@ -4,6 +4,7 @@ import { SCORECARD_ACCESS } from '../../kit/month';
 import { ESCALATION_SDL } from '../../kit/notifications';
 import { SCORE_RULE } from './scorecard';
 import { currentRule, periodText } from '../../kit/deadlines';
+import { FILING_SUPERVISION_SDL } from './filing-supervision';
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}
@@ -119,6 +120,7 @@ type ProcuratorialSuggestion @key(fields: "id") @requiresScopes(scopes: [["super
 }
 
 ${ESCALATION_SDL}
+${FILING_SUPERVISION_SDL}
 
 """A matter of the justice bureau (owned by justice)."""
 type JusticeSupervisionMatter @key(fields: "id", resolvable: false) {
