@@ -3,6 +3,7 @@ import { validateEnv, type EnvRule } from '../kit/config';
 import { subgraphNames } from './supergraph';
 import { AUTHORIZATION_ENV, LIMIT_ENV } from './authorization/index';
 import { AUTHENTICATION_ENV } from './authentication';
+import { AUDIT_ENV } from './audit/writer';
 import { CORS_ENV, CORS_RULES, corsOrigins } from './cors';
 
 export function subgraphUrlVar(name: string): string {
@@ -27,6 +28,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   ...AUTHORIZATION_ENV,
   ...AUTHENTICATION_ENV,
   ...CORS_ENV,
+  ...AUDIT_ENV,
 ];
 
 export interface GatewayConfig {

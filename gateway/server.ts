@@ -8,7 +8,7 @@ import { close, HttpError, listen, sendJson, sendJsonUnread } from '../kit/http'
 import { accessReason, authenticationOptionsFromEnv, authenticator, AuthenticationError, BadHeaderError } from './authentication';
 import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized } from './authorization/index';
 import type { JudgedOperation, SeenOperation } from './authorization/serve';
-import { AuditWriter, auditRequest } from './audit/index';
+import { auditOptionsFromEnv, AuditWriter, auditRequest } from './audit/index';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
 import type { DeniedField } from './authorization/index';
@@ -64,7 +64,7 @@ const judgedOnly: ApolloServerPlugin<HubContext> = {
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const authenticate = await authenticator(config.jwt, authenticationOptionsFromEnv(process.env));
   const authorizer = createAuthorizer(authorizerOptionsFromEnv(process.env));
-  const audit = new AuditWriter(config.databaseUrl);
+  const audit = new AuditWriter(config.databaseUrl, { ...auditOptionsFromEnv(process.env), signingKeyFile: config.signingKeyFile });
   const gateway = new ApolloGateway({
     supergraphSdl: loadableSupergraph(readSupergraph()),
     buildService: ({ name }) => new SubgraphDataSource(name, new URL('/graphql', config.subgraphUrls[name]).toString(), config.signingKeyFile, config.subgraphTimeoutMs),

@@ -1,6 +1,7 @@
 // The audit log's entry and its hash chain: the contract between the gateway, which appends, the
 // audit subgraph, which serves reads, and `npm run audit:verify`.
 import { createHash } from 'node:crypto';
+import type { MerkleHasher } from './merkle';
 
 /** What a subgraph or the gateway decided about one field of one entity. */
 export type AuditDecision = 'full' | 'masked' | 'denied';
@@ -62,3 +63,15 @@ export function canonicalJson(entry: AuditEntry): string {
 export function chainHash(prevHash: string, entry: AuditEntry): string {
   return createHash('sha256').update(`${prevHash}\n${canonicalJson(entry)}`, 'utf8').digest('hex');
 }
+
+/**
+ * The entry's leaf in the audit log's Merkle tree (kit/merkle.ts): its canonical JSON, which holds
+ * who asked (subject, role, unit), the coordinate, the entity's id and the decision — never a
+ * released value.
+ */
+export function auditLeafHash(hasher: MerkleHasher, entry: AuditEntry): Buffer {
+  return hasher.leaf(canonicalJson(entry));
+}
+
+/** Key of the advisory lock under which one gateway process at a time makes the next checkpoint. ('auditckp' in ASCII.) */
+export const AUDIT_CHECKPOINT_LOCK = '7022629598041172848';

@@ -2,7 +2,8 @@ import type { Identity } from '../../kit/identity';
 import { AUDIT_DECISIONS, type AuditDecision } from '../../kit/audit-chain';
 import type { AuditEntryInput, AuditWriter } from './writer';
 
-export { AuditWriter, normalizeEntry, type AuditEntryInput, type AuditWriterOptions } from './writer';
+export { AUDIT_ENV, auditOptionsFromEnv, AuditWriter, normalizeEntry, type AuditEntryInput, type AuditWriterOptions } from './writer';
+export { Checkpointer } from './checkpointer';
 export { verifyAuditChain, type AuditChainReport } from './verify';
 export { canonicalJson, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry, type ChainedAuditEntry } from '../../kit/audit-chain';
 

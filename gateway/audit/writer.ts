@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { GATEWAY, readSigningKey } from '../../kit/keys';
+import type { EnvVar } from '../../kit/module';
+import { Checkpointer } from './checkpointer';
 import { AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry } from '../../kit/audit-chain';
 
 /** What a caller records; `at` defaults to now, absent optional fields to null. */
@@ -30,6 +33,10 @@ export interface AuditWriterOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   poolSize?: number;
+  /** The gateway's private key (GATEWAY_SIGNING_KEY_FILE): with it the writer also signs checkpoints of the log's Merkle tree. */
+  signingKeyFile?: string;
+  /** How often a checkpoint is made while entries arrive (AUDIT_CHECKPOINT_MS, default 2000). */
+  checkpointMs?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -71,15 +78,24 @@ export function normalizeEntry(input: AuditEntryInput, now: Date = new Date()): 
 }
 
 const COLUMNS = ['at', 'subject', 'role', 'org', 'region', 'client_address', 'operation_name', 'document_hash',
-  'coordinate', 'entity_id', 'decision', 'reason', 'trace_id', 'prev_hash', 'hash'] as const;
+  'coordinate', 'entity_id', 'decision', 'reason', 'trace_id', 'prev_hash', 'hash', 'leaf_index'] as const;
 
 /** One multi-row INSERT: one array per column, unnested in order, so sequence follows the chain. */
 const INSERT = `INSERT INTO audit_log (${COLUMNS.join(', ')})
   SELECT ${COLUMNS.join(', ')} FROM unnest(
     $1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]
+    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[]
   ) WITH ORDINALITY AS r(${COLUMNS.join(', ')}, ord)
   ORDER BY ord`;
+
+/** The audit writer's variables (declared with the gateway's, checked against docker-compose.yml). */
+export const AUDIT_ENV: EnvVar[] = [
+  { name: 'AUDIT_CHECKPOINT_MS', required: false, description: 'how often the audit log\'s signed checkpoint (Merkle tree size and root) is renewed while entries arrive (default 2000)', kind: 'integer', min: 100, max: 60_000 },
+];
+
+export function auditOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<AuditWriterOptions, 'checkpointMs'> {
+  return env.AUDIT_CHECKPOINT_MS ? { checkpointMs: Number(env.AUDIT_CHECKPOINT_MS) } : {};
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -105,6 +121,7 @@ export class AuditWriter {
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private waiters: { target: number; resolve: () => void }[] = [];
+  private checkpointer: Promise<Checkpointer | undefined>;
 
   constructor(databaseUrl: string, options: AuditWriterOptions = {}) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 2 });
@@ -115,6 +132,22 @@ export class AuditWriter {
     this.initialBackoffMs = options.initialBackoffMs ?? 50;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.log = options.log ?? ((message, error) => console.error(`[gateway] ${message}`, error instanceof Error ? error.message : error ?? ''));
+    const keyFile = options.signingKeyFile;
+    this.checkpointer = keyFile
+      ? readSigningKey(keyFile, GATEWAY).then((key) => {
+        const checkpointer = new Checkpointer(this.pool, key, { intervalMs: options.checkpointMs, log: this.log });
+        if (!this.closed) checkpointer.start();
+        return checkpointer;
+      })
+      : Promise.resolve(undefined);
+    this.checkpointer.catch(() => {}); // reported by close() and checkpoint()
+  }
+
+  /** Signs a checkpoint of what is written now (tests and shutdown; otherwise every checkpointMs). */
+  async checkpoint() {
+    const checkpointer = await this.checkpointer;
+    if (!checkpointer) throw new Error('audit: the writer has no signing key, so it makes no checkpoints');
+    return checkpointer.checkpoint();
   }
 
   /** Entries recorded and not yet written (for health checks and back-pressure). */
@@ -152,6 +185,12 @@ export class AuditWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    const checkpointer = await this.checkpointer.catch(() => undefined);
+    if (checkpointer) {
+      await checkpointer.stop();
+      // What was written last is covered by a checkpoint before the process goes.
+      await checkpointer.checkpoint().catch((error) => this.log('audit: the last checkpoint failed', error));
+    }
     await this.pool.end();
   }
 
@@ -188,20 +227,22 @@ export class AuditWriter {
     }
   }
 
-  /** One transaction: lock the chain, read its head, hash the batch onto it, insert it. */
+  /** One transaction: lock the chain, read its head, hash the batch onto it, number its leaves, insert it. */
   private async append(batch: AuditEntry[]): Promise<void> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_CHAIN_LOCK]);
-      const head = await client.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY sequence DESC LIMIT 1');
+      const head = await client.query<{ hash: string; leaf_index: string }>('SELECT hash, leaf_index::text FROM audit_log ORDER BY sequence DESC LIMIT 1');
       let prev = head.rows[0]?.hash ?? GENESIS_HASH;
+      // The next leaves of the Merkle tree: the tree's order is the order of commit under the lock.
+      let leaf = head.rows[0] ? BigInt(head.rows[0].leaf_index) + 1n : 0n;
       const columns: (string | null)[][] = COLUMNS.map(() => []);
       for (const entry of batch) {
         const hash = chainHash(prev, entry);
         const row = [entry.at.toISOString(), entry.subject, entry.role, entry.org, entry.region, entry.clientAddress, entry.operationName,
-          entry.documentHash, entry.coordinate, entry.entityId, entry.decision, entry.reason, entry.traceId, prev, hash];
+          entry.documentHash, entry.coordinate, entry.entityId, entry.decision, entry.reason, entry.traceId, prev, hash, String(leaf++)];
         row.forEach((value, i) => columns[i].push(value));
         prev = hash;
       }

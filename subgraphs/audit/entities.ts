@@ -5,7 +5,7 @@ import type { ChainedAuditEntry } from '../../kit/audit-chain';
  * One record of the append-only, hash-chained audit log. The gateway's writer defines what an
  * entry is (kit/audit-chain.ts); read back here, the bigint sequence arrives as a string.
  */
-export type AuditLogRow = Omit<ChainedAuditEntry, 'sequence'> & { sequence: string };
+export type AuditLogRow = Omit<ChainedAuditEntry, 'sequence'> & { sequence: string; leafIndex: string };
 
 export const AuditLog = new EntitySchema<AuditLogRow>({
   name: 'AuditLog', tableName: 'audit_log',
@@ -26,6 +26,8 @@ export const AuditLog = new EntitySchema<AuditLogRow>({
     traceId: { name: 'trace_id', type: 'text', nullable: true },
     prevHash: { name: 'prev_hash', type: 'text' },
     hash: { type: 'text' },
+    /** the entry's leaf in the log's Merkle tree (0-based) */
+    leafIndex: { name: 'leaf_index', type: 'bigint' },
   },
 });
 

@@ -4,6 +4,7 @@ import { entities } from './entities';
 import { auditEntryFields, listAuditLog } from './log';
 import { AuditInit1700000000000 } from './migrations/1700000000000-Init';
 import { AuditLeanerIndexes1700000000100 } from './migrations/1700000000100-LeanerIndexes';
+import { AuditMerkleTree1700000001500 } from './migrations/1700000001500-MerkleTree';
 import { typeDefs } from './schema';
 
 /**
@@ -16,7 +17,7 @@ export const audit: SubgraphModule = {
   databaseOwner: 'gateway',
   typeDefs,
   entities,
-  migrations: [AuditInit1700000000000, AuditLeanerIndexes1700000000100],
+  migrations: [AuditInit1700000000000, AuditLeanerIndexes1700000000100, AuditMerkleTree1700000001500],
   resolvers: {
     DateTime,
     Query: {
