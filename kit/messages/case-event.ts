@@ -17,6 +17,8 @@ export const CASE_FACTS = {
   amountInvolved: nullable(amount),
   fineAmount: nullable(amount),
   decidedAt: nullable(instant),
+  /** 违法行为发生时: the threshold rules apply the version in force then; absent from older events. */
+  conductAt: optional(nullable(instant)),
   region: regionCode,
   recordedAt: instant,
 };

@@ -41,21 +41,22 @@ export async function applyCaseEvents(runtime: SubgraphRuntime, body: unknown, f
     const written: { id: string }[] = await tx.query(`
       INSERT INTO case_index (id, case_type, agency_code, case_number, act_type, cause, offence_code, amount_involved,
         fine_amount, decided_at, region, recorded_at, party_kind, party_key, figures, source_version,
-        legal_basis, penalty_kinds, involves_minor, confidential, attributes)
+        legal_basis, penalty_kinds, involves_minor, confidential, attributes, conduct_at)
       SELECT x."caseId", x."caseType", x."agencyCode", x."caseNumber", x."actType", x.cause, x."offenceCode", x."amountInvolved",
         x."fineAmount", x."decidedAt", x.region, x."recordedAt", x."partyKind", x."partyKey", coalesce(x.figures, '{}'), x.version,
         x."legalBasis", coalesce(x."penaltyKinds", '{}'), coalesce(x."involvesMinor", false), coalesce(x."confidential", false),
-        coalesce(x.attributes, '{}')
+        coalesce(x.attributes, '{}'), x."conductAt"
       FROM jsonb_to_recordset($1::jsonb) AS x("caseId" uuid, "caseType" text, "agencyCode" text, "caseNumber" text, "actType" text,
         cause text, "offenceCode" text, "amountInvolved" numeric, "fineAmount" numeric, "decidedAt" timestamptz, region text,
         "recordedAt" timestamptz, "partyKind" text, "partyKey" text, figures jsonb, version int,
-        "legalBasis" text, "penaltyKinds" text[], "involvesMinor" boolean, "confidential" boolean, attributes jsonb)
+        "legalBasis" text, "penaltyKinds" text[], "involvesMinor" boolean, "confidential" boolean, attributes jsonb,
+        "conductAt" timestamptz)
       ON CONFLICT (id) DO UPDATE SET case_number = excluded.case_number, act_type = excluded.act_type, cause = excluded.cause,
         offence_code = excluded.offence_code, amount_involved = excluded.amount_involved, fine_amount = excluded.fine_amount,
         decided_at = excluded.decided_at, region = excluded.region, party_kind = excluded.party_kind,
         party_key = excluded.party_key, figures = excluded.figures, source_version = excluded.source_version, indexed_at = now(),
         legal_basis = excluded.legal_basis, penalty_kinds = excluded.penalty_kinds, involves_minor = excluded.involves_minor,
-        confidential = excluded.confidential, attributes = excluded.attributes
+        confidential = excluded.confidential, attributes = excluded.attributes, conduct_at = excluded.conduct_at
       WHERE case_index.source_version < excluded.source_version AND case_index.case_type = excluded.case_type
       RETURNING id`, [JSON.stringify(toApply)]);
     // What changed the index goes on to the procuratorate, in the same transaction (outbox).
@@ -82,7 +83,7 @@ async function forwardToSupervision(tx: Queryable, applied: AppliedRow[]): Promi
   const events: IndexEvent[] = applied.map((r) => ({
     caseId: r.caseId, caseType: r.caseType, version: r.version, agencyCode: r.agencyCode, caseNumber: r.caseNumber, actType: r.actType,
     offenceCode: r.offenceCode, amountInvolved: r.amountInvolved, fineAmount: r.fineAmount, decidedAt: r.decidedAt,
-    region: r.region, recordedAt: r.recordedAt, partyKind: r.partyKind, partyKey: r.partyKey,
+    conductAt: r.conductAt ?? null, region: r.region, recordedAt: r.recordedAt, partyKind: r.partyKind, partyKey: r.partyKey,
     figures: r.figures ?? {}, attributes: r.attributes ?? {},
     partyCases: r.partyKey
       ? history.filter((h) => h.partyKey === r.partyKey && h.caseId !== r.caseId)

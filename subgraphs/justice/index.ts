@@ -20,6 +20,7 @@ import { JusticeDirectoryRegistrar1700000000800 } from './migrations/17000000008
 import { JusticePartyLookupQuota1700000000810 } from './migrations/1700000000810-PartyLookupQuota';
 import { JusticeInboxByScope1700000000820 } from './migrations/1700000000820-InboxByScope';
 import { JusticeReceivedEvent1700000000900 } from './migrations/1700000000900-ReceivedEvent';
+import { JusticeConductAt1700000001200 } from './migrations/1700000001200-ConductAt';
 import { typeDefs } from './schema';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
@@ -36,7 +37,8 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   entities,
   migrations: [Init1700000000000, JusticeSupervisionFeed1700000000200, JusticePublication1700000000300, JusticeSupervisionInbox1700000000450,
     JusticeDirectoryRegistrar1700000000800, JusticePartyLookupQuota1700000000810, JusticeInboxByScope1700000000820,
-    JusticeReceivedEvent1700000000900],
+    JusticeReceivedEvent1700000000900,
+    JusticeConductAt1700000001200],
   env: [
     { name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' },
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },

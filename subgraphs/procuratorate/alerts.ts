@@ -16,24 +16,33 @@ import { SupervisionMatter, type SupervisionMatterRow } from './entities';
 import type { ProcuratorateLoaders } from './loaders';
 import { optionalText } from '../../kit/rules';
 import { evaluateRepeat, evaluateThreshold, RULES, type Hit, type MetFigure, type PartyCase } from './thresholds';
+import { requireText } from '../../kit/rules';
 
 // 以罚代刑 (fine instead of prosecution) and repeat-offender alerts. Justice forwards every case the
 // index applies (party as a keyed hash, with the party's other cases across agencies); public
-// security copies every new transfer (抄送). Each event is judged against schema/thresholds.json
-// within seconds of reaching the index; a case meeting a rule with no transfer becomes an alert
-// for the procurators of its region, a transfer resolves it, and a procurator may convert it into
-// a supervision matter.
+// security copies every new transfer (抄送) and reports its filing decisions. Each event is judged
+// against schema/thresholds.json within seconds of reaching the index, by the rule in force at the
+// conduct (从旧兼从轻). A decided case meeting a rule with no transfer becomes an alert for the
+// procurators of its region (signal NOT_TRANSFERRED: 有案不移 / 以罚代刑). A transfer does not settle
+// it (TRANSFERRED, public security has yet to decide); only a filed case (RESOLVED) or a
+// procurator's dismissal with a reason (DISMISSED) does, and a refusal to file re-opens it as
+// 有案不立 (signal NOT_FILED). The penalty an agency imposes after a refusal (310号令 第十条) is a
+// new version of the same case: it refreshes that alert, it never raises a 以罚代刑 one. A
+// procurator may convert an open alert into a supervision matter.
 
 type Ctx = SubgraphContext<ProcuratorateLoaders>;
 
 export type AlertKind = 'THRESHOLD' | 'REPEAT_OFFENDER';
-export type AlertStatus = 'OPEN' | 'CONVERTED' | 'RESOLVED';
+export type AlertStatus = 'OPEN' | 'TRANSFERRED' | 'CONVERTED' | 'RESOLVED' | 'DISMISSED';
+/** 有案不移 / 以罚代刑 (no transfer), or 有案不立 (transferred, public security refused to file). */
+export type AlertSignal = 'NOT_TRANSFERRED' | 'NOT_FILED';
 
 export interface AlertRow {
   id: string; caseId: string; kind: AlertKind; ruleCode: string; ruleVersion: string; citation: string;
   review: boolean; note: string | null; figures: MetFigure[]; priorCaseIds: string[];
   agencyCode: string; region: string; status: AlertStatus; raisedAt: Date; updatedAt: Date;
   resolvedAt: Date | null; transferId: string | null; convertedAt: Date | null; convertedBy: string | null; supervisionMatterId: string | null;
+  signal: AlertSignal; dismissedAt: Date | null; dismissedBy: string | null; dismissalReason: string | null;
 }
 
 export const Alert = new EntitySchema<AlertRow>({
@@ -59,6 +68,10 @@ export const Alert = new EntitySchema<AlertRow>({
     convertedAt: { name: 'converted_at', type: 'timestamptz', nullable: true },
     convertedBy: { name: 'converted_by', type: 'text', nullable: true },
     supervisionMatterId: { name: 'supervision_matter_id', type: 'uuid', nullable: true },
+    signal: { type: 'text' },
+    dismissedAt: { name: 'dismissed_at', type: 'timestamptz', nullable: true },
+    dismissedBy: { name: 'dismissed_by', type: 'text', nullable: true },
+    dismissalReason: { name: 'dismissal_reason', type: 'text', nullable: true },
   },
 });
 
@@ -66,8 +79,15 @@ export const ALERT_SDL = `
 """以罚代刑 (a case over a prosecution threshold, not transferred) or a repeat offender (行政处罚后又实施)"""
 enum AlertKind { THRESHOLD REPEAT_OFFENDER }
 
-"""OPEN; CONVERTED into a supervision matter; RESOLVED: a transfer to public security arrived (抄送)"""
-enum AlertStatus { OPEN CONVERTED RESOLVED }
+"""
+OPEN: a lead to act on; TRANSFERRED: the case was transferred, public security has yet to decide (not
+settled); CONVERTED into a supervision matter; RESOLVED: public security filed the case (立案);
+DISMISSED by a procurator, with the reason
+"""
+enum AlertStatus { OPEN TRANSFERRED CONVERTED RESOLVED DISMISSED }
+
+"""What the lead is: 有案不移 / 以罚代刑 (no transfer), or 有案不立 (a transfer public security refused to file)"""
+enum AlertSignal { NOT_TRANSFERRED NOT_FILED }
 
 """A figure of the case that met the rule, and the threshold it met."""
 type AlertFigure {
@@ -80,7 +100,9 @@ type AlertFigure {
 """
 A lead for the procuratorate: a case of the index that meets a prosecution-threshold rule with no
 transfer, or a party's case after enough administrative penalties within the rule's window
-(across agencies). Judged by the rule version in force at the case's decidedAt. Visible under
+(across agencies). Judged by the rule version in force at the conduct (conductAt; the decision
+date when the agency recorded none), unless the one in force at the decision no longer makes it a
+crime (从旧兼从轻). Only a filed transfer or a procurator's dismissal settles it. Visible under
 supervision:read to the procurators and the justice bureau whose jurisdiction covers the case's region.
 """
 type Alert @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
@@ -99,8 +121,13 @@ type Alert @key(fields: "id") @requiresScopes(scopes: [["supervision:read"]]) {
   "REPEAT_OFFENDER: the party's earlier administrative penalties that count, from any agency"
   priorCases: [EnforcementCase!]
   status: AlertStatus!
+  signal: AlertSignal!
   raisedAt: DateTime!
+  "RESOLVED: when public security filed the case"
   resolvedAt: DateTime
+  "DISMISSED: when, and the procurator's reason"
+  dismissedAt: DateTime
+  dismissalReason: String
   "CONVERTED: the supervision matter it became"
   supervision: SupervisionMatter
 }
@@ -115,7 +142,9 @@ export const ALERT_QUERY_SDL = `
 
 export const ALERT_MUTATION_SDL = `
   "Turns an OPEN alert into a supervision matter (移送监督) on its case, in one step: a procurator of the case's region"
-  convertAlert(id: ID!, summary: String): SupervisionMatter @requiresScopes(scopes: [["supervision:write"]])`;
+  convertAlert(id: ID!, summary: String): SupervisionMatter @requiresScopes(scopes: [["supervision:write"]])
+  "Dismisses an OPEN alert with the reason (e.g. the figures were corrected, the conduct is not a crime): a procurator of the case's region"
+  dismissAlert(id: ID!, reason: String!): Alert @requiresScopes(scopes: [["supervision:write"]])`;
 
 // ── incoming events ────────────────────────────────────────────────────────────────────────
 
@@ -135,8 +164,10 @@ interface NewAlert { caseId: string; kind: AlertKind; agencyCode: string; region
 export function alertsFor(e: IndexEvent): NewAlert[] {
   const found: NewAlert[] = [];
   const decidedAt = toDate(e.decidedAt);
-  const threshold = evaluateThreshold({
-    offenceCode: e.offenceCode, region: e.region, partyKind: e.partyKind, decidedAt, recordedAt: new Date(e.recordedAt),
+  // 以罚代刑 is a decided case (the administrative decision taken) over a threshold: a case still
+  // under investigation may yet be transferred, and is judged again at its decision (a new version).
+  const threshold = decidedAt && evaluateThreshold({
+    offenceCode: e.offenceCode, region: e.region, partyKind: e.partyKind, decidedAt, conductAt: toDate(e.conductAt), recordedAt: new Date(e.recordedAt),
     amountInvolved: e.amountInvolved, fineAmount: e.fineAmount,
     figures: e.figures ?? {}, attributes: e.attributes ?? {},
   }, RULES);
@@ -158,54 +189,116 @@ export function alertsFor(e: IndexEvent): NewAlert[] {
   return found;
 }
 
-/** POST /internal/case-events (from justice): judge each applied index event once. */
+/** What the procuratorate knows of a case's transfer: none, awaiting the filing decision, filed or refused. */
+type TransferState = { transferId: string; filing: 'FILED' | 'REFUSED' | null } | undefined;
+
+async function transferStates(tx: Queryable, caseIds: string[]): Promise<Map<string, TransferState>> {
+  const rows: { case_id: string; transfer_id: string; filing: 'FILED' | 'REFUSED' | null }[] = await tx.query(
+    `SELECT case_id, transfer_id, filing FROM transferred_case WHERE case_id = ANY($1::uuid[])`, [[...new Set(caseIds)]]);
+  return new Map(rows.map((r) => [r.case_id, { transferId: r.transfer_id, filing: r.filing }]));
+}
+
+/**
+ * POST /internal/case-events (from justice): judge each applied index event once. One alert per
+ * case, kind and rule: a new version of the case refreshes it (whatever its status, the facts are
+ * the case's latest) and never raises a second one. A new alert is raised only where no transfer
+ * is pending or filed: with no transfer it is 以罚代刑 (NOT_TRANSFERRED); after a refusal, 有案不立 (NOT_FILED).
+ */
 export function applyIndexEvents(runtime: SubgraphRuntime, body: unknown) {
   return receiveOnce(runtime, INDEX_EVENT, body, async (tx, fresh) => {
     const found = fresh.flatMap(alertsFor);
     if (!found.length) return;
     await lockCases(tx, found.map((a) => a.caseId));
-    const transferred = new Set((await tx.query(`SELECT case_id FROM transferred_case WHERE case_id = ANY($1::uuid[])`,
-      [[...new Set(found.map((a) => a.caseId))]]) as { case_id: string }[]).map((r) => r.case_id));
-    // One alert per case, kind and rule: a changed case refreshes its open alert.
-    const rows = new Map<string, NewAlert>();
-    for (const a of found) if (!transferred.has(a.caseId)) rows.set(`${a.caseId}/${a.kind}/${a.hit.ruleCode}`, a);
-    if (!rows.size) return;
+    const transfers = await transferStates(tx, found.map((a) => a.caseId));
+    const rows = new Map<string, NewAlert & { signal: AlertSignal | null }>();
+    for (const a of found) {
+      const t = transfers.get(a.caseId);
+      // null: refresh an existing alert only (a transfer awaits public security's decision, or the case was filed).
+      const signal: AlertSignal | null = !t ? 'NOT_TRANSFERRED' : t.filing === 'REFUSED' ? 'NOT_FILED' : null;
+      rows.set(`${a.caseId}/${a.kind}/${a.hit.ruleCode}`, { ...a, signal });
+    }
     const now = runtime.now();
-    await tx.query(`
-      INSERT INTO alert (id, case_id, kind, rule_code, rule_version, citation, review, note, figures, prior_case_ids,
-        agency_code, region, status, raised_at, updated_at)
-      SELECT x.id, x."caseId", x.kind, x."ruleCode", x."ruleVersion", x.citation, x.review, x.note, x.figures,
-        ARRAY(SELECT jsonb_array_elements_text(x."priorCaseIds"))::uuid[], x."agencyCode", x.region, 'OPEN', $2, $2
-      FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "caseId" uuid, kind text, "ruleCode" text, "ruleVersion" text, citation text,
-        review boolean, note text, figures jsonb, "priorCaseIds" jsonb, "agencyCode" text, region text)
-      ON CONFLICT ON CONSTRAINT alert_once_per_rule DO UPDATE SET rule_version = excluded.rule_version, citation = excluded.citation,
-        review = excluded.review, note = excluded.note, figures = excluded.figures, prior_case_ids = excluded.prior_case_ids,
-        agency_code = excluded.agency_code, region = excluded.region, updated_at = excluded.updated_at
-      WHERE alert.status = 'OPEN'`,
-    [JSON.stringify([...rows.values()].map((a) => ({
+    const payload = (list: (NewAlert & { signal: AlertSignal | null })[]) => JSON.stringify(list.map((a) => ({
       id: randomUUID(), caseId: a.caseId, kind: a.kind, ruleCode: a.hit.ruleCode, ruleVersion: a.hit.ruleVersion, citation: a.hit.citation,
       review: a.hit.review, note: a.hit.note, figures: a.hit.figures, priorCaseIds: a.priorCaseIds, agencyCode: a.agencyCode, region: a.region,
-    }))), now]);
+      signal: a.signal, transferId: transfers.get(a.caseId)?.transferId ?? null,
+    })));
+    const all = [...rows.values()];
+    // The case's latest facts on its existing alerts, whatever their status.
+    await tx.query(`
+      UPDATE alert a SET rule_version = x."ruleVersion", citation = x.citation, review = x.review, note = x.note, figures = x.figures,
+        prior_case_ids = ARRAY(SELECT jsonb_array_elements_text(x."priorCaseIds"))::uuid[], agency_code = x."agencyCode", region = x.region, updated_at = $2
+      FROM jsonb_to_recordset($1::jsonb) AS x("caseId" uuid, kind text, "ruleCode" text, "ruleVersion" text, citation text,
+        review boolean, note text, figures jsonb, "priorCaseIds" jsonb, "agencyCode" text, region text)
+      WHERE a.case_id = x."caseId" AND a.kind = x.kind AND a.rule_code = x."ruleCode"`, [payload(all), now]);
+    const raised = all.filter((a) => a.signal);
+    if (!raised.length) return;
+    await tx.query(`
+      INSERT INTO alert (id, case_id, kind, rule_code, rule_version, citation, review, note, figures, prior_case_ids,
+        agency_code, region, status, signal, transfer_id, raised_at, updated_at)
+      SELECT x.id, x."caseId", x.kind, x."ruleCode", x."ruleVersion", x.citation, x.review, x.note, x.figures,
+        ARRAY(SELECT jsonb_array_elements_text(x."priorCaseIds"))::uuid[], x."agencyCode", x.region, 'OPEN', x.signal, x."transferId", $2, $2
+      FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "caseId" uuid, kind text, "ruleCode" text, "ruleVersion" text, citation text,
+        review boolean, note text, figures jsonb, "priorCaseIds" jsonb, "agencyCode" text, region text, signal text, "transferId" uuid)
+      ON CONFLICT ON CONSTRAINT alert_once_per_rule DO NOTHING`, [payload(raised), now]);
   });
 }
 
-/** POST /internal/transfer-events (from public security, 抄送): the case is transferred; its open alerts are resolved. */
+/**
+ * POST /internal/transfer-events (from public security, 抄送): the case is transferred. Its open
+ * alerts wait for public security's decision (TRANSFERRED); a transfer alone settles nothing.
+ * A new transfer of a refused case (new evidence) waits again.
+ */
 export function applyTransferEvents(runtime: SubgraphRuntime, body: unknown) {
   return receiveOnce(runtime, TRANSFER_EVENT, body, async (tx, fresh) => {
     await lockCases(tx, fresh.map((e) => e.caseId));
     const payload = JSON.stringify(fresh.map((e) => ({ caseId: e.caseId, transferId: e.transferId, agencyCode: e.agencyCode, region: e.region, submittedAt: e.submittedAt })));
+    const now = runtime.now();
+    // A filing outcome may have arrived first (another outbox): the row is then there, with its outcome.
     await tx.query(`
       INSERT INTO transferred_case (case_id, transfer_id, agency_code, region, submitted_at)
       SELECT x."caseId", x."transferId", x."agencyCode", x.region, x."submittedAt"
       FROM jsonb_to_recordset($1::jsonb) AS x("caseId" uuid, "transferId" uuid, "agencyCode" text, region text, "submittedAt" timestamptz)
-      ON CONFLICT (case_id) DO NOTHING`, [payload]);
+      ON CONFLICT (case_id) DO UPDATE SET transfer_id = excluded.transfer_id, submitted_at = excluded.submitted_at, filing = NULL, filing_at = NULL
+      WHERE transferred_case.transfer_id <> excluded.transfer_id AND transferred_case.filing = 'REFUSED'`, [payload]);
     await tx.query(`
-      UPDATE alert a SET transfer_id = t.transfer_id, updated_at = $2,
-        status = CASE WHEN a.status = 'OPEN' THEN 'RESOLVED' ELSE a.status END,
-        resolved_at = CASE WHEN a.status = 'OPEN' THEN $2 ELSE a.resolved_at END
-      FROM transferred_case t WHERE t.case_id = a.case_id AND a.transfer_id IS NULL AND t.case_id = ANY($1::uuid[])`,
-    [fresh.map((e) => e.caseId), runtime.now()]);
+      UPDATE alert a SET transfer_id = t.transfer_id, updated_at = $2, status = 'TRANSFERRED'
+      FROM transferred_case t WHERE t.case_id = a.case_id AND t.filing IS NULL AND a.status = 'OPEN' AND t.case_id = ANY($1::uuid[])`,
+    [fresh.map((e) => e.caseId), now]);
   });
+}
+
+/** A filing decision of public security on a transferred case (its filing events, 抄送 to the procuratorate). */
+export interface FilingOutcome {
+  kind: string; // REFUSED, REFUSAL_UPHELD, FILED; other kinds are no outcome
+  caseId: string; transferId: string; agencyCode: string; region: string;
+  at: string;
+}
+
+/**
+ * The alerts' side of public security's filing events, in the receiver's transaction: a filed case
+ * resolves its alerts (not those a procurator converted or dismissed); a refusal, first or upheld
+ * on reconsideration, re-opens them as 有案不立 (NOT_FILED) — the procuratorate's lead to supervise the filing.
+ */
+export async function applyFilingOutcomes(tx: Queryable, events: FilingOutcome[], now: Date): Promise<void> {
+  const outcome = (kind: string) => (kind === 'FILED' ? 'FILED' : kind === 'REFUSED' || kind === 'REFUSAL_UPHELD' ? 'REFUSED' : null);
+  const decided = events.map((e) => ({ ...e, filing: outcome(e.kind) })).filter((e) => e.filing);
+  if (!decided.length) return;
+  await lockCases(tx, decided.map((e) => e.caseId));
+  for (const e of decided) {
+    await tx.query(`
+      INSERT INTO transferred_case (case_id, transfer_id, agency_code, region, submitted_at, filing, filing_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $5)
+      ON CONFLICT (case_id) DO UPDATE SET transfer_id = excluded.transfer_id, filing = excluded.filing, filing_at = excluded.filing_at`,
+    [e.caseId, e.transferId, e.agencyCode, e.region, e.at, e.filing]);
+    if (e.filing === 'FILED') {
+      await tx.query(`UPDATE alert SET status = 'RESOLVED', resolved_at = $2, transfer_id = $3, updated_at = $2
+        WHERE case_id = $1 AND status IN ('OPEN', 'TRANSFERRED')`, [e.caseId, now, e.transferId]);
+    } else {
+      await tx.query(`UPDATE alert SET status = 'OPEN', signal = 'NOT_FILED', resolved_at = NULL, transfer_id = $3, updated_at = $2
+        WHERE case_id = $1 AND status IN ('OPEN', 'TRANSFERRED', 'RESOLVED')`, [e.caseId, now, e.transferId]);
+    }
+  }
 }
 
 // ── reading and converting ─────────────────────────────────────────────────────────────────
@@ -273,6 +366,26 @@ export const alertMutations = {
     ctx.loaders.alertById.clear(alert.id);
     ctx.loaders.supervisionById.clear(matter.id).prime(matter.id, matter);
     return matter;
+  },
+
+  /** A procurator settles an open lead with a reason (e.g. the figures were corrected, no crime): it stays on record. */
+  async dismissAlert(_: unknown, { id, reason }: { id: string; reason: string }, ctx: Ctx) {
+    const { identity } = ctx;
+    requireScope(identity, alertRule.actions.convert.scope, 'dismiss an alert');
+    const alert = await ctx.loaders.alertById.load(id);
+    if (!alert || !mayReadAlert(ctx, alert)) throw notFound('Alert', id);
+    // The same procuratorate that may convert it (resources/alert.ts).
+    requireMay(identity, alertRule, 'convert', alert);
+    const text = requireText('reason', reason, 2000);
+    const notOpen = (status: string) => `only an OPEN alert can be dismissed; this one is ${status}`;
+    if (alert.status !== 'OPEN') throw wrongState(notOpen(alert.status));
+    const now = ctx.runtime.now();
+    await guardedUpdate<{ status: string }>(ctx.runtime.db, {
+      table: 'alert', id: alert.id, expect: { status: 'OPEN' }, returning: 'status',
+      set: { status: 'DISMISSED', dismissed_at: now, dismissed_by: identity.sub, dismissal_reason: text, updated_at: now },
+    }, { type: 'Alert', conflict: (current) => notOpen(current.status) });
+    ctx.loaders.alertById.clear(alert.id);
+    return ctx.loaders.alertById.load(alert.id);
   },
 };
 

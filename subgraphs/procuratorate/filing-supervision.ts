@@ -12,6 +12,7 @@ import {
 import { NOTIFICATION_OUTBOX, notify, type Notification } from '../../kit/notifications';
 import { enqueue, nudgeOutbox, outboxWorkers, type Channel, type Queryable } from '../../kit/outbox';
 import { receiveOnce, type Received } from '../../kit/receive-once';
+import { applyFilingOutcomes } from './alerts';
 import { optionalText, requireText } from '../../kit/rules';
 import { filingSupervisionReadSql, filingSupervisionRule } from './resources/filing-supervision';
 
@@ -125,6 +126,7 @@ async function applyEvent(runtime: SubgraphRuntime, tx: Queryable, e: FilingEven
 export function receiveFilingEvents(runtime: SubgraphRuntime, body: unknown): Promise<Received> {
   return receiveOnce(runtime, FILING_EVENT, body, async (tx, fresh) => {
     for (const e of fresh) await applyEvent(runtime, tx, e);
+    await applyFilingOutcomes(tx, fresh, runtime.now()); // the alerts' side: filed resolves, a refusal re-opens as 有案不立
   });
 }
 
@@ -352,6 +354,8 @@ type FilingSupervision @key(fields: "id") @requiresScopes(scopes: [["supervision
   "不立案理由说明"
   explanation: String
   explainedAt: DateTime
+  "when the explanation reached the procuratorate (收到)"
+  explanationArrivedAt: DateTime
   "the bureau is told within ${periodText(currentRule('explanationToAgency'))} of the explanation's arrival when the reasons stand (explanationToAgency)"
   agencyAnswerDueAt: DateTime
   decidedAt: DateTime

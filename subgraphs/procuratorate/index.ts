@@ -8,6 +8,7 @@ import { ProcuratorateEscalation1700000000450 } from './migrations/1700000000450
 import { escalationWorkers, overdueSuggestionFields, receiveEscalationResults, suggestionEscalationFields } from './escalation';
 import { Alert, alertFields, alertMutations, alertQueries, applyIndexEvents, applyTransferEvents } from './alerts';
 import { ProcuratorateAlerts1700000000200 } from './migrations/1700000000200-Alerts';
+import { ProcuratorateAlertLifecycle1700000001300 } from './migrations/1700000001300-AlertLifecycle';
 import { scorecardFields, scorecardQueries } from './scorecard';
 import { agencyFields, suggestionFields, suggestionMutations, suggestionQueries } from './suggestions';
 import { enforcementCaseFields, supervisionMatterFields, supervisionMutations, supervisionQueries } from './supervision';
@@ -22,7 +23,8 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   typeDefs,
   entities: [...entities, Alert],
   migrations: [ProcuratorateInit1700000000000, ProcuratorateAlerts1700000000200, ProcuratorateEscalation1700000000450,
-    ProcuratorateFilingSupervision1700000001000],
+    ProcuratorateFilingSupervision1700000001000,
+    ProcuratorateAlertLifecycle1700000001300],
   upstreams: ['justice'],
   // 立案监督: notices to public security (要求说明不立案理由, 通知立案 …) through the filing-notice outbox.
   notifies: ['public-security'],

@@ -47,6 +47,8 @@ export interface CaseFacts {
   region: string;
   partyKind: string | null;
   decidedAt: Date | null;
+  /** 违法行为发生时, when the agency recorded it: the rule in force then applies (行为时). */
+  conductAt?: Date | null;
   recordedAt: Date;
   amountInvolved: number | null;
   fineAmount: number | null;
@@ -216,17 +218,26 @@ export function evaluateCondition(condition: Condition, facts: CaseFacts): { met
 const reviewNeeded = (condition: Condition): boolean =>
   'offenceCodeOnly' in condition || ('any' in condition && condition.any.some(reviewNeeded)) || ('all' in condition && condition.all.some(reviewNeeded));
 
-/** When the rules judge a case: its decision date, or when it was recorded if undecided. */
+/** When the case is judged (裁判时 for 从旧兼从轻): its decision date, or when it was recorded if undecided. */
 export const judgedAt = (facts: Pick<CaseFacts, 'decidedAt' | 'recordedAt'>): Date => facts.decidedAt ?? facts.recordedAt;
 
-/** 以罚代刑: the threshold the case meets under the rule in force at its decision, or null. */
+/** Which rule applies (行为时): the date of the conduct, the decision's when the agency recorded none. */
+export const conductDate = (facts: Pick<CaseFacts, 'conductAt' | 'decidedAt' | 'recordedAt'>): Date => facts.conductAt ?? judgedAt(facts);
+
+/**
+ * 以罚代刑: the threshold the case meets, or null. 从旧兼从轻 (刑法 第十二条; the interpretations'
+ * own transitional clauses): the version in force at the conduct applies, unless the version in
+ * force when the case is judged no longer makes it a crime (the more lenient one then prevails).
+ */
 export function evaluateThreshold(facts: CaseFacts, rules: Rules = RULES): Hit | null {
   if (!facts.offenceCode) return null;
   const set = rules.thresholds.find((s) => s.offenceCode === facts.offenceCode);
-  const version = versionAt(set, judgedAt(facts), facts.region);
+  const version = versionAt(set, conductDate(facts), facts.region);
   if (!set || !version) return null;
   const result = evaluateCondition(version.condition, facts);
   if (!result.met) return null;
+  const later = versionAt(set, judgedAt(facts), facts.region);
+  if (later && later !== version && !evaluateCondition(later.condition, facts).met) return null;
   return {
     ruleCode: set.offenceCode, ruleVersion: version.version, citation: version.citation,
     review: reviewNeeded(version.condition) || !!version.review,

@@ -11,6 +11,8 @@ import type { OwnField } from './fields';
 import { agencyLoaders, type AgencyLoaders } from './loaders';
 import { AgencyKitInit1700000000000, AgencyKitOutbox1700000000900 } from './migration';
 import { AgencyKitPublication1700000000300 } from './publication-migration';
+import { AgencyKitLifecycle1700000001000 } from './lifecycle-migration';
+import { caseHistory, updateCaseResolver } from './update';
 import { CASE_EVENTS } from './outbox';
 import { recordCaseResolver } from './record';
 import { partyResolvers } from './party';
@@ -36,7 +38,7 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
     defaultPort: def.defaultPort,
     typeDefs: agencyTypeDefs(kind, def.ownFields),
     entities: [Party, Case],
-    migrations: [AgencyKitInit1700000000000, AgencyKitPublication1700000000300, AgencyKitOutbox1700000000900, ...def.migrations],
+    migrations: [AgencyKitInit1700000000000, AgencyKitPublication1700000000300, AgencyKitOutbox1700000000900, AgencyKitLifecycle1700000001000, ...def.migrations],
     upstreams: ['justice'],
     env: [{ name: 'OUTBOX_POLL_MS', required: false, description: 'how often the outbox relay looks for undelivered events (default 1000)' }],
     loaders: (runtime) => agencyLoaders(runtime, Case),
@@ -45,6 +47,7 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
       DateTime,
       Mutation: {
         [`create${kind.caseType}`]: recordCaseResolver(kind, def.ownFields, Case, bureauOf, (ctx) => nudgeOutbox(ctx.runtime, CASE_EVENTS.table)),
+        [`update${kind.caseType}`]: updateCaseResolver(kind, def.ownFields, Case, (ctx) => nudgeOutbox(ctx.runtime, CASE_EVENTS.table)),
       },
       [kind.caseType]: {
         // The case rule (kit/resources/case.ts), as in the index: a case outside the caller's reach
@@ -54,6 +57,7 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
           return row && may(ctx.identity, caseRule, 'read', row) ? row : null;
         },
         agency: (row: CaseRow) => ({ code: row.agencyCode }),
+        history: (row: CaseRow, _: unknown, ctx: SubgraphContext<AgencyLoaders>) => caseHistory(ctx, row),
         party: async (row: CaseRow, _: unknown, ctx: SubgraphContext<AgencyLoaders>) => {
           const party = await ctx.loaders.partyById.load(row.partyId);
           // The party carries its case's owner, so the row-level rules can judge each value.

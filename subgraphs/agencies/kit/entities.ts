@@ -8,7 +8,10 @@ export interface CaseRow {
   amountInvolved: number | null; fineAmount: number | null; decidedAt: Date | null; region: string;
   recordedAt: Date; recordedBy: string; facts: string | null; legalBasis: string | null; version: number; partyId: string;
   /** 阳光执法: penalty kinds (行政处罚法 第九条), minors involved, state or trade secrets involved. */
-  penaltyKinds: string[]; involvesMinor: boolean; confidential: boolean; [own: string]: unknown;
+  penaltyKinds: string[]; involvesMinor: boolean; confidential: boolean;
+  /** The lifecycle (lifecycle-migration.ts): 违法行为发生时, 违法所得, 公私财产损失, 罚缴, 执行. */
+  conductAt: Date | null; illegalGain: number | null; economicLoss: number | null; paidAmount: number | null; paidAt: Date | null;
+  enforcementStatus: string | null; courtApplicationAt: Date | null; [own: string]: unknown;
 }
 
 const numeric: Partial<EntitySchemaColumnOptions> = numericColumn;
@@ -51,6 +54,13 @@ export function caseEntity(ownFields: OwnField[]) {
       penaltyKinds: { name: 'penalty_kinds', type: 'text', array: true, default: () => "'{}'" },
       involvesMinor: { name: 'involves_minor', type: 'boolean', default: false },
       confidential: { name: 'confidential', type: 'boolean', default: false },
+      conductAt: { name: 'conduct_at', type: 'timestamptz', nullable: true },
+      illegalGain: { ...numeric, name: 'illegal_gain' } as EntitySchemaColumnOptions,
+      economicLoss: { ...numeric, name: 'economic_loss' } as EntitySchemaColumnOptions,
+      paidAmount: { ...numeric, name: 'paid_amount' } as EntitySchemaColumnOptions,
+      paidAt: { name: 'paid_at', type: 'timestamptz', nullable: true },
+      enforcementStatus: { name: 'enforcement_status', type: 'text', nullable: true },
+      courtApplicationAt: { name: 'court_application_at', type: 'timestamptz', nullable: true },
       ...own,
     },
   });

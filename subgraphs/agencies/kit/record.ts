@@ -10,8 +10,8 @@ import type { Bureau } from '../../../kit/justice-client';
 import { Party, type CaseRow } from './entities';
 import { CASE_EVENTS } from './outbox';
 import { enqueue } from '../../../kit/outbox';
-import type { CaseEvent } from '../../../kit/messages/case-event';
-import { isFigure, type OwnField } from './fields';
+import { type OwnField } from './fields';
+import { caseEventOf, checkCaseCoherence, lifecycleOf, Violations, writeVersion } from './lifecycle';
 import type { AgencyLoaders } from './loaders';
 import { minorAt, PENALTY_KINDS } from '../../../kit/publication';
 import { requireMay, requireScope } from '../../../kit/access';
@@ -24,7 +24,7 @@ type Input = Record<string, any>;
  * the kinds are what the record shows for sure: FINE when a fine is imposed, otherwise none (and a
  * penalty without kinds is not published: it might be a warning only).
  */
-function penaltyKinds(input: Input, actType: string, fineAmount: number | null): string[] {
+export function penaltyKinds(input: Input, actType: string, fineAmount: number | null): string[] {
   const given = input.penaltyKinds as string[] | null | undefined;
   if (given === null || given === undefined) return actType === 'ADMINISTRATIVE_PENALTY' && fineAmount ? ['FINE'] : [];
   if (actType !== 'ADMINISTRATIVE_PENALTY') throw badInput('input.penaltyKinds', 'penaltyOnly', 'apply to ADMINISTRATIVE_PENALTY cases only');
@@ -48,7 +48,12 @@ function validate(input: Input, ownFields: OwnField[], bureau: Bureau, now: Date
   const fineAmount = requireAmount('input.fineAmount', input.fineAmount);
   const decidedAt = requirePastDate('input.decidedAt', input.decidedAt, now);
   const idNumber = requirePartyIdentifier('input.party.idNumber', partyKind, input.party.idNumber, now);
+  const violations = new Violations();
+  const lifecycle = lifecycleOf(input, now, violations);
+  checkCaseCoherence({ actType: input.actType, decidedAt, fineAmount, ...lifecycle }, violations);
+  violations.throwIfAny();
   return {
+    lifecycle,
     caseNumber: requireText('input.caseNumber', input.caseNumber, 100),
     actType: input.actType as string,
     cause: requireText('input.cause', input.cause, 500),
@@ -97,21 +102,12 @@ export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
         id: randomUUID(), agencyCode: bureau.code, caseNumber: v.caseNumber, actType: v.actType, cause: v.cause,
         offenceCode: v.offenceCode, amountInvolved: v.amountInvolved, fineAmount: v.fineAmount, decidedAt: v.decidedAt,
         region: v.region, recordedAt: now, recordedBy: identity.sub, version: 1, partyId: party.id,
-        facts: v.facts, legalBasis: v.legalBasis, penaltyKinds: v.penaltyKinds, involvesMinor: v.involvesMinor, confidential: v.confidential, ...v.own,
+        facts: v.facts, legalBasis: v.legalBasis, penaltyKinds: v.penaltyKinds, involvesMinor: v.involvesMinor, confidential: v.confidential,
+        ...v.lifecycle, ...v.own,
       } as CaseRow;
       await tx.getRepository(Case).insert(row as any);
-      const event: CaseEvent = {
-        caseId: row.id, caseType: kind.caseType, version: row.version, agencyCode: row.agencyCode, caseNumber: row.caseNumber,
-        actType: row.actType, cause: row.cause, offenceCode: row.offenceCode, amountInvolved: row.amountInvolved,
-        fineAmount: row.fineAmount, decidedAt: row.decidedAt ? new Date(row.decidedAt).toISOString() : null,
-        region: row.region, recordedAt: new Date(row.recordedAt).toISOString(),
-        party: { kind: party.kind, identifier: party.idNumber },
-        // What the index needs to publish the decision (阳光执法); never the party's name.
-        legalBasis: row.legalBasis, penaltyKinds: row.penaltyKinds, involvesMinor: row.involvesMinor, confidential: row.confidential,
-        figures: Object.fromEntries(ownFields.filter(isFigure).map((f) => [f.name, v.own[f.name] as number | null])),
-        // The agency's own text fields (e.g. pollutant): the threshold rules read some of them.
-        attributes: Object.fromEntries(ownFields.filter((f) => !isFigure(f)).map((f) => [f.name, v.own[f.name] as string | null])),
-      };
+      await writeVersion(tx, row.id, { at: now, by: identity.sub, reason: '录入', changedFields: [], correction: false });
+      const event = caseEventOf(kind, ownFields, row, party);
       await enqueue(tx, CASE_EVENTS, [event]);
       return row;
     }).catch((error) => {

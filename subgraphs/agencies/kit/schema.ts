@@ -3,6 +3,7 @@ import { ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PARTY_KIND, g
 import { publishedDecisionType, type AgencyKind } from '../registry';
 import { PENALTY_KIND_SDL } from '../../../kit/publication';
 import { graphqlType, type OwnField } from './fields';
+import { ENFORCEMENT_STATUS_SDL } from './lifecycle';
 
 /** The agency subgraph's SDL: its case type with the common and its own fields, and its mutation. */
 export function agencyTypeDefs(kind: AgencyKind, ownFields: OwnField[]): DocumentNode {
@@ -13,6 +14,7 @@ ${DATE_TIME}
 ${ACT_TYPE}
 ${PARTY_KIND}
 ${PENALTY_KIND_SDL}
+${ENFORCEMENT_STATUS_SDL}
 
 type Agency @key(fields: "code", resolvable: false) { code: ID! }
 
@@ -59,6 +61,24 @@ type ${kind.caseType} implements EnforcementCase @key(fields: "id") @requiresSco
   involvesMinor: Boolean!
   "涉及国家秘密或商业秘密: never published"
   confidential: Boolean!
+  "违法行为发生时: the prosecution-threshold rule in force then applies (从旧兼从轻), not the decision's"
+  conductAt: DateTime
+  "违法所得 (yuan)"
+  illegalGain: Float
+  "致使公私财产损失 (yuan)"
+  economicLoss: Float
+  "罚缴: the fine paid so far (yuan)"
+  paidAmount: Float
+  "罚缴: when it was paid (in full or last)"
+  paidAt: DateTime
+  "执行情况 of the decided penalty"
+  enforcementStatus: EnforcementStatus
+  "申请人民法院强制执行的日期 (行政强制法 第五十三条: within three months after the periods for reconsideration and litigation end)"
+  courtApplicationAt: DateTime
+  "the case's current version: 1 at entry, one more per change"
+  version: Int!
+  "every version of the case, oldest first; corrections keep what they corrected"
+  history: [CaseVersion!]!
 ${own}
 }
 
@@ -88,11 +108,86 @@ input ${kind.caseType}Input {
   involvesMinor: Boolean
   "涉及国家秘密或商业秘密"
   confidential: Boolean
+  "违法行为发生时"
+  conductAt: DateTime
+  "违法所得 (yuan)"
+  illegalGain: Float
+  "致使公私财产损失 (yuan)"
+  economicLoss: Float
+  "罚缴 (yuan), a decided penalty only"
+  paidAmount: Float
+  paidAt: DateTime
+  "执行情况, a decided penalty only"
+  enforcementStatus: EnforcementStatus
+  courtApplicationAt: DateTime
 ${own}
+}
+
+"""案件变更: a field left out is unchanged, null clears it; caseNumber, region and party do not change"""
+input ${kind.caseType}UpdateInput {
+  "变更理由 (e.g. 不予立案后依法作出行政处罚决定, 更正录入错误)"
+  reason: String!
+  "true: corrects what was recorded (更正); false: a new step of the case"
+  correction: Boolean
+  "the version the change was made on; a newer one on record refuses it (BAD_USER_INPUT stale)"
+  expectedVersion: Int
+  actType: EnforcementActType
+  cause: String
+  offenceCode: String
+  amountInvolved: Float
+  fineAmount: Float
+  decidedAt: DateTime
+  facts: String
+  legalBasis: String
+  penaltyKinds: [PenaltyKind!]
+  involvesMinor: Boolean
+  confidential: Boolean
+  "违法行为发生时"
+  conductAt: DateTime
+  "违法所得 (yuan)"
+  illegalGain: Float
+  "致使公私财产损失 (yuan)"
+  economicLoss: Float
+  "罚缴 (yuan), a decided penalty only"
+  paidAmount: Float
+  paidAt: DateTime
+  "执行情况, a decided penalty only"
+  enforcementStatus: EnforcementStatus
+  courtApplicationAt: DateTime
+${own}
+}
+
+"""One version of a case: what changed, why, by whom, and the case's facts as they then stood"""
+type CaseVersion @shareable {
+  version: Int!
+  changedAt: DateTime!
+  "the officer (token subject) who recorded it"
+  changedBy: String!
+  reason: String!
+  "更正: corrects what an earlier version recorded"
+  correction: Boolean!
+  "the fields this version changed (none at entry)"
+  changedFields: [String!]!
+  actType: EnforcementActType!
+  cause: String
+  offenceCode: String
+  decidedAt: DateTime
+  conductAt: DateTime
+  penaltyKinds: [PenaltyKind!]!
+  amountInvolved: Float
+  fineAmount: Float
+  illegalGain: Float
+  economicLoss: Float
+  paidAmount: Float
+  paidAt: DateTime
+  enforcementStatus: EnforcementStatus
+  courtApplicationAt: DateTime
 }
 
 type Mutation {
   create${kind.caseType}(input: ${kind.caseType}Input!): ${kind.caseType} @requiresScopes(scopes: [["case:write"]])
+  "案件变更 by the owning bureau: a new version of the same case, reported to the index"
+  update${kind.caseType}(id: ID!, input: ${kind.caseType}UpdateInput!): ${kind.caseType} @requiresScopes(scopes: [["case:write"]])
 }
 `;
 }
