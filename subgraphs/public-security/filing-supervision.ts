@@ -14,6 +14,7 @@ import { TRANSFER_COLUMNS, type TransferRow } from './entities';
 import { remember, type PublicSecurityLoaders } from './loaders';
 import { FILING_OUTBOX, reportFiling } from './store';
 import { filingSupervisionRequestReadSql, filingSupervisionRequestRule } from './resources/filing-supervision-request';
+import { transferRule } from './resources/transfer';
 
 // 立案监督 as public security lives it (刑事诉讼法 第113条; 刑诉规则 2019 第五百五十九条–第五百六十一条;
 // 公安机关办理刑事案件程序规定 第一百八十三条、第一百八十四条). The procuratorate's notices arrive on
@@ -157,7 +158,11 @@ export const transferFilingSupervisionFields = {
 
 export const filingSupervisionRequestFields = {
   __resolveReference: async (ref: { id: string }, ctx: Ctx) => readable(ctx, await requestsOf(ctx).byId.load(ref.id)),
-  transfer: (r: FilingSupervisionRequestRow) => ({ __typename: 'CaseTransfer', id: r.transferId }),
+  /** The transfer itself (this subgraph's own entity: resolved here, under its own row rule). */
+  transfer: async (r: FilingSupervisionRequestRow, _: unknown, ctx: Ctx) => {
+    const transfer = await ctx.loaders.transferById.load(r.transferId);
+    return transfer && may(ctx.identity, transferRule, 'read', transfer) ? transfer : null;
+  },
   /** The procuratorate's matter (its own entity). */
   matter: (r: FilingSupervisionRequestRow) => ({ __typename: 'FilingSupervision', id: r.id }),
   dueAt: (r: FilingSupervisionRequestRow) => owedDueAt(r),
