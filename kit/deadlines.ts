@@ -292,6 +292,17 @@ export function periodText(rule: DeadlineRule, env: NodeJS.ProcessEnv = {}): str
   return `${amount} ${working}${amount === 1 ? one : many}`;
 }
 
+/**
+ * The declaration bounds of a rule's environment override, for a module's `env` entry (kit/config.ts
+ * checks the value at start): `{ kind: 'integer', min, max }` from the rule file, so the range is
+ * written once, in schema/deadlines.json.
+ */
+export function overrideBounds(key: DeadlineKey): { kind: 'integer'; min: number; max: number } {
+  const override = currentRule(key).override;
+  if (!override) throw new Error(`${FILE}: ${key} has no environment override`);
+  return { kind: 'integer', min: override.min, max: override.max };
+}
+
 /** The rule's amount, after its environment override if one is set. */
 export function periodAmount(rule: DeadlineRule, env: NodeJS.ProcessEnv = {}): number {
   const raw = rule.override ? env[rule.override.env] : undefined;

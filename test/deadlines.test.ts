@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   CHINA_CALENDAR, DEADLINE_EXTENSIONS, DEADLINE_KEYS, DEADLINE_RULES, dueAt, HolidayCalendar, legalDate, periodEnd, readDeadlineExtensions,
-  readDeadlineRules, ruleInEffect, type DeadlineExtension, type DeadlineRule,
+  overrideBounds, readDeadlineRules, ruleInEffect, type DeadlineExtension, type DeadlineRule,
 } from '../kit/deadlines';
+import { envProblems } from '../kit/config';
+import { publicSecurity } from '../subgraphs/public-security';
 
 // Instants at 10:00 Beijing time (02:00Z) unless said otherwise. A period in days or months ends at
 // 24:00 Beijing of its last day, stored as 23:59:59.999 (15:59:59.999Z): kit/deadlines.ts.
@@ -140,6 +142,14 @@ describe('calendar days and months', () => {
     expect(iso(dueAt('filingDecision', at('2026-09-15'), { env: { FILING_DECISION_DAYS: '7' } }))).toBe('2026-09-22T15:59:59.999Z');
     expect(iso(dueAt('reconsiderationRequest', at('2026-09-15'), { env: { FILING_DECISION_DAYS: '7' } }))).toBe('2026-09-18T15:59:59.999Z');
     expect(() => dueAt('filingDecision', at('2026-09-15'), { env: { FILING_DECISION_DAYS: '31' } })).toThrow(/FILING_DECISION_DAYS must be a whole number of days from 1 to 30/);
+  });
+
+  it('declare FILING_DECISION_DAYS with the rule file\'s range, so a bad value stops public security at start', () => {
+    expect(overrideBounds('filingDecision')).toEqual({ kind: 'integer', min: 1, max: 30 });
+    expect(() => overrideBounds('suggestionReply')).toThrow(/no environment override/);
+    const env = publicSecurity.env!.filter((v) => v.name === 'FILING_DECISION_DAYS');
+    expect(envProblems(env, { FILING_DECISION_DAYS: '7' })).toEqual([]);
+    expect(envProblems(env, { FILING_DECISION_DAYS: '31' }).join('\n')).toMatch(/FILING_DECISION_DAYS.*out of range \(from 1 to 30\): 31/);
   });
 
   it('run hours by the clock, holidays or not', () => {

@@ -15,6 +15,7 @@ import { SUPERVISION_COPIES } from './store';
 import { outboxWorkers } from '../../kit/outbox';
 import { PublicSecuritySupervisionCopy1700000000200 } from './migrations/1700000000200-SupervisionCopy';
 import { scorecardFields } from './scorecard';
+import { overrideBounds } from '../../kit/deadlines';
 import { PublicSecurityFilingSupervision1700000001000 } from './migrations/1700000001000-FilingSupervision';
 import { filingSupervisionMutations, filingSupervisionQueries, filingSupervisionRequestFields, receiveFilingNotices, transferFilingSupervisionFields } from './filing-supervision';
 import { FILING_NOTICE_ROUTE } from '../../kit/messages/filing-supervision';
@@ -42,7 +43,7 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     { ...NOTIFICATIONS, to: 'justice', route: NOTIFICATION_ROUTE },
   ),
   env: [{
-    name: 'FILING_DECISION_DAYS', required: false,
+    name: 'FILING_DECISION_DAYS', required: false, ...overrideBounds('filingDecision'),
     description: 'days public security has to decide on filing after accepting a transfer (default 3, 国务院令第310号 第八条; 1–30 for complex cases)',
   }, {
     name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered transfer copies (default 1000)',
