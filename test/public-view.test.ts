@@ -250,8 +250,9 @@ describe('阳光执法 and 一月一晒绩 through the gateway', () => {
         { rank: 2, scorecard: { agencyCode: 'MR-320706', casesEntered: 8, transfersMade: 3, suggestionsReceived: 3, suggestionsRectified: 1, score: 91 } },
       ]);
       const all = (await ok(hub.graphql(RANKING, { m: month }, callers.justice))).scorecardRanking;
+      // EE-370705 entered no case this month (零执法): listed after every bureau with activity (issue 11).
       expect(all.map((r: any) => [r.rank, r.scorecard.agencyCode, r.scorecard.score])).toEqual([
-        [1, 'EE-370705', 100], [1, 'MR-411302', 100], [3, 'EE-320706', 98], [4, 'MR-320706', 91],
+        [1, 'MR-411302', 100], [2, 'EE-320706', 98], [3, 'MR-320706', 91], [4, 'EE-370705', 100],
       ]);
     });
 
@@ -279,11 +280,13 @@ describe('阳光执法 and 一月一晒绩 through the gateway', () => {
       }
     });
 
-    it('counts an unanswered suggestion against the bureau once its reply period is over', async () => {
+    it('counts an unanswered suggestion against the bureau in the month its reply period ended, leaving the closed month as it was', async () => {
+      const { suggestion } = await ok(hub.graphql(`query($id: ID!) { suggestion(id: $id) { replyDueAt } }`, { id: lateSuggestion }, callers.procurator));
       await hub.advanceClock(62 * 86_400_000);
       const mr = (await ok(hub.graphql(SCORECARD, { code: 'MR-320706', m: month }, callers.justice))).agency.scorecard;
-      expect(mr).toMatchObject({ suggestionsReceived: 3, suggestionsReplied: 2, suggestionsOverdue: 1, score: 100 - 2 * 3 - 5 * 1 - 3 * 1 });
-      expect(lateSuggestion).toBeTruthy();
+      expect(mr).toMatchObject({ suggestionsReceived: 3, suggestionsReplied: 2, suggestionsOverdue: 0, score: 100 - 2 * 3 - 3 * 1 });
+      const due = (await ok(hub.graphql(SCORECARD, { code: 'MR-320706', m: monthOf(new Date(suggestion.replyDueAt)) }, callers.justice))).agency.scorecard;
+      expect(due).toMatchObject({ suggestionsReceived: 0, suggestionsOverdue: 1, score: 100 - 5 * 1 });
     });
   });
 });

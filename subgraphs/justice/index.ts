@@ -6,7 +6,9 @@ import { entities, Agency, type AgencyRow, type CaseIndexRow, type OfficerRow } 
 import { Init1700000000000 } from './migrations/1700000000000-Init';
 import { JusticePublication1700000000300 } from './migrations/1700000000300-Publication';
 import { listPublishedDecisions, publishedDecisionFields, publishedDecisionInterface } from './published';
-import { agencyScorecardField, scorecardFields } from './scorecard';
+import { agencyScorecardField, scorecardFields, scorecardFreezeWorker } from './scorecard';
+import { JusticeScorecardFrozen1700000001110 } from './migrations/1700000001110-ScorecardFrozen';
+import { allWorkers } from '../../kit/workers';
 import { publishedDecisionType } from '../agencies/registry';
 import { justiceLoaders, type JusticeLoaders } from './loaders';
 import { caseFields, listCases, readableCase } from './cases';
@@ -38,6 +40,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   migrations: [Init1700000000000, JusticeSupervisionFeed1700000000200, JusticePublication1700000000300, JusticeSupervisionInbox1700000000450,
     JusticeDirectoryRegistrar1700000000800, JusticePartyLookupQuota1700000000810, JusticeInboxByScope1700000000820,
     JusticeReceivedEvent1700000000900,
+    JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200],
   env: [
     { name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' },
@@ -46,11 +49,13 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   ],
   // Every applied index event goes on to the procuratorate (以罚代刑 and repeat-offender alerts).
   notifies: ['procuratorate'],
-  workers: outboxWorkers(
+  workers: allWorkers(outboxWorkers(
     SUPERVISION_FEED,
     // 双向通报: the justice bureau's supervision results go back to the procuratorate.
     ESCALATION_RESULTS,
   ),
+  // 一月一晒绩: a month's figures are frozen when it closes.
+  scorecardFreezeWorker),
   loaders: justiceLoaders,
   routes: { 'case-events': applyCaseEvents, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES },
   routeSenders: { 'case-events': AGENCY_KINDS.map((k) => k.name), notifications: ['public-security', 'procuratorate'], 'supervision-escalations': ['procuratorate'] },

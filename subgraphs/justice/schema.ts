@@ -72,6 +72,10 @@ type Scorecard @key(fields: "agencyCode month") ${SCORECARD_ACCESS} {
   agency: Agency!
   "录入: cases this bureau entered into the index that month"
   casesEntered: Int!
+  "零执法 (seed 003 零执法说明制度): no case entered that month; such a bureau is listed after every bureau with activity in scorecardRanking"
+  zeroEnforcement: Boolean!
+  "when casesEntered was frozen (the month closed, kit/month.ts); null while the month is open"
+  casesEnteredFrozenAt: DateTime
 }
 
 """执法人员 with an enforcement certificate (执法证)."""

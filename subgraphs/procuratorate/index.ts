@@ -9,7 +9,8 @@ import { escalationWorkers, overdueSuggestionFields, receiveEscalationResults, s
 import { Alert, alertFields, alertMutations, alertQueries, applyIndexEvents, applyTransferEvents } from './alerts';
 import { ProcuratorateAlerts1700000000200 } from './migrations/1700000000200-Alerts';
 import { ProcuratorateAlertLifecycle1700000001300 } from './migrations/1700000001300-AlertLifecycle';
-import { scorecardFields, scorecardQueries } from './scorecard';
+import { scorecardFields, scorecardFreezeWorker, scorecardQueries } from './scorecard';
+import { ProcuratorateScorecardFrozen1700000001110 } from './migrations/1700000001110-ScorecardFrozen';
 import { agencyFields, suggestionFields, suggestionMutations, suggestionQueries } from './suggestions';
 import { enforcementCaseFields, supervisionMatterFields, supervisionMutations, supervisionQueries } from './supervision';
 import { caseFilingSupervisionFields, filingNoticeWorkers, filingSupervisionFields, filingSupervisionMutations, filingSupervisionQueries, receiveFilingEvents } from './filing-supervision';
@@ -24,7 +25,8 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   entities: [...entities, Alert],
   migrations: [ProcuratorateInit1700000000000, ProcuratorateAlerts1700000000200, ProcuratorateEscalation1700000000450,
     ProcuratorateFilingSupervision1700000001000,
-    ProcuratorateAlertLifecycle1700000001300],
+    ProcuratorateAlertLifecycle1700000001300,
+    ProcuratorateScorecardFrozen1700000001110],
   upstreams: ['justice'],
   // 立案监督: notices to public security (要求说明不立案理由, 通知立案 …) through the filing-notice outbox.
   notifies: ['public-security'],
@@ -34,7 +36,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   routeSenders: { 'case-events': ['justice'], 'transfer-events': ['public-security'], 'escalation-results': ['justice'],
     'filing-events': ['public-security'] },
   // Seed 001: overdue and not-rectified suggestions are copied to justice; notifications go to justice's inbox.
-  workers: allWorkers(escalationWorkers,
+  workers: allWorkers(escalationWorkers, scorecardFreezeWorker,
     filingNoticeWorkers),
   env: [
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relays to justice look for undelivered escalations and notifications (default 1000)' },

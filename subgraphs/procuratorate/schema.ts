@@ -2,9 +2,15 @@ import { DATE_TIME, FEDERATION_LINK, PAGE_INFO, gql } from '../../kit/sdl';
 import { ALERT_MUTATION_SDL, ALERT_QUERY_SDL, ALERT_SDL } from './alerts';
 import { SCORECARD_ACCESS } from '../../kit/month';
 import { ESCALATION_SDL } from '../../kit/notifications';
-import { SCORE_RULE } from './scorecard';
+import { SCORE_RULES } from '../../kit/month';
+import { currentVersion } from '../../kit/versioned-rules';
 import { currentRule, periodText } from '../../kit/deadlines';
 import { FILING_SUPERVISION_SDL } from './filing-supervision';
+
+/** The rule users are told about in the SDL; a month's score always uses the rule in force for that month. */
+const CURRENT_SCORE_RULE = currentVersion(SCORE_RULES)!;
+const SCORE_BASE = CURRENT_SCORE_RULE.base;
+const SCORE_TERMS = CURRENT_SCORE_RULE.deductions.map((d) => `${d.points} × ${d.key}`).join(' − ');
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}
@@ -32,23 +38,43 @@ type Scorecard @key(fields: "agencyCode month") ${SCORECARD_ACCESS} {
   month: String!
   "检察建议 issued to the bureau that month"
   suggestionsReceived: Int!
-  "of those, replied to in writing"
+  "written replies the bureau gave that month"
   suggestionsReplied: Int!
-  "of those, replied with rectification (整改)"
+  "of those, replies with rectification (整改)"
   suggestionsRectified: Int!
-  "of those, still unanswered after the reply period (不予回复)"
+  "reply periods that ended that month without a reply (不予回复)"
   suggestionsOverdue: Int!
   """
-  The month's score (rule ${SCORE_RULE.id}, seed 001; weights unverified): ${SCORE_RULE.base}
-  − ${SCORE_RULE.deductions.suggestionReceived} × received − ${SCORE_RULE.deductions.suggestionOverdue} × overdue
-  − ${SCORE_RULE.deductions.suggestionNotRectified} × (replied − rectified), at least ${SCORE_RULE.floor}.
+  The month's score under the scoring rule in force for the month (schema/scorecard.json; seed 001,
+  weights unverified): base minus each deduction's points times its count, at least the floor.
+  Currently ${SCORE_BASE} − ${SCORE_TERMS}.
   """
   score: Float!
+  "the id of the scoring rule the score used (schema/scorecard.json); a closed month keeps the one it was frozen with"
+  scoreRule: String!
+  "the score's deductions, one per measure of the rule, with the count and the points"
+  scoreTerms: [ScoreTerm!]!
+  "when the suggestion figures were frozen (the month closed); null while the month is open"
+  suggestionsFrozenAt: DateTime
+}
+
+"""One deduction of a month's score: count × points."""
+type ScoreTerm {
+  measure: String!
+  label: String!
+  count: Int!
+  points: Float!
+  deducted: Float!
 }
 
 """A bureau's place in a month's ranking; equal scores share a rank."""
 type ScorecardRank ${SCORECARD_ACCESS} {
+  "bureaus with activity first; a 零执法 bureau never ranks above one with activity"
   rank: Int!
+  "零执法: the bureau entered no case that month (seed 003 零执法说明制度)"
+  zeroEnforcement: Boolean!
+  "why the bureau stands there: 零执法, and the score's formula with the rule version"
+  explanation: String!
   scorecard: Scorecard
 }
 
