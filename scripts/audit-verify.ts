@@ -1,9 +1,23 @@
-// npm run audit:verify: recomputes the audit log's hash chain and names the first row that breaks it.
-// Reads DATABASE_URL, or else the embedded default's audit database (npm start: PostgreSQL on
-// 127.0.0.1:${PG_PORT:-54329}, database `audit`). Exit 0: intact; 1: broken; 2: could not check.
-import { verifyAuditChain } from '../gateway/audit/verify';
+// npm run audit:verify: recomputes the audit log's Merkle tree (and its hash chain) from the stored
+// entries, compares it with every checkpoint the procuratorate's witness cosigned, and names the
+// first bad entry. Exit 0: intact; 1: broken; 2: could not check.
+//
+// Where it looks:
+//   DATABASE_URL          the log (the gateway's own database); default: the embedded hub of
+//                         `npm start` (127.0.0.1:${PG_PORT:-54329}, database `gateway`)
+//   WITNESS_DATABASE_URL  the procuratorate's database, where its witness keeps what it cosigned;
+//                         default: the embedded hub's `procuratorate`, when DATABASE_URL is not set
+//   HUB_PUBLIC_KEYS_FILE  the key directory, to check the witness's cosignatures; default:
+//                         ${HUB_DATA_DIR:-.data}/keys/public-keys.json when it exists
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { verifyAuditLog } from '../gateway/audit/verify-log';
 
-const url = process.env.DATABASE_URL || `postgres://postgres:postgres@127.0.0.1:${process.env.PG_PORT ?? 54329}/audit`;
+const embedded = (database: string) => `postgres://postgres:postgres@127.0.0.1:${process.env.PG_PORT ?? 54329}/${database}`;
+const url = process.env.DATABASE_URL || embedded('gateway');
+const witnessUrl = process.env.WITNESS_DATABASE_URL || (process.env.DATABASE_URL ? undefined : embedded('procuratorate'));
+const defaultKeys = join(resolve(process.env.HUB_DATA_DIR ?? '.data'), 'keys', 'public-keys.json');
+const publicKeysFile = process.env.HUB_PUBLIC_KEYS_FILE || (existsSync(defaultKeys) ? defaultKeys : undefined);
 
 /** The URL without its password, for messages. */
 function shown(raw: string): string {
@@ -12,19 +26,25 @@ function shown(raw: string): string {
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
-    return '(unparsable DATABASE_URL)';
+    return '(unparsable URL)';
   }
 }
 
 try {
-  const report = await verifyAuditChain(url);
+  const report = await verifyAuditLog(url, { witnessUrl, publicKeysFile });
+  const witness = witnessUrl
+    ? `${report.witnessed} checkpoints of the procuratorate's witness matched, up to ${report.witnessedSize} entries${report.cosignaturesChecked ? ' (cosignatures checked)' : ' (cosignatures not checked: no key directory)'}`
+    : 'NO WITNESS compared (set WITNESS_DATABASE_URL): only the chain was checked, which whoever holds the database can recompute';
   if (report.ok) {
-    console.log(`audit log intact: ${report.checked} entries verified, chain unbroken (${shown(url)})`);
+    console.log(`audit log intact: ${report.entries} entries verified, chain unbroken; ${witness} (${shown(url)})`);
     process.exit(0);
   }
-  const { sequence, reason } = report.firstBad!;
-  console.error(`AUDIT LOG BROKEN at row sequence ${sequence}: ${reason}`);
-  console.error(`${report.checked - 1} entries before it verified (${shown(url)})`);
+  const bad = report.firstBad!;
+  console.error(`AUDIT LOG BROKEN at row sequence ${bad.sequence ?? '(none: the log ends before it)'}: ${bad.reason} (leaf ${bad.leafIndex})`);
+  if (bad.range) {
+    console.error(`  the bad entry is among leaves ${bad.range.fromLeaf}..${bad.range.toLeaf} (sequences ${bad.range.fromSequence ?? '-'}..${bad.range.toSequence ?? '-'}); the entries before them match the witness`);
+  }
+  console.error(`${bad.leafIndex} entries before it verified; ${witness} (${shown(url)})`);
   process.exit(1);
 } catch (error) {
   console.error(`audit log could not be verified (${shown(url)}): ${(error as Error).message}`);

@@ -6,6 +6,7 @@ import { AuditInit1700000000000 } from './migrations/1700000000000-Init';
 import { AuditLeanerIndexes1700000000100 } from './migrations/1700000000100-LeanerIndexes';
 import { AuditMerkleTree1700000001500 } from './migrations/1700000001500-MerkleTree';
 import { typeDefs } from './schema';
+import { witnessWorkers } from './witness';
 
 /**
  * The audit log's owner: its database schema (migrations) and the read side for auditors. The
@@ -18,6 +19,9 @@ export const audit: SubgraphModule = {
   typeDefs,
   entities,
   migrations: [AuditInit1700000000000, AuditLeanerIndexes1700000000100, AuditMerkleTree1700000001500],
+  // The gateway's signed checkpoints go to the procuratorate's witness (witness.ts says why from here).
+  notifies: ['procuratorate'],
+  workers: witnessWorkers,
   resolvers: {
     DateTime,
     Query: {

@@ -16,6 +16,8 @@ import { enforcementCaseFields, supervisionMatterFields, supervisionMutations, s
 import { caseFilingSupervisionFields, filingNoticeWorkers, filingSupervisionFields, filingSupervisionMutations, filingSupervisionQueries, receiveFilingEvents } from './filing-supervision';
 import { ProcuratorateFilingSupervision1700000001000 } from './migrations/1700000001000-FilingSupervision';
 import { allWorkers } from '../../kit/workers';
+import { witnessCheckpoint } from './witness';
+import { ProcuratorateAuditWitness1700000001500 } from './migrations/1700000001500-AuditWitness';
 
 /** 人民检察院: supervision matters on indexed cases, and procuratorial suggestions to bureaus. */
 export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
@@ -24,6 +26,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   typeDefs,
   entities: [...entities, Alert],
   migrations: [ProcuratorateInit1700000000000, ProcuratorateAlerts1700000000200, ProcuratorateEscalation1700000000450,
+    ProcuratorateAuditWitness1700000001500,
     ProcuratorateFilingSupervision1700000001000,
     ProcuratorateAlertLifecycle1700000001300,
     ProcuratorateScorecardFrozen1700000001110],
@@ -31,9 +34,11 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   // 立案监督: notices to public security (要求说明不立案理由, 通知立案 …) through the filing-notice outbox.
   notifies: ['public-security'],
   // Index events from justice and transfer copies (抄送) from public security feed the alerts.
-  routes: { 'case-events': applyIndexEvents, 'transfer-events': applyTransferEvents, 'escalation-results': receiveEscalationResults,
+  routes: { 'audit-checkpoints': witnessCheckpoint, // the audit log's witness (witness.ts)
+    'case-events': applyIndexEvents, 'transfer-events': applyTransferEvents, 'escalation-results': receiveEscalationResults,
     'filing-events': receiveFilingEvents },
-  routeSenders: { 'case-events': ['justice'], 'transfer-events': ['public-security'], 'escalation-results': ['justice'],
+  routeSenders: { 'audit-checkpoints': ['audit'],
+    'case-events': ['justice'], 'transfer-events': ['public-security'], 'escalation-results': ['justice'],
     'filing-events': ['public-security'] },
   // Seed 001: overdue and not-rectified suggestions are copied to justice; notifications go to justice's inbox.
   workers: allWorkers(escalationWorkers, scorecardFreezeWorker,
