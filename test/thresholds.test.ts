@@ -60,13 +60,30 @@ const THRESHOLD_CASES: [string, CaseFacts, string | null][] = [
   ['CL213 gain 30,000', facts('CL213', { illegalGain: 30000 }), '2004'],
   ['CL213 turnover 40,000, gain 20,000', facts('CL213', { amountInvolved: 40000, illegalGain: 20000 }), null],
   ['CL143 qualitative: by offence code alone', facts('CL143', {}), '2021'],
+  ['CL214 sales 50,000 in 2026', facts('CL214', { salesAmount: 50000 }), '2021'],
+  ['CL214 gain 30,000 in 2026 (since 刑法修正案（十一）)', facts('CL214', { illegalGain: 30000, salesAmount: 10000 }), '2021'],
+  ['CL214 gain 30,000 in 2019 (then: sales only)', facts('CL214', { illegalGain: 30000, salesAmount: 10000 }, { decidedAt: new Date('2019-01-01T00:00:00Z') }), null],
+  ['CL214 sales 49,999', facts('CL214', { salesAmount: 49999 }), null],
+  ['CL144 qualitative', facts('CL144', {}), '2021'],
+  ['CL141 fake drugs: qualitative since 2011-05-01', facts('CL141', {}), '2011'],
+  ['CL141 before 2011-05-01 (no version)', facts('CL141', {}, { decidedAt: new Date('2010-01-01T00:00:00Z') }), null],
+  ['CL142 substandard drugs: review of the harm', facts('CL142', {}), '1997'],
+  ['CL134-1 dangerous operations: review of the danger', facts('CL134-1', {}), '2021'],
+  ['CL342 basic farmland 5 mu', facts('CL342', { occupiedBasicFarmlandMu: 5 }), '2000'],
+  ['CL342 other farmland 9 mu', facts('CL342', { occupiedFarmlandMu: 9 }), null],
+  // 从旧兼从轻: the rule at the conduct applies, unless the one at the decision no longer makes it a crime.
+  ['CL140 combination, conduct in 2007, decided 2026: the 2001 rule (none)', facts('CL140', { salesAmount: 40000, unsoldGoodsValue: 40000 }, { conductAt: new Date('2007-06-01T00:00:00Z') }), null],
+  ['CL140 sales 60,000, conduct in 2005: the 2001 rule', facts('CL140', { salesAmount: 60000 }, { conductAt: new Date('2005-06-01T00:00:00Z') }), '2001'],
+  ['CL201 evaded 60,000, conduct in 2020, decided 2026: met then, not now (从轻)', facts('CL201', { evadedTax: 60000, taxDue: 100000 }, { conductAt: new Date('2020-06-01T00:00:00Z') }), null],
+  ['CL134 loss 800,000, conduct in 2012, decided 2026: the 2015 rule is lighter', facts('CL134', { directLoss: 800000 }, { conductAt: new Date('2012-01-01T00:00:00Z') }), null],
   ['no offence code', { ...facts('CL140', { salesAmount: 900000 }), offenceCode: null }, null],
   ['an offence without rules', facts('CL999', { salesAmount: 900000 }), null],
 ];
 
 describe('prosecution thresholds (schema/thresholds.json)', () => {
-  it('the rule file parses, and covers the eight offences of the domain brief', () => {
-    expect(RULES.thresholds.map((s) => s.offenceCode).sort()).toEqual(['CL134', 'CL140', 'CL143', 'CL201', 'CL213', 'CL225', 'CL338', 'CL343']);
+  it('the rule file parses, and covers the eight offences of the domain brief and those the agencies transfer most', () => {
+    expect(RULES.thresholds.map((s) => s.offenceCode).sort()).toEqual(
+      ['CL134', 'CL134-1', 'CL140', 'CL141', 'CL142', 'CL143', 'CL144', 'CL201', 'CL213', 'CL214', 'CL225', 'CL338', 'CL342', 'CL343']);
     for (const set of [...RULES.thresholds, ...RULES.repeatOffender]) {
       for (const v of set.versions) expect(v.citation, `${set.offenceCode} ${v.version}`).toBeTruthy();
     }
@@ -141,8 +158,8 @@ const REPEAT_CASES: [string, PartyCase[], string[]][] = [
   ['exactly 2 years before counts', [penalty('a', 'CL225', '2024-03-01T02:00:00Z'), penalty('b', 'CL225', '2025-06-01'), penalty('c', 'CL225', '2026-03-01T02:00:00Z')], ['c']],
   ['priors of another offence do not count', [penalty('a', 'CL140', '2025-01-01'), penalty('b', 'CL225', '2025-06-01'), penalty('c', 'CL225', '2026-03-01')], []],
   ['an inspection is not a penalty', [penalty('a', 'CL225', '2025-01-01', 'ADMINISTRATIVE_INSPECTION'), penalty('b', 'CL225', '2025-06-01'), penalty('c', 'CL225', '2026-03-01')], []],
-  ['tax: 5-year window', [penalty('a', 'CL201', '2022-01-01'), penalty('b', 'CL201', '2023-01-01'), penalty('c', 'CL201', '2026-03-01')], ['c']],
-  ['tax: older than 5 years', [penalty('a', 'CL201', '2020-01-01'), penalty('b', 'CL201', '2023-01-01'), penalty('c', 'CL201', '2026-03-01')], []],
+  // 刑法 第二百零一条第四款: two tax penalties within 5 years remove the exemption; they make no crime by themselves.
+  ['tax: 2 priors within 5 years make no crime alone (the amounts still apply)', [penalty('a', 'CL201', '2022-01-01'), penalty('b', 'CL201', '2023-01-01'), penalty('c', 'CL201', '2026-03-01')], []],
   ['CL140 has no repeat rule', [penalty('a', 'CL140', '2025-01-01'), penalty('b', 'CL140', '2025-06-01'), penalty('c', 'CL140', '2026-03-01')], []],
   ['four penalties: the third and the fourth', [penalty('a', 'CL343', '2025-01-01'), penalty('b', 'CL343', '2025-03-01'), penalty('c', 'CL343', '2025-06-01'), penalty('d', 'CL343', '2026-01-01')], ['c', 'd']],
 ];
@@ -156,6 +173,13 @@ describe('repeat offenders', () => {
     const [hit] = evaluateRepeat([penalty('a', 'CL225', '2024-06-01'), penalty('b', 'CL225', '2025-06-01'), penalty('c', 'CL225', '2026-03-01')]);
     expect(hit).toMatchObject({ caseId: 'c', ruleCode: 'CL225', ruleVersion: '2022', priorCaseIds: ['a', 'b'], figures: [{ name: 'priorPenalties', value: 2, threshold: 2 }] });
     expect(hit.citation).toContain('二年内');
+  });
+
+  it('tax: 2 priors within 5 years remove the first-offence exemption (a removesExemption hit), older ones do not', () => {
+    const within = [penalty('a', 'CL201', '2022-01-01'), penalty('b', 'CL201', '2023-01-01'), penalty('c', 'CL201', '2026-03-01')];
+    expect(evaluateRepeat(within, RULES, undefined, 'removesExemption').map((h) => [h.caseId, h.priorCaseIds])).toEqual([['c', ['a', 'b']]]);
+    const older = [penalty('a', 'CL201', '2020-01-01'), penalty('b', 'CL201', '2023-01-01'), penalty('c', 'CL201', '2026-03-01')];
+    expect(evaluateRepeat(older, RULES, undefined, 'removesExemption')).toEqual([]);
   });
 
   it('counts years in China Standard Time, 29 February to 28 February', () => {

@@ -24,6 +24,8 @@ export const PARTY_HISTORY_LIMIT = 100;
  */
 export const INDEX_EVENT = message('IndexEvent', {
   ...CASE_FACTS,
+  /** 案由: the procuratorate screens it against schema/offence-map.json; absent from older events. */
+  cause: optional(nullable(text(500))),
   partyKind: nullable(text(50)),
   partyKey: nullable(text(128)),
   figures: optional(nullable(record(nullable(amount)))),

@@ -83,7 +83,7 @@ async function forwardToSupervision(tx: Queryable, applied: AppliedRow[]): Promi
   const events: IndexEvent[] = applied.map((r) => ({
     caseId: r.caseId, caseType: r.caseType, version: r.version, agencyCode: r.agencyCode, caseNumber: r.caseNumber, actType: r.actType,
     offenceCode: r.offenceCode, amountInvolved: r.amountInvolved, fineAmount: r.fineAmount, decidedAt: r.decidedAt,
-    conductAt: r.conductAt ?? null, region: r.region, recordedAt: r.recordedAt, partyKind: r.partyKind, partyKey: r.partyKey,
+    conductAt: r.conductAt ?? null, cause: r.cause, region: r.region, recordedAt: r.recordedAt, partyKind: r.partyKind, partyKey: r.partyKey,
     figures: r.figures ?? {}, attributes: r.attributes ?? {},
     partyCases: r.partyKey
       ? history.filter((h) => h.partyKey === r.partyKey && h.caseId !== r.caseId)

@@ -17,6 +17,7 @@ import type { ProcuratorateLoaders } from './loaders';
 import { optionalText } from '../../kit/rules';
 import { evaluateRepeat, evaluateThreshold, RULES, type Hit, type MetFigure, type PartyCase } from './thresholds';
 import { requireText } from '../../kit/rules';
+import { candidateOffences } from './screening';
 
 // 以罚代刑 (fine instead of prosecution) and repeat-offender alerts. Justice forwards every case the
 // index applies (party as a keyed hash, with the party's other cases across agencies); public
@@ -164,23 +165,39 @@ interface NewAlert { caseId: string; kind: AlertKind; agencyCode: string; region
 export function alertsFor(e: IndexEvent): NewAlert[] {
   const found: NewAlert[] = [];
   const decidedAt = toDate(e.decidedAt);
-  // 以罚代刑 is a decided case (the administrative decision taken) over a threshold: a case still
-  // under investigation may yet be transferred, and is judged again at its decision (a new version).
-  const threshold = decidedAt && evaluateThreshold({
-    offenceCode: e.offenceCode, region: e.region, partyKind: e.partyKind, decidedAt, conductAt: toDate(e.conductAt), recordedAt: new Date(e.recordedAt),
-    amountInvolved: e.amountInvolved, fineAmount: e.fineAmount,
-    figures: e.figures ?? {}, attributes: e.attributes ?? {},
-  }, RULES);
-  if (threshold) found.push({ caseId: e.caseId, kind: 'THRESHOLD', agencyCode: e.agencyCode, region: e.region, hit: threshold, priorCaseIds: [] });
-
-  // The party's history: this case and its others in the index, any agency. Judged are this case
-  // and the party's later cases (a late-recorded earlier penalty can make a later case a repeat).
+  const conductAt = toDate(e.conductAt);
+  const recordedAt = new Date(e.recordedAt);
+  // The party's history: this case and its others in the index, any agency.
   const others = e.partyCases ?? [];
-  const where = new Map<string, { agencyCode: string; region: string }>([[e.caseId, e], ...others.map((o) => [o.caseId, o] as const)]);
   const history: PartyCase[] = [
     { caseId: e.caseId, offenceCode: e.offenceCode, actType: e.actType, decidedAt, region: e.region },
     ...others.map((o) => ({ caseId: o.caseId, offenceCode: o.offenceCode, actType: o.actType, decidedAt: toDate(o.decidedAt), region: o.region })),
   ];
+  // 以罚代刑 is a decided case (the administrative decision taken) over a threshold: a case still
+  // under investigation may yet be transferred, and is judged again at its decision (a new version).
+  // Screened for its own offence code and every offence its 案由 maps to (screening.ts).
+  if (decidedAt) {
+    const facts = {
+      region: e.region, partyKind: e.partyKind, decidedAt, conductAt, recordedAt,
+      amountInvolved: e.amountInvolved, fineAmount: e.fineAmount, figures: e.figures ?? {}, attributes: e.attributes ?? {},
+    };
+    // 刑法 第二百零一条第四款: prior penalties that remove the first-offence exemption (the amounts still apply).
+    const exemptionGone = evaluateRepeat(history, RULES, (c) => c.caseId === e.caseId, 'removesExemption');
+    for (const offenceCode of candidateOffences({ caseType: e.caseType, cause: e.cause, offenceCode: e.offenceCode, at: conductAt ?? decidedAt })) {
+      const hit = evaluateThreshold({ ...facts, offenceCode }, RULES);
+      if (!hit) continue;
+      const gone = exemptionGone.find((r) => r.ruleCode === hit.ruleCode);
+      const judged = gone ? {
+        ...hit, review: false,
+        note: [hit.note, `${gone.figures[0].value} prior administrative penalties within the window (${gone.citation}): the first-offence exemption does not apply.`].filter(Boolean).join(' '),
+      } : hit;
+      found.push({ caseId: e.caseId, kind: 'THRESHOLD', agencyCode: e.agencyCode, region: e.region, hit: judged, priorCaseIds: gone?.priorCaseIds ?? [] });
+    }
+  }
+
+  // Repeat offenders: judged are this case and the party's later cases (a late-recorded earlier
+  // penalty can make a later case a repeat).
+  const where = new Map<string, { agencyCode: string; region: string }>([[e.caseId, e], ...others.map((o) => [o.caseId, o] as const)]);
   const judged = (c: PartyCase) => c.caseId === e.caseId || (!!decidedAt && !!c.decidedAt && c.decidedAt > decidedAt);
   for (const hit of evaluateRepeat(history, RULES, judged)) {
     const at = where.get(hit.caseId)!;
@@ -201,8 +218,10 @@ async function transferStates(tx: Queryable, caseIds: string[]): Promise<Map<str
 /**
  * POST /internal/case-events (from justice): judge each applied index event once. One alert per
  * case, kind and rule: a new version of the case refreshes it (whatever its status, the facts are
- * the case's latest) and never raises a second one. A new alert is raised only where no transfer
- * is pending or filed: with no transfer it is 以罚代刑 (NOT_TRANSFERRED); after a refusal, 有案不立 (NOT_FILED).
+ * the case's latest) and never raises a second one. A new alert: with no transfer, OPEN 以罚代刑
+ * (NOT_TRANSFERRED); with a transfer awaiting public security's decision, TRANSFERRED (a refusal
+ * then re-opens it, whichever message arrives first); after a refusal, OPEN 有案不立 (NOT_FILED);
+ * after a filing, none.
  */
 export function applyIndexEvents(runtime: SubgraphRuntime, body: unknown) {
   return receiveOnce(runtime, INDEX_EVENT, body, async (tx, fresh) => {
@@ -210,18 +229,20 @@ export function applyIndexEvents(runtime: SubgraphRuntime, body: unknown) {
     if (!found.length) return;
     await lockCases(tx, found.map((a) => a.caseId));
     const transfers = await transferStates(tx, found.map((a) => a.caseId));
-    const rows = new Map<string, NewAlert & { signal: AlertSignal | null }>();
+    type Judged = NewAlert & { signal: AlertSignal | null; status: AlertStatus };
+    const rows = new Map<string, Judged>();
     for (const a of found) {
       const t = transfers.get(a.caseId);
-      // null: refresh an existing alert only (a transfer awaits public security's decision, or the case was filed).
-      const signal: AlertSignal | null = !t ? 'NOT_TRANSFERRED' : t.filing === 'REFUSED' ? 'NOT_FILED' : null;
-      rows.set(`${a.caseId}/${a.kind}/${a.hit.ruleCode}`, { ...a, signal });
+      // signal null: a filed case; its existing alerts are refreshed, none is raised.
+      const [signal, status]: [AlertSignal | null, AlertStatus] = !t ? ['NOT_TRANSFERRED', 'OPEN']
+        : t.filing === 'REFUSED' ? ['NOT_FILED', 'OPEN'] : t.filing === 'FILED' ? [null, 'RESOLVED'] : ['NOT_TRANSFERRED', 'TRANSFERRED'];
+      rows.set(`${a.caseId}/${a.kind}/${a.hit.ruleCode}`, { ...a, signal, status });
     }
     const now = runtime.now();
-    const payload = (list: (NewAlert & { signal: AlertSignal | null })[]) => JSON.stringify(list.map((a) => ({
+    const payload = (list: Judged[]) => JSON.stringify(list.map((a) => ({
       id: randomUUID(), caseId: a.caseId, kind: a.kind, ruleCode: a.hit.ruleCode, ruleVersion: a.hit.ruleVersion, citation: a.hit.citation,
       review: a.hit.review, note: a.hit.note, figures: a.hit.figures, priorCaseIds: a.priorCaseIds, agencyCode: a.agencyCode, region: a.region,
-      signal: a.signal, transferId: transfers.get(a.caseId)?.transferId ?? null,
+      signal: a.signal, status: a.status, transferId: transfers.get(a.caseId)?.transferId ?? null,
     })));
     const all = [...rows.values()];
     // The case's latest facts on its existing alerts, whatever their status.
@@ -237,9 +258,9 @@ export function applyIndexEvents(runtime: SubgraphRuntime, body: unknown) {
       INSERT INTO alert (id, case_id, kind, rule_code, rule_version, citation, review, note, figures, prior_case_ids,
         agency_code, region, status, signal, transfer_id, raised_at, updated_at)
       SELECT x.id, x."caseId", x.kind, x."ruleCode", x."ruleVersion", x.citation, x.review, x.note, x.figures,
-        ARRAY(SELECT jsonb_array_elements_text(x."priorCaseIds"))::uuid[], x."agencyCode", x.region, 'OPEN', x.signal, x."transferId", $2, $2
+        ARRAY(SELECT jsonb_array_elements_text(x."priorCaseIds"))::uuid[], x."agencyCode", x.region, x.status, x.signal, x."transferId", $2, $2
       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "caseId" uuid, kind text, "ruleCode" text, "ruleVersion" text, citation text,
-        review boolean, note text, figures jsonb, "priorCaseIds" jsonb, "agencyCode" text, region text, signal text, "transferId" uuid)
+        review boolean, note text, figures jsonb, "priorCaseIds" jsonb, "agencyCode" text, region text, signal text, status text, "transferId" uuid)
       ON CONFLICT ON CONSTRAINT alert_once_per_rule DO NOTHING`, [payload(raised), now]);
   });
 }

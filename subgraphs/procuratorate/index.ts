@@ -9,6 +9,7 @@ import { escalationWorkers, overdueSuggestionFields, receiveEscalationResults, s
 import { Alert, alertFields, alertMutations, alertQueries, applyIndexEvents, applyTransferEvents } from './alerts';
 import { ProcuratorateAlerts1700000000200 } from './migrations/1700000000200-Alerts';
 import { ProcuratorateAlertLifecycle1700000001300 } from './migrations/1700000001300-AlertLifecycle';
+import { reportUnrecordedFields } from './screening';
 import { scorecardFields, scorecardFreezeWorker, scorecardQueries } from './scorecard';
 import { ProcuratorateScorecardFrozen1700000001110 } from './migrations/1700000001110-ScorecardFrozen';
 import { agencyFields, suggestionFields, suggestionMutations, suggestionQueries } from './suggestions';
@@ -42,7 +43,8 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     'filing-events': ['public-security'] },
   // Seed 001: overdue and not-rectified suggestions are copied to justice; notifications go to justice's inbox.
   workers: allWorkers(escalationWorkers, scorecardFreezeWorker,
-    filingNoticeWorkers),
+    filingNoticeWorkers,
+    reportUnrecordedFields),
   env: [
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relays to justice look for undelivered escalations and notifications (default 1000)' },
     { name: 'ESCALATION_POLL_MS', required: false, description: 'how often the overdue watch looks for suggestions unanswered past their due date (default 1000)' },

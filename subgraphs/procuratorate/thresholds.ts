@@ -33,7 +33,15 @@ interface Versioned extends Validity {
 }
 
 export interface ThresholdVersion extends Versioned { condition: Condition }
-export interface RepeatVersion extends Versioned { priorOffenceCodes: string[]; windowYears: number; minPriorPenalties: number }
+export interface RepeatVersion extends Versioned {
+  priorOffenceCodes: string[]; windowYears: number; minPriorPenalties: number;
+  /**
+   * makesCrime (default): the priors make the conduct a crime whatever its amounts (e.g. 非法经营).
+   * removesExemption: they only remove the first-offence exemption (刑法 第二百零一条第四款); the
+   * threshold's amounts still apply, and a threshold alert then needs no review of payment after notice.
+   */
+  effect?: 'makesCrime' | 'removesExemption';
+}
 export interface RuleSet<V> { offenceCode: string; offence: string; article?: string; versions: V[] }
 
 export interface Rules {
@@ -142,6 +150,9 @@ export function parseRules(document: unknown): Rules {
       if (!Array.isArray(v.priorOffenceCodes) || !v.priorOffenceCodes.length) throw new RuleFileError(FILE, where, 'priorOffenceCodes', 'must be a non-empty list');
       if (!(v.windowYears > 0)) throw new RuleFileError(FILE, where, 'windowYears', 'must be more than 0');
       if (!(v.minPriorPenalties >= 1)) throw new RuleFileError(FILE, where, 'minPriorPenalties', 'must be at least 1');
+      if (v.effect !== undefined && v.effect !== 'makesCrime' && v.effect !== 'removesExemption') {
+        throw new RuleFileError(FILE, where, 'effect', 'is makesCrime or removesExemption');
+      }
     }
   }
   return doc as Rules;
@@ -260,13 +271,14 @@ export function yearsBefore(at: Date, years: number): Date {
  * for offences the rule counts, decided before it and within the rule's window, across every
  * agency. `cases` is the party's whole history; `only` limits which cases are judged.
  */
-export function evaluateRepeat(cases: PartyCase[], rules: Rules = RULES, only?: (c: PartyCase) => boolean): RepeatHit[] {
+export function evaluateRepeat(cases: PartyCase[], rules: Rules = RULES, only?: (c: PartyCase) => boolean,
+  effect: 'makesCrime' | 'removesExemption' = 'makesCrime'): RepeatHit[] {
   const hits: RepeatHit[] = [];
   for (const target of cases) {
     if (!target.decidedAt || !target.offenceCode || (only && !only(target))) continue;
     const set = rules.repeatOffender.find((s) => s.offenceCode === target.offenceCode);
     const version = versionAt(set, target.decidedAt, target.region);
-    if (!set || !version) continue;
+    if (!set || !version || (version.effect ?? 'makesCrime') !== effect) continue;
     const from = yearsBefore(target.decidedAt, version.windowYears);
     const priors = cases.filter((p) => p.caseId !== target.caseId && p.actType === 'ADMINISTRATIVE_PENALTY' && p.decidedAt
       && p.offenceCode !== null && version.priorOffenceCodes.includes(p.offenceCode)
