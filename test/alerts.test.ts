@@ -81,15 +81,15 @@ describe('supervision at work: alerts and the party lookup, through the gateway'
     expect(officer.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
   });
 
-  it('resolves the alert once the case is transferred (the transfer is copied to the procuratorate)', async () => {
+  it('keeps the alert, as TRANSFERRED, once the case is transferred: only public security\'s filing resolves it', async () => {
     const { data, errors } = await hub.graphql(`mutation($id: ID!) { transferCase(caseId: $id, input: { summary: "涉嫌销售伪劣产品罪", materials: ["移送书"] }) { id } }`,
       { id: thresholdCase }, callers.marketOfficer);
     expect(errors).toBeUndefined();
     expect(data.transferCase.id).toBeTruthy();
-    const resolved = await alertFor(hub, thresholdCase, 'THRESHOLD', 'RESOLVED');
-    expect(resolved.resolvedAt).toBeTruthy();
+    const transferred = await alertFor(hub, thresholdCase, 'THRESHOLD', 'TRANSFERRED');
+    expect(transferred.resolvedAt).toBeNull();
     const open = await hub.graphql(ALERTS, { status: 'OPEN' }, callers.procurator);
-    expect(open.data.alerts.edges.map((e: any) => e.node.id)).not.toContain(resolved.id);
+    expect(open.data.alerts.edges.map((e: any) => e.node.id)).not.toContain(transferred.id);
   });
 
   it('leaves no open alert on a transferred case, whichever message reaches the procuratorate first', async () => {
@@ -99,7 +99,7 @@ describe('supervision at work: alerts and the party lookup, through the gateway'
     await waitForIndexed(hub, id);
     await hub.graphql(`mutation($id: ID!) { transferCase(caseId: $id, input: { summary: "移送", materials: ["移送书"] }) { id } }`, { id }, callers.marketOfficer);
     // Whichever arrives first, the case ends without an OPEN alert.
-    await eventually(async () => ((await alertsOf(hub, id)).every((a) => a.status === 'RESOLVED') ? true : undefined), 10_000, 'no open alert');
+    await eventually(async () => ((await alertsOf(hub, id)).every((a) => a.status === 'TRANSFERRED') ? true : undefined), 10_000, 'no open alert');
     await new Promise((r) => setTimeout(r, 1000));
     expect((await alertsOf(hub, id)).filter((a) => a.status === 'OPEN')).toEqual([]);
   });
