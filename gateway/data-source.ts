@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import fetchHappen from 'make-fetch-happen';
 import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../kit/identity';
 import { GATEWAY, readSigningKey, type SigningKey } from '../kit/keys';
@@ -42,6 +42,23 @@ function forwardedToken(identity: Identity, keyFile: string, subgraph: string): 
   return token;
 }
 
+/**
+ * The errors of a subgraph's 400 answer when every one is BAD_USER_INPUT (graphql-js refusing a
+ * variable's value, e.g. a malformed DateTime): RemoteGraphQLDataSource throws on any non-2xx
+ * status, which read as "the service did not answer". Anything else a subgraph refuses is not
+ * the client's to fix and stays an error of the service.
+ */
+export function clientInputRefused(error: unknown): GraphQLFormattedError[] | null {
+  if (!(error instanceof GraphQLError)) return null;
+  const response = error.extensions?.response as { status?: number; body?: { errors?: unknown } } | undefined;
+  const status = response?.status ?? 0;
+  const errors = response?.body?.errors;
+  // 400 is how a subgraph (Apollo Server) refuses a request's variables; 401/403 refuse the gateway itself.
+  if (status !== 400 || !Array.isArray(errors) || !errors.length) return null;
+  const all = errors.every((e) => typeof e?.message === 'string' && e?.extensions?.code === 'BAD_USER_INPUT');
+  return all ? (errors as GraphQLFormattedError[]) : null;
+}
+
 export interface GatewayContext {
   identity: Identity;
   /** Signed once per client request and subgraph, reused for every fetch of that request to it. */
@@ -68,6 +85,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       const response = await super.process(options);
       return spread ? spread(response) : response;
     } catch (error) {
+      // The subgraph answered, refusing the client's own input (a variable its scalar rejects):
+      // the client's mistake, with its field, not an outage.
+      const refused = clientInputRefused(error);
+      if (refused) return { errors: refused };
       throw new GraphQLError(`The ${this.serviceName} service did not answer; its fields are null`, {
         extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName },
         originalError: error as Error,

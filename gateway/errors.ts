@@ -26,6 +26,25 @@ function clientMessage(message: string, production: boolean): string {
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
 }
 
+/**
+ * graphql-js reports a variable whose value does not coerce as text only: `Variable "$input" got
+ * invalid value … at "input.decidedAt"; …`, or `Variable "$id" of required type "ID!" was not
+ * provided.` The field a form shows the message beside is read from it (list positions as `.0`,
+ * as the subgraphs' own rules name them), with the rule `type` or `required`.
+ */
+export function variableField(message: string): { field: string; rule: string } | undefined {
+  const name = /^Variable "\$([_A-Za-z][_0-9A-Za-z]{0,100})" /.exec(message)?.[1];
+  if (!name) return undefined;
+  const rest = message.slice(`Variable "$${name}" `.length);
+  if (/^of (?:required|non-null) type "[^"]{1,300}" (?:was not provided|must not be null)\./.test(rest)) return { field: name, rule: 'required' };
+  if (!rest.startsWith('got invalid value ')) return undefined;
+  const at = message.indexOf(` at "${name}`);
+  if (at < 0) return { field: name, rule: 'type' };
+  const end = message.indexOf('"', at + 5);
+  const path = message.slice(at + 5, end < 0 ? undefined : end);
+  return { field: path.replace(/\[(\d{1,9})\]/g, '.$1'), rule: 'type' };
+}
+
 export interface FormatOptions {
   /** NODE_ENV=production: no "Did you mean …" anywhere, variable-coercion messages included. */
   production?: boolean;
@@ -41,6 +60,7 @@ export function formatClientError(error: GraphQLFormattedError, options: FormatO
   const serviceName = extensions.serviceName as string | undefined;
   const message = clientMessage(String(error.message ?? ''), !!options.production);
   if (code && PASS_THROUGH.has(code) && !INTERNAL_DETAIL.test(message)) {
+    if (code === 'BAD_USER_INPUT' && extensions.field === undefined) Object.assign(extensions, variableField(String(error.message ?? '')));
     return { message, path: error.path, locations: error.locations, extensions };
   }
   if (serviceName) {

@@ -15,6 +15,7 @@ import type { DeniedField } from './authorization/index';
 import { applyCors } from './cors';
 import { formatClientError } from './errors';
 import { subgraphHealth } from './health';
+import { GATEWAY_VALIDATION_RULES } from './validation';
 import { readSupergraph } from './supergraph';
 
 /** The W3C trace id of the caller's traceparent, or a new one: it ties audit entries to logs. */
@@ -43,6 +44,14 @@ export function loadableSupergraph(sdl: string): string {
 
 type HubContext = GatewayContext & { denied: DeniedField[]; judged?: JudgedOperation };
 
+/** graphql-js's words for a document without the operation to run: a 400 the client can act on. */
+function unresolvedOperation(operationName: string | null | undefined): GraphQLError {
+  const message = operationName
+    ? `Unknown operation named "${operationName.slice(0, 100)}".`
+    : 'Must provide operation name if query contains multiple operations.';
+  return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+}
+
 /**
  * Apollo executes only the operation the authorizer judged: the same text under the same name.
  * The authorizer lets through unjudged only what Apollo refuses before this point (unparsable,
@@ -51,7 +60,9 @@ type HubContext = GatewayContext & { denied: DeniedField[]; judged?: JudgedOpera
 const judgedOnly: ApolloServerPlugin<HubContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, source, request }) {
+      async didResolveOperation({ contextValue, source, request, operation }) {
+        // Apollo 5 calls this even when no operation was found; the client named none or a wrong one.
+        if (!operation) throw unresolvedOperation(request.operationName);
         const judged = contextValue.judged;
         if (!judged || judged.query !== source || judged.operationName !== (request.operationName ?? null)) {
           throw new GraphQLError('The operation could not be checked', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
@@ -74,6 +85,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
+    // What graphql-js 16 lets through to execution: a missing root type, 1e309, a bad DateTime literal.
+    validationRules: GATEWAY_VALIDATION_RULES,
     formatError: (formatted) => formatClientError(formatted, { production: config.production }),
     // In production no Sandbox or landing page answers a browser (graphql-cop: GraphiQL detection).
     plugins: [judgedOnly, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],

@@ -52,9 +52,9 @@ describe('the case rule: a case reaches only the callers whose grant covers its 
     }
   });
 
-  it('answers case(id) with an id that is no UUID as no case, not as an internal error', async () => {
+  it('answers case(id) with an id that is no UUID as the client\'s mistake (BAD_USER_INPUT on id), not as an internal error', async () => {
     const { data, errors } = await hub.graphql(ONE, { id: "1' OR '1'='1" }, callers.procurator);
-    expect(errors).toBeUndefined();
+    expect(errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'id', rule: 'uuid' })]);
     expect(data.case).toBeNull();
   });
 

@@ -126,7 +126,7 @@ describe('client errors: linear-time scrubbing, bounded, no echoed payload, no s
     expect(out.message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
     expect(out.message).not.toContain('at :at :');
     expect(out.message).toBe('Variable "$x" got invalid value "…"; Int cannot represent non-integer value: "…"');
-    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'x', rule: 'type' }); // the variable named (issue 12)
   });
 
   it('still hides stack frames and addresses, and keeps short messages', () => {

@@ -4,7 +4,8 @@
 // Cache keys are JSON arrays, never joined text: `"X\n#"` + Q and `"X"` + `"#\n"` + Q once shared
 // a key, and the verdict of the one ("unknown operation": not ours to judge) let the other run
 // unjudged. Caches are bounded by bytes of query text as well as by entries.
-import { validate, type OperationDefinitionNode } from 'graphql';
+import { specifiedRules, validate, type OperationDefinitionNode } from 'graphql';
+import { GATEWAY_VALIDATION_RULES } from '../validation';
 import type { Identity } from '../../kit/identity';
 import type { EnvVar } from '../../kit/module';
 import { satisfies, scopesOf } from '../../kit/policy';
@@ -58,6 +59,7 @@ type Analysis =
   | { kind: 'ok'; operation: OperationDefinitionNode; measured: Measured };
 
 const PASS = { kind: 'pass' } as const;
+const VALIDATION_RULES = [...specifiedRules, ...GATEWAY_VALIDATION_RULES];
 const refused = (errors: unknown[], status = 400) => ({ kind: 'refuse' as const, status, body: { errors } });
 
 export type Authorizer = ReturnType<typeof createAuthorizer>;
@@ -80,7 +82,8 @@ export function createAuthorizer(options: AuthorizerOptions = {}) {
     if (document instanceof Error) return PASS;
     const early = precheck(document, policy.schema, limits);
     if (early) return refused(['limit' in early ? limitError(early) : early]);
-    if (validate(policy.schema, document).length) return PASS;
+    // Invalid (by graphql-js's rules and the gateway's own): Apollo refuses it with the same rules.
+    if (validate(policy.schema, document, VALIDATION_RULES).length) return PASS;
     const operation = selectOperation(document, operationName);
     if (!operation) return PASS;
     let inlined: OperationDefinitionNode;

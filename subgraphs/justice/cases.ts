@@ -30,14 +30,18 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   return connection;
 }
 
-/** One case by id, if the case rule lets the caller read it; null otherwise (as if there were none). */
+/**
+ * One case by id, if the case rule lets the caller read it; null otherwise (as if there were none).
+ * An id that is no UUID is the client's mistake, named (`case(id: "123")`), not "no such case".
+ */
 export async function readableCase(ctx: SubgraphContext<JusticeLoaders>, id: string): Promise<CaseIndexRow | null> {
-  if (!isUuid(id)) return null;
+  if (!isUuid(id)) throw badInput('id', 'uuid', 'is not a case id (a UUID)');
   const row = await ctx.loaders.caseById.load(id);
   return row && may(ctx.identity, caseRule, 'read', row) ? row : null;
 }
 
 export const caseFields = {
-  __resolveReference: (ref: { id: string }, ctx: SubgraphContext<JusticeLoaders>) => readableCase(ctx, ref.id),
+  // A reference is the hub's, not the client's: one that names no case is no case.
+  __resolveReference: (ref: { id: string }, ctx: SubgraphContext<JusticeLoaders>) => (isUuid(ref.id) ? readableCase(ctx, ref.id) : null),
   agency: (row: CaseIndexRow, _: unknown, ctx: SubgraphContext<JusticeLoaders>) => ctx.loaders.agencyByCode.load(row.agencyCode),
 };
