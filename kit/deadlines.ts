@@ -123,7 +123,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Adds a period with calendar semantics: months first, clamped to the last day of the target
- * month (Jan 31 + 1 month = Feb 28/29), then days. The time of day is kept.
+ * month (Jan 31 + 1 month = Feb 28/29), then days. The time of day is kept: an instant
+ * arithmetic helper, not a statutory end (that is periodEnd: 24:00 of the last day, rolled).
  */
 export function addPeriod(from: Date, period: { months?: number; days?: number }, offsetMinutes = LEGAL_UTC_OFFSET_MINUTES): Date {
   const local = new Date(from.getTime() + offsetMinutes * 60_000);
