@@ -67,12 +67,13 @@ describe('a case through its lifecycle, as its bureau changes it', () => {
 
   it('reports every broken rule of a change at once and writes nothing', async () => {
     const { data, errors } = await hub.graphql(UPDATE, { id: caseId, input: {
-      reason: ' ', paidAmount: 90000, conductAt: '2026-12-31T02:00:00Z', decidedAt: '2999-01-01T00:00:00Z',
+      reason: ' ', paidAmount: 90000, conductAt: '2026-10-01T02:00:00Z', decidedAt: '2999-01-01T00:00:00Z',
     } }, callers.marketOfficer);
     expect(data?.updateMarketRegulationCase ?? null).toBeNull();
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const broken = errors![0].extensions!.violations.map((v: any) => `${v.field}/${v.rule}`).sort();
-    expect(broken).toEqual(['input.decidedAt/notInFuture', 'input.paidAmount/notAboveFine', 'input.reason/required'].sort());
+    // The conduct after the decision (the decision on record: the new one is refused), the payment above the fine.
+    expect(broken).toEqual(['input.conductAt/beforeDecision', 'input.decidedAt/notInFuture', 'input.paidAmount/notAboveFine', 'input.reason/required'].sort());
     const stale = await hub.graphql(UPDATE, { id: caseId, input: { reason: '再次变更', expectedVersion: 2, fineAmount: 1 } }, callers.marketOfficer);
     expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expectedVersion', rule: 'stale' });
     const after = await hub.graphql(HISTORY, { id: caseId }, callers.marketOfficer);
