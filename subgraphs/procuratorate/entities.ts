@@ -12,6 +12,8 @@ export interface SuggestionRow {
   procuratorateCode: string; region: string; issuedBy: string; issuedAt: Date; replyDueAt: Date; replyDueRule: string;
   status: 'ISSUED' | 'REPLIED'; repliedBy: string | null; repliedAt: Date | null; reply: string | null;
   rectified: boolean | null; rectification: string | null;
+  /** 被建议单位: who the suggestion is addressed to (agencyCode is its unit code); the name when it is not in the directory. */
+  recipientKind: 'ENFORCEMENT_BUREAU' | 'PUBLIC_SECURITY' | 'COURT' | 'OTHER_AUTHORITY'; recipientName: string | null;
 }
 
 export const SupervisionMatter = new EntitySchema<SupervisionMatterRow>({
@@ -53,6 +55,8 @@ export const Suggestion = new EntitySchema<SuggestionRow>({
     reply: { type: 'text', nullable: true },
     rectified: { type: 'boolean', nullable: true },
     rectification: { type: 'text', nullable: true },
+    recipientKind: { name: 'recipient_kind', type: 'text' },
+    recipientName: { name: 'recipient_name', type: 'text', nullable: true },
   },
 });
 

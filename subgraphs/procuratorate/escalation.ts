@@ -60,6 +60,8 @@ export async function escalateOverdue(runtime: SubgraphRuntime): Promise<number>
       const now = runtime.now();
       const due = await tx.getRepository(Suggestion).createQueryBuilder('s')
         .where(`s.status = 'ISSUED' AND s.reply_due_at < :now`, { now })
+        // Only bureaus' suggestions go to the justice bureau (行政执法监督); a court or public security is not its to supervise.
+        .andWhere(`s.recipient_kind = 'ENFORCEMENT_BUREAU'`)
         .andWhere('NOT EXISTS (SELECT 1 FROM suggestion_escalation e WHERE e.suggestion_id = s.id)')
         .orderBy('s.reply_due_at').limit(WATCH_BATCH)
         .setLock('pessimistic_write').setOnLocked('skip_locked')

@@ -122,10 +122,33 @@ enum SuggestionKind {
 
 enum SuggestionStatus { ISSUED REPLIED }
 
-"""检察建议: issued to one bureau, optionally about one of its cases; the bureau replies in writing."""
+"""被建议单位的类别 (《人民检察院检察建议工作规定》): who a suggestion may be addressed to"""
+enum SuggestionRecipientKind {
+  "an enforcement bureau of the justice directory (行政执法机关)"
+  ENFORCEMENT_BUREAU
+  "a public-security unit (公安机关)"
+  PUBLIC_SECURITY
+  "a people's court (人民法院): the only recipient of a RETRIAL suggestion"
+  COURT
+  "another authority or unit (其他有关单位)"
+  OTHER_AUTHORITY
+}
+
+"""The body a suggestion is addressed to."""
+type SuggestionRecipient {
+  kind: SuggestionRecipientKind!
+  "its unit code (a bureau's directory code, a public-security unit's org code …)"
+  code: String!
+  "its name, for a recipient outside the directory"
+  name: String
+}
+
+"""检察建议: issued to one recipient (a bureau, a public-security unit, a court, another authority), optionally about one case; the recipient replies in writing."""
 type ProcuratorialSuggestion @key(fields: "id") @requiresScopes(scopes: [["supervision:read"], ["suggestion:reply"]]) {
   id: ID!
-  agency: Agency!
+  "the bureau, when the recipient is an enforcement bureau of the directory"
+  agency: Agency
+  recipient: SuggestionRecipient!
   case: EnforcementCase
   kind: SuggestionKind!
   content: String!
@@ -176,7 +199,12 @@ type OverdueItems @key(fields: "unit") {
 input SupervisionInput { kind: SupervisionKind!, summary: String!, notes: String }
 
 input SuggestionInput {
+  "the recipient's unit code: a bureau of the directory, or a public-security unit, a court, another authority"
   agencyCode: ID!
+  "who the suggestion goes to (default ENFORCEMENT_BUREAU); a RETRIAL suggestion goes to a COURT, a PUBLIC_INTEREST one to an administrative organ"
+  recipientKind: SuggestionRecipientKind
+  "required for a COURT or OTHER_AUTHORITY recipient (not in the directory)"
+  recipientName: String
   "a case of that bureau, when the suggestion concerns one"
   caseId: ID
   kind: SuggestionKind!

@@ -26,8 +26,59 @@ export function replyRuleOf(kind: SuggestionKind, harmOngoing: boolean): Deadlin
   if (kind !== 'PUBLIC_INTEREST') return 'suggestionReply';
   return harmOngoing ? 'publicInterestUrgentReply' : 'publicInterestReply';
 }
-interface SuggestionInput { agencyCode: string; caseId?: string | null; kind: SuggestionKind; content: string; harmOngoing?: boolean | null }
+export type RecipientKind = SuggestionRow['recipientKind'];
+interface SuggestionInput {
+  agencyCode: string; recipientKind?: RecipientKind | null; recipientName?: string | null;
+  caseId?: string | null; kind: SuggestionKind; content: string; harmOngoing?: boolean | null;
+}
 interface SuggestionReplyInput { reply: string; rectified: boolean; rectification?: string | null }
+
+/**
+ * Who each kind of suggestion goes to (《人民检察院检察建议工作规定》(2019) 第五条 and the articles
+ * on each kind; article numbers to verify): 再审检察建议 to the people's court at the same level
+ * whose judgment is in force; 公益诉讼检察建议 to an administrative organ (行政诉讼法 第二十五条);
+ * 纠正违法 to the body whose act was unlawful (a court, an investigation organ, an administrative
+ * organ); 社会治理 and others to whichever unit or department the problem lies with.
+ */
+export const RECIPIENTS_OF_KIND: Record<SuggestionKind, readonly RecipientKind[]> = {
+  RETRIAL: ['COURT'],
+  PUBLIC_INTEREST: ['ENFORCEMENT_BUREAU', 'OTHER_AUTHORITY'],
+  CORRECTION: ['ENFORCEMENT_BUREAU', 'PUBLIC_SECURITY', 'COURT', 'OTHER_AUTHORITY'],
+  SOCIAL_GOVERNANCE: ['ENFORCEMENT_BUREAU', 'PUBLIC_SECURITY', 'COURT', 'OTHER_AUTHORITY'],
+  OTHER: ['ENFORCEMENT_BUREAU', 'PUBLIC_SECURITY', 'COURT', 'OTHER_AUTHORITY'],
+};
+const RECIPIENT_TEXT: Record<RecipientKind, string> = {
+  ENFORCEMENT_BUREAU: 'an enforcement bureau', PUBLIC_SECURITY: 'a public-security unit', COURT: 'a court', OTHER_AUTHORITY: 'another authority',
+};
+
+interface Recipient { kind: RecipientKind; code: string; name: string | null; region: string }
+
+/**
+ * The recipient named by the input, checked against the kind of suggestion: an enforcement
+ * bureau must be in the justice directory (and lies in its own region); a public-security unit, a
+ * court or another authority is not in that directory, so it is taken as named, in the region of
+ * the issuing procuratorate (a suggestion goes to a body at the procuratorate's level), and the
+ * code must not be a bureau's of the directory.
+ */
+async function resolveRecipient(ctx: Ctx, input: SuggestionInput): Promise<Recipient> {
+  const kind: RecipientKind = input.recipientKind ?? 'ENFORCEMENT_BUREAU';
+  if (!RECIPIENTS_OF_KIND[input.kind].includes(kind)) {
+    throw badInput('input.recipientKind', 'recipientOfKind',
+      `a ${input.kind} suggestion goes to ${RECIPIENTS_OF_KIND[input.kind].map((k) => RECIPIENT_TEXT[k]).join(' or ')}, not to ${RECIPIENT_TEXT[kind]}`);
+  }
+  const code = requireText('input.agencyCode', input.agencyCode, 64);
+  const name = optionalText('input.recipientName', input.recipientName, 200);
+  const bureau = await justiceClient(ctx.runtime).bureau(code);
+  if (kind === 'ENFORCEMENT_BUREAU') {
+    if (!bureau) throw badInput('input.agencyCode', 'exists', `no bureau with code ${code} in the directory`);
+    return { kind, code: bureau.code, name: null, region: bureau.region };
+  }
+  if (bureau) throw badInput('input.recipientKind', 'recipientOfKind', `${code} is an enforcement bureau of the directory, not ${RECIPIENT_TEXT[kind]}`);
+  if ((kind === 'COURT' || kind === 'OTHER_AUTHORITY') && !name) {
+    throw badInput('input.recipientName', 'required', `must name ${RECIPIENT_TEXT[kind]}, which is not in the directory`);
+  }
+  return { kind, code, name, region: ctx.identity.region ?? '' };
+}
 
 /** The suggestion if the caller reads it (resources/suggestion.ts), else null. */
 const visible = (ctx: Ctx, row: SuggestionRow | null) => (row && mayReadSuggestion(ctx.identity, row) ? row : null);
@@ -42,9 +93,8 @@ export const suggestionMutations = {
     if (harmOngoing && input.kind !== 'PUBLIC_INTEREST') {
       throw badInput('input.harmOngoing', 'publicInterestOnly', 'applies to PUBLIC_INTEREST suggestions only');
     }
-    const bureau = await justiceClient(ctx.runtime).bureau(requireText('input.agencyCode', input.agencyCode, 64));
-    if (!bureau) throw badInput('input.agencyCode', 'exists', `no bureau with code ${input.agencyCode} in the directory`);
-    // The suggestion belongs to the bureau's region, the bureau and the caller's procuratorate.
+    const bureau = await resolveRecipient(ctx, input);
+    // The suggestion belongs to the recipient's region, the recipient and the caller's procuratorate.
     const place = { agencyCode: bureau.code, procuratorateCode: identity.org ?? '', region: bureau.region };
     if (!covers(identity, suggestionRule.actions.issue.scope, suggestionRule.place(place))) {
       throw badInput('input.agencyCode', 'jurisdiction', `bureau ${bureau.code} lies outside the jurisdiction of procuratorate ${identity.org} (region ${identity.region})`);
@@ -54,7 +104,7 @@ export const suggestionMutations = {
     if (input.caseId !== null && input.caseId !== undefined && input.caseId !== '') {
       const indexed = await justiceClient(ctx.runtime).case(input.caseId);
       if (!indexed) throw badInput('input.caseId', 'exists', `no case ${input.caseId} in the case index`);
-      if (indexed.agency.code !== bureau.code) throw badInput('input.caseId', 'agencyCase', `the case is not a case of bureau ${bureau.code}`);
+      if (bureau.kind === 'ENFORCEMENT_BUREAU' && indexed.agency.code !== bureau.code) throw badInput('input.caseId', 'agencyCase', `the case is not a case of bureau ${bureau.code}`);
       caseId = indexed.id;
     }
     const issuedAt = ctx.runtime.now();
@@ -63,6 +113,7 @@ export const suggestionMutations = {
       id: randomUUID(), agencyCode: bureau.code, caseId, kind: input.kind, content, harmOngoing,
       procuratorateCode: place.procuratorateCode, region: bureau.region, issuedBy: identity.sub, issuedAt, replyDueAt: dueAt(replyRule, issuedAt), replyDueRule: replyRule,
       status: 'ISSUED', repliedBy: null, repliedAt: null, reply: null, rectified: null, rectification: null,
+      recipientKind: bureau.kind, recipientName: bureau.name,
     };
     await ctx.runtime.db.transaction(async (tx) => {
       await tx.getRepository(Suggestion).insert(row);
@@ -97,7 +148,8 @@ export const suggestionMutations = {
         table: 'procuratorial_suggestion', id: suggestion.id, expect: { status: 'ISSUED' }, returning: selectListOf(ctx.runtime.db, Suggestion),
         set: { status: 'REPLIED', replied_at: now, replied_by: identity.sub, reply, rectified: input.rectified, rectification },
       }, { type: 'ProcuratorialSuggestion', conflict: () => REPLIED_ALREADY });
-      if (!row.rectified) await escalate(tx, row, 'NOT_RECTIFIED', now);
+      // The justice bureau supervises administrative enforcement: only a bureau's refusal goes there.
+      if (!row.rectified && row.recipientKind === 'ENFORCEMENT_BUREAU') await escalate(tx, row, 'NOT_RECTIFIED', now);
       await notify(tx, [{
         recipient: { org: row.procuratorateCode }, kind: 'SUGGESTION_REPLIED',
         title: `检察建议回复 (${row.rectified ? '已整改' : '未整改'}): ${row.agencyCode}`,
@@ -124,7 +176,8 @@ export const agencyFields = {
 
 export const suggestionFields = {
   __resolveReference: async (ref: { id: string }, ctx: Ctx) => visible(ctx, await ctx.loaders.suggestionById.load(ref.id)),
-  agency: (row: SuggestionRow) => ({ code: row.agencyCode }),
+  agency: (row: SuggestionRow) => (row.recipientKind === 'ENFORCEMENT_BUREAU' ? { code: row.agencyCode } : null),
+  recipient: (row: SuggestionRow) => ({ kind: row.recipientKind, code: row.agencyCode, name: row.recipientName }),
   case: (row: SuggestionRow) => (row.caseId ? { __typename: 'EnforcementCase', id: row.caseId } : null),
   ...suggestionDeadlineFields,
 };
