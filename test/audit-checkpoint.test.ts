@@ -85,5 +85,10 @@ describe('signed checkpoints of the audit log', () => {
     expect(second.rootHash).toBe(rootOf(sha256, all).toString('hex'));
     const proof = consistencyProof(subtreesOf(sha256, all), 7, 13);
     expect(verifyConsistency(sha256, 7, 13, Buffer.from(first.rootHash, 'hex'), Buffer.from(second.rootHash, 'hex'), proof)).toBe(true);
+
+    // The next one starts from the largest size (13 > 7 as numbers, not as text).
+    writer.record([entry(30)]);
+    await writer.flush();
+    expect(await writer.checkpoint()).toMatchObject({ treeSize: 14, rootHash: rootOf(sha256, await leaves()).toString('hex') });
   });
 });

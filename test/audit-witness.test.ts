@@ -177,8 +177,8 @@ describe('npm run audit:verify against the witness, after a superuser tampered',
     for (const [i, r] of rows.entries()) {
       const hash = chainHash(prev, { at: r.at, subject: r.subject, role: r.role, org: r.org, region: r.region, clientAddress: r.client_address,
         operationName: r.operation_name, documentHash: r.document_hash, coordinate: r.coordinate, entityId: r.entity_id, decision: r.decision, reason: r.reason, traceId: r.trace_id });
-      // Through negative numbers first, so the unique constraints hold at every row.
-      await c.query('UPDATE audit_log SET prev_hash = $2, hash = $3, leaf_index = $4 WHERE sequence = $1', [r.sequence, `${'f'.repeat(56)}${String(i).padStart(8, '0')}`, `${'e'.repeat(56)}${String(i).padStart(8, '0')}`, -1 - i]);
+      // Out of the way first, so the unique constraints hold at every row.
+      await c.query('UPDATE audit_log SET prev_hash = $2, hash = $3, leaf_index = $4 WHERE sequence = $1', [r.sequence, `${'f'.repeat(56)}${String(i).padStart(8, '0')}`, `${'e'.repeat(56)}${String(i).padStart(8, '0')}`, 1_000_000 + i]);
       rows[i].newPrev = prev; rows[i].newHash = hash;
       prev = hash;
     }

@@ -84,7 +84,7 @@ export class Checkpointer {
       const { rows: [lock] } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS ok', [AUDIT_CHECKPOINT_LOCK]);
       if (!lock.ok) { await client.query('COMMIT'); return null; }
       const { rows: [last] } = await client.query<{ tree_size: string; frontier: string[]; hash_alg: string }>(
-        'SELECT tree_size::text, frontier, hash_alg FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1');
+        'SELECT tree_size::text, frontier, hash_alg FROM audit_checkpoint ORDER BY audit_checkpoint.tree_size DESC LIMIT 1');
       const frontier = last && last.hash_alg === this.hasher.name
         ? Frontier.restore(this.hasher, Number(last.tree_size), last.frontier.map((h) => Buffer.from(h, 'hex')))
         : new Frontier(this.hasher);

@@ -57,7 +57,7 @@ export async function verifyAuditLog(databaseUrl: string, options: VerifyOptions
     await w.connect();
     try {
       witness = (await w.query<WitnessRow>(`SELECT tree_size::text, root_hash, hash_alg, cosigned_at, cosignature
-        FROM audit_witness_checkpoint WHERE origin = $1 ORDER BY tree_size`, [origin])).rows;
+        FROM audit_witness_checkpoint WHERE origin = $1 ORDER BY audit_witness_checkpoint.tree_size`, [origin])).rows;
     } finally { await w.end(); }
     if (options.publicKeysFile) {
       readFileSync(options.publicKeysFile); // a missing file fails here, clearly

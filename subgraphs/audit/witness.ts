@@ -27,7 +27,7 @@ export function witnessCourier(runtime: SubgraphRuntime): PollLoop {
   let refusedSize: number | null = null;
   return new PollLoop(`[${runtime.name}] audit witness courier`, POLL_MS, async () => {
     const [latest]: Latest[] = await runtime.db.query(
-      'SELECT tree_size::text, origin, hash_alg, root_hash, signature FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1');
+      'SELECT tree_size::text, origin, hash_alg, root_hash, signature FROM audit_checkpoint ORDER BY audit_checkpoint.tree_size DESC LIMIT 1');
     if (!latest) return 0;
     const size = Number(latest.tree_size);
     if (size === witnessSize || size === refusedSize) return 0;

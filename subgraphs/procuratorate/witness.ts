@@ -55,7 +55,7 @@ export async function witnessCheckpoint(runtime: SubgraphRuntime, body: unknown,
     if (!verifyCheckpoint(gateway, checkpoint, m.signature)) return refuse(tx, runtime, from.owner, m, 'the gateway did not sign this checkpoint');
     const [last]: Cosigned[] = await tx.query(
       `SELECT tree_size::text, root_hash, hash_alg, cosigned_at, cosignature FROM audit_witness_checkpoint
-        WHERE origin = $1 ORDER BY tree_size DESC LIMIT 1`, [m.origin]);
+        WHERE origin = $1 ORDER BY audit_witness_checkpoint.tree_size DESC LIMIT 1`, [m.origin]);
     const lastSize = last ? Number(last.tree_size) : 0;
     if (last && last.hash_alg !== m.hash) return refuse(tx, runtime, from.owner, m, `the log's hash changed from ${last.hash_alg} to ${m.hash}`);
     const answer = (row: Cosigned): WitnessAnswer => ({
