@@ -17,6 +17,7 @@ export const INBOX_KINDS = [
   'SUGGESTION_ISSUED', 'SUGGESTION_REPLIED', 'SUGGESTION_ESCALATED', 'ESCALATION_RESULT',
   // 立案监督 (subgraphs/procuratorate/filing-supervision.ts, subgraphs/public-security/filing-supervision.ts)
   'FILING_SUPERVISION_REQUESTED', 'FILING_EXPLANATION_REQUESTED', 'FILING_EXPLAINED', 'FILING_REASONS_ACCEPTED', 'FILING_ORDERED', 'FILED_ON_ORDER', 'FILING_CORRECTION_NOTICE',
+  'INVESTIGATION_REMINDER', // 立而不侦 (subgraphs/public-security/investigation-reminder.ts)
 ] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
+import { randomUUID } from 'node:crypto';
 import { dueAt } from '../kit/deadlines';
+import { IDENTITY_HEADER } from '../kit/identity';
 
 const DAY = 86_400_000;
 
@@ -44,6 +46,8 @@ async function ok(hub: TestHub, query: string, variables: Record<string, unknown
 
 describe('filing supervision (立案监督), the whole chain', () => {
   let hub: TestHub;
+  /** The matter the walk below ends with, for the role tables after it. */
+  let walked: { matterId: string; transferId: string };
 
   const inboxOf = async (caller: Caller) => (await ok(hub, INBOX, undefined, caller)).inbox.edges.map((e: any) => e.node) as any[];
   const notice = (caller: Caller, kind: string, transferId: string) => eventually(async () =>
@@ -170,22 +174,41 @@ describe('filing supervision (立案监督), the whole chain', () => {
     expect(done.filedAt).toBeTruthy();
     expect((await ok(hub, CASE_VIEW, { id: caseId }, callers.marketOfficer)).case).toMatchObject({ transfer: { status: 'FILED' }, filingSupervision: { id: first.id, status: 'FILED' } });
 
-    // ── Who sees it: the procurator, the bureau and the refusing unit; nobody of another region, nor the public.
-    for (const caller of [callers.procurator, callers.marketOfficer, callers.psb, callers.justice]) {
-      expect((await matter(first.id, caller))?.status).toBe('FILED');
-    }
-    expect((await ok(hub, PS_LIST, { open: false }, callers.psb)).filingSupervisionRequests.edges.map((e: any) => e.node.id)).toContain(first.id);
-    for (const caller of [callers.nanyangPsb, callers.nanyangProcurator, callers.nanyangMarketOfficer]) {
-      expect(await matter(first.id, caller)).toBeNull();
-      expect((await ok(hub, QUEUE, { first: 100 }, caller)).filingSupervisions.edges).toEqual([]);
-      const seen = await hub.graphql(TRANSFER_VIEW, { id: transferId }, caller);
-      expect(seen.data?.transfer ?? null).toBeNull();
-      expect(seen.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-      await noNotice(caller, transferId);
-    }
-    // Another bureau of the same region holds no part in it.
-    expect(await matter(first.id, callers.ecoOfficer)).toBeNull();
-    const anonymous = await hub.graphql(MATTER, { id: first.id }, { role: 'public' });
+    walked = { matterId: first.id, transferId };
+  });
+
+  // Who sees the matter at its end: the procurator, the justice bureau, the bureau and the refusing unit; nobody of another region or another bureau, nor the public.
+  it.each([
+    ['procurator of the region', true, callers.procurator],
+    ['justice bureau of the region', true, callers.justice],
+    ['the transferring bureau', true, callers.marketOfficer],
+    ['the refusing public-security unit', true, callers.psb],
+    ['another bureau of the region', false, callers.ecoOfficer],
+    ['public security of another region', false, callers.nanyangPsb],
+    ['procurator of another region', false, callers.nanyangProcurator],
+    ['a bureau of another region', false, callers.nanyangMarketOfficer],
+  ] as [string, boolean, Caller][])('%s — sees the matter: %s', async (_, sees, caller) => {
+    const { matterId, transferId } = walked;
+    expect((await matter(matterId, caller))?.status ?? null).toBe(sees ? 'FILED' : null);
+    const queue = (await ok(hub, QUEUE, { first: 100 }, caller)).filingSupervisions.edges.map((e: any) => e.node.id);
+    expect(queue.includes(matterId)).toBe(sees);
+    if (!sees) await noNotice(caller, transferId);
+  });
+
+  it.each([
+    ['the refusing public-security unit', true, callers.psb],
+    ['the transferring bureau', true, callers.marketOfficer],
+    ['public security of another region', false, callers.nanyangPsb],
+  ] as [string, boolean, Caller][])('%s — sees public security\'s record of it on the transfer: %s', async (_, sees, caller) => {
+    const { matterId, transferId } = walked;
+    const seen = await hub.graphql(TRANSFER_VIEW, { id: transferId }, caller);
+    expect(seen.data?.transfer?.filingSupervision?.id ?? null).toBe(sees ? matterId : null);
+    const list = (await ok(hub, PS_LIST, { open: false }, caller)).filingSupervisionRequests.edges.map((e: any) => e.node.id);
+    expect(list.includes(matterId)).toBe(sees);
+  });
+
+  it('answers the public nothing', async () => {
+    const anonymous = await hub.graphql(MATTER, { id: walked.matterId }, { role: 'public' });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
   });
 
@@ -257,5 +280,62 @@ describe('filing supervision (立案监督), the whole chain', () => {
     expect(order.indexOf(b.transferId)).toBeLessThan(order.indexOf(a.transferId));
     expect(new Set(order).size).toBe(order.length);
     expectRule(await hub.graphql(QUEUE, { first: 1, after: 'not-a-cursor' }, callers.procurator), 'cursor', 'after');
+  });
+  it('applies a notice only in the state it answers: an order to file before any explanation changes nothing and tells nobody', async () => {
+    const { transferId } = await refused();
+    const m = await matterOf(transferId, 'REFUSED');
+    await ok(hub, REQUIRE, { id: m.id }, callers.procurator);
+    await psView(transferId, (r) => r.status === 'EXPLANATION_REQUESTED');
+    // The procuratorate's own key, as its relay sends: FILING_ORDERED while public security still owes the explanation.
+    const response = await fetch(`${hub.subgraphUrls['public-security']}/internal/filing-notices`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('procuratorate', 'public-security') },
+      body: JSON.stringify({ events: [{ eventId: randomUUID(), kind: 'FILING_ORDERED', matterId: m.id, transferId, procuratorateCode: 'PROC-320706',
+        region: '320706', sentAt: new Date().toISOString(), text: '通知立案' }] }),
+    });
+    expect(response.status).toBe(200);
+    expect((await ok(hub, TRANSFER_VIEW, { id: transferId }, callers.psb)).transfer.filingSupervision).toMatchObject({ status: 'EXPLANATION_REQUESTED', filingDueAt: null });
+    expect((await inboxOf(callers.psb)).filter((n) => n.kind === 'FILING_ORDERED' && n.subjectId === transferId)).toEqual([]);
+    // Another owner may not send it at all.
+    const forged = await fetch(`${hub.subgraphUrls['public-security']}/internal/filing-notices`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('justice', 'public-security') },
+      body: JSON.stringify({ events: [] }),
+    });
+    expect(forged.status).toBe(403);
+  });
+
+  // Last: it moves the hub's clock by months.
+  it('reminds the procuratorate and the unit of a filed case without investigation progress for 3 months (立而不侦)', async () => {
+    const FILED = `mutation($id: ID!) { decideTransfer(id: $id, decision: FILE) { id status filedAt investigationReminderDueAt uninvestigated } }`;
+    const VIEW = `query($id: ID!) { transfer(id: $id) { id filedAt investigationReminderDueAt investigationRemindedAt uninvestigated } }`;
+    const INVESTIGATE = `mutation($id: ID!) { recordInvestigation(transferId: $id, input: { summary: "已调取销售台账", measures: ["调取证据"] }) { id investigationReminderDueAt uninvestigated } }`;
+    const filedCase = async () => {
+      const caseId = await recordMarketCase(hub);
+      const { transferCase } = await ok(hub, TRANSFER, { caseId }, callers.marketOfficer);
+      await ok(hub, ACCEPT, { id: transferCase.id }, callers.psb);
+      return (await ok(hub, FILED, { id: transferCase.id }, callers.psb)).decideTransfer;
+    };
+    const idle = await filedCase();
+    expect(idle).toMatchObject({ status: 'FILED', uninvestigated: false });
+    expect(idle.investigationReminderDueAt).toBe(dueAt('investigationReminder', { filedAt: new Date(idle.filedAt) }).toISOString());
+    const worked = await filedCase();
+
+    // Two months on, the second case records progress: its period starts again from then.
+    await hub.advanceClock(60 * DAY);
+    const { recordInvestigation } = await ok(hub, INVESTIGATE, { id: worked.id }, callers.psb);
+    expect(Date.parse(recordInvestigation.investigationReminderDueAt)).toBeGreaterThan(Date.parse(worked.investigationReminderDueAt));
+
+    // Past three months from the first filing: the idle case draws a reminder, once; the other does not.
+    await hub.advanceClock(35 * DAY);
+    await notice(callers.procurator, 'INVESTIGATION_REMINDER', idle.id);
+    await notice(callers.psb, 'INVESTIGATION_REMINDER', idle.id);
+    const idleNow = (await ok(hub, VIEW, { id: idle.id }, callers.procurator)).transfer;
+    expect(idleNow).toMatchObject({ uninvestigated: true });
+    expect(idleNow.investigationRemindedAt).toBeTruthy();
+    expect((await ok(hub, VIEW, { id: worked.id }, callers.procurator)).transfer).toMatchObject({ uninvestigated: false, investigationRemindedAt: null });
+    expect((await inboxOf(callers.procurator)).filter((n) => n.kind === 'INVESTIGATION_REMINDER' && n.subjectId === worked.id)).toEqual([]);
+    await noNotice(callers.nanyangProcurator, idle.id);
+    expect((await inboxOf(callers.procurator)).filter((n) => n.kind === 'INVESTIGATION_REMINDER' && n.subjectId === idle.id)).toHaveLength(1);
   });
 });

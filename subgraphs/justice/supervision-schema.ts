@@ -81,6 +81,8 @@ enum InboxItemKind {
   FILED_ON_ORDER
   "立案监督: 纠正违法通知书 (to public security)"
   FILING_CORRECTION_NOTICE
+  "立而不侦: a filed case without investigation progress for the reminder period (to the procuratorate and the unit that filed)"
+  INVESTIGATION_REMINDER
   "检察建议 (to the bureau)"
   SUGGESTION_ISSUED
   "检察建议回复 (to the procuratorate)"

@@ -13,6 +13,8 @@ export interface TransferRow {
   reconsiderationRequestedAt: Date | null; reconsiderationRequestedBy: string | null; reconsiderationReason: string | null;
   reconsiderationDueAt: Date | null; reconsideredAt: Date | null; reconsideredBy: string | null;
   reconsiderationDecision: TransferDecision | null; reconsiderationDecisionReason: string | null;
+  /** 立案, by decision, reconsideration or on the procuratorate's order; 立而不侦: when no progress draws a reminder, and when it drew one. */
+  filedAt: Date | null; investigationReminderDueAt: Date | null; investigationRemindedAt: Date | null;
   version: number;
 }
 
@@ -47,6 +49,9 @@ export const CaseTransfer = new EntitySchema<TransferRow>({
     reconsideredBy: text('reconsidered_by'),
     reconsiderationDecision: text('reconsideration_decision'),
     reconsiderationDecisionReason: text('reconsideration_decision_reason'),
+    filedAt: at('filed_at'),
+    investigationReminderDueAt: at('investigation_reminder_due_at'),
+    investigationRemindedAt: at('investigation_reminded_at'),
     version: { name: 'version', type: 'int' },
   },
 });

@@ -12,6 +12,7 @@ import { receiveOnce, type Received } from '../../kit/receive-once';
 import { requireText } from '../../kit/rules';
 import { TRANSFER_COLUMNS, type TransferRow } from './entities';
 import { remember, type PublicSecurityLoaders } from './loaders';
+import { filing } from './mutations';
 import { FILING_OUTBOX, reportFiling } from './store';
 import { filingSupervisionRequestReadSql, filingSupervisionRequestRule } from './resources/filing-supervision-request';
 import { transferRule } from './resources/transfer';
@@ -59,6 +60,10 @@ const acceptingUnitOf = (r: { acceptingUnit: string | null; region: string }): N
 
 // ── receiving the procuratorate's notices ──────────────────────────────────────────────────────
 
+/** The rows an UPDATE … RETURNING changed (in a CTE: TypeORM answers a bare UPDATE with [rows, count]). */
+export const updated = (tx: Queryable, update: string, params: unknown[]): Promise<{ id: string }[]> =>
+  tx.query(`WITH changed AS (${update}) SELECT * FROM changed`, params);
+
 async function applyNotice(runtime: SubgraphRuntime, tx: Queryable, n: FilingNotice): Promise<void> {
   const receivedAt = runtime.now();
   const [transfer]: TransferRow[] = await tx.query(`SELECT ${TRANSFER_COLUMNS} FROM case_transfer WHERE id = $1`, [n.transferId]);
@@ -83,7 +88,7 @@ async function applyNotice(runtime: SubgraphRuntime, tx: Queryable, n: FilingNot
     case 'FILING_ORDERED': {
       // 收到通知立案书: file within 15 days of receipt (filingOrder).
       const due = dueAt('filingOrder', { receivedAt });
-      const changed = await tx.query(`
+      const changed = await updated(tx, `
         UPDATE filing_supervision_request SET status = 'FILING_ORDERED', order_text = $2, filing_ordered_at = $3, order_received_at = $4,
           filing_due_at = $5, version = version + 1
         WHERE id = $1 AND status = 'EXPLAINED' RETURNING id`, [n.matterId, n.text, n.sentAt, receivedAt, due]);
@@ -93,13 +98,13 @@ async function applyNotice(runtime: SubgraphRuntime, tx: Queryable, n: FilingNot
       return;
     }
     case 'REASONS_ACCEPTED': {
-      const changed = await tx.query(`UPDATE filing_supervision_request SET status = 'REASONS_ACCEPTED', reasons_accepted_at = $2, version = version + 1
+      const changed = await updated(tx, `UPDATE filing_supervision_request SET status = 'REASONS_ACCEPTED', reasons_accepted_at = $2, version = version + 1
         WHERE id = $1 AND status = 'EXPLAINED' RETURNING id`, [n.matterId, receivedAt]);
       if (changed.length) await notify(tx, [notice(ref, acceptingUnitOf(transfer), 'FILING_REASONS_ACCEPTED', `不立案理由成立 (${n.procuratorateCode})`, receivedAt)]);
       return;
     }
     case 'CORRECTION_NOTICE': {
-      const changed = await tx.query(`UPDATE filing_supervision_request SET status = 'CORRECTION_NOTICED', correction_noticed_at = $2, version = version + 1
+      const changed = await updated(tx, `UPDATE filing_supervision_request SET status = 'CORRECTION_NOTICED', correction_noticed_at = $2, version = version + 1
         WHERE id = $1 AND status = 'FILING_ORDERED' RETURNING id`, [n.matterId, receivedAt]);
       if (changed.length) await notify(tx, [notice(ref, acceptingUnitOf(transfer), 'FILING_CORRECTION_NOTICE', `纠正违法通知书 (${n.procuratorateCode}): 通知立案后逾期未立案`, receivedAt)]);
       return;
@@ -225,7 +230,7 @@ export const filingSupervisionMutations = {
       }, { type: 'FilingSupervisionRequest', conflict: conflict(seen) });
       const filedTransfer = await guardedUpdate<TransferRow>(tx, {
         table: 'case_transfer', id: transfer.id, expect: { status: transfer.status, version: transfer.version }, version: 'version', returning: TRANSFER_COLUMNS,
-        set: { status: 'FILED' },
+        set: { status: 'FILED', filed_at: now, investigation_reminder_due_at: filing(now).investigationReminderDueAt },
       }, { type: 'CaseTransfer', conflict: () => `transfer ${transfer.id} was changed by someone else while it was ${transfer.status}; reload it` });
       await reportFiling(tx, filedTransfer, { kind: 'FILED', at: now.toISOString(), matterId: changed.id });
       const title = `依检察院通知立案: ${filedTransfer.summary.slice(0, 60)}`;

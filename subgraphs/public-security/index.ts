@@ -20,6 +20,9 @@ import { PublicSecurityFilingSupervision1700000001000 } from './migrations/17000
 import { filingSupervisionMutations, filingSupervisionQueries, filingSupervisionRequestFields, receiveFilingNotices, transferFilingSupervisionFields } from './filing-supervision';
 import { FILING_NOTICE_ROUTE } from '../../kit/messages/filing-supervision';
 import { FILING_REPORTS } from './store';
+import { PublicSecurityInvestigationReminder1700000001010 } from './migrations/1700000001010-InvestigationReminder';
+import { investigationReminderFields, investigationWatch } from './investigation-reminder';
+import { allWorkers } from '../../kit/workers';
 
 /** 公安: receives transfers (移送) from enforcement bureaus, decides on filing, answers reconsideration. */
 export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
@@ -28,25 +31,27 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   typeDefs,
   entities,
   migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200, PublicSecurityNotifications1700000000450,
-    PublicSecurityFilingSupervision1700000001000],
+    PublicSecurityFilingSupervision1700000001000, PublicSecurityInvestigationReminder1700000001010],
   upstreams: ['justice'],
   // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
   notifies: ['procuratorate'],
   // 立案监督: the procuratorate's notices (要求说明不立案理由, 通知立案 …) arrive here.
   routes: { [FILING_NOTICE_ROUTE]: receiveFilingNotices },
   routeSenders: { [FILING_NOTICE_ROUTE]: ['procuratorate'] },
-  workers: outboxWorkers(
+  workers: allWorkers(outboxWorkers(
     SUPERVISION_COPIES,
     // 立案监督: refusals, receipts, explanations and filings reported to the procuratorate.
     FILING_REPORTS,
     // 通报: notifications about transfers go to the justice bureau's inbox.
     { ...NOTIFICATIONS, to: 'justice', route: NOTIFICATION_ROUTE },
-  ),
+  ), investigationWatch),
   env: [{
     name: 'FILING_DECISION_DAYS', required: false, ...overrideBounds('filingDecision'),
     description: 'days public security has to decide on filing after accepting a transfer (default 3, 国务院令第310号 第八条; 1–30 for complex cases)',
   }, {
     name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered transfer copies (default 1000)',
+  }, {
+    name: 'INVESTIGATION_WATCH_POLL_MS', required: false, description: 'how often the 立而不侦 watch looks for filed cases without investigation progress (default 1000)',
   }],
   loaders: publicSecurityLoaders,
   resolvers: {
@@ -58,7 +63,7 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     },
     Mutation: { ...transferMutations, recordInvestigation, ...filingSupervisionMutations },
     EnforcementCase: enforcementCaseFields,
-    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields },
+    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields, ...investigationReminderFields },
     FilingSupervisionRequest: filingSupervisionRequestFields,
     OverdueItems: overdueTransferFields,
     Investigation: investigationType,

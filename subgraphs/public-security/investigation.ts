@@ -4,8 +4,9 @@ import { badInput, notFound } from '../../kit/errors';
 import { may, requireMay, requireScope } from '../../kit/access';
 import { requirePhone, requireText } from '../../kit/rules';
 import { classifiedRelease, investigationRule } from './resources/investigation';
-import type { TransferRow } from './entities';
-import type { PublicSecurityLoaders } from './loaders';
+import { TRANSFER_COLUMNS, type TransferRow } from './entities';
+import { remember, type PublicSecurityLoaders } from './loaders';
+import { investigationProgress } from './investigation-reminder';
 
 type Ctx = SubgraphContext<PublicSecurityLoaders>;
 
@@ -62,11 +63,17 @@ export async function recordInvestigation(_: unknown, { transferId, input }: { t
   const measures = (input.measures as string[]).map((m, i) => requireText(`input.measures[${i}]`, m, 200));
   const informantName = input.informantName ? requireText('input.informantName', input.informantName, 100) : null;
   const informantPhone = requirePhone('input.informantPhone', input.informantPhone);
-  await ctx.runtime.db.query(
-    `INSERT INTO investigation (transfer_id, summary, measures, informant_name, informant_phone, recorded_by, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now())
-     ON CONFLICT (transfer_id) DO UPDATE SET summary = $2, measures = $3, informant_name = $4, informant_phone = $5, recorded_by = $6, updated_at = now()`,
-    [transfer.id, summary, JSON.stringify(measures), informantName, informantPhone, ctx.identity.sub]);
+  const updated = await ctx.runtime.db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO investigation (transfer_id, summary, measures, informant_name, informant_phone, recorded_by, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now())
+       ON CONFLICT (transfer_id) DO UPDATE SET summary = $2, measures = $3, informant_name = $4, informant_phone = $5, recorded_by = $6, updated_at = now()`,
+      [transfer.id, summary, JSON.stringify(measures), informantName, informantPhone, ctx.identity.sub]);
+    // 立而不侦: progress on a filed case starts its reminder period again.
+    await investigationProgress(tx, transfer.id, ctx.runtime.now());
+    const [row]: TransferRow[] = await tx.query(`SELECT ${TRANSFER_COLUMNS} FROM case_transfer WHERE id = $1`, [transfer.id]);
+    return row;
+  });
   loaderOf(ctx).clear(transfer.id);
-  return transfer;
+  return remember(ctx.loaders, updated);
 }

@@ -72,6 +72,11 @@ async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices
   return remember(ctx.loaders, row);
 }
 
+/** 立案: when, and when a filed case without investigation progress draws a reminder (立而不侦, investigationReminder). */
+export function filing(filedAt: Date): Pick<TransferRow, 'filedAt' | 'investigationReminderDueAt'> {
+  return { filedAt, investigationReminderDueAt: dueAt('investigationReminder', { filedAt }) };
+}
+
 export const transferMutations = {
   /** 移送: the owning bureau hands a suspected crime to public security. */
   async transferCase(_: unknown, { caseId, input }: { caseId: string; input: { summary: string; materials: string[] } }, ctx: Ctx) {
@@ -126,6 +131,7 @@ export const transferMutations = {
     const decidedAt = ctx.runtime.now();
     return save(ctx, transfer, {
       status: decision === 'FILE' ? 'FILED' : 'NOT_FILED', decidedAt, decidedBy: ctx.identity.sub, decision, decisionReason,
+      ...(decision === 'FILE' ? filing(decidedAt) : {}),
     }, (row) => [
       notice(row, { org: row.agencyCode }, 'TRANSFER_DECIDED', `${decision === 'FILE' ? '公安机关决定立案' : '公安机关决定不予立案'}: ${row.summary.slice(0, 60)}`, decidedAt),
       // 抄送: a refusal reaches the procuratorate of the region the moment it is made (有案不立 is its to supervise, 刑诉法 第113条).
@@ -158,7 +164,7 @@ export const transferMutations = {
     const reconsideredAt = ctx.runtime.now();
     return save(ctx, transfer, {
       status: decision === 'FILE' ? 'FILED' : 'RECONSIDERATION_UPHELD', reconsideredAt, reconsideredBy: ctx.identity.sub,
-      reconsiderationDecision: decision, reconsiderationDecisionReason,
+      reconsiderationDecision: decision, reconsiderationDecisionReason, ...(decision === 'FILE' ? filing(reconsideredAt) : {}),
     }, (row) => [
       notice(row, { org: row.agencyCode }, 'RECONSIDERATION_DECIDED', `复议决定 (${decision === 'FILE' ? '立案' : '维持不予立案'}): ${row.summary.slice(0, 60)}`, reconsideredAt),
       // 抄送: an upheld refusal reaches the procuratorate too; the bureau may now ask it for filing supervision (第九条).

@@ -71,6 +71,14 @@ type CaseTransfer @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
   investigation: Investigation @requiresScopes(scopes: [["investigation:read"]])
   "立案监督: what the procuratorate asked of public security on this transfer, if anything (要求说明不立案理由, 通知立案)"
   filingSupervision: FilingSupervisionRequest
+  "立案: by decision, on reconsideration or on the procuratorate's order"
+  filedAt: DateTime
+  "立而不侦: when a filed case with no investigation progress draws a reminder, ${periodText(currentRule('investigationReminder'))} from the filing or the latest investigation record (schema/deadlines.json: investigationReminder)"
+  investigationReminderDueAt: DateTime
+  "when the reminder was sent to the procuratorate and the unit that filed"
+  investigationRemindedAt: DateTime
+  "filed and past investigationReminderDueAt, by the hub's clock"
+  uninvestigated: Boolean!
 }
 
 """立案监督事项 of the procuratorate (owned by the procuratorate)."""
