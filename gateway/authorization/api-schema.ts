@@ -21,6 +21,15 @@ export interface PolicySchema {
   possibleTypes(type: GraphQLNamedType): readonly GraphQLObjectType[];
 }
 
+/**
+ * The API schema's SDL, as clients see it: the supergraph without its federation machinery
+ * (join__/link directives and types, @requiresScopes and the other linked directives), with every
+ * description. `npm run api-schema` writes it to schema/api.graphql for client code generation.
+ */
+export function apiSchemaSdl(sdl: string = readSupergraph()): string {
+  return printSchema(Supergraph.build(sdl, { supportedFeatures: null }).apiSchema());
+}
+
 const built = new Map<string, PolicySchema>();
 
 export function policySchema(sdl: string = readSupergraph()): PolicySchema {
@@ -36,7 +45,7 @@ function buildPolicySchema(sdl: string): PolicySchema {
   // `supportedFeatures: null` accepts the `for: SECURITY` links; the API schema drops them either way.
   // Built from its printed SDL with this module's `graphql` (federation's may be another instance
   // of the package under ESM/CJS loaders, and graphql-js refuses to mix instances).
-  const schema = buildSchema(printSchema(Supergraph.build(sdl, { supportedFeatures: null }).apiSchema()));
+  const schema = buildSchema(apiSchemaSdl(sdl));
   const declared = readRequirements(parse(sdl));
   const at = (coordinate: string): Declared | undefined => {
     const requirement = declared.get(coordinate);
