@@ -5,6 +5,7 @@ import { AUTHORIZATION_ENV, LIMIT_ENV } from './authorization/index';
 import { AUTHENTICATION_ENV } from './authentication';
 import { AUDIT_ENV } from './audit/writer';
 import { CORS_ENV, CORS_RULES, corsOrigins } from './cors';
+import { EXPLORER_ENV, EXPLORER_RULES, explorerEnabled } from './explorer';
 
 export function subgraphUrlVar(name: string): string {
   return `SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -28,6 +29,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   ...AUTHORIZATION_ENV,
   ...AUTHENTICATION_ENV,
   ...CORS_ENV,
+  ...EXPLORER_ENV,
   ...AUDIT_ENV,
 ];
 
@@ -44,12 +46,15 @@ export interface GatewayConfig {
   jwt: { publicKeyFile?: string; jwksUrl?: string; issuer: string; audience: string };
   /** Origins whose browser apps may call the gateway (CORS_ORIGINS). */
   corsOrigins: Set<string>;
+  /** Whether GraphiQL and the landing page are served (gateway/explorer.ts). */
+  explorer: boolean;
 }
 
 /** What no single declaration says: the issuer's key comes from a file or a JWKS endpoint. */
 const GATEWAY_RULES: EnvRule[] = [
   { names: 'JWT_PUBLIC_KEY_FILE or JWKS_URL', check: (env) => (env.JWT_PUBLIC_KEY_FILE || env.JWKS_URL ? null : 'missing (one of them names the issuer key)') },
   ...CORS_RULES,
+  ...EXPLORER_RULES,
 ];
 
 /** The gateway's configuration, every variable checked at once by the one validator (kit/config.ts). */
@@ -66,5 +71,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     subgraphUrls: Object.fromEntries(subgraphNames().map((name) => [name, env[subgraphUrlVar(name)]!])),
     jwt: { publicKeyFile: env.JWT_PUBLIC_KEY_FILE, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER ?? 'supervision-graph-dev', audience: env.JWT_AUDIENCE ?? 'supervision-graph' },
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    explorer: explorerEnabled(env),
   };
 }

@@ -13,6 +13,7 @@ import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
 import type { DeniedField } from './authorization/index';
 import { applyCors } from './cors';
+import { serveExplorer } from './explorer';
 import { formatClientError } from './errors';
 import { subgraphHealth } from './health';
 import { GATEWAY_VALIDATION_RULES } from './validation';
@@ -88,8 +89,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     // What graphql-js 16 lets through to execution: a missing root type, 1e309, a bad DateTime literal.
     validationRules: GATEWAY_VALIDATION_RULES,
     formatError: (formatted) => formatClientError(formatted, { production: config.production }),
-    // In production no Sandbox or landing page answers a browser (graphql-cop: GraphiQL detection).
-    plugins: [judgedOnly, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    // Apollo's landing page loads Sandbox from a CDN: never. The gateway serves its own offline
+    // explorer (gateway/explorer.ts), in production only when enabled (graphql-cop: GraphiQL detection).
+    plugins: [judgedOnly, ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
 
@@ -97,7 +99,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     try {
       // CORS first: every answer, errors and 401s included, must be readable by a listed origin's page.
       if (applyCors(req, res, config.corsOrigins)) return;
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (serveExplorer(req, res, url, config.explorer)) return;
+      const path = url.pathname;
       if (path === '/health' && req.method === 'GET') {
         const health = await subgraphHealth(config.subgraphUrls);
         return sendJson(res, health.status, health.body);
