@@ -132,8 +132,8 @@ describe('filing supervision (立案监督), the whole chain', () => {
     const open = (await ok(hub, PS_LIST, { open: true }, callers.psb)).filingSupervisionRequests.edges.map((e: any) => e.node.id);
     expect(open).toContain(first.id);
 
-    // Eight days on, the explanation is overdue on both sides.
-    await hub.advanceClock(8 * DAY);
+    // A day past its due date, the explanation is overdue on both sides.
+    await hub.advanceClock(Date.parse(owed.explanationDueAt) - Date.parse(owed.explanationReceivedAt) + DAY);
     expect((await ok(hub, TRANSFER_VIEW, { id: transferId }, callers.psb)).transfer.filingSupervision).toMatchObject({ overdue: true });
     expect(await matter(first.id)).toMatchObject({ explanationOverdue: true });
 
@@ -214,8 +214,8 @@ describe('filing supervision (立案监督), the whole chain', () => {
 
   it('asked after its window, the request is refused with the rule deadline', async () => {
     const { transferId } = await refused();
-    await matterOf(transferId, 'REFUSED');
-    await hub.advanceClock(5 * DAY);
+    const m = await matterOf(transferId, 'REFUSED');
+    await hub.advanceClock(Date.parse(m.requestDueAt) - Date.parse(m.refusedAt) + DAY);
     const late = await hub.graphql(REQUEST, { transferId, reason: '应当立案' }, callers.marketOfficer);
     expectRule(late, 'deadline', 'transferId');
     expect(late.errors?.[0].message).toMatch(/3 days/);
@@ -250,8 +250,8 @@ describe('filing supervision (立案监督), the whole chain', () => {
     await ok(hub, EXPLAIN, { id: m.id }, callers.psb);
     await matterOf(transferId, 'EXPLAINED');
     await ok(hub, DECIDE_MATTER, { id: m.id, decision: 'ORDER_FILING' }, callers.procurator);
-    await eventually(async () => ((await matter(m.id)).filingDueAt ? true : undefined));
-    await hub.advanceClock(17 * DAY);
+    const order = await eventually(async () => { const o = await matter(m.id); return o.filingDueAt ? o : undefined; });
+    await hub.advanceClock(Date.parse(order.filingDueAt) - Date.parse(order.orderReceivedAt) + DAY);
     expect(await matter(m.id)).toMatchObject({ status: 'FILING_ORDERED', correctionDue: true });
     expect((await psView(transferId, (r) => r.status === 'FILING_ORDERED')).overdue).toBe(true);
     const stranger = await hub.graphql(CORRECTION, { id: m.id }, callers.nanyangProcurator);
@@ -326,8 +326,8 @@ describe('filing supervision (立案监督), the whole chain', () => {
     const { recordInvestigation } = await ok(hub, INVESTIGATE, { id: worked.id }, callers.psb);
     expect(Date.parse(recordInvestigation.investigationReminderDueAt)).toBeGreaterThan(Date.parse(worked.investigationReminderDueAt));
 
-    // Past three months from the first filing: the idle case draws a reminder, once; the other does not.
-    await hub.advanceClock(35 * DAY);
+    // A day past three months from the first filing (rolled past rest days): the idle case draws a reminder, once; the other does not.
+    await hub.advanceClock(Date.parse(idle.investigationReminderDueAt) - Date.parse(idle.filedAt) + DAY - 60 * DAY);
     await notice(callers.procurator, 'INVESTIGATION_REMINDER', idle.id);
     await notice(callers.psb, 'INVESTIGATION_REMINDER', idle.id);
     const idleNow = (await ok(hub, VIEW, { id: idle.id }, callers.procurator)).transfer;
