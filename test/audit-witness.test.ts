@@ -10,7 +10,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuditWriter, verifyAuditChain, type AuditEntryInput } from '../gateway/audit/index';
 import { verifyAuditLog } from '../gateway/audit/verify-log';
-import { chainHash, GENESIS_HASH } from '../kit/audit-chain';
+import { auditLeafHash, chainHash, GENESIS_HASH } from '../kit/audit-chain';
+import { merkleHasher, verifyConsistency, verifyInclusion } from '../kit/merkle';
+import { ENTRY_COLUMNS, entryOfRow } from '../gateway/audit/checkpointer';
 import { signCheckpoint, verifyCheckpoint, verifyCosignature, type Checkpoint } from '../kit/checkpoint';
 import { IDENTITY_HEADER } from '../kit/identity';
 import { readKeyDirectory } from '../kit/keys';
@@ -266,5 +268,56 @@ describe('npm run audit:verify against the witness, after a superuser tampered',
     await expect(verify()).rejects.toThrow(/size 13 does not carry the procuratorate's signature/);
     await setRoot(row.root_hash);
     expect((await verify()).ok).toBe(true);
+  });
+});
+
+// Last: the refused callers' requests are themselves audited (denials), which grows the log.
+describe('proofs for auditors through the graph', () => {
+  it('gives auditors, through the graph, inclusion proofs of an entry and consistency proofs between checkpoints', async () => {
+    const auditor = { role: 'auditor', org: 'AUDIT-320706', region: '320706' };
+    const sha256 = merkleHasher('sha256');
+    const cosigned = new Map((await query(witnessUrl, 'SELECT tree_size::int AS size, root_hash FROM audit_witness_checkpoint')).map((c) => [c.size, c.root_hash as string]));
+    const [row] = await query(logUrl, `SELECT sequence::text AS seq, leaf_index::int AS leaf, ${ENTRY_COLUMNS} FROM audit_log ORDER BY sequence OFFSET 8 LIMIT 1`);
+    const leafHash = auditLeafHash(sha256, entryOfRow(row));
+
+    const checkpoints = await hub.graphql('{ auditCheckpoints(first: 5) { origin treeSize rootHash hash signature } }', {}, auditor);
+    expect(checkpoints.errors).toBeUndefined();
+    expect(checkpoints.data.auditCheckpoints.map((c: any) => c.treeSize)).toEqual([20, 13, 6]);
+
+    const INCLUSION = `query($sequence: ID!, $treeSize: Int) { auditInclusionProof(sequence: $sequence, treeSize: $treeSize) {
+      sequence leafIndex treeSize leafHash path checkpoint { treeSize rootHash signature } } }`;
+    for (const treeSize of [13, 20]) {
+      const { data, errors } = await hub.graphql(INCLUSION, { sequence: row.seq, treeSize }, auditor);
+      expect(errors).toBeUndefined();
+      const proof = data.auditInclusionProof;
+      expect(proof).toMatchObject({ sequence: row.seq, leafIndex: 8, treeSize, leafHash: leafHash.toString('hex') });
+      // The auditor checks it against the witness's copy of the root, not the subgraph's word.
+      expect(proof.checkpoint.rootHash).toBe(cosigned.get(treeSize));
+      const hex = (h: string) => Buffer.from(h, 'hex');
+      expect(verifyInclusion(sha256, 8, treeSize, leafHash, proof.path.map(hex), hex(cosigned.get(treeSize)!))).toBe(true);
+    }
+    // Leaf 8 is not covered by the checkpoint of 6, and an unsigned size has no proof.
+    const notCovered = await hub.graphql(INCLUSION, { sequence: row.seq, treeSize: 6 }, auditor);
+    expect(notCovered.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sequence', rule: 'covered' });
+    const unsigned = await hub.graphql(INCLUSION, { sequence: row.seq, treeSize: 15 }, auditor);
+    expect(unsigned.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'treeSize', rule: 'checkpoint' });
+
+    const consistency = await hub.graphql('{ auditConsistencyProof(fromSize: 6) { from { treeSize rootHash } to { treeSize rootHash } path } }', {}, auditor);
+    expect(consistency.errors).toBeUndefined();
+    const { from, to, path } = consistency.data.auditConsistencyProof;
+    expect([from.treeSize, to.treeSize]).toEqual([6, 20]);
+    const hex = (h: string) => Buffer.from(h, 'hex');
+    expect(verifyConsistency(sha256, 6, 20, hex(cosigned.get(6)!), hex(cosigned.get(20)!), path.map(hex))).toBe(true);
+  });
+
+  it.each([
+    ['procurator', { role: 'procurator', org: 'PROC-320706', region: '320706' }],
+    ['platform_admin', { role: 'platform_admin' }],
+    ['no token', undefined],
+  ])('gives %s no proofs', async (_who, caller) => {
+    const { data, errors } = await hub.graphql('{ auditCheckpoints { treeSize } auditConsistencyProof(fromSize: 6) { path } }', {}, caller as any);
+    expect(data?.auditCheckpoints ?? null).toBeNull();
+    expect(data?.auditConsistencyProof ?? null).toBeNull();
+    expect(errors?.[0]?.extensions?.code).toMatch(/^(FORBIDDEN|UNAUTHORIZED_FIELD_OR_TYPE|UNAUTHENTICATED)$/);
   });
 });

@@ -7,6 +7,7 @@ import { AuditLeanerIndexes1700000000100 } from './migrations/1700000000100-Lean
 import { AuditMerkleTree1700000001500 } from './migrations/1700000001500-MerkleTree';
 import { typeDefs } from './schema';
 import { witnessWorkers } from './witness';
+import { proofQueries } from './proofs';
 
 /**
  * The audit log's owner: its database schema (migrations) and the read side for auditors. The
@@ -26,6 +27,7 @@ export const audit: SubgraphModule = {
     DateTime,
     Query: {
       auditLog: (_, { filter, first, after }, ctx) => listAuditLog(ctx, filter ?? {}, first, after),
+      ...proofQueries,
     },
     AuditEntry: auditEntryFields,
   },

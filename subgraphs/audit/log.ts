@@ -44,5 +44,6 @@ export async function listAuditLog(ctx: SubgraphContext, filter: AuditFilter = {
 
 export const auditEntryFields = {
   sequence: (row: AuditLogRow) => String(row.sequence),
+  leafIndex: (row: AuditLogRow) => Number(row.leafIndex),
   decision: (row: AuditLogRow) => row.decision.toUpperCase(),
 };
