@@ -83,9 +83,12 @@ describe('supervision at work: deadlines, escalation, inbox', () => {
     const { issueSuggestion: s } = await ok(hub, ISSUE, { input: { agencyCode: 'MR-320706', kind: 'CORRECTION', content: '建议依法移送涉嫌犯罪案件' } }, callers.procurator);
     expect(s.overdue).toBe(false);
     await entry(callers.marketOfficer, 'SUGGESTION_ISSUED', s.id);
+    // The reply period runs from receipt: the bureau signs for it (签收).
+    expect(s.replyDueAt).toBeNull();
+    const { acknowledgeSuggestion: received } = await ok(hub, `mutation($id: ID!) { acknowledgeSuggestion(id: $id) { receivedAt replyDueAt } }`, { id: s.id }, callers.marketOfficer);
 
     // Two months (rolled past rest days) and a day later, the watch escalates within seconds.
-    await hub.advanceClock(Date.parse(s.replyDueAt) - Date.parse(s.issuedAt) + DAY);
+    await hub.advanceClock(Date.parse(received.replyDueAt) - Date.parse(received.receivedAt) + DAY);
     for (const caller of [callers.procurator, callers.marketOfficer]) {
       expect((await overdueOf(caller, OVERDUE_SUGGESTIONS)).suggestions).toContainEqual(expect.objectContaining({ id: s.id, overdue: true }));
     }

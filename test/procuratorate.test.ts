@@ -16,6 +16,7 @@ const REPLY = `mutation($id: ID!, $input: SuggestionReplyInput!) {
   replyToSuggestion(id: $id, input: $input) { id status reply rectified rectification repliedAt }
 }`;
 const SUGGESTION = `query($id: ID!) { suggestion(id: $id) { id status reply rectified } }`;
+const ACKNOWLEDGE = `mutation($id: ID!) { acknowledgeSuggestion(id: $id) { id receivedAt replyDueAt } }`;
 
 describe('reply deadlines (rule data)', () => {
   it('adds calendar months in China Standard Time, clamped to the end of the month', () => {
@@ -104,15 +105,16 @@ describe('the procuratorate through the gateway', () => {
     expect((await hub.sqlStatements('procuratorate')) - before).toBe(1);
   });
 
-  it('sets replyDueAt two calendar months after issuedAt', async () => {
+  it('sets replyDueAt two calendar months after the bureau signs for it (签收), none before', async () => {
     const { data, errors } = await hub.graphql(ISSUE, { input: { agencyCode: 'MR-320706', caseId, kind: 'CORRECTION', content: '建议依法移送涉嫌犯罪案件' } }, callers.procurator);
     expect(errors).toBeUndefined();
-    const s = data.issueSuggestion;
-    expect(s).toMatchObject({ status: 'ISSUED', kind: 'CORRECTION', procuratorateCode: 'PROC-320706', agency: { code: 'MR-320706' }, case: { id: caseId } });
-    // Two calendar months, rolled to the next working day when the last one is a rest day (schema/deadlines.json).
-    expect(s.replyDueAt).toBe(dueAt('suggestionReply', new Date(s.issuedAt)).toISOString());
-    expect(Date.parse(s.replyDueAt)).toBeGreaterThanOrEqual(addPeriod(new Date(s.issuedAt), { months: 2 }).getTime());
-    const days = (Date.parse(s.replyDueAt) - Date.parse(s.issuedAt)) / DAY;
+    const issued = data.issueSuggestion;
+    expect(issued).toMatchObject({ status: 'ISSUED', kind: 'CORRECTION', procuratorateCode: 'PROC-320706', agency: { code: 'MR-320706' }, case: { id: caseId }, replyDueAt: null });
+    const s = (await hub.graphql(ACKNOWLEDGE, { id: issued.id }, callers.marketOfficer)).data.acknowledgeSuggestion;
+    // Two calendar months from receipt, rolled to the next working day when the last one is a rest day (schema/deadlines.json).
+    expect(s.replyDueAt).toBe(dueAt('suggestionReply', { receivedAt: new Date(s.receivedAt) }).toISOString());
+    expect(Date.parse(s.replyDueAt)).toBeGreaterThanOrEqual(addPeriod(new Date(s.receivedAt), { months: 2 }).getTime());
+    const days = (Date.parse(s.replyDueAt) - Date.parse(s.receivedAt)) / DAY;
     expect(days).toBeGreaterThanOrEqual(59);
     expect(days).toBeLessThanOrEqual(72);
   });
@@ -120,13 +122,13 @@ describe('the procuratorate through the gateway', () => {
   it('gives public-interest suggestions 15 days when the harm is ongoing, else two months', async () => {
     const ongoing = await hub.graphql(ISSUE, { input: { agencyCode: 'EE-320706', kind: 'PUBLIC_INTEREST', content: '危险废物非法倾倒，损害持续扩大', harmOngoing: true } }, callers.procurator);
     expect(ongoing.errors).toBeUndefined();
-    const a = ongoing.data.issueSuggestion;
-    expect(a.replyDueAt).toBe(dueAt('publicInterestUrgentReply', new Date(a.issuedAt)).toISOString());
-    expect(Date.parse(a.replyDueAt) - Date.parse(a.issuedAt)).toBeGreaterThanOrEqual(15 * DAY);
+    const a = (await hub.graphql(ACKNOWLEDGE, { id: ongoing.data.issueSuggestion.id }, callers.ecoOfficer)).data.acknowledgeSuggestion;
+    expect(a.replyDueAt).toBe(dueAt('publicInterestUrgentReply', { receivedAt: new Date(a.receivedAt) }).toISOString());
+    expect(Date.parse(a.replyDueAt) - Date.parse(a.receivedAt)).toBeGreaterThanOrEqual(15 * DAY);
 
     const settled = await hub.graphql(ISSUE, { input: { agencyCode: 'EE-320706', kind: 'PUBLIC_INTEREST', content: '督促依法履职' } }, callers.procurator);
-    const b = settled.data.issueSuggestion;
-    expect(b.replyDueAt).toBe(dueAt('publicInterestReply', new Date(b.issuedAt)).toISOString());
+    const b = (await hub.graphql(ACKNOWLEDGE, { id: settled.data.issueSuggestion.id }, callers.ecoOfficer)).data.acknowledgeSuggestion;
+    expect(b.replyDueAt).toBe(dueAt('publicInterestReply', { receivedAt: new Date(b.receivedAt) }).toISOString());
   });
 
   it('refuses suggestions to unknown or out-of-region bureaus and about another bureau’s case', async () => {

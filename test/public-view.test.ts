@@ -281,7 +281,8 @@ describe('阳光执法 and 一月一晒绩 through the gateway', () => {
     });
 
     it('counts an unanswered suggestion against the bureau in the month its reply period ended, leaving the closed month as it was', async () => {
-      const { suggestion } = await ok(hub.graphql(`query($id: ID!) { suggestion(id: $id) { replyDueAt } }`, { id: lateSuggestion }, callers.procurator));
+      // The bureau signs for it (签收): its reply period runs from then.
+      const { acknowledgeSuggestion: suggestion } = await ok(hub.graphql(`mutation($id: ID!) { acknowledgeSuggestion(id: $id) { replyDueAt } }`, { id: lateSuggestion }, callers.marketOfficer));
       await hub.advanceClock(62 * 86_400_000);
       const mr = (await ok(hub.graphql(SCORECARD, { code: 'MR-320706', m: month }, callers.justice))).agency.scorecard;
       expect(mr).toMatchObject({ suggestionsReceived: 3, suggestionsReplied: 2, suggestionsOverdue: 0, score: 100 - 2 * 3 - 3 * 1 });

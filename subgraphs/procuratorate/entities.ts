@@ -9,11 +9,13 @@ export interface SupervisionMatterRow {
 /** 检察建议 to one bureau, optionally about one case, with its reply and rectification. */
 export interface SuggestionRow {
   id: string; agencyCode: string; caseId: string | null; kind: string; content: string; harmOngoing: boolean;
-  procuratorateCode: string; region: string; issuedBy: string; issuedAt: Date; replyDueAt: Date; replyDueRule: string;
+  procuratorateCode: string; region: string; issuedBy: string; issuedAt: Date; replyDueAt: Date | null; replyDueRule: string;
   status: 'ISSUED' | 'REPLIED'; repliedBy: string | null; repliedAt: Date | null; reply: string | null;
   rectified: boolean | null; rectification: string | null;
   /** 被建议单位: who the suggestion is addressed to (agencyCode is its unit code); the name when it is not in the directory. */
   recipientKind: 'ENFORCEMENT_BUREAU' | 'PUBLIC_SECURITY' | 'COURT' | 'OTHER_AUTHORITY'; recipientName: string | null;
+  /** 签收: when the recipient received it (the reply period runs from then; replyDueAt is null until); 情况紧急: a shorter period in days. */
+  receivedAt: Date | null; receivedBy: string | null; replyDays: number | null;
 }
 
 export const SupervisionMatter = new EntitySchema<SupervisionMatterRow>({
@@ -47,7 +49,7 @@ export const Suggestion = new EntitySchema<SuggestionRow>({
     region: { type: 'text' },
     issuedBy: { name: 'issued_by', type: 'text' },
     issuedAt: { name: 'issued_at', type: 'timestamptz' },
-    replyDueAt: { name: 'reply_due_at', type: 'timestamptz' },
+    replyDueAt: { name: 'reply_due_at', type: 'timestamptz', nullable: true },
     replyDueRule: { name: 'reply_due_rule', type: 'text' },
     status: { type: 'text' },
     repliedBy: { name: 'replied_by', type: 'text', nullable: true },
@@ -57,6 +59,9 @@ export const Suggestion = new EntitySchema<SuggestionRow>({
     rectification: { type: 'text', nullable: true },
     recipientKind: { name: 'recipient_kind', type: 'text' },
     recipientName: { name: 'recipient_name', type: 'text', nullable: true },
+    receivedAt: { name: 'received_at', type: 'timestamptz', nullable: true },
+    receivedBy: { name: 'received_by', type: 'text', nullable: true },
+    replyDays: { name: 'reply_days', type: 'int', nullable: true },
   },
 });
 

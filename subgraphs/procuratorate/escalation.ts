@@ -45,7 +45,7 @@ export async function escalate(tx: Queryable, suggestion: SuggestionRow, reason:
   const copy: EscalationEvent = {
     escalationId: id, suggestionId: suggestion.id, agencyCode: suggestion.agencyCode, procuratorateCode: suggestion.procuratorateCode,
     region: suggestion.region, reason, escalatedAt: now.toISOString(), suggestionKind: suggestion.kind, content: suggestion.content,
-    issuedAt: new Date(suggestion.issuedAt).toISOString(), replyDueAt: new Date(suggestion.replyDueAt).toISOString(), reply: suggestion.reply,
+    issuedAt: new Date(suggestion.issuedAt).toISOString(), replyDueAt: new Date(suggestion.replyDueAt ?? suggestion.issuedAt).toISOString(), reply: suggestion.reply,
   };
   await enqueue(tx, ESCALATIONS, [copy]);
   return true;

@@ -154,8 +154,12 @@ type ProcuratorialSuggestion @key(fields: "id") @requiresScopes(scopes: [["super
   content: String!
   procuratorateCode: String!
   issuedAt: DateTime!
-  "when the written reply is due (schema/deadlines.json: suggestionReply, publicInterestReply, publicInterestUrgentReply)"
-  replyDueAt: DateTime!
+  "签收: when the recipient received it (signed for it, or the service the procuratorate recorded); the reply period runs from then"
+  receivedAt: DateTime
+  "情况紧急: the shorter reply period in days the procurator set, if any"
+  replyDays: Int
+  "when the written reply is due, counted from receipt (schema/deadlines.json: suggestionReply, publicInterestReply, publicInterestUrgentReply, or replyDays); null until received"
+  replyDueAt: DateTime
   "unanswered past replyDueAt, by the hub's clock"
   overdue: Boolean!
   status: SuggestionStatus!
@@ -209,6 +213,8 @@ input SuggestionInput {
   caseId: ID
   kind: SuggestionKind!
   content: String!
+  "情况紧急: a shorter reply period in calendar days from receipt, which must end before the rule's"
+  replyDays: Int
   "PUBLIC_INTEREST only: the harm is ongoing (损害继续扩大), so the reply is due in ${periodText(currentRule('publicInterestUrgentReply'))}"
   harmOngoing: Boolean
 }
@@ -238,5 +244,9 @@ type Mutation {${ALERT_MUTATION_SDL}
   issueSuggestion(input: SuggestionInput!): ProcuratorialSuggestion @requiresScopes(scopes: [["supervision:write"]])
   "the bureau the suggestion is addressed to only (《人民检察院检察建议工作规定》第十九条)"
   replyToSuggestion(id: ID!, input: SuggestionReplyInput!): ProcuratorialSuggestion @requiresScopes(scopes: [["suggestion:reply"]])
+  "签收: the recipient signs for the suggestion and its reply period starts (《人民检察院检察建议工作规定》第十九条: 自收到检察建议书之日起); once"
+  acknowledgeSuggestion(id: ID!): ProcuratorialSuggestion @requiresScopes(scopes: [["suggestion:reply"]])
+  "送达回证: the issuing procuratorate records when a recipient outside the hub (a court, another authority) received the suggestion; once"
+  recordSuggestionService(id: ID!, receivedAt: DateTime!): ProcuratorialSuggestion @requiresScopes(scopes: [["supervision:write"]])
 }
 `;

@@ -4,7 +4,7 @@ import { badInput, notFound } from '../../kit/errors';
 import { covers, requireMay, requireScope } from '../../kit/access';
 import { optionalText, requireText } from '../../kit/rules';
 import { mayReadSuggestion, suggestionRule } from './resources/suggestion';
-import { dueAt, type DeadlineKey } from '../../kit/deadlines';
+import { dueAt, periodEnd, ruleInEffect, type DeadlineKey } from '../../kit/deadlines';
 import { Suggestion, type SuggestionRow } from './entities';
 import { justiceClient } from '../../kit/justice-client';
 import type { ProcuratorateLoaders } from './loaders';
@@ -29,7 +29,7 @@ export function replyRuleOf(kind: SuggestionKind, harmOngoing: boolean): Deadlin
 export type RecipientKind = SuggestionRow['recipientKind'];
 interface SuggestionInput {
   agencyCode: string; recipientKind?: RecipientKind | null; recipientName?: string | null;
-  caseId?: string | null; kind: SuggestionKind; content: string; harmOngoing?: boolean | null;
+  caseId?: string | null; kind: SuggestionKind; content: string; harmOngoing?: boolean | null; replyDays?: number | null;
 }
 interface SuggestionReplyInput { reply: string; rectified: boolean; rectification?: string | null }
 
@@ -50,6 +50,28 @@ export const RECIPIENTS_OF_KIND: Record<SuggestionKind, readonly RecipientKind[]
 const RECIPIENT_TEXT: Record<RecipientKind, string> = {
   ENFORCEMENT_BUREAU: 'an enforcement bureau', PUBLIC_SECURITY: 'a public-security unit', COURT: 'a court', OTHER_AUTHORITY: 'another authority',
 };
+
+/**
+ * When the reply is due for a suggestion received at `receivedAt`: the rule's period from receipt
+ * (检察建议工作规定 第十九条: 自收到检察建议书之日起两个月以内; schema/deadlines.json), or the
+ * shorter period in calendar days the procurator set because the matter is urgent (情况紧急),
+ * counted the same way (the day of receipt not counted, ending at 24:00 of the last day).
+ */
+export function replyDueAtOf(rule: DeadlineKey, replyDays: number | null, receivedAt: Date): Date {
+  if (!replyDays) return dueAt(rule, { receivedAt });
+  const { override: _ignored, ...inForce } = ruleInEffect(rule, receivedAt);
+  return periodEnd({ ...inForce, period: { amount: replyDays, unit: 'days' } }, receivedAt);
+}
+
+/** 情况紧急: a shorter reply period, in days, which must end before the rule's. */
+function requireReplyDays(rule: DeadlineKey, value: number | null | undefined, issuedAt: Date): number | null {
+  if (value === null || value === undefined) return null;
+  if (!Number.isInteger(value) || value < 1) throw badInput('input.replyDays', 'positiveInteger', 'must be a whole number of days, at least 1');
+  if (replyDueAtOf(rule, value, issuedAt).getTime() >= dueAt(rule, { receivedAt: issuedAt }).getTime()) {
+    throw badInput('input.replyDays', 'shorterThanRule', 'must be shorter than the period of the rule (情况紧急 shortens the period, never lengthens it)');
+  }
+  return value;
+}
 
 interface Recipient { kind: RecipientKind; code: string; name: string | null; region: string }
 
@@ -83,6 +105,19 @@ async function resolveRecipient(ctx: Ctx, input: SuggestionInput): Promise<Recip
 /** The suggestion if the caller reads it (resources/suggestion.ts), else null. */
 const visible = (ctx: Ctx, row: SuggestionRow | null) => (row && mayReadSuggestion(ctx.identity, row) ? row : null);
 
+const RECEIVED_ALREADY = 'only an ISSUED suggestion not yet received is signed for; this one has been received already';
+
+/** Records the receipt and sets the reply due date from it, once (the WHERE clause holds the state). */
+async function receive(ctx: Ctx, suggestion: SuggestionRow, receivedAt: Date): Promise<SuggestionRow> {
+  const dueAtValue = replyDueAtOf(suggestion.replyDueRule as DeadlineKey, suggestion.replyDays, receivedAt);
+  // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+  const [rows]: [{ id: string }[], number] = await ctx.runtime.db.query(
+    `UPDATE procuratorial_suggestion SET received_at = $2, received_by = $3, reply_due_at = $4
+     WHERE id = $1 AND status = 'ISSUED' AND received_at IS NULL RETURNING id`, [suggestion.id, receivedAt, ctx.identity.sub, dueAtValue]);
+  if (!rows.length) throw wrongState(RECEIVED_ALREADY);
+  return { ...suggestion, receivedAt, receivedBy: ctx.identity.sub, replyDueAt: dueAtValue };
+}
+
 /** 检察建议: issued by a procuratorate to a bureau in its jurisdiction, answered by that bureau. */
 export const suggestionMutations = {
   async issueSuggestion(_: unknown, { input }: { input: SuggestionInput }, ctx: Ctx) {
@@ -109,11 +144,14 @@ export const suggestionMutations = {
     }
     const issuedAt = ctx.runtime.now();
     const replyRule = replyRuleOf(input.kind, harmOngoing);
+    const replyDays = requireReplyDays(replyRule, input.replyDays, issuedAt);
     const row: SuggestionRow = {
       id: randomUUID(), agencyCode: bureau.code, caseId, kind: input.kind, content, harmOngoing,
-      procuratorateCode: place.procuratorateCode, region: bureau.region, issuedBy: identity.sub, issuedAt, replyDueAt: dueAt(replyRule, issuedAt), replyDueRule: replyRule,
+      procuratorateCode: place.procuratorateCode, region: bureau.region, issuedBy: identity.sub, issuedAt, replyDueAt: null, replyDueRule: replyRule,
       status: 'ISSUED', repliedBy: null, repliedAt: null, reply: null, rectified: null, rectification: null,
       recipientKind: bureau.kind, recipientName: bureau.name,
+      // The reply period runs from receipt: no due date until the recipient signs for it.
+      receivedAt: null, receivedBy: null, replyDays,
     };
     await ctx.runtime.db.transaction(async (tx) => {
       await tx.getRepository(Suggestion).insert(row);
@@ -146,7 +184,11 @@ export const suggestionMutations = {
     const replied = await ctx.runtime.db.transaction(async (tx) => {
       const row = await guardedUpdate<SuggestionRow>(tx, {
         table: 'procuratorial_suggestion', id: suggestion.id, expect: { status: 'ISSUED' }, returning: selectListOf(ctx.runtime.db, Suggestion),
-        set: { status: 'REPLIED', replied_at: now, replied_by: identity.sub, reply, rectified: input.rectified, rectification },
+        set: {
+          status: 'REPLIED', replied_at: now, replied_by: identity.sub, reply, rectified: input.rectified, rectification,
+          // A reply shows the suggestion was received: one not signed for is received now.
+          ...(suggestion.receivedAt ? {} : { received_at: now, received_by: identity.sub, reply_due_at: replyDueAtOf(suggestion.replyDueRule as DeadlineKey, suggestion.replyDays, now) }),
+        },
       }, { type: 'ProcuratorialSuggestion', conflict: () => REPLIED_ALREADY });
       // The justice bureau supervises administrative enforcement: only a bureau's refusal goes there.
       if (!row.rectified && row.recipientKind === 'ENFORCEMENT_BUREAU') await escalate(tx, row, 'NOT_RECTIFIED', now);
@@ -160,6 +202,34 @@ export const suggestionMutations = {
     nudgeOutbox(ctx.runtime, ESCALATION_OUTBOX);
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
     return replied;
+  },
+
+  /**
+   * 签收: the recipient signs for the suggestion; its reply period starts (检察建议工作规定 第十九条).
+   * Once only, and only by the unit it is addressed to.
+   */
+  async acknowledgeSuggestion(_: unknown, { id }: { id: string }, ctx: Ctx) {
+    requireScope(ctx.identity, suggestionRule.actions.reply.scope, 'sign for a suggestion');
+    const suggestion = await ctx.loaders.suggestionById.load(id);
+    if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
+    requireMay(ctx.identity, suggestionRule, 'reply', suggestion);
+    return receive(ctx, suggestion, ctx.runtime.now());
+  },
+
+  /**
+   * 送达回证: the issuing procuratorate records when a recipient outside the hub (a court, another
+   * authority) received the suggestion on paper. Not in the future, not before issuance; once.
+   */
+  async recordSuggestionService(_: unknown, { id, receivedAt }: { id: string; receivedAt: string }, ctx: Ctx) {
+    requireScope(ctx.identity, suggestionRule.actions.issue.scope, 'record the service of a suggestion');
+    const suggestion = await ctx.loaders.suggestionById.load(id);
+    if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
+    requireMay(ctx.identity, suggestionRule, 'issue', suggestion);
+    const at = new Date(receivedAt);
+    if (Number.isNaN(at.getTime())) throw badInput('receivedAt', 'dateTime', 'must be a date and time');
+    if (at.getTime() > ctx.runtime.now().getTime()) throw badInput('receivedAt', 'notInFuture', 'must not be in the future');
+    if (at.getTime() < new Date(suggestion.issuedAt).getTime()) throw badInput('receivedAt', 'afterIssue', 'must not be before the suggestion was issued');
+    return receive(ctx, suggestion, at);
   },
 };
 
