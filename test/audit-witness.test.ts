@@ -321,3 +321,32 @@ describe('proofs for auditors through the graph', () => {
     expect(errors?.[0]?.extensions?.code).toMatch(/^(FORBIDDEN|UNAUTHORIZED_FIELD_OR_TYPE|UNAUTHENTICATED)$/);
   });
 });
+
+describe('a flood of one field', () => {
+  const entriesOf = async (document: string) => (await query(logUrl, 'SELECT coordinate, entity_id, decision, role FROM audit_log WHERE document_hash = $1',
+    [createHash('sha256').update(document).digest('hex')]));
+
+  /** Sends `document` without a token, then a marker after it; the writer keeps order, so once the marker is in, so is the document's. */
+  async function sendAnonymously(document: string): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${hub.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document }) });
+    const result = { status: response.status, body: await response.json() };
+    const marker = `{ viewer { role } } # marker ${Math.random()}`;
+    await hub.graphql(marker, {});
+    await eventually(async () => ((await entriesOf(marker)).length ? true : undefined), 10_000, 'the marker\'s entry');
+    return result;
+  }
+
+  it('`viewer { role }` named 40 times without a token is one denial in the log', async () => {
+    const document = `{ ${Array.from({ length: 40 }, () => 'viewer { role }').join(' ')} }`;
+    const { body } = await sendAnonymously(document);
+    expect(body.data?.viewer ?? null).toBeNull();
+    expect(await entriesOf(document)).toEqual([{ coordinate: 'Query.viewer', entity_id: null, decision: 'denied', role: 'public' }]);
+  });
+
+  it('`viewer { role }` named 200 times without a token is refused by the limits and writes no entry', async () => {
+    const document = `{ ${Array.from({ length: 200 }, () => 'viewer { role }').join(' ')} }`;
+    const { status } = await sendAnonymously(document);
+    expect(status).toBe(400); // GRAPHQL_MAX_REPEATED_FIELDS (50)
+    expect(await entriesOf(document)).toEqual([]); // refused before planning: nothing was released or withheld
+  });
+});
