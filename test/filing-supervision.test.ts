@@ -136,12 +136,16 @@ describe('filing supervision (立案监督), the whole chain', () => {
     await hub.advanceClock(Date.parse(owed.explanationDueAt) - Date.parse(owed.explanationReceivedAt) + DAY);
     expect((await ok(hub, TRANSFER_VIEW, { id: transferId }, callers.psb)).transfer.filingSupervision).toMatchObject({ overdue: true });
     expect(await matter(first.id)).toMatchObject({ explanationOverdue: true });
+    const overdueOf = async (caller: Caller) => (await ok(hub, `{ overdue { filingSupervisionRequests { id overdue } } }`, undefined, caller)).overdue.filingSupervisionRequests;
+    expect(await overdueOf(callers.psb)).toContainEqual({ id: first.id, overdue: true });
+    expect(await overdueOf(callers.nanyangPsb)).toEqual([]);
 
     // ── 说明理由: the refusing unit only; late, but taken and shown.
     const far = await hub.graphql(EXPLAIN, { id: first.id }, callers.nanyangPsb);
     expect(far.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const { explainNonFiling: explained } = await ok(hub, EXPLAIN, { id: first.id }, callers.psb);
     expect(explained).toMatchObject({ status: 'EXPLAINED', explanation: '现有证据不能证明销售金额达到五万元', dueAt: null, overdue: false });
+    expect((await overdueOf(callers.psb)).map((r: any) => r.id)).not.toContain(first.id);
     expectRule(await hub.graphql(EXPLAIN, { id: first.id }, callers.psb), 'transition');
     await notice(callers.procurator, 'FILING_EXPLAINED', transferId);
     const review = await matterOf(transferId, 'EXPLAINED');

@@ -152,6 +152,24 @@ export async function listFilingSupervisionRequests(ctx: Ctx, { open, first, aft
       WHERE ${where} ${openOnly} AND ${page.where} ${page.orderLimit}`, params));
 }
 
+/**
+ * OverdueItems.filingSupervisionRequests: explanations or filings owed past their due date, among
+ * the requests the caller reads (resources/filing-supervision-request.ts). Nobody else has any.
+ */
+export const overdueFilingSupervisionFields = {
+  async filingSupervisionRequests(_: { unit: string }, __: unknown, ctx: Ctx): Promise<FilingSupervisionRequestRow[]> {
+    if (mayFilter(ctx.identity, filingSupervisionRequestRule, 'read').kind === 'none') return [];
+    const rule = filingSupervisionRequestReadSql(ctx.identity, 'r');
+    const params: unknown[] = [ctx.runtime.now()];
+    const where = rule.sql.replace(/:(\w+)/g, (_, name: string) => { params.push(rule.params[name]); return `$${params.length}`; });
+    const rows: FilingSupervisionRequestRow[] = await ctx.runtime.db.query(`SELECT ${COLUMNS} FROM filing_supervision_request r
+      WHERE ((r.status = 'EXPLANATION_REQUESTED' AND r.explanation_due_at < $1) OR (r.status IN ('FILING_ORDERED', 'CORRECTION_NOTICED') AND r.filing_due_at < $1))
+        AND ${where} ORDER BY r.explanation_received_at, r.id LIMIT 500`, params);
+    for (const row of rows) requestsOf(ctx).byId.prime(row.id, row);
+    return rows;
+  },
+};
+
 export const filingSupervisionQueries = {
   filingSupervisionRequests: (_: unknown, args: { open?: boolean | null; first?: number | null; after?: string | null }, ctx: Ctx) => listFilingSupervisionRequests(ctx, args),
 };

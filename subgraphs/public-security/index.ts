@@ -17,7 +17,9 @@ import { PublicSecuritySupervisionCopy1700000000200 } from './migrations/1700000
 import { scorecardFields } from './scorecard';
 import { overrideBounds } from '../../kit/deadlines';
 import { PublicSecurityFilingSupervision1700000001000 } from './migrations/1700000001000-FilingSupervision';
-import { filingSupervisionMutations, filingSupervisionQueries, filingSupervisionRequestFields, receiveFilingNotices, transferFilingSupervisionFields } from './filing-supervision';
+import {
+  filingSupervisionMutations, filingSupervisionQueries, filingSupervisionRequestFields, overdueFilingSupervisionFields, receiveFilingNotices, transferFilingSupervisionFields,
+} from './filing-supervision';
 import { FILING_NOTICE_ROUTE } from '../../kit/messages/filing-supervision';
 import { FILING_REPORTS } from './store';
 import { PublicSecurityInvestigationReminder1700000001010 } from './migrations/1700000001010-InvestigationReminder';
@@ -65,7 +67,7 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     EnforcementCase: enforcementCaseFields,
     CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields, ...investigationReminderFields },
     FilingSupervisionRequest: filingSupervisionRequestFields,
-    OverdueItems: overdueTransferFields,
+    OverdueItems: { ...overdueTransferFields, ...overdueFilingSupervisionFields },
     Investigation: investigationType,
     Scorecard: scorecardFields,
   },

@@ -182,6 +182,8 @@ type OverdueItems @key(fields: "unit") {
   unit: String!
   "undecided past decisionDueAt, or a reconsideration unanswered past reconsiderationDueAt, among the transfers the caller reads (case:read over its region, or its own bureau)"
   transfers: [CaseTransfer!]
+  "立案监督: explanations or filings owed past their due date (from receipt), among the requests the caller reads"
+  filingSupervisionRequests: [FilingSupervisionRequest!]
 }
 
 type Query {
