@@ -6,17 +6,27 @@ import { isUuid } from './loaders';
 // OFFSET scans, stable under inserts. `keysetPage` pages a TypeORM query builder, `keysetPageSql`
 // a hand-written statement; both check the cursor the same way and build the page the same way.
 
-/** Opaque keyset cursor over (time, id). */
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+/**
+ * Opaque keyset cursor over (time, id). A list with several sorts passes the sort's `key`: the
+ * cursor carries it, and a cursor of another sort (or of an unsorted list) is refused.
+ */
+export function encodeCursor(at: Date, id: string, key?: string): string {
+  return Buffer.from(`${key ? `${key}|` : ''}${at.toISOString()}|${id}`).toString('base64url');
 }
 
 /**
  * A cursor back to (time, id). `isId` says what an id of this list looks like (UUIDs unless told):
  * anything else was not issued by this API and must not reach a typed column as a SQL error.
  */
-export function decodeCursor(cursor: string, field = 'after', isId: (id: string) => boolean = isUuid): { at: Date; id: string } {
-  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+export function decodeCursor(cursor: string, field = 'after', isId: (id: string) => boolean = isUuid, key?: string): { at: Date; id: string } {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (key !== undefined) {
+    // Keyed: the first part names the sort. Another sort's position means nothing in this order.
+    if (parts.length === 3 && parts[0] !== key) throw badInput(field, 'cursorSort', 'is a cursor of another sort: start again without it');
+    if (parts.length !== 3) throw badInput(field, 'cursor', 'is not a cursor this API issued');
+    parts.shift();
+  }
+  const [at, id, ...rest] = parts;
   const date = new Date(at ?? '');
   if (!id || rest.length || Number.isNaN(date.getTime()) || !isId(id)) throw badInput(field, 'cursor', 'is not a cursor this API issued');
   return { at: date, id };
@@ -50,6 +60,10 @@ export interface KeysetOptions<T> {
   /** The largest page (100) and the page when `first` is left out (20). */
   max?: number;
   defaultSize?: number;
+  /** Newest first (DESC, the default) or oldest first (ASC). */
+  direction?: 'ASC' | 'DESC';
+  /** The sort's name, carried in every cursor: a cursor of another sort is refused (BAD_USER_INPUT, rule cursorSort). */
+  sortKey?: string;
 }
 
 /** The rows of one page, fetched one more than the page (is there a next?), as a connection. */
@@ -63,11 +77,14 @@ export function connectionOf<T>(rows: T[], limit: number, cursorOf: (row: T) => 
 
 function plan<T>(options: KeysetOptions<T>, idColumn: string) {
   const limit = pageSize(options.first, options.max, options.defaultSize);
-  const after = options.after ? decodeCursor(options.after, 'after', options.isId) : null;
+  const after = options.after ? decodeCursor(options.after, 'after', options.isId, options.sortKey) : null;
   const idOf = options.idOf ?? ((row: T) => (row as { id: string }).id);
   const order = options.column ? [options.column, idColumn] : [idColumn];
-  const cursorOf = (row: T) => encodeCursor(options.timeOf(row), idOf(row));
-  return { limit, after, order, cursorOf };
+  const cursorOf = (row: T) => encodeCursor(options.timeOf(row), idOf(row), options.sortKey);
+  const direction = options.direction ?? 'DESC';
+  // Past the cursor: below it newest first, above it oldest first.
+  const beyond = direction === 'DESC' ? '<' : '>';
+  return { limit, after, order, cursorOf, direction, beyond };
 }
 
 /**
@@ -75,13 +92,13 @@ function plan<T>(options: KeysetOptions<T>, idColumn: string) {
  * the order and the limit.
  */
 export async function keysetPage<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, options: KeysetOptions<T>): Promise<Connection<T>> {
-  const { limit, after, order, cursorOf } = plan(options, options.idColumn ?? `${qb.alias}.id`);
+  const { limit, after, order, cursorOf, direction, beyond } = plan(options, options.idColumn ?? `${qb.alias}.id`);
   if (after) {
     const values = options.column ? [':keysetAt', ':keysetId'] : [':keysetId'];
-    qb.andWhere(`(${order.join(', ')}) < (${values.join(', ')})`, { keysetAt: after.at, keysetId: after.id });
+    qb.andWhere(`(${order.join(', ')}) ${beyond} (${values.join(', ')})`, { keysetAt: after.at, keysetId: after.id });
   }
-  qb.orderBy(order[0], 'DESC');
-  for (const column of order.slice(1)) qb.addOrderBy(column, 'DESC');
+  qb.orderBy(order[0], direction);
+  for (const column of order.slice(1)) qb.addOrderBy(column, direction);
   return connectionOf(await qb.limit(limit + 1).getMany(), limit, cursorOf);
 }
 
@@ -97,15 +114,15 @@ export async function keysetPageSql<T>(
   options: KeysetOptions<T>,
   run: (page: { where: string; orderLimit: string }) => Promise<T[]>,
 ): Promise<Connection<T>> {
-  const { limit, after, order, cursorOf } = plan(options, options.idColumn ?? 'id');
+  const { limit, after, order, cursorOf, direction, beyond } = plan(options, options.idColumn ?? 'id');
   let where = 'TRUE';
   if (after) {
     if (options.column) params.push(after.at);
     params.push(after.id);
     const values = order.map((_, i) => `$${params.length - order.length + 1 + i}`);
-    where = `(${order.join(', ')}) < (${values.join(', ')})`;
+    where = `(${order.join(', ')}) ${beyond} (${values.join(', ')})`;
   }
   params.push(limit + 1);
-  const orderLimit = `ORDER BY ${order.map((c) => `${c} DESC`).join(', ')} LIMIT $${params.length}`;
+  const orderLimit = `ORDER BY ${order.map((c) => `${c} ${direction}`).join(', ')} LIMIT $${params.length}`;
   return connectionOf(await run({ where, orderLimit }), limit, cursorOf);
 }

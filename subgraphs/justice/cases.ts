@@ -8,26 +8,121 @@ import { may } from '../../kit/access';
 import { isUuid } from '../../kit/loaders';
 import { caseReadSql, caseRule } from '../../kit/resources/case';
 
-interface CaseFilter { agencyCode?: string; region?: string; actType?: string; offenceCode?: string; caseType?: string }
+import { AGENCY_KINDS, AGENCY_KIND_BY_CASE_TYPE } from '../agencies/registry';
 
-/** The index's case list, newest first, by keyset over (recorded_at, id). */
-export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: CaseFilter = {}, first?: number, after?: string | null) {
+export interface CaseFilter {
+  agencyCode?: string; region?: string; actType?: string; offenceCode?: string; caseType?: string;
+  agencyKind?: string; recordedFrom?: Date; recordedTo?: Date; decidedFrom?: Date; decidedTo?: Date; decided?: boolean;
+  caseNumber?: string; cause?: string;
+}
+
+/** The list's orders: by 录入 (recorded) or by 决定 (decided) date, each both ways. */
+export type CaseSort = 'RECORDED_DESC' | 'RECORDED_ASC' | 'DECIDED_DESC' | 'DECIDED_ASC';
+const SORTS: Record<CaseSort, { column: string; direction: 'ASC' | 'DESC'; timeOf: (row: CaseIndexRow) => Date }> = {
+  RECORDED_DESC: { column: 'c.recorded_at', direction: 'DESC', timeOf: (r) => r.recordedAt },
+  RECORDED_ASC: { column: 'c.recorded_at', direction: 'ASC', timeOf: (r) => r.recordedAt },
+  DECIDED_DESC: { column: 'c.decided_at', direction: 'DESC', timeOf: (r) => r.decidedAt! },
+  DECIDED_ASC: { column: 'c.decided_at', direction: 'ASC', timeOf: (r) => r.decidedAt! },
+};
+
+/**
+ * The largest count a list answers exactly: beyond it `totalCount` is this figure and
+ * `totalCountCapped` true, so a count over a million cases costs no more than ten thousand rows.
+ */
+export const CASE_COUNT_CAP = 10_000;
+/** The longest search text (a case number or 案由 is far shorter). */
+const SEARCH_MAX = 100;
+
+/** `%`, `_` and `\` in a search are the characters themselves, not LIKE's wildcards. */
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Every broken rule of the filter at once: the first is thrown, all listed in extensions.violations. */
+function throwAll(errors: ReturnType<typeof badInput>[]): void {
+  if (!errors.length) return;
+  const [first] = errors;
+  first.extensions.violations = errors.map((e) => ({ field: e.extensions.field, rule: e.extensions.rule, message: e.message }));
+  throw first;
+}
+
+/** A search text: trimmed, not blank, at most SEARCH_MAX characters; null when absent. */
+function searchText(field: string, value: string | undefined, errors: ReturnType<typeof badInput>[]): string | null {
+  if (value === undefined || value === null) return null;
+  const text = value.trim();
+  if (!text) errors.push(badInput(field, 'required', 'must not be blank (leave the filter out instead)'));
+  else if (text.length > SEARCH_MAX) errors.push(badInput(field, 'maxLength', `must be at most ${SEARCH_MAX} characters`));
+  else return text;
+  return null;
+}
+
+/**
+ * The index's case list by keyset over (recorded_at or decided_at, id), newest recorded first
+ * unless `sort` says otherwise. Sorted by decision date, the list holds decided cases only (an
+ * undecided case has no place in that order). `totalCount` is counted only when asked for, over
+ * the same rule and filters, and at most CASE_COUNT_CAP.
+ */
+export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: CaseFilter = {}, first?: number, after?: string | null, sort: CaseSort = 'RECORDED_DESC') {
   const qb = ctx.runtime.db.getRepository(CaseIndex).createQueryBuilder('c');
-  // The case rule first: the caller's own bureau, or its region; filters only narrow it further.
+  // The case rule first: the caller's own bureau, or its region; filters only narrow it further,
+  // and the count below counts this same statement, so it reveals no row the caller cannot read.
   const rule = caseReadSql(ctx.identity, { agencyCode: 'c.agency_code', region: 'c.region' });
   qb.where(rule.sql, rule.params);
+  const errors: ReturnType<typeof badInput>[] = [];
   if (filter.agencyCode) qb.andWhere('c.agency_code = :agencyCode', { agencyCode: filter.agencyCode });
   if (filter.region) {
-    if (!isRegionCode(filter.region)) throw badInput('filter.region', 'regionCode', 'must be a 6-digit administrative division code');
-    qb.andWhere('c.region LIKE :prefix', { prefix: `${jurisdictionPrefix(filter.region)}%` });
+    if (!isRegionCode(filter.region)) errors.push(badInput('filter.region', 'regionCode', 'must be a 6-digit administrative division code'));
+    else qb.andWhere('c.region LIKE :prefix', { prefix: `${jurisdictionPrefix(filter.region)}%` });
   }
   if (filter.actType) qb.andWhere('c.act_type = :actType', { actType: filter.actType });
   if (filter.offenceCode) qb.andWhere('c.offence_code = :offenceCode', { offenceCode: filter.offenceCode });
-  if (filter.caseType) qb.andWhere('c.case_type = :caseType', { caseType: filter.caseType });
-  const connection = await keysetPage(qb, { column: 'c.recorded_at', timeOf: (row) => row.recordedAt, first, after });
+  if (filter.caseType) {
+    // A type no agency has is the client's mistake, not an empty list.
+    if (!AGENCY_KIND_BY_CASE_TYPE.has(filter.caseType)) {
+      errors.push(badInput('filter.caseType', 'oneOf', `must be one of ${[...AGENCY_KIND_BY_CASE_TYPE.keys()].join(', ')}`));
+    } else qb.andWhere('c.case_type = :caseType', { caseType: filter.caseType });
+  }
+  if (filter.agencyKind) {
+    // 执法系统: the kind's case type (the SDL enum has refused any other value already).
+    const kind = AGENCY_KINDS.find((k) => k.kind === filter.agencyKind);
+    qb.andWhere('c.case_type = :kindCaseType', { kindCaseType: kind?.caseType ?? null });
+  }
+  const range = (column: string, name: string, from?: Date, to?: Date) => {
+    if (from && to && from > to) errors.push(badInput(`filter.${name}To`, 'range', `must not be before filter.${name}From`));
+    if (from) qb.andWhere(`${column} >= :${name}From`, { [`${name}From`]: from });
+    if (to) qb.andWhere(`${column} <= :${name}To`, { [`${name}To`]: to });
+  };
+  range('c.recorded_at', 'recorded', filter.recordedFrom, filter.recordedTo);
+  range('c.decided_at', 'decided', filter.decidedFrom, filter.decidedTo);
+  if (filter.decided === true) qb.andWhere('c.decided_at IS NOT NULL');
+  if (filter.decided === false) qb.andWhere('c.decided_at IS NULL');
+  // 决定书文号 and 案由: text contained anywhere (case-insensitive), served by trigram indexes
+  // (migration 1700000001300), so a search stays fast over a million cases.
+  const caseNumber = searchText('filter.caseNumber', filter.caseNumber, errors);
+  if (caseNumber) qb.andWhere(`c.case_number ILIKE :caseNumber ESCAPE '\\'`, { caseNumber: `%${likeEscape(caseNumber)}%` });
+  const cause = searchText('filter.cause', filter.cause, errors);
+  if (cause) qb.andWhere(`c.cause ILIKE :cause ESCAPE '\\'`, { cause: `%${likeEscape(cause)}%` });
+  const order = SORTS[sort];
+  if (!order) errors.push(badInput('sort', 'oneOf', `must be one of ${Object.keys(SORTS).join(', ')}`));
+  throwAll(errors);
+  if (order.column === 'c.decided_at') qb.andWhere('c.decided_at IS NOT NULL');
+  // The count: the same rule and filters, no cursor, no order; a statement only if asked for.
+  const counted = qb.clone();
+  let count: Promise<number> | null = null;
+  const countOnce = () => (count ??= (async () => {
+    const [sql, params] = counted.select('1').limit(CASE_COUNT_CAP + 1).getQueryAndParameters();
+    const [{ n }] = await ctx.runtime.db.query(`SELECT count(*)::int AS n FROM (${sql}) s`, params);
+    return n as number;
+  })());
+  const connection = await keysetPage(qb, {
+    column: order.column, direction: order.direction, timeOf: order.timeOf, sortKey: sort.toLowerCase(), first, after,
+  });
   // Prime the loader so entity fetches for this page cost no further statements.
   for (const { node } of connection.edges) ctx.loaders.caseById.prime(node.id, node);
-  return connection;
+  return {
+    ...connection,
+    // Resolved by graphql's default resolver only when the selection names them.
+    totalCount: async () => Math.min(await countOnce(), CASE_COUNT_CAP),
+    totalCountCapped: async () => (await countOnce()) > CASE_COUNT_CAP,
+  };
 }
 
 /**

@@ -23,6 +23,7 @@ import { JusticePartyLookupQuota1700000000810 } from './migrations/1700000000810
 import { JusticeInboxByScope1700000000820 } from './migrations/1700000000820-InboxByScope';
 import { JusticeReceivedEvent1700000000900 } from './migrations/1700000000900-ReceivedEvent';
 import { JusticeConductAt1700000001200 } from './migrations/1700000001200-ConductAt';
+import { JusticeCaseListIndexes1700000001310 } from './migrations/1700000001310-CaseListIndexes';
 import { typeDefs } from './schema';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
@@ -41,7 +42,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeDirectoryRegistrar1700000000800, JusticePartyLookupQuota1700000000810, JusticeInboxByScope1700000000820,
     JusticeReceivedEvent1700000000900,
     JusticeScorecardFrozen1700000001110,
-    JusticeConductAt1700000001200],
+    JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310],
   env: [
     { name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' },
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
@@ -63,7 +64,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     DateTime,
     Query: {
       case: (_, { id }, ctx) => readableCase(ctx, id),
-      cases: (_, { filter, first, after }, ctx) => listCases(ctx, filter ?? {}, first, after),
+      cases: (_, { filter, first, after, sort }, ctx) => listCases(ctx, filter ?? {}, first, after, sort ?? undefined),
       agency: (_, { code }, ctx) => ctx.loaders.agencyByCode.load(code),
       viewer: (_, __, ctx) => ({ subject: ctx.identity.sub, role: ctx.identity.role, org: ctx.identity.org, region: ctx.identity.region, scopes: scopesOf(ctx.identity.role) }),
       agencies: (_, __, ctx) => ctx.runtime.db.getRepository(Agency).find({ order: { code: 'ASC' } }),

@@ -146,18 +146,67 @@ input PublishedDecisionFilter {
 type PublishedDecisionEdge { cursor: String! node: PublishedDecision! }
 type PublishedDecisionConnection { edges: [PublishedDecisionEdge!]! pageInfo: PageInfo! }
 
+"""执法系统: the kind of an enforcement bureau (Agency.kind)."""
+enum AgencyKind {
+${AGENCY_KINDS.map((k) => `  "${k.label}"\n  ${k.kind}`).join('\n')}
+}
+
+"""
+Filters of the case list; each one narrows the cases the caller may read (never widens them).
+Dates are instants with an explicit offset ('2026-09-15T00:00:00+08:00' is the start of that
+day in China Standard Time); From and To are inclusive.
+"""
 input CaseFilter {
   agencyCode: ID
   "6-digit region code; a city or province code matches every county under it"
   region: String
   actType: EnforcementActType
   offenceCode: String
+  "an EnforcementCase implementation (e.g. MarketRegulationCase); any other name is refused"
   caseType: String
+  "执法系统: cases of bureaus of this kind"
+  agencyKind: AgencyKind
+  "录入: recorded into the index at or after"
+  recordedFrom: DateTime
+  "录入: recorded at or before"
+  recordedTo: DateTime
+  "处罚决定日期 at or after (undecided cases drop out)"
+  decidedFrom: DateTime
+  "处罚决定日期 at or before"
+  decidedTo: DateTime
+  "true: decided cases only; false: undecided cases only"
+  decided: Boolean
+  "决定书文号 / 案件编号 containing this text (case-insensitive; 1 to 100 characters)"
+  caseNumber: String
+  "案由 containing this text (case-insensitive; 1 to 100 characters)"
+  cause: String
+}
+
+"""
+The order of the case list. A cursor belongs to the sort it was issued in: passed with another
+sort it is refused (BAD_USER_INPUT, rule cursorSort).
+"""
+enum CaseSort {
+  "newest recorded first (the default)"
+  RECORDED_DESC
+  "oldest recorded first"
+  RECORDED_ASC
+  "latest decision first; decided cases only"
+  DECIDED_DESC
+  "earliest decision first; decided cases only"
+  DECIDED_ASC
 }
 
 "a case the caller may read (the row rule filters the list; null only if a subgraph withholds it)"
 type CaseEdge { cursor: String! node: EnforcementCase }
-type CaseConnection { edges: [CaseEdge!]! pageInfo: PageInfo! }
+type CaseConnection {
+  edges: [CaseEdge!]!
+  pageInfo: PageInfo!
+  "the cases the caller may read that match the filter (all pages), at most 10000: counted only when asked for"
+  totalCount: Int!
+  "true when there are more than 10000 such cases (totalCount is then 10000)"
+  totalCountCapped: Boolean!
+}
 
 type Viewer { subject: String! role: String! org: String region: String scopes: [String!]! }
 
@@ -168,8 +217,8 @@ input PowerItemInput { agencyCode: ID! code: String! name: String! actType: Enfo
 type Query {
   "A case of the index; null when there is none or it lies outside the caller's reach"
   case(id: ID!): EnforcementCase @requiresScopes(scopes: [["case:read"]])
-  "Cases of the index within the caller's reach (own bureau for an agency officer, the region for public security, procurators and the justice bureau), newest first"
-  cases(filter: CaseFilter, first: Int = 20, after: String): CaseConnection @requiresScopes(scopes: [["case:read"]])
+  "Cases of the index within the caller's reach (own bureau for an agency officer, the region for public security, procurators and the justice bureau), newest recorded first unless sorted otherwise"
+  cases(filter: CaseFilter, first: Int = 20, after: String, sort: CaseSort = RECORDED_DESC): CaseConnection @requiresScopes(scopes: [["case:read"]])
   "Who the gateway says the caller is: role, unit, region and the scopes the policy grants."
   viewer: Viewer @authenticated
   agency(code: ID!): Agency
