@@ -139,4 +139,75 @@ describe('suggestion recipients by kind', () => {
         10_000, 'the escalation of the urgent suggestion');
     });
   });
+
+  describe('objection, review and follow-up (异议, 复核, 跟进监督) before anything escalates', () => {
+    // What the bureau and the procurator both read; the justice matter's id is the procurator's (supervision:read).
+    const STEP = `id status content objection review reviewReason replyDueAt rectified verification escalation { reason status result }`;
+    const OBJECT = `mutation($id: ID!, $reason: String!) { objectToSuggestion(id: $id, reason: $reason) { ${STEP} } }`;
+    const REVIEW = `mutation($id: ID!, $decision: SuggestionReview!, $reason: String!, $content: String) { reviewSuggestionObjection(id: $id, decision: $decision, reason: $reason, content: $content) { ${STEP} } }`;
+    const VERIFY = `mutation($id: ID!, $outcome: RectificationVerification!) { verifySuggestionRectification(id: $id, outcome: $outcome) { ${STEP} } }`;
+    const READ = `query($id: ID!) { suggestion(id: $id) { ${STEP} escalation { matter { id } } } }`;
+
+    it('served → objection → review maintains → reply → verified insufficient → escalated → result back', async () => {
+      const { issueSuggestion: s } = await ok(hub, ISSUED, { input: { agencyCode: 'MR-320706', kind: 'CORRECTION', content: '建议对涉案劣质电线依法移送' } }, callers.procurator);
+      await ok(hub, ACKNOWLEDGE, { id: s.id }, callers.marketOfficer);
+
+      // The bureau objects: the suggestion waits for the review, nothing goes to the justice bureau.
+      const { objectToSuggestion: objected } = await ok(hub, OBJECT, { id: s.id, reason: '涉案金额未达追诉标准，不应移送' }, callers.marketOfficer);
+      expect(objected).toMatchObject({ status: 'OBJECTED', objection: '涉案金额未达追诉标准，不应移送', escalation: null });
+      const byOther = await hub.graphql(REVIEW, { id: s.id, decision: 'MAINTAIN', reason: 'x' }, callers.nanyangProcurator);
+      expect(byOther.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      const noReplyYet = await hub.graphql(`mutation($id: ID!) { replyToSuggestion(id: $id, input: { reply: "r", rectified: true, rectification: "r" }) { id } }`, { id: s.id }, callers.marketOfficer);
+      expect(noReplyYet.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'transition' });
+
+      // The procuratorate reviews and maintains it: the reply period runs again from the review.
+      const { reviewSuggestionObjection: maintained } = await ok(hub, REVIEW, { id: s.id, decision: 'MAINTAIN', reason: '销售金额已达五万元，建议维持' }, callers.procurator);
+      expect(maintained).toMatchObject({ status: 'ISSUED', review: 'MAINTAIN', reviewReason: '销售金额已达五万元，建议维持', escalation: null });
+      expect(maintained.replyDueAt).toBeTruthy();
+      const twice = await hub.graphql(OBJECT, { id: s.id, reason: '再次异议' }, callers.marketOfficer);
+      expect(twice.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', rule: 'transition' });
+
+      // The bureau replies that it rectified; the procurator finds the rectification insufficient.
+      await ok(hub, REPLY, { id: s.id, input: { reply: '已整改', rectified: true, rectification: '已补充调查' } }, callers.marketOfficer);
+      expect((await ok(hub, READ, { id: s.id }, callers.procurator)).suggestion).toMatchObject({ status: 'REPLIED', rectified: true, escalation: null });
+      const byBureau = await hub.graphql(VERIFY, { id: s.id, outcome: 'DONE' }, callers.marketOfficer);
+      expect(byBureau.errors?.[0].extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+      const { verifySuggestionRectification: verified } = await ok(hub, VERIFY, { id: s.id, outcome: 'INSUFFICIENT' }, callers.procurator);
+      expect(verified).toMatchObject({ status: 'REPLIED', verification: 'INSUFFICIENT' });
+
+      // Copied to the justice bureau; its result comes back onto the suggestion.
+      const escalated = await eventually(async () => {
+        const { suggestion } = await ok(hub, READ, { id: s.id }, callers.procurator);
+        return suggestion.escalation?.matter ? suggestion.escalation : undefined;
+      }, 10_000, 'the escalation after verification');
+      expect(escalated).toMatchObject({ reason: 'NOT_RECTIFIED', status: 'OPEN' });
+      await eventually(async () => (await hub.graphql(`query($id: ID!) { justiceSupervisionMatter(id: $id) { id } }`, { id: escalated.matter.id }, callers.justice)).data?.justiceSupervisionMatter ?? undefined,
+        10_000, 'the justice matter');
+      await ok(hub, `mutation($id: ID!, $result: String!) { recordSupervisionResult(id: $id, result: $result) { status } }`,
+        { id: escalated.matter.id, result: '已责令该局补充调查并移送' }, callers.justice);
+      const back = await eventually(async () => {
+        const { suggestion } = await ok(hub, READ, { id: s.id }, callers.procurator);
+        return suggestion.escalation.status === 'CLOSED' ? suggestion.escalation : undefined;
+      }, 10_000, 'the result on the suggestion');
+      expect(back).toMatchObject({ reason: 'NOT_RECTIFIED', status: 'CLOSED', result: '已责令该局补充调查并移送' });
+      const again = await hub.graphql(VERIFY, { id: s.id, outcome: 'DONE' }, callers.procurator);
+      expect(again.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', rule: 'transition' });
+    });
+
+    it('withdraws on review, or amends with new content; a withdrawn suggestion takes no reply', async () => {
+      const { issueSuggestion: a } = await ok(hub, ISSUED, { input: { agencyCode: 'EE-320706', kind: 'SOCIAL_GOVERNANCE', content: '建议建立台账' } }, callers.procurator);
+      await ok(hub, OBJECT, { id: a.id, reason: '已有台账' }, callers.ecoOfficer);
+      const missing = await hub.graphql(REVIEW, { id: a.id, decision: 'AMEND', reason: '部分采纳' }, callers.procurator);
+      expect(missing.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'content', rule: 'requiredWhenAmended' });
+      const { reviewSuggestionObjection: amended } = await ok(hub, REVIEW, { id: a.id, decision: 'AMEND', reason: '部分采纳', content: '建议完善台账并按月更新' }, callers.procurator);
+      expect(amended).toMatchObject({ status: 'ISSUED', review: 'AMEND', content: '建议完善台账并按月更新' });
+
+      const { issueSuggestion: b } = await ok(hub, ISSUED, { input: { agencyCode: 'EE-320706', kind: 'OTHER', content: '建议' } }, callers.procurator);
+      await ok(hub, OBJECT, { id: b.id, reason: '不属本局职责' }, callers.ecoOfficer);
+      const { reviewSuggestionObjection: withdrawn } = await ok(hub, REVIEW, { id: b.id, decision: 'WITHDRAW', reason: '异议成立' }, callers.procurator);
+      expect(withdrawn).toMatchObject({ status: 'WITHDRAWN', review: 'WITHDRAW', escalation: null });
+      const reply = await hub.graphql(REPLY, { id: b.id, input: { reply: 'r', rectified: false } }, callers.ecoOfficer);
+      expect(reply.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'transition' });
+    });
+  });
 });

@@ -10,12 +10,15 @@ export interface SupervisionMatterRow {
 export interface SuggestionRow {
   id: string; agencyCode: string; caseId: string | null; kind: string; content: string; harmOngoing: boolean;
   procuratorateCode: string; region: string; issuedBy: string; issuedAt: Date; replyDueAt: Date | null; replyDueRule: string;
-  status: 'ISSUED' | 'REPLIED'; repliedBy: string | null; repliedAt: Date | null; reply: string | null;
+  status: 'ISSUED' | 'REPLIED' | 'OBJECTED' | 'WITHDRAWN'; repliedBy: string | null; repliedAt: Date | null; reply: string | null;
   rectified: boolean | null; rectification: string | null;
   /** 被建议单位: who the suggestion is addressed to (agencyCode is its unit code); the name when it is not in the directory. */
   recipientKind: 'ENFORCEMENT_BUREAU' | 'PUBLIC_SECURITY' | 'COURT' | 'OTHER_AUTHORITY'; recipientName: string | null;
   /** 签收: when the recipient received it (the reply period runs from then; replyDueAt is null until); 情况紧急: a shorter period in days. */
   receivedAt: Date | null; receivedBy: string | null; replyDays: number | null;
+  /** 异议 and the procuratorate's 复核; 跟进监督: the procurator's verification of the rectification. */
+  objection: string | null; objectedAt: Date | null; review: string | null; reviewReason: string | null; reviewedAt: Date | null;
+  verification: string | null; verifiedAt: Date | null;
 }
 
 export const SupervisionMatter = new EntitySchema<SupervisionMatterRow>({
@@ -62,6 +65,13 @@ export const Suggestion = new EntitySchema<SuggestionRow>({
     receivedAt: { name: 'received_at', type: 'timestamptz', nullable: true },
     receivedBy: { name: 'received_by', type: 'text', nullable: true },
     replyDays: { name: 'reply_days', type: 'int', nullable: true },
+    objection: { type: 'text', nullable: true },
+    objectedAt: { name: 'objected_at', type: 'timestamptz', nullable: true },
+    review: { type: 'text', nullable: true },
+    reviewReason: { name: 'review_reason', type: 'text', nullable: true },
+    reviewedAt: { name: 'reviewed_at', type: 'timestamptz', nullable: true },
+    verification: { type: 'text', nullable: true },
+    verifiedAt: { name: 'verified_at', type: 'timestamptz', nullable: true },
   },
 });
 

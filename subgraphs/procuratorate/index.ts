@@ -14,6 +14,7 @@ import { scorecardFields, scorecardFreezeWorker, scorecardQueries } from './scor
 import { ProcuratorateScorecardFrozen1700000001110 } from './migrations/1700000001110-ScorecardFrozen';
 import { ProcuratorateSuggestionRecipients1700000001120 } from './migrations/1700000001120-SuggestionRecipients';
 import { ProcuratorateSuggestionReceipt1700000001130 } from './migrations/1700000001130-SuggestionReceipt';
+import { ProcuratorateSuggestionObjection1700000001140 } from './migrations/1700000001140-SuggestionObjection';
 import { agencyFields, suggestionFields, suggestionMutations, suggestionQueries } from './suggestions';
 import { enforcementCaseFields, supervisionMatterFields, supervisionMutations, supervisionQueries } from './supervision';
 import { caseFilingSupervisionFields, filingNoticeWorkers, filingSupervisionFields, filingSupervisionMutations, filingSupervisionQueries, receiveFilingEvents } from './filing-supervision';
@@ -34,7 +35,8 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     ProcuratorateAlertLifecycle1700000001300,
     ProcuratorateScorecardFrozen1700000001110,
     ProcuratorateSuggestionRecipients1700000001120,
-    ProcuratorateSuggestionReceipt1700000001130],
+    ProcuratorateSuggestionReceipt1700000001130,
+    ProcuratorateSuggestionObjection1700000001140],
   upstreams: ['justice'],
   // 立案监督: notices to public security (要求说明不立案理由, 通知立案 …) through the filing-notice outbox.
   notifies: ['public-security'],

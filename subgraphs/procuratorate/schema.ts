@@ -120,7 +120,28 @@ enum SuggestionKind {
   OTHER
 }
 
-enum SuggestionStatus { ISSUED REPLIED }
+"""ISSUED: awaiting the reply; OBJECTED: the recipient objected (异议), awaiting the procuratorate's review; REPLIED; WITHDRAWN on review"""
+enum SuggestionStatus { ISSUED REPLIED OBJECTED WITHDRAWN }
+
+"""复核 of an objection"""
+enum SuggestionReview {
+  "修改: the content is amended and the suggestion goes back to the recipient"
+  AMEND
+  "撤回"
+  WITHDRAW
+  "维持: the suggestion stands"
+  MAINTAIN
+}
+
+"""跟进监督: the procurator's verification of the rectification"""
+enum RectificationVerification {
+  "整改到位"
+  DONE
+  "整改不到位"
+  INSUFFICIENT
+  "未整改"
+  NOT_DONE
+}
 
 """被建议单位的类别 (《人民检察院检察建议工作规定》): who a suggestion may be addressed to"""
 enum SuggestionRecipientKind {
@@ -168,6 +189,16 @@ type ProcuratorialSuggestion @key(fields: "id") @requiresScopes(scopes: [["super
   "整改: whether the bureau states it has rectified"
   rectified: Boolean
   rectification: String
+  "异议: the recipient's objection"
+  objection: String
+  objectedAt: DateTime
+  "复核 of the objection by the issuing procuratorate"
+  review: SuggestionReview
+  reviewReason: String
+  reviewedAt: DateTime
+  "跟进监督: the procurator's verification of the rectification"
+  verification: RectificationVerification
+  verifiedAt: DateTime
   "抄送司法局 (seed 001): set once the suggestion goes unanswered past replyDueAt or is answered without rectification"
   escalation: SuggestionEscalation
 }
@@ -244,6 +275,12 @@ type Mutation {${ALERT_MUTATION_SDL}
   issueSuggestion(input: SuggestionInput!): ProcuratorialSuggestion @requiresScopes(scopes: [["supervision:write"]])
   "the bureau the suggestion is addressed to only (《人民检察院检察建议工作规定》第十九条)"
   replyToSuggestion(id: ID!, input: SuggestionReplyInput!): ProcuratorialSuggestion @requiresScopes(scopes: [["suggestion:reply"]])
+  "异议: the recipient objects instead of replying; nothing escalates while the procuratorate reviews it; once"
+  objectToSuggestion(id: ID!, reason: String!): ProcuratorialSuggestion @requiresScopes(scopes: [["suggestion:reply"]])
+  "复核: the issuing procuratorate amends (content required), withdraws or maintains; an amended or maintained suggestion's reply period runs anew"
+  reviewSuggestionObjection(id: ID!, decision: SuggestionReview!, reason: String!, content: String): ProcuratorialSuggestion @requiresScopes(scopes: [["supervision:write"]])
+  "跟进监督: the issuing procuratorate verifies the rectification after the reply; INSUFFICIENT or NOT_DONE copies a bureau's suggestion to the justice bureau; once"
+  verifySuggestionRectification(id: ID!, outcome: RectificationVerification!): ProcuratorialSuggestion @requiresScopes(scopes: [["supervision:write"]])
   "签收: the recipient signs for the suggestion and its reply period starts (《人民检察院检察建议工作规定》第十九条: 自收到检察建议书之日起); once"
   acknowledgeSuggestion(id: ID!): ProcuratorialSuggestion @requiresScopes(scopes: [["suggestion:reply"]])
   "送达回证: the issuing procuratorate records when a recipient outside the hub (a court, another authority) received the suggestion; once"

@@ -118,6 +118,24 @@ async function receive(ctx: Ctx, suggestion: SuggestionRow, receivedAt: Date): P
   return { ...suggestion, receivedAt, receivedBy: ctx.identity.sub, replyDueAt: dueAtValue };
 }
 
+/**
+ * One guarded step of a suggestion: the UPDATE holds the expected state in its WHERE clause, so of
+ * two concurrent steps one is written; `then` runs in the same transaction on the updated row.
+ */
+async function transition(ctx: Ctx, id: string, expected: string, set: Record<string, unknown>, conflict: string,
+  then?: (tx: import('typeorm').EntityManager, row: SuggestionRow) => Promise<void>): Promise<SuggestionRow> {
+  const columns = Object.keys(set);
+  return ctx.runtime.db.transaction(async (tx) => {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [SuggestionRow[], number] = await tx.query(
+      `UPDATE procuratorial_suggestion SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}
+       WHERE id = $1 AND ${expected} RETURNING ${selectListOf(ctx.runtime.db, Suggestion)}`, [id, ...columns.map((c) => set[c])]);
+    if (!rows.length) throw wrongState(conflict);
+    if (then) await then(tx, rows[0]);
+    return rows[0];
+  });
+}
+
 /** 检察建议: issued by a procuratorate to a bureau in its jurisdiction, answered by that bureau. */
 export const suggestionMutations = {
   async issueSuggestion(_: unknown, { input }: { input: SuggestionInput }, ctx: Ctx) {
@@ -149,6 +167,7 @@ export const suggestionMutations = {
       id: randomUUID(), agencyCode: bureau.code, caseId, kind: input.kind, content, harmOngoing,
       procuratorateCode: place.procuratorateCode, region: bureau.region, issuedBy: identity.sub, issuedAt, replyDueAt: null, replyDueRule: replyRule,
       status: 'ISSUED', repliedBy: null, repliedAt: null, reply: null, rectified: null, rectification: null,
+      objection: null, objectedAt: null, review: null, reviewReason: null, reviewedAt: null, verification: null, verifiedAt: null,
       recipientKind: bureau.kind, recipientName: bureau.name,
       // The reply period runs from receipt: no due date until the recipient signs for it.
       receivedAt: null, receivedBy: null, replyDays,
@@ -230,6 +249,65 @@ export const suggestionMutations = {
     if (at.getTime() > ctx.runtime.now().getTime()) throw badInput('receivedAt', 'notInFuture', 'must not be in the future');
     if (at.getTime() < new Date(suggestion.issuedAt).getTime()) throw badInput('receivedAt', 'afterIssue', 'must not be before the suggestion was issued');
     return receive(ctx, suggestion, at);
+  },
+
+  /**
+   * 异议: the recipient objects to the suggestion instead of replying; nothing is escalated while
+   * the procuratorate reviews it (the overdue watch takes ISSUED suggestions only). Once.
+   */
+  async objectToSuggestion(_: unknown, { id, reason }: { id: string; reason: string }, ctx: Ctx) {
+    requireScope(ctx.identity, suggestionRule.actions.reply.scope, 'object to a suggestion');
+    const suggestion = await ctx.loaders.suggestionById.load(id);
+    if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
+    requireMay(ctx.identity, suggestionRule, 'reply', suggestion);
+    const objection = requireText('reason', reason, 20000);
+    const now = ctx.runtime.now();
+    return transition(ctx, suggestion.id, `status = 'ISSUED' AND objected_at IS NULL`,
+      { status: 'OBJECTED', objection, objected_at: now, ...(suggestion.receivedAt ? {} : { received_at: now, received_by: ctx.identity.sub }) },
+      'only an ISSUED suggestion not objected to before takes an objection');
+  },
+
+  /**
+   * 复核: the issuing procuratorate reviews an objection: MAINTAIN (the suggestion stands) or AMEND
+   * (its content is changed) sends it back to the recipient, whose reply period runs anew from
+   * the review; WITHDRAW ends it.
+   */
+  async reviewSuggestionObjection(_: unknown, { id, decision, reason, content }: { id: string; decision: 'AMEND' | 'WITHDRAW' | 'MAINTAIN'; reason: string; content?: string | null }, ctx: Ctx) {
+    requireScope(ctx.identity, suggestionRule.actions.issue.scope, 'review an objection');
+    const suggestion = await ctx.loaders.suggestionById.load(id);
+    if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
+    requireMay(ctx.identity, suggestionRule, 'issue', suggestion);
+    const reviewReason = requireText('reason', reason, 20000);
+    const amended = optionalText('content', content, 20000);
+    if (decision === 'AMEND' && !amended) throw badInput('content', 'requiredWhenAmended', 'must give the amended content when the decision is AMEND');
+    if (decision !== 'AMEND' && amended) throw badInput('content', 'amendOnly', 'is given only when the decision is AMEND');
+    const now = ctx.runtime.now();
+    const set: Record<string, unknown> = decision === 'WITHDRAW'
+      ? { status: 'WITHDRAWN', review: decision, review_reason: reviewReason, reviewed_at: now }
+      : {
+        status: 'ISSUED', review: decision, review_reason: reviewReason, reviewed_at: now,
+        reply_due_at: replyDueAtOf(suggestion.replyDueRule as DeadlineKey, suggestion.replyDays, now), ...(amended ? { content: amended } : {}),
+      };
+    return transition(ctx, suggestion.id, `status = 'OBJECTED'`, set, 'only an OBJECTED suggestion is reviewed');
+  },
+
+  /**
+   * 跟进监督: after the reply, the issuing procuratorate verifies the rectification. INSUFFICIENT
+   * or NOT_DONE copies a bureau's suggestion to the justice bureau (seed 001: 整改不到位), in the
+   * same transaction. Once.
+   */
+  async verifySuggestionRectification(_: unknown, { id, outcome }: { id: string; outcome: 'DONE' | 'INSUFFICIENT' | 'NOT_DONE' }, ctx: Ctx) {
+    requireScope(ctx.identity, suggestionRule.actions.issue.scope, 'verify a rectification');
+    const suggestion = await ctx.loaders.suggestionById.load(id);
+    if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
+    requireMay(ctx.identity, suggestionRule, 'issue', suggestion);
+    const now = ctx.runtime.now();
+    const row = await transition(ctx, suggestion.id, `status = 'REPLIED' AND verification IS NULL`, { verification: outcome, verified_at: now },
+      'only a REPLIED suggestion not verified before is verified', async (tx, updated) => {
+        if (outcome !== 'DONE' && updated.recipientKind === 'ENFORCEMENT_BUREAU') await escalate(tx, updated, 'NOT_RECTIFIED', now);
+      });
+    nudgeOutbox(ctx.runtime, ESCALATION_OUTBOX);
+    return row;
   },
 };
 
