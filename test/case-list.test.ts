@@ -1,0 +1,207 @@
+// The case list a console drives (issue 12, "Lists a console needs"): filters, both sorts both
+// ways, keyset paging without repeats, a totalCount that counts only what the caller may read,
+// and client mistakes (an unknown value, a cursor of another sort) refused as such.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type TestHub } from './support/hub';
+import { callers, recordMarketCase, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
+
+const MINUTE = 60_000;
+
+const LIST = `query($filter: CaseFilter, $first: Int, $after: String, $sort: CaseSort) {
+  cases(filter: $filter, first: $first, after: $after, sort: $sort) {
+    edges { cursor node { id caseNumber cause recordedAt decidedAt agency { code } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const COUNT = `query($filter: CaseFilter) { cases(filter: $filter, first: 1) { totalCount totalCountCapped } }`;
+
+describe('the case list a console drives', () => {
+  let hub: TestHub;
+  // Recorded one minute apart, in this order (recordedAt ascending).
+  const ids = { penalty: '', undecided: '', eco: '', nanyang: '', late: '' };
+
+  const list = async (variables: Record<string, unknown>, caller: Caller = callers.procurator) => {
+    const { data, errors } = await hub.graphql(LIST, { first: 100, ...variables }, caller);
+    expect(errors).toBeUndefined();
+    return data.cases.edges.map((e: any) => e.node) as { id: string; recordedAt: string; decidedAt: string | null }[];
+  };
+  const idsOf = async (variables: Record<string, unknown>, caller?: Caller) => (await list(variables, caller)).map((n) => n.id);
+
+  beforeAll(async () => {
+    hub = await startHub();
+    await seedBureaus(hub);
+    ids.penalty = await recordMarketCase(hub, { caseNumber: '海市监处罚〔2026〕5001号', cause: '销售伪劣产品', decidedAt: '2026-09-15T02:00:00Z' });
+    await hub.advanceClock(MINUTE);
+    ids.undecided = await recordMarketCase(hub, {
+      caseNumber: '海市监立〔2026〕5002号', cause: '无照经营_100%', decidedAt: null, fineAmount: null, actType: 'ADMINISTRATIVE_INSPECTION',
+    });
+    await hub.advanceClock(MINUTE);
+    const { data, errors } = await hub.graphql(`mutation($input: EcoEnvironmentCaseInput!) { createEcoEnvironmentCase(input: $input) { id } }`, {
+      input: {
+        caseNumber: '海环罚〔2026〕5003号', actType: 'ADMINISTRATIVE_PENALTY', cause: '超标排放污染物', region: '320706', fineAmount: 50000,
+        decidedAt: '2026-08-01T02:00:00Z', party: { kind: 'NATURAL_PERSON', name: '赵强', idNumber: residentId('320706', '19700101', 53) },
+        pollutant: '铅', exceedanceMultiple: 4,
+      },
+    }, callers.ecoOfficer);
+    expect(errors).toBeUndefined();
+    ids.eco = data.createEcoEnvironmentCase.id;
+    await waitForIndexed(hub, ids.eco);
+    await hub.advanceClock(MINUTE);
+    ids.nanyang = await recordMarketCase(hub, {
+      caseNumber: '宛市监处罚〔2026〕5004号', cause: '销售伪劣产品', region: '411302', decidedAt: '2026-07-01T02:00:00Z',
+      party: { kind: 'NATURAL_PERSON', name: '王芳', idNumber: residentId('411302', '19800101', 54) },
+    }, callers.nanyangMarketOfficer);
+    await hub.advanceClock(MINUTE);
+    ids.late = await recordMarketCase(hub, { caseNumber: '海市监处罚〔2026〕5005号', cause: '销售不合格燃气灶', decidedAt: '2026-10-20T02:00:00Z' });
+  }, 120_000);
+  afterAll(() => hub?.stop());
+
+  describe('the row rule holds for every filter and for the count', () => {
+    // Who reads which of the cases above: an officer its own bureau's, the others their region's.
+    const reach: [string, Caller, (keyof typeof ids)[]][] = [
+      ['agency officer MR-320706', callers.marketOfficer, ['penalty', 'undecided', 'late']],
+      ['agency officer EE-320706', callers.ecoOfficer, ['eco']],
+      ['agency officer MR-411302', callers.nanyangMarketOfficer, ['nanyang']],
+      ['public security 320706', callers.psb, ['penalty', 'undecided', 'eco', 'late']],
+      ['procurator 320706', callers.procurator, ['penalty', 'undecided', 'eco', 'late']],
+      ['procurator 411302', callers.nanyangProcurator, ['nanyang']],
+      ['justice bureau 320706', callers.justice, ['penalty', 'undecided', 'eco', 'late']],
+    ];
+    it.each(reach)('%s: lists and counts exactly the cases it may read', async (_, caller, readable) => {
+      expect(new Set(await idsOf({}, caller))).toEqual(new Set(readable.map((k) => ids[k])));
+      const { data, errors } = await hub.graphql(COUNT, {}, caller);
+      expect(errors).toBeUndefined();
+      expect(data.cases).toEqual({ totalCount: readable.length, totalCountCapped: false });
+    });
+
+    it.each(reach)('%s: a search for 伪劣 counts no case beyond its reach', async (_, caller, readable) => {
+      const matching = readable.filter((k) => k === 'penalty' || k === 'nanyang');
+      expect(new Set(await idsOf({ filter: { cause: '伪劣' } }, caller))).toEqual(new Set(matching.map((k) => ids[k])));
+      const { data } = await hub.graphql(COUNT, { filter: { cause: '伪劣' } }, caller);
+      expect(data.cases.totalCount).toBe(matching.length);
+    });
+
+    it('a caller without case:read gets no list and no count', async () => {
+      const { data, errors } = await hub.graphql(COUNT, {});
+      expect(data?.cases ?? null).toBeNull();
+      expect(errors?.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('filters', () => {
+    it.each([
+      ['agency kind 生态环境局', { agencyKind: 'ECO_ENVIRONMENT' }, ['eco']],
+      ['agency kind 市场监督管理局', { agencyKind: 'MARKET_REGULATION' }, ['penalty', 'undecided', 'late']],
+      ['decided cases only', { decided: true }, ['penalty', 'eco', 'late']],
+      ['undecided cases only', { decided: false }, ['undecided']],
+      ['decided in August or September 2026 (China Standard Time)', { decidedFrom: '2026-08-01T00:00:00+08:00', decidedTo: '2026-09-30T23:59:59+08:00' }, ['penalty', 'eco']],
+      ['case number containing 5002', { caseNumber: '5002' }, ['undecided']],
+      ['case number containing 海市监处罚 (prefix)', { caseNumber: '海市监处罚' }, ['penalty', 'late']],
+      ['案由 containing 销售', { cause: '销售' }, ['penalty', 'late']],
+      ['案由 with LIKE wildcards taken literally', { cause: '_100%' }, ['undecided']],
+      ['a wildcard alone matches no other case', { cause: '%' }, ['undecided']],
+      ['filters combine', { agencyKind: 'MARKET_REGULATION', decided: true, cause: '销售' }, ['penalty', 'late']],
+    ])('%s', async (_, filter, expected) => {
+      expect(new Set(await idsOf({ filter }))).toEqual(new Set((expected as (keyof typeof ids)[]).map((k) => ids[k])));
+    });
+
+    it('recorded between two instants given with explicit offsets', async () => {
+      const all = await list({ sort: 'RECORDED_ASC' });
+      const undecided = all.find((n) => n.id === ids.undecided)!;
+      const eco = all.find((n) => n.id === ids.eco)!;
+      // The same instants written in China Standard Time.
+      const cst = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('Z', '+08:00');
+      const between = await idsOf({ filter: { recordedFrom: cst(undecided.recordedAt), recordedTo: cst(eco.recordedAt) } });
+      expect(new Set(between)).toEqual(new Set([ids.undecided, ids.eco]));
+    });
+  });
+
+  describe('sort and paging', () => {
+    it('recorded date both ways: one order is the other reversed', async () => {
+      const desc = await idsOf({});
+      const asc = await idsOf({ sort: 'RECORDED_ASC' });
+      expect(asc).toEqual([ids.penalty, ids.undecided, ids.eco, ids.late]);
+      expect(desc).toEqual([...asc].reverse());
+    });
+
+    it('decision date both ways: decided cases only, in decision order', async () => {
+      expect(await idsOf({ sort: 'DECIDED_DESC' })).toEqual([ids.late, ids.penalty, ids.eco]);
+      expect(await idsOf({ sort: 'DECIDED_ASC' })).toEqual([ids.eco, ids.penalty, ids.late]);
+    });
+
+    it.each(['RECORDED_DESC', 'RECORDED_ASC', 'DECIDED_DESC', 'DECIDED_ASC'])('%s: one case a page, no repeats, the same order as one page', async (sort) => {
+      const whole = await idsOf({ sort });
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const { data, errors }: any = await hub.graphql(LIST, { first: 1, after, sort }, callers.procurator);
+        expect(errors).toBeUndefined();
+        seen.push(...data.cases.edges.map((e: any) => e.node.id));
+        after = data.cases.pageInfo.hasNextPage ? data.cases.pageInfo.endCursor : null;
+      } while (after);
+      expect(seen).toEqual(whole);
+    });
+
+    it('a cursor of another sort is refused, naming `after`', async () => {
+      const { data } = await hub.graphql(LIST, { first: 1 }, callers.procurator);
+      const recordedCursor = data.cases.pageInfo.endCursor;
+      const { data: refused, errors } = await hub.graphql(LIST, { first: 1, after: recordedCursor, sort: 'DECIDED_DESC' }, callers.procurator);
+      expect(refused?.cases ?? null).toBeNull();
+      expect(errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after', rule: 'cursorSort' });
+      // Its own sort takes it.
+      const { errors: none } = await hub.graphql(LIST, { first: 1, after: recordedCursor }, callers.procurator);
+      expect(none).toBeUndefined();
+    });
+  });
+
+  describe('client mistakes', () => {
+    it('an unknown agency kind is refused by the schema, naming the value', async () => {
+      const { data, errors } = await hub.graphql(`{ cases(filter: { agencyKind: FORESTRY }) { totalCount } }`, undefined, callers.procurator);
+      expect(data?.cases ?? null).toBeNull();
+      expect(errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(errors![0].message).toContain('FORESTRY');
+    });
+
+    it('an unknown sort in a variable is BAD_USER_INPUT', async () => {
+      const { errors } = await hub.graphql(LIST, { sort: 'AMOUNT_DESC' }, callers.procurator);
+      expect(errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(errors![0].message).toContain('AMOUNT_DESC');
+    });
+
+    it('caseType "market-regulation" is refused, not an empty list; every broken rule at once', async () => {
+      const { data, errors } = await hub.graphql(LIST, {
+        filter: { caseType: 'market-regulation', region: '32', cause: '  ', recordedFrom: '2026-10-01T00:00:00+08:00', recordedTo: '2026-09-01T00:00:00+08:00' },
+      }, callers.procurator);
+      expect(data?.cases ?? null).toBeNull();
+      expect(errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      const broken = errors![0].extensions!.violations.map((v: any) => `${v.field}/${v.rule}`).sort();
+      expect(broken).toEqual(['filter.caseType/oneOf', 'filter.cause/required', 'filter.recordedTo/range', 'filter.region/regionCode']);
+    });
+
+    it('a known caseType still filters', async () => {
+      expect(await idsOf({ filter: { caseType: 'EcoEnvironmentCase' } })).toEqual([ids.eco]);
+    });
+  });
+
+  describe('indexes keep every filter fast', () => {
+    it('case number and 案由 searches can use trigram indexes, Chinese text included', async () => {
+      const db = await hub.ownerDatabase('justice');
+      try {
+        // Chinese characters make trigrams in this database (its character type classes them as letters).
+        const { rows: [trgm] } = await db.query(`SELECT array_length(show_trgm('伪劣产品'), 1) AS n`);
+        expect(trgm.n).toBeGreaterThan(0);
+        await db.query('BEGIN');
+        await db.query('SET LOCAL enable_seqscan = off');
+        for (const [column, index] of [['cause', 'case_index_cause_trgm'], ['case_number', 'case_index_number_trgm']]) {
+          const { rows } = await db.query(`EXPLAIN SELECT id FROM case_index WHERE ${column} ILIKE '%伪劣产%'`);
+          expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toContain(index);
+        }
+        const { rows } = await db.query(`EXPLAIN SELECT id FROM case_index WHERE decided_at IS NOT NULL ORDER BY decided_at ASC, id ASC LIMIT 21`);
+        expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('case_index_decided_page');
+        await db.query('ROLLBACK');
+      } finally {
+        await db.end();
+      }
+    });
+  });
+});
