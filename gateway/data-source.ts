@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import fetchHappen from 'make-fetch-happen';
@@ -5,6 +6,7 @@ import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../kit/id
 import { GATEWAY, readSigningKey, type SigningKey } from '../kit/keys';
 import { parseReleases, type ReleaseReport } from './audit/index';
 import { dedupeRepresentations } from './representations';
+import { subgraphFetchErrors, subgraphFetchSeconds } from '../kit/metrics';
 
 const TOKEN_TTL_SECONDS = 60;
 const signed = new Map<string, { token: Promise<string>; renewAt: number }>();
@@ -80,15 +82,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   /** A transport failure names the service, never its address (the raw error carries the URL). */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const started = process.hrtime.bigint();
+    const took = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       const spread = dedupeRepresentations(options.request);
       const response = await super.process(options);
+      subgraphFetchSeconds.observe({ subgraph: this.serviceName, outcome: 'ok' }, took());
       return spread ? spread(response) : response;
     } catch (error) {
       // The subgraph answered, refusing the client's own input (a variable its scalar rejects):
       // the client's mistake, with its field, not an outage.
       const refused = clientInputRefused(error);
+      subgraphFetchSeconds.observe({ subgraph: this.serviceName, outcome: refused ? 'refused' : 'error' }, took());
       if (refused) return { errors: refused };
+      subgraphFetchErrors.inc({ subgraph: this.serviceName });
       throw new GraphQLError(`The ${this.serviceName} service did not answer; its fields are null`, {
         extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName },
         originalError: error as Error,
@@ -123,6 +130,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return token.then((signed) => {
       request.http?.headers.set(IDENTITY_HEADER, signed);
       if (ctx.identity.traceId) request.http?.headers.set('x-trace-id', ctx.identity.traceId);
+      // W3C Trace Context: the same trace, a fresh parent id per fetch, sampled.
+      if (ctx.identity.traceId) request.http?.headers.set('traceparent', `00-${ctx.identity.traceId}-${randomBytes(8).toString('hex')}-01`);
     });
   }
 }

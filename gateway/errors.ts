@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { log } from '../kit/log';
 
 const PASS_THROUGH = new Set(['SUBGRAPH_UNAVAILABLE', 'BAD_USER_INPUT', 'FORBIDDEN', 'RATE_LIMITED', 'NOT_FOUND', 'UNAUTHENTICATED', 'UNAUTHORIZED_FIELD_OR_TYPE',
   'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
@@ -73,6 +74,6 @@ export function formatClientError(error: GraphQLFormattedError, options: FormatO
   if (code !== 'INTERNAL_SERVER_ERROR' && code && !INTERNAL_DETAIL.test(message)) {
     return { message, path: error.path, locations: error.locations, extensions: { code } };
   }
-  console.error('[gateway] internal error:', JSON.stringify(error).slice(0, 1000));
+  log.error('internal error', error);
   return { message: 'Internal server error', path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -18,6 +18,8 @@ import { formatClientError } from './errors';
 import { subgraphHealth } from './health';
 import { GATEWAY_VALIDATION_RULES } from './validation';
 import { readSupergraph } from './supergraph';
+import { log } from '../kit/log';
+import { observeRequest, requestMetrics, serveMetrics } from './metrics';
 
 /** The W3C trace id of the caller's traceparent, or a new one: it ties audit entries to logs. */
 function traceIdOf(traceparent: string | string[] | undefined): string {
@@ -93,9 +95,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     // explorer (gateway/explorer.ts), in production only when enabled (graphql-cop: GraphiQL detection).
     plugins: [judgedOnly, ApolloServerPluginLandingPageDisabled()],
   });
+  apollo.addPlugin(requestMetrics);
   await apollo.start();
 
   const http = createServer(async (req, res) => {
+    const observed = observeRequest(req, res);
     try {
       // CORS first: every answer, errors and 401s included, must be readable by a listed origin's page.
       if (applyCors(req, res, config.corsOrigins)) return;
@@ -106,6 +110,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         const health = await subgraphHealth(config.subgraphUrls);
         return sendJson(res, health.status, health.body);
       }
+      if (path === '/metrics' && req.method === 'GET') return await serveMetrics(req, res, authenticate);
       if (path !== '/graphql') throw new HttpError(404, 'not found');
       let identity;
       try {
@@ -123,6 +128,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       }
       // Limits and field/type authorization run before Apollo plans: removed fields never reach a subgraph.
       identity.traceId = traceIdOf(req.headers.traceparent);
+      observed.traceId = identity.traceId;
       const context: HubContext = { identity, denied: [], releases: [] };
       const seen: SeenOperation = {};
       const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen);
@@ -135,7 +141,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       });
     } catch (error) {
       if (error instanceof HttpError) return await sendJsonUnread(req, res, error.status, { errors: [{ message: error.message }] });
-      console.error('[gateway]', error);
+      log.error('request failed', error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }
   });

@@ -3,6 +3,7 @@
 // worker listens (scripts/hub/processes.ts waits for it).
 import cluster from 'node:cluster';
 import { superviseProcess } from '../kit/supervised';
+import { log, nameService } from '../kit/log';
 
 export interface Clustered {
   workers: number;
@@ -12,7 +13,8 @@ export interface Clustered {
 }
 
 export async function runClustered({ workers, label, url, start }: Clustered): Promise<void> {
-  const listening = () => console.log(JSON.stringify({ event: 'listening', service: workers > 1 ? `${label} ×${workers}` : label, url }));
+  nameService(label);
+  const listening = () => log.info('listening', { event: 'listening', workers, url });
   if (workers <= 1) {
     const running = await start();
     listening();
@@ -20,7 +22,7 @@ export async function runClustered({ workers, label, url, start }: Clustered): P
   }
   if (cluster.isWorker) {
     const running = await start().catch((error) => {
-      console.error(`[${label}] worker failed to start:`, error);
+      log.error(`${label} worker failed to start`, error);
       process.exit(1);
     });
     const stop = () => { running.stop().finally(() => process.exit(0)); };
@@ -35,7 +37,7 @@ export async function runClustered({ workers, label, url, start }: Clustered): P
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     // A worker died: stop the rest and exit, so the supervisor (launcher, compose) restarts us whole.
-    console.error(`[${label}] worker ${worker.process.pid} exited (${code ?? signal}); stopping`);
+    log.error(`${label} worker exited; stopping`, { worker: worker.process.pid, exit: code ?? signal });
     stopping = true;
     for (const w of Object.values(cluster.workers ?? {})) w?.kill();
     process.exit(1);

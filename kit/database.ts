@@ -1,4 +1,5 @@
 import { DataSource, type EntitySchema, type Logger, type MixedList } from 'typeorm';
+import { log } from './log';
 
 /**
  * Counts SQL statements sent on behalf of requests: the benchmark and the N+1 test read it.
@@ -13,12 +14,12 @@ function countingLogger(counter: StatementCounter): Logger {
     logQuery: (query, _parameters, queryRunner) => {
       if ((queryRunner?.data as { background?: boolean } | undefined)?.background) return;
       counter.count++;
-      if (process.env.LOG_SQL) console.error('[sql]', query.slice(0, 160));
+      if (process.env.LOG_SQL) log.debug('sql', { sql: query.slice(0, 160) });
     },
-    logQueryError: (error, query) => { console.error('[sql error]', String(error).slice(0, 300), query.slice(0, 200)); },
+    logQueryError: (error, query) => { log.error('sql error', { error, sql: query.slice(0, 200) }); },
     logQuerySlow: () => {},
     logSchemaBuild: () => {},
-    logMigration: (message) => { if (process.env.LOG_MIGRATIONS) console.log('[migration]', message); },
+    logMigration: (message) => { if (process.env.LOG_MIGRATIONS) log.info('migration', { migration: message }); },
     log: () => {},
   };
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { log as logger } from './log';
 
 /** Bad input: names the field and the rule, and the caller's transaction writes nothing. */
 export function badInput(field: string, rule: string, message: string): GraphQLError {
@@ -20,7 +21,7 @@ const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'RATE_LIMITED', 'NO
  * What a client may see of an error. Anything not raised on purpose (a driver error, a bug) is
  * reduced to a generic message so no SQL, host name or stack trace leaves the process.
  */
-export function clientError(formatted: { message: string; path?: readonly (string | number)[]; locations?: unknown; extensions?: Record<string, unknown> }, log: (e: unknown) => void = console.error) {
+export function clientError(formatted: { message: string; path?: readonly (string | number)[]; locations?: unknown; extensions?: Record<string, unknown> }, log: (e: unknown) => void = (e) => logger.error('internal error', e)) {
   const code = formatted.extensions?.code as string | undefined;
   if (code && CLIENT_CODES.has(code)) {
     const { stacktrace, exception, ...extensions } = formatted.extensions ?? {};

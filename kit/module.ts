@@ -5,6 +5,7 @@ import type { Identity } from './identity';
 import type { StatementCounter } from './database';
 import type { Release } from './personal-data';
 import type { Clock } from './clock';
+import { LOG_ENV } from './log';
 
 /** An environment variable a service reads; docker-compose.yml is checked against these. */
 export interface EnvVar {
@@ -88,6 +89,7 @@ export const COMMON_SUBGRAPH_ENV: EnvVar[] = [
   { name: 'PORT', required: false, description: 'port to listen on', kind: 'integer', min: 0, max: 65535 },
   { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection off" },
+  LOG_ENV,
   { name: 'HUB_TEST_CLOCK', required: false, description: "'1' lets tests move the clock forward (POST /internal/clock); never in production" },
   { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of this owner's own database", kind: 'url', protocols: ['postgres:', 'postgresql:'] },
   { name: 'HUB_PUBLIC_KEYS_FILE', required: true, description: "the key directory: a JWKS of the gateway's and every owner's PUBLIC Ed25519 key (kid = owner name)" },

@@ -116,6 +116,11 @@ export function outboxWorkers(...channels: Channel[]): Worker {
   };
 }
 
+/** The outbox tables this process relays (for its /metrics: their lag). */
+export function outboxTablesOf(runtime: SubgraphRuntime): string[] {
+  return [...(relays.get(runtime)?.keys() ?? [])];
+}
+
 /** After a transaction with messages commits: deliver that table now. */
 export function nudgeOutbox(runtime: SubgraphRuntime, table: string): void {
   relays.get(runtime)?.get(table)?.nudge();

@@ -3,6 +3,7 @@ import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Identity } from './identity';
 import type { Release } from './personal-data';
 import type { SubgraphContext } from './module';
+import { log } from './log';
 
 // The local release journal: every personal or classified value a subgraph releases (or refuses),
 // recorded in the owner's OWN database before the answer leaves. The gateway's audit log records
@@ -79,7 +80,7 @@ export function journalReleases(db: DataSource, owner: string): ApolloServerPlug
           try {
             await appendReleases(db, contextValue.identity, contextValue.releases);
           } catch (error) {
-            console.error(`[${owner}] release journal:`, (error as Error).message);
+            log.error(`[${owner}] release journal not written`, error);
             if (response.body.kind === 'single') {
               response.body.singleResult = {
                 errors: [{ message: 'The release could not be recorded; nothing was released', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],

@@ -14,6 +14,9 @@ import { reportReleases } from './releases';
 import { journalReleases, KitReleaseJournal1700000000900 } from './release-journal';
 import { Clock } from './clock';
 import { validateEnv } from './config';
+import { enterRequest, log } from './log';
+import { sendExposition, wantsExposition } from './metrics';
+import { refreshSubgraphMetrics } from './subgraph-metrics';
 
 /** Test clock control: { advanceMs } moves this process's clock forward. */
 const moveClock = async (runtime: SubgraphRuntime, body: unknown) => {
@@ -86,10 +89,11 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
         identity = await verifyIdentityCached(String(req.headers[IDENTITY_HEADER] ?? ''), receiver);
         const traceId = req.headers['x-trace-id'];
         if (typeof traceId === 'string') identity.traceId = traceId;
+        enterRequest({ traceId: identity.traceId });
       } catch {
         return sendJson(res, 401, { errors: [{ message: 'an identity signed by the gateway or an owner is required', extensions: { code: 'UNAUTHENTICATED' } }] });
       }
-      if (path === '/metrics') return sendJson(res, 200, { sqlStatements: counter.count });
+      if (path === '/metrics') return wantsExposition(req) ? await sendExposition(res, () => refreshSubgraphMetrics(runtime)) : sendJson(res, 200, { sqlStatements: counter.count });
       if (path.startsWith('/internal/') && req.method === 'POST') {
         const name = path.slice('/internal/'.length);
         // The clock route exists only in test mode, for any owner's service identity.
@@ -107,7 +111,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
     } catch (error) {
       if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
       if (error instanceof GraphQLError) return sendJson(res, 400, { error: error.message });
-      console.error(`[${module.name}]`, error);
+      log.error('request failed', error);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     }
   });

@@ -1,4 +1,5 @@
 import type { SubgraphRuntime } from './module';
+import { log } from './log';
 
 // Background work of a subgraph (SubgraphModule.workers): outbox relays and watches. Each is a
 // poll loop: run a pass, and when it did nothing wait for the poll interval or a nudge. One loop
@@ -39,7 +40,7 @@ export class PollLoop {
       try {
         done = await this.pass();
       } catch (error) {
-        if (this.running) console.error(`${this.label}:`, (error as Error).message);
+        if (this.running) log.error(`${this.label} failed`, error);
       }
       if (done > 0) continue;
       await new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import { AUDIT_CHECKPOINT_LOCK, auditLeafHash, type AuditDecision } from '../../
 import { AUDIT_LOG_ORIGIN, signCheckpoint, type Checkpoint } from '../../kit/checkpoint';
 import type { SigningKey } from '../../kit/keys';
 import { Frontier, merkleHasher, type MerkleHashName } from '../../kit/merkle';
+import { log } from '../../kit/log';
 
 /** Rows hashed per statement while a checkpoint catches up. */
 const PAGE = 5000;
@@ -57,7 +58,7 @@ export class Checkpointer {
     this.hasher = merkleHasher(options.hash ?? 'sha256');
     this.origin = options.origin ?? AUDIT_LOG_ORIGIN;
     this.intervalMs = options.intervalMs ?? 2000;
-    this.log = options.log ?? ((message, error) => console.error(`[gateway] ${message}`, error instanceof Error ? error.message : error ?? ''));
+    this.log = options.log ?? ((message, error) => log.error(message, error));
   }
 
   start(): void {

@@ -3,6 +3,7 @@ import { GATEWAY, readSigningKey } from '../../kit/keys';
 import type { EnvVar } from '../../kit/module';
 import { Checkpointer } from './checkpointer';
 import { AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry } from '../../kit/audit-chain';
+import { log } from '../../kit/log';
 
 /** What a caller records; `at` defaults to now, absent optional fields to null. */
 export interface AuditEntryInput {
@@ -131,7 +132,7 @@ export class AuditWriter {
     this.maxBatch = options.maxBatch ?? 1000;
     this.initialBackoffMs = options.initialBackoffMs ?? 50;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
-    this.log = options.log ?? ((message, error) => console.error(`[gateway] ${message}`, error instanceof Error ? error.message : error ?? ''));
+    this.log = options.log ?? ((message, error) => log.error(message, error));
     const keyFile = options.signingKeyFile;
     this.checkpointer = keyFile
       ? readSigningKey(keyFile, GATEWAY).then((key) => {

@@ -3,6 +3,7 @@ import type { AuditCheckpointMessage, WitnessAnswer } from '../../kit/messages/a
 import { consistencyProof, type MerkleHashName } from '../../kit/merkle';
 import { PollLoop } from '../../kit/workers';
 import { auditTree } from './tree';
+import { log } from '../../kit/log';
 
 /** How often the courier looks for a checkpoint the witness has not cosigned. */
 const POLL_MS = 500;
@@ -46,7 +47,7 @@ export function witnessCourier(runtime: SubgraphRuntime): PollLoop {
       if (answer.status === 'cosigned') { witnessSize = answer.treeSize; return 1; }
       if (answer.status === 'refused') {
         refusedSize = size;
-        console.error(`[${runtime.name}] the procuratorate's witness REFUSED the audit checkpoint of size ${size}: ${answer.reason}`);
+        log.error(`the procuratorate's witness REFUSED the audit checkpoint of size ${size}`, { reason: answer.reason });
         return 0;
       }
       witnessSize = answer.treeSize;

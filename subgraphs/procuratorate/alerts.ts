@@ -18,6 +18,7 @@ import { optionalText } from '../../kit/rules';
 import { evaluateRepeat, evaluateThreshold, RULES, type Hit, type MetFigure, type PartyCase } from './thresholds';
 import { requireText } from '../../kit/rules';
 import { candidateOffences } from './screening';
+import './metrics';
 
 // 以罚代刑 (fine instead of prosecution) and repeat-offender alerts. Justice forwards every case the
 // index applies (party as a keyed hash, with the party's other cases across agencies); public

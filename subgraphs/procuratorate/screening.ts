@@ -2,6 +2,7 @@ import { checkValidity, inForceAt, readRuleFile, RuleFileError, type Versioned }
 import type { Worker } from '../../kit/workers';
 import { AGENCY_KIND_BY_CASE_TYPE, AGENCY_KINDS, KIT_FIGURES } from '../agencies/registry';
 import { RULES, type Condition, type Rules } from './thresholds';
+import { log } from '../../kit/log';
 
 // Screening by mapping: a case is judged against every offence its 案由 and its agency point to
 // (schema/offence-map.json, versioned, with the administrative law's referral article), not only
@@ -109,6 +110,6 @@ export function unrecordedFieldWarnings(at: Date, rules: Rules = RULES, recorded
 
 /** At start-up: the warnings, one line each, on the subgraph's log (nothing to stop later). */
 export const reportUnrecordedFields: Worker = async (runtime) => {
-  for (const line of unrecordedFieldWarnings(runtime.now())) console.warn(`[${runtime.name}] warning: ${line}`);
+  for (const line of unrecordedFieldWarnings(runtime.now())) log.warn(line);
   return async () => {};
 };

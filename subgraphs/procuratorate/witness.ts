@@ -4,6 +4,7 @@ import { AUDIT_CHECKPOINT, type AuditCheckpointMessage, type WitnessAnswer } fro
 import { cosignCheckpoint, verifyCheckpoint, type Checkpoint } from '../../kit/checkpoint';
 import { GATEWAY, readKeyDirectory, readSigningKey, type SigningKey } from '../../kit/keys';
 import { merkleHasher, verifyConsistency } from '../../kit/merkle';
+import { log } from '../../kit/log';
 
 // 检察院 as the witness of the hub's audit log (issue 18). The procuratorate is the hub's legal
 // supervisor (宪法 第134条; 人民检察院组织法 第20条) and a separate organisation with its own
@@ -39,7 +40,7 @@ async function refuse(tx: EntityManager, runtime: SubgraphRuntime, sender: strin
   await tx.query(`INSERT INTO audit_witness_refusal (received_at, sender, origin, tree_size, hash_alg, root_hash, gateway_signature, from_size, proof, reason)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
   [runtime.now(), sender, m.origin, m.treeSize, m.hash, m.rootHash, m.signature, m.fromSize, m.proof, reason]);
-  console.error(`[${runtime.name}] audit witness: REFUSED checkpoint ${m.origin} size ${m.treeSize} from ${sender}: ${reason}`);
+  log.error(`audit witness: REFUSED checkpoint ${m.origin} size ${m.treeSize} from ${sender}`, { reason });
   return { status: 'refused', reason };
 }
 
