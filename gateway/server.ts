@@ -8,7 +8,8 @@ import { close, HttpError, listen, sendJson, sendJsonUnread } from '../kit/http'
 import { accessReason, authenticationOptionsFromEnv, authenticator, AuthenticationError, BadHeaderError } from './authentication';
 import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized } from './authorization/index';
 import type { JudgedOperation, SeenOperation } from './authorization/serve';
-import { auditOptionsFromEnv, AuditWriter, auditRequest } from './audit/index';
+import { auditCommitTimeoutFromEnv, auditOptionsFromEnv, AuditWriter, auditRequest } from './audit/index';
+import { durableAudit, type DurableAuditContext } from './audit/durable';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
 import type { DeniedField } from './authorization/index';
@@ -45,7 +46,7 @@ export function loadableSupergraph(sdl: string): string {
   return sdl.replace(/,\s*for:\s*SECURITY/g, '');
 }
 
-type HubContext = GatewayContext & { denied: DeniedField[]; judged?: JudgedOperation };
+type HubContext = GatewayContext & DurableAuditContext & { denied: DeniedField[]; judged?: JudgedOperation };
 
 /** graphql-js's words for a document without the operation to run: a 400 the client can act on. */
 function unresolvedOperation(operationName: string | null | undefined): GraphQLError {
@@ -93,7 +94,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     formatError: (formatted) => formatClientError(formatted, { production: config.production }),
     // Apollo's landing page loads Sandbox from a CDN: never. The gateway serves its own offline
     // explorer (gateway/explorer.ts), in production only when enabled (graphql-cop: GraphiQL detection).
-    plugins: [judgedOnly, ApolloServerPluginLandingPageDisabled()],
+    plugins: [judgedOnly, ApolloServerPluginLandingPageDisabled(), durableAudit<HubContext>(audit, auditCommitTimeoutFromEnv(process.env))],
   });
   apollo.addPlugin(requestMetrics);
   await apollo.start();
@@ -129,16 +130,18 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       // Limits and field/type authorization run before Apollo plans: removed fields never reach a subgraph.
       identity.traceId = traceIdOf(req.headers.traceparent);
       observed.traceId = identity.traceId;
-      const context: HubContext = { identity, denied: [], releases: [] };
       const seen: SeenOperation = {};
-      const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen);
-      // Every release the subgraphs reported and every field withheld here: appended off the
-      // request's path, in batches, never dropped (gateway/audit/writer.ts).
-      auditRequest(audit, {
+      let aboutOnce: ReturnType<typeof aboutRequest> | undefined;
+      const aboutRequest = () => ({
         identity, clientAddress: req.socket.remoteAddress ?? null, operationName: seen.operationName ?? operationNameOf(seen.query),
-        documentHash: seen.query ? createHash('sha256').update(seen.query).digest('hex') : null,
-        traceId: identity.traceId, releases: context.releases, denied,
+        documentHash: seen.query ? createHash('sha256').update(seen.query).digest('hex') : null, traceId: identity.traceId,
       });
+      const about = () => (aboutOnce ??= aboutRequest());
+      const context: HubContext = { identity, denied: [], releases: [], auditRequest: about };
+      const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen);
+      // What durableAudit committed before the response left is done; the rest (refusals before
+      // Apollo, objects withheld while restoring) is queued: written in batches, never dropped.
+      auditRequest(audit, { ...about(), releases: context.releases, denied }, context.audited);
     } catch (error) {
       if (error instanceof HttpError) return await sendJsonUnread(req, res, error.status, { errors: [{ message: error.message }] });
       log.error('request failed', error);

@@ -2,7 +2,7 @@ import type { Identity } from '../../kit/identity';
 import { AUDIT_DECISIONS, type AuditDecision } from '../../kit/audit-chain';
 import type { AuditEntryInput, AuditWriter } from './writer';
 
-export { AUDIT_ENV, auditOptionsFromEnv, AuditWriter, normalizeEntry, type AuditEntryInput, type AuditWriterOptions } from './writer';
+export { AUDIT_ENV, auditCommitTimeoutFromEnv, auditOptionsFromEnv, AuditUnavailableError, AuditWriter, normalizeEntry, type AuditEntryInput, type AuditWriterOptions } from './writer';
 export { Checkpointer } from './checkpointer';
 export { verifyAuditChain, type AuditChainReport } from './verify';
 export { canonicalJson, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry, type ChainedAuditEntry } from '../../kit/audit-chain';
@@ -54,14 +54,17 @@ export interface AuditedRequest {
   denied?: readonly DeniedField[];
 }
 
+/** The key under which a request records one (coordinate, entity, decision) at most once. */
+export const auditKey = (coordinate: string, entityId: string | null, decision: AuditDecision): string => JSON.stringify([coordinate, entityId, decision]);
+
 /**
- * Records what one request released and was refused: one entry per (coordinate, entity, decision),
- * from the reported releases and the removed fields (decision 'denied', no entity). A field
- * repeated or aliased 200 times in one request is one release, not 200 entries: the log says what
- * reached whom, and it must not be flooded on demand. Returns at once; the writer appends in the
- * background. Returns the number of entries recorded.
+ * The entries of what one request released and was refused: one per (coordinate, entity,
+ * decision), from the reported releases and the removed fields (decision 'denied', no entity),
+ * leaving out the keys in `done` (already committed before the response left). A field repeated
+ * or aliased 200 times in one request is one release, not 200 entries: the log says what reached
+ * whom, and it must not be flooded on demand.
  */
-export function auditRequest(writer: Pick<AuditWriter, 'record'>, request: AuditedRequest): number {
+export function auditEntries(request: AuditedRequest, done: ReadonlySet<string> = new Set()): AuditEntryInput[] {
   const { identity } = request;
   const common = {
     subject: identity.sub,
@@ -76,15 +79,25 @@ export function auditRequest(writer: Pick<AuditWriter, 'record'>, request: Audit
   };
   const at = new Date();
   const entries: AuditEntryInput[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<string>(done);
   const add = (coordinate: string, entityId: string | null, decision: AuditDecision) => {
-    const key = JSON.stringify([coordinate, entityId, decision]);
+    const key = auditKey(coordinate, entityId, decision);
     if (seen.has(key)) return;
     seen.add(key);
     entries.push({ ...common, at, coordinate, entityId, decision });
   };
   for (const r of request.releases ?? []) add(r.coordinate, r.entityId ?? null, r.decision);
   for (const d of request.denied ?? []) add(d.coordinate, null, 'denied');
+  return entries;
+}
+
+/**
+ * Queues what one request released and was refused that is not in `done` (gateway/audit/durable.ts
+ * commits the rest before the response leaves). Returns at once; the writer appends in the
+ * background. Returns the number of entries recorded.
+ */
+export function auditRequest(writer: Pick<AuditWriter, 'record'>, request: AuditedRequest, done?: ReadonlySet<string>): number {
+  const entries = auditEntries(request, done);
   if (entries.length) writer.record(entries);
   return entries.length;
 }

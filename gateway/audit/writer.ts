@@ -34,6 +34,8 @@ export interface AuditWriterOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   poolSize?: number;
+  /** A statement (a batch waiting on a lock) gives up after this and is retried (default 10 s). */
+  statementTimeoutMs?: number;
   /** The gateway's private key (GATEWAY_SIGNING_KEY_FILE): with it the writer also signs checkpoints of the log's Merkle tree. */
   signingKeyFile?: string;
   /** How often a checkpoint is made while entries arrive (AUDIT_CHECKPOINT_MS, default 2000). */
@@ -92,20 +94,41 @@ const INSERT = `INSERT INTO audit_log (${COLUMNS.join(', ')})
 /** The audit writer's variables (declared with the gateway's, checked against docker-compose.yml). */
 export const AUDIT_ENV: EnvVar[] = [
   { name: 'AUDIT_CHECKPOINT_MS', required: false, description: 'how often the audit log\'s signed checkpoint (Merkle tree size and root) is renewed while entries arrive (default 2000)', kind: 'integer', min: 100, max: 60_000 },
+  { name: 'AUDIT_COMMIT_TIMEOUT_MS', required: false, description: 'how long a response that releases personal or classified data waits for its audit entries to be committed before those fields are withheld (AUDIT_UNAVAILABLE; default 2000)', kind: 'integer', min: 50, max: 60_000 },
 ];
 
 export function auditOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<AuditWriterOptions, 'checkpointMs'> {
   return env.AUDIT_CHECKPOINT_MS ? { checkpointMs: Number(env.AUDIT_CHECKPOINT_MS) } : {};
 }
 
+/** How long a response that releases personal or classified data waits for its entries' commit (AUDIT_COMMIT_TIMEOUT_MS). */
+export function auditCommitTimeoutFromEnv(env: NodeJS.ProcessEnv): number {
+  return env.AUDIT_COMMIT_TIMEOUT_MS ? Number(env.AUDIT_COMMIT_TIMEOUT_MS) : 2000;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The audit store did not confirm a durable commit in time (down, locked, or slower than the timeout). */
+export class AuditUnavailableError extends Error {
+  constructor(message = 'the audit log could not be written in time') {
+    super(message);
+    this.name = 'AuditUnavailableError';
+  }
+}
+
+/** One queued entry; `group` is the commit a request awaits, if any. */
+interface Pending { seq: number; entry: AuditEntry; group?: Group }
+interface Group { left: number; done: () => void }
+
 /**
- * The gateway's side of the audit log: `record` queues entries without blocking the request; a
- * flusher appends them in batches, one transaction each, under an advisory lock so that several
- * gateway processes extend the same chain. A failed batch stays queued and is retried with
- * backoff: no entry is dropped. (A COMMIT whose acknowledgement is lost can be retried and so
- * written twice: a duplicate, never a gap.)
+ * The gateway's side of the audit log. `commit` is group commit: the entries of concurrent
+ * requests are appended together, one transaction each batch, and every request awaits its
+ * batch's COMMIT before its response leaves (nothing released without its record). `record`
+ * queues entries that need not hold anything (written within intervalMs). Batches are appended
+ * under an advisory lock so that several gateway processes extend the same chain. A failed batch
+ * goes back to the head of the queue and is retried with backoff: no entry is dropped unless the
+ * request that made it withdraws it because it withheld what it recorded. (A COMMIT whose
+ * acknowledgement is lost can be retried and so written twice: a duplicate, never a gap.)
  */
 export class AuditWriter {
   private readonly pool: pg.Pool;
@@ -114,9 +137,9 @@ export class AuditWriter {
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly log: (message: string, error?: unknown) => void;
-  private readonly queue: AuditEntry[] = [];
-  private enqueued = 0;
-  private written = 0;
+  private queue: Pending[] = [];
+  private inFlight: Pending[] = [];
+  private sequence = 0;
   private failures = 0;
   private running = false;
   private closed = false;
@@ -125,7 +148,8 @@ export class AuditWriter {
   private checkpointer: Promise<Checkpointer | undefined>;
 
   constructor(databaseUrl: string, options: AuditWriterOptions = {}) {
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 2 });
+    // A batch blocked on a lock gives up and is retried rather than hanging the writer.
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 2, statement_timeout: options.statementTimeoutMs ?? 10_000 });
     // An idle connection that dies must not take the process with it; the next batch reconnects.
     this.pool.on('error', (error) => this.log('audit: idle database connection failed', error));
     this.intervalMs = options.intervalMs ?? 250;
@@ -153,7 +177,7 @@ export class AuditWriter {
 
   /** Entries recorded and not yet written (for health checks and back-pressure). */
   get pending(): number {
-    return this.enqueued - this.written;
+    return this.queue.length + this.inFlight.length;
   }
 
   /** Consecutive failed writes; 0 when the last write succeeded. */
@@ -163,19 +187,41 @@ export class AuditWriter {
 
   /** Queues entries; returns at once. Throws only on an entry no caller should make. */
   record(entries: AuditEntryInput[]): void {
-    if (this.closed) throw new Error('audit: the writer is closed');
-    if (!entries.length) return;
-    const now = new Date();
-    const normalized = entries.map((e) => normalizeEntry(e, now)); // all or none, before any is queued
-    this.queue.push(...normalized);
-    this.enqueued += normalized.length;
+    this.enqueue(entries);
     this.schedule(this.queue.length >= this.maxBatch ? 0 : this.intervalMs);
   }
 
-  /** Resolves once every entry recorded before this call is in the database. */
+  /**
+   * Appends entries with the next batch (at once, or with the batch after the one being written:
+   * group commit) and resolves when they are committed. After `timeoutMs` it rejects with
+   * AuditUnavailableError; the entries for which `withdraw` holds and that are not yet being
+   * written are then taken back (the caller withholds what they record), the rest stay queued and
+   * are retried. An entry already being written may still land: recorded, not released (safe).
+   */
+  commit(entries: AuditEntryInput[], timeoutMs: number, withdraw: (entry: AuditEntry) => boolean = () => false): Promise<void> {
+    if (!entries.length) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    let pending: Pending[] = [];
+    return new Promise<void>((resolve, reject) => {
+      const group: Group = { left: entries.length, done: resolve };
+      pending = this.enqueue(entries, group);
+      timer = setTimeout(() => {
+        group.done = () => {};
+        const taken = new Set(pending.filter((p) => withdraw(p.entry)));
+        if (taken.size) {
+          this.queue = this.queue.filter((p) => !taken.has(p));
+          this.release();
+        }
+        reject(new AuditUnavailableError());
+      }, timeoutMs);
+      this.schedule(0);
+    }).finally(() => clearTimeout(timer));
+  }
+
+  /** Resolves once every entry recorded before this call is in the database (or withdrawn). */
   flush(): Promise<void> {
-    const target = this.enqueued;
-    if (this.written >= target) return Promise.resolve();
+    const target = this.sequence;
+    if (this.settledUpTo() >= target) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push({ target, resolve });
       this.schedule(0);
@@ -195,6 +241,29 @@ export class AuditWriter {
     await this.pool.end();
   }
 
+  private enqueue(entries: AuditEntryInput[], group?: Group): Pending[] {
+    if (this.closed) throw new Error('audit: the writer is closed');
+    const now = new Date();
+    const normalized = entries.map((e) => normalizeEntry(e, now)); // all or none, before any is queued
+    const pending = normalized.map((entry) => ({ seq: ++this.sequence, entry, group }));
+    this.queue.push(...pending);
+    return pending;
+  }
+
+  /** Every entry numbered up to this is written or withdrawn. */
+  private settledUpTo(): number {
+    let lowest = this.sequence + 1;
+    for (const p of this.inFlight) lowest = Math.min(lowest, p.seq);
+    for (const p of this.queue) lowest = Math.min(lowest, p.seq);
+    return lowest - 1;
+  }
+
+  private release(): void {
+    if (!this.waiters.length) return;
+    const settled = this.settledUpTo();
+    this.waiters = this.waiters.filter((w) => (settled >= w.target ? (w.resolve(), false) : true));
+  }
+
   private schedule(delayMs: number): void {
     if (this.running) return; // the running flusher takes whatever is queued before it stops
     if (this.timer && delayMs > 0) return;
@@ -208,20 +277,23 @@ export class AuditWriter {
     this.running = true;
     try {
       while (this.queue.length) {
-        const batch = this.queue.slice(0, this.maxBatch);
+        this.inFlight = this.queue.splice(0, this.maxBatch);
         try {
-          await this.append(batch);
+          await this.append(this.inFlight.map((p) => p.entry));
         } catch (error) {
           this.failures++;
           const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** Math.min(this.failures - 1, 16));
-          this.log(`audit: writing ${batch.length} entries failed (attempt ${this.failures}, ${this.queue.length} queued); retrying in ${delay} ms`, error);
+          this.log(`audit: writing ${this.inFlight.length} entries failed (attempt ${this.failures}, ${this.queue.length} more queued); retrying in ${delay} ms`, error);
+          this.queue.unshift(...this.inFlight); // first again: the chain keeps the order of recording
+          this.inFlight = [];
           await sleep(delay);
           continue;
         }
-        this.queue.splice(0, batch.length);
-        this.written += batch.length;
+        const written = this.inFlight;
+        this.inFlight = [];
         this.failures = 0;
-        this.waiters = this.waiters.filter((w) => (this.written >= w.target ? (w.resolve(), false) : true));
+        for (const p of written) if (p.group && --p.group.left === 0) p.group.done();
+        this.release();
       }
     } finally {
       this.running = false;
