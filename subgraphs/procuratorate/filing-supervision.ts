@@ -3,7 +3,8 @@ import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { keysetPageSql } from '../../kit/cursor';
 import { currentRule, dueAt, isPast, periodText, ruleInEffect } from '../../kit/deadlines';
 import { badInput, notFound } from '../../kit/errors';
-import { guardedUpdate, wrongState } from '../../kit/guarded-update';
+import { guardedUpdate } from '../../kit/guarded-update';
+import { filingSupervisionFlow as flow } from './filing-supervision-flow';
 import { batchLoader, byKey, isUuid, perRequest } from '../../kit/loaders';
 import { may, requireCovers, requireMay, requireScope } from '../../kit/access';
 import {
@@ -113,11 +114,11 @@ async function applyEvent(runtime: SubgraphRuntime, tx: Queryable, e: FilingEven
       // The procuratorate received the explanation now: the bureau is to be told within 10 days if the reasons stand (explanationToAgency).
       await tx.query(`UPDATE filing_supervision SET status = 'EXPLAINED', explanation = $2, explained_at = $3, explanation_arrived_at = $4,
           agency_answer_due_at = $5, version = version + 1
-        WHERE id = $1 AND status = 'EXPLANATION_REQUESTED'`, [e.matterId, e.text, e.at, now, dueAt('explanationToAgency', { receivedAt: now })]);
+        WHERE id = $1 AND status = ANY($6)`, [e.matterId, e.text, e.at, now, dueAt('explanationToAgency', { receivedAt: now }), flow.steps.explained.from]);
       return;
     case 'FILED':
       await tx.query(`UPDATE filing_supervision SET status = 'FILED', filed_at = $2, version = version + 1
-        WHERE transfer_id = $1 AND status NOT IN ('FILED')`, [e.transferId, e.at]);
+        WHERE transfer_id = $1 AND status = ANY($3)`, [e.transferId, e.at, flow.steps.filed.from]);
       return;
   }
 }
@@ -190,9 +191,9 @@ export const filingSupervisionFields = {
 type Step = 'request' | 'requireExplanation' | 'decide';
 
 /** The matter, if the caller's grant reaches it, it is in one of `states`, and the step's condition holds; nothing is written otherwise. */
-async function requireStep(ctx: Ctx, m: FilingSupervisionRow, step: Step, states: FilingSupervisionStatus[], what: string): Promise<FilingSupervisionRow> {
+async function requireStep(ctx: Ctx, m: FilingSupervisionRow, step: Step, flowStep: keyof typeof flow.steps, what: string): Promise<FilingSupervisionRow> {
   requireCovers(ctx.identity, filingSupervisionRule.actions[step].scope, filingSupervisionRule.place(m), `${what} on this filing supervision matter`);
-  if (!states.includes(m.status)) throw wrongState(`${what} needs a matter that is ${states.join(' or ')}; matter ${m.id} is ${m.status}`);
+  flow.requireFrom(flowStep, m, what);
   requireMay(ctx.identity, filingSupervisionRule, step, m);
   return m;
 }
@@ -226,14 +227,14 @@ export const filingSupervisionMutations = {
     const [found]: FilingSupervisionRow[] = isUuid(transferId)
       ? await ctx.runtime.db.query(`SELECT ${COLUMNS} FROM filing_supervision WHERE transfer_id = $1`, [transferId]) : [];
     if (!found) throw badInput('transferId', 'refused', `no refusal to file transfer ${transferId} has reached the procuratorate`);
-    const seen = await requireStep(ctx, found, 'request', ['REFUSED'], 'a request for filing supervision');
+    const seen = await requireStep(ctx, found, 'request', 'request', 'a request for filing supervision');
     const requestReason = requireText('reason', reason, 5000);
     const now = ctx.runtime.now();
     if (isPast(seen.requestDueAt, now)) {
       const rule = ruleInEffect(seen.refusalStage === 'DECISION' ? 'reconsiderationRequest' : 'supervisionRequest', new Date(seen.refusedAt));
       throw badInput('transferId', 'deadline', `filing supervision may be asked for within ${periodText(rule)} of receiving the ${seen.refusalStage === 'DECISION' ? 'refusal' : 'reconsideration decision'} (国务院令第310号 第九条), until ${new Date(seen.requestDueAt).toISOString()}`);
     }
-    return advance(ctx, seen, { status: 'REQUESTED', requested_at: now, requested_by: ctx.identity.sub, request_reason: requestReason }, async (tx, row) => {
+    return advance(ctx, seen, { status: flow.to('request', 'REQUESTED'), requested_at: now, requested_by: ctx.identity.sub, request_reason: requestReason }, async (tx, row) => {
       await notify(tx, [notice(row, { scope: 'supervision:write', region: row.region }, 'FILING_SUPERVISION_REQUESTED', `提请立案监督: ${row.agencyCode}`, now)]);
     });
   },
@@ -241,11 +242,11 @@ export const filingSupervisionMutations = {
   /** 要求说明不立案理由: a procuratorate takes the matter up in its name and asks public security to explain. */
   async requireFilingExplanation(_: unknown, { id, reason }: { id: string; reason?: string | null }, ctx: Ctx) {
     requireScope(ctx.identity, filingSupervisionRule.actions.requireExplanation.scope, 'ask public security to explain a refusal');
-    const seen = await requireStep(ctx, await requireMatter(ctx, id), 'requireExplanation', ['REFUSED', 'REQUESTED'], 'a request to explain the refusal');
+    const seen = await requireStep(ctx, await requireMatter(ctx, id), 'requireExplanation', 'requireExplanation', 'a request to explain the refusal');
     const text = optionalText('reason', reason, 5000);
     const now = ctx.runtime.now();
     return advance(ctx, seen, {
-      status: 'EXPLANATION_REQUESTED', procuratorate_code: ctx.identity.org, explanation_requested_at: now, explanation_requested_by: ctx.identity.sub,
+      status: flow.to('requireExplanation', 'EXPLANATION_REQUESTED'), procuratorate_code: ctx.identity.org, explanation_requested_at: now, explanation_requested_by: ctx.identity.sub,
       explanation_request_text: text,
     }, async (tx, row) => {
       await sendNotice(tx, row, 'EXPLANATION_REQUESTED', now, text);
@@ -259,12 +260,12 @@ export const filingSupervisionMutations = {
    */
   async decideFilingSupervision(_: unknown, { id, decision, reason }: { id: string; decision: 'REASONS_SOUND' | 'ORDER_FILING'; reason: string }, ctx: Ctx) {
     requireScope(ctx.identity, filingSupervisionRule.actions.decide.scope, 'decide on a filing supervision matter');
-    const seen = await requireStep(ctx, await requireMatter(ctx, id), 'decide', ['EXPLAINED'], 'a decision on the explanation');
+    const seen = await requireStep(ctx, await requireMatter(ctx, id), 'decide', 'decide', 'a decision on the explanation');
     const text = requireText('reason', reason, 5000);
     const now = ctx.runtime.now();
     const sound = decision === 'REASONS_SOUND';
     return advance(ctx, seen, {
-      status: sound ? 'REASONS_ACCEPTED' : 'FILING_ORDERED', decided_at: now, decided_by: ctx.identity.sub, decision, decision_reason: text,
+      status: flow.to('decide', sound ? 'REASONS_ACCEPTED' : 'FILING_ORDERED'), decided_at: now, decided_by: ctx.identity.sub, decision, decision_reason: text,
     }, async (tx, row) => {
       await sendNotice(tx, row, sound ? 'REASONS_ACCEPTED' : 'FILING_ORDERED', now, text);
       await notify(tx, [notice(row, { org: row.agencyCode }, sound ? 'FILING_REASONS_ACCEPTED' : 'FILING_ORDERED',
@@ -275,13 +276,13 @@ export const filingSupervisionMutations = {
   /** 纠正违法通知书: an order to file not followed within filingOrder of its receipt. */
   async issueFilingCorrectionNotice(_: unknown, { id }: { id: string }, ctx: Ctx) {
     requireScope(ctx.identity, filingSupervisionRule.actions.decide.scope, 'issue a correction notice');
-    const seen = await requireStep(ctx, await requireMatter(ctx, id), 'decide', ['FILING_ORDERED'], 'a correction notice');
+    const seen = await requireStep(ctx, await requireMatter(ctx, id), 'decide', 'correctionNotice', 'a correction notice');
     const now = ctx.runtime.now();
     if (!isPast(seen.filingDueAt, now)) {
       const due = seen.filingDueAt ? `until ${new Date(seen.filingDueAt).toISOString()}` : 'from its receipt, which public security has not yet reported';
       throw badInput('id', 'notOverdue', `public security has ${periodText(currentRule('filingOrder'))} to file on the order, ${due}`);
     }
-    return advance(ctx, seen, { status: 'CORRECTION_NOTICED', correction_noticed_at: now, correction_noticed_by: ctx.identity.sub }, async (tx, row) => {
+    return advance(ctx, seen, { status: flow.to('correctionNotice', 'CORRECTION_NOTICED'), correction_noticed_at: now, correction_noticed_by: ctx.identity.sub }, async (tx, row) => {
       await sendNotice(tx, row, 'CORRECTION_NOTICE', now, null);
     });
   },

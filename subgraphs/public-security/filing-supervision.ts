@@ -2,7 +2,9 @@ import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { keysetPageSql } from '../../kit/cursor';
 import { dueAt, isPast } from '../../kit/deadlines';
 import { notFound } from '../../kit/errors';
-import { guardedUpdate, wrongState } from '../../kit/guarded-update';
+import { guardedUpdate } from '../../kit/guarded-update';
+import { filingSupervisionRequestFlow as flow } from './filing-supervision-flow';
+import { transferFlow } from './transfer-flow';
 import { batchLoader, byKey, isUuid, perRequest } from '../../kit/loaders';
 import { may, mayFilter, requireCovers, requireMay, requireScope } from '../../kit/access';
 import { FILING_NOTICE, type FilingNotice } from '../../kit/messages/filing-supervision';
@@ -91,7 +93,7 @@ async function applyNotice(runtime: SubgraphRuntime, tx: Queryable, n: FilingNot
       const changed = await updated(tx, `
         UPDATE filing_supervision_request SET status = 'FILING_ORDERED', order_text = $2, filing_ordered_at = $3, order_received_at = $4,
           filing_due_at = $5, version = version + 1
-        WHERE id = $1 AND status = 'EXPLAINED' RETURNING id`, [n.matterId, n.text, n.sentAt, receivedAt, due]);
+        WHERE id = $1 AND status = ANY($6) RETURNING id`, [n.matterId, n.text, n.sentAt, receivedAt, due, flow.steps.filingOrdered.from]);
       if (!changed.length) return;
       await reportFiling(tx, transfer, { kind: 'NOTICE_RECEIVED', at: receivedAt.toISOString(), matterId: n.matterId, notice: n.kind, dueAt: due.toISOString() });
       await notify(tx, [notice(ref, acceptingUnitOf(transfer), 'FILING_ORDERED', `通知立案 (${n.procuratorateCode}): 请于 ${due.toISOString()} 前立案`, receivedAt)]);
@@ -99,13 +101,13 @@ async function applyNotice(runtime: SubgraphRuntime, tx: Queryable, n: FilingNot
     }
     case 'REASONS_ACCEPTED': {
       const changed = await updated(tx, `UPDATE filing_supervision_request SET status = 'REASONS_ACCEPTED', reasons_accepted_at = $2, version = version + 1
-        WHERE id = $1 AND status = 'EXPLAINED' RETURNING id`, [n.matterId, receivedAt]);
+        WHERE id = $1 AND status = ANY($3) RETURNING id`, [n.matterId, receivedAt, flow.steps.reasonsAccepted.from]);
       if (changed.length) await notify(tx, [notice(ref, acceptingUnitOf(transfer), 'FILING_REASONS_ACCEPTED', `不立案理由成立 (${n.procuratorateCode})`, receivedAt)]);
       return;
     }
     case 'CORRECTION_NOTICE': {
       const changed = await updated(tx, `UPDATE filing_supervision_request SET status = 'CORRECTION_NOTICED', correction_noticed_at = $2, version = version + 1
-        WHERE id = $1 AND status = 'FILING_ORDERED' RETURNING id`, [n.matterId, receivedAt]);
+        WHERE id = $1 AND status = ANY($3) RETURNING id`, [n.matterId, receivedAt, flow.steps.correctionNoticed.from]);
       if (changed.length) await notify(tx, [notice(ref, acceptingUnitOf(transfer), 'FILING_CORRECTION_NOTICE', `纠正违法通知书 (${n.procuratorateCode}): 通知立案后逾期未立案`, receivedAt)]);
       return;
     }
@@ -198,12 +200,12 @@ export const filingSupervisionRequestFields = {
 type Step = 'explain' | 'file';
 
 /** The request, if the caller's grant reaches it and it is in one of `states`, and the step's condition holds; nothing is written otherwise. */
-async function requireStep(ctx: Ctx, id: string, step: Step, states: RequestStatus[], what: string): Promise<FilingSupervisionRequestRow> {
+async function requireStep(ctx: Ctx, id: string, step: Step, what: string): Promise<FilingSupervisionRequestRow> {
   requireScope(ctx.identity, filingSupervisionRequestRule.actions[step].scope, what);
   const row = await requestsOf(ctx).byId.load(id);
   if (!row) throw notFound('FilingSupervisionRequest', id);
   requireCovers(ctx.identity, filingSupervisionRequestRule.actions[step].scope, filingSupervisionRequestRule.place(row), `${what} on this filing supervision request`);
-  if (!states.includes(row.status)) throw wrongState(`${what} needs a request that is ${states.join(' or ')}; request ${row.id} is ${row.status}`);
+  flow.requireFrom(step, row, what);
   requireMay(ctx.identity, filingSupervisionRequestRule, step, row);
   return row;
 }
@@ -213,13 +215,13 @@ const conflict = (seen: FilingSupervisionRequestRow) => () => `filing supervisio
 export const filingSupervisionMutations = {
   /** 不立案理由说明: the accepting unit explains its refusal in writing; late answers are taken and shown late. */
   async explainNonFiling(_: unknown, { id, explanation }: { id: string; explanation: string }, ctx: Ctx) {
-    const seen = await requireStep(ctx, id, 'explain', ['EXPLANATION_REQUESTED'], 'an explanation of the refusal');
+    const seen = await requireStep(ctx, id, 'explain', 'an explanation of the refusal');
     const text = requireText('explanation', explanation, 20_000);
     const now = ctx.runtime.now();
     const row = await ctx.runtime.db.transaction(async (tx) => {
       const changed = await guardedUpdate<FilingSupervisionRequestRow>(tx, {
         table: 'filing_supervision_request', id: seen.id, expect: { status: seen.status, version: seen.version }, version: 'version', returning: COLUMNS,
-        set: { status: 'EXPLAINED', explanation: text, explained_at: now, explained_by: ctx.identity.sub },
+        set: { status: flow.to('explain', 'EXPLAINED'), explanation: text, explained_at: now, explained_by: ctx.identity.sub },
       }, { type: 'FilingSupervisionRequest', conflict: conflict(seen) });
       const transfer = { id: changed.transferId, caseId: changed.caseId, agencyCode: changed.agencyCode, acceptingUnit: changed.acceptingUnit, region: changed.region };
       await reportFiling(tx, transfer, { kind: 'EXPLAINED', at: now.toISOString(), matterId: changed.id, text });
@@ -234,21 +236,19 @@ export const filingSupervisionMutations = {
 
   /** 依通知立案: the accepting unit files the case it was ordered to file; the transfer becomes FILED. */
   async fileOnOrder(_: unknown, { id }: { id: string }, ctx: Ctx) {
-    const seen = await requireStep(ctx, id, 'file', ['FILING_ORDERED', 'CORRECTION_NOTICED'], 'filing on the procuratorate\'s order');
+    const seen = await requireStep(ctx, id, 'file', 'filing on the procuratorate\'s order');
     const transfer = await ctx.loaders.transferById.load(seen.transferId);
     if (!transfer) throw notFound('CaseTransfer', seen.transferId);
-    if (transfer.status !== 'NOT_FILED' && transfer.status !== 'RECONSIDERATION_UPHELD') {
-      throw wrongState(`filing on an order needs a refused transfer; transfer ${transfer.id} is ${transfer.status}`);
-    }
+    transferFlow.requireFrom('fileOnOrder', transfer, 'filing on an order');
     const now = ctx.runtime.now();
     const { row, filed } = await ctx.runtime.db.transaction(async (tx) => {
       const changed = await guardedUpdate<FilingSupervisionRequestRow>(tx, {
         table: 'filing_supervision_request', id: seen.id, expect: { status: seen.status, version: seen.version }, version: 'version', returning: COLUMNS,
-        set: { status: 'FILED', filed_at: now, filed_by: ctx.identity.sub },
+        set: { status: flow.to('file', 'FILED'), filed_at: now, filed_by: ctx.identity.sub },
       }, { type: 'FilingSupervisionRequest', conflict: conflict(seen) });
       const filedTransfer = await guardedUpdate<TransferRow>(tx, {
         table: 'case_transfer', id: transfer.id, expect: { status: transfer.status, version: transfer.version }, version: 'version', returning: TRANSFER_COLUMNS,
-        set: { status: 'FILED', filed_at: now, investigation_reminder_due_at: filing(now).investigationReminderDueAt },
+        set: { status: transferFlow.to('fileOnOrder', 'FILED'), filed_at: now, investigation_reminder_due_at: filing(now).investigationReminderDueAt },
       }, { type: 'CaseTransfer', conflict: () => `transfer ${transfer.id} was changed by someone else while it was ${transfer.status}; reload it` });
       await reportFiling(tx, filedTransfer, { kind: 'FILED', at: now.toISOString(), matterId: changed.id });
       const title = `依检察院通知立案: ${filedTransfer.summary.slice(0, 60)}`;

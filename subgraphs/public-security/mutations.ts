@@ -4,8 +4,9 @@ import { optionalText, requireText } from '../../kit/rules';
 import { may, requireCovers, requireMay, requireScope } from '../../kit/access';
 import { transferRule } from './resources/transfer';
 import { dueAt, periodText, ruleInEffect } from '../../kit/deadlines';
-import { columnOf, TRANSFER_COLUMNS, type TransferDecision, type TransferRow, type TransferStatus } from './entities';
+import { columnOf, TRANSFER_COLUMNS, type TransferDecision, type TransferRow } from './entities';
 import { guardedUpdate } from '../../kit/guarded-update';
+import { transferFlow } from './transfer-flow';
 import { justiceClient } from '../../kit/justice-client';
 import { remember, type PublicSecurityLoaders } from './loaders';
 import { FILING_OUTBOX, insertTransfer, reportFiling, SUPERVISION_OUTBOX, type TransferChange } from './store';
@@ -23,12 +24,6 @@ async function requireTransfer(ctx: Ctx, id: string): Promise<TransferRow> {
   return transfer;
 }
 
-function requireStatus(transfer: TransferRow, expected: TransferStatus, step: string): void {
-  if (transfer.status !== expected) {
-    throw badInput('id', 'transition', `${step} needs a ${expected} transfer; transfer ${transfer.id} is ${transfer.status}`);
-  }
-}
-
 type Step = keyof typeof transferRule.actions;
 
 /**
@@ -37,11 +32,11 @@ type Step = keyof typeof transferRule.actions;
  * in the state the step needs, then the step's own condition (the accepting unit, the
  * transferring bureau) must hold. FORBIDDEN or BAD_USER_INPUT otherwise; nothing is written.
  */
-async function requireStep(ctx: Ctx, id: string, step: Step, expected: TransferStatus, what: string): Promise<TransferRow> {
+async function requireStep(ctx: Ctx, id: string, step: Step & keyof typeof transferFlow.steps, what: string): Promise<TransferRow> {
   requireScope(ctx.identity, transferRule.actions[step].scope, what);
   const transfer = await requireTransfer(ctx, id);
   requireCovers(ctx.identity, transferRule.actions[step].scope, transferRule.place(transfer), `${what} on this transfer`);
-  requireStatus(transfer, expected, what);
+  transferFlow.requireFrom(step, transfer, what);
   requireMay(ctx.identity, transferRule, step, transfer);
   return transfer;
 }
@@ -112,10 +107,10 @@ export const transferMutations = {
 
   /** 受理: public security signs receipt; the filing-decision period runs from now. */
   async acceptTransfer(_: unknown, { id }: { id: string }, ctx: Ctx) {
-    const transfer = await requireStep(ctx, id, 'accept', 'SUBMITTED', 'acceptance');
+    const transfer = await requireStep(ctx, id, 'accept', 'acceptance');
     const acceptedAt = ctx.runtime.now();
     return save(ctx, transfer, {
-      status: 'ACCEPTED', acceptedAt, acceptedBy: ctx.identity.sub, acceptingUnit: ctx.identity.org ?? null,
+      status: transferFlow.to('accept', 'ACCEPTED'), acceptedAt, acceptedBy: ctx.identity.sub, acceptingUnit: ctx.identity.org ?? null,
       decisionDueAt: dueAt('filingDecision', acceptedAt, { env: ctx.runtime.env }),
     });
   },
@@ -123,14 +118,14 @@ export const transferMutations = {
   /** 立案 / 不予立案: once, after acceptance, in writing with reasons when not filing. */
   async decideTransfer(_: unknown, { id, decision, reason }: { id: string; decision: TransferDecision; reason?: string | null }, ctx: Ctx) {
     // Only the unit that accepted the transfer decides (国务院令第310号 第八条).
-    const transfer = await requireStep(ctx, id, 'decide', 'ACCEPTED', 'a filing decision');
+    const transfer = await requireStep(ctx, id, 'decide', 'a filing decision');
     const decisionReason = optionalText('reason', reason, 2000);
     if (decision === 'NOT_FILE' && !decisionReason) {
       throw badInput('reason', 'requiredWhenNotFiling', 'must state in writing why the case is not filed (不予立案理由)');
     }
     const decidedAt = ctx.runtime.now();
     return save(ctx, transfer, {
-      status: decision === 'FILE' ? 'FILED' : 'NOT_FILED', decidedAt, decidedBy: ctx.identity.sub, decision, decisionReason,
+      status: transferFlow.to('decide', decision === 'FILE' ? 'FILED' : 'NOT_FILED'), decidedAt, decidedBy: ctx.identity.sub, decision, decisionReason,
       ...(decision === 'FILE' ? filing(decidedAt) : {}),
     }, (row) => [
       notice(row, { org: row.agencyCode }, 'TRANSFER_DECIDED', `${decision === 'FILE' ? '公安机关决定立案' : '公安机关决定不予立案'}: ${row.summary.slice(0, 60)}`, decidedAt),
@@ -141,7 +136,7 @@ export const transferMutations = {
 
   /** 提请复议: the transferring bureau, within the reconsiderationRequest period of the refusal (schema/deadlines.json). */
   async requestReconsideration(_: unknown, { id, reason }: { id: string; reason: string }, ctx: Ctx) {
-    const transfer = await requireStep(ctx, id, 'requestReconsideration', 'NOT_FILED', 'a reconsideration request');
+    const transfer = await requireStep(ctx, id, 'requestReconsideration', 'a reconsideration request');
     const reconsiderationReason = requireText('reason', reason, 2000);
     const now = ctx.runtime.now();
     const window = ruleInEffect('reconsiderationRequest', transfer.decidedAt!);
@@ -150,7 +145,7 @@ export const transferMutations = {
       throw badInput('id', 'deadline', `reconsideration may be requested within ${periodText(window, ctx.runtime.env)} of the refusal, until ${lastDay.toISOString()}`);
     }
     return save(ctx, transfer, {
-      status: 'RECONSIDERATION_REQUESTED', reconsiderationRequestedAt: now, reconsiderationRequestedBy: ctx.identity.sub,
+      status: transferFlow.to('requestReconsideration', 'RECONSIDERATION_REQUESTED'), reconsiderationRequestedAt: now, reconsiderationRequestedBy: ctx.identity.sub,
       reconsiderationReason, reconsiderationDueAt: dueAt('reconsiderationAnswer', now, { env: ctx.runtime.env }),
     }, (row) => [notice(row, row.acceptingUnit ? { org: row.acceptingUnit } : { scope: 'transfer:decide', region: row.region },
       'RECONSIDERATION_REQUESTED', `提请复议: ${row.agencyCode}`, now)]);
@@ -159,11 +154,11 @@ export const transferMutations = {
   /** 复议决定: FILE files the case, NOT_FILE upholds the refusal. */
   async decideReconsideration(_: unknown, { id, decision, reason }: { id: string; decision: TransferDecision; reason: string }, ctx: Ctx) {
     // The unit that refused answers the reconsideration of its own refusal (第九条).
-    const transfer = await requireStep(ctx, id, 'decideReconsideration', 'RECONSIDERATION_REQUESTED', 'a reconsideration decision');
+    const transfer = await requireStep(ctx, id, 'decideReconsideration', 'a reconsideration decision');
     const reconsiderationDecisionReason = requireText('reason', reason, 2000);
     const reconsideredAt = ctx.runtime.now();
     return save(ctx, transfer, {
-      status: decision === 'FILE' ? 'FILED' : 'RECONSIDERATION_UPHELD', reconsideredAt, reconsideredBy: ctx.identity.sub,
+      status: transferFlow.to('decideReconsideration', decision === 'FILE' ? 'FILED' : 'RECONSIDERATION_UPHELD'), reconsideredAt, reconsideredBy: ctx.identity.sub,
       reconsiderationDecision: decision, reconsiderationDecisionReason, ...(decision === 'FILE' ? filing(reconsideredAt) : {}),
     }, (row) => [
       notice(row, { org: row.agencyCode }, 'RECONSIDERATION_DECIDED', `复议决定 (${decision === 'FILE' ? '立案' : '维持不予立案'}): ${row.summary.slice(0, 60)}`, reconsideredAt),

@@ -1,0 +1,7 @@
+import type { FlowDeclaration } from '../kit/flow';
+import { filingSupervisionFlow } from './procuratorate/filing-supervision-flow';
+import { filingSupervisionRequestFlow } from './public-security/filing-supervision-flow';
+import { transferFlow } from './public-security/transfer-flow';
+
+/** Every workflow the mutations enforce, in the order docs/supervision-at-work.md shows them. */
+export const FLOWS: FlowDeclaration<string, string>[] = [transferFlow, filingSupervisionFlow, filingSupervisionRequestFlow];
