@@ -81,6 +81,19 @@ describe('the case list a console drives', () => {
       expect(data.cases.totalCount).toBe(matching.length);
     });
 
+    it('the count is one statement, run only when totalCount or totalCountCapped is asked for', async () => {
+      const statements = async (query: string) => {
+        const before = await hub.sqlStatements('justice');
+        const { errors } = await hub.graphql(query, undefined, callers.procurator);
+        expect(errors).toBeUndefined();
+        return (await hub.sqlStatements('justice')) - before;
+      };
+      await statements(`{ cases(first: 2) { edges { cursor } } }`); // warm the pool once
+      const page = await statements(`{ cases(first: 2) { edges { cursor } } }`);
+      expect(await statements(`{ cases(first: 2) { edges { cursor } totalCount } }`)).toBe(page + 1);
+      expect(await statements(`{ cases(first: 2) { edges { cursor } totalCount totalCountCapped } }`)).toBe(page + 1);
+    });
+
     it('a caller without case:read gets no list and no count', async () => {
       const { data, errors } = await hub.graphql(COUNT, {});
       expect(data?.cases ?? null).toBeNull();
