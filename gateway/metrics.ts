@@ -7,7 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { sendJson } from '../kit/http';
 import { reachOf } from '../kit/access';
 import type { Identity } from '../kit/identity';
-import { currentRequest, enterRequest, type RequestScope } from '../kit/log';
+import { currentRequest, enterRequest, log, type RequestScope } from '../kit/log';
 import { operationLabel, requestSeconds, requestsTotal, sendExposition } from '../kit/metrics';
 
 export const METRICS_SCOPE = 'metrics:read';
@@ -33,8 +33,11 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse): Reque
   const started = process.hrtime.bigint();
   res.once('finish', () => {
     const labels = { operation: operationLabel(scope.operation), outcome: scope.outcome ?? outcomeOfStatus(res.statusCode) };
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     requestsTotal.inc(labels);
-    requestSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    requestSeconds.observe(labels, seconds);
+    // The access line: 'finish' runs outside the request's scope, so its trace id is named here.
+    log.info('request', { traceId: scope.traceId, ...labels, status: res.statusCode, ms: Math.round(seconds * 1000) });
   });
   return scope;
 }

@@ -105,6 +105,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
         return sendJson(res, 200, await route(runtime, await readJson(req), { owner: identity.signer }));
       }
       if (path === '/graphql') {
+        log.debug('graphql request', { caller: identity.role });
         return await serveGraphQL(apollo, req, res, async () => ({ identity, runtime, loaders: module.loaders?.(runtime), releases: [] }));
       }
       throw new HttpError(404, 'not found');
