@@ -61,10 +61,11 @@ export const requestMetrics: ApolloServerPlugin<any> = {
 export async function serveMetrics(req: IncomingMessage, res: ServerResponse, authenticate: (authorization: string | undefined) => Promise<Identity>): Promise<void> {
   let identity: Identity | null = null;
   try { identity = await authenticate(req.headers.authorization); } catch { identity = null; }
-  if (!identity || !reachOf(identity, METRICS_SCOPE)) {
-    const anonymous = !req.headers.authorization;
-    if (anonymous) res.setHeader('www-authenticate', 'Bearer');
-    return sendJson(res, anonymous ? 401 : 403, { errors: [{ message: `metrics require the scope ${METRICS_SCOPE}`, extensions: { code: anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN' } }] });
+  // No token, or one that does not verify: 401; a verified role without the scope: 403.
+  const unauthenticated = !identity || !req.headers.authorization;
+  if (unauthenticated || !reachOf(identity!, METRICS_SCOPE)) {
+    if (unauthenticated) res.setHeader('www-authenticate', 'Bearer');
+    return sendJson(res, unauthenticated ? 401 : 403, { errors: [{ message: `metrics require the scope ${METRICS_SCOPE}`, extensions: { code: unauthenticated ? 'UNAUTHENTICATED' : 'FORBIDDEN' } }] });
   }
   await sendExposition(res);
 }
