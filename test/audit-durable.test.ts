@@ -3,9 +3,11 @@
 // written, the personal fields are withheld with AUDIT_UNAVAILABLE and everything else answers;
 // denials still answer and their entries land once the table is writable again.
 import { randomBytes } from 'node:crypto';
+import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuditUnavailableError, AuditWriter, type AuditEntryInput } from '../gateway/audit/index';
+import { withhold } from '../gateway/audit/durable';
 import { openDatabase, StatementCounter } from '../kit/database';
 import { externalPostgres } from '../scripts/hub/postgres';
 import { audit } from '../subgraphs/audit';
@@ -32,6 +34,47 @@ async function lockAuditLog(url: string): Promise<{ release(): Promise<void> }> 
 const entry = (i: number, overrides: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
   subject: `user-${i}`, role: 'procurator', org: 'PROC-320706', region: '320706', coordinate: 'Party.idNumber',
   entityId: `case-${i}`, decision: 'full', reason: '审查是否以罚代刑', traceId: `trace-${i}`, ...overrides,
+});
+
+describe('withhold: every place a released field appears in the answer (pure)', () => {
+  const schema = buildSchema(`
+    interface Case { id: ID! party: Party }
+    type MarketCase implements Case { id: ID! party: Party productName: String }
+    type Party { name: String idNumber: String phone: String }
+    type Query { case(id: ID!): Case cases: [Case!]! }
+  `);
+  const run = (query: string, data: Record<string, unknown>, released: string[]) => {
+    const document = parse(query);
+    const operation = document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
+    const paths = withhold(data, operation.selectionSet, schema.getQueryType()!, schema, document, new Set(released));
+    return { data, paths };
+  };
+
+  it('aliases, lists, inline fragments and named fragments; other fields untouched', () => {
+    const { data, paths } = run(
+      `query { cases { id ... on MarketCase { productName p: party { ...P } } } one: case(id: "1") { party { idNumber phone } } }
+       fragment P on Party { name id2: idNumber idNumber }`,
+      {
+        cases: [
+          { id: 'a', productName: '电线', p: { name: '张伟', id2: '320706198503120011', idNumber: '320706198503120011' } },
+          { id: 'b', p: null },
+        ],
+        one: { party: { idNumber: '320706********0011', phone: '13812345678' } },
+      },
+      ['Party.idNumber'],
+    );
+    expect(data).toEqual({
+      cases: [{ id: 'a', productName: '电线', p: { name: '张伟', id2: null, idNumber: null } }, { id: 'b', p: null }],
+      one: { party: { idNumber: null, phone: '13812345678' } },
+    });
+    expect(paths).toEqual([['cases', 0, 'p', 'id2'], ['cases', 0, 'p', 'idNumber'], ['one', 'party', 'idNumber']]);
+  });
+
+  it('a field selected on an interface is withheld when a possible type released it', () => {
+    const { data, paths } = run(`{ case(id: "1") { id party { name } } }`, { case: { id: '1', party: { name: '张伟' } } }, ['MarketCase.party']);
+    expect(data).toEqual({ case: { id: '1', party: null } });
+    expect(paths).toEqual([['case', 'party']]);
+  });
 });
 
 describe('AuditWriter.commit: group commit', () => {
