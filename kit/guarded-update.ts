@@ -10,7 +10,7 @@ export interface Transition {
   table: string;
   /** The row's id (a uuid column `id`). */
   id: string;
-  /** The state the caller saw, column → value: the row changes only while it still holds. */
+  /** The state the caller saw, column → value (null: IS NULL): the row changes only while it still holds. */
   expect: Record<string, unknown>;
   /** The change, column → value. */
   set: Record<string, unknown>;
@@ -42,7 +42,12 @@ export function transitionSql(t: Transition): { sql: string; params: unknown[] }
   const assignments = Object.entries(t.set).map(([column, value]) => { params.push(value); return `${identifier(column)} = $${params.length}`; });
   if (t.version) assignments.push(`${identifier(t.version)} = ${t.version} + 1`);
   if (!assignments.length) throw new Error('guarded update: nothing to set');
-  const guards = Object.entries(t.expect).map(([column, value]) => { params.push(value); return `${identifier(column)} = $${params.length}`; });
+  // An expected null is a guard too ("not yet verified"): `= NULL` would match nothing, so IS NULL.
+  const guards = Object.entries(t.expect).map(([column, value]) => {
+    if (value === null) return `${identifier(column)} IS NULL`;
+    params.push(value);
+    return `${identifier(column)} = $${params.length}`;
+  });
   if (!guards.length) throw new Error('guarded update: a transition states the state it expects');
   // In a CTE the statement answers rows like a SELECT (TypeORM answers a bare UPDATE with [rows, count]).
   const sql = `WITH changed AS (UPDATE ${identifier(t.table)} SET ${assignments.join(', ')} WHERE id = $1 AND ${guards.join(' AND ')}

@@ -126,6 +126,10 @@ describe('guarded update', () => {
 
   it('refuses names that are no column and a transition without a guard', () => {
     expect(() => transitionSql({ ...t, set: { 'status = status; DROP TABLE x; --': 1 } })).toThrow(/not a column name/);
+    // An expected null guards with IS NULL (a step taken once: "not verified yet").
+    const once = transitionSql({ ...t, expect: { status: 'REPLIED', verified_at: null } });
+    expect(once.sql).toMatch(/WHERE id = \$1 AND status = \$\d+ AND verified_at IS NULL/);
+    expect(once.params).not.toContain(null);
     expect(() => transitionSql({ ...t, expect: {} })).toThrow(/expects/);
   });
 

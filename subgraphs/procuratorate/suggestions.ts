@@ -8,7 +8,9 @@ import { dueAt, periodEnd, ruleInEffect, type DeadlineKey } from '../../kit/dead
 import { Suggestion, type SuggestionRow } from './entities';
 import { justiceClient } from '../../kit/justice-client';
 import type { ProcuratorateLoaders } from './loaders';
-import { guardedUpdate, selectListOf, wrongState } from '../../kit/guarded-update';
+import type { EntityManager } from 'typeorm';
+import { guardedUpdate, selectListOf } from '../../kit/guarded-update';
+import { suggestionFlow } from './suggestion-flow';
 import { nudgeOutbox } from '../../kit/outbox';
 import { NOTIFICATION_OUTBOX, notify } from '../../kit/notifications';
 import { escalate, ESCALATION_OUTBOX, suggestionDeadlineFields } from './escalation';
@@ -105,36 +107,31 @@ async function resolveRecipient(ctx: Ctx, input: SuggestionInput): Promise<Recip
 /** The suggestion if the caller reads it (resources/suggestion.ts), else null. */
 const visible = (ctx: Ctx, row: SuggestionRow | null) => (row && mayReadSuggestion(ctx.identity, row) ? row : null);
 
-const RECEIVED_ALREADY = 'only an ISSUED suggestion not yet received is signed for; this one has been received already';
-
-/** Records the receipt and sets the reply due date from it, once (the WHERE clause holds the state). */
-async function receive(ctx: Ctx, suggestion: SuggestionRow, receivedAt: Date): Promise<SuggestionRow> {
-  const dueAtValue = replyDueAtOf(suggestion.replyDueRule as DeadlineKey, suggestion.replyDays, receivedAt);
-  // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-  const [rows]: [{ id: string }[], number] = await ctx.runtime.db.query(
-    `UPDATE procuratorial_suggestion SET received_at = $2, received_by = $3, reply_due_at = $4
-     WHERE id = $1 AND status = 'ISSUED' AND received_at IS NULL RETURNING id`, [suggestion.id, receivedAt, ctx.identity.sub, dueAtValue]);
-  if (!rows.length) throw wrongState(RECEIVED_ALREADY);
-  return { ...suggestion, receivedAt, receivedBy: ctx.identity.sub, replyDueAt: dueAtValue };
-}
 
 /**
- * One guarded step of a suggestion: the UPDATE holds the expected state in its WHERE clause, so of
- * two concurrent steps one is written; `then` runs in the same transaction on the updated row.
+ * One step of a suggestion (suggestion-flow.ts): refused unless the suggestion is in a state the
+ * step starts from; then one guarded UPDATE (kit/guarded-update.ts) that holds the state seen
+ * and `expect` (e.g. "not verified yet"), so of two concurrent steps one is written; `then` runs
+ * in the same transaction on the updated row.
  */
-async function transition(ctx: Ctx, id: string, expected: string, set: Record<string, unknown>, conflict: string,
-  then?: (tx: import('typeorm').EntityManager, row: SuggestionRow) => Promise<void>): Promise<SuggestionRow> {
-  const columns = Object.keys(set);
+async function transition(ctx: Ctx, seen: SuggestionRow, step: keyof typeof suggestionFlow.steps, what: string, expect: Record<string, unknown>,
+  set: Record<string, unknown>, then?: (tx: EntityManager, row: SuggestionRow) => Promise<void>): Promise<SuggestionRow> {
+  suggestionFlow.requireFrom(step, seen, what);
+  if (typeof set.status === 'string') suggestionFlow.to(step, set.status as SuggestionRow['status']);
   return ctx.runtime.db.transaction(async (tx) => {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows]: [SuggestionRow[], number] = await tx.query(
-      `UPDATE procuratorial_suggestion SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}
-       WHERE id = $1 AND ${expected} RETURNING ${selectListOf(ctx.runtime.db, Suggestion)}`, [id, ...columns.map((c) => set[c])]);
-    if (!rows.length) throw wrongState(conflict);
-    if (then) await then(tx, rows[0]);
-    return rows[0];
+    const row = await guardedUpdate<SuggestionRow>(tx, {
+      table: 'procuratorial_suggestion', id: seen.id, expect: { status: seen.status, ...expect }, set, returning: selectListOf(ctx.runtime.db, Suggestion),
+    }, { type: 'ProcuratorialSuggestion', conflict: (current) => `${what}: suggestion ${seen.id} is ${current.status} now, or the step was taken already; reload it` });
+    if (then) await then(tx, row);
+    return row;
   });
 }
+
+/** Records the receipt and sets the reply due date from it, once. */
+const receive = (ctx: Ctx, suggestion: SuggestionRow, receivedAt: Date): Promise<SuggestionRow> =>
+  transition(ctx, suggestion, 'receive', 'signing for a suggestion', { received_at: null }, {
+    received_at: receivedAt, received_by: ctx.identity.sub, reply_due_at: replyDueAtOf(suggestion.replyDueRule as DeadlineKey, suggestion.replyDays, receivedAt),
+  });
 
 /** 检察建议: issued by a procuratorate to a bureau in its jurisdiction, answered by that bureau. */
 export const suggestionMutations = {
@@ -191,7 +188,7 @@ export const suggestionMutations = {
     if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
     // Only the bureau the suggestion is addressed to replies (检察建议工作规定 第十九条).
     requireMay(identity, suggestionRule, 'reply', suggestion);
-    if (suggestion.status !== 'ISSUED') throw wrongState(REPLIED_ALREADY);
+    suggestionFlow.requireFrom('reply', suggestion, 'a reply');
     const reply = requireText('input.reply', input.reply, 20000);
     const rectification = optionalText('input.rectification', input.rectification, 20000);
     if (input.rectified && !rectification) {
@@ -204,7 +201,7 @@ export const suggestionMutations = {
       const row = await guardedUpdate<SuggestionRow>(tx, {
         table: 'procuratorial_suggestion', id: suggestion.id, expect: { status: 'ISSUED' }, returning: selectListOf(ctx.runtime.db, Suggestion),
         set: {
-          status: 'REPLIED', replied_at: now, replied_by: identity.sub, reply, rectified: input.rectified, rectification,
+          status: suggestionFlow.to('reply', 'REPLIED'), replied_at: now, replied_by: identity.sub, reply, rectified: input.rectified, rectification,
           // A reply shows the suggestion was received: one not signed for is received now.
           ...(suggestion.receivedAt ? {} : { received_at: now, received_by: identity.sub, reply_due_at: replyDueAtOf(suggestion.replyDueRule as DeadlineKey, suggestion.replyDays, now) }),
         },
@@ -262,9 +259,8 @@ export const suggestionMutations = {
     requireMay(ctx.identity, suggestionRule, 'reply', suggestion);
     const objection = requireText('reason', reason, 20000);
     const now = ctx.runtime.now();
-    return transition(ctx, suggestion.id, `status = 'ISSUED' AND objected_at IS NULL`,
-      { status: 'OBJECTED', objection, objected_at: now, ...(suggestion.receivedAt ? {} : { received_at: now, received_by: ctx.identity.sub }) },
-      'only an ISSUED suggestion not objected to before takes an objection');
+    return transition(ctx, suggestion, 'object', 'an objection', { objected_at: null },
+      { status: 'OBJECTED', objection, objected_at: now, ...(suggestion.receivedAt ? {} : { received_at: now, received_by: ctx.identity.sub }) });
   },
 
   /**
@@ -288,7 +284,7 @@ export const suggestionMutations = {
         status: 'ISSUED', review: decision, review_reason: reviewReason, reviewed_at: now,
         reply_due_at: replyDueAtOf(suggestion.replyDueRule as DeadlineKey, suggestion.replyDays, now), ...(amended ? { content: amended } : {}),
       };
-    return transition(ctx, suggestion.id, `status = 'OBJECTED'`, set, 'only an OBJECTED suggestion is reviewed');
+    return transition(ctx, suggestion, 'review', 'a review of the objection', {}, set);
   },
 
   /**
@@ -302,8 +298,8 @@ export const suggestionMutations = {
     if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
     requireMay(ctx.identity, suggestionRule, 'issue', suggestion);
     const now = ctx.runtime.now();
-    const row = await transition(ctx, suggestion.id, `status = 'REPLIED' AND verification IS NULL`, { verification: outcome, verified_at: now },
-      'only a REPLIED suggestion not verified before is verified', async (tx, updated) => {
+    const row = await transition(ctx, suggestion, 'verify', 'a verification of the rectification', { verification: null }, { verification: outcome, verified_at: now },
+      async (tx, updated) => {
         if (outcome !== 'DONE' && updated.recipientKind === 'ENFORCEMENT_BUREAU') await escalate(tx, updated, 'NOT_RECTIFIED', now);
       });
     nudgeOutbox(ctx.runtime, ESCALATION_OUTBOX);
