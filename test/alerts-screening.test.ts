@@ -7,6 +7,7 @@ import { alertsFor } from '../subgraphs/procuratorate/alerts';
 import { candidateOffences, parseOffenceMap, recordedFields, reportUnrecordedFields, unrecordedFieldWarnings } from '../subgraphs/procuratorate/screening';
 import type { IndexEvent } from '../kit/messages/index-event';
 import { AGENCY_KINDS } from '../subgraphs/agencies/registry';
+import { log } from '../kit/log';
 
 const AT = new Date('2026-03-01T02:00:00Z');
 
@@ -99,11 +100,11 @@ describe('figures no agency records, reported at start-up', () => {
   });
 
   it('writes one warning line per rule and field when the procuratorate starts', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = vi.spyOn(log, 'warn').mockImplementation(() => {});
     const stop = await reportUnrecordedFields({ name: 'procuratorate', now: () => AT } as any);
     await stop();
     const lines = warn.mock.calls.map((c) => String(c[0]));
     expect(lines.length).toBe(unrecordedFieldWarnings(AT).length);
-    expect(lines).toContainEqual(expect.stringMatching(/^\[procuratorate\] warning: thresholds\.json CL342 .* figure occupiedBasicFarmlandMu is recorded by no agency/));
+    expect(lines).toContainEqual(expect.stringMatching(/^thresholds\.json CL342 .* figure occupiedBasicFarmlandMu is recorded by no agency/));
   });
 });
