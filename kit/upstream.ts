@@ -1,5 +1,12 @@
 import { IDENTITY_HEADER, signServiceIdentity } from './identity';
 import type { SigningKey } from './keys';
+import { currentRequest } from './log';
+
+/** A call made within a request carries its trace id on, so the other owner's lines join the trace. */
+function traceHeader(): Record<string, string> {
+  const traceId = currentRequest()?.traceId;
+  return traceId ? { 'x-trace-id': traceId } : {};
+}
 
 const TOKEN_TTL_SECONDS = 60;
 const tokens = new Map<string, { token: Promise<string>; renewAt: number }>();
@@ -23,7 +30,7 @@ function serviceToken(owner: SigningKey, to: string): Promise<string> {
 export async function callSubgraph<T>(baseUrl: string, to: string, owner: SigningKey, query: string, variables?: Record<string, unknown>): Promise<T> {
   const response = await fetch(new URL('/graphql', baseUrl), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to) },
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to), ...traceHeader() },
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(10_000),
   });
@@ -38,7 +45,7 @@ export async function callSubgraph<T>(baseUrl: string, to: string, owner: Signin
 export async function sendInternal<T>(baseUrl: string, to: string, route: string, owner: SigningKey, body: unknown): Promise<T> {
   const response = await fetch(new URL(`/internal/${route}`, baseUrl), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to) },
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to), ...traceHeader() },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
