@@ -1,8 +1,9 @@
 import type { FlowDeclaration } from '../kit/flow';
 import { filingSupervisionFlow } from './procuratorate/filing-supervision-flow';
 import { suggestionFlow } from './procuratorate/suggestion-flow';
+import { alertFlow } from './procuratorate/alert-flow';
 import { filingSupervisionRequestFlow } from './public-security/filing-supervision-flow';
 import { transferFlow } from './public-security/transfer-flow';
 
 /** Every workflow the mutations enforce, in the order docs/supervision-at-work.md shows them. */
-export const FLOWS: FlowDeclaration<string, string>[] = [transferFlow, filingSupervisionFlow, filingSupervisionRequestFlow, suggestionFlow];
+export const FLOWS: FlowDeclaration<string, string>[] = [transferFlow, filingSupervisionFlow, filingSupervisionRequestFlow, alertFlow, suggestionFlow];

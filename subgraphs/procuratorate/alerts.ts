@@ -3,7 +3,8 @@ import { EntitySchema, In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { EMPTY_CONNECTION, keysetPage } from '../../kit/cursor';
 import { notFound } from '../../kit/errors';
-import { guardedUpdate, wrongState } from '../../kit/guarded-update';
+import { guardedUpdate } from '../../kit/guarded-update';
+import { alertFlow } from './alert-flow';
 import { may, mayFilter, requireMay, requireScope } from '../../kit/access';
 import { uuidLoader } from '../../kit/loaders';
 import type { Queryable } from '../../kit/outbox';
@@ -285,8 +286,8 @@ export function applyTransferEvents(runtime: SubgraphRuntime, body: unknown) {
       WHERE transferred_case.transfer_id <> excluded.transfer_id AND transferred_case.filing = 'REFUSED'`, [payload]);
     await tx.query(`
       UPDATE alert a SET transfer_id = t.transfer_id, updated_at = $2, status = 'TRANSFERRED'
-      FROM transferred_case t WHERE t.case_id = a.case_id AND t.filing IS NULL AND a.status = 'OPEN' AND t.case_id = ANY($1::uuid[])`,
-    [fresh.map((e) => e.caseId), now]);
+      FROM transferred_case t WHERE t.case_id = a.case_id AND t.filing IS NULL AND a.status = ANY($3) AND t.case_id = ANY($1::uuid[])`,
+    [fresh.map((e) => e.caseId), now, alertFlow.steps.transferred.from]);
   });
 }
 
@@ -315,10 +316,10 @@ export async function applyFilingOutcomes(tx: Queryable, events: FilingOutcome[]
     [e.caseId, e.transferId, e.agencyCode, e.region, e.at, e.filing]);
     if (e.filing === 'FILED') {
       await tx.query(`UPDATE alert SET status = 'RESOLVED', resolved_at = $2, transfer_id = $3, updated_at = $2
-        WHERE case_id = $1 AND status IN ('OPEN', 'TRANSFERRED')`, [e.caseId, now, e.transferId]);
+        WHERE case_id = $1 AND status = ANY($4)`, [e.caseId, now, e.transferId, alertFlow.steps.filed.from]);
     } else {
       await tx.query(`UPDATE alert SET status = 'OPEN', signal = 'NOT_FILED', resolved_at = NULL, transfer_id = $3, updated_at = $2
-        WHERE case_id = $1 AND status IN ('OPEN', 'TRANSFERRED', 'RESOLVED')`, [e.caseId, now, e.transferId]);
+        WHERE case_id = $1 AND status = ANY($4)`, [e.caseId, now, e.transferId, alertFlow.steps.refused.from]);
     }
   }
 }
@@ -368,7 +369,7 @@ export const alertMutations = {
     // A procuratorate whose jurisdiction covers the case's region, in its own name.
     requireMay(identity, alertRule, 'convert', alert);
     const notOpen = (status: string) => `only an OPEN alert can be converted; this one is ${status}`;
-    if (alert.status !== 'OPEN') throw wrongState(notOpen(alert.status));
+    alertFlow.requireFrom('convert', alert, 'converting an alert');
     const text = optionalText('summary', summary, 2000) ?? (alert.kind === 'THRESHOLD'
       ? `以罚代刑线索: 达到${alert.ruleCode}立案追诉标准 (${alert.ruleVersion}) 未移送; ${alert.citation}`.slice(0, 2000)
       : `多次行政处罚线索: ${alert.ruleCode} (${alert.ruleVersion}); ${alert.citation}`.slice(0, 2000));
@@ -400,7 +401,7 @@ export const alertMutations = {
     requireMay(identity, alertRule, 'convert', alert);
     const text = requireText('reason', reason, 2000);
     const notOpen = (status: string) => `only an OPEN alert can be dismissed; this one is ${status}`;
-    if (alert.status !== 'OPEN') throw wrongState(notOpen(alert.status));
+    alertFlow.requireFrom('dismiss', alert, 'dismissing an alert');
     const now = ctx.runtime.now();
     await guardedUpdate<{ status: string }>(ctx.runtime.db, {
       table: 'alert', id: alert.id, expect: { status: 'OPEN' }, returning: 'status',
