@@ -64,8 +64,9 @@ describe('SM2 signatures with SM3 (GB/T 32918.2-2016)', () => {
     expect(hex(z)).toBe('b2e14c5c79c6df5b85f4fe7ed8db7a262b9da7e07ccb0ea9f4747b8ccda8a4f3');
     expect(hex(digest('sm3', Buffer.concat([z, Buffer.from(message)])))).toBe('f0b43e94ba45accaace692ed534382eb17e6ab5a19ce7b31f4486fdfc0d28640');
   });
-  test("the example's signature (r, s) verifies", () => {
-    expect(scheme.verify(publicKey, message, signature)).toBe(true);
+  test("the example's signature (r, s) verifies, also once the key's precomputed table is in use", () => {
+    for (let i = 0; i < 3; i++) expect(scheme.verify(publicKey, message, signature)).toBe(true);
+    expect(scheme.verify(publicKey, 'message digesT', signature)).toBe(false);
   });
   test('and fails for another message, another identifier, an altered r or s, another key', () => {
     expect(scheme.verify(publicKey, 'message digesT', signature)).toBe(false);
@@ -90,6 +91,14 @@ describe('SM2 signatures with SM3 (GB/T 32918.2-2016)', () => {
     expect(scheme.verify(Buffer.alloc(65, 4), message, signature)).toBe(false);
     expect(scheme.verify(publicKey, message, signature.subarray(1))).toBe(false);
     expect(scheme.verify(publicKey, message, Buffer.alloc(64))).toBe(false);
+    // r' or s' outside [1, n-1] (GB/T 32918.2 §7.1 B1, B2): n itself, or zero, beside a valid other half
+    const n = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
+    const word = (x: bigint) => h(x.toString(16).padStart(64, '0'));
+    const [r, s] = [signature.subarray(0, 32), signature.subarray(32)];
+    expect(scheme.verify(publicKey, message, Buffer.concat([r, word(n)]))).toBe(false);
+    expect(scheme.verify(publicKey, message, Buffer.concat([r, word(0n)]))).toBe(false);
+    expect(scheme.verify(publicKey, message, Buffer.concat([word(0n), s]))).toBe(false);
+    expect(scheme.verify(publicKey, message, Buffer.concat([word(n), s]))).toBe(false);
     expect(() => scheme.sign(Buffer.alloc(32), message)).toThrow(/out of range/);
   });
 });

@@ -83,6 +83,29 @@ function sm2PrivateHex(privateKey: Uint8Array): string {
   return hex(privateKey);
 }
 
+// Verifying against a public key's precomputed multiples is ~5x faster (about 3 ms against 15 ms
+// here), the table costing ~170 ms once: worth it for the few keys of a key directory, which verify
+// again and again, not for a key seen once. So a key gets its table on its second use, and at
+// most SM2_TABLES keys keep one (the oldest dropped first).
+const SM2_TABLES = 32;
+const sm2Seen = new Map<string, ReturnType<typeof sm2.precomputePublicKey> | 'once'>();
+function sm2VerifyingKey(publicKeyHex: string): string | ReturnType<typeof sm2.precomputePublicKey> {
+  const known = sm2Seen.get(publicKeyHex);
+  if (known === undefined) {
+    if (sm2Seen.size >= SM2_TABLES * 4) sm2Seen.delete(sm2Seen.keys().next().value!);
+    sm2Seen.set(publicKeyHex, 'once');
+    return publicKeyHex;
+  }
+  if (known !== 'once') return known;
+  const tables = [...sm2Seen.values()].filter((v) => v !== 'once').length;
+  if (tables >= SM2_TABLES) {
+    for (const [k, v] of sm2Seen) if (v !== 'once') { sm2Seen.delete(k); break; }
+  }
+  const point = sm2.precomputePublicKey(publicKeyHex);
+  sm2Seen.set(publicKeyHex, point);
+  return point;
+}
+
 /** An SM2 signer with an agreed distinguishing identifier (the default unless both sides agree another). */
 export function sm2WithSm3(userId: string = SM2_DEFAULT_USER_ID): SignatureScheme {
   // ENTL_A is two bytes of BIT length: an identifier is at most 8191 bytes.
@@ -107,8 +130,12 @@ export function sm2WithSm3(userId: string = SM2_DEFAULT_USER_ID): SignatureSchem
     verify(publicKey, message, signature) {
       if (publicKey.length !== 65 || publicKey[0] !== 0x04 || signature.length !== 64) return false;
       try {
+        // GB/T 32918.2-2016 §7.1 B1, B2: r' and s' in [1, n-1], checked here, not left to the library.
+        const r = BigInt(`0x${hex(signature.subarray(0, 32))}`);
+        const s = BigInt(`0x${hex(signature.subarray(32))}`);
+        if (r < 1n || r >= SM2_N || s < 1n || s >= SM2_N) return false;
         if (!sm2.verifyPublicKey(hex(publicKey))) return false; // on the curve, not the point at infinity
-        return sm2.doVerifySignature(bytes(message), hex(signature), hex(publicKey), { hash: true, userId });
+        return sm2.doVerifySignature(bytes(message), hex(signature), sm2VerifyingKey(hex(publicKey)), { hash: true, userId });
       } catch {
         return false;
       }
