@@ -130,3 +130,29 @@ export function jurisdictionPrefix(region: string): string {
 export function withinJurisdiction(unitRegion: string | undefined, region: string): boolean {
   return !!unitRegion && region.startsWith(jurisdictionPrefix(unitRegion));
 }
+
+/** Collects every broken rule of an input, so the caller hears all of them at once. */
+export class Violations {
+  readonly errors: ReturnType<typeof badInput>[] = [];
+  /** Runs a rule; a broken one is noted and yields `fallback`. */
+  check<T>(rule: () => T, fallback: T): T {
+    try {
+      return rule();
+    } catch (error) {
+      if ((error as any)?.extensions?.code !== 'BAD_USER_INPUT') throw error;
+      this.errors.push(error as ReturnType<typeof badInput>);
+      return fallback;
+    }
+  }
+  add(field: string, rule: string, message: string): void {
+    this.errors.push(badInput(field, rule, message));
+  }
+  /** Throws the first broken rule, listing all of them in extensions.violations. */
+  throwIfAny(): void {
+    if (!this.errors.length) return;
+    const [first] = this.errors;
+    first.extensions.violations = this.errors.map((e) => ({ field: e.extensions.field, rule: e.extensions.rule, message: e.message }));
+    if (this.errors.length > 1) (first as any).message = `${first.message} (and ${this.errors.length - 1} more: ${this.errors.slice(1).map((e) => e.extensions.field).join(', ')})`;
+    throw first;
+  }
+}

@@ -1,7 +1,7 @@
 import type { SubgraphContext } from '../../kit/module';
 import { keysetPage } from '../../kit/cursor';
 import { badInput } from '../../kit/errors';
-import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
+import { isRegionCode, jurisdictionPrefix, Violations } from '../../kit/rules';
 import { CaseIndex, type CaseIndexRow } from './entities';
 import type { JusticeLoaders } from './loaders';
 import { may } from '../../kit/access';
@@ -36,20 +36,12 @@ const SEARCH_MAX = 100;
 /** `%`, `_` and `\` in a search are the characters themselves, not LIKE's wildcards. */
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Every broken rule of the filter at once: the first is thrown, all listed in extensions.violations. */
-function throwAll(errors: ReturnType<typeof badInput>[]): void {
-  if (!errors.length) return;
-  const [first] = errors;
-  first.extensions.violations = errors.map((e) => ({ field: e.extensions.field, rule: e.extensions.rule, message: e.message }));
-  throw first;
-}
-
 /** A search text: trimmed, not blank, at most SEARCH_MAX characters; null when absent. */
-function searchText(field: string, value: string | undefined, errors: ReturnType<typeof badInput>[]): string | null {
+function searchText(field: string, value: string | undefined, errors: Violations): string | null {
   if (value === undefined || value === null) return null;
   const text = value.trim();
-  if (!text) errors.push(badInput(field, 'required', 'must not be blank (leave the filter out instead)'));
-  else if (text.length > SEARCH_MAX) errors.push(badInput(field, 'maxLength', `must be at most ${SEARCH_MAX} characters`));
+  if (!text) errors.add(field, 'required', 'must not be blank (leave the filter out instead)');
+  else if (text.length > SEARCH_MAX) errors.add(field, 'maxLength', `must be at most ${SEARCH_MAX} characters`);
   else return text;
   return null;
 }
@@ -66,10 +58,11 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   // and the count below counts this same statement, so it reveals no row the caller cannot read.
   const rule = caseReadSql(ctx.identity, { agencyCode: 'c.agency_code', region: 'c.region' });
   qb.where(rule.sql, rule.params);
-  const errors: ReturnType<typeof badInput>[] = [];
+  // Every broken rule of the filter at once (kit/rules.ts Violations).
+  const errors = new Violations();
   if (filter.agencyCode) qb.andWhere('c.agency_code = :agencyCode', { agencyCode: filter.agencyCode });
   if (filter.region) {
-    if (!isRegionCode(filter.region)) errors.push(badInput('filter.region', 'regionCode', 'must be a 6-digit administrative division code'));
+    if (!isRegionCode(filter.region)) errors.add('filter.region', 'regionCode', 'must be a 6-digit administrative division code');
     else qb.andWhere('c.region LIKE :prefix', { prefix: `${jurisdictionPrefix(filter.region)}%` });
   }
   if (filter.actType) qb.andWhere('c.act_type = :actType', { actType: filter.actType });
@@ -77,7 +70,7 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   if (filter.caseType) {
     // A type no agency has is the client's mistake, not an empty list.
     if (!AGENCY_KIND_BY_CASE_TYPE.has(filter.caseType)) {
-      errors.push(badInput('filter.caseType', 'oneOf', `must be one of ${[...AGENCY_KIND_BY_CASE_TYPE.keys()].join(', ')}`));
+      errors.add('filter.caseType', 'oneOf', `must be one of ${[...AGENCY_KIND_BY_CASE_TYPE.keys()].join(', ')}`);
     } else qb.andWhere('c.case_type = :caseType', { caseType: filter.caseType });
   }
   if (filter.agencyKind) {
@@ -86,7 +79,7 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
     qb.andWhere('c.case_type = :kindCaseType', { kindCaseType: kind?.caseType ?? null });
   }
   const range = (column: string, name: string, from?: Date, to?: Date) => {
-    if (from && to && from > to) errors.push(badInput(`filter.${name}To`, 'range', `must not be before filter.${name}From`));
+    if (from && to && from > to) errors.add(`filter.${name}To`, 'range', `must not be before filter.${name}From`);
     if (from) qb.andWhere(`${column} >= :${name}From`, { [`${name}From`]: from });
     if (to) qb.andWhere(`${column} <= :${name}To`, { [`${name}To`]: to });
   };
@@ -101,8 +94,8 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   const cause = searchText('filter.cause', filter.cause, errors);
   if (cause) qb.andWhere(`c.cause ILIKE :cause ESCAPE '\\'`, { cause: `%${likeEscape(cause)}%` });
   const order = SORTS[sort];
-  if (!order) errors.push(badInput('sort', 'oneOf', `must be one of ${Object.keys(SORTS).join(', ')}`));
-  throwAll(errors);
+  if (!order) errors.add('sort', 'oneOf', `must be one of ${Object.keys(SORTS).join(', ')}`);
+  errors.throwIfAny();
   if (order.column === 'c.decided_at') qb.andWhere('c.decided_at IS NOT NULL');
   // The count: the same rule and filters, no cursor, no order; a statement only if asked for.
   const counted = qb.clone();

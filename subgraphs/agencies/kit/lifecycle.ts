@@ -1,5 +1,7 @@
 import { badInput } from '../../../kit/errors';
-import { requireAmount, requirePastDate } from '../../../kit/rules';
+import { requireAmount, requirePastDate, Violations } from '../../../kit/rules';
+
+export { Violations };
 import type { Queryable } from '../../../kit/outbox';
 import type { CaseEvent } from '../../../kit/messages/case-event';
 import type { AgencyKind } from '../registry';
@@ -31,32 +33,6 @@ ${ENFORCEMENT_STATUSES.map(([name, label]) => `  "${label}"\n  ${name}`).join('\
 export const LIFECYCLE_FIELDS = ['conductAt', 'illegalGain', 'economicLoss', 'paidAmount', 'paidAt', 'enforcementStatus', 'courtApplicationAt'] as const;
 
 type Input = Record<string, any>;
-
-/** Collects every broken rule of an input, so the caller hears all of them at once. */
-export class Violations {
-  readonly errors: ReturnType<typeof badInput>[] = [];
-  /** Runs a rule; a broken one is noted and yields `fallback`. */
-  check<T>(rule: () => T, fallback: T): T {
-    try {
-      return rule();
-    } catch (error) {
-      if ((error as any)?.extensions?.code !== 'BAD_USER_INPUT') throw error;
-      this.errors.push(error as ReturnType<typeof badInput>);
-      return fallback;
-    }
-  }
-  add(field: string, rule: string, message: string): void {
-    this.errors.push(badInput(field, rule, message));
-  }
-  /** Throws the first broken rule, listing all of them in extensions.violations. */
-  throwIfAny(): void {
-    if (!this.errors.length) return;
-    const [first] = this.errors;
-    first.extensions.violations = this.errors.map((e) => ({ field: e.extensions.field, rule: e.extensions.rule, message: e.message }));
-    if (this.errors.length > 1) (first as any).message = `${first.message} (and ${this.errors.length - 1} more: ${this.errors.slice(1).map((e) => e.extensions.field).join(', ')})`;
-    throw first;
-  }
-}
 
 export interface Lifecycle {
   conductAt: Date | null; illegalGain: number | null; economicLoss: number | null; paidAmount: number | null; paidAt: Date | null;
