@@ -3,6 +3,7 @@
 // worker listens (scripts/hub/processes.ts waits for it).
 import cluster from 'node:cluster';
 import { superviseProcess } from '../kit/supervised';
+import { aggregateWorkerMetrics, metricsFromPrimary } from './cluster-metrics';
 import { log, nameService } from '../kit/log';
 
 export interface Clustered {
@@ -21,6 +22,7 @@ export async function runClustered({ workers, label, url, start }: Clustered): P
     return superviseProcess(() => running.stop());
   }
   if (cluster.isWorker) {
+    metricsFromPrimary();
     const running = await start().catch((error) => {
       log.error(`${label} worker failed to start`, error);
       process.exit(1);
@@ -31,6 +33,7 @@ export async function runClustered({ workers, label, url, start }: Clustered): P
     process.send!('listening');
     return;
   }
+  aggregateWorkerMetrics();
   let ready = 0;
   let stopping = false;
   cluster.on('message', (_worker, message) => { if (message === 'listening' && ++ready === workers) listening(); });

@@ -3,11 +3,13 @@
 // by the gateway or an owner, the gateway's a token whose role holds `metrics:read`. What the
 // figures say (latency, lag, alerts) is operational, but the public has no business reading it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export const registry = new Registry();
 // Memory, event-loop lag, CPU, handles of the process: what a soak watches for leaks.
 collectDefaultMetrics({ register: registry });
+// A cluster worker answers its primary's gathering with this registry (gateway/cluster-metrics.ts).
+AggregatorRegistry.setRegistries([registry]);
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -65,10 +67,17 @@ export function wantsExposition(req: IncomingMessage): boolean {
   return /text\/plain|openmetrics/.test(String(req.headers.accept ?? ''));
 }
 
+let clusterExposition: (() => Promise<string>) | null = null;
+
+/** In a cluster worker: the exposition is every worker's figures, gathered by the primary. */
+export function useClusterExposition(gather: () => Promise<string>): void {
+  clusterExposition = gather;
+}
+
 /** Writes the registry's text exposition (refreshing what `refresh` reads first). */
 export async function sendExposition(res: ServerResponse, refresh?: () => Promise<void>): Promise<void> {
   if (refresh) await refresh();
-  const text = await registry.metrics();
+  const text = clusterExposition ? await clusterExposition() : await registry.metrics();
   res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

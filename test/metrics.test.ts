@@ -31,7 +31,8 @@ const find = (samples: Sample[], name: string, labels: Record<string, string> = 
 let hub: TestHub;
 
 beforeAll(async () => {
-  hub = await startHub();
+  // Two gateway workers: a scrape reaches one of them and must count the requests both answered.
+  hub = await startHub({ env: { GATEWAY_WORKERS: '2' } });
   await seedBureaus(hub);
 });
 
