@@ -29,14 +29,19 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   defaultPort: 4003,
   typeDefs,
   entities: [...entities, Alert],
-  migrations: [ProcuratorateInit1700000000000, ProcuratorateAlerts1700000000200, ProcuratorateEscalation1700000000450,
-    ProcuratorateAuditWitness1700000001500,
+  // In the order they run (TypeORM runs them by their timestamp).
+  migrations: [
+    ProcuratorateInit1700000000000,
+    ProcuratorateAlerts1700000000200,
+    ProcuratorateEscalation1700000000450,
     ProcuratorateFilingSupervision1700000001000,
-    ProcuratorateAlertLifecycle1700000001300,
     ProcuratorateScorecardFrozen1700000001110,
     ProcuratorateSuggestionRecipients1700000001120,
     ProcuratorateSuggestionReceipt1700000001130,
-    ProcuratorateSuggestionObjection1700000001140],
+    ProcuratorateSuggestionObjection1700000001140,
+    ProcuratorateAlertLifecycle1700000001300,
+    ProcuratorateAuditWitness1700000001500,
+  ],
   upstreams: ['justice'],
   // 立案监督: notices to public security (要求说明不立案理由, 通知立案 …) through the filing-notice outbox.
   notifies: ['public-security'],
