@@ -137,7 +137,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         documentHash: seen.query ? createHash('sha256').update(seen.query).digest('hex') : null, traceId: identity.traceId,
       });
       const about = () => (aboutOnce ??= aboutRequest());
-      const context: HubContext = { identity, denied: [], releases: [], auditRequest: about };
+      // `audited` is created here, not by the plugin: Apollo hands plugins a shallow clone of the
+      // context, so only a Set made before it is the one this handler reads back below.
+      const context: HubContext = { identity, denied: [], releases: [], auditRequest: about, audited: new Set() };
       const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen);
       // What durableAudit committed before the response left is done; the rest (refusals before
       // Apollo, objects withheld while restoring) is queued: written in batches, never dropped.
