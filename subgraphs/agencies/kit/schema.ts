@@ -6,6 +6,21 @@ import { graphqlType, type OwnField } from './fields';
 import { ENFORCEMENT_STATUS_SDL } from './lifecycle';
 
 /** The agency subgraph's SDL: its case type with the common and its own fields, and its mutation. */
+/** The case's lifecycle figures (lifecycle.ts), the same in the record and the update input. */
+const LIFECYCLE_INPUT = `  "违法行为发生时"
+  conductAt: DateTime
+  "违法所得 (yuan)"
+  illegalGain: Float
+  "致使公私财产损失 (yuan)"
+  economicLoss: Float
+  "罚缴 (yuan), a decided penalty only"
+  paidAmount: Float
+  paidAt: DateTime
+  "执行情况, a decided penalty only"
+  enforcementStatus: EnforcementStatus
+  courtApplicationAt: DateTime
+`;
+
 export function agencyTypeDefs(kind: AgencyKind, ownFields: OwnField[]): DocumentNode {
   const own = ownFields.map((f) => `  "${f.label}"\n  ${f.name}: ${graphqlType(f)}`).join('\n');
   return gql`
@@ -108,19 +123,7 @@ input ${kind.caseType}Input {
   involvesMinor: Boolean
   "涉及国家秘密或商业秘密"
   confidential: Boolean
-  "违法行为发生时"
-  conductAt: DateTime
-  "违法所得 (yuan)"
-  illegalGain: Float
-  "致使公私财产损失 (yuan)"
-  economicLoss: Float
-  "罚缴 (yuan), a decided penalty only"
-  paidAmount: Float
-  paidAt: DateTime
-  "执行情况, a decided penalty only"
-  enforcementStatus: EnforcementStatus
-  courtApplicationAt: DateTime
-${own}
+${LIFECYCLE_INPUT}${own}
 }
 
 """案件变更: a field left out is unchanged, null clears it; caseNumber, region and party do not change"""
@@ -142,19 +145,7 @@ input ${kind.caseType}UpdateInput {
   penaltyKinds: [PenaltyKind!]
   involvesMinor: Boolean
   confidential: Boolean
-  "违法行为发生时"
-  conductAt: DateTime
-  "违法所得 (yuan)"
-  illegalGain: Float
-  "致使公私财产损失 (yuan)"
-  economicLoss: Float
-  "罚缴 (yuan), a decided penalty only"
-  paidAmount: Float
-  paidAt: DateTime
-  "执行情况, a decided penalty only"
-  enforcementStatus: EnforcementStatus
-  courtApplicationAt: DateTime
-${own}
+${LIFECYCLE_INPUT}${own}
 }
 
 """One version of a case: what changed, why, by whom, and the case's facts as they then stood"""
