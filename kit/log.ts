@@ -48,6 +48,10 @@ const KEY_VALUE = /\)=\(.*?\)/g;
 
 export const REDACTED = '[redacted]';
 
+/** W3C trace context: a trace id (32 hex digits) under the names the logs give it. */
+const TRACE_KEY = /^(traceId|trace_id)$/;
+const TRACE_ID = /^[\da-f]{32}$/;
+
 function redactText(text: string): string {
   return text
     .replace(QUOTED_INPUT, (_m, lead: string, _v, end: string) => `${lead}${REDACTED}${end}`)
@@ -75,7 +79,10 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = PERSONAL_FIELD.test(key) && v !== null && v !== undefined ? REDACTED : redact(v, depth + 1);
+    // A trace id is 32 random hex digits, whose digit runs can read like a phone number: kept whole,
+    // but only under its own name and in its own format.
+    if (TRACE_KEY.test(key) && typeof v === 'string' && TRACE_ID.test(v)) out[key] = v;
+    else out[key] = PERSONAL_FIELD.test(key) && v !== null && v !== undefined ? REDACTED : redact(v, depth + 1);
   }
   return out;
 }
