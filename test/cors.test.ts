@@ -1,32 +1,12 @@
 // A browser app on another origin calling the gateway (issue 12): the preflight it sends and the
 // answers it may read, by the CORS_ORIGINS allow-list, over real HTTP. Apollo's CSRF prevention
 // stays: a request a page could send without a preflight is refused.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envProblems } from '../kit/config';
 import { CORS_ENV, CORS_RULES } from '../gateway/cors';
+import { request } from './support/raw-http';
 import { startHub, type TestHub } from './support/hub';
 import { callers } from './support/fixtures';
-
-interface Answer { status: number; headers: http.IncomingHttpHeaders; text: string; json: any }
-
-/** One request with node:http: it sends Origin as a browser would (fetch may not). */
-function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: any;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode!, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 const CONSOLE = 'https://console.example.gov.cn';
 const DEV_SERVER = 'http://localhost:5173';

@@ -10,28 +10,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEV_AUDIENCE, DEV_ISSUER, devIssuerPaths } from '../gateway/dev-issuer';
 import { externalPostgres } from '../scripts/hub/postgres';
+import { request } from './support/raw-http';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
-
-interface Answer { status: number; headers: http.IncomingHttpHeaders; text: string; json: any }
-
-/** One HTTP request with node:http (raw header bytes allowed), on `agent` if given. */
-function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: http.Agent } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: any;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode!, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 describe('the gateway in production mode, attacked', () => {
   let hub: TestHub;
