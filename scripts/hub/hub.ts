@@ -43,14 +43,40 @@ export interface Hub {
   stop(options?: { dropDatabases?: boolean }): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nobody listens on, for a service about to start. Chosen below the kernel's ephemeral
+ * range: a port the kernel hands out (listen on 0) is also what it gives the next outgoing
+ * connection, and the subgraphs open dozens to PostgreSQL between the choice and the gateway's
+ * bind (a CI run failed on exactly that, EADDRINUSE). Never the same port twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  const [first, last] = portsBelowEphemeralRange();
+  const span = last - first + 1;
+  const start = Math.floor(Math.random() * span);
+  for (let i = 0; i < span; i += 1) {
+    const port = first + ((start + i) % span);
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) { handedOut.add(port); return port; }
+  }
+  throw new Error(`no free port between ${first} and ${last}`);
+}
+
+const handedOut = new Set<number>();
+
+function portsBelowEphemeralRange(): [number, number] {
+  let ephemeralStart = 32768;
+  try {
+    ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeralStart;
+  } catch { /* not Linux: the usual start of the range */ }
+  const last = Math.max(ephemeralStart - 1, 2048);
+  return [Math.max(1025, last - 12_000), last];
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
