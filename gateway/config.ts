@@ -5,7 +5,7 @@ import { AUTHORIZATION_ENV, LIMIT_ENV } from './authorization/index';
 import { AUTHENTICATION_ENV } from './authentication';
 import { AUDIT_ENV } from './audit/writer';
 import { CORS_ENV, CORS_RULES, corsOrigins } from './cors';
-import { EXPLORER_ENV, EXPLORER_RULES, explorerEnabled } from './explorer';
+import { EXPLORER_ENV, explorerEnabled } from './explorer';
 import { LOG_ENV } from '../kit/log';
 
 export function subgraphUrlVar(name: string): string {
@@ -56,7 +56,6 @@ export interface GatewayConfig {
 const GATEWAY_RULES: EnvRule[] = [
   { names: 'JWT_PUBLIC_KEY_FILE or JWKS_URL', check: (env) => (env.JWT_PUBLIC_KEY_FILE || env.JWKS_URL ? null : 'missing (one of them names the issuer key)') },
   ...CORS_RULES,
-  ...EXPLORER_RULES,
 ];
 
 /** The gateway's configuration, every variable checked at once by the one validator (kit/config.ts). */

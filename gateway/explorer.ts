@@ -11,14 +11,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EnvVar } from '../kit/module';
-import type { EnvRule } from '../kit/config';
 
 export const EXPLORER_ENV: EnvVar[] = [
-  { name: 'EXPLORER_ENABLED', required: false, description: "'true' serves the GraphiQL explorer and the landing page under NODE_ENV=production too (default: on in development, off in production)" },
-];
-
-export const EXPLORER_RULES: EnvRule[] = [
-  { names: 'EXPLORER_ENABLED', check: (env) => (!env.EXPLORER_ENABLED || /^(true|false)$/.test(env.EXPLORER_ENABLED) ? null : `not true or false: ${JSON.stringify(env.EXPLORER_ENABLED.slice(0, 20))}`) },
+  { name: 'EXPLORER_ENABLED', required: false, description: "'true' serves the GraphiQL explorer and the landing page under NODE_ENV=production too (default: on in development, off in production)", kind: 'choice', values: ['true', 'false'] },
 ];
 
 /** On in development; in production only when EXPLORER_ENABLED=true (graphql-cop flags an IDE left open). */

@@ -3,7 +3,8 @@ import type { EnvVar } from './module';
 
 // Configuration of every service, validated in one place: the gateway (gateway/config.ts) and each
 // subgraph (kit/runtime.ts) hand their EnvVar declarations here at start. Every bad variable is
-// reported at once, one line each (missing, not a whole number, out of range, bad URL), so an
+// reported at once, one line each (missing, not a whole number, out of range, bad URL, not one of
+// the values), so an
 // operator fixes a deployment in one pass instead of one restart per variable.
 
 /** A rule across variables (e.g. one of two must be set): `names` is what the line is about. */
@@ -43,6 +44,12 @@ function valueSchema(v: EnvVar): z.ZodType<string> {
         if (!url || !protocols.includes(url.protocol)) {
           ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a URL (${protocols.map((p) => p.replace(/:$/, '')).join(' or ')}): ${shown(raw)}` });
         }
+      });
+    }
+    case 'choice': {
+      const values = v.values ?? [];
+      return base.superRefine((raw, ctx) => {
+        if (!values.includes(raw)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not one of ${values.join(', ')}: ${shown(raw)}` });
       });
     }
     default:

@@ -13,7 +13,7 @@ import type { EnvVar } from './module';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Declared by the gateway and every subgraph (kit/config.ts checks it at start). */
-export const LOG_ENV: EnvVar = { name: 'LOG_LEVEL', required: false, description: `least level written: ${LOG_LEVELS.join(', ')} (default info)` };
+export const LOG_ENV: EnvVar = { name: 'LOG_LEVEL', required: false, description: 'least level written (default info)', kind: 'choice', values: LOG_LEVELS };
 
 /** What one request carries through its asynchronous work: its trace id, and what metrics read. */
 export interface RequestScope {

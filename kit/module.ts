@@ -14,13 +14,15 @@ export interface EnvVar {
   description: string;
   /**
    * What a value must be, checked at start by kit/config.ts with every other variable (default
-   * text): a whole number within [min, max], or a URL of one of `protocols`.
+   * text): a whole number within [min, max], a URL of one of `protocols`, or one of `values`.
    */
-  kind?: 'text' | 'integer' | 'url';
+  kind?: 'text' | 'integer' | 'url' | 'choice';
   min?: number;
   max?: number;
   /** For kind 'url' (default http:, https:). */
   protocols?: string[];
+  /** For kind 'choice': the values accepted, exactly as written. */
+  values?: readonly string[];
 }
 
 /** The owners whose subgraphs others call or send messages to. */

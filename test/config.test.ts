@@ -11,6 +11,7 @@ const VARS: EnvVar[] = [
   { name: 'PORT', required: false, description: 'port', kind: 'integer', min: 0, max: 65535 },
   { name: 'POLL_MS', required: false, description: 'poll', kind: 'integer', min: 1 },
   { name: 'SECRET', required: true, description: 'a secret' },
+  { name: 'LEVEL', required: false, description: 'level', kind: 'choice', values: ['info', 'debug'] },
 ];
 const GOOD = { DATABASE_URL: 'postgres://u@db/x', JUSTICE_URL: 'http://justice:4001', PORT: '4002', POLL_MS: '500', SECRET: 's' };
 
@@ -31,6 +32,7 @@ describe('configuration validator', () => {
     ]);
     expect(envProblems(VARS, { ...GOOD, POLL_MS: '0' })).toEqual(['POLL_MS: out of range (at least 1): 0']);
     expect(envProblems(VARS, { ...GOOD, PORT: '1.5' })).toEqual(['PORT: not a whole number: "1.5"']);
+    expect(envProblems(VARS, { ...GOOD, LEVEL: 'INFO' })).toEqual(['LEVEL: not one of info, debug: "INFO"']);
   });
 
   it('throws one error naming the service with a line per variable, and adds rules across variables', () => {
@@ -50,12 +52,15 @@ describe('configuration validator', () => {
     expect(envProblems(COMMON_SUBGRAPH_ENV, {}).map((l) => l.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'HUB_PUBLIC_KEYS_FILE', 'OWNER_SIGNING_KEY_FILE']);
     const required = GATEWAY_ENV.filter((v) => v.required).map((v) => v.name);
     try {
-      gatewayConfig({ GATEWAY_WORKERS: 'many' });
+      gatewayConfig({ GATEWAY_WORKERS: 'many', LOG_LEVEL: 'verbose', EXPLORER_ENABLED: 'yes' });
       expect.unreachable();
     } catch (error) {
       const problems = (error as ConfigError).problems;
       for (const name of required) expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${name}: missing`)));
       expect(problems).toContain('GATEWAY_WORKERS: not a whole number: "many"');
+      // A misspelt level or switch is refused, not read as the default.
+      expect(problems).toContain('LOG_LEVEL: not one of fatal, error, warn, info, debug, trace, silent: "verbose"');
+      expect(problems).toContain('EXPLORER_ENABLED: not one of true, false: "yes"');
       expect(problems).toContain('JWT_PUBLIC_KEY_FILE or JWKS_URL: missing (one of them names the issuer key)');
     }
   });

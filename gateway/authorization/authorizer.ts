@@ -32,7 +32,7 @@ export interface AuthorizerOptions {
 export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
 
 export const AUTHORIZATION_ENV: EnvVar[] = [
-  { name: 'REJECT_UNAUTHORIZED', required: false, description: "'true' refuses a whole operation that asks for any field the caller may not see (default: remove those fields, null with an error)" },
+  { name: 'REJECT_UNAUTHORIZED', required: false, description: "'true' refuses a whole operation that asks for any field the caller may not see (default: remove those fields, null with an error)", kind: 'choice', values: ['true', 'false'] },
   { name: 'GRAPHQL_CACHE_BYTES', required: false, description: `bytes of query text the operation analysis and rewrite caches hold together (default ${DEFAULT_CACHE_BYTES})`, kind: 'integer', min: 1024 },
 ];
 
