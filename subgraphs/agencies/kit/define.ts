@@ -7,7 +7,7 @@ import { may } from '../../../kit/access';
 import { caseRule } from '../../../kit/resources/case';
 import { justiceClient } from '../../../kit/justice-client';
 import { caseEntity, Party, type CaseRow } from './entities';
-import { isFigure, type OwnField } from './fields';
+import { attributeNames, figureNames, ownFieldProblems, type OwnField } from './fields';
 import { agencyLoaders, type AgencyLoaders } from './loaders';
 import { AgencyKitInit1700000000000, AgencyKitOutbox1700000000900 } from './migration';
 import { AgencyKitPublication1700000000300 } from './publication-migration';
@@ -32,10 +32,12 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
   if (!kind) throw new Error(`agency ${def.name} is not in subgraphs/agencies/registry.ts`);
   // The registry says which figures and text fields the agency's cases carry (the procuratorate reads it): so do its own fields.
   const declared = (list: string[]) => [...list].sort().join(',');
-  if (declared(kind.figures) !== declared(def.ownFields.filter(isFigure).map((f) => f.name))
-    || declared(kind.attributes) !== declared(def.ownFields.filter((f) => !isFigure(f)).map((f) => f.name))) {
+  if (declared(kind.figures) !== declared(figureNames(def.ownFields))
+    || declared(kind.attributes) !== declared(attributeNames(def.ownFields))) {
     throw new Error(`agency ${def.name}: its own fields differ from the figures and attributes subgraphs/agencies/registry.ts declares`);
   }
+  const problems = ownFieldProblems(def.ownFields);
+  if (problems.length) throw new Error(`agency ${def.name}: ${problems.join('; ')}`);
   const Case = caseEntity(def.ownFields);
   const bureauOf = (ctx: SubgraphContext) => (code: string) => justiceClient(ctx.runtime).bureau(code);
 

@@ -1,6 +1,6 @@
 import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
 import { numericColumn } from '../../../kit/database';
-import type { OwnField } from './fields';
+import { columnSqlType, type OwnField } from './fields';
 
 export interface PartyRow { id: string; kind: string; name: string; idNumber: string | null; phone: string | null; address: string | null }
 export interface CaseRow {
@@ -31,7 +31,8 @@ export const Party = new EntitySchema<PartyRow>({
 /** The case table: common columns from the kit, own columns from the agency's declaration. */
 export function caseEntity(ownFields: OwnField[]) {
   const own = Object.fromEntries(ownFields.map((f): [string, EntitySchemaColumnOptions] =>
-    [f.name, f.type === 'text' ? { name: f.column, type: 'text', nullable: true } : ({ ...numeric, name: f.column } as EntitySchemaColumnOptions)]));
+    [f.name, f.type === 'amount' || f.type === 'quantity' ? ({ ...numeric, name: f.column } as EntitySchemaColumnOptions)
+      : { name: f.column, type: columnSqlType(f) as EntitySchemaColumnOptions['type'], nullable: true }]));
   return new EntitySchema<CaseRow>({
     name: 'EnforcementCase', tableName: 'enforcement_case',
     columns: {

@@ -6,7 +6,7 @@ import type { Queryable } from '../../../kit/outbox';
 import type { CaseEvent } from '../../../kit/messages/case-event';
 import type { AgencyKind } from '../registry';
 import type { CaseRow, PartyRow } from './entities';
-import { isFigure, type OwnField } from './fields';
+import { attributesOf, figuresOf, type OwnField } from './fields';
 
 // A case's lifecycle after its entry (录入): the decision (处罚决定), what it found (违法所得,
 // 公私财产损失), payment (罚缴) and enforcement (执行, 行政强制法 第五十三条: an agency without
@@ -89,10 +89,10 @@ export function caseEventOf(kind: AgencyKind, ownFields: OwnField[], row: CaseRo
     // The figures the threshold rules read (schema/thresholds.json "figures"): the kit's and the agency's own.
     figures: {
       illegalGain: row.illegalGain ?? null, economicLoss: row.economicLoss ?? null,
-      ...Object.fromEntries(ownFields.filter(isFigure).map((f) => [f.name, (row[f.name] as number | null) ?? null])),
+      ...figuresOf(ownFields, row),
     },
     // The agency's own text fields (e.g. pollutant): the threshold rules read some of them.
-    attributes: Object.fromEntries(ownFields.filter((f) => !isFigure(f)).map((f) => [f.name, (row[f.name] as string | null) ?? null])),
+    attributes: attributesOf(ownFields, row),
   };
 }
 

@@ -3,14 +3,14 @@ import type { EntitySchema } from 'typeorm';
 import type { SubgraphContext } from '../../../kit/module';
 import { badInput, forbidden } from '../../../kit/errors';
 import {
-  optionalText, requireAmount, requireQuantity, requirePartyIdentifier, requirePastDate, requirePhone, requireRegion, requireText, withinJurisdiction, type PartyKind,
+  optionalText, requireAmount, requirePartyIdentifier, requirePastDate, requirePhone, requireRegion, requireText, withinJurisdiction, type PartyKind,
 } from '../../../kit/rules';
 import type { AgencyKind } from '../registry';
 import type { Bureau } from '../../../kit/justice-client';
 import { Party, type CaseRow } from './entities';
 import { CASE_EVENTS } from './outbox';
 import { enqueue } from '../../../kit/outbox';
-import { type OwnField } from './fields';
+import { checkOwnFieldCoherence, readOwnFields, type OwnField } from './fields';
 import { caseEventOf, checkCaseCoherence, lifecycleOf, Violations, writeVersion } from './lifecycle';
 import type { AgencyLoaders } from './loaders';
 import { minorAt, PENALTY_KINDS } from '../../../kit/publication';
@@ -42,13 +42,13 @@ function validate(input: Input, ownFields: OwnField[], bureau: Bureau, now: Date
     throw badInput('input.region', 'jurisdiction', `must lie within the bureau's region ${bureau.region}`);
   }
   const partyKind = input.party.kind as PartyKind;
-  const own = Object.fromEntries(ownFields.map((f) => [f.name,
-    f.type === 'text' ? optionalText(`input.${f.name}`, input[f.name], 500)
-      : f.type === 'quantity' ? requireQuantity(`input.${f.name}`, input[f.name]) : requireAmount(`input.${f.name}`, input[f.name])]));
+  // The agency's own fields: every broken rule of them at once, with the lifecycle's.
+  const violations = new Violations();
+  const own = readOwnFields(input, ownFields, now, violations);
+  checkOwnFieldCoherence(ownFields, own, violations);
   const fineAmount = requireAmount('input.fineAmount', input.fineAmount);
   const decidedAt = requirePastDate('input.decidedAt', input.decidedAt, now);
   const idNumber = requirePartyIdentifier('input.party.idNumber', partyKind, input.party.idNumber, now);
-  const violations = new Violations();
   const lifecycle = lifecycleOf(input, now, violations);
   checkCaseCoherence({ actType: input.actType, decidedAt, fineAmount, ...lifecycle }, violations);
   violations.throwIfAny();

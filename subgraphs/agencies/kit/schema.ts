@@ -2,7 +2,7 @@ import type { DocumentNode } from 'graphql';
 import { ACT_TYPE, CASE_COMMON_FIELDS, DATE_TIME, FEDERATION_LINK, PARTY_KIND, gql } from '../../../kit/sdl';
 import { publishedDecisionType, type AgencyKind } from '../registry';
 import { PENALTY_KIND_SDL } from '../../../kit/publication';
-import { graphqlType, type OwnField } from './fields';
+import { graphqlType, ownEnumsSdl, typePrefix, type OwnField } from './fields';
 import { ENFORCEMENT_STATUS_SDL } from './lifecycle';
 
 /** The agency subgraph's SDL: its case type with the common and its own fields, and its mutation. */
@@ -22,7 +22,7 @@ const LIFECYCLE_INPUT = `  "违法行为发生时"
 `;
 
 export function agencyTypeDefs(kind: AgencyKind, ownFields: OwnField[]): DocumentNode {
-  const own = ownFields.map((f) => `  "${f.label}"\n  ${f.name}: ${graphqlType(f)}`).join('\n');
+  const own = ownFields.map((f) => `  "${f.label}"\n  ${f.name}: ${graphqlType(f, typePrefix(kind.caseType))}`).join('\n');
   return gql`
 ${FEDERATION_LINK}
 ${DATE_TIME}
@@ -30,6 +30,7 @@ ${ACT_TYPE}
 ${PARTY_KIND}
 ${PENALTY_KIND_SDL}
 ${ENFORCEMENT_STATUS_SDL}
+${ownEnumsSdl(typePrefix(kind.caseType), ownFields)}
 
 type Agency @key(fields: "code", resolvable: false) { code: ID! }
 

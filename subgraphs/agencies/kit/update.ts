@@ -4,11 +4,11 @@ import { badInput, notFound } from '../../../kit/errors';
 import { enqueue } from '../../../kit/outbox';
 import { may, requireMay, requireScope } from '../../../kit/access';
 import { caseRule } from '../../../kit/resources/case';
-import { optionalText, requireAmount, requirePastDate, requireQuantity, requireText } from '../../../kit/rules';
+import { optionalText, requireAmount, requirePastDate, requireText } from '../../../kit/rules';
 import { isUuid } from '../../../kit/loaders';
 import type { AgencyKind } from '../registry';
 import { Party, type CaseRow, type PartyRow } from './entities';
-import type { OwnField } from './fields';
+import { checkOwnFieldCoherence, readOwnField, type OwnField } from './fields';
 import type { AgencyLoaders } from './loaders';
 import { CASE_EVENTS } from './outbox';
 import { penaltyKinds } from './record';
@@ -58,11 +58,9 @@ export function updateCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
       set('enforcementStatus', () => input.enforcementStatus ?? null);
       if (has('confidential')) changes.confidential = input.confidential === true;
       if (has('involvesMinor')) changes.involvesMinor = input.involvesMinor === true || row.involvesMinor;
-      for (const f of ownFields) {
-        set(f.name, () => (f.type === 'text' ? optionalText(`input.${f.name}`, input[f.name], 500)
-          : f.type === 'quantity' ? requireQuantity(`input.${f.name}`, input[f.name]) : requireAmount(`input.${f.name}`, input[f.name])));
-      }
+      for (const f of ownFields) set(f.name, () => readOwnField(f, input[f.name], now));
       const next = { ...row, ...changes } as CaseRow & Lifecycle;
+      checkOwnFieldCoherence(ownFields, next, v);
       // 处罚种类: given, or kept, or (a penalty newly decided with a fine) FINE; checked against the fine as on entry.
       const givenKinds = has('penaltyKinds') ? input.penaltyKinds : row.penaltyKinds.length ? row.penaltyKinds : null;
       next.penaltyKinds = v.check(() => penaltyKinds({ penaltyKinds: givenKinds }, next.actType, next.fineAmount), row.penaltyKinds);
