@@ -6,7 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError } from 'graphql';
 import { close, HttpError, listen, sendJson, sendJsonUnread } from '../kit/http';
 import { accessReason, authenticationOptionsFromEnv, authenticator, AuthenticationError, BadHeaderError } from './authentication';
-import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized } from './authorization/index';
+import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized, type Authorizer } from './authorization/index';
 import type { JudgedOperation, SeenOperation } from './authorization/serve';
 import { auditCommitTimeoutFromEnv, auditOptionsFromEnv, AuditWriter, auditRequest } from './audit/index';
 import { durableAudit, type DurableAuditContext } from './audit/durable';
@@ -16,9 +16,10 @@ import type { DeniedField } from './authorization/index';
 import { applyCors } from './cors';
 import { serveExplorer } from './explorer';
 import { formatClientError } from './errors';
-import { subgraphHealth } from './health';
+import { liveness, readiness, subgraphHealth, subgraphStatuses } from './health';
 import { GATEWAY_VALIDATION_RULES } from './validation';
-import { readSupergraph } from './supergraph';
+import { subgraphBases, subgraphRoute } from './supergraph';
+import { SupergraphWatch } from './registry/watch';
 import { log } from '../kit/log';
 import { observeRequest, requestMetrics, serveMetrics } from './metrics';
 
@@ -78,11 +79,18 @@ const judgedOnly: ApolloServerPlugin<HubContext> = {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const authenticate = await authenticator(config.jwt, authenticationOptionsFromEnv(process.env));
-  const authorizer = createAuthorizer(authorizerOptionsFromEnv(process.env));
+  const authorizerOptions = authorizerOptionsFromEnv(process.env);
+  let authorizer!: Authorizer;
+  // The supergraph in service (the schema registry's newest, else the repository's) and each one
+  // published after; the authorizer is built for a supergraph before the gateway switches to it.
+  const supergraph = await SupergraphWatch.open(config.databaseUrl, (sdl) => {
+    const next = createAuthorizer({ ...authorizerOptions, supergraphSdl: sdl });
+    return () => { authorizer = next; };
+  });
   const audit = new AuditWriter(config.databaseUrl, { ...auditOptionsFromEnv(process.env), signingKeyFile: config.signingKeyFile });
   const gateway = new ApolloGateway({
-    supergraphSdl: loadableSupergraph(readSupergraph()),
-    buildService: ({ name }) => new SubgraphDataSource(name, new URL('/graphql', config.subgraphUrls[name]).toString(), config.signingKeyFile, config.subgraphTimeoutMs),
+    supergraphSdl: supergraph.manager(loadableSupergraph),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphRoute(name, url, config.subgraphUrls), config.signingKeyFile, config.subgraphTimeoutMs),
   });
   const apollo = new ApolloServer<HubContext>({
     gateway,
@@ -108,8 +116,14 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       if (serveExplorer(req, res, url, config.explorer)) return;
       const path = url.pathname;
       if (path === '/health' && req.method === 'GET') {
-        const health = await subgraphHealth(config.subgraphUrls);
+        const health = await subgraphHealth(subgraphBases(supergraph.supergraphSdl, config.subgraphUrls));
         return sendJson(res, health.status, health.body);
+      }
+      if (path === '/health/live' && req.method === 'GET') return sendJson(res, liveness().status, liveness().body);
+      if (path === '/health/ready' && req.method === 'GET') {
+        const [database, subgraphs] = await Promise.all([supergraph.databaseAnswers(), subgraphStatuses(subgraphBases(supergraph.supergraphSdl, config.subgraphUrls))]);
+        const ready = readiness({ ...supergraph.status, database, subgraphs });
+        return sendJson(res, ready.status, ready.body);
       }
       if (path === '/metrics' && req.method === 'GET') return await serveMetrics(req, res, authenticate);
       if (path !== '/graphql') throw new HttpError(404, 'not found');
@@ -156,6 +170,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     async stop() {
       await close(http);
       await apollo.stop();
+      await supergraph.close();
       await audit.close();
     },
   };
