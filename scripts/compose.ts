@@ -7,7 +7,6 @@ import { SUPERGRAPH_PATH } from '../gateway/supergraph';
 import { refusableNonNullFields } from '../kit/sdl-checks';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { checkRuleFields } from './rule-fields';
-import { checkRuleFields } from './rule-fields';
 
 /** Composes the subgraphs' SDL (this repository's, or a registry's candidate set); the URLs are placeholders unless given, the gateway is given real ones. */
 export function composeSupergraph(subgraphs: readonly { name: string; typeDefs: DocumentNode; url?: string }[] = SUBGRAPHS): string {
@@ -25,9 +24,6 @@ export function composeSupergraph(subgraphs: readonly { name: string; typeDefs: 
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  // Rules and fields agree (scripts/rule-fields.ts): a threshold reading a field its agency does not record fails here.
-  const { problems } = checkRuleFields();
-  if (problems.length) throw new Error(`threshold rules and agency fields disagree:\n${problems.join('\n')}`);
   // Rules and fields agree (scripts/rule-fields.ts): a threshold reading a field its agency does not record fails here.
   const { problems } = checkRuleFields();
   if (problems.length) throw new Error(`threshold rules and agency fields disagree:\n${problems.join('\n')}`);
