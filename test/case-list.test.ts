@@ -2,7 +2,7 @@
 // ways, keyset paging without repeats, a totalCount that counts only what the caller may read,
 // and client mistakes (an unknown value, a cursor of another sort) refused as such.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './support/hub';
+import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
 
 const MINUTE = 60_000;
@@ -215,6 +215,81 @@ describe('the case list a console drives', () => {
       } finally {
         await db.end();
       }
+    });
+  });
+
+  // Runs last: it transfers cases, opens supervision and moves the clock on.
+  describe('where a case stands with public security and the procuratorate', () => {
+    const DAY = 24 * 3600_000;
+    const ask = async (query: string, variables: Record<string, unknown>, caller: Caller) => {
+      const { data, errors } = await hub.graphql(query, variables, caller);
+      expect(errors).toBeUndefined();
+      return data;
+    };
+    const transfer = async (caseId: string) =>
+      (await ask(`mutation($id: ID!) { transferCase(caseId: $id, input: { summary: "涉嫌销售伪劣产品罪", materials: ["移送书"] }) { id } }`, { id: caseId }, callers.marketOfficer)).transferCase.id as string;
+    const accept = (id: string) => ask(`mutation($id: ID!) { acceptTransfer(id: $id) { status } }`, { id }, callers.psb);
+    const open = async (caseId: string) =>
+      (await ask(`mutation($id: ID!) { openSupervision(caseId: $id, input: { kind: CASE_REVIEW, summary: "审查处罚决定" }) { id } }`, { id: caseId }, callers.procurator)).openSupervision.id as string;
+    /** The list under `filter` once the states reported by the other owners have arrived. */
+    const settled = (filter: Record<string, unknown>, expected: (keyof typeof ids)[]) => eventually(async () => {
+      const got = new Set(await idsOf({ filter }));
+      const want = new Set(expected.map((k) => ids[k]));
+      return got.size === want.size && [...want].every((id) => got.has(id)) ? got : undefined;
+    }, 10_000, JSON.stringify(filter));
+
+    beforeAll(async () => {
+      // penalty: transferred and accepted (the filing decision is due in 3 days, 国务院令第310号 第八条);
+      // late: transferred, accepted and refused (不予立案: nothing pending).
+      await accept(await transfer(ids.penalty));
+      const refused = await transfer(ids.late);
+      await accept(refused);
+      await ask(`mutation($id: ID!) { decideTransfer(id: $id, decision: NOT_FILE, reason: "不构成犯罪") { status } }`, { id: refused }, callers.psb);
+      // eco: a supervision matter open; undecided: one opened and closed.
+      await open(ids.eco);
+      const closed = await open(ids.undecided);
+      await ask(`mutation($id: ID!) { closeSupervision(id: $id) { status } }`, { id: closed }, callers.procurator);
+    }, 60_000);
+
+    it.each([
+      ['transfer accepted', { transferStatus: ['ACCEPTED'] }, ['penalty']],
+      ['transfer refused or accepted', { transferStatus: ['NOT_FILED', 'ACCEPTED'] }, ['penalty', 'late']],
+      ['transfer filed: none', { transferStatus: ['FILED'] }, []],
+      ['transferred', { transferred: true }, ['penalty', 'late']],
+      ['never transferred', { transferred: false }, ['undecided', 'eco']],
+      ['a supervision matter open', { supervisionStatus: 'OPEN' }, ['eco']],
+      ['supervision closed', { supervisionStatus: 'CLOSED' }, ['undecided']],
+      ['no supervision', { supervisionStatus: 'NONE' }, ['penalty', 'late']],
+      ['nothing overdue yet', { overdue: true }, []],
+      ['combined with the other filters', { transferred: true, cause: '燃气灶' }, ['late']],
+    ])('%s', async (_, filter, expected) => {
+      await settled(filter, expected as (keyof typeof ids)[]);
+    });
+
+    it('a transfer past its filing decision is overdue by the hub clock; a refused one is not', async () => {
+      await settled({ transferStatus: ['ACCEPTED'] }, ['penalty']);
+      await hub.advanceClock(10 * DAY);
+      expect(new Set(await idsOf({ filter: { overdue: true } }))).toEqual(new Set([ids.penalty]));
+      expect(new Set(await idsOf({ filter: { overdue: false } }))).toEqual(new Set([ids.undecided, ids.eco, ids.late]));
+      const { data } = await hub.graphql(COUNT, { filter: { overdue: true } }, callers.procurator);
+      expect(data.cases.totalCount).toBe(1);
+    });
+
+    it('the row rule still holds: the other region sees none of these states, its own bureau only its own', async () => {
+      expect(await idsOf({ filter: { transferred: true } }, callers.nanyangProcurator)).toEqual([]);
+      expect(await idsOf({ filter: { supervisionStatus: 'OPEN' } }, callers.marketOfficer)).toEqual([]);
+      expect(await idsOf({ filter: { supervisionStatus: 'OPEN' } }, callers.ecoOfficer)).toEqual([ids.eco]);
+    });
+
+    it('an empty state list, an unknown state and an unknown bureau are refused, naming the field', async () => {
+      const { errors } = await hub.graphql(LIST, { filter: { transferStatus: [], agencyCode: 'MR-999999' } }, callers.procurator);
+      const broken = errors![0].extensions!.violations.map((v: any) => `${v.field}/${v.rule}`).sort();
+      expect(broken).toEqual(['filter.agencyCode/exists', 'filter.transferStatus/minItems']);
+      const unknown = await hub.graphql(LIST, { filter: { transferStatus: ['LOST'] } }, callers.procurator);
+      expect(unknown.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(unknown.errors![0].message).toContain('LOST');
+      const literal = await hub.graphql(`{ cases(filter: { supervisionStatus: PENDING }) { totalCount } }`, undefined, callers.procurator);
+      expect(literal.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     });
   });
 });

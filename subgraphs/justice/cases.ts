@@ -14,7 +14,11 @@ export interface CaseFilter {
   agencyCode?: string; region?: string; actType?: string; offenceCode?: string; caseType?: string;
   agencyKind?: string; recordedFrom?: Date; recordedTo?: Date; decidedFrom?: Date; decidedTo?: Date; decided?: boolean;
   caseNumber?: string; cause?: string;
+  transferStatus?: string[]; transferred?: boolean; supervisionStatus?: CaseSupervisionStatus; overdue?: boolean;
 }
+
+/** 检察监督 of a case: a matter open, matters all closed, or none (the procuratorate's states, case-states.ts). */
+export type CaseSupervisionStatus = 'OPEN' | 'CLOSED' | 'NONE';
 
 /** The list's orders: by 录入 (recorded) or by 决定 (decided) date, each both ways. */
 export type CaseSort = 'RECORDED_DESC' | 'RECORDED_ASC' | 'DECIDED_DESC' | 'DECIDED_ASC';
@@ -93,6 +97,28 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   if (caseNumber) qb.andWhere(`c.case_number ILIKE :caseNumber ESCAPE '\\'`, { caseNumber: `%${likeEscape(caseNumber)}%` });
   const cause = searchText('filter.cause', filter.cause, errors);
   if (cause) qb.andWhere(`c.cause ILIKE :cause ESCAPE '\\'`, { cause: `%${likeEscape(cause)}%` });
+  // Where the case stands with public security and the procuratorate (case-states.ts: the states
+  // they report, a few seconds behind at most). Each is a semi-join on the case's id.
+  const transfer = (condition: string) => `EXISTS (SELECT 1 FROM case_transfer_state ts WHERE ts.case_id = c.id${condition})`;
+  const matter = (condition: string) => `EXISTS (SELECT 1 FROM case_supervision_state ss WHERE ss.case_id = c.id${condition})`;
+  if (filter.transferStatus) {
+    if (!filter.transferStatus.length) errors.add('filter.transferStatus', 'minItems', 'must name at least one state (leave the filter out instead)');
+    else qb.andWhere(transfer(' AND ts.status IN (:...transferStatus)'), { transferStatus: [...new Set(filter.transferStatus)] });
+  }
+  if (filter.transferred === true) qb.andWhere(transfer(''));
+  if (filter.transferred === false) qb.andWhere(`NOT ${transfer('')}`);
+  if (filter.supervisionStatus === 'OPEN') qb.andWhere(matter(` AND ss.status = 'OPEN'`));
+  if (filter.supervisionStatus === 'CLOSED') qb.andWhere(`${matter('')} AND NOT ${matter(` AND ss.status = 'OPEN'`)}`);
+  if (filter.supervisionStatus === 'NONE') qb.andWhere(`NOT ${matter('')}`);
+  // 逾期: the deadline public security is waiting on (the filing decision, 国务院令第310号 第八条,
+  // or the reconsideration answer, 第九条) has passed by the hub's clock; only a pending state has one.
+  if (filter.overdue !== undefined && filter.overdue !== null) {
+    qb.andWhere(`${filter.overdue ? '' : 'NOT '}${transfer(' AND ts.due_at < :overdueNow')}`, { overdueNow: ctx.runtime.now() });
+  }
+  if (filter.agencyCode && !(await ctx.loaders.agencyByCode.load(filter.agencyCode))) {
+    // A bureau the directory does not know is the client's mistake, not an empty list.
+    errors.add('filter.agencyCode', 'exists', 'is no bureau of the directory');
+  }
   const order = SORTS[sort];
   if (!order) errors.add('sort', 'oneOf', `must be one of ${Object.keys(SORTS).join(', ')}`);
   errors.throwIfAny();

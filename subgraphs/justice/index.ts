@@ -25,6 +25,8 @@ import { JusticeReceivedEvent1700000000900 } from './migrations/1700000000900-Re
 import { JusticeConductAt1700000001200 } from './migrations/1700000001200-ConductAt';
 import { JusticeCaseListIndexes1700000001310 } from './migrations/1700000001310-CaseListIndexes';
 import { typeDefs } from './schema';
+import { CASE_STATE_ROUTES, CASE_STATE_SENDERS } from './case-states';
+import { JusticeCaseStates1700000001320 } from './migrations/1700000001320-CaseStates';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
 import {
@@ -42,7 +44,8 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeDirectoryRegistrar1700000000800, JusticePartyLookupQuota1700000000810, JusticeInboxByScope1700000000820,
     JusticeReceivedEvent1700000000900,
     JusticeScorecardFrozen1700000001110,
-    JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310],
+    JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
+    JusticeCaseStates1700000001320],
   env: [
     { name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' },
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
@@ -58,8 +61,10 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   // 一月一晒绩: a month's figures are frozen when it closes.
   scorecardFreezeWorker),
   loaders: justiceLoaders,
-  routes: { 'case-events': applyCaseEvents, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES },
-  routeSenders: { 'case-events': AGENCY_KINDS.map((k) => k.name), notifications: ['public-security', 'procuratorate'], 'supervision-escalations': ['procuratorate'] },
+  routes: { 'case-events': applyCaseEvents, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES,
+    ...CASE_STATE_ROUTES },
+  routeSenders: { 'case-events': AGENCY_KINDS.map((k) => k.name), notifications: ['public-security', 'procuratorate'], 'supervision-escalations': ['procuratorate'],
+    ...CASE_STATE_SENDERS },
   resolvers: {
     DateTime,
     Query: {

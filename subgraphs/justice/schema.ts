@@ -180,6 +180,27 @@ input CaseFilter {
   caseNumber: String
   "案由 containing this text (case-insensitive; 1 to 100 characters)"
   cause: String
+  "移送: the case's transfer to public security is in one of these states (at least one)"
+  transferStatus: [TransferStatus!]
+  "true: transferred to public security (any state); false: never transferred"
+  transferred: Boolean
+  "检察监督: OPEN a supervision matter is open on the case; CLOSED it has matters, all closed; NONE it has none"
+  supervisionStatus: CaseSupervisionStatus
+  "逾期: true, the deadline public security is waiting on (filing decision, reconsideration answer) has passed by the hub's clock; false, none has"
+  overdue: Boolean
+}
+
+"""移送 states, as public security owns them (CaseTransfer.status)"""
+enum TransferStatus { SUBMITTED ACCEPTED FILED NOT_FILED RECONSIDERATION_REQUESTED RECONSIDERATION_UPHELD }
+
+"""检察监督 of a case, for the case list"""
+enum CaseSupervisionStatus {
+  "a supervision matter is open on the case"
+  OPEN
+  "the case has supervision matters, all closed"
+  CLOSED
+  "no supervision matter was opened on the case"
+  NONE
 }
 
 """

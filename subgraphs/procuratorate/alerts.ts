@@ -7,7 +7,7 @@ import { guardedUpdate } from '../../kit/guarded-update';
 import { alertFlow } from './alert-flow';
 import { may, mayFilter, requireMay, requireScope } from '../../kit/access';
 import { uuidLoader } from '../../kit/loaders';
-import type { Queryable } from '../../kit/outbox';
+import { nudgeOutbox, type Queryable } from '../../kit/outbox';
 import { receiveOnce } from '../../kit/receive-once';
 import { INDEX_EVENT, type IndexEvent } from '../../kit/messages/index-event';
 import { TRANSFER_EVENT } from '../../kit/messages/transfer-event';
@@ -20,6 +20,7 @@ import { evaluateRepeat, evaluateThreshold, RULES, type Hit, type MetFigure, typ
 import { requireText } from '../../kit/rules';
 import { candidateOffences } from './screening';
 import './metrics';
+import { CASE_STATE_OUTBOX, reportSupervisionState } from './case-state';
 
 // 以罚代刑 (fine instead of prosecution) and repeat-offender alerts. Justice forwards every case the
 // index applies (party as a keyed hash, with the party's other cases across agencies); public
@@ -380,12 +381,14 @@ export const alertMutations = {
     };
     await ctx.runtime.db.transaction(async (tx) => {
       await tx.getRepository(SupervisionMatter).insert(matter);
+      await reportSupervisionState(tx, matter, now);
       // Guarded by the state seen: of two conversions (or a conversion and a transfer) one wins.
       await guardedUpdate<{ status: string }>(tx, {
         table: 'alert', id: alert.id, expect: { status: 'OPEN' }, returning: 'status',
         set: { status: 'CONVERTED', converted_at: now, converted_by: identity.sub, supervision_matter_id: matter.id, updated_at: now },
       }, { type: 'Alert', conflict: (current) => notOpen(current.status) });
     });
+    nudgeOutbox(ctx.runtime, CASE_STATE_OUTBOX);
     ctx.loaders.alertById.clear(alert.id);
     ctx.loaders.supervisionById.clear(matter.id).prime(matter.id, matter);
     return matter;

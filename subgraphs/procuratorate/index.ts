@@ -22,6 +22,9 @@ import { ProcuratorateFilingSupervision1700000001000 } from './migrations/170000
 import { allWorkers } from '../../kit/workers';
 import { witnessCheckpoint } from './witness';
 import { ProcuratorateAuditWitness1700000001500 } from './migrations/1700000001500-AuditWitness';
+import { CASE_STATE_REPORTS } from './case-state';
+import { ProcuratorateCaseStateOutbox1700000001320 } from './migrations/1700000001320-CaseStateOutbox';
+import { outboxWorkers } from '../../kit/outbox';
 
 /** 人民检察院: supervision matters on indexed cases, and procuratorial suggestions to bureaus. */
 export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
@@ -40,6 +43,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     ProcuratorateSuggestionReceipt1700000001130,
     ProcuratorateSuggestionObjection1700000001140,
     ProcuratorateAlertLifecycle1700000001300,
+    ProcuratorateCaseStateOutbox1700000001320,
     ProcuratorateAuditWitness1700000001500,
   ],
   upstreams: ['justice'],
@@ -55,7 +59,9 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   // Seed 001: overdue and not-rectified suggestions are copied to justice; notifications go to justice's inbox.
   workers: allWorkers(escalationWorkers, scorecardFreezeWorker,
     filingNoticeWorkers,
-    reportUnrecordedFields),
+    reportUnrecordedFields,
+    // The case index's list filters: every supervision matter's state (case-state.ts).
+    outboxWorkers(CASE_STATE_REPORTS)),
   env: [
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relays to justice look for undelivered escalations and notifications (default 1000)' },
     { name: 'ESCALATION_POLL_MS', required: false, description: 'how often the overdue watch looks for suggestions unanswered past their due date (default 1000)' },

@@ -8,6 +8,8 @@ import { SupervisionMatter, type SupervisionMatterRow } from './entities';
 import { justiceClient } from '../../kit/justice-client';
 import type { ProcuratorateLoaders } from './loaders';
 import { guardedUpdate, selectListOf, wrongState } from '../../kit/guarded-update';
+import { nudgeOutbox } from '../../kit/outbox';
+import { CASE_STATE_OUTBOX, reportSupervisionState } from './case-state';
 
 type Ctx = SubgraphContext<ProcuratorateLoaders>;
 interface SupervisionInput { kind: string; summary: string; notes?: string | null }
@@ -34,7 +36,12 @@ export const supervisionMutations = {
       id: randomUUID(), caseId: indexed.id, kind: input.kind, status: 'OPEN', summary, notes,
       procuratorateCode: place.procuratorateCode, region: indexed.region, openedBy: identity.sub, openedAt: ctx.runtime.now(), closedBy: null, closedAt: null,
     };
-    await ctx.runtime.db.getRepository(SupervisionMatter).insert(row);
+    // The matter and its state for the case index commit together.
+    await ctx.runtime.db.transaction(async (tx) => {
+      await tx.getRepository(SupervisionMatter).insert(row);
+      await reportSupervisionState(tx, row, row.openedAt);
+    });
+    nudgeOutbox(ctx.runtime, CASE_STATE_OUTBOX);
     return row;
   },
 
@@ -47,10 +54,16 @@ export const supervisionMutations = {
     const notOpen = (state: string) => `only an OPEN supervision matter can be closed; this one is ${state}`;
     if (matter.status !== 'OPEN') throw wrongState(notOpen(matter.status));
     // Closed concurrently: the guard answers as the check above does.
-    return guardedUpdate<SupervisionMatterRow>(ctx.runtime.db, {
-      table: 'supervision_matter', id: matter.id, expect: { status: 'OPEN' }, returning: selectListOf(ctx.runtime.db, SupervisionMatter),
-      set: { status: 'CLOSED', closed_at: ctx.runtime.now(), closed_by: ctx.identity.sub },
-    }, { type: 'SupervisionMatter', conflict: () => notOpen('closed already') });
+    const closed = await ctx.runtime.db.transaction(async (tx) => {
+      const row = await guardedUpdate<SupervisionMatterRow>(tx, {
+        table: 'supervision_matter', id: matter.id, expect: { status: 'OPEN' }, returning: selectListOf(ctx.runtime.db, SupervisionMatter),
+        set: { status: 'CLOSED', closed_at: ctx.runtime.now(), closed_by: ctx.identity.sub },
+      }, { type: 'SupervisionMatter', conflict: () => notOpen('closed already') });
+      await reportSupervisionState(tx, row, ctx.runtime.now());
+      return row;
+    });
+    nudgeOutbox(ctx.runtime, CASE_STATE_OUTBOX);
+    return closed;
   },
 };
 

@@ -3,6 +3,7 @@ import { keysetPageSql } from '../../kit/cursor';
 import { dueAt, isPast } from '../../kit/deadlines';
 import { notFound } from '../../kit/errors';
 import { guardedUpdate } from '../../kit/guarded-update';
+import { CASE_STATE_OUTBOX, reportTransferState } from './case-state';
 import { filingSupervisionRequestFlow as flow } from './filing-supervision-flow';
 import { transferFlow } from './transfer-flow';
 import { batchLoader, byKey, isUuid, perRequest } from '../../kit/loaders';
@@ -251,6 +252,7 @@ export const filingSupervisionMutations = {
         set: { status: transferFlow.to('fileOnOrder', 'FILED'), filed_at: now, investigation_reminder_due_at: filing(now).investigationReminderDueAt },
       }, { type: 'CaseTransfer', conflict: () => `transfer ${transfer.id} was changed by someone else while it was ${transfer.status}; reload it` });
       await reportFiling(tx, filedTransfer, { kind: 'FILED', at: now.toISOString(), matterId: changed.id });
+      await reportTransferState(tx, filedTransfer, now);
       const title = `依检察院通知立案: ${filedTransfer.summary.slice(0, 60)}`;
       await notify(tx, [
         notice(changed, { org: changed.procuratorateCode }, 'FILED_ON_ORDER', title, now),
@@ -260,6 +262,7 @@ export const filingSupervisionMutations = {
     });
     nudgeOutbox(ctx.runtime, FILING_OUTBOX);
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
+    nudgeOutbox(ctx.runtime, CASE_STATE_OUTBOX);
     remember(ctx.loaders, filed);
     requestsOf(ctx).byId.clear(row.id).prime(row.id, row);
     return row;

@@ -25,6 +25,8 @@ import { FILING_REPORTS } from './store';
 import { PublicSecurityInvestigationReminder1700000001010 } from './migrations/1700000001010-InvestigationReminder';
 import { investigationReminderFields, investigationWatch } from './investigation-reminder';
 import { allWorkers } from '../../kit/workers';
+import { CASE_STATE_REPORTS } from './case-state';
+import { PublicSecurityCaseStateOutbox1700000001320 } from './migrations/1700000001320-CaseStateOutbox';
 
 /** 公安: receives transfers (移送) from enforcement bureaus, decides on filing, answers reconsideration. */
 export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
@@ -33,7 +35,8 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   typeDefs,
   entities,
   migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200, PublicSecurityNotifications1700000000450,
-    PublicSecurityFilingSupervision1700000001000, PublicSecurityInvestigationReminder1700000001010],
+    PublicSecurityFilingSupervision1700000001000, PublicSecurityInvestigationReminder1700000001010,
+    PublicSecurityCaseStateOutbox1700000001320],
   upstreams: ['justice'],
   // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
   notifies: ['procuratorate'],
@@ -46,6 +49,8 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     FILING_REPORTS,
     // 通报: notifications about transfers go to the justice bureau's inbox.
     { ...NOTIFICATIONS, to: 'justice', route: NOTIFICATION_ROUTE },
+    // The case index's list filters: every transfer state (case-state.ts).
+    CASE_STATE_REPORTS,
   ), investigationWatch),
   env: [{
     name: 'FILING_DECISION_DAYS', required: false, ...overrideBounds('filingDecision'),

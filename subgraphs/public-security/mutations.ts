@@ -13,6 +13,7 @@ import { FILING_OUTBOX, insertTransfer, reportFiling, SUPERVISION_OUTBOX, type T
 import type { FilingEvent } from '../../kit/messages/filing-supervision';
 import { nudgeOutbox } from '../../kit/outbox';
 import { NOTIFICATION_OUTBOX, notify, type Notification } from '../../kit/notifications';
+import { CASE_STATE_OUTBOX, reportTransferState } from './case-state';
 
 type Ctx = SubgraphContext<PublicSecurityLoaders>;
 
@@ -60,8 +61,10 @@ async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices
     }, { type: 'CaseTransfer', conflict: () => `transfer ${seen.id} was changed by someone else while it was ${seen.status}; reload it and decide again` });
     await notify(tx, notices(advanced));
     if (report) await reportFiling(tx, advanced, report(advanced));
+    await reportTransferState(tx, advanced, ctx.runtime.now());
     return advanced;
   });
+  nudgeOutbox(ctx.runtime, CASE_STATE_OUTBOX);
   nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
   if (report) nudgeOutbox(ctx.runtime, FILING_OUTBOX);
   return remember(ctx.loaders, row);
@@ -102,6 +105,7 @@ export const transferMutations = {
     });
     nudgeOutbox(ctx.runtime, SUPERVISION_OUTBOX);
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
+    nudgeOutbox(ctx.runtime, CASE_STATE_OUTBOX);
     return remember(ctx.loaders, row);
   },
 

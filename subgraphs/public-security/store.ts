@@ -5,6 +5,7 @@ import { enqueue, type Channel, type Queryable } from '../../kit/outbox';
 import { TRANSFER_EVENT, type TransferEvent } from '../../kit/messages/transfer-event';
 import { FILING_EVENT, FILING_EVENT_ROUTE, type FilingEvent } from '../../kit/messages/filing-supervision';
 import { TRANSFER_COLUMNS, type TransferRow } from './entities';
+import { reportTransferState } from './case-state';
 
 export type NewTransfer = Pick<TransferRow, 'caseId' | 'agencyCode' | 'region' | 'summary' | 'materials' | 'submittedAt' | 'submittedBy' | 'decisionDueAt'>;
 
@@ -42,6 +43,7 @@ export async function insertTransfer(tx: EntityManager, t: NewTransfer): Promise
   await enqueue(tx, SUPERVISION_COPIES, [{
     transferId: row.id, caseId: row.caseId, agencyCode: row.agencyCode, region: row.region, submittedAt: new Date(row.submittedAt).toISOString(),
   }]);
+  await reportTransferState(tx, row, new Date(row.submittedAt));
   return row;
 }
 
