@@ -1,0 +1,195 @@
+// npm run schema:check -- <subgraph> <sdl-file|url> [--json]
+//
+// Composes a candidate SDL of one subgraph with the other subgraphs' current SDL (the schema
+// registry's newest publication of each, else this repository's) and compares the API clients
+// would get with the one the gateway serves (the registry's newest supergraph, else
+// schema/supergraph.graphql), with @graphql-inspector/core. Exit 0: composes, nothing breaking
+// (dangerous changes are listed); 1: composition fails or a change breaks clients; 2: could not check.
+//
+// Where it looks:
+//   <url>                  a running subgraph's base URL (its `_service { sdl }`), asked with the
+//                          owner's service identity: OWNER_SIGNING_KEY_FILE, default
+//                          ${HUB_DATA_DIR:-.data}/keys/<subgraph>.private.jwk.json when it exists
+//   DATABASE_URL           the gateway's database (the registry); default: the embedded hub of
+//                          `npm start` (127.0.0.1:${PG_PORT:-54329}, database `gateway`)
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { diff, CriticalityLevel } from '@graphql-inspector/core';
+import { buildSchema, parse, type DocumentNode } from 'graphql';
+import pg from 'pg';
+import { apiSchemaSdl } from '../gateway/authorization/api-schema';
+import { latestSubgraphs, publication } from '../gateway/registry/store';
+import { readSupergraph, subgraphEndpoint } from '../gateway/supergraph';
+import { IDENTITY_HEADER, signServiceIdentity } from '../kit/identity';
+import { readSigningKey } from '../kit/keys';
+import { SUBGRAPHS } from '../subgraphs/index';
+import { composeSupergraph } from './compose';
+
+type Queryable = Pick<pg.Client, 'query'>;
+
+export type Criticality = 'BREAKING' | 'DANGEROUS' | 'NON_BREAKING';
+
+/** One change of the client-facing API: where (`Type.field`), what kind, how bad. */
+export interface SchemaChange { coordinate: string; kind: string; criticality: Criticality; message: string }
+
+export interface CheckReport {
+  subgraph: string;
+  /** What the candidate was compared with: the registry's version in service, or the repository's supergraph. */
+  base: { source: 'registry' | 'repository'; version: number | null };
+  /** A subgraph neither this repository nor the registry knows: its first publication. */
+  newSubgraph: boolean;
+  /** The candidate is the SDL already published for this subgraph. */
+  unchanged: boolean;
+  compositionErrors: string[];
+  /** The composed supergraph, when it composes. */
+  supergraphSdl: string | null;
+  changes: SchemaChange[];
+  breaking: number;
+  dangerous: number;
+}
+
+export const SUBGRAPH_NAME = /^[a-z][a-z0-9-]*$/;
+
+const embedded = (database: string) => `postgres://postgres:postgres@127.0.0.1:${process.env.PG_PORT ?? 54329}/${database}`;
+
+/** The registry's database: DATABASE_URL, else the embedded hub's. */
+export const registryUrl = (env: NodeJS.ProcessEnv = process.env): string => env.DATABASE_URL || embedded('gateway');
+
+/** `query { _service { sdl } }` of a running subgraph, asked as its owner (subgraphs serve nothing to an unsigned caller). */
+export async function fetchSubgraphSdl(subgraph: string, base: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const defaultKey = join(resolve(env.HUB_DATA_DIR ?? '.data'), 'keys', `${subgraph}.private.jwk.json`);
+  const keyFile = env.OWNER_SIGNING_KEY_FILE || (existsSync(defaultKey) ? defaultKey : undefined);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (keyFile) headers[IDENTITY_HEADER] = await signServiceIdentity(await readSigningKey(keyFile), subgraph);
+  const endpoint = /\/graphql\/?$/.test(new URL(base).pathname) ? base : subgraphEndpoint(base, 'graphql');
+  const response = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify({ query: '{ _service { sdl } }' }), signal: AbortSignal.timeout(10_000) });
+  const body = (await response.json().catch(() => null)) as { data?: { _service?: { sdl?: string } } } | null;
+  const sdl = body?.data?._service?.sdl;
+  if (!response.ok || typeof sdl !== 'string') throw new Error(`${endpoint} did not answer _service { sdl } (HTTP ${response.status})`);
+  return sdl;
+}
+
+/** The candidate's SDL from a file, or from a running subgraph at a URL. */
+export async function readCandidate(subgraph: string, source: string): Promise<string> {
+  return /^https?:\/\//.test(source) ? fetchSubgraphSdl(subgraph, source) : readFileSync(source, 'utf8');
+}
+
+const LEVEL: Record<string, Criticality> = {
+  [CriticalityLevel.Breaking]: 'BREAKING', [CriticalityLevel.Dangerous]: 'DANGEROUS', [CriticalityLevel.NonBreaking]: 'NON_BREAKING',
+};
+
+/** What changes for clients between two supergraphs: their API schemas compared, not the supergraphs. */
+export async function apiChanges(before: string, after: string): Promise<SchemaChange[]> {
+  const changes = await diff(buildSchema(apiSchemaSdl(before)), buildSchema(apiSchemaSdl(after)));
+  return changes.map((c) => ({ coordinate: c.path ?? '(schema)', kind: c.type, criticality: LEVEL[c.criticality.level] ?? 'BREAKING', message: c.message }));
+}
+
+/**
+ * Checks `candidateSdl` for `subgraph` against the registry read through `db` (inside the
+ * publisher's lock when publishing). Never throws for a bad candidate: that is the report.
+ */
+export async function checkCandidate(db: Queryable, subgraph: string, candidateSdl: string, routingUrl?: string | null): Promise<CheckReport> {
+  const [published, inService] = await Promise.all([latestSubgraphs(db), publication(db)]);
+  const repository = new Map(SUBGRAPHS.map((s) => [s.name, s.typeDefs]));
+  const base = inService ? { source: 'registry' as const, version: inService.version } : { source: 'repository' as const, version: null };
+  const report: CheckReport = {
+    subgraph, base, newSubgraph: !repository.has(subgraph) && !published.has(subgraph),
+    unchanged: published.get(subgraph)?.sdl === candidateSdl,
+    compositionErrors: [], supergraphSdl: null, changes: [], breaking: 0, dangerous: 0,
+  };
+  let candidate: DocumentNode;
+  try {
+    candidate = parse(candidateSdl);
+  } catch (error) {
+    report.compositionErrors.push(`${subgraph}: the SDL does not parse: ${(error as Error).message}`);
+    return report;
+  }
+  const names = [...new Set([...repository.keys(), ...published.keys(), subgraph])];
+  const services = names.map((name) => {
+    const p = published.get(name);
+    const typeDefs = name === subgraph ? candidate : p ? parse(p.sdl) : repository.get(name)!;
+    const url = (name === subgraph && routingUrl) || p?.routingUrl;
+    return { name, typeDefs, ...(url ? { url: subgraphEndpoint(url, 'graphql') } : {}) };
+  });
+  try {
+    report.supergraphSdl = composeSupergraph(services);
+  } catch (error) {
+    report.compositionErrors = (error as Error).message.split('\n').filter((line) => line && !/^composition failed/.test(line));
+    if (!report.compositionErrors.length) report.compositionErrors.push((error as Error).message);
+    return report;
+  }
+  report.changes = await apiChanges(inService?.supergraphSdl ?? readSupergraph(), report.supergraphSdl);
+  report.breaking = report.changes.filter((c) => c.criticality === 'BREAKING').length;
+  report.dangerous = report.changes.filter((c) => c.criticality === 'DANGEROUS').length;
+  return report;
+}
+
+/** Whether the report refuses publication. */
+export const refuses = (report: CheckReport, allowBreaking = false): boolean =>
+  report.compositionErrors.length > 0 || (report.breaking > 0 && !allowBreaking);
+
+/** The report for a person: each change on a line, `Type.field  KIND  CRITICALITY  message`. */
+export function formatReport(report: CheckReport): string {
+  const lines = [`schema check of ${report.subgraph}${report.newSubgraph ? ' (a new subgraph)' : ''} against ${
+    report.base.source === 'registry' ? `the registry's version ${report.base.version}` : "this repository's supergraph (nothing published yet)"}`];
+  if (report.compositionErrors.length) {
+    lines.push(`COMPOSITION FAILED (${report.compositionErrors.length}):`, ...report.compositionErrors.map((e) => `  ${e}`));
+    return lines.join('\n');
+  }
+  lines.push('composition: ok');
+  if (!report.changes.length) lines.push('changes to the client API: none');
+  else {
+    lines.push(`changes to the client API (${report.changes.length}):`);
+    const order: Criticality[] = ['BREAKING', 'DANGEROUS', 'NON_BREAKING'];
+    const sorted = [...report.changes].sort((a, b) => order.indexOf(a.criticality) - order.indexOf(b.criticality) || a.coordinate.localeCompare(b.coordinate));
+    for (const c of sorted) lines.push(`  ${c.coordinate}  ${c.kind}  ${c.criticality}  ${c.message}`);
+  }
+  lines.push(report.breaking ? `BREAKING: ${report.breaking} breaking, ${report.dangerous} dangerous` : `compatible: 0 breaking, ${report.dangerous} dangerous`);
+  return lines.join('\n');
+}
+
+/** Arguments: two positionals, then flags (`--name value` or `--flag`). */
+export function parseArgs(argv: string[], flags: readonly string[], valued: readonly string[]): { subgraph: string; source: string; options: Record<string, string | true> } {
+  const positional: string[] = [];
+  const options: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) { positional.push(arg); continue; }
+    const name = arg.slice(2);
+    if (valued.includes(name)) {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new Error(`--${name} takes a value`);
+      options[name] = value;
+    } else if (flags.includes(name)) options[name] = true;
+    else throw new Error(`unknown option --${name}`);
+  }
+  if (positional.length !== 2) throw new Error('expected <subgraph> <sdl-file|url>');
+  const [subgraph, source] = positional;
+  if (!SUBGRAPH_NAME.test(subgraph)) throw new Error(`a subgraph's name is lowercase letters, digits and dashes, not "${subgraph}"`);
+  return { subgraph, source, options };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2), ['json'], []);
+  } catch (error) {
+    console.error(`schema:check: ${(error as Error).message}\nusage: npm run schema:check -- <subgraph> <sdl-file|url> [--json]`);
+    process.exit(2);
+  }
+  const db = new pg.Client({ connectionString: registryUrl() });
+  try {
+    const sdl = await readCandidate(args.subgraph, args.source);
+    await db.connect();
+    const report = await checkCandidate(db, args.subgraph, sdl);
+    const { supergraphSdl, ...shown } = report;
+    console.log(args.options.json ? JSON.stringify(shown, null, 2) : formatReport(report));
+    process.exitCode = refuses(report) ? 1 : 0;
+  } catch (error) {
+    console.error(`schema:check could not check ${args.subgraph}: ${(error as Error).message}`);
+    process.exitCode = 2;
+  } finally {
+    await db.end().catch(() => {});
+  }
+}
