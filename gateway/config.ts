@@ -6,6 +6,7 @@ import { AUTHENTICATION_ENV } from './authentication';
 import { AUDIT_ENV } from './audit/writer';
 import { CORS_ENV, CORS_RULES, corsOrigins } from './cors';
 import { EXPLORER_ENV, explorerEnabled } from './explorer';
+import { CONSOLE_ENV, consoleEnabled } from './console/index';
 import { LOG_ENV } from '../kit/log';
 
 export function subgraphUrlVar(name: string): string {
@@ -32,6 +33,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   ...AUTHENTICATION_ENV,
   ...CORS_ENV,
   ...EXPLORER_ENV,
+  ...CONSOLE_ENV,
   ...AUDIT_ENV,
 ];
 
@@ -50,6 +52,8 @@ export interface GatewayConfig {
   corsOrigins: Set<string>;
   /** Whether GraphiQL and the landing page are served (gateway/explorer.ts). */
   explorer: boolean;
+  /** Whether the reference console is served at /console (gateway/console/). */
+  console: boolean;
 }
 
 /** What no single declaration says: the issuer's key comes from a file or a JWKS endpoint. */
@@ -73,5 +77,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     jwt: { publicKeyFile: env.JWT_PUBLIC_KEY_FILE, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER ?? 'supervision-graph-dev', audience: env.JWT_AUDIENCE ?? 'supervision-graph' },
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     explorer: explorerEnabled(env),
+    console: consoleEnabled(env),
   };
 }

@@ -15,6 +15,7 @@ import { SubgraphDataSource, type GatewayContext } from './data-source';
 import type { DeniedField } from './authorization/index';
 import { applyCors } from './cors';
 import { serveExplorer } from './explorer';
+import { serveConsole } from './console/index';
 import { formatClientError } from './errors';
 import { liveness, readiness, subgraphHealth, subgraphStatuses } from './health';
 import { GATEWAY_VALIDATION_RULES } from './validation';
@@ -114,6 +115,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       if (applyCors(req, res, config.corsOrigins)) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (serveExplorer(req, res, url, config.explorer)) return;
+      if (serveConsole(req, res, url, config.console)) return;
       const path = url.pathname;
       if (path === '/health' && req.method === 'GET') {
         const health = await subgraphHealth(subgraphBases(supergraph.supergraphSdl, config.subgraphUrls));
