@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { creditCodeCheckCharacter, residentIdCheckDigit } from '../kit/rules';
 
 /** A valid 18-digit resident ID number (GB 11643) for a region, birth date and sequence. */
@@ -18,6 +19,10 @@ export const DEMO_BUREAUS = [
   { code: 'MR-411302', name: '南阳市宛城区市场监督管理局', kind: 'MARKET_REGULATION', region: '411302' },
   { code: 'EE-370705', name: '潍坊市奎文区生态环境局', kind: 'ECO_ENVIRONMENT', region: '370705' },
 ];
+
+/** Agencies onboarded with `npm run agency:new`: a bureau and cases each (scripts/demo-agencies.json). */
+export interface DemoAgency { agency: string; bureau: { code: string; name: string; region: string }; cases: Record<string, unknown>[] }
+export const DEMO_AGENCIES: DemoAgency[] = JSON.parse(readFileSync(new URL('./demo-agencies.json', import.meta.url), 'utf8')).agencies;
 
 export const DEMO_UNITS = {
   psb: { role: 'psb_officer', org: 'PSB-320706', region: '320706' },

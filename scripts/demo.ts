@@ -1,5 +1,6 @@
 import { hubClient, type Caller } from './hub/client';
-import { creditCode, DEMO_BUREAUS, DEMO_UNITS, residentId } from './demo-data';
+import { creditCode, DEMO_AGENCIES, DEMO_BUREAUS, DEMO_UNITS, residentId } from './demo-data';
+import { AGENCY_KINDS } from '../subgraphs/agencies/registry';
 
 async function must<T>(label: string, promise: Promise<{ data?: T; errors?: { message: string }[] }>): Promise<T> {
   const { data, errors } = await promise;
@@ -85,7 +86,26 @@ export async function loadDemo(gatewayUrl: string, dataDir: string): Promise<voi
     { id: replied.issueSuggestion.id }, mr));
   await must('issueSuggestion', hub.graphql(`mutation($input: SuggestionInput!) { issueSuggestion(input: $input) { id } }`,
     { input: { agencyCode: 'EE-320706', caseId: ids[2], kind: 'PUBLIC_INTEREST', content: '建议督促涉案企业修复受污染土壤', harmOngoing: true } }, procurator));
-  console.log(`demo: ${DEMO_BUREAUS.length} bureaus, ${officers.length} officers, ${cases.length} cases, 3 transfers, 1 supervision matter, 2 suggestions`);
+  // Agencies onboarded with `npm run agency:new`: each its bureau and cases (scripts/demo-agencies.json).
+  const onboarded = await loadAgencyDemo(hub, admin);
+  console.log(`demo: ${DEMO_BUREAUS.length + onboarded.bureaus} bureaus, ${officers.length} officers, ${cases.length + onboarded.cases} cases, 3 transfers, 1 supervision matter, 2 suggestions`);
+}
+
+/** The bureaus and cases of scripts/demo-agencies.json, each case recorded by an officer of its bureau. */
+async function loadAgencyDemo(hub: ReturnType<typeof hubClient>, admin: Caller): Promise<{ bureaus: number; cases: number }> {
+  const ids: { id: string; caller: Caller }[] = [];
+  for (const entry of DEMO_AGENCIES) {
+    const kind = AGENCY_KINDS.find((k) => k.name === entry.agency);
+    if (!kind) throw new Error(`demo: scripts/demo-agencies.json names ${entry.agency}, which is not in schema/agencies.json`);
+    await must('registerAgency', hub.graphql(`mutation($input: AgencyInput!) { registerAgency(input: $input) { code } }`, { input: { ...entry.bureau, kind: kind.kind } }, admin));
+    const officer = { role: 'agency_officer', org: entry.bureau.code, region: entry.bureau.region };
+    for (const input of entry.cases) {
+      const data = await must<any>(`create${kind.caseType}`, hub.graphql(`mutation($input: ${kind.caseType}Input!) { create${kind.caseType}(input: $input) { id } }`, { input }, officer));
+      ids.push({ id: data[`create${kind.caseType}`].id, caller: officer });
+    }
+  }
+  await waitForIndex(hub, ids);
+  return { bureaus: DEMO_AGENCIES.length, cases: ids.length };
 }
 
 async function waitForIndex(hub: ReturnType<typeof hubClient>, cases: { id: string; caller: Caller }[]): Promise<void> {
