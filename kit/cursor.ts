@@ -126,3 +126,31 @@ export async function keysetPageSql<T>(
   const orderLimit = `ORDER BY ${order.map((c) => `${c} ${direction}`).join(', ')} LIMIT $${params.length}`;
   return connectionOf(await run({ where, orderLimit }), limit, cursorOf);
 }
+
+/**
+ * The largest count a list answers exactly: beyond it `totalCount` is this figure and
+ * `totalCountCapped` true, so counting over a million rows costs no more than ten thousand.
+ */
+export const COUNT_CAP = 10_000;
+
+/** A list's count fields, `totalCount` and `totalCountCapped`. */
+export interface CountFields { totalCount: () => Promise<number>; totalCountCapped: () => Promise<boolean> }
+
+/**
+ * The count of a list, over the builder as it stands (the row rule and the filters; call it before
+ * keysetPage adds the cursor and the order). One statement, run only when the selection names
+ * `totalCount` or `totalCountCapped` (graphql's default resolver calls these functions), at most once.
+ */
+export function countOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, cap = COUNT_CAP): CountFields {
+  const counted = qb.clone();
+  let count: Promise<number> | null = null;
+  const countOnce = () => (count ??= (async () => {
+    const [sql, params] = counted.select('1').limit(cap + 1).getQueryAndParameters();
+    const [{ n }] = await qb.connection.query(`SELECT count(*)::int AS n FROM (${sql}) s`, params);
+    return n as number;
+  })());
+  return {
+    totalCount: async () => Math.min(await countOnce(), cap),
+    totalCountCapped: async () => (await countOnce()) > cap,
+  };
+}

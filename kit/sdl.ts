@@ -3,7 +3,7 @@ import { parse, type DocumentNode } from 'graphql';
 // SDL shared by several owners. Enums used as input must be identical in every subgraph.
 export const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@interfaceObject", "@external", "@requires", "@authenticated", "@requiresScopes"])`;
 
-export const DATE_TIME = `"ISO 8601 date-time, UTC" scalar DateTime`;
+export const DATE_TIME = `"ISO 8601 date-time, written in UTC. Read with its offset (2026-09-15T08:30:00+08:00, or Z); without one in China Standard Time (UTC+08:00); a date alone (2026-09-15) is that day from 00:00 China Standard Time (kit/scalars.ts)" scalar DateTime`;
 
 export const ACT_TYPE = `
 """执法行为类别"""

@@ -1,6 +1,7 @@
 import type { SubgraphContext } from '../../kit/module';
-import { keysetPage } from '../../kit/cursor';
+import { COUNT_CAP, countOf, keysetPage } from '../../kit/cursor';
 import { badInput } from '../../kit/errors';
+import { inclusiveEnd } from '../../kit/scalars';
 import { isRegionCode, jurisdictionPrefix, Violations } from '../../kit/rules';
 import { CaseIndex, type CaseIndexRow } from './entities';
 import type { JusticeLoaders } from './loaders';
@@ -29,11 +30,8 @@ const SORTS: Record<CaseSort, { column: string; direction: 'ASC' | 'DESC'; timeO
   DECIDED_ASC: { column: 'c.decided_at', direction: 'ASC', timeOf: (r) => r.decidedAt! },
 };
 
-/**
- * The largest count a list answers exactly: beyond it `totalCount` is this figure and
- * `totalCountCapped` true, so a count over a million cases costs no more than ten thousand rows.
- */
-export const CASE_COUNT_CAP = 10_000;
+/** The largest count the case list answers exactly (kit/cursor.ts countOf). */
+export const CASE_COUNT_CAP = COUNT_CAP;
 /** The longest search text (a case number or 案由 is far shorter). */
 const SEARCH_MAX = 100;
 
@@ -83,9 +81,11 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
     qb.andWhere('c.case_type = :kindCaseType', { kindCaseType: kind?.caseType ?? null });
   }
   const range = (column: string, name: string, from?: Date, to?: Date) => {
-    if (from && to && from > to) errors.add(`filter.${name}To`, 'range', `must not be before filter.${name}From`);
+    // A date alone is a whole day in China Standard Time (kit/scalars.ts): To takes the day's end.
+    const end = to ? inclusiveEnd(to) : undefined;
+    if (from && end && from > end) errors.add(`filter.${name}To`, 'range', `must not be before filter.${name}From`);
     if (from) qb.andWhere(`${column} >= :${name}From`, { [`${name}From`]: from });
-    if (to) qb.andWhere(`${column} <= :${name}To`, { [`${name}To`]: to });
+    if (end) qb.andWhere(`${column} <= :${name}To`, { [`${name}To`]: end });
   };
   range('c.recorded_at', 'recorded', filter.recordedFrom, filter.recordedTo);
   range('c.decided_at', 'decided', filter.decidedFrom, filter.decidedTo);
@@ -124,13 +124,7 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   errors.throwIfAny();
   if (order.column === 'c.decided_at') qb.andWhere('c.decided_at IS NOT NULL');
   // The count: the same rule and filters, no cursor, no order; a statement only if asked for.
-  const counted = qb.clone();
-  let count: Promise<number> | null = null;
-  const countOnce = () => (count ??= (async () => {
-    const [sql, params] = counted.select('1').limit(CASE_COUNT_CAP + 1).getQueryAndParameters();
-    const [{ n }] = await ctx.runtime.db.query(`SELECT count(*)::int AS n FROM (${sql}) s`, params);
-    return n as number;
-  })());
+  const counts = countOf(qb, CASE_COUNT_CAP);
   const connection = await keysetPage(qb, {
     column: order.column, direction: order.direction, timeOf: order.timeOf, sortKey: sort.toLowerCase(), first, after,
   });
@@ -138,9 +132,7 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   for (const { node } of connection.edges) ctx.loaders.caseById.prime(node.id, node);
   return {
     ...connection,
-    // Resolved by graphql's default resolver only when the selection names them.
-    totalCount: async () => Math.min(await countOnce(), CASE_COUNT_CAP),
-    totalCountCapped: async () => (await countOnce()) > CASE_COUNT_CAP,
+    ...counts,
   };
 }
 

@@ -3,6 +3,7 @@ import { AGENCY_KINDS, publishedDecisionType } from '../agencies/registry';
 import { PENALTY_KIND_SDL } from '../../kit/publication';
 import { SCORECARD_ACCESS } from '../../kit/month';
 import { JUSTICE_SUPERVISION_SDL } from './supervision-schema';
+import { SUPERVISION_OPINION_SDL } from './supervision-opinion-schema';
 
 /** Who registered a directory entry: for the units of the supervision system, not the public. */
 const REGISTRATION_ACCESS = '@requiresScopes(scopes: [["case:read"], ["supervision:read"], ["directory:write"]])';
@@ -153,8 +154,9 @@ ${AGENCY_KINDS.map((k) => `  "${k.label}"\n  ${k.kind}`).join('\n')}
 
 """
 Filters of the case list; each one narrows the cases the caller may read (never widens them).
-Dates are instants with an explicit offset ('2026-09-15T00:00:00+08:00' is the start of that
-day in China Standard Time); From and To are inclusive.
+Dates are instants with an explicit offset ('2026-09-15T00:00:00+08:00'), or a date alone,
+which is that whole day in China Standard Time (decidedFrom: "2026-09-15" from 00:00+08:00,
+decidedTo: "2026-09-30" up to 23:59:59.999+08:00); From and To are inclusive.
 """
 input CaseFilter {
   agencyCode: ID
@@ -269,4 +271,5 @@ type Mutation {
   addPowerItem(input: PowerItemInput!): PowerItem @requiresScopes(scopes: [["directory:write"]])
 }
 ${JUSTICE_SUPERVISION_SDL}
+${SUPERVISION_OPINION_SDL}
 `;

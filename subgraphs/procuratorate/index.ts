@@ -23,6 +23,8 @@ import { allWorkers } from '../../kit/workers';
 import { witnessCheckpoint } from './witness';
 import { ProcuratorateAuditWitness1700000001500 } from './migrations/1700000001500-AuditWitness';
 import { CASE_STATE_REPORTS } from './case-state';
+import { caseListFields, listQueries } from './lists';
+import { ProcuratorateListIndexes1700000001330 } from './migrations/1700000001330-ListIndexes';
 import { ProcuratorateCaseStateOutbox1700000001320 } from './migrations/1700000001320-CaseStateOutbox';
 import { outboxWorkers } from '../../kit/outbox';
 
@@ -44,6 +46,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     ProcuratorateSuggestionObjection1700000001140,
     ProcuratorateAlertLifecycle1700000001300,
     ProcuratorateCaseStateOutbox1700000001320,
+    ProcuratorateListIndexes1700000001330,
     ProcuratorateAuditWitness1700000001500,
   ],
   upstreams: ['justice'],
@@ -70,12 +73,12 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   resolvers: {
     DateTime,
     Query: { ...supervisionQueries, ...suggestionQueries, ...scorecardQueries, ...alertQueries,
-      ...filingSupervisionQueries },
+      ...filingSupervisionQueries, ...listQueries },
     Mutation: { ...supervisionMutations, ...suggestionMutations, ...alertMutations,
       ...filingSupervisionMutations },
     Alert: alertFields,
     EnforcementCase: { ...enforcementCaseFields,
-      ...caseFilingSupervisionFields },
+      ...caseFilingSupervisionFields, ...caseListFields },
     FilingSupervision: filingSupervisionFields,
     Agency: agencyFields,
     SupervisionMatter: supervisionMatterFields,

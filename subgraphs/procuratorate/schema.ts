@@ -6,6 +6,7 @@ import { SCORE_RULES } from '../../kit/month';
 import { currentVersion } from '../../kit/versioned-rules';
 import { currentRule, periodText } from '../../kit/deadlines';
 import { FILING_SUPERVISION_SDL } from './filing-supervision';
+import { LIST_SDL } from './lists';
 
 /** The rule users are told about in the SDL; a month's score always uses the rule in force for that month. */
 const CURRENT_SCORE_RULE = currentVersion(SCORE_RULES)!;
@@ -205,6 +206,7 @@ type ProcuratorialSuggestion @key(fields: "id") @requiresScopes(scopes: [["super
 
 ${ESCALATION_SDL}
 ${FILING_SUPERVISION_SDL}
+${LIST_SDL}
 
 """A matter of the justice bureau (owned by justice)."""
 type JusticeSupervisionMatter @key(fields: "id", resolvable: false) {

@@ -3,7 +3,7 @@
 // the justice bureau, in their jurisdiction, schema/policy.json); the internal notes are the
 // opening procuratorate's (supervision:notes@unit).
 import type { Identity } from '../../../kit/identity';
-import { defineResource } from '../../../kit/access';
+import { defineResource, mayFilter, rowFilterSql } from '../../../kit/access';
 import type { SupervisionMatterRow } from '../entities';
 
 export type SupervisionMatterPlace = Pick<SupervisionMatterRow, 'procuratorateCode' | 'region'>;
@@ -26,3 +26,8 @@ export const supervisionMatterRule = defineResource<SupervisionMatterPlace>({
     readNotes: { scope: 'supervision:notes' },
   },
 });
+
+/** The read rule as SQL on supervision_matter under `alias`, for list queries. */
+export function supervisionMatterReadSql(identity: Identity, alias: string) {
+  return rowFilterSql(mayFilter(identity, supervisionMatterRule, 'read'), { units: [`${alias}.procuratorate_code`], region: `${alias}.region` }, 'matterRead');
+}
