@@ -278,6 +278,20 @@ describe('the case list a console drives', () => {
       expect(data.cases.totalCount).toBe(1);
     });
 
+    it('overdue.transfersPage pages what overdue.transfers lists, with a count; the unpaged list still answers', async () => {
+      const OVERDUE = `query($after: String) { overdue { transfers { id } transfersPage(first: 1, after: $after) {
+        totalCount edges { node { id case { id } } } pageInfo { hasNextPage endCursor } } } }`;
+      const data = await ask(OVERDUE, {}, callers.procurator);
+      const page = data.overdue.transfersPage;
+      expect(page.totalCount).toBe(1);
+      expect(page.edges.map((e: any) => e.node.case.id)).toEqual([ids.penalty]);
+      expect(page.pageInfo.hasNextPage).toBe(false);
+      expect(data.overdue.transfers.map((t: any) => t.id)).toEqual(page.edges.map((e: any) => e.node.id));
+      // Outside the region: nothing, counted as nothing.
+      const other = await ask(OVERDUE, {}, callers.nanyangProcurator);
+      expect(other.overdue.transfersPage).toMatchObject({ totalCount: 0, edges: [] });
+    });
+
     it('the row rule still holds: the other region sees none of these states, its own bureau only its own', async () => {
       expect(await idsOf({ filter: { transferred: true } }, callers.nanyangProcurator)).toEqual([]);
       expect(await idsOf({ filter: { supervisionStatus: 'OPEN' } }, callers.marketOfficer)).toEqual([]);

@@ -229,5 +229,12 @@ describe('the procuratorate lists a console drives', () => {
       expect(await suggestionIds({ filter: { overdue: true } }, callers.marketOfficer)).toEqual([s.c]);
       expect(await suggestionIds({ filter: { overdue: true } }, callers.nanyangProcurator)).toEqual([]);
     });
+
+    it('overdue.suggestionsPage pages what overdue.suggestions lists, with a count', async () => {
+      const data = await ask(`{ overdue { suggestions { id } suggestionsPage(first: 10) { totalCount edges { node { id overdue } } } } }`, undefined, callers.procurator);
+      expect(data.overdue.suggestionsPage.totalCount).toBe(1);
+      expect(data.overdue.suggestionsPage.edges).toEqual([{ node: { id: s.c, overdue: true } }]);
+      expect(data.overdue.suggestions.map((x: any) => x.id)).toEqual([s.c]);
+    });
   });
 });

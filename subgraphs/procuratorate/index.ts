@@ -23,7 +23,7 @@ import { allWorkers } from '../../kit/workers';
 import { witnessCheckpoint } from './witness';
 import { ProcuratorateAuditWitness1700000001500 } from './migrations/1700000001500-AuditWitness';
 import { CASE_STATE_REPORTS } from './case-state';
-import { caseListFields, listQueries } from './lists';
+import { caseListFields, listQueries, overduePageFields } from './lists';
 import { ProcuratorateListIndexes1700000001330 } from './migrations/1700000001330-ListIndexes';
 import { ProcuratorateCaseStateOutbox1700000001320 } from './migrations/1700000001320-CaseStateOutbox';
 import { outboxWorkers } from '../../kit/outbox';
@@ -84,7 +84,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     SupervisionMatter: supervisionMatterFields,
     ProcuratorialSuggestion: suggestionFields,
     SuggestionEscalation: suggestionEscalationFields,
-    OverdueItems: overdueSuggestionFields,
+    OverdueItems: { ...overdueSuggestionFields, ...overduePageFields },
     Scorecard: scorecardFields,
   },
 };

@@ -103,6 +103,11 @@ extend type EnforcementCase {
   alerts: [Alert!] @requiresScopes(scopes: [["supervision:read"]])
 }
 
+extend type OverdueItems {
+  "the overdue suggestions of \`suggestions\`, paged: longest waiting (earliest issued) first"
+  suggestionsPage(first: Int = 20, after: String): SuggestionConnection
+}
+
 extend type Query {
   "检察建议 the caller reads (procurators and the justice bureau: their jurisdiction; a bureau: those addressed to it), newest issued first unless sorted otherwise"
   suggestions(filter: SuggestionFilter, sort: SuggestionSort = ISSUED_DESC, first: Int = 20, after: String): SuggestionConnection @requiresScopes(scopes: [["supervision:read"], ["suggestion:reply"]])
@@ -215,6 +220,12 @@ const caseRelations = perRequest((runtime: SubgraphRuntime) => ({
 export const listQueries = {
   suggestions: (_: unknown, args: ListArgs<SuggestionFilter, string>, ctx: Ctx) => listSuggestions(ctx, args),
   supervisionMatters: (_: unknown, args: ListArgs<MatterFilter, string>, ctx: Ctx) => listSupervisionMatters(ctx, args),
+};
+
+/** OverdueItems.suggestionsPage: the suggestion list under overdue: true, oldest first (a cursor of its own sort). */
+export const overduePageFields = {
+  suggestionsPage: (_: { unit: string }, { first, after }: { first?: number | null; after?: string | null }, ctx: Ctx) =>
+    listSuggestions(ctx, { filter: { overdue: true }, sort: 'ISSUED_ASC', first, after }),
 };
 
 /** The procuratorate's case fields beyond `supervision`: its suggestions and alerts, batched per page. */

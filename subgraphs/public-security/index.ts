@@ -26,6 +26,7 @@ import { PublicSecurityInvestigationReminder1700000001010 } from './migrations/1
 import { investigationReminderFields, investigationWatch } from './investigation-reminder';
 import { allWorkers } from '../../kit/workers';
 import { CASE_STATE_REPORTS } from './case-state';
+import { overdueTransferPageFields } from './overdue-page';
 import { PublicSecurityCaseStateOutbox1700000001320 } from './migrations/1700000001320-CaseStateOutbox';
 
 /** 公安: receives transfers (移送) from enforcement bureaus, decides on filing, answers reconsideration. */
@@ -72,7 +73,7 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     EnforcementCase: enforcementCaseFields,
     CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields, ...investigationReminderFields },
     FilingSupervisionRequest: filingSupervisionRequestFields,
-    OverdueItems: { ...overdueTransferFields, ...overdueFilingSupervisionFields },
+    OverdueItems: { ...overdueTransferFields, ...overdueFilingSupervisionFields, ...overdueTransferPageFields },
     Investigation: investigationType,
     Scorecard: scorecardFields,
   },

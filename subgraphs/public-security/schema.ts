@@ -1,11 +1,13 @@
 import { gql, DATE_TIME, FEDERATION_LINK, PAGE_INFO } from '../../kit/sdl';
 import { SCORECARD_ACCESS } from '../../kit/month';
 import { currentRule, periodText } from '../../kit/deadlines';
+import { OVERDUE_PAGE_SDL } from './overdue-page';
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}
 ${DATE_TIME}
 ${PAGE_INFO}
+${OVERDUE_PAGE_SDL}
 
 """Every case of the index, seen from public security: its transfer (移送), if any."""
 type EnforcementCase @key(fields: "id") @interfaceObject {
