@@ -83,19 +83,19 @@ describe('figures no agency records, reported at start-up', () => {
 
   it('names each rule in force and the field no agency records', () => {
     const lines = unrecordedFieldWarnings(AT);
-    for (const [code, field] of [['CL342', 'occupiedBasicFarmlandMu'], ['CL343', 'mineralValue'], ['CL201', 'evadedTax'], ['CL201', 'taxDue'], ['CL134', 'deaths']]) {
+    for (const [code, field] of [['CL201', 'evadedTax'], ['CL201', 'taxDue']]) {
       expect(lines.some((l) => l.includes(` ${code} `) && l.includes(` ${field} `)), `${code} ${field}`).toBe(true);
     }
-    // Recorded by an agency or the kit: not reported.
-    for (const field of ['salesAmount', 'hazardousWasteTonnes', 'illegalGain', 'amountInvolved', 'pollutant']) {
+    // Recorded by an agency (应急管理局 and 自然资源局 included) or the kit: not reported.
+    for (const field of ['salesAmount', 'hazardousWasteTonnes', 'illegalGain', 'amountInvolved', 'pollutant', 'occupiedBasicFarmlandMu', 'mineralValue', 'deaths', 'directLoss']) {
       expect(lines.filter((l) => l.includes(` ${field} `))).toEqual([]);
     }
   });
 
   it('stops reporting a figure once an agency records it', () => {
-    const withLand = recordedFields([...AGENCY_KINDS, { name: 'natural-resources', kind: 'NATURAL_RESOURCES', caseType: 'NaturalResourcesCase', label: '自然资源局',
-      figures: ['occupiedBasicFarmlandMu', 'occupiedFarmlandMu', 'mineralValue'], attributes: [] }]);
-    const lines = unrecordedFieldWarnings(AT, undefined, withLand);
+    const withoutLand = recordedFields(AGENCY_KINDS.filter((k) => k.name !== 'natural-resources'));
+    expect(unrecordedFieldWarnings(AT, undefined, withoutLand).filter((l) => / CL34[23] /.test(l))).not.toEqual([]);
+    const lines = unrecordedFieldWarnings(AT, undefined, recordedFields(AGENCY_KINDS));
     expect(lines.filter((l) => / CL34[23] /.test(l))).toEqual([]);
   });
 
@@ -105,6 +105,6 @@ describe('figures no agency records, reported at start-up', () => {
     await stop();
     const lines = warn.mock.calls.map((c) => String(c[0]));
     expect(lines.length).toBe(unrecordedFieldWarnings(AT).length);
-    expect(lines).toContainEqual(expect.stringMatching(/^thresholds\.json CL342 .* figure occupiedBasicFarmlandMu is recorded by no agency/));
+    expect(lines).toContainEqual(expect.stringMatching(/^thresholds\.json CL201 .* figure evadedTax is recorded by no agency/));
   });
 });

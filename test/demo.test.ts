@@ -24,10 +24,10 @@ describe('the demo dataset', () => {
     expect(nodes.every((n: any) => !n.party.idNumber.includes('*'))).toBe(true);
   });
 
-  it('shows the public the directory of all four bureaus and their officers', async () => {
+  it('shows the public the directory of all bureaus (the onboarded agencies\' too) and their officers', async () => {
     const { data, errors } = await hub.graphql(`{ agencies { code officers { name certificateNumber } } }`);
     expect(errors).toBeUndefined();
-    expect(data.agencies.map((a: any) => a.code).sort()).toEqual(['EE-320706', 'EE-370705', 'MR-320706', 'MR-411302']);
+    expect(data.agencies.map((a: any) => a.code).sort()).toEqual(['EE-320706', 'EE-370705', 'EM-370705', 'MR-320706', 'MR-411302', 'NR-370705']);
     expect(data.agencies.flatMap((a: any) => a.officers)).toHaveLength(4);
   });
 });
