@@ -15,8 +15,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diff, CriticalityLevel } from '@graphql-inspector/core';
-import { buildSchema, parse, type DocumentNode } from 'graphql';
+import { createRequire } from 'node:module';
+import { parse, type DocumentNode } from 'graphql';
 import pg from 'pg';
 import { apiSchemaSdl } from '../gateway/authorization/api-schema';
 import { latestSubgraphs, publication } from '../gateway/registry/store';
@@ -74,6 +74,12 @@ export async function fetchSubgraphSdl(subgraph: string, base: string, env: Node
 export async function readCandidate(subgraph: string, source: string): Promise<string> {
   return /^https?:\/\//.test(source) ? fetchSubgraphSdl(subgraph, source) : readFileSync(source, 'utf8');
 }
+
+// The inspector and the schemas it compares must share one instance of graphql-js (it refuses
+// types "from another realm"): both are loaded through Node's own resolution, never a bundler's.
+const require = createRequire(import.meta.url);
+const { diff, CriticalityLevel } = require('@graphql-inspector/core') as typeof import('@graphql-inspector/core');
+const { buildSchema } = require('graphql') as typeof import('graphql');
 
 const LEVEL: Record<string, Criticality> = {
   [CriticalityLevel.Breaking]: 'BREAKING', [CriticalityLevel.Dangerous]: 'DANGEROUS', [CriticalityLevel.NonBreaking]: 'NON_BREAKING',
