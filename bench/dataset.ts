@@ -1,6 +1,7 @@
 // The benchmark's synthetic dataset: bureaus of both agency kinds in several regions, and a pool
 // of parties (repeat offenders included) whose case rows are generated in SQL by case number i.
-import { partyKey } from '../subgraphs/justice/case-events';
+import { evaluateDirectly, partyInput } from '../kit/crypto/oprf';
+import { readOprfKeyFile } from '../kit/crypto/oprf-key-file';
 import { creditCode, residentId } from '../scripts/demo-data';
 
 /** Counties in four provinces; each gets a market-regulation and an eco-environment bureau. */
@@ -45,8 +46,9 @@ export function poolSize(totalCases: number): number {
   return Math.max(1000, Math.min(250_000, Math.ceil(totalCases / 4)));
 }
 
-/** The pool, identifiers valid (GB 11643 / GB 32100), with the index's keyed hash of each. */
-export function partyPool(size: number, partyKeySecret: string): PoolParty[] {
+/** The pool, identifiers valid (GB 11643 / GB 32100), with the index's party reference of each (justice's OPRF key). */
+export function partyPool(size: number, partyRefKeyFile: string): PoolParty[] {
+  const key = readOprfKeyFile(partyRefKeyFile);
   return Array.from({ length: size }, (_, j) => {
     const region = REGIONS[j % REGIONS.length];
     const person = j % 10 < 7;
@@ -57,6 +59,6 @@ export function partyPool(size: number, partyKeySecret: string): PoolParty[] {
       ? `${SURNAMES[j % SURNAMES.length]}${GIVEN[(j >> 3) % GIVEN.length]}${j % 3 ? '' : GIVEN[(j >> 5) % GIVEN.length]}`
       : `${region.name.slice(0, 3)}${TRADES[j % TRADES.length]}有限公司${j}`;
     const kind = person ? 'NATURAL_PERSON' : 'ORGANIZATION';
-    return { j, kind, name, idNumber, address: `${region.name}朝阳路${1 + (j % 300)}号`, key: partyKey(partyKeySecret, kind, idNumber) };
+    return { j, kind, name, idNumber, address: `${region.name}朝阳路${1 + (j % 300)}号`, key: evaluateDirectly(key, partyInput(kind, idNumber)) };
   });
 }

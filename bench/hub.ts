@@ -36,7 +36,7 @@ export async function bootBenchHub(echo = false): Promise<BenchHub> {
     hub,
     postgres,
     dataDir,
-    seedTarget: { url: (db) => postgres.url(db), databases: hub.databases, partyKeySecret: hub.secrets.partyKey },
+    seedTarget: { url: (db) => postgres.url(db), databases: hub.databases, partyRefKeyFile: hub.secrets.partyRefKeyFile },
     async sqlStatements() {
       const counts = await Promise.all(Object.values(hub.subgraphUrls).map(async (url) => {
         const response = await fetch(`${url}/metrics`, { headers: { [IDENTITY_HEADER]: metricsToken } });

@@ -10,7 +10,8 @@ export interface SeedTarget {
   url(database: string): string;
   /** Database of each subgraph (hub.databases). */
   databases: Record<string, string>;
-  partyKeySecret: string;
+  /** Justice's OPRF key file: the seeded index holds the references the agencies' relays would make. */
+  partyRefKeyFile: string;
 }
 
 const CHUNK = 50_000;
@@ -72,7 +73,7 @@ export async function seedCases(target: SeedTarget, range: SeedRange, label = 's
   const owners = ['justice', ...agencyNames, 'public-security', 'procuratorate'];
   const clients = Object.fromEntries(await Promise.all(owners.map(async (o) => [o, await connect(target.url(target.databases[o]))] as const)));
   try {
-    const pool = partyPool(poolSize(range.total), target.partyKeySecret);
+    const pool = partyPool(poolSize(range.total), target.partyRefKeyFile);
     await Promise.all(['justice', ...agencyNames].map((o) => loadPool(clients[o], pool)));
     await seedDirectory(clients.justice);
     const agencyStatements = Object.fromEntries(await Promise.all(agencyNames.map(async (o) => [o, agencySql(await columnsOf(clients[o], 'enforcement_case'))] as const)));

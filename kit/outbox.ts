@@ -33,6 +33,13 @@ export interface Channel<T = any> extends Outbox<T> {
   route: string;
   /** How often to look for undelivered messages (default OUTBOX_POLL_MS, else 1000). */
   pollMs?: number;
+  /**
+   * What the relay adds to a batch just before sending it, in the relay's transaction (the party
+   * reference of an agency's case event: computed with the key holder at send time, so the row
+   * never holds it half-made and a case is recorded while that owner is down). A failure is a
+   * failed delivery: the batch stays and is retried with backoff.
+   */
+  prepare?: (runtime: SubgraphRuntime, tx: Queryable, payloads: T[]) => Promise<T[]>;
 }
 
 /** What the caller's transaction offers (an EntityManager, a QueryRunner or a DataSource). */
@@ -59,7 +66,8 @@ async function deliverBatch(runtime: SubgraphRuntime, channel: Channel): Promise
       if (!rows.length) return 0;
       const ids = rows.map((r) => r.id);
       try {
-        await runtime.send(channel.to, channel.route, { events: rows.map((r) => ({ ...r.payload, eventId: r.id })) });
+        const payloads = channel.prepare ? await channel.prepare(runtime, tx, rows.map((r) => r.payload)) : rows.map((r) => r.payload);
+        await runtime.send(channel.to, channel.route, { events: payloads.map((p, i) => ({ ...p, eventId: rows[i].id })) });
       } catch (error) {
         await tx.query(
           `UPDATE ${table} SET attempts = attempts + 1, last_error = $2,

@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { ensureKeys, GATEWAY, writeKeyDirectory, writeOwnerKeyPair } from '../kit/keys';
+import { ensureOprfKeyFile } from '../kit/crypto/oprf-key-file';
+
+/** Justice's OPRF key of party references (issue 17): justice's alone, made with its pair. */
+const partyRefKey = (dir: string) => { const file = join(dir, 'justice.party-ref-key.json'); ensureOprfKeyFile(file); return file; };
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { owner: { type: 'string' }, directory: { type: 'boolean' } } });
 const [dir, ...publicFiles] = positionals;
@@ -21,10 +25,11 @@ if (!dir || (values.owner && !owners.includes(values.owner)) || (values.director
 if (values.owner) {
   const { privateKey, publicKey } = await writeOwnerKeyPair(dir, values.owner);
   console.log(`private key (${values.owner} only): ${privateKey}\npublic key (for the directory): ${publicKey}`);
+  if (values.owner === 'justice') console.log(`party reference key (justice only): ${partyRefKey(dir)}`);
 } else if (values.directory) {
   await writeKeyDirectory(join(dir, 'public-keys.json'), publicFiles);
   console.log(`key directory: ${join(dir, 'public-keys.json')}`);
 } else {
   const files = await ensureKeys(dir, owners);
-  console.log(`private keys: ${owners.map((o) => files.privateKey(o)).join(', ')}\nkey directory: ${files.directory}`);
+  console.log(`private keys: ${owners.map((o) => files.privateKey(o)).join(', ')}, ${partyRefKey(dir)}\nkey directory: ${files.directory}`);
 }

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { IDENTITY_HEADER } from '../kit/identity';
-import { partyKey } from '../subgraphs/justice/case-events';
+import { evaluateDirectly, partyInput } from '../kit/crypto/oprf';
+import { readOprfKeyFile } from '../kit/crypto/oprf-key-file';
 import { callers, marketCaseInput, recordMarketCase, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
 
 const REASON = '以罚代刑线索核查 (2026) 3号';
@@ -143,6 +144,9 @@ describe('supervision at work: alerts and the party lookup, through the gateway'
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', rule: 'transition' });
   });
 
+  /** The party's reference under justice's OPRF key: what the index holds and the audit names. */
+  const partyRef = (kind: string, identifier: string) => evaluateDirectly(readOprfKeyFile(hub.secrets.partyRefKeyFile), partyInput(kind, identifier));
+
   const PARTY_CASES = `query($identifier: String!, $kind: PartyKind!) { partyCases(identifier: $identifier, kind: $kind) {
     id __typename agency { code } ... on EcoEnvironmentCase { pollutant } } }`;
 
@@ -169,13 +173,13 @@ describe('supervision at work: alerts and the party lookup, through the gateway'
     const body = await response.json();
     expect(body.data.partyCases).toHaveLength(3);
     expect(body.extensions.releases).toEqual([
-      { coordinate: 'Query.partyCases', entityId: partyKey(hub.secrets.partyKey, 'NATURAL_PERSON', PERSON.idNumber), decision: 'full' },
+      { coordinate: 'Query.partyCases', entityId: partyRef('NATURAL_PERSON', PERSON.idNumber), decision: 'full' },
     ]);
     expect(JSON.stringify(body)).not.toContain(PERSON.idNumber);
 
     // …which the gateway writes to the audit log, with who asked and why.
     const auditor = { role: 'auditor', org: 'AUDIT-320706', region: '320706' };
-    const key = partyKey(hub.secrets.partyKey, 'NATURAL_PERSON', PERSON.idNumber);
+    const key = partyRef('NATURAL_PERSON', PERSON.idNumber);
     const entries = await eventually(async () => {
       const { data } = await hub.graphql(`query($key: String!) { auditLog(filter: { coordinate: "Query.partyCases", entityId: $key }, first: 50) {
         edges { node { entityId reason role decision } } } }`, { key }, auditor);

@@ -339,14 +339,18 @@ describe('secrets', () => {
     for (const name of Object.keys(compose.services)) expect(rawEnv(name), name).not.toHaveProperty(['HUB_IDENTITY_SECRET']);
   });
 
-  it("justice's party key is given to justice alone, where parties are matched", () => {
-    const holders = Object.keys(compose.services).filter((name) => 'PARTY_KEY_SECRET' in rawEnv(name));
+  it("justice's party reference key is given to justice alone, mounted as a secret, and no owner is given the old HMAC key", () => {
+    const holders = Object.keys(compose.services).filter((name) => 'PARTY_OPRF_KEY_FILE' in rawEnv(name));
     expect(holders).toEqual(['justice']);
+    expect(secretFiles('justice')[env('justice').PARTY_OPRF_KEY_FILE]).toBe(`${KEY_DIR}/justice.party-ref-key.json`);
+    expect(Object.keys(compose.services).filter((name) => 'PARTY_KEY_SECRET' in rawEnv(name))).toEqual([]);
   });
 
   it.each(SUBGRAPHS.map((s) => s.name))("%s reads its own private key, mounted as a secret, and the public key directory", (name) => {
     const set = env(name);
-    expect(secretFiles(name)).toEqual({ [set.OWNER_SIGNING_KEY_FILE]: `${KEY_DIR}/${name}.private.jwk.json` });
+    // Justice alone holds a second key: the party references' (issue 17).
+    const partyRefKey = name === 'justice' ? { [set.PARTY_OPRF_KEY_FILE]: `${KEY_DIR}/justice.party-ref-key.json` } : {};
+    expect(secretFiles(name)).toEqual({ [set.OWNER_SIGNING_KEY_FILE]: `${KEY_DIR}/${name}.private.jwk.json`, ...partyRefKey });
     expect(configFiles(name)).toEqual({ [set.HUB_PUBLIC_KEYS_FILE]: `${KEY_DIR}/public-keys.json` });
   });
 

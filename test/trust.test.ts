@@ -212,12 +212,14 @@ describe('trust between owners', () => {
 
   describe("justice's party key", () => {
     it('is declared by justice alone, where parties are matched', () => {
-      expect(SUBGRAPHS.filter((s) => envOf(s).some((v) => v.name === 'PARTY_KEY_SECRET')).map((s) => s.name)).toEqual(['justice']);
+      expect(SUBGRAPHS.filter((s) => envOf(s).some((v) => v.name === 'PARTY_OPRF_KEY_FILE')).map((s) => s.name)).toEqual(['justice']);
+      expect(SUBGRAPHS.filter((s) => envOf(s).some((v) => v.name === 'PARTY_KEY_SECRET'))).toEqual([]);
     });
 
     it('is in no other process of the hub, and no process holds a shared identity secret or another owner\'s key', () => {
       for (const [name, env] of Object.entries(hub.environments)) {
-        expect('PARTY_KEY_SECRET' in env, name).toBe(name === 'justice');
+        expect('PARTY_OPRF_KEY_FILE' in env, name).toBe(name === 'justice');
+        expect('PARTY_KEY_SECRET' in env, name).toBe(false);
         expect(env.HUB_IDENTITY_SECRET, name).toBeUndefined();
         const privateKeys = Object.entries(env).filter(([k]) => /SIGNING_KEY_FILE$/.test(k)).map(([, v]) => v);
         expect(privateKeys, name).toEqual([hub.keys.privateKey(name)]);

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SUBGRAPHS } from '../../subgraphs/index';
 import { envOf, upstreamVar, type SubgraphModule } from '../../kit/module';
 import { ensureKeys, GATEWAY, type KeyFiles } from '../../kit/keys';
+import { ensureOprfKeyFile } from '../../kit/crypto/oprf-key-file';
 import { subgraphUrlVar } from '../../gateway/config';
 import { DEV_AUDIENCE, DEV_ISSUER, ensureDevIssuer } from '../../gateway/dev-issuer';
 import { dropDatabases, ensureDatabases, type PostgresServer } from './postgres';
@@ -23,13 +23,15 @@ export interface HubOptions {
   echo?: boolean;
   /** Base URLs the gateway uses instead of a subgraph's own (e.g. a recording proxy in a test). */
   subgraphUrlOverrides?: Record<string, string>;
+  /** Base URLs the owners use to reach another owner instead of its own (a recording proxy between owners in a test). */
+  ownerUrlOverrides?: Record<string, string>;
 }
 
 export interface Hub {
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
-  /** Justice's HMAC key for party identifiers (given to justice only). */
-  secrets: { partyKey: string };
+  /** Justice's OPRF key file for party references (given to justice only). */
+  secrets: HubSecrets;
   /** The gateway's and every owner's key pair, and the directory of public keys. */
   keys: KeyFiles;
   /** The environment each service was started with (subgraph name or `gateway`). */
@@ -80,17 +82,18 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-/** Justice's party key lives beside the embedded default's data, so the index's party keys stay stable. */
-function hubSecrets(dataDir: string): { partyKey: string } {
-  const file = join(dataDir, 'secrets.json');
-  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
-  const partyKey = existing.partyKey ?? randomBytes(32).toString('hex');
-  // Rewritten with the party key alone: an older data directory's shared identity secret goes.
-  if (Object.keys(existing).join() !== 'partyKey') {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify({ partyKey }), { mode: 0o600 });
-  }
-  return { partyKey };
+export interface HubSecrets { partyRefKeyFile: string }
+
+/**
+ * Justice's OPRF key for party references (issue 17) lives beside the owners' keys, made on first
+ * start, so the index's references stay stable. An older data directory's secrets.json (the HMAC
+ * party key every owner could be given, and before it a shared identity secret) goes.
+ */
+function hubSecrets(dataDir: string): HubSecrets {
+  const partyRefKeyFile = join(dataDir, 'keys', 'justice.party-ref-key.json');
+  ensureOprfKeyFile(partyRefKeyFile);
+  rmSync(join(dataDir, 'secrets.json'), { force: true });
+  return { partyRefKeyFile };
 }
 
 /** The embedded default's keys: the gateway's and one pair per owner, made on first start (keys/). */
@@ -99,7 +102,7 @@ export function ensureHubKeys(dataDir: string): Promise<KeyFiles> {
 }
 
 /** Key and secret variables: never inherited from the launcher, each service gets its own below. */
-const KEY_VARIABLES = ['HUB_IDENTITY_SECRET', 'PARTY_KEY_SECRET', 'GATEWAY_SIGNING_KEY_FILE', 'OWNER_SIGNING_KEY_FILE', 'HUB_PUBLIC_KEYS_FILE'];
+const KEY_VARIABLES = ['HUB_IDENTITY_SECRET', 'PARTY_KEY_SECRET', 'PARTY_OPRF_KEY_FILE', 'GATEWAY_SIGNING_KEY_FILE', 'OWNER_SIGNING_KEY_FILE', 'HUB_PUBLIC_KEYS_FILE'];
 
 export function withoutKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !KEY_VARIABLES.includes(name)));
@@ -107,14 +110,14 @@ export function withoutKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /**
  * What a subgraph's process holds of keys and secrets: its own private key, the public directory,
- * and the party key only if it declares PARTY_KEY_SECRET (where parties are matched: justice).
+ * and the party reference key only if it declares PARTY_OPRF_KEY_FILE (its holder: justice).
  */
-export function subgraphKeyEnv(module: SubgraphModule, keys: KeyFiles, secrets: { partyKey: string }): NodeJS.ProcessEnv {
+export function subgraphKeyEnv(module: SubgraphModule, keys: KeyFiles, secrets: HubSecrets): NodeJS.ProcessEnv {
   const declares = (name: string) => envOf(module).some((v) => v.name === name);
   return {
     HUB_PUBLIC_KEYS_FILE: keys.directory,
     OWNER_SIGNING_KEY_FILE: keys.privateKey(module.name),
-    ...(declares('PARTY_KEY_SECRET') ? { PARTY_KEY_SECRET: secrets.partyKey } : {}),
+    ...(declares('PARTY_OPRF_KEY_FILE') ? { PARTY_OPRF_KEY_FILE: secrets.partyRefKeyFile } : {}),
   };
 }
 
@@ -144,7 +147,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     PORT: String(ports[s.name]),
     DATABASE_URL: options.postgres.url(databases[s.name]),
     ...subgraphKeyEnv(s, keys, secrets),
-    ...Object.fromEntries([...(s.upstreams ?? []), ...(s.notifies ?? [])].map((owner) => [upstreamVar(owner), subgraphUrls[owner]])),
+    ...Object.fromEntries([...(s.upstreams ?? []), ...(s.notifies ?? [])].map((owner) => [upstreamVar(owner), options.ownerUrlOverrides?.[owner] ?? subgraphUrls[owner]])),
   }]));
   const subgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(s.name, ['subgraphs/main.ts', s.name], environments[s.name], !!options.echo)]));
   const gatewayPort = options.gatewayPort || (await freePort());

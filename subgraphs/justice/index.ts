@@ -27,6 +27,8 @@ import { JusticeCaseListIndexes1700000001310 } from './migrations/1700000001310-
 import { typeDefs } from './schema';
 import { CASE_STATE_ROUTES, CASE_STATE_SENDERS } from './case-states';
 import { JusticeCaseStates1700000001320 } from './migrations/1700000001320-CaseStates';
+import { PARTY_REF_ENV, PARTY_REF_ROUTES } from './party-refs';
+import { JusticePartyRefs1700000001700 } from './migrations/1700000001700-PartyRefs';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
 import {
@@ -45,9 +47,9 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeReceivedEvent1700000000900,
     JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
-    JusticeCaseStates1700000001320],
+    JusticeCaseStates1700000001320, JusticePartyRefs1700000001700],
   env: [
-    { name: 'PARTY_KEY_SECRET', required: true, description: 'HMAC key for party identifiers in the index (≥ 32 characters)' },
+    ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
     ...LOOKUP_QUOTA_ENV,
   ],
@@ -61,9 +63,9 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   // 一月一晒绩: a month's figures are frozen when it closes.
   scorecardFreezeWorker),
   loaders: justiceLoaders,
-  routes: { 'case-events': applyCaseEvents, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES,
+  routes: { 'case-events': applyCaseEvents, ...PARTY_REF_ROUTES, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES,
     ...CASE_STATE_ROUTES },
-  routeSenders: { 'case-events': AGENCY_KINDS.map((k) => k.name), notifications: ['public-security', 'procuratorate'], 'supervision-escalations': ['procuratorate'],
+  routeSenders: { 'case-events': AGENCY_KINDS.map((k) => k.name), 'party-refs': AGENCY_KINDS.map((k) => k.name), 'party-ref-key': AGENCY_KINDS.map((k) => k.name), notifications: ['public-security', 'procuratorate'], 'supervision-escalations': ['procuratorate'],
     ...CASE_STATE_SENDERS },
   resolvers: {
     DateTime,

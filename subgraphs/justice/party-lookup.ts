@@ -5,7 +5,7 @@ import { requirePartyIdentifier, type PartyKind } from '../../kit/rules';
 import { partyRule } from '../../kit/resources/party';
 import { caseReadSql } from '../../kit/resources/case';
 import { CaseIndex, type CaseIndexRow } from './entities';
-import { partyKey } from './case-events';
+import { partyRefOf } from './party-refs';
 import { lookupLimits, rateLimited, takeLookup } from './lookup-quota';
 import type { JusticeLoaders } from './loaders';
 
@@ -19,7 +19,7 @@ const looked = new WeakSet<object>();
  * Query.partyCases: the cases of one person or organisation in the index, across agencies, where
  * the caller's party:lookup grant covers the case (public security and procurators: their region).
  * The index never holds the number: the identifier is checked (GB 11643 / GB 32100), normalised
- * and hashed with the index's key, and only the hash is looked up. The lookup itself is a release
+ * and turned into its party reference (an OPRF under justice's key), and only that is looked up. The lookup itself is a release
  * of personal data: it needs a stated reason, and it is audited with the party key (never the
  * number) as the entity.
  *
@@ -48,7 +48,10 @@ export async function partyCases(_: unknown, { identifier, kind }: { identifier:
     throw rateLimited(taken.period, taken.limit, taken.retryAfterSeconds);
   }
 
-  const key = partyKey(ctx.runtime.env.PARTY_KEY_SECRET!, kind, normalised);
+  // The reference under justice's OPRF key (party-refs.ts): the same function the agencies' blinded
+  // references are, so the index matches them. (The number still reaches justice here, from the
+  // gateway: blinding it on the caller's side is the next step of issue 17.)
+  const key = partyRefOf(ctx.runtime, kind, normalised);
   ctx.releases.push({ coordinate: 'Query.partyCases', entityId: key, decision: 'full' });
   // Only the cases the caller's party:lookup grant covers, and that the case rule lets it read.
   const lookup = rowFilterSql(mayFilter(identity, partyRule, 'lookup'), { units: ['c.agency_code'], region: 'c.region' }, 'lookup');

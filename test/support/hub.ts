@@ -35,7 +35,7 @@ export interface TestHub extends Omit<Hub, 'keys'> {
 }
 
 /** The real hub on free ports with fresh databases; `stop()` drops them again. */
-export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOverrides?: Record<string, string> } = {}): Promise<TestHub> {
+export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOverrides?: Record<string, string>; ownerUrlOverrides?: Record<string, string> } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const hub = await bootHub({
     postgres: externalPostgres(inject('postgresAdminUrl')),
@@ -46,6 +46,7 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOv
     env: { OUTBOX_POLL_MS: '200', HUB_TEST_CLOCK: '1', ...options.env },
     echo: !!process.env.HUB_DEBUG,
     subgraphUrlOverrides: options.subgraphUrlOverrides,
+    ownerUrlOverrides: options.ownerUrlOverrides,
   });
   const client = hubClient(hub.gatewayUrl, dataDir);
   const signingKeys = new Map<string, Promise<SigningKey>>();

@@ -10,11 +10,13 @@ export interface RecordingProxy {
   target: string;
   bodies: string[];
   identities: string[];
+  /** Every request and response body that passed, any route (between owners: /internal/… too). */
+  exchanges: { path: string; request: string; response: string }[];
   server: Server;
 }
 
 export async function recordingProxy(): Promise<RecordingProxy> {
-  const proxy = { target: '', bodies: [] as string[], identities: [] as string[] } as RecordingProxy;
+  const proxy = { target: '', bodies: [] as string[], identities: [] as string[], exchanges: [] as RecordingProxy['exchanges'] } as RecordingProxy;
   proxy.server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -26,6 +28,7 @@ export async function recordingProxy(): Promise<RecordingProxy> {
     try {
       const upstream = await fetch(`${proxy.target}${req.url}`, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
       const text = await upstream.text();
+      proxy.exchanges.push({ path: req.url ?? '', request: body, response: text });
       res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
       res.end(text);
     } catch {

@@ -10,6 +10,7 @@ import { caseEntity, Party, type CaseRow } from './entities';
 import { attributeNames, figureNames, ownFieldProblems, type OwnField } from './fields';
 import { agencyLoaders, type AgencyLoaders } from './loaders';
 import { AgencyKitInit1700000000000, AgencyKitOutbox1700000000900 } from './migration';
+import { AgencyKitPartyRefs1700000001700 } from './party-ref-migration';
 import { AgencyKitPublication1700000000300 } from './publication-migration';
 import { AgencyKitLifecycle1700000001000 } from './lifecycle-migration';
 import { caseHistory, updateCaseResolver } from './update';
@@ -46,7 +47,7 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
     defaultPort: def.defaultPort,
     typeDefs: agencyTypeDefs(kind, def.ownFields),
     entities: [Party, Case],
-    migrations: [AgencyKitInit1700000000000, AgencyKitPublication1700000000300, AgencyKitOutbox1700000000900, AgencyKitLifecycle1700000001000, ...def.migrations],
+    migrations: [AgencyKitInit1700000000000, AgencyKitPublication1700000000300, AgencyKitOutbox1700000000900, AgencyKitLifecycle1700000001000, AgencyKitPartyRefs1700000001700, ...def.migrations],
     upstreams: ['justice'],
     env: [{ name: 'OUTBOX_POLL_MS', required: false, description: 'how often the outbox relay looks for undelivered events (default 1000)' }],
     loaders: (runtime) => agencyLoaders(runtime, Case),

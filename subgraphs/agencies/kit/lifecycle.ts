@@ -83,7 +83,7 @@ export function caseEventOf(kind: AgencyKind, ownFields: OwnField[], row: CaseRo
     actType: row.actType, cause: row.cause, offenceCode: row.offenceCode, amountInvolved: row.amountInvolved,
     fineAmount: row.fineAmount, decidedAt: iso(row.decidedAt), conductAt: iso(row.conductAt),
     region: row.region, recordedAt: iso(row.recordedAt)!,
-    party: { kind: party.kind, identifier: party.idNumber },
+    party: { kind: party.kind, ref: null }, // the relay adds the keyed reference (party-ref.ts); never the number
     // What the index needs to publish the decision (阳光执法); never the party's name.
     legalBasis: row.legalBasis, penaltyKinds: row.penaltyKinds, involvesMinor: row.involvesMinor, confidential: row.confidential,
     // The figures the threshold rules read (schema/thresholds.json "figures"): the kit's and the agency's own.
