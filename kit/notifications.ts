@@ -18,10 +18,12 @@ export const INBOX_KINDS = [
   // 立案监督 (subgraphs/procuratorate/filing-supervision.ts, subgraphs/public-security/filing-supervision.ts)
   'FILING_SUPERVISION_REQUESTED', 'FILING_EXPLANATION_REQUESTED', 'FILING_EXPLAINED', 'FILING_REASONS_ACCEPTED', 'FILING_ORDERED', 'FILED_ON_ORDER', 'FILING_CORRECTION_NOTICE',
   'INVESTIGATION_REMINDER', // 立而不侦 (subgraphs/public-security/investigation-reminder.ts)
+  // 行政执法监督意见书 (subgraphs/justice/supervision-opinions.ts)
+  'SUPERVISION_OPINION_ISSUED', 'SUPERVISION_OPINION_REPLIED', 'SUPERVISION_OPINION_VERIFIED',
 ] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
-export const SUBJECT_TYPES = ['CASE_TRANSFER', 'PROCURATORIAL_SUGGESTION', 'JUSTICE_SUPERVISION_MATTER'] as const;
+export const SUBJECT_TYPES = ['CASE_TRANSFER', 'PROCURATORIAL_SUGGESTION', 'JUSTICE_SUPERVISION_MATTER', 'SUPERVISION_OPINION'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 /** Whether `scope` is one the policy knows (a notice to an unknown scope would reach nobody). */

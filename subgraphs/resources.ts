@@ -3,6 +3,7 @@ import { caseRule } from '../kit/resources/case';
 import { partyRule } from '../kit/resources/party';
 import { directoryEntryRule } from './justice/resources/directory-entry';
 import { justiceMatterRule } from './justice/resources/justice-matter';
+import { supervisionOpinionRule } from './justice/resources/supervision-opinion';
 import { transferRule } from './public-security/resources/transfer';
 import { investigationRule } from './public-security/resources/investigation';
 import { supervisionMatterRule } from './procuratorate/resources/supervision-matter';
@@ -14,6 +15,6 @@ import { filingSupervisionRequestRule } from './public-security/resources/filing
 /** Every resource's row rule, for docs/permissions.md and the role tables. */
 export const RESOURCE_RULES: ResourceRule<any>[] = [
   caseRule, partyRule, transferRule, investigationRule, supervisionMatterRule, suggestionRule, alertRule,
-  justiceMatterRule, directoryEntryRule,
+  justiceMatterRule, directoryEntryRule, supervisionOpinionRule,
   filingSupervisionRule, filingSupervisionRequestRule,
 ];

@@ -29,6 +29,8 @@ import { CASE_STATE_ROUTES, CASE_STATE_SENDERS } from './case-states';
 import { JusticeCaseStates1700000001320 } from './migrations/1700000001320-CaseStates';
 import { PARTY_REF_ENV, PARTY_REF_ROUTES } from './party-refs';
 import { JusticePartyRefs1700000001700 } from './migrations/1700000001700-PartyRefs';
+import { JusticeSupervisionOpinion1700000001400 } from './migrations/1700000001400-SupervisionOpinion';
+import { inboxOpinionField, supervisionOpinionFields, supervisionOpinionMutations, supervisionOpinionQueries } from './supervision-opinions';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
 import {
@@ -47,7 +49,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeReceivedEvent1700000000900,
     JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
-    JusticeCaseStates1700000001320, JusticePartyRefs1700000001700],
+    JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700],
   env: [
     ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
@@ -78,13 +80,15 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       partyCases,
       publishedDecisions: (_, { filter, first, after }, ctx) => listPublishedDecisions(ctx, filter ?? {}, first, after),
       ...justiceSupervisionQueries,
+      ...supervisionOpinionQueries,
       ...overdueQuery,
       inbox: (_, args, ctx) => inbox(ctx, args),
     },
-    Mutation: { ...directoryMutations, ...justiceSupervisionMutations, markInboxRead: (_: unknown, args: { ids: string[] }, ctx: any) => markInboxRead(ctx, args) },
+    Mutation: { ...directoryMutations, ...justiceSupervisionMutations, ...supervisionOpinionMutations, markInboxRead: (_: unknown, args: { ids: string[] }, ctx: any) => markInboxRead(ctx, args) },
     JusticeSupervisionMatter: justiceMatterFields,
+    SupervisionOpinion: supervisionOpinionFields,
     OverdueItems: overdueItemsFields,
-    InboxItem: { ...inboxItemFields, ...inboxMatterField },
+    InboxItem: { ...inboxItemFields, ...inboxMatterField, ...inboxOpinionField },
     EnforcementCase: {
       ...caseFields,
       __resolveType: (row: CaseIndexRow) => row.caseType,

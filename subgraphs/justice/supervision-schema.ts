@@ -55,7 +55,7 @@ type OverdueItems @key(fields: "unit") {
 }
 
 """What a notification is about."""
-enum InboxSubjectType { CASE_TRANSFER PROCURATORIAL_SUGGESTION JUSTICE_SUPERVISION_MATTER }
+enum InboxSubjectType { CASE_TRANSFER PROCURATORIAL_SUGGESTION JUSTICE_SUPERVISION_MATTER SUPERVISION_OPINION }
 
 """通报: what happened"""
 enum InboxItemKind {
@@ -91,6 +91,12 @@ enum InboxItemKind {
   SUGGESTION_ESCALATED
   "行政执法监督结果 (to the procuratorate)"
   ESCALATION_RESULT
+  "行政执法监督意见书 (to the bureau and the procuratorate of the region)"
+  SUPERVISION_OPINION_ISSUED
+  "行政执法监督意见书回复 (to the justice bureau that issued it)"
+  SUPERVISION_OPINION_REPLIED
+  "行政执法监督意见书核查结果 (to the bureau and the procuratorate of the region)"
+  SUPERVISION_OPINION_VERIFIED
 }
 
 """One entry of a unit's inbox; read state is per unit."""
