@@ -138,7 +138,8 @@ describe('health and subgraph URLs', () => {
   });
 });
 
-describe('schema:check and schema:publish', () => {
+// Each command is a process of its own (tsx, then composition): seconds each, more on a busy machine.
+describe('schema:check and schema:publish', { timeout: 150_000 }, () => {
   it('schema:check reports removing a field clients use as breaking, names it, and exits non-zero', async () => {
     expect((await publicQuery('{ agencies { region } }')).body.errors).toBeUndefined();
     const run = await registry('check', ['justice', await withoutRegion()]);
