@@ -3,6 +3,7 @@ import { AGENCY_KINDS, publishedDecisionType } from '../agencies/registry';
 import { PENALTY_KIND_SDL } from '../../kit/publication';
 import { SCORECARD_ACCESS } from '../../kit/month';
 import { JUSTICE_SUPERVISION_SDL } from './supervision-schema';
+import { SUPERVISION_OPINION_SDL } from './supervision-opinion-schema';
 
 /** Who registered a directory entry: for the units of the supervision system, not the public. */
 const REGISTRATION_ACCESS = '@requiresScopes(scopes: [["case:read"], ["supervision:read"], ["directory:write"]])';
@@ -270,4 +271,5 @@ type Mutation {
   addPowerItem(input: PowerItemInput!): PowerItem @requiresScopes(scopes: [["directory:write"]])
 }
 ${JUSTICE_SUPERVISION_SDL}
+${SUPERVISION_OPINION_SDL}
 `;
