@@ -1,9 +1,14 @@
 // The procuratorate's lists a console drives (issue 12, "Lists a console needs"): suggestions and
 // supervision matters at the root with filters, both sorts, keyset paging and a count; each case's
 // suggestions and alerts, batched; every row and every count within the caller's reach.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, residentId, seedBureaus, type Caller } from './support/fixtures';
+import { caller, POSITIONS, ROLES } from './support/role-tables';
+import { may } from '../kit/access';
+import { scopesOf } from '../kit/policy';
+import { mayReadSuggestion } from '../subgraphs/procuratorate/resources/suggestion';
+import { supervisionMatterRule } from '../subgraphs/procuratorate/resources/supervision-matter';
 
 const SUGGESTIONS = `query($filter: SuggestionFilter, $sort: SuggestionSort, $first: Int, $after: String) {
   suggestions(filter: $filter, sort: $sort, first: $first, after: $after) {
@@ -117,6 +122,47 @@ describe('the procuratorate lists a console drives', () => {
       const { data, errors } = await hub.graphql(query, { first: 5 });
       expect(data?.[field] ?? null).toBeNull();
       expect(errors?.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('role matrix: every role in every position lists exactly the rows its row rule reads', () => {
+    // The records above, where they belong (resources/suggestion.ts, resources/supervision-matter.ts).
+    const IN_320706 = { procuratorateCode: 'PROC-320706', region: '320706' };
+    const suggestionPlaces: Record<keyof typeof s, { agencyCode: string; procuratorateCode: string; region: string }> = {
+      a: { agencyCode: 'MR-320706', ...IN_320706 }, b: { agencyCode: 'MR-320706', ...IN_320706 }, c: { agencyCode: 'MR-320706', ...IN_320706 },
+      eco: { agencyCode: 'EE-320706', ...IN_320706 }, nanyang: { agencyCode: 'MR-411302', procuratorateCode: 'PROC-411302', region: '411302' },
+    };
+    const matterPlaces: Record<keyof typeof m, { procuratorateCode: string; region: string }> = {
+      a: IN_320706, closed: IN_320706, nanyang: { procuratorateCode: 'PROC-411302', region: '411302' },
+    };
+    // The signed-in roles (the service role is no end user); the public has no token.
+    const matrix = ROLES.filter((r) => r !== 'service').flatMap((role) => POSITIONS.map((position) => ({ role, position })));
+    const holds = (role: string, scope: string) => role !== 'public' && scopesOf(role as never).includes(scope);
+
+    test.each(matrix)('$role, $position', async ({ role, position }) => {
+      const identity = caller(role, position);
+      const as: Caller | undefined = role === 'public' ? undefined : { role, org: identity.org, region: identity.region };
+      // Suggestions: the gateway lets in supervision:read or suggestion:reply; the rule picks the rows.
+      const listed = await hub.graphql(SUGGESTIONS, { first: 100 }, as);
+      if (holds(role, 'supervision:read') || holds(role, 'suggestion:reply')) {
+        const expected = (Object.keys(s) as (keyof typeof s)[]).filter((k) => mayReadSuggestion(identity, suggestionPlaces[k])).map((k) => s[k]);
+        expect(listed.errors).toBeUndefined();
+        expect(new Set(listed.data.suggestions.edges.map((e: any) => e.node.id))).toEqual(new Set(expected));
+        expect(listed.data.suggestions.totalCount).toBe(expected.length);
+      } else {
+        expect(listed.data?.suggestions ?? null).toBeNull();
+        expect(listed.errors?.length).toBeGreaterThan(0);
+      }
+      const matters = await hub.graphql(MATTERS, { first: 100 }, as);
+      if (holds(role, 'supervision:read')) {
+        const expected = (Object.keys(m) as (keyof typeof m)[]).filter((k) => may(identity, supervisionMatterRule, 'read', matterPlaces[k])).map((k) => m[k]);
+        expect(matters.errors).toBeUndefined();
+        expect(new Set(matters.data.supervisionMatters.edges.map((e: any) => e.node.id))).toEqual(new Set(expected));
+        expect(matters.data.supervisionMatters.totalCount).toBe(expected.length);
+      } else {
+        expect(matters.data?.supervisionMatters ?? null).toBeNull();
+        expect(matters.errors?.length).toBeGreaterThan(0);
+      }
     });
   });
 
