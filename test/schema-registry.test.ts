@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY_HEADER } from '../kit/identity';
 import { freePort } from '../scripts/hub/hub';
+import { ServiceProcess } from '../scripts/hub/processes';
 import { seedBureaus } from './support/fixtures';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { request } from './support/raw-http';
@@ -248,6 +249,21 @@ describe('schema:check and schema:publish', { timeout: 150_000 }, () => {
     const { body } = await publicQuery('{ agencies { code region } }');
     expect(body.errors).toBeUndefined();
     expect(body.data.agencies.length).toBeGreaterThan(0);
+  });
+
+  it('a gateway started later serves the newest publication that loads (the refused one passed over)', async () => {
+    const port = await freePort();
+    const later = new ServiceProcess('gateway-started-later', ['gateway/main.ts'], { ...hub.environments.gateway, PORT: String(port), GATEWAY_WORKERS: '1' }, !!process.env.HUB_DEBUG);
+    await later.start(120_000);
+    try {
+      const answer = await request(`http://127.0.0.1:${port}/health/ready`);
+      expect(answer.json).toMatchObject({ schema: { version: 2, source: 'registry', publishedBy: 'ops:li' }, refused: { version: 3 } });
+      const served = await request(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ agencies { code region } }' }) });
+      expect(served.json.errors).toBeUndefined();
+      expect(served.json.data.agencies.length).toBeGreaterThan(0);
+    } finally {
+      await later.stop();
+    }
   });
 
   it('the registry is append-only: a publication is never rewritten', async () => {

@@ -56,6 +56,17 @@ export async function publication(db: Queryable, version?: number): Promise<Publ
   }
 }
 
+/** The newest publications, newest first (a gateway starting falls back along them). */
+export async function recentPublications(db: Queryable, limit: number): Promise<Publication[]> {
+  try {
+    const { rows } = await db.query('SELECT * FROM schema_publication ORDER BY version DESC LIMIT $1', [limit]);
+    return rows.map(row);
+  } catch (error) {
+    if (noTable(error)) return [];
+    throw error;
+  }
+}
+
 /** The newest published SDL (and routing URL) of every subgraph ever published. */
 export async function latestSubgraphs(db: Queryable): Promise<Map<string, { sdl: string; routingUrl: string | null; version: number }>> {
   try {

@@ -6,10 +6,13 @@ import pg from 'pg';
 import { log } from '../../kit/log';
 import { PollLoop } from '../../kit/workers';
 import { readSupergraph } from '../supergraph';
-import { latestVersion, publication } from './store';
+import { latestVersion, publication, recentPublications } from './store';
 
 /** How often each gateway process asks the registry for a newer publication. */
 export const REGISTRY_POLL_MS = 1000;
+
+/** How many publications a starting gateway tries, newest first, before the repository's supergraph. */
+const START_CANDIDATES = 10;
 
 /**
  * Builds what else depends on a supergraph (the authorizer's view of it) and returns the step
@@ -44,26 +47,27 @@ export class SupergraphWatch {
   }
 
   /**
-   * The supergraph to start with: the registry's newest publication, or the repository's when
-   * nothing was published, the registry cannot be read (the gateway starts anyway and polls), or
-   * the newest publication is refused.
+   * The supergraph to start with: the registry's newest publication that loads (a refused one is
+   * passed over for the one before it, as a running gateway would have kept it), or the
+   * repository's when nothing was published, none of the last few loads, or the registry cannot
+   * be read (the gateway starts anyway and polls).
    */
   static async open(databaseUrl: string, accept: AcceptSupergraph, pollMs = REGISTRY_POLL_MS): Promise<SupergraphWatch> {
     const watch = new SupergraphWatch(databaseUrl, accept, pollMs);
-    const newest = await publication(watch.pool).catch((error) => {
+    const recent = await recentPublications(watch.pool, START_CANDIDATES).catch((error) => {
       log.warn('schema registry unreachable at start: serving the repository supergraph until it answers', error);
-      return null;
+      return [];
     });
-    if (newest) {
+    for (const candidate of recent) {
       try {
-        watch.accept(newest.supergraphSdl)();
-        watch.sdl = newest.supergraphSdl;
-        watch.inService = inService(newest);
-        log.info('supergraph loaded from the schema registry', { event: 'supergraph-loaded', version: newest.version, publishedBy: newest.publishedBy });
+        watch.accept(candidate.supergraphSdl)();
+        watch.sdl = candidate.supergraphSdl;
+        watch.inService = inService(candidate);
+        log.info('supergraph loaded from the schema registry', { event: 'supergraph-loaded', version: candidate.version, publishedBy: candidate.publishedBy });
         return watch;
       } catch (error) {
-        watch.refusedVersion = newest.version;
-        log.error('published supergraph refused at start: serving the repository supergraph', { event: 'supergraph-refused', version: newest.version, error: String((error as Error)?.message ?? error) });
+        watch.refusedVersion ??= candidate.version;
+        log.error('published supergraph refused at start', { event: 'supergraph-refused', version: candidate.version, error: String((error as Error)?.message ?? error) });
       }
     }
     const sdl = readSupergraph();
