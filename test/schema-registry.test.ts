@@ -218,7 +218,8 @@ describe('schema:check and schema:publish', { timeout: 150_000 }, () => {
     await Promise.all(clients);
 
     console.log(`schema switch: served ${servedAfterMs} ms after publication; ${sent} requests during it, ${failures.length} failed`);
-    expect(servedAfterMs).toBeLessThan(5_000);
+    // A poll a second, then the new plan and authorization view built (1.7 to 4.5 s measured on a loaded 2-core machine).
+    expect(servedAfterMs).toBeLessThan(10_000);
     expect(sent).toBeGreaterThan(20);
     expect(failures).toEqual([]);
     expect((await ready()).schema).toMatchObject({ version: 2, source: 'registry', publishedBy: 'ops:li' });
