@@ -27,7 +27,9 @@ async function route() {
   const [, view = '', ...rest] = location.hash.split('/');
   for (const link of document.querySelectorAll('nav a')) link.classList.toggle('active', link.getAttribute('href') === `#/${view}`);
   if (!session.token || view === 'signin') {
-    signIn(main, () => { location.hash = '#/cases'; showViewer(); });
+    // After signing in, a deep link (#/case/<id>) opens what it named; otherwise the case list.
+    const target = view && view !== 'signin' ? location.hash : '#/cases';
+    signIn(main, () => { showViewer(); if (location.hash === target) route(); else location.hash = target; });
     return;
   }
   switch (view) {

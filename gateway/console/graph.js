@@ -22,10 +22,19 @@ function personal(name, raw, errors, path) {
     if (isRefusal(error)) return line(`${name}：无权查看`, 'withheld');
     return line(`${name}：${error ? '暂不可用' : '—'}`, error ? 'unavailable' : 'empty');
   }
-  return line(`${name}：${raw}${looksMasked(raw) ? '（已脱敏）' : ''}`, looksMasked(raw) ? 'masked' : 'full');
+  // The masked state is the line's colour (see the legend) and its data-state, so the value fits.
+  return line(`${name}：${raw}`, looksMasked(raw) ? 'masked' : 'full');
 }
 
-const clip = (text, max = 17) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Shortens `text` to about `px` pixels at 12px: a CJK character is twice as wide as a digit. */
+function clip(text, px = W - 20) {
+  let width = 0;
+  for (let i = 0; i < text.length; i++) {
+    width += text.charCodeAt(i) > 0x2e80 ? 12 : 7;
+    if (width > px) return `${text.slice(0, i - 1)}…`;
+  }
+  return text;
+}
 
 function node(kind, col, row, title, lines, extraClass = '') {
   return { kind, col, row, title, lines, extraClass };
@@ -35,7 +44,7 @@ function drawNode(n) {
   return s('g', { class: `node node-${n.kind} ${n.extraClass}`.trim(), transform: `translate(${x(n.col)},${y(n.row)})`, dataset: { node: n.kind } },
     s('title', null, [n.title, ...n.lines.map((l) => l.text)].join('\n')),
     s('rect', { width: W, height: H, rx: 8 }),
-    s('text', { x: 10, y: 20, class: 'node-title' }, clip(n.title, 15)),
+    s('text', { x: 10, y: 20, class: 'node-title' }, clip(n.title)),
     n.lines.slice(0, 3).map((l, i) => s('text', { x: 10, y: 39 + i * 16, class: `node-line state-${l.state ?? 'full'}`, dataset: { state: l.state ?? 'full' } }, clip(l.text))),
   );
 }
@@ -108,9 +117,11 @@ export function caseGraph(c, errors, { suggestions = [], alerts = [] } = {}) {
   below.forEach((n, i) => { n.col = i % COLS; n.row = 2 + Math.floor(i / COLS); nodes.push(n); edges.push([caseNode, n, '']); });
 
   const rows = Math.max(2, ...nodes.map((n) => Math.ceil(n.row + 1)));
-  const width = x(COLS) - GAP_X + 20, height = y(rows) - GAP_Y + 20;
+  const width = x(COLS) - GAP_X + 20, height = y(rows) - GAP_Y + 40;
   return s('svg', { class: 'case-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': `案件关系图：${c.caseNumber}` },
     s('defs', null, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow' }))),
     edges.map(([from, to, text]) => drawEdge(from, to, text)),
-    nodes.map(drawNode));
+    nodes.map(drawNode),
+    s('text', { x: 20, y: height - 6, class: 'legend' },
+      s('tspan', { class: 'state-masked' }, '■ 已脱敏'), '　', s('tspan', { class: 'state-withheld' }, '■ 无权查看'), '　', s('tspan', { class: 'state-overdue' }, '■ 已逾期')));
 }

@@ -36,6 +36,8 @@ export interface OfflinePage {
 export async function offlinePage(browser: Browser, origins: string[], options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<OfflinePage> {
   const allowed = new Set(origins.map((o) => new URL(o).origin));
   const context = await browser.newContext({ locale: options.locale ?? 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: options.viewport ?? { width: 1280, height: 900 } });
+  // Generous waits: the tests share a small machine with whole hubs; a wait ends as soon as it is met.
+  context.setDefaultTimeout(45_000);
   const aborted: string[] = [];
   const errors: string[] = [];
   await context.route('**', (route) => {
