@@ -131,10 +131,13 @@ function deployment(name: string, service: ComposeService, image: string): Manif
               ports: [{ name: 'http', containerPort: port }],
               env,
               volumeMounts: mounts,
-              // GET /health: 200 when its database (a subgraph) or every subgraph (the gateway) answers.
-              readinessProbe: { httpGet: { path: '/health', port: 'http' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-              // Alive while the port accepts: a database outage must not restart every pod.
-              livenessProbe: { tcpSocket: { port: 'http' }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 3 },
+              // Ready: a subgraph's GET /health (its database answers); the gateway's /health/ready (a
+              // supergraph loaded, its database answers — a stopped agency leaves it degraded, not unready).
+              readinessProbe: { httpGet: { path: name === GATEWAY ? '/health/ready' : '/health', port: 'http' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+              // Alive while it answers at all: a database or subgraph outage must not restart every pod.
+              livenessProbe: name === GATEWAY
+                ? { httpGet: { path: '/health/live', port: 'http' }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 3 }
+                : { tcpSocket: { port: 'http' }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 3 },
               resources: name === GATEWAY
                 ? { requests: { cpu: '1', memory: '512Mi' }, limits: { memory: '1Gi' } }
                 : { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },

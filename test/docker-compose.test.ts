@@ -265,7 +265,8 @@ describe('gateway service', () => {
     const port = Number(env(GATEWAY).PORT || 4000);
     const published = (service(GATEWAY).ports ?? []).map((p) => (typeof p === 'object' ? p.target : Number(interpolate(String(p)).split(':').pop())));
     expect(published).toEqual([port]);
-    expect(healthTest(GATEWAY)).toContain('/health');
+    // Ready, not /health: one stopped agency must not mark the gateway unhealthy.
+    expect(healthTest(GATEWAY)).toContain('/health/ready');
   });
 
   it('sets every variable GATEWAY_ENV declares, the required ones to something', () => {

@@ -95,6 +95,17 @@ describe('the Kubernetes manifests', () => {
     }
   });
 
+  it('take a gateway out of service only when it cannot serve, and restart it only when it does not answer', () => {
+    const gateway = deploymentOf('gateway').spec.template.spec.containers[0];
+    expect(gateway.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(gateway.livenessProbe.httpGet.path).toBe('/health/live');
+    for (const subgraph of SUBGRAPHS) {
+      const container = deploymentOf(subgraph.name).spec.template.spec.containers[0];
+      expect(container.readinessProbe.httpGet.path, subgraph.name).toBe('/health');
+      expect(container.livenessProbe.tcpSocket, subgraph.name).toBeDefined();
+    }
+  });
+
   it('run as the image\'s unprivileged user with a read-only root file system', () => {
     for (const d of ofKind('Deployment')) {
       const pod = d.spec.template.spec;
