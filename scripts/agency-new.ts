@@ -2,7 +2,8 @@
 //
 // Onboards an enforcement agency: its folder (its own fields and their migration), its entry in the
 // registry (schema/agencies.json), its registration in subgraphs/index.ts, a free default port, its
-// docker-compose services (database, subgraph, key, volume, the gateway's URL and dependency), and
+// docker-compose services (database, subgraph, key, volume, the gateway's URL and dependency) and the
+// Kubernetes manifests made from them, and
 // its demo bureau and case (scripts/demo-agencies.json). Names follow the kind:
 // culture-tourism gives CultureTourismCase, createCultureTourismCase and bureaus of kind CULTURE_TOURISM.
 // Field types: text, amount (yuan), quantity, integer, enum (values after a fourth colon), date, boolean.
@@ -10,6 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MANIFEST_FILE, renderManifests } from './kubernetes';
 import { AGENCY_NAME, caseTypeOf, kindOf, parseAgencyRegistry } from '../subgraphs/agencies/registry';
 import { columnSqlType, ownFieldProblems, OWN_FIELD_TYPES, attributeNames, figureNames, type OwnField } from '../subgraphs/agencies/kit/fields';
 import { creditCode } from './demo-data';
@@ -187,7 +189,10 @@ export function scaffoldAgency(root: string, input: AgencySpec): string[] {
   for (const [name, text] of Object.entries(agencyFiles(spec))) write(`${folder}/${name}`, text);
   write('schema/agencies.json', registryText.replace(/\n  \]\n\}\s*$/, `,\n${registryEntry(spec)}\n  ]\n}\n`));
   write('subgraphs/index.ts', indexWith(readFileSync(file('subgraphs/index.ts'), 'utf8'), last.name, spec.name));
-  write('docker-compose.yml', composeWith(composeText, { name: last.name, port: lastPort }, spec));
+  const newCompose = composeWith(composeText, { name: last.name, port: lastPort }, spec);
+  write('docker-compose.yml', newCompose);
+  // The Kubernetes manifests are made from the compose file (scripts/kubernetes.ts).
+  write(MANIFEST_FILE, renderManifests(newCompose));
   const demoPath = 'scripts/demo-agencies.json';
   const demo = JSON.parse(readFileSync(file(demoPath), 'utf8'));
   demo.agencies.push(demoEntry(spec));

@@ -69,9 +69,9 @@ describe('npm run agency:new on a scratch copy', () => {
     expect(supergraph).toMatch(/CULTURE_TOURISM @join__graph\(name: "culture-tourism"/);
   }, 120_000);
 
-  it('keeps docker-compose.yml in line with the code (its own test, run in the copy)', () => {
+  it('keeps docker-compose.yml and the Kubernetes manifests in line with the code (their own tests, run in the copy)', () => {
     // A pure test: run without the suite's global setup (it would start a PostgreSQL server for nothing).
-    writeFileSync(join(scratch, 'vitest.scratch.config.ts'), `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['test/docker-compose.test.ts'] } });\n`);
+    writeFileSync(join(scratch, 'vitest.scratch.config.ts'), `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['test/docker-compose.test.ts', 'test/kubernetes.test.ts'] } });\n`);
     expect(() => run(process.execPath, [join(repo, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'vitest.scratch.config.ts'])).not.toThrow();
   }, 180_000);
 });
