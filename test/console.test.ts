@@ -1,11 +1,15 @@
 // The reference console (issue 12) in real headless Chromium, every request outside the hub
 // aborted: a procurator signs in with a dev token, finds the transfer public security let run
 // past its filing deadline (国务院令第310号 第八条), opens the case's graph, sees the party's ID
-// number masked, states a reason and sees it in full. Screenshots go to docs/console-*.png.
+// number masked, states a reason and sees it in full. Screenshots go to docs/console-*.png with
+// UPDATE_SCREENSHOTS=1, else to a temporary folder.
 // Also: the console's files and policy over plain HTTP, its switch, and a second browser origin
 // calling the gateway through CORS (CORS_ORIGINS).
 import { createServer, type Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { envProblems } from '../kit/config';
@@ -15,8 +19,10 @@ import { callers, recordMarketCase, residentId, seedBureaus } from './support/fi
 import { launchChromium, offlinePage } from './support/browser';
 
 const DAY = 24 * 3600 * 1000;
-const SCREENSHOTS = new URL('../docs/', import.meta.url);
-const screenshot = (name: string) => new URL(`console-${name}.png`, SCREENSHOTS).pathname;
+// The committed screenshots (docs/console-*.png) are rewritten only when asked
+// (UPDATE_SCREENSHOTS=1): a test run must not leave the working tree changed.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../docs/', import.meta.url)) : mkdtempSync(join(tmpdir(), 'console-shots-'));
+const screenshot = (name: string) => join(SCREENSHOTS, `console-${name}.png`);
 
 /** A page of another origin, for the CORS check: the same tiny server answers on 127.0.0.1 and localhost. */
 function otherOrigin(): Promise<{ server: Server; port: number }> {
