@@ -8,6 +8,7 @@ import { CORS_ENV, CORS_RULES, corsOrigins } from './cors';
 import { EXPLORER_ENV, explorerEnabled } from './explorer';
 import { CONSOLE_ENV, consoleEnabled } from './console/index';
 import { LOG_ENV } from '../kit/log';
+import { TRUSTED_DOCUMENTS_ENV, trustedDocumentsFromEnv, type TrustedDocuments } from './trusted-documents';
 
 export function subgraphUrlVar(name: string): string {
   return `SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -34,6 +35,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   ...CORS_ENV,
   ...EXPLORER_ENV,
   ...CONSOLE_ENV,
+  ...TRUSTED_DOCUMENTS_ENV,
   ...AUDIT_ENV,
 ];
 
@@ -54,6 +56,8 @@ export interface GatewayConfig {
   explorer: boolean;
   /** Whether the reference console is served at /console (gateway/console/). */
   console: boolean;
+  /** Which operations run: TRUSTED_DOCUMENTS and its manifest (gateway/trusted-documents.ts). */
+  trustedDocuments: TrustedDocuments;
 }
 
 /** What no single declaration says: the issuer's key comes from a file or a JWKS endpoint. */
@@ -78,5 +82,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     explorer: explorerEnabled(env),
     console: consoleEnabled(env),
+    trustedDocuments: trustedDocumentsFromEnv(env),
   };
 }

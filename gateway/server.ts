@@ -23,6 +23,7 @@ import { subgraphBases, subgraphRoute } from './supergraph';
 import { SupergraphWatch } from './registry/watch';
 import { log } from '../kit/log';
 import { observeRequest, requestMetrics, serveMetrics } from './metrics';
+import { admitTrusted } from './trusted-documents';
 
 /** The W3C trace id of the caller's traceparent, or a new one: it ties audit entries to logs. */
 function traceIdOf(traceparent: string | string[] | undefined): string {
@@ -156,7 +157,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       // `audited` is created here, not by the plugin: Apollo hands plugins a shallow clone of the
       // context, so only a Set made before it is the one this handler reads back below.
       const context: HubContext = { identity, denied: [], releases: [], auditRequest: about, audited: new Set() };
-      const { denied } = await serveAuthorized(apollo, req, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen);
+      // Trusted documents: a registered hash stands for its text, free text may be refused (and audited).
+      const trusted = await admitTrusted(config.trustedDocuments, req, res);
+      if (trusted.refused) return void auditRequest(audit, { ...about(), ...trusted.refused });
+      const { denied } = await serveAuthorized(apollo, trusted.request, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen);
       // What durableAudit committed before the response left is done; the rest (refusals before
       // Apollo, objects withheld while restoring) is queued: written in batches, never dropped.
       auditRequest(audit, { ...about(), releases: context.releases, denied }, context.audited);
