@@ -79,7 +79,9 @@ export function operationsOf(file: string, text: string, schema: GraphQLSchema, 
     const body = print(single);
     operations.push({ id: documentId(body), name, body, file });
   }
-  if (!operations.length && !refusals.length) refusals.push({ file, error: 'no operation in it' });
+  // A file of fragments only serves the others; a file with neither is a mistake worth naming.
+  const hasFragment = document.definitions.some((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  if (!operations.length && !refusals.length && !hasFragment) refusals.push({ file, error: 'no operation in it' });
   return { operations, refusals };
 }
 
