@@ -209,9 +209,10 @@ export async function backupOwner(options: { owner: string; url: string; out: st
       tables.push({ ...table, rows: Number(count.n) });
     }
     // Sequences are not transactional: read now, each is at least what any row in the snapshot took.
+    // TypeORM's own (of the migrations table) stays the target's, as its rows do.
     const { rows: sequences } = await client.query<{ name: string; last_value: string | null; is_called: boolean }>(`
       SELECT sequencename AS name, last_value::text, last_value IS NOT NULL AS is_called
-      FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename`);
+      FROM pg_sequences WHERE schemaname = 'public' AND sequencename <> $1 ORDER BY sequencename`, [`${MIGRATIONS_TABLE}_id_seq`]);
     const header: BackupHeader = {
       format: BACKUP_FORMAT, owner, database: meta.database, takenAt: new Date(meta.taken_at).toISOString(), serverVersion: meta.version,
       migrations, tables, sequences: sequences.map((s) => ({ name: s.name, lastValue: s.last_value, isCalled: s.is_called })),
