@@ -52,7 +52,7 @@ export interface BackupHeader {
   database: string;
   takenAt: string;
   serverVersion: string;
-  /** The schema version: names of the migrations the database had run, sorted. */
+  /** The schema version: names of the migrations the database had run, in the order they run. */
   migrations: string[];
   tables: BackupTable[];
   sequences: BackupSequence[];
@@ -73,9 +73,15 @@ export function migrationsOf(owner: string): Function[] {
   return [...SUBGRAPHS.filter((s) => (s.databaseOwner ?? s.name) === owner).flatMap((s) => s.migrations), KitReleaseJournal1700000000900];
 }
 
-/** The names TypeORM records for those migrations, sorted. */
+/** Migration names in the order TypeORM runs them: by the timestamp that ends each name. */
+export function inMigrationOrder(names: string[]): string[] {
+  const stamp = (name: string) => Number(/(\d+)$/.exec(name)?.[1] ?? 0);
+  return [...names].sort((a, b) => stamp(a) - stamp(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The names TypeORM records for those migrations, in order. */
 export function migrationNamesOf(owner: string): string[] {
-  return migrationsOf(owner).map((M) => (new (M as new () => { name?: string })()).name ?? M.name).sort();
+  return inMigrationOrder(migrationsOf(owner).map((M) => (new (M as new () => { name?: string })()).name ?? M.name));
 }
 
 /** The owner's database: DATABASE_URL, or the embedded default's database of that owner. */
@@ -119,8 +125,8 @@ export async function tablesOf(client: pg.Client): Promise<Omit<BackupTable, 'ro
 export async function migrationsRun(client: pg.Client): Promise<string[]> {
   const { rows: [exists] } = await client.query(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`public.${MIGRATIONS_TABLE}`]);
   if (!exists.ok) return [];
-  const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${id(MIGRATIONS_TABLE)} ORDER BY name`);
-  return rows.map((r) => r.name);
+  const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${id(MIGRATIONS_TABLE)}`);
+  return inMigrationOrder(rows.map((r) => r.name));
 }
 
 /**
@@ -259,7 +265,7 @@ export function parseArguments(argv: string[], fileFlag: '--out' | '--from'): { 
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  let url = '(no database)';
+  let url: string | undefined;
   try {
     const { owner, file } = parseArguments(process.argv.slice(2), '--out');
     url = databaseUrlOf(owner);
@@ -268,7 +274,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(`backup of ${owner} (${shown(url)}) at ${result.header.takenAt}: ${result.rows} rows in ${result.header.tables.length} tables (${tables}); schema version ${result.header.migrations.at(-1)}; sha256 ${result.sha256} → ${result.file}`);
     process.exit(0);
   } catch (error) {
-    console.error(`backup failed (${shown(url)}): ${(error as Error).message}`);
+    console.error(`backup failed${url ? ` (${shown(url)})` : ''}: ${(error as Error).message}`);
     process.exit(1);
   }
 }

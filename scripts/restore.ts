@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase, StatementCounter } from '../kit/database';
 import {
-  BACKUP_FORMAT, databaseUrlOf, migrationNamesOf, migrationsOf, migrationsRun, parseArguments, requireOwner, shown, tablesOf,
+  BACKUP_FORMAT, databaseUrlOf, inMigrationOrder, migrationNamesOf, migrationsOf, migrationsRun, parseArguments, requireOwner, shown, tablesOf,
   TEXT_FORM_SETTINGS, type BackupHeader, type BackupRow, type BackupTrailer,
 } from './backup';
 
@@ -107,7 +107,7 @@ async function ensureSchemaVersion(owner: string, url: string, header: BackupHea
   await client.connect();
   let run: string[];
   try { run = await migrationsRun(client); } finally { await client.end(); }
-  const wanted = [...header.migrations].sort();
+  const wanted = inMigrationOrder(header.migrations);
   if (!run.length && migrate) {
     const code = migrationNamesOf(owner);
     if (!sameList(code, wanted)) {
@@ -118,8 +118,8 @@ async function ensureSchemaVersion(owner: string, url: string, header: BackupHea
     return ensureSchemaVersion(owner, url, header, false);
   }
   if (!run.length) throw new RestoreRefused(`${shown(url)} has run no migrations: start the ${owner} service on it once, or pass --migrate`);
-  if (!sameList([...run].sort(), wanted)) {
-    throw new RestoreRefused(`${shown(url)} is at another schema version (${run.length} migrations, last ${[...run].sort().at(-1)}) than the backup (${wanted.length}, last ${wanted.at(-1)})`);
+  if (!sameList(run, wanted)) {
+    throw new RestoreRefused(`${shown(url)} is at another schema version (${run.length} migrations, last ${run.at(-1)}) than the backup (${wanted.length}, last ${wanted.at(-1)})`);
   }
 }
 
@@ -210,7 +210,7 @@ export async function restoreOwner(options: { owner: string; url: string; from: 
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  let url = '(no database)';
+  let url: string | undefined;
   try {
     const { owner, file, flags } = parseArguments(process.argv.slice(2), '--from');
     url = databaseUrlOf(owner);
@@ -218,7 +218,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(`restored ${owner} (${shown(url)}) from the backup taken at ${result.header.takenAt}: ${result.rows} rows in ${result.header.tables.length} tables, counts verified`);
     process.exit(0);
   } catch (error) {
-    console.error(`restore refused, nothing written (${shown(url)}): ${(error as Error).message}`);
+    console.error(`restore refused, nothing written${url ? ` (${shown(url)})` : ''}: ${(error as Error).message}`);
     process.exit(1);
   }
 }
