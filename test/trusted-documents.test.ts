@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type Caller, type TestHub } from './support/hub';
 import { callers, marketCaseInput } from './support/fixtures';
 import { maskIdNumber } from '../kit/personal-data';
 import { parseManifest } from '../gateway/trusted-documents';
+import { collect, register } from '../scripts/operations-register';
 
 // The gateway under TRUSTED_DOCUMENTS=only with a manifest made by `npm run operations:register`
 // from a client's .graphql files: registered operations run by their hash through the same
@@ -61,10 +60,11 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'console', 'fragments.graphql'), FRAGMENTS);
   writeFileSync(join(dir, 'seed.graphql'), SEED_OPERATIONS);
   const manifest = join(dir, 'trusted-documents.json');
-  const register = promisify(execFile);
-  const script = ['--import', 'tsx', 'scripts/operations-register.ts', '--manifest', manifest];
-  await register(process.execPath, [...script, '--client', 'console', join(dir, 'console')]);
-  await register(process.execPath, [...script, '--client', 'seed', join(dir, 'seed.graphql')]);
+  // What `npm run operations:register` does (its command line: test/trusted-documents-unit.test.ts), in process.
+  const forConsole = register({ operations: {} }, 'console', collect([join(dir, 'console')]).operations, new Date());
+  const seed = collect([join(dir, 'seed.graphql')]);
+  expect([...forConsole.added, ...seed.operations].length).toBe(4);
+  writeFileSync(manifest, JSON.stringify(register(forConsole.manifest, 'seed', seed.operations, new Date()).manifest, null, 2));
   const operations = parseManifest(JSON.parse(readFileSync(manifest, 'utf8'))).operations;
   ids = Object.fromEntries(Object.entries(operations).map(([id, op]) => [op.name, id]));
   expect(Object.keys(ids).sort()).toEqual(['AgencyCodes', 'CaseParty', 'RecordMarketCase', 'RegisterBureau']);
