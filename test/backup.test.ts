@@ -38,6 +38,7 @@ const tablesIn = async (url: string) => (await rows<{ n: string }>(url, `SELECT 
 describe('backup and restore per owner', () => {
   let hub: TestHub;
   let second: Hub | undefined;
+  let firstStopped: Promise<void> | undefined;
   let work: string;
   let dataDir: string;
   const prefix = `r${randomBytes(4).toString('hex')}_`;
@@ -76,11 +77,12 @@ describe('backup and restore per owner', () => {
     // to a database: the second hub uses the same ones. The first hub goes, databases and all.
     dataDir = mkdtempSync(join(tmpdir(), 'backup-test-keys-'));
     cpSync(hub.dataDir, dataDir, { recursive: true });
-    await hub.stop();
+    firstStopped = hub.stop(); // while the restores run; awaited before the second hub starts
     await ensureDatabases(server(), OWNERS.map(restoredDb));
   }, 120_000);
 
   afterAll(async () => {
+    await firstStopped?.catch(() => {});
     await second?.stop({ dropDatabases: true });
     await dropDatabases(server(), OWNERS.map(restoredDb)).catch(() => {});
     for (const dir of [work, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
@@ -172,6 +174,7 @@ describe('backup and restore per owner', () => {
   });
 
   it('a hub started on the restored databases finds the case, its transfer and the suggestion, and its audit log verifies', async () => {
+    await firstStopped;
     second = await bootHub({
       postgres: server(), dataDir, databasePrefix: prefix, gatewayPort: 0, subgraphPorts: 'free',
       env: { OUTBOX_POLL_MS: '200', HUB_TEST_CLOCK: '1' }, echo: !!process.env.HUB_DEBUG,
