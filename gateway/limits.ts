@@ -37,6 +37,16 @@ export const ASSUMED_LIST_SIZES: Readonly<Record<string, number>> = {
   'Alert.priorCases': 5,
 };
 
+/**
+ * How many alternative paths @apollo/query-planner may weigh for one selection before it gives up
+ * (its \`debug.pathsLimit\`). Planning is synchronous and, on abstract types several subgraphs can
+ * resolve, grows faster than exponentially with depth: \`case { supervision { case { … } } }\`
+ * nine levels deep, within every other limit, ran the gateway out of memory (EnforcementCase is
+ * resolvable in eight subgraphs). Over the limit the operation is refused in milliseconds
+ * (PLAN_TOO_COMPLEX, errors.ts); every query the clients and tests use needs far fewer.
+ */
+export const QUERY_PLAN_PATHS_LIMIT = 1000;
+
 /** The variables the limits read (for GATEWAY_ENV and docker-compose.yml). */
 export const LIMIT_ENV: EnvVar[] = [
   { name: VARS.maxDepth, required: false, description: `deepest field nesting an operation may have (default ${DEFAULT_LIMITS.maxDepth})`, kind: 'integer', min: 1 },

@@ -19,6 +19,8 @@ import { serveConsole } from './console/index';
 import { formatClientError } from './errors';
 import { liveness, readiness, subgraphHealth, subgraphStatuses } from './health';
 import { GATEWAY_VALIDATION_RULES } from './validation';
+import { QUERY_PLAN_PATHS_LIMIT } from './limits';
+import { planLimitRefusal, planLimitStatus } from './plan-limit';
 import { subgraphBases, subgraphRoute } from './supergraph';
 import { SupergraphWatch } from './registry/watch';
 import { log } from '../kit/log';
@@ -92,6 +94,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const audit = new AuditWriter(config.databaseUrl, { ...auditOptionsFromEnv(process.env), signingKeyFile: config.signingKeyFile });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.manager(loadableSupergraph),
+    queryPlannerConfig: { debug: { pathsLimit: QUERY_PLAN_PATHS_LIMIT } },
     buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphRoute(name, url, config.subgraphUrls), config.signingKeyFile, config.subgraphTimeoutMs),
   });
   const apollo = new ApolloServer<HubContext>({
@@ -101,10 +104,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     includeStacktraceInErrorResponses: false,
     // What graphql-js 16 lets through to execution: a missing root type, 1e309, a bad DateTime literal.
     validationRules: GATEWAY_VALIDATION_RULES,
-    formatError: (formatted) => formatClientError(formatted, { production: config.production }),
+    formatError: (formatted, error) => formatClientError(planLimitRefusal(formatted, error) ?? formatted, { production: config.production }),
     // Apollo's landing page loads Sandbox from a CDN: never. The gateway serves its own offline
     // explorer (gateway/explorer.ts), in production only when enabled (graphql-cop: GraphiQL detection).
-    plugins: [judgedOnly, ApolloServerPluginLandingPageDisabled(), durableAudit<HubContext>(audit, auditCommitTimeoutFromEnv(process.env))],
+    plugins: [judgedOnly, planLimitStatus, ApolloServerPluginLandingPageDisabled(), durableAudit<HubContext>(audit, auditCommitTimeoutFromEnv(process.env))],
   });
   apollo.addPlugin(requestMetrics);
   await apollo.start();

@@ -172,16 +172,32 @@ describe('gateway authorization: @authenticated and @requiresScopes enforced bef
       const { errors } = await hub.graphql(query, variables, callers.procurator);
       expect((errors ?? []).filter((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')).toEqual([]);
     };
-    /** `case { supervision { case { … id } } }` with `levels` levels of fields. */
+    /**
+     * `case { transfer { filingSupervision { transfer { … id } } } }` with `levels` levels of fields:
+     * a chain public security resolves alone, so its plan stays cheap at any depth.
+     */
     const deep = (levels: number) => {
       let inner = 'id';
-      for (let level = levels - 1; level >= 2; level--) inner = `${level % 2 === 0 ? 'supervision' : 'case'} { ${inner} }`;
+      for (let level = levels - 1; level >= 2; level--) inner = `${level % 2 === 0 ? 'transfer' : 'filingSupervision'} { ${inner} }`;
       return `{ case(id: "${caseId}") { ${inner} } }`;
     };
 
     it('depth (12)', async () => {
       await refusedFor('depth', deep(13));
       await accepted(deep(12));
+    });
+    it('query plan: an operation within every limit whose plan would explode is refused in time, and the gateway keeps answering', async () => {
+      // case ↔ supervision alternates between an interface eight subgraphs resolve and the
+      // procuratorate: the planner's alternatives multiply with each level (nine levels ran the
+      // gateway out of memory). Eleven levels: within the depth limit.
+      let inner = 'id';
+      for (let level = 10; level >= 2; level--) inner = `${level % 2 === 0 ? 'supervision' : 'case'} { ${inner} }`;
+      const started = Date.now();
+      await refusedFor('queryPlan', `{ case(id: "${caseId}") { ${inner} } }`);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const health = await fetch(`${hub.gatewayUrl}/health/live`);
+      expect(health.status).toBe(200);
+      await accepted(`{ agencies { code } }`);
     });
     it('aliases (30)', async () => {
       const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: agencies { code }`).join(' ')} }`;
