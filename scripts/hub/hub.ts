@@ -5,9 +5,11 @@ import { SUBGRAPHS } from '../../subgraphs/index';
 import { envOf, upstreamVar, type SubgraphModule } from '../../kit/module';
 import { ensureKeys, GATEWAY, type KeyFiles } from '../../kit/keys';
 import { ensureOprfKeyFile } from '../../kit/crypto/oprf-key-file';
+import { ensureKeyEncryptionKeyFile } from '../../kit/crypto/key-wrap';
 import { subgraphUrlVar } from '../../gateway/config';
 import { DEV_AUDIENCE, DEV_ISSUER, ensureDevIssuer } from '../../gateway/dev-issuer';
-import { dropDatabases, ensureDatabases, type PostgresServer } from './postgres';
+import { dropDatabases, type PostgresServer } from './postgres';
+import { AUDIT_WRITER, dropLogins, provisionLogins, type Login } from './roles';
 import { ServiceProcess } from './processes';
 
 export interface HubOptions {
@@ -38,6 +40,8 @@ export interface Hub {
   environments: Record<string, NodeJS.ProcessEnv>;
   dataDir: string;
   databases: Record<string, string>;
+  /** The login role each service connects as (subgraph name or `gateway`): never the superuser. */
+  roles: Record<string, string>;
   stopSubgraph(name: string): Promise<void>;
   startSubgraph(name: string): Promise<void>;
   pauseSubgraph(name: string): void;
@@ -82,7 +86,11 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-export interface HubSecrets { partyRefKeyFile: string }
+export interface HubSecrets {
+  partyRefKeyFile: string;
+  /** An owner's key-encryption key of its data keys at rest (kit/at-rest.ts), made on first use. */
+  dataKekFile(owner: string): string;
+}
 
 /**
  * Justice's OPRF key for party references (issue 17) lives beside the owners' keys, made on first
@@ -93,7 +101,12 @@ function hubSecrets(dataDir: string): HubSecrets {
   const partyRefKeyFile = join(dataDir, 'keys', 'justice.party-ref-key.json');
   ensureOprfKeyFile(partyRefKeyFile);
   rmSync(join(dataDir, 'secrets.json'), { force: true });
-  return { partyRefKeyFile };
+  const dataKekFile = (owner: string) => {
+    const file = join(dataDir, 'keys', `${owner}.data-kek`);
+    ensureKeyEncryptionKeyFile(file);
+    return file;
+  };
+  return { partyRefKeyFile, dataKekFile };
 }
 
 /** The embedded default's keys: the gateway's and one pair per owner, made on first start (keys/). */
@@ -102,7 +115,7 @@ export function ensureHubKeys(dataDir: string): Promise<KeyFiles> {
 }
 
 /** Key and secret variables: never inherited from the launcher, each service gets its own below. */
-const KEY_VARIABLES = ['HUB_IDENTITY_SECRET', 'PARTY_KEY_SECRET', 'PARTY_OPRF_KEY_FILE', 'GATEWAY_SIGNING_KEY_FILE', 'OWNER_SIGNING_KEY_FILE', 'HUB_PUBLIC_KEYS_FILE'];
+const KEY_VARIABLES = ['HUB_IDENTITY_SECRET', 'PARTY_KEY_SECRET', 'PARTY_OPRF_KEY_FILE', 'DATA_KEK_FILE', 'DATA_KEK_PREVIOUS_FILES', 'GATEWAY_SIGNING_KEY_FILE', 'OWNER_SIGNING_KEY_FILE', 'HUB_PUBLIC_KEYS_FILE'];
 
 export function withoutKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !KEY_VARIABLES.includes(name)));
@@ -118,6 +131,7 @@ export function subgraphKeyEnv(module: SubgraphModule, keys: KeyFiles, secrets: 
     HUB_PUBLIC_KEYS_FILE: keys.directory,
     OWNER_SIGNING_KEY_FILE: keys.privateKey(module.name),
     ...(declares('PARTY_OPRF_KEY_FILE') ? { PARTY_OPRF_KEY_FILE: secrets.partyRefKeyFile } : {}),
+    ...(declares('DATA_KEK_FILE') ? { DATA_KEK_FILE: secrets.dataKekFile(module.name) } : {}),
   };
 }
 
@@ -135,7 +149,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const databaseOf = (owner: string) => `${prefix}${owner.replace(/-/g, '_')}`;
   const databases: Record<string, string> = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, databaseOf(s.databaseOwner ?? s.name)]));
   databases.gateway = databaseOf('gateway');
-  await ensureDatabases(options.postgres, [...new Set(Object.values(databases))]);
+  // Each subgraph logs in as itself and owns its database; the audit subgraph owns the gateway's
+  // (it runs the audit log's migrations), and the gateway logs in as the log's writer (roles.ts).
+  const roles: Record<string, string> = Object.fromEntries([...SUBGRAPHS.map((s) => s.name), 'gateway'].map((name) => [name, databaseOf(name)]));
+  const logins: Login[] = [
+    ...SUBGRAPHS.map((s) => ({ role: roles[s.name], database: databases[s.name], owns: true })),
+    { role: roles.gateway, database: databases.gateway, owns: false, memberOf: [AUDIT_WRITER] },
+  ];
+  const passwords = await provisionLogins(options.postgres, logins);
+  const urlOf = (name: string) => options.postgres.urlAs(databases[name], roles[name], passwords[roles[name]]);
 
   const ports = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (s) =>
     [s.name, options.subgraphPorts === 'free' ? await freePort() : s.defaultPort] as const)));
@@ -145,7 +167,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const environments: Record<string, NodeJS.ProcessEnv> = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, {
     ...base,
     PORT: String(ports[s.name]),
-    DATABASE_URL: options.postgres.url(databases[s.name]),
+    DATABASE_URL: urlOf(s.name),
     ...subgraphKeyEnv(s, keys, secrets),
     ...Object.fromEntries([...(s.upstreams ?? []), ...(s.notifies ?? [])].map((owner) => [upstreamVar(owner), options.ownerUrlOverrides?.[owner] ?? subgraphUrls[owner]])),
   }]));
@@ -160,7 +182,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     JWT_AUDIENCE: DEV_AUDIENCE,
     ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), options.subgraphUrlOverrides?.[s.name] ?? subgraphUrls[s.name]])),
     // The gateway's own database holds the audit log it appends to (the audit subgraph reads it).
-    DATABASE_URL: options.postgres.url(databases.gateway),
+    DATABASE_URL: urlOf('gateway'),
   };
   const gateway = new ServiceProcess('gateway', ['gateway/main.ts'], environments.gateway, !!options.echo);
 
@@ -184,13 +206,17 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     environments,
     dataDir: options.dataDir,
     databases,
+    roles,
     stopSubgraph: (name) => subgraphs.get(name)!.stop(),
     startSubgraph: (name) => subgraphs.get(name)!.start(),
     pauseSubgraph: (name) => subgraphs.get(name)!.pause(),
     resumeSubgraph: (name) => subgraphs.get(name)!.resume(),
     async stop(stopOptions) {
       await stopAll();
-      if (stopOptions?.dropDatabases) await dropDatabases(options.postgres, [...new Set(Object.values(databases))]);
+      if (stopOptions?.dropDatabases) {
+        await dropDatabases(options.postgres, [...new Set(Object.values(databases))]);
+        await dropLogins(options.postgres, Object.values(roles));
+      }
     },
   };
 }

