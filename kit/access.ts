@@ -120,3 +120,27 @@ export function mayFilter<R>(identity: Identity, rule: ResourceRule<R>, action: 
   if (!spec) throw new Error(`${rule.resource}: no action ${action}`);
   return rowFilter(identity, spec.scope);
 }
+
+/**
+ * A row rule with several ways in (a reader's jurisdiction, or being the addressed bureau): the
+ * caller may when any of `actions` allows it.
+ */
+export function mayAny<R>(identity: Identity, rule: ResourceRule<R>, actions: string[], row: R): boolean {
+  return actions.some((action) => may(identity, rule, action, row));
+}
+
+/**
+ * The same ways in as one SQL condition for list queries: each action with the columns its place
+ * reads on the table; `callerIn` is a `when` naming the caller's own unit, as the columns that
+ * must hold it (the addressed bureau, a party unit).
+ */
+export function mayAnySql<R>(identity: Identity, rule: ResourceRule<R>, ways: Record<string, { units: string[]; region: string; callerIn?: string[] }>, name: string): { sql: string; params: Record<string, string> } {
+  const parts = Object.entries(ways).map(([action, { callerIn, ...columns }], i) => {
+    const reach = rowFilterSql(mayFilter(identity, rule, action), columns, `${name}${i}`);
+    if (!callerIn) return reach;
+    if (!identity.org || reach.sql === 'FALSE') return { sql: 'FALSE', params: {} };
+    const org = `${name}${i}Org`;
+    return { sql: `((${callerIn.map((c) => `${c} = :${org}`).join(' OR ')}) AND ${reach.sql})`, params: { ...reach.params, [org]: identity.org } };
+  });
+  return { sql: `(${parts.map((p) => p.sql).join(' OR ') || 'FALSE'})`, params: Object.assign({}, ...parts.map((p) => p.params)) };
+}

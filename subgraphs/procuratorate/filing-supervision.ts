@@ -6,7 +6,7 @@ import { badInput, notFound } from '../../kit/errors';
 import { guardedUpdate } from '../../kit/guarded-update';
 import { filingSupervisionFlow as flow } from './filing-supervision-flow';
 import { batchLoader, byKey, isUuid, perRequest } from '../../kit/loaders';
-import { may, requireCovers, requireMay, requireScope } from '../../kit/access';
+import { requireCovers, requireMay, requireScope } from '../../kit/access';
 import {
   FILING_EVENT, FILING_NOTICE, FILING_NOTICE_ROUTE, type FilingEvent, type FilingNotice, type FilingNoticeKind,
 } from '../../kit/messages/filing-supervision';
@@ -15,7 +15,7 @@ import { enqueue, nudgeOutbox, outboxWorkers, type Channel, type Queryable } fro
 import { receiveOnce, type Received } from '../../kit/receive-once';
 import { applyFilingOutcomes } from './alerts';
 import { optionalText, requireText } from '../../kit/rules';
-import { filingSupervisionReadSql, filingSupervisionRule } from './resources/filing-supervision';
+import { filingSupervisionReadSql, filingSupervisionRule, mayReadFilingSupervisionMatter } from './resources/filing-supervision';
 
 // 立案监督 (刑事诉讼法 第113条; 国务院令第310号 第九条; 刑诉规则 2019 第五百五十七条–第五百六十一条).
 //
@@ -145,8 +145,7 @@ const mattersOf = perRequest((runtime) => ({
   }),
 }));
 
-export const mayReadFilingSupervision = (ctx: Ctx, m: FilingSupervisionRow) =>
-  may(ctx.identity, filingSupervisionRule, 'read', m) || may(ctx.identity, filingSupervisionRule, 'readOwn', m);
+export const mayReadFilingSupervision = (ctx: Ctx, m: FilingSupervisionRow) => mayReadFilingSupervisionMatter(ctx.identity, m);
 const readable = (ctx: Ctx, m: FilingSupervisionRow | null) => (m && mayReadFilingSupervision(ctx, m) ? m : null);
 
 interface ListArgs { status?: FilingSupervisionStatus | null; first?: number | null; after?: string | null }

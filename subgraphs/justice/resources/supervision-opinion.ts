@@ -5,7 +5,7 @@
 // within their region; the addressed bureau reads and answers it; the justice bureau of the
 // region issues it and verifies the rectification.
 import type { Identity } from '../../../kit/identity';
-import { defineResource, may, mayFilter, rowFilterSql } from '../../../kit/access';
+import { defineResource, mayAny, mayAnySql } from '../../../kit/access';
 
 export interface SupervisionOpinionPlace { agencyCode: string; issuingUnit: string; region: string }
 
@@ -30,14 +30,13 @@ export const supervisionOpinionRule = defineResource<SupervisionOpinionPlace>({
 
 /** Whether the caller reads the opinion, by either way in. */
 export function mayReadOpinion(identity: Identity, o: SupervisionOpinionPlace): boolean {
-  return may(identity, supervisionOpinionRule, 'read', o) || may(identity, supervisionOpinionRule, 'readAddressed', o);
+  return mayAny(identity, supervisionOpinionRule, ['read', 'readAddressed'], o);
 }
 
 /** The read rule (either way in) as SQL on supervision_opinion under `alias`, for list queries. */
 export function opinionReadSql(identity: Identity, alias: string) {
-  const read = rowFilterSql(mayFilter(identity, supervisionOpinionRule, 'read'),
-    { units: [`${alias}.agency_code`, `${alias}.issuing_unit`], region: `${alias}.region` }, 'opinionRead');
-  const addressed = rowFilterSql(mayFilter(identity, supervisionOpinionRule, 'readAddressed'),
-    { units: [`${alias}.agency_code`], region: `${alias}.region` }, 'opinionAddressed');
-  return { sql: `(${read.sql} OR ${addressed.sql})`, params: { ...read.params, ...addressed.params } };
+  return mayAnySql(identity, supervisionOpinionRule, {
+    read: { units: [`${alias}.agency_code`, `${alias}.issuing_unit`], region: `${alias}.region` },
+    readAddressed: { units: [`${alias}.agency_code`], region: `${alias}.region`, callerIn: [`${alias}.agency_code`] },
+  }, 'opinionRead');
 }

@@ -6,7 +6,7 @@
 // for reconsideration: transfer:write); a procuratorate takes a matter up in its own name and
 // only it decides on it afterwards.
 import type { Identity } from '../../../kit/identity';
-import { defineResource, mayFilter, rowFilterSql } from '../../../kit/access';
+import { defineResource, mayAny, mayAnySql } from '../../../kit/access';
 
 export interface FilingSupervisionPlace { agencyCode: string; acceptingUnit: string | null; procuratorateCode: string | null; region: string }
 
@@ -47,16 +47,16 @@ export const filingSupervisionRule = defineResource<FilingSupervisionPlace>({
   },
 });
 
+/** Whether the caller reads the matter, by either way in. */
+export function mayReadFilingSupervisionMatter(identity: Identity, m: FilingSupervisionPlace): boolean {
+  return mayAny(identity, filingSupervisionRule, ['read', 'readOwn'], m);
+}
+
 /** Both ways in (supervision:read over the region; case:read of a party unit) as SQL on filing_supervision under `alias`. */
 export function filingSupervisionReadSql(identity: Identity, alias: string): { sql: string; params: Record<string, string> } {
-  const read = rowFilterSql(mayFilter(identity, filingSupervisionRule, 'read'),
-    { units: [`${alias}.agency_code`, `${alias}.accepting_unit`, `${alias}.procuratorate_code`], region: `${alias}.region` }, 'fsRead');
-  const own = mayFilter(identity, filingSupervisionRule, 'readOwn');
-  if (own.kind === 'none' || !identity.org) return read;
-  // readOwn's condition (a party unit) within the grant's reach.
-  const reach = rowFilterSql(own, { units: [`${alias}.agency_code`, `${alias}.accepting_unit`], region: `${alias}.region` }, 'fsOwn');
-  return {
-    sql: `(${read.sql} OR ((${alias}.agency_code = :fsOrg OR ${alias}.accepting_unit = :fsOrg) AND ${reach.sql}))`,
-    params: { ...read.params, ...reach.params, fsOrg: identity.org },
-  };
+  return mayAnySql(identity, filingSupervisionRule, {
+    read: { units: [`${alias}.agency_code`, `${alias}.accepting_unit`, `${alias}.procuratorate_code`], region: `${alias}.region` },
+    // readOwn's condition (a party unit) within the grant's reach.
+    readOwn: { units: [`${alias}.agency_code`, `${alias}.accepting_unit`], region: `${alias}.region`, callerIn: [`${alias}.agency_code`, `${alias}.accepting_unit`] },
+  }, 'fsRead');
 }

@@ -3,7 +3,7 @@
 // bureau read it under supervision:read in their jurisdiction; the addressed bureau reads and
 // answers it under suggestion:reply (《人民检察院检察建议工作规定》第十九条: the receiving body replies in writing).
 import type { Identity } from '../../../kit/identity';
-import { defineResource, may, mayFilter, rowFilterSql } from '../../../kit/access';
+import { defineResource, mayAny, mayAnySql } from '../../../kit/access';
 import type { SuggestionRow } from '../entities';
 import { OWN_UNIT } from './supervision-matter';
 
@@ -29,15 +29,13 @@ export const suggestionRule = defineResource<SuggestionPlace>({
 
 /** Whether the caller reads the suggestion, by either way in. */
 export function mayReadSuggestion(identity: Identity, s: SuggestionPlace): boolean {
-  return may(identity, suggestionRule, 'read', s) || may(identity, suggestionRule, 'readAddressed', s);
+  return mayAny(identity, suggestionRule, ['read', 'readAddressed'], s);
 }
 
 /** The read rule (either way in) as SQL on procuratorial_suggestion under `alias`, for list queries. */
 export function suggestionReadSql(identity: Identity, alias: string) {
-  const read = rowFilterSql(mayFilter(identity, suggestionRule, 'read'),
-    { units: [`${alias}.agency_code`, `${alias}.procuratorate_code`], region: `${alias}.region` }, 'suggestionRead');
-  // readAddressed's condition (the addressed bureau) is its unit column alone.
-  const addressed = rowFilterSql(mayFilter(identity, suggestionRule, 'readAddressed'),
-    { units: [`${alias}.agency_code`], region: `${alias}.region` }, 'suggestionAddressed');
-  return { sql: `(${read.sql} OR ${addressed.sql})`, params: { ...read.params, ...addressed.params } };
+  return mayAnySql(identity, suggestionRule, {
+    read: { units: [`${alias}.agency_code`, `${alias}.procuratorate_code`], region: `${alias}.region` },
+    readAddressed: { units: [`${alias}.agency_code`], region: `${alias}.region`, callerIn: [`${alias}.agency_code`] },
+  }, 'suggestionRead');
 }
