@@ -4,7 +4,8 @@
 //
 // Where it looks:
 //   DATABASE_URL          the log (the gateway's own database); default: the embedded hub of
-//                         `npm start` (127.0.0.1:${PG_PORT:-54329}, database `gateway`)
+//                         `npm start` (127.0.0.1:${PG_PORT:-54329}, database `gateway`, as the superuser
+//                         whose generated password is kept in ${HUB_DATA_DIR:-.data}/pg)
 //   WITNESS_DATABASE_URL  the procuratorate's database, where its witness keeps what it cosigned;
 //                         default: the embedded hub's `procuratorate`, when DATABASE_URL is not set
 //   HUB_PUBLIC_KEYS_FILE  the key directory, to check the witness's cosignatures; default:
@@ -12,8 +13,17 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { verifyAuditLog } from '../gateway/audit/verify-log';
+import { embeddedSuperuserUrl } from './hub/superuser';
 
-const embedded = (database: string) => `postgres://postgres:postgres@127.0.0.1:${process.env.PG_PORT ?? 54329}/${database}`;
+// The embedded default's superuser, with the password kept in its data directory (scripts/hub/superuser.ts).
+function embedded(database: string): string {
+  try {
+    return embeddedSuperuserUrl(database);
+  } catch (error) {
+    console.error(`audit log could not be verified: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
 const url = process.env.DATABASE_URL || embedded('gateway');
 const witnessUrl = process.env.WITNESS_DATABASE_URL || (process.env.DATABASE_URL ? undefined : embedded('procuratorate'));
 const defaultKeys = join(resolve(process.env.HUB_DATA_DIR ?? '.data'), 'keys', 'public-keys.json');

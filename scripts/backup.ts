@@ -19,7 +19,7 @@
 // 安全技术措施): it is written with mode 0600; keep it encrypted and on hosts of the same owner.
 //
 // Where it reads: DATABASE_URL, or the embedded hub of `npm start` (127.0.0.1:${PG_PORT:-54329},
-// the owner's database there).
+// the owner's database there, as the superuser whose password is kept in ${HUB_DATA_DIR:-.data}/pg).
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { KitReleaseJournal1700000000900 } from '../kit/release-journal';
+import { embeddedSuperuserUrl } from './hub/superuser';
 
 export const BACKUP_FORMAT = 'supervision-graph-backup/1';
 /** TypeORM's own bookkeeping: its rows are the schema version, never data to copy. */
@@ -86,7 +87,7 @@ export function migrationNamesOf(owner: string): string[] {
 
 /** The owner's database: DATABASE_URL, or the embedded default's database of that owner. */
 export function databaseUrlOf(owner: string, env: NodeJS.ProcessEnv = process.env): string {
-  return env.DATABASE_URL || `postgres://postgres:postgres@127.0.0.1:${env.PG_PORT ?? 54329}/${owner.replace(/-/g, '_')}`;
+  return env.DATABASE_URL || embeddedSuperuserUrl(owner.replace(/-/g, '_'), env);
 }
 
 /** The URL without its password, for messages. */

@@ -19,7 +19,8 @@
 // PostgreSQL 15+ `GRANT SET ON PARAMETER session_replication_role TO <restoring role>`.
 //
 // Where it writes: DATABASE_URL, or the embedded hub of `npm start` (127.0.0.1:${PG_PORT:-54329},
-// the owner's database there). Stop the owner's services while restoring.
+// the owner's database there, as the superuser whose password is kept in ${HUB_DATA_DIR:-.data}/pg;
+// the next `npm start` gives what was restored to the owner's login). Stop the owner's services while restoring.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';

@@ -25,6 +25,7 @@ import { IDENTITY_HEADER, signServiceIdentity } from '../kit/identity';
 import { readSigningKey } from '../kit/keys';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { composeSupergraph } from './compose';
+import { embeddedSuperuserUrl } from './hub/superuser';
 
 type Queryable = Pick<pg.Client, 'query'>;
 
@@ -51,7 +52,7 @@ export interface CheckReport {
 
 export const SUBGRAPH_NAME = /^[a-z][a-z0-9-]*$/;
 
-const embedded = (database: string) => `postgres://postgres:postgres@127.0.0.1:${process.env.PG_PORT ?? 54329}/${database}`;
+const embedded = (database: string) => embeddedSuperuserUrl(database);
 
 /** The registry's database: DATABASE_URL, else the embedded hub's. */
 export const registryUrl = (env: NodeJS.ProcessEnv = process.env): string => env.DATABASE_URL || embedded('gateway');
