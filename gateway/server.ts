@@ -10,6 +10,7 @@ import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized, type Autho
 import type { JudgedOperation, SeenOperation } from './authorization/serve';
 import { auditCommitTimeoutFromEnv, auditOptionsFromEnv, AuditWriter, auditRequest } from './audit/index';
 import { durableAudit, type DurableAuditContext } from './audit/durable';
+import { auditRateFromEnv, auditRateLimit } from './audit/rate';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
 import type { DeniedField } from './authorization/index';
@@ -110,6 +111,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     plugins: [judgedOnly, planLimitStatus, ApolloServerPluginLandingPageDisabled(), durableAudit<HubContext>(audit, auditCommitTimeoutFromEnv(process.env))],
   });
   apollo.addPlugin(requestMetrics);
+  apollo.addPlugin(auditRateLimit<HubContext>(audit, auditRateFromEnv(process.env)));
   await apollo.start();
 
   const http = createServer(async (req, res) => {

@@ -39,7 +39,8 @@ export function durableAudit<C extends DurableAuditContext>(writer: Pick<AuditWr
         async willSendResponse(requestContext) {
           const context = requestContext.contextValue;
           const about = context.auditRequest?.() ?? { identity: context.identity };
-          const entries = auditEntries({ ...about, releases: context.releases, denied: context.denied });
+          // Keys already in `audited` are recorded otherwise (a request refused by the audit rate: gateway/audit/rate.ts).
+          const entries = auditEntries({ ...about, releases: context.releases, denied: context.denied }, context.audited);
           if (!entries.length) return;
           const audited = (context.audited ??= new Set());
           for (const e of entries) audited.add(auditKey(e.coordinate, e.entityId ?? null, e.decision));

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { GATEWAY, readSigningKey } from '../../kit/keys';
+import { AUDIT_RATE_ENV } from './rate-env';
 import type { EnvVar } from '../../kit/module';
 import { Checkpointer } from './checkpointer';
 import { AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry } from '../../kit/audit-chain';
@@ -93,6 +94,7 @@ const INSERT = `INSERT INTO audit_log (${COLUMNS.join(', ')})
 
 /** The audit writer's variables (declared with the gateway's, checked against docker-compose.yml). */
 export const AUDIT_ENV: EnvVar[] = [
+  ...AUDIT_RATE_ENV,
   { name: 'AUDIT_CHECKPOINT_MS', required: false, description: 'how often the audit log\'s signed checkpoint (Merkle tree size and root) is renewed while entries arrive (default 2000)', kind: 'integer', min: 100, max: 60_000 },
   { name: 'AUDIT_COMMIT_TIMEOUT_MS', required: false, description: 'how long a response that releases personal or classified data waits for its audit entries to be committed before those fields are withheld (AUDIT_UNAVAILABLE; default 2000)', kind: 'integer', min: 50, max: 60_000 },
 ];
