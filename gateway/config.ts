@@ -9,6 +9,7 @@ import { EXPLORER_ENV, explorerEnabled } from './explorer';
 import { CONSOLE_ENV, consoleEnabled } from './console/index';
 import { LOG_ENV } from '../kit/log';
 import { TRUSTED_DOCUMENTS_ENV, trustedDocumentsFromEnv, type TrustedDocuments } from './trusted-documents';
+import { PARTY_LOOKUP_ENV } from './party-lookup-blinding';
 
 export function subgraphUrlVar(name: string): string {
   return `SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -37,6 +38,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   ...CONSOLE_ENV,
   ...TRUSTED_DOCUMENTS_ENV,
   ...AUDIT_ENV,
+  ...PARTY_LOOKUP_ENV,
 ];
 
 export interface GatewayConfig {

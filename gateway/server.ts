@@ -12,7 +12,8 @@ import { auditCommitTimeoutFromEnv, auditOptionsFromEnv, AuditWriter, auditReque
 import { durableAudit, type DurableAuditContext } from './audit/durable';
 import { auditRateFromEnv, auditRateLimit } from './audit/rate';
 import type { GatewayConfig } from './config';
-import { SubgraphDataSource, type GatewayContext } from './data-source';
+import type { GatewayContext } from './data-source';
+import { subgraphDataSource } from './party-lookup-blinding';
 import type { DeniedField } from './authorization/index';
 import { applyCors } from './cors';
 import { serveExplorer } from './explorer';
@@ -96,7 +97,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.manager(loadableSupergraph),
     queryPlannerConfig: { debug: { pathsLimit: QUERY_PLAN_PATHS_LIMIT } },
-    buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphRoute(name, url, config.subgraphUrls), config.signingKeyFile, config.subgraphTimeoutMs),
+    buildService: ({ name, url }) => subgraphDataSource(name, subgraphRoute(name, url, config.subgraphUrls), config.signingKeyFile, config.subgraphTimeoutMs),
   });
   const apollo = new ApolloServer<HubContext>({
     gateway,

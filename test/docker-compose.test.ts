@@ -355,9 +355,10 @@ describe('secrets', () => {
     expect(configFiles(name)).toEqual({ [set.HUB_PUBLIC_KEYS_FILE]: `${KEY_DIR}/public-keys.json` });
   });
 
-  it("the gateway reads its own private key, mounted as a secret, and no owner's", () => {
+  it("the gateway reads its own private key, mounted as a secret, no owner's, and the public key directory", () => {
     expect(secretFiles(GATEWAY)).toEqual({ [env(GATEWAY).GATEWAY_SIGNING_KEY_FILE]: `${KEY_DIR}/${GATEWAY_KEY}.private.jwk.json` });
-    expect(configFiles(GATEWAY)).toEqual({});
+    // The directory pins justice's OPRF public key: party lookups check its proofs (issue 17).
+    expect(configFiles(GATEWAY)).toEqual({ [env(GATEWAY).HUB_PUBLIC_KEYS_FILE]: `${KEY_DIR}/public-keys.json` });
   });
 
   it('mounts each private key into one service only, and keeps every key file under secrets/ (out of the image)', () => {

@@ -137,7 +137,7 @@ export function subgraphKeyEnv(module: SubgraphModule, keys: KeyFiles, secrets: 
 
 /** What the gateway holds: its own private key, nothing of the owners'. */
 export function gatewayKeyEnv(keys: KeyFiles): NodeJS.ProcessEnv {
-  return { GATEWAY_SIGNING_KEY_FILE: keys.privateKey(GATEWAY) };
+  return { GATEWAY_SIGNING_KEY_FILE: keys.privateKey(GATEWAY), HUB_PUBLIC_KEYS_FILE: keys.directory };
 }
 
 /** Boots the whole hub: a database per owner, every subgraph in its own process, the gateway. */

@@ -13,7 +13,7 @@ import { publishedDecisionType } from '../agencies/registry';
 import { justiceLoaders, type JusticeLoaders } from './loaders';
 import { caseFields, listCases, readableCase } from './cases';
 import { applyCaseEvents, SUPERVISION_FEED } from './case-events';
-import { partyCases } from './party-lookup';
+import { partyCases, partyRefEvaluation } from './party-lookup';
 import { JusticeSupervisionFeed1700000000200 } from './migrations/1700000000200-SupervisionFeed';
 import { outboxWorkers } from '../../kit/outbox';
 import { directoryMutations, registrationField } from './directory';
@@ -78,6 +78,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       viewer: (_, __, ctx) => ({ subject: ctx.identity.sub, role: ctx.identity.role, org: ctx.identity.org, region: ctx.identity.region, scopes: scopesOf(ctx.identity.role) }),
       agencies: (_, __, ctx) => ctx.runtime.db.getRepository(Agency).find({ order: { code: 'ASC' } }),
       partyCases,
+      partyRefEvaluation,
       publishedDecisions: (_, { filter, first, after }, ctx) => listPublishedDecisions(ctx, filter ?? {}, first, after),
       ...justiceSupervisionQueries,
       ...supervisionOpinionQueries,

@@ -1,9 +1,8 @@
 import type { EnvVar, SubgraphRuntime } from '../../kit/module';
 import { HttpError } from '../../kit/http';
 import { log } from '../../kit/log';
-import { evaluateBlinded, evaluateDirectly, ELEMENT_BYTES, OPRF_SUITE, partyInput, type Evaluation, type OprfKey } from '../../kit/crypto/oprf';
+import { evaluateBlinded, ELEMENT_BYTES, OPRF_SUITE, type Evaluation, type OprfKey } from '../../kit/crypto/oprf';
 import { readOprfKeyFile } from '../../kit/crypto/oprf-key-file';
-import { normaliseIdentifier } from '../../kit/rules';
 import { evaluationLimits, takeLookup } from './lookup-quota';
 
 // 司法局 holds the one key of party references (issue 17; kit/crypto/oprf.ts). Senders blind the
@@ -64,14 +63,6 @@ export async function evaluatePartyRefs(runtime: SubgraphRuntime, body: unknown,
   }
   log.info('party references evaluated', { caller, count: blinded.length, keyId: answer.keyId });
   return { suite: OPRF_SUITE, ...answer };
-}
-
-/**
- * The reference of an identifier justice itself was given (Query.partyCases, until the caller's
- * side blinds it too): the same function as the blinded protocol's, with the key in hand.
- */
-export function partyRefOf(runtime: SubgraphRuntime, kind: string, identifier: string): string {
-  return evaluateDirectly(partyRefKey(runtime), partyInput(kind, normaliseIdentifier(identifier)));
 }
 
 /** The routes, and who may call them: the senders of case events (the agencies). */

@@ -4,6 +4,7 @@ import { PENALTY_KIND_SDL } from '../../kit/publication';
 import { SCORECARD_ACCESS } from '../../kit/month';
 import { JUSTICE_SUPERVISION_SDL } from './supervision-schema';
 import { SUPERVISION_OPINION_SDL } from './supervision-opinion-schema';
+import { PARTY_LOOKUP_SDL } from './party-lookup-schema';
 
 /** Who registered a directory entry: for the units of the supervision system, not the public. */
 const REGISTRATION_ACCESS = '@requiresScopes(scopes: [["case:read"], ["supervision:read"], ["directory:write"]])';
@@ -272,4 +273,5 @@ type Mutation {
 }
 ${JUSTICE_SUPERVISION_SDL}
 ${SUPERVISION_OPINION_SDL}
+${PARTY_LOOKUP_SDL}
 `;
