@@ -85,3 +85,18 @@ export function releasePersonal(ctx: SubgraphContext, coordinate: string, owner:
   if (decision === 'masked') return mask(value);
   return null;
 }
+
+/**
+ * releasePersonal for a value sealed at rest (kit/at-rest.ts): the row rule decides first and the
+ * release is recorded; the value is opened only when something of it is released (in full or
+ * masked), never for a caller who gets nothing.
+ */
+export async function releaseSealed(ctx: SubgraphContext, coordinate: string, owner: Owner, sealed: string | null, open: (sealed: string) => Promise<string | null>, mask: (v: string) => string): Promise<string | null> {
+  if (sealed === null || sealed === undefined) return null;
+  const decision = personalDataDecision(ctx.identity, owner);
+  ctx.releases.push({ coordinate, entityId: owner.entityId, decision });
+  if (decision === 'denied') return null;
+  const value = await open(sealed);
+  if (value === null) return null;
+  return decision === 'full' ? value : mask(value);
+}

@@ -124,6 +124,9 @@ export function composeWith(text: string, last: { name: string; port: number }, 
   out = insertAfter(out, dependency, rename(dependency), true);
   const key = out.match(new RegExp(`  ${last.name}-signing-key:\\n    file: .*\\n`))![0];
   out = insertAfter(out, key, rename(key));
+  // The key-encryption key of its data keys at rest (kit/at-rest.ts), like its signing key.
+  const kek = out.match(new RegExp(`  ${last.name}-data-kek:\\n    file: .*\\n`))![0];
+  out = insertAfter(out, kek, rename(kek));
   const volume = `  ${last.name}-db-data:\n`;
   out = insertAfter(out, volume, rename(volume), true);
   return out;

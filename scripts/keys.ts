@@ -6,14 +6,25 @@
 //   npx tsx scripts/keys.ts <dir> --owner <name>        on an owner's own host: its pair only; hand out
 //                                                       <dir>/<name>.public.jwk.json, keep the private key
 //   npx tsx scripts/keys.ts <dir> --directory <f>...    the directory from the owners' public key files
+// Public security and every agency also get <dir>/<owner>.data-kek, the key-encryption key of their
+// data keys at rest (issue 16).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { ensureKeys, GATEWAY, writeKeyDirectory, writeOwnerKeyPair } from '../kit/keys';
 import { ensureOprfKeyFile } from '../kit/crypto/oprf-key-file';
+import { ensureKeyEncryptionKeyFile } from '../kit/crypto/key-wrap';
+import { envOf } from '../kit/module';
 
 /** Justice's OPRF key of party references (issue 17): justice's alone, made with its pair. */
 const partyRefKey = (dir: string) => { const file = join(dir, 'justice.party-ref-key.json'); ensureOprfKeyFile(file); return file; };
+
+/**
+ * The key-encryption key of an owner's data keys at rest (issue 16, kit/at-rest.ts): made with its
+ * pair for every owner that seals personal fields (declares DATA_KEK_FILE); kept when it exists.
+ */
+const sealing = new Set(SUBGRAPHS.filter((s) => envOf(s).some((v) => v.name === 'DATA_KEK_FILE')).map((s) => s.name));
+const dataKek = (dir: string, owner: string) => { const file = join(dir, `${owner}.data-kek`); ensureKeyEncryptionKeyFile(file); return file; };
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { owner: { type: 'string' }, directory: { type: 'boolean' } } });
 const [dir, ...publicFiles] = positionals;
@@ -26,10 +37,12 @@ if (values.owner) {
   const { privateKey, publicKey } = await writeOwnerKeyPair(dir, values.owner);
   console.log(`private key (${values.owner} only): ${privateKey}\npublic key (for the directory): ${publicKey}`);
   if (values.owner === 'justice') console.log(`party reference key (justice only): ${partyRefKey(dir)}`);
+  if (sealing.has(values.owner)) console.log(`data key-encryption key (${values.owner} only): ${dataKek(dir, values.owner)}`);
 } else if (values.directory) {
   await writeKeyDirectory(join(dir, 'public-keys.json'), publicFiles);
   console.log(`key directory: ${join(dir, 'public-keys.json')}`);
 } else {
   const files = await ensureKeys(dir, owners);
   console.log(`private keys: ${owners.map((o) => files.privateKey(o)).join(', ')}, ${partyRefKey(dir)}\nkey directory: ${files.directory}`);
+  console.log(`data key-encryption keys: ${[...sealing].map((o) => dataKek(dir, o)).join(', ')}`);
 }

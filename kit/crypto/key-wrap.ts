@@ -11,7 +11,7 @@
 // reader finds which key-encryption key to ask.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DATA_KEY_LENGTH, open, seal, sealedHeader, type AeadName } from './aead';
 
 /** What a KMS, an HSM or a key file offers: wrap and unwrap, the key itself never handed out. */
@@ -86,4 +86,34 @@ export function keyRing(current: KeyEncryptionKey, ...previous: KeyEncryptionKey
       return dataKey ? current.wrap(dataKey, context) : null;
     },
   };
+}
+
+const KEK_FILE_TEXT = /^[0-9a-f]{64}$/;
+
+/**
+ * A key-encryption key's id from the key itself (`kek-` and 12 hex digits of a hash of it, under a
+ * label nothing else hashes): the same file gives the same id on every start and every host, and
+ * a rotation's new file a new one, with nothing to keep in step beside the file.
+ */
+export function keyEncryptionKeyId(key: Uint8Array): string {
+  return `kek-${createHash('sha256').update('key-encryption key id\n').update(key).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Reads a key-encryption key file (64 hex digits), refusing a missing or malformed one: a
+ * deployment that lost its secret mount must stop, not make a new key that opens nothing.
+ */
+export function readKeyEncryptionKeyFile(file: string, algorithm: AeadName): KeyEncryptionKey {
+  let text: string;
+  try { text = readFileSync(file, 'utf8').trim(); } catch (error) { throw new Error(`crypto: cannot read the key-encryption key ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`); }
+  if (!KEK_FILE_TEXT.test(text)) throw new Error(`crypto: ${file} is not a key-encryption key (64 hex digits)`);
+  const key = Buffer.from(text, 'hex');
+  return localKeyEncryptionKey(keyEncryptionKeyId(key), key, algorithm);
+}
+
+/** The embedded default and scripts/keys.ts: makes the file (mode 0600) when there is none; an existing one is kept. */
+export function ensureKeyEncryptionKeyFile(file: string): void {
+  if (existsSync(file)) return;
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${randomBytes(DATA_KEY_LENGTH).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
 }

@@ -16,7 +16,11 @@ import { AgencyKitLifecycle1700000001000 } from './lifecycle-migration';
 import { caseHistory, updateCaseResolver } from './update';
 import { CASE_EVENTS } from './outbox';
 import { recordCaseResolver } from './record';
-import { partyResolvers } from './party';
+import { openParty, PARTY_AT_REST, PARTY_ERASURE, partyResolvers } from './party';
+import { erasureWorker } from '../../../kit/retention';
+import { AgencyKitPartyAtRest1700000002200 } from './at-rest-migration';
+import { AT_REST_ENV, sealAtRest } from '../../../kit/at-rest';
+import { allWorkers } from '../../../kit/workers';
 import { agencyTypeDefs } from './schema';
 
 export interface AgencyDefinition {
@@ -47,11 +51,13 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
     defaultPort: def.defaultPort,
     typeDefs: agencyTypeDefs(kind, def.ownFields),
     entities: [Party, Case],
-    migrations: [AgencyKitInit1700000000000, AgencyKitPublication1700000000300, AgencyKitOutbox1700000000900, AgencyKitLifecycle1700000001000, AgencyKitPartyRefs1700000001700, ...def.migrations],
+    migrations: [AgencyKitInit1700000000000, AgencyKitPublication1700000000300, AgencyKitOutbox1700000000900, AgencyKitLifecycle1700000001000, AgencyKitPartyRefs1700000001700, AgencyKitPartyAtRest1700000002200, ...def.migrations],
     upstreams: ['justice'],
-    env: [{ name: 'OUTBOX_POLL_MS', required: false, description: 'how often the outbox relay looks for undelivered events (default 1000)' }],
+    env: [{ name: 'OUTBOX_POLL_MS', required: false, description: 'how often the outbox relay looks for undelivered events (default 1000)' }, ...AT_REST_ENV],
     loaders: (runtime) => agencyLoaders(runtime, Case),
-    workers: outboxWorkers(CASE_EVENTS),
+    // Older rows sealed at rest first (kit/at-rest.ts): the relay opens what it blinds. Parties
+    // past their retention period erased (kit/retention.ts).
+    workers: allWorkers(sealAtRest(PARTY_AT_REST), outboxWorkers(CASE_EVENTS), erasureWorker(PARTY_ERASURE)),
     resolvers: {
       DateTime,
       Mutation: {
@@ -81,7 +87,8 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
           (await ctx.loaders.caseById.load(ref.id)) ?? { id: ref.id, unknown: true },
         partyName: async (row: CaseRow & { unknown?: true }, _: unknown, ctx: SubgraphContext<AgencyLoaders>) => {
           if (row.unknown || !isPublishable(row)) return null;
-          return (await ctx.loaders.partyById.load(row.partyId))?.name ?? null;
+          const party = await ctx.loaders.partyById.load(row.partyId);
+          return party?.name ? openParty(ctx.runtime, party.id, 'name', party.name) : null;
         },
       },
     },

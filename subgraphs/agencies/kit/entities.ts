@@ -2,7 +2,12 @@ import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
 import { numericColumn } from '../../../kit/database';
 import { columnSqlType, type OwnField } from './fields';
 
-export interface PartyRow { id: string; kind: string; name: string; idNumber: string | null; phone: string | null; address: string | null }
+/**
+ * A party as stored: name, idNumber, phone and address hold sealed values (party.ts, kit/at-rest.ts),
+ * opened only when released, and NULL once erased at the end of their retention period;
+ * idNumberIndex is the number's keyed blind index.
+ */
+export interface PartyRow { id: string; kind: string; /** null once erased (kit/retention.ts) */ name: string | null; idNumber: string | null; phone: string | null; address: string | null; idNumberIndex?: string | null }
 export interface CaseRow {
   id: string; agencyCode: string; caseNumber: string; actType: string; cause: string; offenceCode: string | null;
   amountInvolved: number | null; fineAmount: number | null; decidedAt: Date | null; region: string;
@@ -21,10 +26,11 @@ export const Party = new EntitySchema<PartyRow>({
   columns: {
     id: { type: 'uuid', primary: true, generated: 'uuid' },
     kind: { type: 'text' },
-    name: { type: 'text' },
+    name: { type: 'text', nullable: true },
     idNumber: { name: 'id_number', type: 'text', nullable: true },
     phone: { type: 'text', nullable: true },
     address: { type: 'text', nullable: true },
+    idNumberIndex: { name: 'id_number_index', type: 'text', nullable: true },
   },
 });
 

@@ -3,6 +3,8 @@ import type { Queryable } from '../../../kit/outbox';
 import type { CaseEvent } from '../../../kit/messages/case-event';
 import { blindInput, finalizeEvaluation, OPRF_SUITE, partyInput, type Blinded, type Evaluation } from '../../../kit/crypto/oprf';
 import { normaliseIdentifier } from '../../../kit/rules';
+import { readPartyRefKeys } from '../../../kit/keys';
+import { openParty } from './party';
 
 // The party reference of a case event (issue 17), made by the agency's outbox relay just before a
 // batch goes to the index: the normalised identifier is blinded here, justice (the key holder)
@@ -20,12 +22,16 @@ import { normaliseIdentifier } from '../../../kit/rules';
 interface PublishedKey { suite: string; keyId: string; publicKey: string }
 const published = new WeakMap<SubgraphRuntime, PublishedKey>();
 
-/** Justice's published key, fetched once and kept; fetched again only when justice names another key (a rotation). */
+/**
+ * Justice's OPRF public key PINNED in the key directory (HUB_PUBLIC_KEYS_FILE, kit/keys.ts), never one
+ * justice hands out itself; the file is read again only when justice names a key id not yet known (a rotation).
+ */
 async function publishedKey(runtime: SubgraphRuntime, keyId?: string): Promise<PublishedKey> {
   const known = published.get(runtime);
   if (known && (keyId === undefined || known.keyId === keyId)) return known;
-  const key = await runtime.send<PublishedKey>('justice', 'party-ref-key', {});
-  if (key?.suite !== OPRF_SUITE) throw new Error(`party references: justice publishes a key of suite ${String(key?.suite)}, expected ${OPRF_SUITE}`);
+  const publicKey = keyId ? readPartyRefKeys(runtime.env.HUB_PUBLIC_KEYS_FILE!).get(keyId) : undefined;
+  if (!keyId || !publicKey) throw new Error(`party references: justice evaluated under key ${String(keyId)}, which the key directory does not pin`);
+  const key: PublishedKey = { suite: OPRF_SUITE, keyId, publicKey };
   published.set(runtime, key);
   return key;
 }
@@ -34,9 +40,11 @@ async function publishedKey(runtime: SubgraphRuntime, keyId?: string): Promise<P
 export async function withPartyRefs(runtime: SubgraphRuntime, tx: Queryable, events: CaseEvent[]): Promise<CaseEvent[]> {
   const caseIds = [...new Set(events.filter((e) => e.party).map((e) => e.caseId))];
   if (!caseIds.length) return events;
-  const parties: { caseId: string; kind: string; identifier: string | null }[] = await tx.query(`
-    SELECT c.id AS "caseId", p.kind, p.id_number AS identifier FROM enforcement_case c JOIN party p ON p.id = c.party_id
+  const stored: { caseId: string; partyId: string; kind: string; identifier: string | null }[] = await tx.query(`
+    SELECT c.id AS "caseId", p.id AS "partyId", p.kind, p.id_number AS identifier FROM enforcement_case c JOIN party p ON p.id = c.party_id
     WHERE c.id = ANY($1::uuid[])`, [caseIds]);
+  // Sealed at rest (party.ts): opened here, in the agency's own process, only to be blinded.
+  const parties = await Promise.all(stored.map(async (p) => ({ ...p, identifier: await openParty(runtime, p.partyId, 'id_number', p.identifier) })));
   // One blinded element per distinct party in the batch.
   const inputs = new Map<string, string>();
   const blinded = new Map<string, Blinded>();

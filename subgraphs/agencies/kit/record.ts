@@ -8,6 +8,7 @@ import {
 import type { AgencyKind } from '../registry';
 import type { Bureau } from '../../../kit/justice-client';
 import { Party, type CaseRow } from './entities';
+import { sealParty } from './party';
 import { CASE_EVENTS } from './outbox';
 import { enqueue } from '../../../kit/outbox';
 import { checkOwnFieldCoherence, readOwnFields, type OwnField } from './fields';
@@ -97,7 +98,9 @@ export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
     const saved = await runtime.db.transaction(async (tx) => {
       const taken = await tx.getRepository(Case).existsBy({ agencyCode: bureau.code, caseNumber: v.caseNumber } as any);
       if (taken) throw badInput('input.caseNumber', 'uniquePerBureau', `case number ${v.caseNumber} is already used by this bureau`);
-      const party = await tx.getRepository(Party).save(v.party);
+      // Sealed at rest (party.ts): the row holds no plain personal value.
+      const party = await sealParty(runtime, v.party);
+      await tx.getRepository(Party).insert(party);
       const row = {
         id: randomUUID(), agencyCode: bureau.code, caseNumber: v.caseNumber, actType: v.actType, cause: v.cause,
         offenceCode: v.offenceCode, amountInvolved: v.amountInvolved, fineAmount: v.fineAmount, decidedAt: v.decidedAt,

@@ -1,0 +1,180 @@
+// Personal and classified fields encrypted at rest (issue 16): whoever holds an owner's database
+// host reads every database of a running hub with the demo data as the superuser would, every
+// table and every column, and finds no party's ID number or credit code, phone, address or name,
+// and no informant, in either crypto profile. The values still read back through the graph for
+// those the row rules let see them. The second profile is the same hub's owners restarted with
+// CRYPTO_PROFILE=commercial: the start-up pass re-seals every row under an SM4 data key.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type TestHub } from './support/hub';
+import { callers } from './support/fixtures';
+import { loadDemo } from '../scripts/demo';
+import { creditCode, DEMO_AGENCIES, residentId } from '../scripts/demo-data';
+import { SUBGRAPHS } from '../subgraphs/index';
+import { envOf } from '../kit/module';
+
+const REASON = '案件办理';
+
+/** The demo's parties (scripts/demo.ts and scripts/demo-agencies.json) as entered. */
+const DEMO_PARTIES = [
+  { caseNumber: '海市监处罚〔2026〕101号', owner: 'market-regulation', name: '张伟', idNumber: residentId('320706', '19850312', 123), phone: '13812345678', address: '江苏省连云港市海州区朝阳路18号' },
+  { caseNumber: '海市监处罚〔2026〕102号', owner: 'market-regulation', name: '连云港某商贸有限公司', idNumber: creditCode('320706', 'MA1X2Y3W4'), phone: '051885551234', address: '江苏省连云港市海州区解放路9号' },
+  { caseNumber: '海环罚〔2026〕21号', owner: 'eco-environment', name: '连云港某化工有限公司', idNumber: creditCode('320706', 'MA7K8L9M0'), phone: null, address: '江苏省连云港市海州区工业园区3号' },
+  { caseNumber: '宛市监处罚〔2026〕7号', owner: 'market-regulation', name: '刘洋', idNumber: residentId('411302', '19920708', 456), phone: '13937712345', address: '河南省南阳市宛城区新华路6号' },
+];
+const INFORMANT = { name: '匿名群众', phone: '13900001111' };
+const INVESTIGATION = { summary: '已查明上游供货渠道', measures: ['查封仓库', '调取银行流水'] };
+const onboarded = DEMO_AGENCIES.flatMap((a) => a.cases.map((c) => (c as { party: Record<string, string | undefined> }).party));
+
+/** What must appear nowhere in any database: numbers, phones, addresses, natural persons' names, the informant, the investigation. */
+const SECRETS = [...new Set([
+  ...DEMO_PARTIES.flatMap((p) => [p.idNumber, p.phone, p.address]),
+  ...DEMO_PARTIES.filter((p) => p.idNumber.length === 18 && /^\d{17}[\dX]$/.test(p.idNumber)).map((p) => p.name),
+  ...onboarded.flatMap((p) => [p.idNumber, p.phone, p.address, p.kind === 'NATURAL_PERSON' ? p.name : undefined]),
+  INFORMANT.name, INFORMANT.phone, INVESTIGATION.summary, ...INVESTIGATION.measures,
+].filter((s): s is string => !!s))];
+
+/** Plain, JSON-escaped (\uXXXX) or hex (bytea) forms. */
+const forms = (s: string) => [s, [...s].map((c) => (c.charCodeAt(0) > 127 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join(''), Buffer.from(s).toString('hex')];
+
+/** Every row of every table of every owner's database, as text (a row's text holds all its columns: text, json, arrays, bytea as hex). */
+async function dump(hub: TestHub): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const owner of Object.keys(hub.databases)) {
+    if (seen.has(hub.databases[owner])) continue;
+    seen.add(hub.databases[owner]);
+    const db = await hub.ownerDatabase(owner);
+    try {
+      const { rows: tables } = await db.query(`SELECT table_schema, table_name FROM information_schema.tables
+        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`);
+      for (const t of tables) {
+        const { rows } = await db.query(`SELECT t::text AS row FROM "${t.table_schema}"."${t.table_name}" t`);
+        out[`${hub.databases[owner]}.${t.table_schema}.${t.table_name}`] = rows.map((r) => r.row).join('\n').toLowerCase();
+      }
+    } finally {
+      await db.end();
+    }
+  }
+  return out;
+}
+
+function plainValuesIn(tables: Record<string, string>): string[] {
+  return Object.entries(tables).flatMap(([table, text]) =>
+    SECRETS.filter((s) => forms(s).some((f) => text.includes(f.toLowerCase()))).map((s) => `${table}: ${s}`));
+}
+
+async function sealedColumns(hub: TestHub) {
+  const agency = await hub.ownerDatabase('market-regulation');
+  const police = await hub.ownerDatabase('public-security');
+  try {
+    const { rows: parties } = await agency.query(`SELECT name, id_number, phone, address, id_number_index FROM party`);
+    const { rows: investigations } = await police.query(`SELECT summary, measures #>> '{}' AS measures, informant_name, informant_phone FROM investigation`);
+    return { parties, investigations };
+  } finally {
+    await Promise.all([agency.end(), police.end()]);
+  }
+}
+
+/** Reads every demo party and the investigation back through the gateway, as callers the row rules let see them in full. */
+async function readBack(hub: TestHub) {
+  const agency = await hub.ownerDatabase('market-regulation');
+  const eco = await hub.ownerDatabase('eco-environment');
+  const police = await hub.ownerDatabase('public-security');
+  try {
+    const ids = new Map<string, string>();
+    for (const db of [agency, eco]) for (const r of (await db.query(`SELECT id, case_number FROM enforcement_case`)).rows) ids.set(r.case_number, r.id);
+    const parties = [];
+    for (const p of DEMO_PARTIES) {
+      const caller = p.caseNumber.startsWith('宛') ? callers.nanyangMarketOfficer : p.owner === 'eco-environment' ? callers.ecoOfficer : callers.marketOfficer;
+      const { data, errors } = await hub.graphql(`query($id: ID!) { case(id: $id) { party { name idNumber phone address } } }`, { id: ids.get(p.caseNumber) }, { ...caller, reason: REASON });
+      expect(errors).toBeUndefined();
+      parties.push(data.case.party);
+    }
+    const [{ transfer_id: transferId }] = (await police.query(`SELECT transfer_id FROM investigation`)).rows;
+    const { data, errors } = await hub.graphql(`query($id: ID!) { transfer(id: $id) { investigation { summary measures informant { name phone } } } }`,
+      { id: transferId }, { ...callers.psb, reason: REASON });
+    expect(errors).toBeUndefined();
+    return { parties, investigation: data.transfer.investigation };
+  } finally {
+    await Promise.all([agency.end(), eco.end(), police.end()]);
+  }
+}
+
+const expectedBack = {
+  parties: DEMO_PARTIES.map(({ name, idNumber, phone, address }) => ({ name, idNumber, phone, address })),
+  investigation: { ...INVESTIGATION, informant: INFORMANT },
+};
+
+/** The owners that seal at rest: every one that declares the key-encryption key. */
+const SEALING = SUBGRAPHS.filter((s) => envOf(s).some((v) => v.name === 'DATA_KEK_FILE')).map((s) => s.name);
+
+describe('personal and classified data at rest', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startHub();
+    await loadDemo(hub.gatewayUrl, hub.dataDir);
+  }, 120_000);
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  it('seals in every agency and in public security', () => {
+    expect(SEALING).toEqual(expect.arrayContaining(['public-security', 'market-regulation', 'eco-environment', 'emergency-management', 'natural-resources']));
+  });
+
+  it('international profile (the default): a superuser dump of every database holds no number, phone, address, name or informant; AES-256-GCM names every value', async () => {
+    const tables = await dump(hub);
+    // Not vacuous: the dump holds the demo's tables and rows.
+    expect(Object.keys(tables).some((t) => t.endsWith('.party')) && Object.keys(tables).some((t) => t.endsWith('.investigation'))).toBe(true);
+    expect(plainValuesIn(tables)).toEqual([]);
+    const { parties, investigations } = await sealedColumns(hub);
+    expect(parties.length).toBeGreaterThanOrEqual(3);
+    for (const p of parties) {
+      for (const column of ['name', 'id_number', 'address']) expect(p[column], column).toMatch(/^aes-256-gcm:dk-fields-[0-9a-f]{12}:[A-Za-z0-9_-]+$/);
+      expect(p.id_number_index).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    }
+    expect(investigations).toHaveLength(1);
+    for (const value of Object.values(investigations[0])) expect(value).toMatch(/^aes-256-gcm:/);
+    expect(await readBack(hub)).toEqual(expectedBack);
+  });
+
+  it('a value moved to another row or column does not open: the request fails and releases nothing', async () => {
+    const db = await hub.ownerDatabase('market-regulation');
+    try {
+      const [row] = (await db.query(`SELECT p.id, p.phone, p.address, c.id AS case_id FROM party p JOIN enforcement_case c ON c.party_id = p.id
+        WHERE c.case_number = $1`, [DEMO_PARTIES[0].caseNumber])).rows;
+      // The phone's sealed value, a valid ciphertext under the same key, copied into the address column.
+      await db.query(`UPDATE party SET address = phone WHERE id = $1`, [row.id]);
+      try {
+        const { data, errors } = await hub.graphql(`query($id: ID!) { case(id: $id) { party { address phone } } }`, { id: row.case_id }, { ...callers.marketOfficer, reason: REASON });
+        expect(data?.case?.party?.address ?? null).toBeNull();
+        expect(data?.case?.party?.phone).toBe(DEMO_PARTIES[0].phone);
+        // One error, for the address alone, that says nothing of the value, its key or the column.
+        expect(errors?.map((e: any) => e.path?.join('.'))).toEqual(['case.party.address']);
+        expect(JSON.stringify(errors)).not.toMatch(/aes-256-gcm|dk-fields|party\.address|does not open/);
+      } finally {
+        await db.query(`UPDATE party SET address = $2 WHERE id = $1`, [row.id, row.address]);
+      }
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('commercial profile (owners restarted with CRYPTO_PROFILE=commercial): every row re-sealed with SM4-CTR + HMAC-SM3, still nothing in the dump, everything reads back', async () => {
+    await Promise.all(SEALING.map(async (name) => {
+      hub.environments[name].CRYPTO_PROFILE = 'commercial';
+      await hub.stopSubgraph(name);
+      await hub.startSubgraph(name);
+    }));
+    const tables = await dump(hub);
+    expect(plainValuesIn(tables)).toEqual([]);
+    const { parties, investigations } = await sealedColumns(hub);
+    for (const p of parties) {
+      for (const column of ['name', 'id_number']) expect(p[column], column).toMatch(/^sm4-ctr-hmac-sm3:dk-fields-[0-9a-f]{12}:[A-Za-z0-9_-]+$/);
+      expect(p.id_number_index).toMatch(/^hmac-sm3:[0-9a-f]{64}$/);
+    }
+    for (const value of Object.values(investigations[0])) expect(value).toMatch(/^sm4-ctr-hmac-sm3:/);
+    const back = await readBack(hub);
+    expect(back).toEqual(expectedBack);
+  }, 120_000);
+});
