@@ -351,7 +351,9 @@ describe('secrets', () => {
     const set = env(name);
     // Justice alone holds a second key: the party references' (issue 17).
     const partyRefKey = name === 'justice' ? { [set.PARTY_OPRF_KEY_FILE]: `${KEY_DIR}/justice.party-ref-key.json` } : {};
-    expect(secretFiles(name)).toEqual({ [set.OWNER_SIGNING_KEY_FILE]: `${KEY_DIR}/${name}.private.jwk.json`, ...partyRefKey });
+    // An owner that seals personal fields at rest holds its own key-encryption key (issue 16).
+    const dataKek = 'DATA_KEK_FILE' in set ? { [set.DATA_KEK_FILE]: `${KEY_DIR}/${name}.data-kek` } : {};
+    expect(secretFiles(name)).toEqual({ [set.OWNER_SIGNING_KEY_FILE]: `${KEY_DIR}/${name}.private.jwk.json`, ...partyRefKey, ...dataKek });
     expect(configFiles(name)).toEqual({ [set.HUB_PUBLIC_KEYS_FILE]: `${KEY_DIR}/public-keys.json` });
   });
 

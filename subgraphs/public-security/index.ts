@@ -3,7 +3,10 @@ import { DateTime } from '../../kit/scalars';
 import { entities } from './entities';
 import { PublicSecurityInit1700000000000 } from './migrations/1700000000000-Init';
 import { PublicSecurityInvestigation1700000000001 } from './migrations/1700000000001-Investigation';
-import { investigationFields, investigationType, recordInvestigation } from './investigation';
+import { investigationFields, investigationType, recordInvestigation, INFORMANT_ERASURE, INVESTIGATION_AT_REST } from './investigation';
+import { erasureWorker } from '../../kit/retention';
+import { PublicSecurityInvestigationAtRest1700000002200 } from './migrations/1700000002200-InvestigationAtRest';
+import { AT_REST_ENV, sealAtRest } from '../../kit/at-rest';
 import { publicSecurityLoaders, type PublicSecurityLoaders } from './loaders';
 import { caseTransferFields, enforcementCaseFields, getTransfer, listTransfers } from './transfers';
 import { transferMutations } from './mutations';
@@ -37,14 +40,14 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   entities,
   migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200, PublicSecurityNotifications1700000000450,
     PublicSecurityFilingSupervision1700000001000, PublicSecurityInvestigationReminder1700000001010,
-    PublicSecurityCaseStateOutbox1700000001320],
+    PublicSecurityCaseStateOutbox1700000001320, PublicSecurityInvestigationAtRest1700000002200],
   upstreams: ['justice'],
   // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
   notifies: ['procuratorate'],
   // 立案监督: the procuratorate's notices (要求说明不立案理由, 通知立案 …) arrive here.
   routes: { [FILING_NOTICE_ROUTE]: receiveFilingNotices },
   routeSenders: { [FILING_NOTICE_ROUTE]: ['procuratorate'] },
-  workers: allWorkers(outboxWorkers(
+  workers: allWorkers(sealAtRest(INVESTIGATION_AT_REST), erasureWorker(INFORMANT_ERASURE), outboxWorkers(
     SUPERVISION_COPIES,
     // 立案监督: refusals, receipts, explanations and filings reported to the procuratorate.
     FILING_REPORTS,
@@ -60,7 +63,7 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered transfer copies (default 1000)',
   }, {
     name: 'INVESTIGATION_WATCH_POLL_MS', required: false, description: 'how often the 立而不侦 watch looks for filed cases without investigation progress (default 1000)',
-  }],
+  }, ...AT_REST_ENV],
   loaders: publicSecurityLoaders,
   resolvers: {
     DateTime,
