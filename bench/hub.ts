@@ -25,7 +25,9 @@ export async function bootBenchHub(echo = false): Promise<BenchHub> {
   const postgres = await startEmbeddedPostgres(join(dataDir, 'pg'), await freePort(), false);
   let hub: Hub;
   try {
-    hub = await startHub({ postgres, dataDir, gatewayPort: 0, subgraphPorts: 'free', echo });
+    // One load generator speaks for a few callers at thousands of requests a second: the per-caller
+    // audit rate (gateway/audit/rate.ts), meant for people, would refuse it; the bench measures throughput.
+    hub = await startHub({ postgres, dataDir, gatewayPort: 0, subgraphPorts: 'free', echo, env: { AUDIT_RATE_LIMIT: process.env.AUDIT_RATE_LIMIT ?? '10000000' } });
   } catch (error) {
     await postgres.stop();
     rmSync(dataDir, { recursive: true, force: true });
