@@ -10,9 +10,38 @@
 //                         default: the embedded hub's `procuratorate`, when DATABASE_URL is not set
 //   HUB_PUBLIC_KEYS_FILE  the key directory, to check the witness's cosignatures; default:
 //                         ${HUB_DATA_DIR:-.data}/keys/public-keys.json when it exists
+//
+// With `--archive <file>` (written by npm run audit:archive) it checks that file alone, offline:
+// no database is opened. The gateway's signature and the witness's cosignature on each checkpoint
+// are checked with the keys of HUB_PUBLIC_KEYS_FILE (required: never keys from the archive), then
+// every entry against the cosigned roots and its chain hash. Exit 0: intact; 1: tampered (the first
+// bad entry, or the span of leaves it is in, named); 2: could not check.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { verifyAuditLog } from '../gateway/audit/verify-log';
+import { verifyArchiveFile } from '../gateway/audit/archive';
+
+const archiveAt = process.argv.indexOf('--archive');
+if (archiveAt >= 0) {
+  const file = process.argv[archiveAt + 1];
+  const keysFile = process.env.HUB_PUBLIC_KEYS_FILE || join(resolve(process.env.HUB_DATA_DIR ?? '.data'), 'keys', 'public-keys.json');
+  try {
+    if (!file) throw new Error('usage: npm run audit:verify -- --archive <file>');
+    if (!existsSync(keysFile)) throw new Error(`no key directory at ${keysFile} (set HUB_PUBLIC_KEYS_FILE): the checkpoints' signatures cannot be checked`);
+    const report = await verifyArchiveFile(file, keysFile);
+    if (report.ok) {
+      console.log(`audit archive intact: ${file}: leaves ${report.fromSize}..${report.toSize - 1} (${report.entries} entries), ${report.checkpoints} checkpoints signed by the gateway and cosigned by the procuratorate`);
+      process.exit(0);
+    }
+    const bad = report.firstBad!;
+    console.error(`AUDIT ARCHIVE TAMPERED: ${file}: at leaf ${bad.leafIndex}${bad.sequence !== null ? ` (row sequence ${bad.sequence})` : ''}: ${bad.reason}`);
+    if (bad.range) console.error(`  the bad entry is among leaves ${bad.range.fromLeaf}..${bad.range.toLeaf}; the entries before them match the cosigned checkpoints`);
+    process.exit(1);
+  } catch (error) {
+    console.error(`audit archive could not be verified: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
 import { embeddedSuperuserUrl } from './hub/superuser';
 
 // The embedded default's superuser, with the password kept in its data directory (scripts/hub/superuser.ts).
