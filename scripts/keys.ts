@@ -6,12 +6,13 @@
 //   npx tsx scripts/keys.ts <dir> --owner <name>        on an owner's own host: its pair only; hand out
 //                                                       <dir>/<name>.public.jwk.json, keep the private key
 //   npx tsx scripts/keys.ts <dir> --directory <f>...    the directory from the owners' public key files
+//                                                       (justice's OPRF public key file among them)
 // Public security and every agency also get <dir>/<owner>.data-kek, the key-encryption key of their
 // data keys at rest (issue 16).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SUBGRAPHS } from '../subgraphs/index';
-import { ensureKeys, GATEWAY, writeKeyDirectory, writeOwnerKeyPair } from '../kit/keys';
+import { ensureKeys, GATEWAY, writeKeyDirectory, writeOwnerKeyPair, writePartyRefPublicKey } from '../kit/keys';
 import { ensureOprfKeyFile } from '../kit/crypto/oprf-key-file';
 import { ensureKeyEncryptionKeyFile } from '../kit/crypto/key-wrap';
 import { envOf } from '../kit/module';
@@ -36,13 +37,16 @@ if (!dir || (values.owner && !owners.includes(values.owner)) || (values.director
 if (values.owner) {
   const { privateKey, publicKey } = await writeOwnerKeyPair(dir, values.owner);
   console.log(`private key (${values.owner} only): ${privateKey}\npublic key (for the directory): ${publicKey}`);
-  if (values.owner === 'justice') console.log(`party reference key (justice only): ${partyRefKey(dir)}`);
+  // Justice's OPRF public key goes into the directory with the owners' public keys (pinned there).
+  if (values.owner === 'justice') console.log(`party reference key (justice only): ${partyRefKey(dir)}\nits public key (for the directory): ${writePartyRefPublicKey(partyRefKey(dir), join(dir, 'justice.party-ref-key.public.jwk.json'))}`);
   if (sealing.has(values.owner)) console.log(`data key-encryption key (${values.owner} only): ${dataKek(dir, values.owner)}`);
 } else if (values.directory) {
   await writeKeyDirectory(join(dir, 'public-keys.json'), publicFiles);
   console.log(`key directory: ${join(dir, 'public-keys.json')}`);
 } else {
+  // Justice's OPRF key first: the directory pins its public key (kit/keys.ts).
+  const refKey = partyRefKey(dir);
   const files = await ensureKeys(dir, owners);
-  console.log(`private keys: ${owners.map((o) => files.privateKey(o)).join(', ')}, ${partyRefKey(dir)}\nkey directory: ${files.directory}`);
+  console.log(`private keys: ${owners.map((o) => files.privateKey(o)).join(', ')}, ${refKey}\nkey directory: ${files.directory}`);
   console.log(`data key-encryption keys: ${[...sealing].map((o) => dataKek(dir, o)).join(', ')}`);
 }

@@ -168,7 +168,8 @@ describe('supervision at work: alerts and the party lookup, through the gateway'
     const token = await hub.keys.asGateway({ sub: 'p-1', ...callers.procurator, reason: REASON } as any);
     const response = await fetch(`${hub.subgraphUrls.justice}/graphql`, {
       method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token },
-      body: JSON.stringify({ query: 'query($i: String!) { partyCases(identifier: $i, kind: NATURAL_PERSON) { id } }', variables: { i: PERSON.idNumber } }),
+      // Justice is asked by the reference (the gateway blinds the number; issue 17), never the number.
+      body: JSON.stringify({ query: 'query($i: String!) { partyCases(identifier: $i, kind: NATURAL_PERSON) { id } }', variables: { i: partyRef('NATURAL_PERSON', PERSON.idNumber) } }),
     });
     const body = await response.json();
     expect(body.data.partyCases).toHaveLength(3);

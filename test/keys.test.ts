@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signForwardedIdentity, signServiceIdentity, verifyIdentity, type Receiver } from '../kit/identity';
-import { ensureKeys, readKeyDirectory, readSigningKey, type KeyFiles, type SigningKey } from '../kit/keys';
+import { ensureKeys, PARTY_REF_KEY_FILE, publishPartyRefKey, readKeyDirectory, readPartyRefKeys, readSigningKey, type KeyFiles, type SigningKey } from '../kit/keys';
+import { blindInput, evaluateBlinded, finalizeEvaluation, generateOprfKey, partyInput } from '../kit/crypto/oprf';
+import { writeOprfKeyFile } from '../kit/crypto/oprf-key-file';
 
 const OWNERS = ['gateway', 'justice', 'market-regulation', 'procuratorate'];
 const PROCURATOR = { sub: 'p-1', role: 'procurator' as const, org: 'PROC-320706', region: '320706', reason: '立案审查' };
@@ -75,5 +77,68 @@ describe('owner keys and the identities they sign', () => {
     for (const token of [unsigned, expired, forever, stranger, confused, '', 'not.a.token']) {
       await expect(verifyIdentity(token, justice), token.slice(0, 30)).rejects.toThrow();
     }
+  });
+});
+
+// Issue 17: justice's OPRF public key is pinned in the same directory. The agencies' relays and the
+// gateway check justice's proofs against it, never against a key justice hands out itself.
+describe("justice's OPRF public key, pinned in the key directory", () => {
+  let dir: string;
+  let files: KeyFiles;
+  let first: ReturnType<typeof generateOprfKey>;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'hub-keys-oprf-')); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** What a sender does with an evaluation: checks the proof against a public key and unblinds. */
+  const lookUp = (publicKey: string, evaluator: ReturnType<typeof generateOprfKey>) => {
+    const item = blindInput(partyInput('NATURAL_PERSON', '320706197906234170'));
+    return finalizeEvaluation(publicKey, [item], evaluateBlinded(evaluator, [item.blinded]))[0];
+  };
+
+  it("pins the public half of justice's key file beside the owners' keys, and the owners' keys read as before", async () => {
+    const key = first = writeOprfKeyFile(join(dir, PARTY_REF_KEY_FILE), 'k-first');
+    files = await ensureKeys(dir, OWNERS);
+    expect([...readPartyRefKeys(files.directory)]).toEqual([['k-first', key.publicKey]]);
+    expect([...(await readKeyDirectory(files.directory)).keys()]).toEqual(OWNERS);
+    const text = readFileSync(files.directory, 'utf8');
+    expect(text).not.toContain(Buffer.from(key.secretKey).toString('hex'));
+    expect(JSON.parse(text).keys.filter((k: Record<string, unknown>) => 'd' in k)).toEqual([]);
+  });
+
+  it('lets a proof by the pinned key through, and refuses one by any other key: nothing is unblinded', () => {
+    const pinned = readPartyRefKeys(files.directory).get('k-first')!;
+    expect(lookUp(pinned, first)).toMatch(/^[0-9a-f]{64}$/);
+    const justice = writeOprfKeyFile(join(dir, 'again', PARTY_REF_KEY_FILE), 'k-first'); // another key under the same id
+    expect(() => lookUp(pinned, justice)).toThrow();
+    const rogue = generateOprfKey('k-first');
+    expect(() => lookUp(pinned, rogue)).toThrow();
+  });
+
+  it('keeps the old key pinned through a rotation and pins the new one; another key under a pinned id is refused', async () => {
+    const old = readPartyRefKeys(files.directory).get('k-first')!;
+    const next = generateOprfKey('k-second');
+    publishPartyRefKey(files.directory, next);
+    publishPartyRefKey(files.directory, next); // the same key again changes nothing
+    expect([...readPartyRefKeys(files.directory)]).toEqual([['k-first', old], ['k-second', next.publicKey]]);
+    expect(lookUp(readPartyRefKeys(files.directory).get('k-second')!, next)).toMatch(/^[0-9a-f]{64}$/);
+    expect(() => publishPartyRefKey(files.directory, generateOprfKey('k-second'))).toThrow(/another OPRF key/);
+    // The embedded default restarted with the new key file: both stay pinned.
+    rmSync(join(dir, PARTY_REF_KEY_FILE));
+    const third = writeOprfKeyFile(join(dir, PARTY_REF_KEY_FILE), 'k-third');
+    await ensureKeys(dir, OWNERS);
+    expect([...readPartyRefKeys(files.directory).keys()]).toEqual(['k-first', 'k-second', 'k-third']);
+    expect(readPartyRefKeys(files.directory).get('k-third')).toBe(third.publicKey);
+  });
+
+  it('refuses a directory holding an OPRF private key, or an OPRF key that is no P-256 point', async () => {
+    const directory = JSON.parse(readFileSync(files.directory, 'utf8'));
+    const entry = directory.keys.find((k: Record<string, unknown>) => k.use === 'oprf');
+    const leaky = join(dir, 'leaky-oprf.json');
+    writeFileSync(leaky, JSON.stringify({ keys: [...directory.keys, { ...entry, kid: 'k-leak', d: 'AAAA' }] }));
+    expect(() => readPartyRefKeys(leaky)).toThrow(/public keys only/);
+    await expect(readKeyDirectory(leaky)).rejects.toThrow(/public keys only/);
+    const offCurve = join(dir, 'off-curve.json');
+    writeFileSync(offCurve, JSON.stringify({ keys: [{ ...entry, y: entry.x }] }));
+    expect(() => readPartyRefKeys(offCurve)).toThrow();
   });
 });

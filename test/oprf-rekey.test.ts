@@ -10,6 +10,7 @@ import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, residentId, seedBureaus, waitForIndexed } from './support/fixtures';
 import { evaluateDirectly, partyInput } from '../kit/crypto/oprf';
 import { readOprfKeyFile, writeOprfKeyFile } from '../kit/crypto/oprf-key-file';
+import { publishPartyRefKey } from '../kit/keys';
 import { JusticePartyRefs1700000001700 } from '../subgraphs/justice/migrations/1700000001700-PartyRefs';
 import { AgencyKitPartyRefs1700000001700, RESEND_NEWEST_EVENTS_SQL } from '../subgraphs/agencies/kit/party-ref-migration';
 
@@ -85,6 +86,9 @@ describe('re-keying the party references of the index', () => {
     const old = readOprfKeyFile(hub.secrets.partyRefKeyFile);
     rmSync(hub.secrets.partyRefKeyFile);
     const next = writeOprfKeyFile(hub.secrets.partyRefKeyFile, 'rotated-1');
+    // Pinned in the key directory before justice evaluates with it: the agencies and the gateway
+    // check justice's proofs against the directory's keys only.
+    publishPartyRefKey(hub.keys.directory, next);
     await hub.stopSubgraph('justice');
     await hub.startSubgraph('justice');
     for (const agency of AGENCIES) await agencyDbs[agency].query(RESEND_NEWEST_EVENTS_SQL);

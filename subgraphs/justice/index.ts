@@ -67,7 +67,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
   loaders: justiceLoaders,
   routes: { 'case-events': applyCaseEvents, ...PARTY_REF_ROUTES, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES,
     ...CASE_STATE_ROUTES },
-  routeSenders: { 'case-events': AGENCY_KINDS.map((k) => k.name), 'party-refs': AGENCY_KINDS.map((k) => k.name), 'party-ref-key': AGENCY_KINDS.map((k) => k.name), notifications: ['public-security', 'procuratorate'], 'supervision-escalations': ['procuratorate'],
+  routeSenders: { 'case-events': AGENCY_KINDS.map((k) => k.name), 'party-refs': AGENCY_KINDS.map((k) => k.name), notifications: ['public-security', 'procuratorate'], 'supervision-escalations': ['procuratorate'],
     ...CASE_STATE_SENDERS },
   resolvers: {
     DateTime,

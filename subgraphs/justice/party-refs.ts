@@ -7,7 +7,7 @@ import { evaluationLimits, takeLookup } from './lookup-quota';
 
 // 司法局 holds the one key of party references (issue 17; kit/crypto/oprf.ts). Senders blind the
 // normalised identifier, this route evaluates the blinded elements, the sender checks the proof
-// against the key published below and unblinds. Justice never sees a number here; no other owner
+// against justice's public key pinned in the key directory (kit/keys.ts) and unblinds. Justice never sees a number here; no other owner
 // holds the key. 个人信息保护法 第51条 (encryption, de-identification), 第73条 (去标识化).
 
 export const PARTY_REF_ENV: EnvVar[] = [
@@ -30,12 +30,6 @@ export function partyRefKey(runtime: SubgraphRuntime): OprfKey {
     keys.set(runtime, key);
   }
   return key;
-}
-
-/** What every owner may read: the suite, the key's id and its public key (the proofs are checked against it). */
-export async function publishedPartyRefKey(runtime: SubgraphRuntime): Promise<{ suite: string; keyId: string; publicKey: string }> {
-  const key = partyRefKey(runtime);
-  return { suite: OPRF_SUITE, keyId: key.id, publicKey: key.publicKey };
 }
 
 /**
@@ -65,5 +59,8 @@ export async function evaluatePartyRefs(runtime: SubgraphRuntime, body: unknown,
   return { suite: OPRF_SUITE, ...answer };
 }
 
-/** The routes, and who may call them: the senders of case events (the agencies). */
-export const PARTY_REF_ROUTES = { 'party-refs': evaluatePartyRefs, 'party-ref-key': publishedPartyRefKey };
+/**
+ * The route, and who may call it: the senders of case events (the agencies). Justice's public key
+ * is not served here: every owner reads it from the key directory, where it is pinned (kit/keys.ts).
+ */
+export const PARTY_REF_ROUTES = { 'party-refs': evaluatePartyRefs };
