@@ -57,7 +57,7 @@ interface DataKey { id: string; key: Buffer }
 export class AtRest {
   readonly profile: CryptoProfile;
   private readonly keys = new Map<string, Promise<Buffer>>();
-  private readonly current = new Map<string, Promise<DataKey>>();
+  private readonly current = new Map<string, { key: Promise<DataKey>; until: number }>();
 
   constructor(private readonly runtime: SubgraphRuntime, readonly kek: KeyEncryptionKey) {
     this.profile = cryptoProfile(runtime.env.CRYPTO_PROFILE || undefined);
@@ -78,7 +78,10 @@ export class AtRest {
   currentKey(purpose: 'fields' | 'index'): Promise<DataKey> {
     const algorithm = purpose === 'fields' ? this.profile.aead : this.profile.mac;
     const name = `${purpose}:${algorithm}`;
-    let known = this.current.get(name);
+    const at = this.runtime.now().getTime();
+    const cached = this.current.get(name);
+    // Looked up again now and then: a rotation (rotateAtRest) made a newer key while this process served.
+    let known = cached && cached.until > at ? cached.key : undefined;
     if (!known) {
       known = this.background(async (q) => {
         await q.query('BEGIN');
@@ -101,9 +104,19 @@ export class AtRest {
         }
       });
       known.catch(() => this.current.delete(name));
-      this.current.set(name, known);
+      this.current.set(name, { key: known, until: at + CURRENT_KEY_TTL_MS });
     }
     return known;
+  }
+
+  /** A new data key for `purpose` under the profile's algorithm, wrapped by the current key-encryption key; sealing uses it from now on. */
+  async rotateDataKey(purpose: 'fields' | 'index'): Promise<string> {
+    const algorithm = purpose === 'fields' ? this.profile.aead : this.profile.mac;
+    const id = `dk-${purpose}-${randomBytes(6).toString('hex')}`;
+    const wrapped = await this.kek.wrap(newDataKey(), this.context(purpose));
+    await this.background((q) => q.query(`INSERT INTO data_key (id, purpose, algorithm, wrapped) VALUES ($1, $2, $3, $4)`, [id, purpose, algorithm, wrapped]));
+    this.current.delete(`${purpose}:${algorithm}`);
+    return id;
   }
 
   private async unwrap(wrapped: string, purpose: 'fields' | 'index'): Promise<Buffer> {
@@ -176,6 +189,9 @@ export class AtRest {
     });
   }
 }
+
+/** How long a process keeps sealing with the data key it found before it looks for a newer one. */
+const CURRENT_KEY_TTL_MS = 10_000;
 
 const instances = new WeakMap<SubgraphRuntime, AtRest>();
 
@@ -280,4 +296,26 @@ export function sealAtRest(...specs: SealedTable[]) {
     if (rewrapped || sealed) log.info('at rest: sealed under the current keys', { profile: at.profile.name, rewrappedKeys: rewrapped, resealedRows: sealed });
     return async () => {};
   };
+}
+
+/**
+ * A rotation while the owner serves (scripts/keys.ts --rotate): data keys a replaced
+ * key-encryption key wrapped are re-wrapped under DATA_KEK_FILE; with `reencrypt`, a new data key
+ * is made and every row re-sealed under it, batch by batch (each batch one transaction, rows in
+ * use skipped and taken on the next pass), until none is left. The serving processes open both
+ * keys meanwhile (each value names its key) and seal with the new one within CURRENT_KEY_TTL_MS;
+ * a row they seal with the old key in that window is re-sealed by the next pass or start.
+ */
+export async function rotateAtRest(runtime: SubgraphRuntime, specs: SealedTable[], options: { reencrypt?: boolean; batch?: number } = {}) {
+  const at = atRest(runtime);
+  const rewrapped = await at.rewrapDataKeys();
+  let dataKey: string | null = null;
+  let resealed = 0;
+  if (options.reencrypt) {
+    dataKey = await at.rotateDataKey('fields');
+    for (const spec of specs) {
+      for (let n = await resealBatch(runtime, spec, options.batch); n > 0; n = await resealBatch(runtime, spec, options.batch)) resealed += n;
+    }
+  }
+  return { rewrapped, dataKey, resealed };
 }

@@ -8,14 +8,24 @@
 //   npx tsx scripts/keys.ts <dir> --directory <f>...    the directory from the owners' public key files
 //                                                       (justice's OPRF public key file among them)
 // Public security and every agency also get <dir>/<owner>.data-kek, the key-encryption key of their
-// data keys at rest (issue 16).
+// data keys at rest (issue 16). Rotating them while the owner serves (no downtime):
+//   DATABASE_URL=… DATA_KEK_FILE=… [DATA_KEK_PREVIOUS_FILES=…] [CRYPTO_PROFILE=…] \
+//   npx tsx scripts/keys.ts --rotate <owner> [--reencrypt]
+//                                   re-wraps the owner's data keys under DATA_KEK_FILE (those a
+//                                   previous key wrapped); --reencrypt also makes a new data key and
+//                                   re-seals every row under it in batches. DATA_KEK_FILE must be a
+//                                   key the serving processes hold (README, "Personal data at rest").
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { ensureKeys, GATEWAY, writeKeyDirectory, writeOwnerKeyPair, writePartyRefPublicKey } from '../kit/keys';
 import { ensureOprfKeyFile } from '../kit/crypto/oprf-key-file';
 import { ensureKeyEncryptionKeyFile } from '../kit/crypto/key-wrap';
-import { envOf } from '../kit/module';
+import { envOf, type SubgraphRuntime } from '../kit/module';
+import { DataSource } from 'typeorm';
+import { rotateAtRest, type SealedTable } from '../kit/at-rest';
+import { PARTY_AT_REST } from '../subgraphs/agencies/kit/party';
+import { INVESTIGATION_AT_REST } from '../subgraphs/public-security/investigation';
 
 /** Justice's OPRF key of party references (issue 17): justice's alone, made with its pair. */
 const partyRefKey = (dir: string) => { const file = join(dir, 'justice.party-ref-key.json'); ensureOprfKeyFile(file); return file; };
@@ -27,7 +37,27 @@ const partyRefKey = (dir: string) => { const file = join(dir, 'justice.party-ref
 const sealing = new Set(SUBGRAPHS.filter((s) => envOf(s).some((v) => v.name === 'DATA_KEK_FILE')).map((s) => s.name));
 const dataKek = (dir: string, owner: string) => { const file = join(dir, `${owner}.data-kek`); ensureKeyEncryptionKeyFile(file); return file; };
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { owner: { type: 'string' }, directory: { type: 'boolean' } } });
+/** What each sealing owner seals (its tables), for --rotate. */
+const SEALED_TABLES = (owner: string): SealedTable[] => (owner === 'public-security' ? [INVESTIGATION_AT_REST] : [PARTY_AT_REST]);
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { owner: { type: 'string' }, directory: { type: 'boolean' }, rotate: { type: 'string' }, reencrypt: { type: 'boolean' } } });
+if (values.rotate) {
+  if (!sealing.has(values.rotate) || !process.env.DATABASE_URL || !process.env.DATA_KEK_FILE) {
+    console.error(`usage: DATABASE_URL=… DATA_KEK_FILE=… [DATA_KEK_PREVIOUS_FILES=…] scripts/keys.ts --rotate <${[...sealing].join('|')}> [--reencrypt]`);
+    process.exit(2);
+  }
+  const db = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, entities: [], migrations: [], extra: { max: 2 } });
+  await db.initialize();
+  try {
+    // The owner's own runtime, as far as sealing needs one: its name, its database, its keys, the clock.
+    const runtime = { name: values.rotate, db, env: process.env, now: () => new Date() } as unknown as SubgraphRuntime;
+    const done = await rotateAtRest(runtime, SEALED_TABLES(values.rotate), { reencrypt: values.reencrypt });
+    console.log(JSON.stringify({ owner: values.rotate, ...done }));
+  } finally {
+    await db.destroy();
+  }
+  process.exit(0);
+}
 const [dir, ...publicFiles] = positionals;
 const owners = [GATEWAY, ...SUBGRAPHS.map((s) => s.name)];
 if (!dir || (values.owner && !owners.includes(values.owner)) || (values.directory && !publicFiles.length)) {
