@@ -8,6 +8,7 @@ import { GATEWAY_ENV, subgraphUrlVar } from '../gateway/config';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { envOf, upstreamVar, type SubgraphModule } from '../kit/module';
 import { GATEWAY as GATEWAY_KEY } from '../kit/keys';
+import { psqlInvocation, psqlVariablesOf } from './support/init-scripts';
 
 /**
  * Variables the compose file may set although the code does not declare them. Each says why;
@@ -191,8 +192,10 @@ describe.each(SUBGRAPHS.map((module) => ({ name: module.name, module })))('subgr
     expect(url.hostname).toBe(ownDb);
     expect(url.port || '5432').toBe('5432');
     const db = env(ownDb);
-    expect(decodeURIComponent(url.username)).toBe(db.POSTGRES_USER);
-    expect(decodeURIComponent(url.password)).toBe(db.POSTGRES_PASSWORD);
+    // As the database owner's own login (made by the init script), never as the server's superuser.
+    expect(decodeURIComponent(url.username)).toBe(db.OWNER_DB_USER);
+    expect(decodeURIComponent(url.password)).toBe(db.OWNER_DB_PASSWORD);
+    expect(db.OWNER_DB_USER).not.toBe(db.POSTGRES_USER);
     expect(url.pathname.slice(1)).toBe(db.POSTGRES_DB);
     expect(dependsOn(name)[ownDb]).toBe('service_healthy');
 
@@ -308,7 +311,11 @@ describe('gateway service', () => {
     const url = new URL(env(GATEWAY).DATABASE_URL);
     expect(url.hostname).toBe(dbServiceOf(GATEWAY));
     const db = env(dbServiceOf(GATEWAY));
-    expect(decodeURIComponent(url.password)).toBe(db.POSTGRES_PASSWORD);
+    // As the audit log's writer: neither the database's owner (the audit subgraph) nor its superuser.
+    expect(decodeURIComponent(url.username)).toBe(db.AUDIT_WRITER_DB_USER);
+    expect(decodeURIComponent(url.password)).toBe(db.AUDIT_WRITER_DB_PASSWORD);
+    expect([db.OWNER_DB_USER, db.POSTGRES_USER]).not.toContain(db.AUDIT_WRITER_DB_USER);
+    expect(requiredVarOf(rawEnv(dbServiceOf(GATEWAY)).AUDIT_WRITER_DB_PASSWORD)).not.toBe(requiredVarOf(rawEnv(dbServiceOf(GATEWAY)).OWNER_DB_PASSWORD));
     expect(url.pathname.slice(1)).toBe(db.POSTGRES_DB);
     expect(dependsOn(GATEWAY)[dbServiceOf(GATEWAY)]).toBe('service_healthy');
   });
@@ -371,6 +378,50 @@ describe('secrets', () => {
     expect([...holders.values()].filter((names) => names.length > 1)).toEqual([]);
     const files = [...Object.values(compose.secrets ?? {}), ...Object.values(compose.configs ?? {})].map((f) => f.file ?? '');
     expect(files.filter((f) => !f.startsWith(`${KEY_DIR}/`))).toEqual([]);
+  });
+});
+
+// Least privilege in the database (issue 18): each server's superuser runs the init scripts on a
+// fresh volume and nothing else; the services connect as the logins they make. What the SQL allows
+// is tested on a real PostgreSQL in test/database-privilege.test.ts.
+describe.each(OWNERS)('database logins of %s-db', (owner) => {
+  const name = dbServiceOf(owner);
+  const INITDB = '/docker-entrypoint-initdb.d/';
+  const scripts = [
+    { script: 'deploy/postgres/init-owner-login.sh', sql: 'deploy/postgres/owner-login.sql' },
+    ...(owner === GATEWAY ? [{ script: 'deploy/postgres/init-audit-writer.sh', sql: 'deploy/postgres/audit-writer.sql' }] : []),
+  ];
+
+  it.each(scripts)('runs $script once on a fresh volume, with its SQL where the script reads it, both read-only', ({ script, sql }) => {
+    const run = mounts(name).find((m) => m.source === `./${script}`);
+    expect(run, `${name} does not mount ${script}`).toBeDefined();
+    expect(run!.target.startsWith(INITDB) && run!.target.endsWith('.sh')).toBe(true);
+    expect(run!.read_only).toBe(true);
+    const { variables, file } = psqlInvocation(script);
+    const sqlMount = mounts(name).find((m) => m.source === `./${sql}`);
+    expect(sqlMount?.target).toBe(file);
+    expect(sqlMount!.read_only).toBe(true);
+    // Not under initdb.d: the image would run it there without the variables.
+    expect(file.startsWith(INITDB)).toBe(false);
+    // Every variable the SQL uses is handed over, from a variable this service sets.
+    expect(Object.keys(variables).sort()).toEqual(psqlVariablesOf(sql).sort());
+    for (const from of Object.values(variables)) expect(env(name)[from], `${name}: ${from}`).toBeTruthy();
+  });
+
+  it("makes the owner's login the database's owner, another than the server's superuser, with a password of its own", () => {
+    const set = env(name);
+    expect(set.OWNER_DB_USER).toBeTruthy();
+    expect(set.OWNER_DB_USER).not.toBe(set.POSTGRES_USER);
+    const own = requiredVarOf(rawEnv(name).OWNER_DB_PASSWORD);
+    expect(own).toBeTruthy();
+    expect(own).not.toBe(requiredVarOf(rawEnv(name).POSTGRES_PASSWORD));
+  });
+
+  it(owner === GATEWAY ? 'runs the audit writer after the owner (the writer is granted CONNECT on a database the owner holds)' : 'makes no audit writer', () => {
+    const targets = mounts(name).map((m) => m.target).filter((t) => t.startsWith(INITDB)).sort();
+    const writer = mounts(name).find((m) => m.source === './deploy/postgres/init-audit-writer.sh');
+    if (owner !== GATEWAY) return expect(writer).toBeUndefined();
+    expect(targets.indexOf(writer!.target)).toBeGreaterThan(targets.indexOf(mounts(name).find((m) => m.source === './deploy/postgres/init-owner-login.sh')!.target));
   });
 });
 
