@@ -4,14 +4,18 @@
 // records cases of one person and one company in both agencies, lets the index match them and
 // the procuratorate raise its alerts, and makes a lookup; then it searches every body and every
 // agency's outbox table (read as the database superuser, as whoever holds the host would) for the
-// parties' numbers, phones and names.
+// parties' numbers, phones and names. The gateway reaches justice through the recorder as well:
+// a procurator's and a public-security officer's lookups are blinded at the gateway, so justice
+// sees a blinded point and then a reference, never the number, and the evaluation counts against
+// the caller's own lookup limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { recordingProxy, type RecordingProxy } from './support/recording-proxy';
-import { callers, creditCode, marketCaseInput, recordMarketCase, residentId, seedBureaus, waitForIndexed } from './support/fixtures';
+import { callers, creditCode, marketCaseInput, recordMarketCase, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
 import { evaluateDirectly, partyInput, PARTY_REF } from '../kit/crypto/oprf';
 import { readOprfKeyFile } from '../kit/crypto/oprf-key-file';
 import { IDENTITY_HEADER } from '../kit/identity';
+import { residentIdCheckDigit } from '../kit/rules';
 
 const REASON = '重复违法线索核查';
 const PERSON = { kind: 'NATURAL_PERSON', name: '欧阳明轩', idNumber: residentId('320706', '19790623', 417), phone: '13962718450', address: '江苏省连云港市海州区解放路66号' };
@@ -41,7 +45,8 @@ describe('party references between owners (OPRF)', () => {
 
   beforeAll(async () => {
     for (const owner of ['justice', 'public-security', 'procuratorate']) proxies[owner] = await recordingProxy();
-    hub = await startHub({ ownerUrlOverrides: Object.fromEntries(Object.entries(proxies).map(([owner, p]) => [owner, p.url])) });
+    // The gateway reaches justice through the same recorder: its lookups are recorded too.
+    hub = await startHub({ ownerUrlOverrides: Object.fromEntries(Object.entries(proxies).map(([owner, p]) => [owner, p.url])), subgraphUrlOverrides: { justice: proxies.justice.url } });
     for (const [owner, p] of Object.entries(proxies)) p.target = hub.subgraphUrls[owner];
     await seedBureaus(hub);
     caseIds.push(await recordMarketCase(hub, { party: PERSON }));
@@ -108,6 +113,90 @@ describe('party references between owners (OPRF)', () => {
     expect((await post('procuratorate', { blinded: ['02'.padEnd(66, '1')] })).status).toBe(403);
     expect((await post('market-regulation', { blinded: [PERSON.idNumber] })).status).toBe(400);
     expect((await post('market-regulation', { blinded: [] })).status).toBe(400);
+  });
+
+  const lookupsAtJustice = (from: number) => proxies.justice.exchanges.slice(from)
+    .filter((e) => e.path.startsWith('/graphql') && /partyCases|partyRefEvaluation/.test(e.request));
+  const casesOf = (party: typeof PERSON) => caseIds.slice(0, 4).filter((_, i) => (party === PERSON ? i % 2 === 0 : i % 2 === 1)).sort();
+  const lookupAs = (caller: Caller, party: typeof PERSON) => hub.graphql(`query($i: String!, $k: PartyKind!) { partyCases(identifier: $i, kind: $k) { id } }`,
+    { i: party.idNumber, k: party.kind }, { ...caller, reason: REASON });
+
+  it.each([
+    ['a procurator', { ...callers.procurator, sub: 'proc-320706-blind' }],
+    ['a public-security officer', { ...callers.psb, sub: 'psb-320706-blind' }],
+  ])('blinds the lookups of %s at the gateway: justice is sent a blinded point, then the reference, never the number; the answers are as before', async (_, caller) => {
+    const from = proxies.justice.exchanges.length;
+    for (const party of [PERSON, COMPANY, PERSON]) {
+      const { data, errors } = await lookupAs(caller, party);
+      expect(errors).toBeUndefined();
+      expect(data.partyCases.map((c: { id: string }) => c.id).sort()).toEqual(casesOf(party));
+    }
+    const lookups = lookupsAtJustice(from);
+    for (const e of lookups) expect({ at: e.path, found: found(e.request + e.response) }).toEqual({ at: e.path, found: [] });
+    // Two requests to justice per lookup: the evaluation of a blinded point, then the cases by the reference.
+    const evaluations = lookups.filter((e) => e.request.includes('partyRefEvaluation'));
+    const byRef = lookups.filter((e) => e.request.includes('partyCases'));
+    expect([evaluations.length, byRef.length]).toEqual([3, 3]);
+    const blinded = evaluations.map((e) => JSON.parse(e.request).variables.blinded as string);
+    for (const b of blinded) expect(b).toMatch(/^0[23][0-9a-f]{64}$/);
+    // A fresh blind each time: justice cannot tell that the first and third lookups are of one person.
+    expect(new Set(blinded).size).toBe(3);
+    // What justice is asked for the cases is the party's reference under its key: what the index holds.
+    const key = readOprfKeyFile(hub.secrets.partyRefKeyFile);
+    const refs = byRef.map((e) => /identifier:\s*"([0-9a-f]+)"/.exec(JSON.parse(e.request).query)?.[1]);
+    expect(refs).toEqual([PERSON, COMPANY, PERSON].map((p) => evaluateDirectly(key, partyInput(p.kind, p.idNumber))));
+    for (const e of byRef) expect(Object.values(JSON.parse(e.request).variables ?? {})).not.toContain(PERSON.idNumber);
+  });
+
+  it("counts each evaluation against the caller's own lookup limit and audits it with the caller, never the number", async () => {
+    const justiceDb = await hub.ownerDatabase('justice');
+    try {
+      const { rows } = await justiceDb.query(`SELECT caller, sum(used)::int AS used FROM party_lookup_usage WHERE period = 'day' GROUP BY caller ORDER BY caller`);
+      const used = Object.fromEntries(rows.map((r) => [r.caller, r.used]));
+      // Three lookups each by the two callers above; nothing under the gateway's or an owner's name for lookups.
+      expect(used['proc-320706-blind']).toBe(3);
+      expect(used['psb-320706-blind']).toBe(3);
+      expect(Object.keys(used).filter((c) => /gateway/.test(c))).toEqual([]);
+    } finally {
+      await justiceDb.end();
+    }
+    const LOG = `query($filter: AuditFilter) { auditLog(filter: $filter, first: 50) { edges { node { subject role entityId decision reason } } } }`;
+    const key = readOprfKeyFile(hub.secrets.partyRefKeyFile);
+    const entries = await eventually(async () => {
+      const { data } = await hub.graphql(LOG, { filter: { subject: 'psb-320706-blind', coordinate: 'Query.partyCases' } }, { role: 'auditor', org: 'AUDIT' });
+      const nodes = data?.auditLog?.edges.map((e: any) => e.node) ?? [];
+      return nodes.filter((n: any) => n.entityId === `evaluation:${key.id}`).length >= 3 ? nodes : undefined;
+    }, 10_000, "the psb officer's evaluations in the audit log");
+    expect(entries.every((n: any) => n.role === 'psb_officer' && n.reason === REASON)).toBe(true);
+    expect(new Set(entries.map((n: any) => n.entityId))).toEqual(new Set([`evaluation:${key.id}`, ...[PERSON, COMPANY].map((p) => evaluateDirectly(key, partyInput(p.kind, p.idNumber)))]));
+    expect(found(JSON.stringify(entries))).toEqual([]);
+  });
+
+  it('refuses a wrong check digit at the gateway, with field and rule: nothing is sent to justice, nothing counted', async () => {
+    const wrong = PERSON.idNumber.slice(0, 17) + (residentIdCheckDigit(PERSON.idNumber.slice(0, 17)) === '1' ? '2' : '1');
+    const from = proxies.justice.exchanges.length;
+    const { data, errors } = await lookupAs({ ...callers.procurator, sub: 'proc-320706-typo' }, { ...PERSON, idNumber: wrong });
+    expect(data.partyCases).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ path: ['partyCases'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'identifier', rule: 'residentIdNumber' }) })]);
+    expect(lookupsAtJustice(from)).toEqual([]);
+    const justiceDb = await hub.ownerDatabase('justice');
+    try {
+      expect((await justiceDb.query(`SELECT 1 FROM party_lookup_usage WHERE caller = 'proc-320706-typo'`)).rows).toEqual([]);
+    } finally {
+      await justiceDb.end();
+    }
+  });
+
+  it('justice refuses a number sent to it directly, without repeating it', async () => {
+    const token = await hub.keys.asGateway({ ...callers.procurator, sub: 'proc-320706-direct', reason: REASON } as any, 'justice');
+    const response = await fetch(`${hub.subgraphUrls.justice}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token },
+      body: JSON.stringify({ query: 'query($i: String!) { partyCases(identifier: $i, kind: NATURAL_PERSON) { id } }', variables: { i: PERSON.idNumber } }),
+    });
+    const body = await response.json();
+    expect(body.data?.partyCases ?? null).toBeNull();
+    expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'identifier', rule: 'partyRef' });
+    expect(found(JSON.stringify(body))).toEqual([]);
   });
 
   it('records a case while justice is down; the relay makes the reference once justice is back, and nothing is lost', async () => {
