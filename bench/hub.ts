@@ -38,7 +38,7 @@ export async function bootBenchHub(echo = false): Promise<BenchHub> {
     hub,
     postgres,
     dataDir,
-    seedTarget: { url: (db) => postgres.url(db), databases: hub.databases, partyRefKeyFile: hub.secrets.partyRefKeyFile },
+    seedTarget: { url: (db) => postgres.url(db), databases: hub.databases, partyRefKeyFile: hub.secrets.partyRefKeyFile, dataKekFile: (owner) => hub.secrets.dataKekFile(owner) },
     async sqlStatements() {
       const counts = await Promise.all(Object.values(hub.subgraphUrls).map(async (url) => {
         const response = await fetch(`${url}/metrics`, { headers: { [IDENTITY_HEADER]: metricsToken } });

@@ -4,6 +4,8 @@ import pg from 'pg';
 import { BUREAUS, KINDS, partyPool, poolSize, type PoolParty } from './dataset';
 import { agencySql, indexSql, POOL_INSERT, POOL_TABLE, SUPERVISION_SQL, TRANSFER_SQL } from './seed-sql';
 import { ProgressBar } from './progress';
+import { ownerSealing, resealBatch } from '../kit/at-rest';
+import { PARTY_AT_REST } from '../subgraphs/agencies/kit/party';
 
 export interface SeedTarget {
   /** Connection URL of a database. */
@@ -12,9 +14,21 @@ export interface SeedTarget {
   databases: Record<string, string>;
   /** Justice's OPRF key file: the seeded index holds the references the agencies' relays would make. */
   partyRefKeyFile: string;
+  /** Each agency's key-encryption key file: seeded parties are sealed at rest as the agency would seal them. */
+  dataKekFile?: (owner: string) => string;
 }
 
 const CHUNK = 50_000;
+
+/** The agency's plain seeded parties sealed under its data key, in batches (what its start-up pass would do). */
+async function sealSeeded(target: SeedTarget, owner: string): Promise<void> {
+  const { runtime, close } = await ownerSealing(owner, target.url(target.databases[owner]), { DATA_KEK_FILE: target.dataKekFile!(owner), CRYPTO_PROFILE: process.env.CRYPTO_PROFILE });
+  try {
+    while (await resealBatch(runtime, PARTY_AT_REST, 2000) > 0);
+  } finally {
+    await close();
+  }
+}
 
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
@@ -86,6 +100,8 @@ export async function seedCases(target: SeedTarget, range: SeedRange, label = 's
         clients.justice.query(index, params),
         ...agencyNames.map(async (o, kind) => {
           for (const sql of agencyStatements[o]) await clients[o].query(sql, [...params, kind]);
+          // Sealed at rest, as the agency writes its parties (kit/at-rest.ts).
+          if (target.dataKekFile) await sealSeeded(target, o);
         }),
         clients['public-security'].query(TRANSFER_SQL, params),
         clients.procuratorate.query(SUPERVISION_SQL, params),

@@ -17,6 +17,8 @@
 // algorithm and data key, so values sealed before a switch still open; the start-up pass
 // (sealAtRest) re-seals them, and any plain value of an older database, in batches.
 import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Clock } from './clock';
 import type { EnvVar, SubgraphRuntime } from './module';
 import type { Queryable } from './outbox';
 import { log } from './log';
@@ -251,6 +253,8 @@ export async function resealBatch(runtime: SubgraphRuntime, spec: SealedTable, b
     return await runner.manager.transaction(async (tx) => {
       const rows: Record<string, any>[] = await tx.query(
         `SELECT ${[id, ...text, ...json].join(', ')} FROM ${table} WHERE ${stale} LIMIT ${Number(batch)} FOR UPDATE SKIP LOCKED`, [prefix.length, prefix]);
+      if (!rows.length) return 0;
+      const updated: Record<string, string | null>[] = [];
       for (const row of rows) {
         const rowId = String(row[id]);
         const values: Record<string, string | null> = {};
@@ -262,17 +266,20 @@ export async function resealBatch(runtime: SubgraphRuntime, spec: SealedTable, b
           const v = row[c];
           values[c] = typeof v === 'string' && sealedHeader(v) !== null ? await at.open({ table, column: c, rowId }, v) : JSON.stringify(v ?? null);
         }
-        const sets: string[] = [];
-        const params: unknown[] = [row[id]];
-        for (const c of text) { params.push(await at.seal({ table, column: c, rowId }, values[c])); sets.push(`${c} = $${params.length}`); }
-        for (const c of json) { params.push(JSON.stringify(await at.seal({ table, column: c, rowId }, values[c]))); sets.push(`${c} = $${params.length}::jsonb`); }
+        const next: Record<string, string | null> = { [id]: rowId };
+        for (const c of text) next[c] = await at.seal({ table, column: c, rowId }, values[c]);
+        for (const c of json) next[c] = JSON.stringify(await at.seal({ table, column: c, rowId }, values[c]));
         for (const ix of spec.indexes ?? []) {
           const v = values[ix.column];
-          params.push(await at.index(ix.purpose, v === null ? null : (ix.normalise ?? ((x) => x))(v)));
-          sets.push(`${plain(ix.into)} = $${params.length}`);
+          next[plain(ix.into)] = await at.index(ix.purpose, v === null ? null : (ix.normalise ?? ((x) => x))(v));
         }
-        await tx.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${id} = $1`, params);
+        updated.push(next);
       }
+      // One statement for the batch.
+      const into = [...text, ...(spec.indexes ?? []).map((ix) => plain(ix.into))];
+      const sets = [...into.map((c) => `${c} = v.${c}`), ...json.map((c) => `${c} = v.${c}::jsonb`)];
+      await tx.query(`UPDATE ${table} t SET ${sets.join(', ')}
+        FROM jsonb_to_recordset($1::jsonb) AS v(${[id, ...into, ...json].map((c) => `${c} text`).join(', ')}) WHERE t.${id}::text = v.${id}`, [JSON.stringify(updated)]);
       return rows.length;
     });
   } finally {
@@ -318,4 +325,16 @@ export async function rotateAtRest(runtime: SubgraphRuntime, specs: SealedTable[
     }
   }
   return { rewrapped, dataKey, resealed };
+}
+
+/**
+ * An owner's sealing outside its subgraph process (a rotation command, a bulk load): its name,
+ * its database and its key settings, as far as kit/at-rest.ts needs a runtime. `close()` when done.
+ */
+export async function ownerSealing(owner: string, databaseUrl: string, env: NodeJS.ProcessEnv): Promise<{ runtime: SubgraphRuntime; close(): Promise<void> }> {
+  const db = new DataSource({ type: 'postgres', url: databaseUrl, entities: [], migrations: [], extra: { max: 2 } });
+  await db.initialize();
+  const clock = new Clock();
+  const runtime = { name: owner, db, env, clock, now: () => clock.now() } as unknown as SubgraphRuntime;
+  return { runtime, close: () => db.destroy() };
 }

@@ -21,9 +21,8 @@ import { SUBGRAPHS } from '../subgraphs/index';
 import { ensureKeys, GATEWAY, writeKeyDirectory, writeOwnerKeyPair, writePartyRefPublicKey } from '../kit/keys';
 import { ensureOprfKeyFile } from '../kit/crypto/oprf-key-file';
 import { ensureKeyEncryptionKeyFile } from '../kit/crypto/key-wrap';
-import { envOf, type SubgraphRuntime } from '../kit/module';
-import { DataSource } from 'typeorm';
-import { rotateAtRest, type SealedTable } from '../kit/at-rest';
+import { envOf } from '../kit/module';
+import { ownerSealing, rotateAtRest, type SealedTable } from '../kit/at-rest';
 import { PARTY_AT_REST } from '../subgraphs/agencies/kit/party';
 import { INVESTIGATION_AT_REST } from '../subgraphs/public-security/investigation';
 
@@ -46,15 +45,12 @@ if (values.rotate) {
     console.error(`usage: DATABASE_URL=… DATA_KEK_FILE=… [DATA_KEK_PREVIOUS_FILES=…] scripts/keys.ts --rotate <${[...sealing].join('|')}> [--reencrypt]`);
     process.exit(2);
   }
-  const db = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, entities: [], migrations: [], extra: { max: 2 } });
-  await db.initialize();
+  const { runtime, close } = await ownerSealing(values.rotate, process.env.DATABASE_URL, process.env);
   try {
-    // The owner's own runtime, as far as sealing needs one: its name, its database, its keys, the clock.
-    const runtime = { name: values.rotate, db, env: process.env, now: () => new Date() } as unknown as SubgraphRuntime;
     const done = await rotateAtRest(runtime, SEALED_TABLES(values.rotate), { reencrypt: values.reencrypt });
     console.log(JSON.stringify({ owner: values.rotate, ...done }));
   } finally {
-    await db.destroy();
+    await close();
   }
   process.exit(0);
 }
