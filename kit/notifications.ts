@@ -18,6 +18,7 @@ export const INBOX_KINDS = [
   // 立案监督 (subgraphs/procuratorate/filing-supervision.ts, subgraphs/public-security/filing-supervision.ts)
   'FILING_SUPERVISION_REQUESTED', 'FILING_EXPLANATION_REQUESTED', 'FILING_EXPLAINED', 'FILING_REASONS_ACCEPTED', 'FILING_ORDERED', 'FILED_ON_ORDER', 'FILING_CORRECTION_NOTICE',
   'INVESTIGATION_REMINDER', // 立而不侦 (subgraphs/public-security/investigation-reminder.ts)
+  'TRANSFER_MATERIALS_REQUESTED', 'TRANSFER_MATERIALS_COMPLETED', 'FILING_PERIOD_EXTENDED', // 受理: 补正, 立案审查期限的延长 (subgraphs/public-security/intake/)
   // 行政执法监督意见书 (subgraphs/justice/supervision-opinions.ts)
   'SUPERVISION_OPINION_ISSUED', 'SUPERVISION_OPINION_REPLIED', 'SUPERVISION_OPINION_VERIFIED',
 ] as const;

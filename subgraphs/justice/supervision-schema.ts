@@ -83,6 +83,12 @@ enum InboxItemKind {
   FILING_CORRECTION_NOTICE
   "立而不侦: a filed case without investigation progress for the reminder period (to the procuratorate and the unit that filed)"
   INVESTIGATION_REMINDER
+  "补正: public security asks for the transfer's missing materials (to the transferring bureau)"
+  TRANSFER_MATERIALS_REQUESTED
+  "补正: the bureau completed the materials (to the accepting unit)"
+  TRANSFER_MATERIALS_COMPLETED
+  "立案审查期限的延长: the filing period of a transfer was extended (to the transferring bureau)"
+  FILING_PERIOD_EXTENDED
   "检察建议 (to the bureau)"
   SUGGESTION_ISSUED
   "检察建议回复 (to the procuratorate)"

@@ -1,6 +1,7 @@
 import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
+import type { Attachment, AttachmentKind } from './intake/attachments';
 
-export type TransferStatus = 'SUBMITTED' | 'ACCEPTED' | 'FILED' | 'NOT_FILED' | 'RECONSIDERATION_REQUESTED' | 'RECONSIDERATION_UPHELD';
+export type TransferStatus = 'SUBMITTED' | 'ACCEPTED' | 'MATERIALS_REQUESTED' | 'FILED' | 'NOT_FILED' | 'RECONSIDERATION_REQUESTED' | 'RECONSIDERATION_UPHELD';
 export type TransferDecision = 'FILE' | 'NOT_FILE';
 
 /** 移送: one case's transfer to public security and every step of its handling. */
@@ -15,6 +16,14 @@ export interface TransferRow {
   reconsiderationDecision: TransferDecision | null; reconsiderationDecisionReason: string | null;
   /** 立案, by decision, reconsideration or on the procuratorate's order; 立而不侦: when no progress draws a reminder, and when it drew one. */
   filedAt: Date | null; investigationReminderDueAt: Date | null; investigationRemindedAt: Date | null;
+  /** 第六条: the five attachments as declared (intake/attachments.ts); empty for a transfer made with the free list only. */
+  attachments: Attachment[];
+  /** 补正 (intake/materials.ts): what public security asked for, when the bureau received it, when it is due and was completed. */
+  materialsRequestedAt: Date | null; materialsRequestedBy: string | null; materialsMissing: AttachmentKind[] | null; materialsRequestNote: string | null;
+  materialsReceivedAt: Date | null; materialsDueAt: Date | null; materialsCompletedAt: Date | null; materialsCompletedBy: string | null;
+  /** 立案审查期限的延长 (intake/extension.ts): the level granted, who approved it, who recorded it and when. */
+  filingExtensionLevel: string | null; filingExtensionApprovedBy: string | null; filingExtensionReason: string | null;
+  filingExtendedAt: Date | null; filingExtendedBy: string | null;
   version: number;
 }
 
@@ -52,6 +61,20 @@ export const CaseTransfer = new EntitySchema<TransferRow>({
     filedAt: at('filed_at'),
     investigationReminderDueAt: at('investigation_reminder_due_at'),
     investigationRemindedAt: at('investigation_reminded_at'),
+    attachments: { name: 'attachments', type: 'jsonb', default: () => "'[]'::jsonb" },
+    materialsRequestedAt: at('materials_requested_at'),
+    materialsRequestedBy: text('materials_requested_by'),
+    materialsMissing: { name: 'materials_missing', type: 'text', array: true, nullable: true },
+    materialsRequestNote: text('materials_request_note'),
+    materialsReceivedAt: at('materials_received_at'),
+    materialsDueAt: at('materials_due_at'),
+    materialsCompletedAt: at('materials_completed_at'),
+    materialsCompletedBy: text('materials_completed_by'),
+    filingExtensionLevel: text('filing_extension_level'),
+    filingExtensionApprovedBy: text('filing_extension_approved_by'),
+    filingExtensionReason: text('filing_extension_reason'),
+    filingExtendedAt: at('filing_extended_at'),
+    filingExtendedBy: text('filing_extended_by'),
     version: { name: 'version', type: 'int' },
   },
 });

@@ -31,6 +31,9 @@ import { allWorkers } from '../../kit/workers';
 import { CASE_STATE_REPORTS } from './case-state';
 import { overdueTransferPageFields } from './overdue-page';
 import { PublicSecurityCaseStateOutbox1700000001320 } from './migrations/1700000001320-CaseStateOutbox';
+import { PublicSecurityTransferIntake1700000002100 } from './migrations/1700000002100-TransferIntake';
+import { materialsFields, materialsMutations } from './intake/materials';
+import { extensionFields, extensionMutations } from './intake/extension';
 
 /** 公安: receives transfers (移送) from enforcement bureaus, decides on filing, answers reconsideration. */
 export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
@@ -40,7 +43,8 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   entities,
   migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200, PublicSecurityNotifications1700000000450,
     PublicSecurityFilingSupervision1700000001000, PublicSecurityInvestigationReminder1700000001010,
-    PublicSecurityCaseStateOutbox1700000001320, PublicSecurityInvestigationAtRest1700000002200],
+    PublicSecurityCaseStateOutbox1700000001320, PublicSecurityInvestigationAtRest1700000002200,
+    PublicSecurityTransferIntake1700000002100],
   upstreams: ['justice'],
   // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
   notifies: ['procuratorate'],
@@ -72,9 +76,9 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
       transfers: (_, { filter, first, after }, ctx) => listTransfers(ctx, filter ?? {}, first, after),
       ...filingSupervisionQueries,
     },
-    Mutation: { ...transferMutations, recordInvestigation, ...filingSupervisionMutations },
+    Mutation: { ...transferMutations, recordInvestigation, ...filingSupervisionMutations, ...materialsMutations, ...extensionMutations },
     EnforcementCase: enforcementCaseFields,
-    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields, ...investigationReminderFields },
+    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields, ...investigationReminderFields, ...materialsFields, ...extensionFields },
     FilingSupervisionRequest: filingSupervisionRequestFields,
     OverdueItems: { ...overdueTransferFields, ...overdueFilingSupervisionFields, ...overdueTransferPageFields },
     Investigation: investigationType,

@@ -14,6 +14,8 @@ import type { FilingEvent } from '../../kit/messages/filing-supervision';
 import { nudgeOutbox } from '../../kit/outbox';
 import { NOTIFICATION_OUTBOX, notify, type Notification } from '../../kit/notifications';
 import { CASE_STATE_OUTBOX, reportTransferState } from './case-state';
+import { Violations } from '../../kit/rules';
+import { ATTACHMENT_KINDS, readAttachments, type Attachment, type AttachmentInput } from './intake/attachments';
 
 type Ctx = SubgraphContext<PublicSecurityLoaders>;
 
@@ -25,7 +27,7 @@ async function requireTransfer(ctx: Ctx, id: string): Promise<TransferRow> {
   return transfer;
 }
 
-type Step = keyof typeof transferRule.actions;
+export type Step = keyof typeof transferRule.actions;
 
 /**
  * The caller may take `step` on the transfer (resources/transfer.ts): first its grant must reach
@@ -33,7 +35,7 @@ type Step = keyof typeof transferRule.actions;
  * in the state the step needs, then the step's own condition (the accepting unit, the
  * transferring bureau) must hold. FORBIDDEN or BAD_USER_INPUT otherwise; nothing is written.
  */
-async function requireStep(ctx: Ctx, id: string, step: Step & keyof typeof transferFlow.steps, what: string): Promise<TransferRow> {
+export async function requireStep(ctx: Ctx, id: string, step: Step & keyof typeof transferFlow.steps, what: string): Promise<TransferRow> {
   requireScope(ctx.identity, transferRule.actions[step].scope, what);
   const transfer = await requireTransfer(ctx, id);
   requireCovers(ctx.identity, transferRule.actions[step].scope, transferRule.place(transfer), `${what} on this transfer`);
@@ -43,7 +45,7 @@ async function requireStep(ctx: Ctx, id: string, step: Step & keyof typeof trans
 }
 
 /** 通报: a notification about a transfer, for justice's inbox (via this subgraph's notification outbox). */
-function notice(row: TransferRow, recipient: Notification['recipient'], kind: Notification['kind'], title: string, at: Date): Notification {
+export function notice(row: TransferRow, recipient: Notification['recipient'], kind: Notification['kind'], title: string, at: Date): Notification {
   return { recipient, kind, title, subjectType: 'CASE_TRANSFER', subjectId: row.id, region: row.region, occurredAt: at.toISOString() };
 }
 
@@ -51,13 +53,14 @@ function notice(row: TransferRow, recipient: Notification['recipient'], kind: No
  * Moves the transfer on and writes the notifications about the new state, and any report for the
  * procuratorate (立案监督: refusals and filings), in one transaction.
  */
-async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices: (row: TransferRow) => Notification[] = () => [],
+export async function save(ctx: Ctx, seen: TransferRow, change: TransferChange, notices: (row: TransferRow) => Notification[] = () => [],
   report?: (row: TransferRow) => Pick<FilingEvent, 'kind' | 'at' | 'text'>): Promise<TransferRow> {
   const row = await ctx.runtime.db.transaction(async (tx) => {
     // Guarded by the status and version the caller saw: of two concurrent decisions exactly one wins.
     const advanced = await guardedUpdate<TransferRow>(tx, {
       table: 'case_transfer', id: seen.id, expect: { status: seen.status, version: seen.version }, version: 'version', returning: TRANSFER_COLUMNS,
-      set: Object.fromEntries(Object.entries(change).map(([property, value]) => [columnOf(property as keyof TransferChange), value])),
+      // jsonb goes as JSON text (the driver would send an array as a Postgres array).
+      set: Object.fromEntries(Object.entries(change).map(([property, value]) => [columnOf(property as keyof TransferChange), property === 'attachments' ? JSON.stringify(value) : value])),
     }, { type: 'CaseTransfer', conflict: () => `transfer ${seen.id} was changed by someone else while it was ${seen.status}; reload it and decide again` });
     await notify(tx, notices(advanced));
     if (report) await reportFiling(tx, advanced, report(advanced));
@@ -76,12 +79,21 @@ export function filing(filedAt: Date): Pick<TransferRow, 'filedAt' | 'investigat
 }
 
 export const transferMutations = {
-  /** 移送: the owning bureau hands a suspected crime to public security. */
-  async transferCase(_: unknown, { caseId, input }: { caseId: string; input: { summary: string; materials: string[] } }, ctx: Ctx) {
+  /**
+   * 移送: the owning bureau hands a suspected crime to public security, with the five attachments of
+   * 国务院令第310号 第六条 (intake/attachments.ts) declared, every missing one named at once. A
+   * client that sends only the free `materials` list is still heard: its transfer declares none of
+   * the five, which the accepting unit sees (missingAttachments) and may ask for (补正).
+   */
+  async transferCase(_: unknown, { caseId, input }: { caseId: string; input: { summary: string; materials?: string[] | null; attachments?: AttachmentInput[] | null } }, ctx: Ctx) {
     requireScope(ctx.identity, transferRule.actions.submit.scope, 'transfer a case');
-    const summary = requireText('input.summary', input.summary, 5000);
-    if (input.materials.length > MAX_MATERIALS) throw badInput('input.materials', 'maxItems', `may list at most ${MAX_MATERIALS} items`);
-    const materials = input.materials.map((m, i) => requireText(`input.materials.${i}`, m, 500));
+    const violations = new Violations();
+    const summary = violations.check(() => requireText('input.summary', input.summary, 5000), '');
+    const listed = input.materials ?? [];
+    if (listed.length > MAX_MATERIALS) violations.add('input.materials', 'maxItems', `may list at most ${MAX_MATERIALS} items`);
+    const materials = listed.slice(0, MAX_MATERIALS).map((m, i) => violations.check(() => requireText(`input.materials.${i}`, m, 500), ''));
+    const attachments: Attachment[] = input.attachments ? readAttachments(violations, 'input.attachments', input.attachments, ATTACHMENT_KINDS) : [];
+    violations.throwIfAny();
     const found = await justiceClient(ctx.runtime).case(caseId);
     if (!found) throw badInput('caseId', 'exists', `no case ${caseId} in the case index`);
     // The transfer will belong to the case's bureau and region: the caller's grant must cover that.
@@ -92,7 +104,7 @@ export const transferMutations = {
     const submittedAt = ctx.runtime.now();
     const row = await ctx.runtime.db.transaction(async (tx) => {
       const inserted = await insertTransfer(tx, {
-        caseId: found.id, agencyCode: bureau, region: found.region, summary, materials, submittedAt,
+        caseId: found.id, agencyCode: bureau, region: found.region, summary, materials, attachments, submittedAt,
         submittedBy: ctx.identity.sub, decisionDueAt: dueAt('filingDecision', submittedAt, { env: ctx.runtime.env }),
       });
       // 通报: public security and the procuratorate of the case's region (抄送).
@@ -111,6 +123,8 @@ export const transferMutations = {
 
   /** 受理: public security signs receipt; the filing-decision period runs from now. */
   async acceptTransfer(_: unknown, { id }: { id: string }, ctx: Ctx) {
+    // A transfer with materials missing is accepted all the same (不得以材料不全为由不接受移送案件, 公安部 2016
+    // 受理规定); what is missing is asked for by 补正 within 24 hours (intake/materials.ts).
     const transfer = await requireStep(ctx, id, 'accept', 'acceptance');
     const acceptedAt = ctx.runtime.now();
     return save(ctx, transfer, {

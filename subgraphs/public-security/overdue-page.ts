@@ -4,6 +4,7 @@ import { mayFilter } from '../../kit/access';
 import { CaseTransfer, type TransferRow } from './entities';
 import type { PublicSecurityLoaders } from './loaders';
 import { transferReadSql, transferRule } from './resources/transfer';
+import { OVERDUE_TRANSFER_SQL } from './overdue';
 
 // OverdueItems.transfersPage (issue 12: a paged `overdue`): the same transfers as
 // OverdueItems.transfers (overdue.ts), paged by the kit's keyset cursor with a count, so a console
@@ -33,8 +34,7 @@ export const overdueTransferPageFields = {
     const rule = transferReadSql(ctx.identity, 't');
     const qb = ctx.runtime.db.getRepository(CaseTransfer).createQueryBuilder('t')
       // 国务院令第310号 第八条 (the filing decision) and 第九条 (the reconsideration answer), as overdue.ts reads them.
-      .where(`((t.status IN ('SUBMITTED', 'ACCEPTED') AND t.decision_due_at < :now) OR (t.status = 'RECONSIDERATION_REQUESTED' AND t.reconsideration_due_at < :now))`,
-        { now: ctx.runtime.now() })
+      .where(OVERDUE_TRANSFER_SQL, { now: ctx.runtime.now() })
       .andWhere(rule.sql, rule.params);
     const nobody = mayFilter(ctx.identity, transferRule, 'read').kind === 'none';
     const counts = nobody ? { totalCount: 0, totalCountCapped: false } : countOf(qb);

@@ -2,12 +2,14 @@ import { gql, DATE_TIME, FEDERATION_LINK, PAGE_INFO } from '../../kit/sdl';
 import { SCORECARD_ACCESS } from '../../kit/month';
 import { currentRule, periodText } from '../../kit/deadlines';
 import { OVERDUE_PAGE_SDL } from './overdue-page';
+import { INTAKE_SDL } from './intake/schema';
 
 export const typeDefs = gql`
 ${FEDERATION_LINK}
 ${DATE_TIME}
 ${PAGE_INFO}
 ${OVERDUE_PAGE_SDL}
+${INTAKE_SDL}
 
 """Every case of the index, seen from public security: its transfer (移送), if any."""
 type EnforcementCase @key(fields: "id") @interfaceObject {
@@ -31,7 +33,7 @@ type Scorecard @key(fields: "agencyCode month") ${SCORECARD_ACCESS} {
 }
 
 """移送案件状态"""
-enum TransferStatus { SUBMITTED ACCEPTED FILED NOT_FILED RECONSIDERATION_REQUESTED RECONSIDERATION_UPHELD }
+enum TransferStatus { SUBMITTED ACCEPTED MATERIALS_REQUESTED FILED NOT_FILED RECONSIDERATION_REQUESTED RECONSIDERATION_UPHELD }
 
 """立案 (FILE) or 不予立案 (NOT_FILE)"""
 enum TransferDecision { FILE NOT_FILE }
@@ -53,9 +55,9 @@ type CaseTransfer @key(fields: "id") @requiresScopes(scopes: [["case:read"]]) {
   submittedAt: DateTime!
   "受理"
   acceptedAt: DateTime
-  "when the filing decision is due: from submission until accepted, then from acceptance (schema/deadlines.json: filingDecision)"
+  "when the filing decision is due: from submission until accepted, then from acceptance (schema/deadlines.json: filingDecision), or from the completion of the materials after 补正, and under the case's extension if one was granted (filingExtension)"
   decisionDueAt: DateTime!
-  "past the deadline of the step public security owes now (filing decision, or the answer to a reconsideration request), by the hub's clock"
+  "past the deadline of the step owed now (the filing decision, the answer to a reconsideration request, or under 补正 the bureau's completion of the materials), by the hub's clock"
   overdue: Boolean!
   decidedAt: DateTime
   decision: TransferDecision
@@ -166,8 +168,10 @@ input InvestigationInput {
 input TransferInput {
   "移送书 summary"
   summary: String!
-  "调查报告, 涉案物品清单, 检验报告 …"
-  materials: [String!]!
+  "a free list of further materials (older clients sent the attachments here)"
+  materials: [String!]
+  "国务院令第310号 第六条: each of the five attachments, provided or declared absent where allowed; every missing one is named at once"
+  attachments: [TransferAttachmentInput!]
 }
 
 input TransferFilter {

@@ -6,7 +6,7 @@ import { badInput } from '../../kit/errors';
 // 一月一晒绩: public security's figures on a bureau's monthly scorecard (justice owns the entity).
 // The transfers the bureau made that month (submitted_at, China Standard Time) and where they
 // stand now: filed (FILED, also after reconsideration), not filed (NOT_FILED, RECONSIDERATION_UPHELD),
-// pending (SUBMITTED, ACCEPTED, RECONSIDERATION_REQUESTED). The four always add up. Counts carry
+// pending (SUBMITTED, ACCEPTED, MATERIALS_REQUESTED, RECONSIDERATION_REQUESTED). The four always add up. Counts carry
 // no row of any transfer, so every unit allowed to see scorecards sees them for every bureau.
 
 export interface TransferFigures { agencyCode: string; month: string; transfersMade: number; transfersFiled: number; transfersNotFiled: number; transfersPending: number }
@@ -20,7 +20,7 @@ export function scorecardLoader(runtime: SubgraphRuntime) {
       `SELECT k.key, count(t.id)::int AS made,
          count(t.id) FILTER (WHERE t.status = 'FILED')::int AS filed,
          count(t.id) FILTER (WHERE t.status IN ('NOT_FILED', 'RECONSIDERATION_UPHELD'))::int AS not_filed,
-         count(t.id) FILTER (WHERE t.status IN ('SUBMITTED', 'ACCEPTED', 'RECONSIDERATION_REQUESTED'))::int AS pending
+         count(t.id) FILTER (WHERE t.status IN ('SUBMITTED', 'ACCEPTED', 'MATERIALS_REQUESTED', 'RECONSIDERATION_REQUESTED'))::int AS pending
        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS k(key, agency_code, start_at, end_at)
        LEFT JOIN case_transfer t ON t.agency_code = k.agency_code AND t.submitted_at >= k.start_at AND t.submitted_at < k.end_at
        GROUP BY k.key`,

@@ -7,7 +7,7 @@ import { FILING_EVENT, FILING_EVENT_ROUTE, type FilingEvent } from '../../kit/me
 import { TRANSFER_COLUMNS, type TransferRow } from './entities';
 import { reportTransferState } from './case-state';
 
-export type NewTransfer = Pick<TransferRow, 'caseId' | 'agencyCode' | 'region' | 'summary' | 'materials' | 'submittedAt' | 'submittedBy' | 'decisionDueAt'>;
+export type NewTransfer = Pick<TransferRow, 'caseId' | 'agencyCode' | 'region' | 'summary' | 'materials' | 'attachments' | 'submittedAt' | 'submittedBy' | 'decisionDueAt'>;
 
 /** 抄送: the outbox whose messages copy new transfers to the procuratorate (its `transfer-events` route). */
 export const SUPERVISION_OUTBOX = 'supervision_outbox';
@@ -33,11 +33,11 @@ export function reportFiling(tx: EntityManager | Queryable, t: Pick<TransferRow,
  */
 export async function insertTransfer(tx: EntityManager, t: NewTransfer): Promise<TransferRow> {
   const rows: TransferRow[] = await tx.query(
-    `INSERT INTO case_transfer (id, case_id, agency_code, region, status, summary, materials, submitted_at, submitted_by, decision_due_at, version)
-     VALUES ($1, $2, $3, $4, 'SUBMITTED', $5, $6, $7, $8, $9, 1)
+    `INSERT INTO case_transfer (id, case_id, agency_code, region, status, summary, materials, submitted_at, submitted_by, decision_due_at, attachments, version)
+     VALUES ($1, $2, $3, $4, 'SUBMITTED', $5, $6, $7, $8, $9, $10::jsonb, 1)
      ON CONFLICT (case_id) DO NOTHING
      RETURNING ${TRANSFER_COLUMNS}`,
-    [randomUUID(), t.caseId, t.agencyCode, t.region, t.summary, t.materials, t.submittedAt, t.submittedBy, t.decisionDueAt]);
+    [randomUUID(), t.caseId, t.agencyCode, t.region, t.summary, t.materials, t.submittedAt, t.submittedBy, t.decisionDueAt, JSON.stringify(t.attachments)]);
   if (!rows.length) throw badInput('caseId', 'transition', `case ${t.caseId} has been transferred already: one transfer per case`);
   const row = rows[0];
   await enqueue(tx, SUPERVISION_COPIES, [{

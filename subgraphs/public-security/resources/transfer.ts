@@ -32,6 +32,12 @@ export const transferRule = defineResource<TransferPlace>({
     submit: { scope: 'transfer:write', when: TRANSFERRING_BUREAU },
     /** 受理: by a unit in its own name, so that the unit which decides is known. */
     accept: { scope: 'transfer:decide', when: { text: 'by a unit with a unit code, which becomes the accepting unit', check: (identity) => !!identity.org } },
+    /** 补正: the accepting unit asks the bureau for the missing materials (公安部 2016 受理规定). */
+    requestMaterials: { scope: 'transfer:decide', when: ACCEPTING_UNIT },
+    /** 补正: the bureau that transferred the case completes its materials. */
+    completeMaterials: { scope: 'transfer:write', when: TRANSFERRING_BUREAU },
+    /** 立案审查期限的延长: recorded by the accepting unit, with the approval the level names. */
+    extendFilingPeriod: { scope: 'transfer:decide', when: ACCEPTING_UNIT },
     /** 立案 / 不予立案. */
     decide: { scope: 'transfer:decide', when: ACCEPTING_UNIT },
     /** 提请复议. */
