@@ -35,6 +35,10 @@ describe('transfer (移送): the transferring bureau, the accepting unit; the ca
     decide: { psb_officer: 'TFF' },
     requestReconsideration: { agency_officer: 'TFF' },
     decideReconsideration: { psb_officer: 'TFF' },
+    // 补正 and the extension of the filing period: the accepting unit asks and extends, the transferring bureau completes.
+    requestMaterials: { psb_officer: 'TFF' },
+    completeMaterials: { agency_officer: 'TFF' },
+    extendFilingPeriod: { psb_officer: 'TFF' },
   };
   test.each(rows(transferRule, table))('$role, $position: $action → $allowed', ({ action, role, position, allowed }) => {
     expect(may(caller(role, position), transferRule, action, TRANSFER)).toBe(allowed);
