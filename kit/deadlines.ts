@@ -47,6 +47,7 @@ export type DeadlineKey = (typeof DEADLINE_KEYS)[number];
 export const REQUIRED_DEADLINE_KEYS: readonly DeadlineKey[] = [
   'filingDecision', 'reconsiderationRequest', 'reconsiderationAnswer', 'suggestionReply', 'publicInterestReply', 'publicInterestUrgentReply',
   'filingExplanation', 'filingOrder', 'supervisionRequest', 'explanationToAgency', 'investigationReminder', // 立案监督, 立而不侦 (procuratorate/filing-supervision.ts, public-security/investigation-reminder.ts)
+  'materialsNotice', 'materialsCompletion', // 补正 (public-security/intake/materials.ts)
 ];
 export type PeriodUnit = 'hours' | 'days' | 'months';
 export type DayCounting = 'calendar' | 'working';
