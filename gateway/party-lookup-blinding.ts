@@ -18,7 +18,7 @@
 //
 // The client's API is unchanged: same field, arguments, answers and errors (BAD_USER_INPUT with
 // field and rule; RATE_LIMITED with period, limit and retryAfterSeconds; one lookup per request).
-import { Kind, parse, print, valueFromASTUntyped, visit, type ArgumentNode, type FieldNode, type GraphQLFormattedError, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+import { Kind, parse, print, valueFromASTUntyped, visit, type ArgumentNode, type DefinitionNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { SubgraphDataSource, type GatewayContext } from './data-source';
 import { blindInput, finalizeEvaluation, partyInput } from '../kit/crypto/oprf';
@@ -72,10 +72,26 @@ const argument = (field: FieldNode, name: string, variables: Record<string, unkn
   return node ? valueFromASTUntyped(node.value, variables) : undefined;
 };
 
-/** The operation without the variables it no longer uses (the number's among them). */
-function withUsedVariables(operation: OperationDefinitionNode, variables: Record<string, unknown>) {
+/** The fragments the operation still spreads, directly or through others (a dropped lookup's may be unused now). */
+function usedFragments(operation: OperationDefinitionNode, definitions: readonly DefinitionNode[]): FragmentDefinitionNode[] {
+  const all = new Map(definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const used = new Set<string>();
-  visit(operation.selectionSet, { Variable: (node) => { used.add(node.name.value); } });
+  const walk = (node: OperationDefinitionNode | FragmentDefinitionNode) => visit(node, {
+    FragmentSpread: (spread) => {
+      const name = spread.name.value;
+      if (used.has(name) || !all.has(name)) return;
+      used.add(name);
+      walk(all.get(name)!);
+    },
+  });
+  walk(operation);
+  return [...all.values()].filter((f) => used.has(f.name.value));
+}
+
+/** The operation without the variables it no longer uses (the number's among them), in it or its fragments. */
+function withUsedVariables(operation: OperationDefinitionNode, fragments: readonly DefinitionNode[], variables: Record<string, unknown>) {
+  const used = new Set<string>();
+  for (const node of [operation.selectionSet, ...fragments]) visit(node, { Variable: (v) => { used.add(v.name.value); } });
   const kept = { ...operation, variableDefinitions: operation.variableDefinitions?.filter((d) => used.has(d.variable.name.value)) };
   return { operation: kept, variables: Object.fromEntries(Object.entries(variables).filter(([name]) => used.has(name))) };
 }
@@ -141,9 +157,10 @@ export class PartyLookupBlinding extends SubgraphDataSource {
 
     const nulls = Object.fromEntries(answeredNull.map((alias) => [alias, null]));
     if (!selections.length) return { data: nulls, ...(errors.length ? { errors } : {}) } as Response;
-    const rewritten = withUsedVariables({ ...operation, selectionSet: { ...operation.selectionSet, selections } }, variables);
-    const others = document.definitions.filter((d) => d !== operation);
-    const request = { ...options.request, query: print({ ...document, definitions: [rewritten.operation, ...others] }), variables: rewritten.variables };
+    const kept = { ...operation, selectionSet: { ...operation.selectionSet, selections } };
+    const fragments = usedFragments(kept, document.definitions);
+    const rewritten = withUsedVariables(kept, fragments, variables);
+    const request = { ...options.request, query: print({ ...document, definitions: [rewritten.operation, ...fragments] }), variables: rewritten.variables };
     const response = await super.process({ ...options, request } as GraphQLDataSourceProcessOptions<GatewayContext>);
     const allErrors = [...(response.errors ?? []), ...errors];
     return { ...response, data: { ...(response.data ?? {}), ...nulls }, ...(allErrors.length ? { errors: allErrors } : {}) } as Response;
