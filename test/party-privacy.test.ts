@@ -187,6 +187,28 @@ describe('party references between owners (OPRF)', () => {
     }
   });
 
+  it('blinds a lookup written with literals, fragments and @skip as well: nothing of the numbers at justice, one lookup per request', async () => {
+    const query = `query($skip: Boolean!) {
+      a: partyCases(identifier: "${PERSON.idNumber}", kind: NATURAL_PERSON) { ...Listed }
+      b: partyCases(identifier: "${COMPANY.idNumber}", kind: ORGANIZATION) @skip(if: $skip) { ...Placed }
+    }
+    fragment Listed on EnforcementCase { id }
+    fragment Placed on EnforcementCase { id region }`;
+    const caller = { ...callers.procurator, sub: 'proc-320706-literal', reason: REASON };
+    const from = proxies.justice.exchanges.length;
+    const skipped = await hub.graphql(query, { skip: true }, caller);
+    expect(skipped.errors).toBeUndefined();
+    expect(skipped.data.a.map((c: { id: string }) => c.id).sort()).toEqual(casesOf(PERSON));
+    expect(skipped.data).not.toHaveProperty('b');
+    const both = await hub.graphql(query, { skip: false }, caller);
+    expect(both.data.a.map((c: { id: string }) => c.id).sort()).toEqual(casesOf(PERSON));
+    expect(both.data.b).toBeNull();
+    expect(both.errors).toEqual([expect.objectContaining({ path: ['b'], extensions: expect.objectContaining({ code: 'RATE_LIMITED', period: 'request' }) })]);
+    const lookups = lookupsAtJustice(from);
+    expect(lookups.filter((e) => e.request.includes('partyRefEvaluation'))).toHaveLength(2);
+    for (const e of lookups) expect({ at: e.path, found: found(e.request + e.response) }).toEqual({ at: e.path, found: [] });
+  });
+
   it('justice refuses a number sent to it directly, without repeating it', async () => {
     const token = await hub.keys.asGateway({ ...callers.procurator, sub: 'proc-320706-direct', reason: REASON } as any, 'justice');
     const response = await fetch(`${hub.subgraphUrls.justice}/graphql`, {
