@@ -35,6 +35,7 @@ export async function startTarget(bench: BenchHub, kind: TargetKind, workers: nu
     BENCH_WORKERS: String(workers),
     BENCH_IDENTITY_TOKEN: await staticIdentity(bench),
     GATEWAY_SIGNING_KEY_FILE: hub.keys.privateKey(GATEWAY),
+    HUB_PUBLIC_KEYS_FILE: hub.keys.directory,
     JWT_PUBLIC_KEY_FILE: devIssuerPaths(dataDir).publicKey,
     JWT_ISSUER: DEV_ISSUER,
     JWT_AUDIENCE: DEV_AUDIENCE,
