@@ -6,7 +6,7 @@ export interface Registered { registeredBy: string | null; registeredByOrg: stri
 export interface AgencyRow extends Registered { code: string; name: string; kind: string; region: string; createdAt: Date }
 export interface OfficerRow extends Registered { id: string; agencyCode: string; name: string; certificateNumber: string; category: string }
 export interface PowerItemRow extends Registered { id: string; agencyCode: string; code: string; name: string; actType: string; legalBasis: string }
-/** One case in the index (归集). Holds no raw personal data: the party is a keyed hash. */
+/** One case in the index (归集). Holds no raw personal data: the party is a keyed reference (an OPRF output, docs/party-references.md). */
 export interface CaseIndexRow {
   id: string; caseType: string; agencyCode: string; caseNumber: string; actType: string; cause: string;
   offenceCode: string | null; amountInvolved: number | null; fineAmount: number | null; decidedAt: Date | null;

@@ -252,8 +252,9 @@ type Query {
   only cases whose place the caller's party:lookup grant covers (public security and procurators:
   their region), with a stated reason (X-Access-Reason; without one: BAD_USER_INPUT on field
   X-Access-Reason, rule required). The identifier (resident ID number or unified social credit
-  code, check digit verified) is matched by its keyed hash only; the lookup is audited with the
-  party key, never the number. Not an oracle: one lookup per request, and per caller at most
+  code, check digit verified) is matched by its keyed reference only: the gateway blinds it and
+  justice never receives the number (RFC 9497 OPRF); the evaluation is audited with the caller,
+  never the number. Not an oracle: one lookup per request, and per caller at most
   PARTY_LOOKUP_PER_MINUTE (default 10) a minute and PARTY_LOOKUP_PER_DAY (default 100) a day;
   beyond that the answer is null with code RATE_LIMITED, nothing is looked up, and auditors see
   the refusal.
