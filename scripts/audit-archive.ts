@@ -12,19 +12,26 @@
 // entry), for as long as the log is to prove itself; README, "Retention and archives".
 //
 // Where it looks (as npm run audit:verify):
-//   DATABASE_URL          the log (the gateway's own database); default: the embedded hub's `gateway`
+//   DATABASE_URL          the log (the gateway's own database); default: the embedded hub's `gateway`,
+//                         as the superuser whose generated password is kept in ${HUB_DATA_DIR:-.data}/pg
 //   WITNESS_DATABASE_URL  the procuratorate's database; default: the embedded hub's `procuratorate`
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildArchive } from '../gateway/audit/archive';
-
-const embedded = (database: string) => `postgres://postgres:postgres@127.0.0.1:${process.env.PG_PORT ?? 54329}/${database}`;
-const url = process.env.DATABASE_URL || embedded('gateway');
-const witnessUrl = process.env.WITNESS_DATABASE_URL || (process.env.DATABASE_URL ? undefined : embedded('procuratorate'));
+import { embeddedSuperuserUrl } from './hub/superuser';
 
 function fail(message: string, code: number): never {
   console.error(`audit:archive: ${message}`);
   process.exit(code);
+}
+
+// The embedded default's superuser, with the password kept in its data directory (scripts/hub/superuser.ts).
+function embedded(database: string): string {
+  try {
+    return embeddedSuperuserUrl(database);
+  } catch (error) {
+    fail((error as Error).message, 2);
+  }
 }
 
 let values;
@@ -34,6 +41,8 @@ try {
   fail(`${(error as Error).message}\nusage: npm run audit:archive -- --to <tree size | date> --out <file> [--from <tree size>]`, 2);
 }
 if (!values.to || !values.out) fail('usage: npm run audit:archive -- --to <tree size | date> --out <file> [--from <tree size>]', 2);
+const url = process.env.DATABASE_URL || embedded('gateway');
+const witnessUrl = process.env.WITNESS_DATABASE_URL || (process.env.DATABASE_URL ? undefined : embedded('procuratorate'));
 if (!witnessUrl) fail('set WITNESS_DATABASE_URL (the procuratorate\'s database): an archive ends at a checkpoint its witness cosigned', 2);
 const to = /^\d+$/.test(values.to) ? Number(values.to) : new Date(values.to);
 if (to instanceof Date && Number.isNaN(to.getTime())) fail(`--to is a tree size or an ISO 8601 date: ${values.to}`, 2);
