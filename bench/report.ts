@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { TargetKind } from './gateways';
 import type { Measurement } from './measure';
 import { TARGET_LABELS } from './targets';
+import { atRestMarkdown, type AtRestReport } from './at-rest';
 
 export const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -26,6 +27,7 @@ export interface BenchReport {
   scale?: { smallCases: number; smallP99: number; largeCases: number; largeP99: number; ratio: number; small?: Measurement };
   ratios?: Record<string, { hubOverApollo: number | null; hubOverHive: number | null }>;
   targets?: { target: string; value: string; pass: boolean | null }[];
+  atRest?: AtRestReport;
 }
 
 const fixed = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
@@ -100,6 +102,7 @@ export function markdown(report: BenchReport): string {
       + `${fixed(report.machine.loadAverageAtEnd, 1)} at the end, on ${report.machine.cpus} cores): absolute numbers and ratios are unreliable.**`, '');
   }
   lines.push(...cpuTable(report));
+  lines.push(...atRestMarkdown(report.atRest));
   for (const q of report.mix) {
     lines.push(`## ${q.name} — ${q.caller}`, '', '```graphql', q.query.replace(/\s+/g, ' '), '```', '',
       '| gateway | req/s | p50 ms | p99 ms | non-2xx | transport errors | GraphQL errors | SQL/request |', '|---|---:|---:|---:|---:|---:|---:|---:|');

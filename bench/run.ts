@@ -16,6 +16,7 @@ import { pageQuery, queryMix, type QuerySpec } from './queries';
 import { conclude, markdown, writeReport, type BenchReport } from './report';
 import { caseIds, dropPool, seedCases } from './seed';
 import { startTarget, TARGET_LABELS } from './targets';
+import { atRestCost } from './at-rest';
 
 const { values: args } = parseArgs({ options: {
   quick: { type: 'boolean', default: false }, scale: { type: 'boolean', default: false }, 'seed-only': { type: 'boolean', default: false },
@@ -124,6 +125,7 @@ try {
       if (kind === 'hub') report.pageSize = await statementsByPageSize(target.url, (first) => ({ ...mix[1], name: `page${first}`, query: pageQuery(first) }), bench.sqlStatements);
       await target.stop();
     }
+    if (targets.includes('hub')) report.atRest = await atRestCost(bench, mix.slice(0, 2), settings, log);
   } finally {
     await Promise.all([...started.values()].map((t) => t.stop()));
   }
