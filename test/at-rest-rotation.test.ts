@@ -70,7 +70,7 @@ describe('rotating the keys at rest while the hub serves', () => {
   beforeAll(async () => {
     hub = await startHub();
     await seedBureaus(hub);
-    for (let i = 0; i < 6; i += 1) await record();
+    await Promise.all(Array.from({ length: 6 }, () => record()));
   });
   afterAll(async () => {
     await hub?.stop();
@@ -117,7 +117,7 @@ describe('rotating the keys at rest while the hub serves', () => {
     // Every row sealed before the rotation is under the new key; none is plain.
     expect(after.sealedWith).not.toContain('plain');
     expect(after.sealedWith.filter((k) => k === done.dataKey).length).toBeGreaterThanOrEqual(before.sealedWith.length);
-    for (const id of written.keys()) await waitForIndexed(hub, id, 15_000);
+    await Promise.all([...written.keys()].map((id) => waitForIndexed(hub, id, 15_000)));
     await expectAllBack();
   }, 90_000);
 

@@ -1,14 +1,15 @@
 // Personal and classified fields encrypted at rest (issue 16): whoever holds an owner's database
-// host reads every database of a running hub with the demo data as the superuser would, every
+// host reads every database of a running hub holding the demo's parties, informant and
+// investigation (seeded alone: seedAtRest) as the superuser would, every
 // table and every column, and finds no party's ID number or credit code, phone, address or name,
 // and no informant, in either crypto profile. The values still read back through the graph for
 // those the row rules let see them. The second profile is the same hub's owners restarted with
 // CRYPTO_PROFILE=commercial: the start-up pass re-seals every row under an SM4 data key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub';
-import { callers } from './support/fixtures';
-import { loadDemo } from '../scripts/demo';
-import { creditCode, DEMO_AGENCIES, residentId } from '../scripts/demo-data';
+import { callers, waitForIndexed, type Caller } from './support/fixtures';
+import { creditCode, DEMO_AGENCIES, DEMO_BUREAUS, residentId } from '../scripts/demo-data';
+import { AGENCY_KINDS } from '../subgraphs/agencies/registry';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { envOf } from '../kit/module';
 
@@ -23,6 +24,53 @@ const DEMO_PARTIES = [
 ];
 const INFORMANT = { name: '匿名群众', phone: '13900001111' };
 const INVESTIGATION = { summary: '已查明上游供货渠道', measures: ['查封仓库', '调取银行流水'] };
+/** The demo's four cases (scripts/demo.ts) with their parties, the rest of each input as the demo enters it. */
+const DEMO_CASES: { party: (typeof DEMO_PARTIES)[number]; caller: Caller; mutation: string; input: Record<string, unknown> }[] = [
+  { party: DEMO_PARTIES[0], caller: callers.marketOfficer, mutation: 'createMarketRegulationCase', input: { kind: 'NATURAL_PERSON', actType: 'ADMINISTRATIVE_PENALTY', cause: '销售伪劣产品', offenceCode: 'CL140',
+    amountInvolved: 86000, fineAmount: 30000, decidedAt: '2026-09-15T02:00:00Z', region: '320706', productName: '劣质电线', salesAmount: 62000, unsoldGoodsValue: 24000 } },
+  { party: DEMO_PARTIES[1], caller: callers.marketOfficer, mutation: 'createMarketRegulationCase', input: { kind: 'ORGANIZATION', actType: 'ADMINISTRATIVE_PENALTY', cause: '侵犯注册商标专用权', offenceCode: 'CL213',
+    amountInvolved: 12000, fineAmount: 8000, decidedAt: '2026-10-02T02:00:00Z', region: '320706', productName: '假冒品牌运动鞋', salesAmount: 12000, unsoldGoodsValue: 3000 } },
+  { party: DEMO_PARTIES[2], caller: callers.ecoOfficer, mutation: 'createEcoEnvironmentCase', input: { kind: 'ORGANIZATION', actType: 'ADMINISTRATIVE_PENALTY', cause: '非法处置危险废物', offenceCode: 'CL338',
+    amountInvolved: 450000, fineAmount: 200000, decidedAt: '2026-10-20T02:00:00Z', region: '320706', pollutant: '废矿物油', exceedanceMultiple: 0, hazardousWasteTonnes: 4.2 } },
+  { party: DEMO_PARTIES[3], caller: callers.nanyangMarketOfficer, mutation: 'createMarketRegulationCase', input: { kind: 'NATURAL_PERSON', actType: 'ADMINISTRATIVE_PENALTY', cause: '无照经营', offenceCode: null,
+    amountInvolved: 5000, fineAmount: 2000, decidedAt: '2026-08-11T02:00:00Z', region: '411302' } },
+];
+
+async function must(hub: TestHub, query: string, variables: Record<string, unknown>, caller: Caller) {
+  const { data, errors } = await hub.graphql(query, variables, caller);
+  if (errors) throw new Error(JSON.stringify(errors));
+  return data;
+}
+
+/**
+ * What this test reads and looks for, and nothing else of the demo: its bureaus, its four cases
+ * (natural persons and organisations, both agency kinds, two regions), the filed transfer with
+ * its investigation and informant, and the onboarded agencies' cases (scripts/demo-agencies.json).
+ */
+async function seedAtRest(hub: TestHub) {
+  await Promise.all([...DEMO_BUREAUS, ...DEMO_AGENCIES.map((a) => ({ ...a.bureau, kind: AGENCY_KINDS.find((k) => k.name === a.agency)!.kind }))].map((input) =>
+    must(hub, `mutation($input: AgencyInput!) { registerAgency(input: $input) { code } }`, { input }, callers.admin)));
+  const created: { id: string; caller: Caller }[] = await Promise.all([
+    ...DEMO_CASES.map(async ({ party: { caseNumber, name, idNumber, phone, address }, caller, mutation, input: { kind, ...input } }) => {
+      const data = await must(hub, `mutation($input: ${mutation.replace('create', '')}Input!) { ${mutation}(input: $input) { id } }`,
+        { input: { ...input, caseNumber, party: { kind, name, idNumber, address, ...(phone ? { phone } : {}) } } }, caller);
+      return { id: data[mutation].id as string, caller };
+    }),
+    ...DEMO_AGENCIES.flatMap((a) => {
+      const { caseType } = AGENCY_KINDS.find((k) => k.name === a.agency)!;
+      const caller = { role: 'agency_officer', org: a.bureau.code, region: a.bureau.region };
+      return a.cases.map(async (input) => ({ id: (await must(hub, `mutation($input: ${caseType}Input!) { create${caseType}(input: $input) { id } }`, { input }, caller))[`create${caseType}`].id as string, caller }));
+    }),
+  ]);
+  await Promise.all(created.map(({ id, caller }) => waitForIndexed(hub, id, 30_000, caller)));
+  const transfer = (await must(hub, `mutation($id: ID!, $input: TransferInput!) { transferCase(caseId: $id, input: $input) { id } }`,
+    { id: created[0].id, input: { summary: '涉嫌生产、销售伪劣产品罪，销售金额超过五万元', materials: ['移送书', '调查报告', '涉案物品清单', '检验报告'] } }, callers.marketOfficer)).transferCase.id;
+  await must(hub, `mutation($id: ID!) { acceptTransfer(id: $id) { id } }`, { id: transfer }, callers.psb);
+  await must(hub, `mutation($id: ID!) { decideTransfer(id: $id, decision: FILE, reason: "符合立案追诉标准") { id } }`, { id: transfer }, callers.psb);
+  await must(hub, `mutation($id: ID!, $input: InvestigationInput!) { recordInvestigation(transferId: $id, input: $input) { id } }`,
+    { id: transfer, input: { ...INVESTIGATION, informantName: INFORMANT.name, informantPhone: INFORMANT.phone } }, callers.psb);
+}
+
 const onboarded = DEMO_AGENCIES.flatMap((a) => a.cases.map((c) => (c as { party: Record<string, string | undefined> }).party));
 
 /** What must appear nowhere in any database: numbers, phones, addresses, natural persons' names, the informant, the investigation. */
@@ -112,7 +160,7 @@ describe('personal and classified data at rest', () => {
   let hub: TestHub;
   beforeAll(async () => {
     hub = await startHub();
-    await loadDemo(hub.gatewayUrl, hub.dataDir);
+    await seedAtRest(hub);
   }, 120_000);
   afterAll(async () => {
     await hub?.stop();

@@ -25,8 +25,7 @@ describe('retention and erasure', () => {
   beforeAll(async () => {
     hub = await startHub({ env: { RETENTION_POLL_MS: '200' } });
     await seedBureaus(hub);
-    ids.person = await recordMarketCase(hub, { party: PERSON });
-    ids.company = await recordMarketCase(hub, { party: COMPANY });
+    [ids.person, ids.company] = await Promise.all([recordMarketCase(hub, { party: PERSON }), recordMarketCase(hub, { party: COMPANY })]);
   });
   afterAll(async () => {
     await hub?.stop();
