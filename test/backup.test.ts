@@ -191,5 +191,5 @@ describe('backup and restore per owner', () => {
     expect(report).toMatchObject({ ok: true, cosignaturesChecked: true });
     expect(report.entries).toBeGreaterThanOrEqual(recorded.auditEntries);
     expect(report.witnessedSize).toBeGreaterThanOrEqual(recorded.auditEntries);
-  });
+  }, 180_000); // boots a second hub of eight subgraphs, as the hooks of other files do (hookTimeout)
 });
