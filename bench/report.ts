@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { TargetKind } from './gateways';
 import type { Measurement } from './measure';
 import { TARGET_LABELS } from './targets';
+import { partyMarkdown, type PartyReport } from './party-scenario';
 import { atRestMarkdown, type AtRestReport } from './at-rest';
 
 export const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -27,6 +28,8 @@ export interface BenchReport {
   scale?: { smallCases: number; smallP99: number; largeCases: number; largeP99: number; ratio: number; small?: Measurement };
   ratios?: Record<string, { hubOverApollo: number | null; hubOverHive: number | null }>;
   targets?: { target: string; value: string; pass: boolean | null }[];
+  /** Party references (issue 17): the OPRF cost and the answers compared with the seed's ground truth. */
+  party?: PartyReport;
   atRest?: AtRestReport;
 }
 
@@ -129,6 +132,7 @@ export function markdown(report: BenchReport): string {
     lines.push('', '## SQL statements per request by page size (hub, one request at a time)', '', '| first | statements/request |', '|---:|---:|',
       ...report.pageSize.map((p) => `| ${p.first} | ${fixed(p.statementsPerRequest, 1)} |`));
   }
+  lines.push('', ...partyMarkdown(report.party));
   lines.push('', '## Targets (reported, not tuned)', '', '| target | measured | met |', '|---|---|---|',
     ...(report.targets ?? []).map((t) => `| ${t.target} | ${t.value} | ${t.pass === null ? '—' : t.pass ? 'yes' : 'no'} |`), '');
   return lines.join('\n');

@@ -15,6 +15,7 @@ import { measureAll, preflight, statementsByPageSize, type LoadSettings } from '
 import { pageQuery, queryMix, type QuerySpec } from './queries';
 import { conclude, markdown, writeReport, type BenchReport } from './report';
 import { caseIds, dropPool, seedCases } from './seed';
+import { partyScenario } from './party-scenario';
 import { startTarget, TARGET_LABELS } from './targets';
 import { atRestCost } from './at-rest';
 
@@ -101,6 +102,7 @@ try {
     if (small) report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: SMALL + 1, to: cases, total: cases, now }, `seeding ${cases.toLocaleString('en')}`);
     await dropPool(bench.seedTarget);
     log(`seeded ${cases.toLocaleString('en')} cases in ${report.seed.seedSeconds.toFixed(1)} s`);
+    report.party = await partyScenario(bench, cases, log);
     if (args['seed-only']) await shutdown(0);
 
     const mix: QuerySpec[] = await queryMix(bench.dataDir, await idsFile(bench, cases));
