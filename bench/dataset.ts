@@ -46,8 +46,20 @@ export function poolSize(totalCases: number): number {
   return Math.max(1000, Math.min(250_000, Math.ceil(totalCases / 4)));
 }
 
-/** The pool, identifiers valid (GB 11643 / GB 32100), with the index's party reference of each (justice's OPRF key). */
+const pools = new Map<string, PoolParty[]>();
+
+/**
+ * The pool, identifiers valid (GB 11643 / GB 32100), with the index's party reference of each
+ * (justice's OPRF key). Made once per size and key in a process: one OPRF evaluation per party is
+ * most of a large seed's client time, and the seed and the party comparison need the same pool.
+ */
 export function partyPool(size: number, partyRefKeyFile: string): PoolParty[] {
+  const id = `${size}:${partyRefKeyFile}`;
+  if (!pools.has(id)) pools.set(id, makePool(size, partyRefKeyFile));
+  return pools.get(id)!;
+}
+
+function makePool(size: number, partyRefKeyFile: string): PoolParty[] {
   const key = readOprfKeyFile(partyRefKeyFile);
   return Array.from({ length: size }, (_, j) => {
     const region = REGIONS[j % REGIONS.length];
