@@ -51,6 +51,8 @@ export interface AtRestReport {
 }
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+/** The hub gateway's GraphQL endpoint (its base URL answers 404). */
+const graphqlUrl = (bench: BenchHub) => new URL('/graphql', bench.hub.gatewayUrl).toString();
 const owningMs = (m: Measurement) => OWNING.reduce((sum, o) => sum + (m.cpuMsPerRequest[o] ?? 0), 0);
 
 /** CPU microseconds per open of a sealed ID number and a sealed name under each profile's AEAD (kit/crypto/aead.ts), in this process. */
@@ -89,12 +91,14 @@ async function opensPerRequest(url: string, query: QuerySpec, samples = 20): Pro
 }
 
 async function measureProfile(bench: BenchHub, queries: QuerySpec[], settings: LoadSettings): Promise<AtRestQueryCost[]> {
-  const url = bench.hub.gatewayUrl;
+  const url = graphqlUrl(bench);
   const pairs = queries.map((q) => ({ sealed: q, plain: { ...q, name: `${q.name}-plain`, query: q.query.replace(RELEASED, 'party { kind }') } }));
   const measured = await measureAll(url, pairs.flatMap((p) => [p.sealed, p.plain]), settings, bench.sqlStatements, bench.dataDir, 'main');
   const out: AtRestQueryCost[] = [];
   for (const [i, pair] of pairs.entries()) {
     const [sealed, plain] = [measured[2 * i], measured[2 * i + 1]];
+    // Figures of refused or failed requests would measure no opening at all.
+    for (const m of [sealed, plain]) if (m.non2xx || m.transportErrors || m.graphqlErrors) throw new Error(`at rest: ${pair.sealed.name} had failed requests: ${JSON.stringify(m.errorSamples ?? [])}`);
     const opens = await opensPerRequest(url, pair.sealed);
     const difference = owningMs(sealed) - owningMs(plain);
     out.push({
@@ -119,7 +123,7 @@ async function switchProfile(bench: BenchHub, profile: ProfileName, probe: Query
   const deadline = Date.now() + 180_000;
   let last = '';
   for (;;) {
-    const response = await fetch(bench.hub.gatewayUrl, { method: 'POST', headers: probe.headers, body: JSON.stringify({ query: probe.query, variables: { ...probe.variables, id: ids[0] } }) }).catch((e) => e as Error);
+    const response = await fetch(graphqlUrl(bench), { method: 'POST', headers: probe.headers, body: JSON.stringify({ query: probe.query, variables: { ...probe.variables, id: ids[0] } }) }).catch((e) => e as Error);
     last = response instanceof Error ? String(response) : await response.text();
     if (!(response instanceof Error) && response.ok && !last.includes('"errors"')) return;
     if (Date.now() > deadline) throw new Error(`the hub did not answer after the switch to ${profile}: ${last.slice(0, 500)}`);
@@ -140,7 +144,7 @@ export async function atRestCost(bench: BenchHub, queries: QuerySpec[], settings
       await switchProfile(bench, profile, measured[0]);
     }
     log(`at rest (${profile}): ${measured.map((q) => `${q.name} sealed/plain`).join(', ')} on the hub's gateway`);
-    await measureAll(bench.hub.gatewayUrl, measured, { ...settings, warmupSec: 0, durationSec: Math.max(1, settings.warmupSec) }, bench.sqlStatements, bench.dataDir, 'main');
+    await measureAll(graphqlUrl(bench), measured, { ...settings, warmupSec: 0, durationSec: Math.max(1, settings.warmupSec) }, bench.sqlStatements, bench.dataDir, 'main');
     perRequest[profile] = await measureProfile(bench, measured, settings);
     log(`at rest (${profile}): ${JSON.stringify(perRequest[profile])}`);
   }
