@@ -186,7 +186,7 @@ export async function partyScenario(bench: BenchHub, cases: number, log: (m: str
   let since = Date.now();
   const took = () => { const s = ((Date.now() - since) / 1000).toFixed(1); since = Date.now(); return `${s} s`; };
   log('party references: the OPRF cost per indexed case and per lookup (CPU)');
-  const oprfCost = measureOprfCost(1000, 200);
+  const oprfCost = measureOprfCost(500, 100);
   log(`party references: ${JSON.stringify(oprfCost)} (${took()})`);
   const parties = new Map(partyPool(poolSize(cases), bench.seedTarget.partyRefKeyFile).map((p) => [p.key, p]));
   const justice = new pg.Client({ connectionString: bench.seedTarget.url(bench.seedTarget.databases.justice) });
