@@ -68,11 +68,13 @@ export async function eraseBatch(runtime: SubgraphRuntime, rule: ErasureRule, ba
   const runner = runtime.db.createQueryRunner();
   runner.data = { background: true };
   try {
-    const rows: { id: string }[] = await runner.query(`
+    // TypeORM answers an UPDATE with [rows, count] unless asked for its structured result: read
+    // the records, or every pass would count two rows and the job would never rest.
+    const { records: rows } = (await runner.query(`
       UPDATE ${table} SET ${columns.map((c) => `${c} = NULL`).join(', ')}
       WHERE ${id} IN (SELECT t.${id} FROM ${table} t WHERE (${columns.map((c) => `t.${c} IS NOT NULL`).join(' OR ')}) AND (${rule.startedBy})
         LIMIT ${Number(batch)} FOR UPDATE SKIP LOCKED)
-      RETURNING ${id} AS id`, [cutoffOf(runtime.now(), cls.years)]);
+      RETURNING ${id} AS id`, [cutoffOf(runtime.now(), cls.years)], true)) as { records: { id: string }[] };
     if (rows.length) log.info('retention: personal data erased', { dataClass: rule.dataClass, table, rows: rows.length });
     return rows.length;
   } finally {
