@@ -8,13 +8,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuditWriter, type AuditEntryInput } from '../gateway/audit/index';
 import { verifyArchiveFile, type AuditArchive, type ArchivedEntry } from '../gateway/audit/archive';
 import { chainHash } from '../kit/audit-chain';
 import { externalPostgres } from '../scripts/hub/postgres';
 import { eventually, startHub, type TestHub } from './support/hub';
+import { query } from './support/sql';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const server = () => externalPostgres(inject('postgresAdminUrl'));
@@ -26,11 +26,6 @@ let logUrl: string;
 let witnessUrl: string;
 let dir: string;
 
-async function query<T = any>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try { return (await client.query(sql, params)).rows; } finally { await client.end(); }
-}
 
 const entry = (i: number): AuditEntryInput => ({
   subject: `officer-${i % 3}`, role: 'procurator', org: 'PROC-320706', region: '320706', operationName: 'CaseParty',

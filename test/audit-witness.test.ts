@@ -18,6 +18,7 @@ import { IDENTITY_HEADER } from '../kit/identity';
 import { readKeyDirectory } from '../kit/keys';
 import { externalPostgres } from '../scripts/hub/postgres';
 import { startHub, eventually, type TestHub } from './support/hub';
+import { query } from './support/sql';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const server = () => externalPostgres(inject('postgresAdminUrl'));
@@ -27,11 +28,6 @@ let hub: TestHub;
 let logUrl: string;
 let witnessUrl: string;
 
-async function query<T = any>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try { return (await client.query(sql, params)).rows; } finally { await client.end(); }
-}
 
 /** What a superuser does: one transaction with the triggers switched off. */
 async function asSuperuser(work: (c: pg.Client) => Promise<unknown>): Promise<void> {
