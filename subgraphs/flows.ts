@@ -4,7 +4,8 @@ import { suggestionFlow } from './procuratorate/suggestion-flow';
 import { alertFlow } from './procuratorate/alert-flow';
 import { filingSupervisionRequestFlow } from './public-security/filing-supervision-flow';
 import { transferFlow } from './public-security/transfer-flow';
+import { seizedItemsFlow } from './public-security/intake/seized-items-flow';
 import { supervisionOpinionFlow } from './justice/supervision-opinion-flow';
 
 /** Every workflow the mutations enforce, in the order docs/supervision-at-work.md shows them. */
-export const FLOWS: FlowDeclaration<string, string>[] = [transferFlow, filingSupervisionFlow, filingSupervisionRequestFlow, alertFlow, suggestionFlow, supervisionOpinionFlow];
+export const FLOWS: FlowDeclaration<string, string>[] = [transferFlow, seizedItemsFlow, filingSupervisionFlow, filingSupervisionRequestFlow, alertFlow, suggestionFlow, supervisionOpinionFlow];

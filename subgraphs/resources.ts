@@ -11,10 +11,12 @@ import { suggestionRule } from './procuratorate/resources/suggestion';
 import { alertRule } from './procuratorate/resources/alert';
 import { filingSupervisionRule } from './procuratorate/resources/filing-supervision';
 import { filingSupervisionRequestRule } from './public-security/resources/filing-supervision-request';
+import { seizedItemsRule } from './public-security/resources/seized-items';
 
 /** Every resource's row rule, for docs/permissions.md and the role tables. */
 export const RESOURCE_RULES: ResourceRule<any>[] = [
   caseRule, partyRule, transferRule, investigationRule, supervisionMatterRule, suggestionRule, alertRule,
   justiceMatterRule, directoryEntryRule, supervisionOpinionRule,
   filingSupervisionRule, filingSupervisionRequestRule,
+  seizedItemsRule,
 ];
