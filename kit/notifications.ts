@@ -20,12 +20,13 @@ export const INBOX_KINDS = [
   'INVESTIGATION_REMINDER', // 立而不侦 (subgraphs/public-security/investigation-reminder.ts)
   'TRANSFER_MATERIALS_REQUESTED', 'TRANSFER_MATERIALS_COMPLETED', 'FILING_PERIOD_EXTENDED', // 受理: 补正, 立案审查期限的延长 (subgraphs/public-security/intake/)
   'SEIZED_ITEMS_HANDED_OVER', 'SEIZED_ITEMS_NONE', 'SEIZED_ITEMS_RECEIVED', // 涉案物品移交 (subgraphs/public-security/intake/seized-items.ts)
+  'CASE_RETURNED', 'CASE_RETURN_ACKNOWLEDGED', // 反向移送 (kit/reverse-transfer.ts)
   // 行政执法监督意见书 (subgraphs/justice/supervision-opinions.ts)
   'SUPERVISION_OPINION_ISSUED', 'SUPERVISION_OPINION_REPLIED', 'SUPERVISION_OPINION_VERIFIED',
 ] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
-export const SUBJECT_TYPES = ['CASE_TRANSFER', 'PROCURATORIAL_SUGGESTION', 'JUSTICE_SUPERVISION_MATTER', 'SUPERVISION_OPINION'] as const;
+export const SUBJECT_TYPES = ['CASE_TRANSFER', 'PROCURATORIAL_SUGGESTION', 'JUSTICE_SUPERVISION_MATTER', 'SUPERVISION_OPINION', 'CASE_RETURN'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 /** Whether `scope` is one the policy knows (a notice to an unknown scope would reach nobody). */

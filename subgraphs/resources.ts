@@ -12,11 +12,13 @@ import { alertRule } from './procuratorate/resources/alert';
 import { filingSupervisionRule } from './procuratorate/resources/filing-supervision';
 import { filingSupervisionRequestRule } from './public-security/resources/filing-supervision-request';
 import { seizedItemsRule } from './public-security/resources/seized-items';
+import { transferReturnRule } from './public-security/resources/transfer-return';
+import { procuratorialOpinionRule } from './procuratorate/resources/procuratorial-opinion';
 
 /** Every resource's row rule, for docs/permissions.md and the role tables. */
 export const RESOURCE_RULES: ResourceRule<any>[] = [
   caseRule, partyRule, transferRule, investigationRule, supervisionMatterRule, suggestionRule, alertRule,
   justiceMatterRule, directoryEntryRule, supervisionOpinionRule,
   filingSupervisionRule, filingSupervisionRequestRule,
-  seizedItemsRule,
+  seizedItemsRule, transferReturnRule, procuratorialOpinionRule,
 ];

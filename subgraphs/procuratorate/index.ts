@@ -27,6 +27,8 @@ import { caseListFields, listQueries, overduePageFields } from './lists';
 import { ProcuratorateListIndexes1700000001330 } from './migrations/1700000001330-ListIndexes';
 import { ProcuratorateCaseStateOutbox1700000001320 } from './migrations/1700000001320-CaseStateOutbox';
 import { outboxWorkers } from '../../kit/outbox';
+import { nonProsecutionCaseFields, nonProsecutionMutations } from './non-prosecution';
+import { ProcuratorateProcuratorialOpinion1700000002470 } from './migrations/1700000002470-ProcuratorialOpinion';
 
 /** 人民检察院: supervision matters on indexed cases, and procuratorial suggestions to bureaus. */
 export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
@@ -48,6 +50,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     ProcuratorateCaseStateOutbox1700000001320,
     ProcuratorateListIndexes1700000001330,
     ProcuratorateAuditWitness1700000001500,
+    ProcuratorateProcuratorialOpinion1700000002470,
   ],
   upstreams: ['justice'],
   // 立案监督: notices to public security (要求说明不立案理由, 通知立案 …) through the filing-notice outbox.
@@ -75,10 +78,10 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     Query: { ...supervisionQueries, ...suggestionQueries, ...scorecardQueries, ...alertQueries,
       ...filingSupervisionQueries, ...listQueries },
     Mutation: { ...supervisionMutations, ...suggestionMutations, ...alertMutations,
-      ...filingSupervisionMutations },
+      ...filingSupervisionMutations, ...nonProsecutionMutations },
     Alert: alertFields,
     EnforcementCase: { ...enforcementCaseFields,
-      ...caseFilingSupervisionFields, ...caseListFields },
+      ...caseFilingSupervisionFields, ...caseListFields, ...nonProsecutionCaseFields },
     FilingSupervision: filingSupervisionFields,
     Agency: agencyFields,
     SupervisionMatter: supervisionMatterFields,

@@ -7,6 +7,7 @@ import { currentVersion } from '../../kit/versioned-rules';
 import { currentRule, periodText } from '../../kit/deadlines';
 import { FILING_SUPERVISION_SDL } from './filing-supervision';
 import { LIST_SDL } from './lists';
+import { NON_PROSECUTION_SDL } from './non-prosecution';
 
 /** The rule users are told about in the SDL; a month's score always uses the rule in force for that month. */
 const CURRENT_SCORE_RULE = currentVersion(SCORE_RULES)!;
@@ -18,6 +19,7 @@ ${FEDERATION_LINK}
 ${DATE_TIME}
 ${PAGE_INFO}
 ${ALERT_SDL}
+${NON_PROSECUTION_SDL}
 
 """A case of the index (owned by justice); the procuratorate adds its supervision to every case type."""
 type EnforcementCase @key(fields: "id") @interfaceObject {

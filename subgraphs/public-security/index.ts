@@ -36,6 +36,8 @@ import { materialsFields, materialsMutations } from './intake/materials';
 import { extensionFields, extensionMutations } from './intake/extension';
 import { seizedItemsHandoverFields, seizedItemsMutations, seizedItemsOverdueFields, seizedItemsTransferFields } from './intake/seized-items';
 import { PublicSecuritySeizedItemsHandover1700000002450 } from './migrations/1700000002450-SeizedItemsHandover';
+import { reverseTransferFields, reverseTransferMutations } from './intake/reverse-transfer';
+import { PublicSecurityTransferReturn1700000002460 } from './migrations/1700000002460-TransferReturn';
 
 /** 公安: receives transfers (移送) from enforcement bureaus, decides on filing, answers reconsideration. */
 export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
@@ -46,7 +48,7 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200, PublicSecurityNotifications1700000000450,
     PublicSecurityFilingSupervision1700000001000, PublicSecurityInvestigationReminder1700000001010,
     PublicSecurityCaseStateOutbox1700000001320, PublicSecurityInvestigationAtRest1700000002200,
-    PublicSecurityTransferIntake1700000002100, PublicSecuritySeizedItemsHandover1700000002450],
+    PublicSecurityTransferIntake1700000002100, PublicSecuritySeizedItemsHandover1700000002450, PublicSecurityTransferReturn1700000002460],
   upstreams: ['justice'],
   // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
   notifies: ['procuratorate'],
@@ -78,9 +80,9 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
       transfers: (_, { filter, first, after }, ctx) => listTransfers(ctx, filter ?? {}, first, after),
       ...filingSupervisionQueries,
     },
-    Mutation: { ...transferMutations, recordInvestigation, ...filingSupervisionMutations, ...materialsMutations, ...extensionMutations, ...seizedItemsMutations },
+    Mutation: { ...transferMutations, recordInvestigation, ...filingSupervisionMutations, ...materialsMutations, ...extensionMutations, ...seizedItemsMutations, ...reverseTransferMutations },
     EnforcementCase: enforcementCaseFields,
-    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields, ...investigationReminderFields, ...materialsFields, ...extensionFields, ...seizedItemsTransferFields },
+    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields, ...investigationReminderFields, ...materialsFields, ...extensionFields, ...seizedItemsTransferFields, ...reverseTransferFields },
     FilingSupervisionRequest: filingSupervisionRequestFields,
     OverdueItems: { ...overdueTransferFields, ...overdueFilingSupervisionFields, ...overdueTransferPageFields, ...seizedItemsOverdueFields },
     SeizedItemsHandover: seizedItemsHandoverFields,
