@@ -19,6 +19,7 @@ export const INBOX_KINDS = [
   'FILING_SUPERVISION_REQUESTED', 'FILING_EXPLANATION_REQUESTED', 'FILING_EXPLAINED', 'FILING_REASONS_ACCEPTED', 'FILING_ORDERED', 'FILED_ON_ORDER', 'FILING_CORRECTION_NOTICE',
   'INVESTIGATION_REMINDER', // 立而不侦 (subgraphs/public-security/investigation-reminder.ts)
   'TRANSFER_MATERIALS_REQUESTED', 'TRANSFER_MATERIALS_COMPLETED', 'FILING_PERIOD_EXTENDED', // 受理: 补正, 立案审查期限的延长 (subgraphs/public-security/intake/)
+  'TRANSFER_FORWARDED', 'TRANSFER_RETURNED', // 转送, 退回 (subgraphs/public-security/intake/forward.ts)
   'SEIZED_ITEMS_HANDED_OVER', 'SEIZED_ITEMS_NONE', 'SEIZED_ITEMS_RECEIVED', // 涉案物品移交 (subgraphs/public-security/intake/seized-items.ts)
   'CASE_RETURNED', 'CASE_RETURN_ACKNOWLEDGED', // 反向移送 (kit/reverse-transfer.ts)
   // 行政执法监督意见书 (subgraphs/justice/supervision-opinions.ts)

@@ -39,6 +39,10 @@ describe('transfer (移送): the transferring bureau, the accepting unit; the ca
     requestMaterials: { psb_officer: 'TFF' },
     completeMaterials: { agency_officer: 'TFF' },
     extendFilingPeriod: { psb_officer: 'TFF' },
+    // 转送 and 退回 by the accepting unit; 重新移送 by the transferring bureau.
+    forward: { psb_officer: 'TFF' },
+    return: { psb_officer: 'TFF' },
+    retransfer: { agency_officer: 'TFF' },
   };
   test.each(rows(transferRule, table))('$role, $position: $action → $allowed', ({ action, role, position, allowed }) => {
     expect(may(caller(role, position), transferRule, action, TRANSFER)).toBe(allowed);
@@ -46,6 +50,12 @@ describe('transfer (移送): the transferring bureau, the accepting unit; the ca
 
   it('refuses a unit without a unit code to accept, since the accepting unit must be known to decide', () => {
     expect(may({ sub: 'p', role: 'psb_officer', region: '320706' }, transferRule, 'accept', TRANSFER)).toBe(false);
+  });
+
+  it('lets only the unit named competent accept a forwarded transfer (转送)', () => {
+    const forwarded: TransferPlace = { ...TRANSFER, acceptingUnit: null, competentUnit: 'PSB-320706-2', forwardedFrom: 'PSB-320706' };
+    expect(may(caller('psb_officer', 'same region'), transferRule, 'accept', forwarded)).toBe(true);
+    expect(may(caller('psb_officer', 'own unit'), transferRule, 'accept', forwarded)).toBe(false);
   });
 
   it('says why a neighbouring unit may not decide', () => {

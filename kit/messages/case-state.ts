@@ -7,7 +7,8 @@ import { instant, integer, message, nullable, oneOf, uuid, type Payload } from '
 // (kit/receive-once.ts).
 
 /** The states of a transfer (移送 → 受理 → 立案 / 不予立案 → 复议), as public security's flow declares them. */
-export const TRANSFER_STATES = ['SUBMITTED', 'ACCEPTED', 'MATERIALS_REQUESTED', 'FILED', 'NOT_FILED', 'RECONSIDERATION_REQUESTED', 'RECONSIDERATION_UPHELD'] as const;
+export const TRANSFER_STATES = ['SUBMITTED', 'ACCEPTED', 'MATERIALS_REQUESTED', 'FILED', 'NOT_FILED', 'RECONSIDERATION_REQUESTED', 'RECONSIDERATION_UPHELD',
+  'RETURNED', 'FORWARDED'] as const;
 
 /** POST /internal/transfer-states of justice: the case's transfer is now in `status`. */
 export const TRANSFER_STATE_EVENT = message('TransferStateEvent', {

@@ -194,7 +194,7 @@ input CaseFilter {
 }
 
 """移送 states, as public security owns them (CaseTransfer.status)"""
-enum TransferStatus { SUBMITTED ACCEPTED MATERIALS_REQUESTED FILED NOT_FILED RECONSIDERATION_REQUESTED RECONSIDERATION_UPHELD }
+enum TransferStatus { SUBMITTED ACCEPTED MATERIALS_REQUESTED FILED NOT_FILED RECONSIDERATION_REQUESTED RECONSIDERATION_UPHELD RETURNED FORWARDED }
 
 """检察监督 of a case, for the case list"""
 enum CaseSupervisionStatus {

@@ -1,7 +1,8 @@
 import { EntitySchema, type EntitySchemaColumnOptions } from 'typeorm';
 import type { Attachment, AttachmentKind } from './intake/attachments';
 
-export type TransferStatus = 'SUBMITTED' | 'ACCEPTED' | 'MATERIALS_REQUESTED' | 'FILED' | 'NOT_FILED' | 'RECONSIDERATION_REQUESTED' | 'RECONSIDERATION_UPHELD';
+export type TransferStatus = 'SUBMITTED' | 'ACCEPTED' | 'MATERIALS_REQUESTED' | 'FILED' | 'NOT_FILED' | 'RECONSIDERATION_REQUESTED' | 'RECONSIDERATION_UPHELD'
+  | 'RETURNED' | 'FORWARDED';
 export type TransferDecision = 'FILE' | 'NOT_FILE';
 
 /** 移送: one case's transfer to public security and every step of its handling. */
@@ -24,6 +25,13 @@ export interface TransferRow {
   /** 立案审查期限的延长 (intake/extension.ts): the level granted, who approved it, who recorded it and when. */
   filingExtensionLevel: string | null; filingExtensionApprovedBy: string | null; filingExtensionReason: string | null;
   filingExtendedAt: Date | null; filingExtendedBy: string | null;
+  /** 转送 (intake/forward.ts): when, by whom and from which unit; the competent public-security unit, or the other authority by name; why. */
+  forwardedAt: Date | null; forwardedBy: string | null; forwardedFrom: string | null;
+  competentUnit: string | null; competentAuthority: string | null; forwardReason: string | null;
+  /** 退回 (intake/forward.ts): the file returned to the bureau, with written reasons. */
+  returnedAt: Date | null; returnedBy: string | null; returnReason: string | null;
+  /** 重新移送 (intake/retransfer.ts): the earlier transfer of the case this one follows, and the new evidence it names; the later one that superseded this. */
+  previousTransferId: string | null; newEvidence: string | null; supersededBy: string | null;
   version: number;
 }
 
@@ -34,7 +42,8 @@ export const CaseTransfer = new EntitySchema<TransferRow>({
   name: 'CaseTransfer', tableName: 'case_transfer',
   columns: {
     id: { type: 'uuid', primary: true },
-    caseId: { name: 'case_id', type: 'uuid', unique: true },
+    // Several transfers per case over time, at most one open (migrations/1700000002400).
+    caseId: { name: 'case_id', type: 'uuid' },
     agencyCode: text('agency_code', false),
     region: text('region', false),
     status: text('status', false),
@@ -75,6 +84,18 @@ export const CaseTransfer = new EntitySchema<TransferRow>({
     filingExtensionReason: text('filing_extension_reason'),
     filingExtendedAt: at('filing_extended_at'),
     filingExtendedBy: text('filing_extended_by'),
+    forwardedAt: at('forwarded_at'),
+    forwardedBy: text('forwarded_by'),
+    forwardedFrom: text('forwarded_from'),
+    competentUnit: text('competent_unit'),
+    competentAuthority: text('competent_authority'),
+    forwardReason: text('forward_reason'),
+    returnedAt: at('returned_at'),
+    returnedBy: text('returned_by'),
+    returnReason: text('return_reason'),
+    previousTransferId: { name: 'previous_transfer_id', type: 'uuid', nullable: true },
+    newEvidence: text('new_evidence'),
+    supersededBy: { name: 'superseded_by', type: 'uuid', nullable: true },
     version: { name: 'version', type: 'int' },
   },
 });

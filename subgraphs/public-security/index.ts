@@ -38,6 +38,9 @@ import { seizedItemsHandoverFields, seizedItemsMutations, seizedItemsOverdueFiel
 import { PublicSecuritySeizedItemsHandover1700000002450 } from './migrations/1700000002450-SeizedItemsHandover';
 import { reverseTransferFields, reverseTransferMutations } from './intake/reverse-transfer';
 import { PublicSecurityTransferReturn1700000002460 } from './migrations/1700000002460-TransferReturn';
+import { PublicSecurityForwardReturnRetransfer1700000002400 } from './migrations/1700000002400-ForwardReturnRetransfer';
+import { forwardFields, forwardMutations } from './intake/forward';
+import { caseTransfersFields, retransferFields, retransferMutations } from './intake/retransfer';
 
 /** 公安: receives transfers (移送) from enforcement bureaus, decides on filing, answers reconsideration. */
 export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
@@ -48,7 +51,8 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
   migrations: [PublicSecurityInit1700000000000, PublicSecurityInvestigation1700000000001, PublicSecuritySupervisionCopy1700000000200, PublicSecurityNotifications1700000000450,
     PublicSecurityFilingSupervision1700000001000, PublicSecurityInvestigationReminder1700000001010,
     PublicSecurityCaseStateOutbox1700000001320, PublicSecurityInvestigationAtRest1700000002200,
-    PublicSecurityTransferIntake1700000002100, PublicSecuritySeizedItemsHandover1700000002450, PublicSecurityTransferReturn1700000002460],
+    PublicSecurityTransferIntake1700000002100, PublicSecuritySeizedItemsHandover1700000002450, PublicSecurityTransferReturn1700000002460,
+    PublicSecurityForwardReturnRetransfer1700000002400],
   upstreams: ['justice'],
   // 抄送: every new transfer is copied to the procuratorate (resolves its 以罚代刑 alerts).
   notifies: ['procuratorate'],
@@ -80,9 +84,9 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
       transfers: (_, { filter, first, after }, ctx) => listTransfers(ctx, filter ?? {}, first, after),
       ...filingSupervisionQueries,
     },
-    Mutation: { ...transferMutations, recordInvestigation, ...filingSupervisionMutations, ...materialsMutations, ...extensionMutations, ...seizedItemsMutations, ...reverseTransferMutations },
-    EnforcementCase: enforcementCaseFields,
-    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields, ...investigationReminderFields, ...materialsFields, ...extensionFields, ...seizedItemsTransferFields, ...reverseTransferFields },
+    Mutation: { ...transferMutations, recordInvestigation, ...filingSupervisionMutations, ...materialsMutations, ...extensionMutations, ...seizedItemsMutations, ...reverseTransferMutations, ...forwardMutations, ...retransferMutations },
+    EnforcementCase: { ...enforcementCaseFields, ...caseTransfersFields },
+    CaseTransfer: { ...caseTransferFields, ...investigationFields, ...transferDeadlineFields, ...transferFilingSupervisionFields, ...investigationReminderFields, ...materialsFields, ...extensionFields, ...seizedItemsTransferFields, ...reverseTransferFields, ...forwardFields, ...retransferFields },
     FilingSupervisionRequest: filingSupervisionRequestFields,
     OverdueItems: { ...overdueTransferFields, ...overdueFilingSupervisionFields, ...overdueTransferPageFields, ...seizedItemsOverdueFields },
     SeizedItemsHandover: seizedItemsHandoverFields,

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { SubgraphContext } from '../../kit/module';
 import { badInput, notFound } from '../../kit/errors';
 import { optionalText, requireText } from '../../kit/rules';
@@ -40,6 +41,10 @@ export async function requireStep(ctx: Ctx, id: string, step: Step & keyof typeo
   const transfer = await requireTransfer(ctx, id);
   requireCovers(ctx.identity, transferRule.actions[step].scope, transferRule.place(transfer), `${what} on this transfer`);
   transferFlow.requireFrom(step, transfer, what);
+  // A transfer followed by a later one of the same case (重新移送) is history: no step re-opens it.
+  if (transfer.supersededBy) {
+    throw badInput('id', 'transition', `${what} needs the case's latest transfer; transfer ${transfer.id} was followed by transfer ${transfer.supersededBy}`);
+  }
   requireMay(ctx.identity, transferRule, step, transfer);
   return transfer;
 }
@@ -78,6 +83,47 @@ export function filing(filedAt: Date): Pick<TransferRow, 'filedAt' | 'investigat
   return { filedAt, investigationReminderDueAt: dueAt('investigationReminder', { filedAt }) };
 }
 
+export interface TransferInput { summary: string; materials?: string[] | null; attachments?: AttachmentInput[] | null }
+
+/** The transfer's own input (移送书 summary, the free list, the attachments of 第六条), every violation into `violations`. */
+export function readTransferInput(violations: Violations, input: TransferInput): Pick<TransferRow, 'summary' | 'materials' | 'attachments'> {
+  const summary = violations.check(() => requireText('input.summary', input.summary, 5000), '');
+  const listed = input.materials ?? [];
+  if (listed.length > MAX_MATERIALS) violations.add('input.materials', 'maxItems', `may list at most ${MAX_MATERIALS} items`);
+  const materials = listed.slice(0, MAX_MATERIALS).map((m, i) => violations.check(() => requireText(`input.materials.${i}`, m, 500), ''));
+  const attachments: Attachment[] = input.attachments ? readAttachments(violations, 'input.attachments', input.attachments, ATTACHMENT_KINDS) : [];
+  return { summary, materials, attachments };
+}
+
+/**
+ * Writes a new transfer of a case, its copy for the procuratorate, its state for the index and the
+ * notices to public security and the procuratorate of the case's region, in one transaction;
+ * `alsoInTx` adds the caller's own writes (a re-transfer closes the transfer it follows).
+ */
+export async function submitTransfer(ctx: Ctx, found: { id: string; caseNumber: string; region: string; agencyCode: string },
+  read: Pick<TransferRow, 'summary' | 'materials' | 'attachments'>, extra: Partial<Pick<TransferRow, 'previousTransferId' | 'newEvidence'>> = {},
+  alsoInTx?: (tx: EntityManager, inserted: TransferRow) => Promise<void>): Promise<TransferRow> {
+  const submittedAt = ctx.runtime.now();
+  const row = await ctx.runtime.db.transaction(async (tx) => {
+    const inserted = await insertTransfer(tx, {
+      caseId: found.id, agencyCode: found.agencyCode, region: found.region, ...read, submittedAt, ...extra,
+      submittedBy: ctx.identity.sub, decisionDueAt: dueAt('filingDecision', submittedAt, { env: ctx.runtime.env }),
+    });
+    if (alsoInTx) await alsoInTx(tx, inserted);
+    // 通报: public security and the procuratorate of the case's region (抄送).
+    const title = `${extra.previousTransferId ? '重新移送涉嫌犯罪案件' : '移送涉嫌犯罪案件'}: ${found.caseNumber} (${found.agencyCode})`;
+    await notify(tx, [
+      notice(inserted, { scope: 'transfer:decide', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt),
+      notice(inserted, { scope: 'supervision:write', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt), // 抄送 the procuratorate
+    ]);
+    return inserted;
+  });
+  nudgeOutbox(ctx.runtime, SUPERVISION_OUTBOX);
+  nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
+  nudgeOutbox(ctx.runtime, CASE_STATE_OUTBOX);
+  return remember(ctx.loaders, row);
+}
+
 export const transferMutations = {
   /**
    * 移送: the owning bureau hands a suspected crime to public security, with the five attachments of
@@ -85,14 +131,10 @@ export const transferMutations = {
    * client that sends only the free `materials` list is still heard: its transfer declares none of
    * the five, which the accepting unit sees (missingAttachments) and may ask for (补正).
    */
-  async transferCase(_: unknown, { caseId, input }: { caseId: string; input: { summary: string; materials?: string[] | null; attachments?: AttachmentInput[] | null } }, ctx: Ctx) {
+  async transferCase(_: unknown, { caseId, input }: { caseId: string; input: TransferInput }, ctx: Ctx) {
     requireScope(ctx.identity, transferRule.actions.submit.scope, 'transfer a case');
     const violations = new Violations();
-    const summary = violations.check(() => requireText('input.summary', input.summary, 5000), '');
-    const listed = input.materials ?? [];
-    if (listed.length > MAX_MATERIALS) violations.add('input.materials', 'maxItems', `may list at most ${MAX_MATERIALS} items`);
-    const materials = listed.slice(0, MAX_MATERIALS).map((m, i) => violations.check(() => requireText(`input.materials.${i}`, m, 500), ''));
-    const attachments: Attachment[] = input.attachments ? readAttachments(violations, 'input.attachments', input.attachments, ATTACHMENT_KINDS) : [];
+    const read = readTransferInput(violations, input);
     violations.throwIfAny();
     const found = await justiceClient(ctx.runtime).case(caseId);
     if (!found) throw badInput('caseId', 'exists', `no case ${caseId} in the case index`);
@@ -101,24 +143,13 @@ export const transferMutations = {
     if (!may(ctx.identity, transferRule, 'submit', { agencyCode: bureau, acceptingUnit: null, region: found.region })) {
       throw badInput('caseId', 'ownCase', 'only the bureau that owns a case may transfer it');
     }
-    const submittedAt = ctx.runtime.now();
-    const row = await ctx.runtime.db.transaction(async (tx) => {
-      const inserted = await insertTransfer(tx, {
-        caseId: found.id, agencyCode: bureau, region: found.region, summary, materials, attachments, submittedAt,
-        submittedBy: ctx.identity.sub, decisionDueAt: dueAt('filingDecision', submittedAt, { env: ctx.runtime.env }),
-      });
-      // 通报: public security and the procuratorate of the case's region (抄送).
-      const title = `移送涉嫌犯罪案件: ${found.caseNumber} (${bureau})`;
-      await notify(tx, [
-        notice(inserted, { scope: 'transfer:decide', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt),
-        notice(inserted, { scope: 'supervision:write', region: inserted.region }, 'TRANSFER_SUBMITTED', title, submittedAt), // 抄送 the procuratorate
-      ]);
-      return inserted;
-    });
-    nudgeOutbox(ctx.runtime, SUPERVISION_OUTBOX);
-    nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    nudgeOutbox(ctx.runtime, CASE_STATE_OUTBOX);
-    return remember(ctx.loaders, row);
+    // A case transferred before goes again only as a re-transfer naming its new evidence (intake/retransfer.ts).
+    const [earlier]: { id: string }[] = await ctx.runtime.db.query(
+      'SELECT id FROM case_transfer WHERE case_id = $1 ORDER BY submitted_at DESC, id DESC LIMIT 1', [found.id]);
+    if (earlier) {
+      throw badInput('caseId', 'transition', `case ${found.id} has been transferred already (transfer ${earlier.id}); after a refusal or a return it is transferred again with new evidence (retransferCase)`);
+    }
+    return submitTransfer(ctx, { id: found.id, caseNumber: found.caseNumber, region: found.region, agencyCode: bureau }, read);
   },
 
   /** 受理: public security signs receipt; the filing-decision period runs from now. */

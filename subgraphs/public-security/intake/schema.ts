@@ -2,6 +2,8 @@ import { DEADLINE_EXTENSIONS, currentRule, periodText } from '../../../kit/deadl
 import { ATTACHMENT_KINDS, ATTACHMENT_NAMES, MAY_BE_ABSENT } from './attachments';
 import { SEIZED_ITEMS_SDL } from './seized-items-schema';
 import { REVERSE_TRANSFER_SDL } from './reverse-transfer';
+import { FORWARD_SDL } from './forward';
+import { RETRANSFER_SDL } from './retransfer';
 
 // Public-security intake (受理) in the schema: the attachments of 国务院令第310号 第六条, 补正 and the
 // per-case extension of the filing period. Descriptions are drawn from the same data the code
@@ -13,6 +15,7 @@ const levels = DEADLINE_EXTENSIONS.filter((x) => x.key === 'filingDecision' && x
 export const INTAKE_SDL = `
 ${SEIZED_ITEMS_SDL}
 ${REVERSE_TRANSFER_SDL}
+${FORWARD_SDL}${RETRANSFER_SDL}
 """国务院令第310号 第六条: the five materials a transfer must carry"""
 enum TransferAttachmentKind {
 ${ATTACHMENT_KINDS.map((k) => `  "${ATTACHMENT_NAMES[k]}${MAY_BE_ABSENT[k] ? `; may be declared absent when ${MAY_BE_ABSENT[k]}` : '; never absent'}"\n  ${k}`).join('\n')}

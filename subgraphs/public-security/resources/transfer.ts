@@ -5,8 +5,11 @@ import type { Identity } from '../../../kit/identity';
 import { defineResource, mayFilter, rowFilterSql } from '../../../kit/access';
 import type { TransferRow } from '../entities';
 
-/** What the rule looks at: a transfer, or the transfer about to be submitted. */
-export type TransferPlace = Pick<TransferRow, 'agencyCode' | 'acceptingUnit' | 'region'>;
+/**
+ * What the rule looks at: a transfer, or the transfer about to be submitted. After a 转送 the unit
+ * named competent and the unit that forwarded it hold the transfer too (intake/forward.ts).
+ */
+export type TransferPlace = Pick<TransferRow, 'agencyCode' | 'acceptingUnit' | 'region'> & Partial<Pick<TransferRow, 'competentUnit' | 'forwardedFrom'>>;
 
 const ACCEPTING_UNIT = {
   // 第八条: the public-security organ that accepted the transfer decides within 3 days, and (第九条)
@@ -24,14 +27,18 @@ const TRANSFERRING_BUREAU = {
 export const transferRule = defineResource<TransferPlace>({
   resource: 'transfer',
   placeText: 'the transferring bureau and the accepting public-security unit; the case\'s region',
-  place: (t) => ({ units: [t.agencyCode, t.acceptingUnit], region: t.region }),
+  place: (t) => ({ units: [t.agencyCode, t.acceptingUnit, t.competentUnit, t.forwardedFrom], region: t.region }),
   actions: {
     /** Transfer status is internal case data (内部). */
     read: { scope: 'case:read' },
     /** 移送: the place is the case's (its bureau, its region), checked before the transfer exists. */
     submit: { scope: 'transfer:write', when: TRANSFERRING_BUREAU },
     /** 受理: by a unit in its own name, so that the unit which decides is known. */
-    accept: { scope: 'transfer:decide', when: { text: 'by a unit with a unit code, which becomes the accepting unit', check: (identity) => !!identity.org } },
+    accept: { scope: 'transfer:decide', when: {
+      // 转送: a transfer forwarded to the competent unit waits for that unit (intake/forward.ts).
+      text: 'by a unit with a unit code, which becomes the accepting unit; after a 转送 only the unit named competent',
+      check: (identity, t) => !!identity.org && (!t.competentUnit || identity.org === t.competentUnit),
+    } },
     /** 补正: the accepting unit asks the bureau for the missing materials (公安部 2016 受理规定). */
     requestMaterials: { scope: 'transfer:decide', when: ACCEPTING_UNIT },
     /** 补正: the bureau that transferred the case completes its materials. */
@@ -44,11 +51,17 @@ export const transferRule = defineResource<TransferPlace>({
     requestReconsideration: { scope: 'transfer:write', when: TRANSFERRING_BUREAU },
     /** 复议决定. */
     decideReconsideration: { scope: 'transfer:decide', when: ACCEPTING_UNIT },
+    /** 转送: the accepting unit sends a case it has no jurisdiction over to the competent unit or authority (公安部 2016 受理规定). */
+    forward: { scope: 'transfer:decide', when: ACCEPTING_UNIT },
+    /** 退回: the accepting unit returns the file to the bureau, with written reasons. */
+    return: { scope: 'transfer:decide', when: ACCEPTING_UNIT },
+    /** 重新移送: the bureau that transferred the case transfers it again, with new evidence. */
+    retransfer: { scope: 'transfer:write', when: TRANSFERRING_BUREAU },
   },
 });
 
 /** The read rule as SQL on case_transfer under `alias`, for list queries. */
 export function transferReadSql(identity: Identity, alias: string) {
   return rowFilterSql(mayFilter(identity, transferRule, 'read'),
-    { units: [`${alias}.agency_code`, `${alias}.accepting_unit`], region: `${alias}.region` }, 'transferRead');
+    { units: [`${alias}.agency_code`, `${alias}.accepting_unit`, `${alias}.competent_unit`, `${alias}.forwarded_from`], region: `${alias}.region` }, 'transferRead');
 }
