@@ -43,7 +43,7 @@ export const reverseTransferFlow = defineFlow<ReturnStatus, 'returnForPenalty' |
 
 /** One return as stored by its sender (its own `case_return` table). */
 export interface CaseReturnRow {
-  id: string; caseId: string; transferId: string | null; agencyCode: string; senderUnit: string; region: string;
+  id: string; caseId: string; transferId: string; agencyCode: string; senderUnit: string; region: string;
   sender: ReturnSender; ground: ReturnGround; status: ReturnStatus;
   reason: string; materials: string[]; opinion: string | null;
   returnedAt: Date; returnedBy: string; acknowledgedAt: Date | null; acknowledgedBy: string | null; version: number;
@@ -58,17 +58,17 @@ const plainName = (table: string) => {
   return table;
 };
 
-/** The migration statements of an owner's table of returns: one return per case and sender. */
+/** The migration statements of an owner's table of returns: one per transfer of a case and sender (a case transferred again may come back again). */
 export function caseReturnTableSql(table: string): string[] {
   plainName(table);
   return [`CREATE TABLE ${table} (
-    id uuid PRIMARY KEY, case_id uuid NOT NULL UNIQUE, transfer_id uuid, agency_code text NOT NULL, sender_unit text NOT NULL,
+    id uuid PRIMARY KEY, case_id uuid NOT NULL, transfer_id uuid NOT NULL, agency_code text NOT NULL, sender_unit text NOT NULL,
     region text NOT NULL CHECK (region ~ '^[0-9]{6}$'), sender text NOT NULL CHECK (sender IN (${RETURN_SENDERS.map((s) => `'${s}'`).join(', ')})),
     ground text NOT NULL CHECK (ground IN (${RETURN_GROUNDS.map((g) => `'${g}'`).join(', ')})),
     status text NOT NULL CHECK (status IN ('RETURNED', 'ACKNOWLEDGED')),
     reason text NOT NULL, materials text[] NOT NULL, opinion text, returned_at timestamptz NOT NULL, returned_by text NOT NULL,
     acknowledged_at timestamptz, acknowledged_by text, version int NOT NULL DEFAULT 1,
-    CHECK ((status = 'ACKNOWLEDGED') = (acknowledged_at IS NOT NULL)))`,
+    UNIQUE (case_id, transfer_id), CHECK ((status = 'ACKNOWLEDGED') = (acknowledged_at IS NOT NULL)))`,
   `CREATE INDEX ${table}_region ON ${table} (region text_pattern_ops)`];
 }
 
@@ -95,14 +95,14 @@ export function readCaseReturn(violations: Violations, input: CaseReturnInput, o
 
 export type NewCaseReturn = Pick<CaseReturnRow, 'caseId' | 'transferId' | 'agencyCode' | 'senderUnit' | 'region' | 'sender' | 'ground' | 'reason' | 'materials' | 'opinion' | 'returnedAt' | 'returnedBy'>;
 
-/** Records a return in the sender's table, in the caller's transaction; one per case: the unique case_id decides a race. */
+/** Records a return in the sender's table, in the caller's transaction; one per transfer of the case: the unique key decides a race. */
 export async function insertCaseReturn(tx: Queryable, table: string, r: NewCaseReturn): Promise<CaseReturnRow> {
   const [row]: CaseReturnRow[] = await tx.query(
     `INSERT INTO ${plainName(table)} (id, case_id, transfer_id, agency_code, sender_unit, region, sender, ground, status, reason, materials, opinion, returned_at, returned_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'RETURNED', $9, $10, $11, $12, $13)
-     ON CONFLICT (case_id) DO NOTHING RETURNING ${CASE_RETURN_COLUMNS}`,
+     ON CONFLICT (case_id, transfer_id) DO NOTHING RETURNING ${CASE_RETURN_COLUMNS}`,
     [randomUUID(), r.caseId, r.transferId, r.agencyCode, r.senderUnit, r.region, r.sender, r.ground, r.reason, r.materials, r.opinion, r.returnedAt, r.returnedBy]);
-  if (!row) throw wrongState(`case ${r.caseId} has been sent back to its bureau already: one return per case`);
+  if (!row) throw wrongState(`case ${r.caseId} has been sent back to its bureau already on this transfer: one return per transfer`);
   return row;
 }
 
@@ -114,10 +114,10 @@ export function acknowledgeCaseReturn(tx: Queryable, table: string, seen: CaseRe
   }, { type: 'CaseReturn', conflict: (current) => `return ${seen.id} is ${current.status} now; reload it` });
 }
 
-/** The return's row in the sender's table by its id or its case. */
-export async function findCaseReturn(db: Queryable, table: string, by: { id?: string; caseIds?: string[] }): Promise<CaseReturnRow[]> {
-  if (by.id) return db.query(`SELECT ${CASE_RETURN_COLUMNS} FROM ${plainName(table)} WHERE id = $1`, [by.id]);
-  return db.query(`SELECT ${CASE_RETURN_COLUMNS} FROM ${plainName(table)} WHERE case_id = ANY($1::uuid[])`, [by.caseIds ?? []]);
+/** Returns in the sender's table by id, by transfer or by case, latest first. */
+export async function findCaseReturn(db: Queryable, table: string, by: { id: string } | { transferIds: string[] } | { caseIds: string[] }): Promise<CaseReturnRow[]> {
+  const [column, value] = 'id' in by ? ['id', [by.id]] : 'transferIds' in by ? ['transfer_id', by.transferIds] : ['case_id', by.caseIds];
+  return db.query(`SELECT ${CASE_RETURN_COLUMNS} FROM ${plainName(table)} WHERE ${column} = ANY($1::uuid[]) ORDER BY returned_at DESC, id`, [value]);
 }
 
 const SENDER_NAMES: Record<ReturnSender, string> = { PUBLIC_SECURITY: '公安机关', PROCURATORATE: '人民检察院' };

@@ -6,7 +6,7 @@ import { notFound } from '../../kit/errors';
 import { wrongState } from '../../kit/guarded-update';
 import { NOTIFICATION_OUTBOX, notify } from '../../kit/notifications';
 import { nudgeOutbox } from '../../kit/outbox';
-import { isUuid, uuidLoader } from '../../kit/loaders';
+import { isUuid, uuidGroupLoader } from '../../kit/loaders';
 import {
   acknowledgeCaseReturn, acknowledgedNotices, CASE_RETURN_SDL, findCaseReturn, insertCaseReturn, readCaseReturn, returnedNotices, reverseTransferFlow,
   type CaseReturnInput, type CaseReturnRow,
@@ -26,11 +26,12 @@ type Ctx = SubgraphContext<ProcuratorateLoaders>;
 
 const TABLE = 'case_return';
 
-const loaders = new WeakMap<object, DataLoader<string, CaseReturnRow | null>>();
-function returnByCaseId(ctx: Ctx): DataLoader<string, CaseReturnRow | null> {
+// Per request, latest first: a case transferred again after a return may come back again.
+const loaders = new WeakMap<object, DataLoader<string, CaseReturnRow[]>>();
+function returnsByCaseId(ctx: Ctx): DataLoader<string, CaseReturnRow[]> {
   let loader = loaders.get(ctx.loaders);
   if (!loader) {
-    loader = uuidLoader<CaseReturnRow>((ids) => findCaseReturn(ctx.runtime.db, TABLE, { caseIds: ids }), (r) => r.caseId);
+    loader = uuidGroupLoader<CaseReturnRow>((ids) => findCaseReturn(ctx.runtime.db, TABLE, { caseIds: ids }), (r) => r.caseId);
     loaders.set(ctx.loaders, loader);
   }
   return loader;
@@ -67,7 +68,7 @@ export const nonProsecutionMutations = {
       return inserted;
     });
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    returnByCaseId(ctx).clear(row.caseId).prime(row.caseId, row);
+    returnsByCaseId(ctx).clear(row.caseId);
     return row;
   },
 
@@ -92,9 +93,9 @@ export const nonProsecutionMutations = {
 };
 
 export const nonProsecutionCaseFields = {
-  /** The case sent back after 不起诉, to those whose case:read covers it (the bureau, public security and procurators of the region). */
+  /** The latest return of the case after 不起诉, to those whose case:read covers it (the bureau, public security and procurators of the region). */
   async returnAfterNonProsecution(c: { id: string }, _: unknown, ctx: Ctx): Promise<CaseReturnRow | null> {
-    const row = await returnByCaseId(ctx).load(c.id);
+    const [row] = await returnsByCaseId(ctx).load(c.id);
     return row && may(ctx.identity, procuratorialOpinionRule, 'read', row) ? row : null;
   },
 };

@@ -28,10 +28,10 @@ const TABLE = 'case_return';
 const GROUNDS: Partial<Record<TransferRow['status'], ReturnGround>> = { NOT_FILED: 'NOT_FILED', RECONSIDERATION_UPHELD: 'RECONSIDERATION_UPHELD' };
 
 const loaders = new WeakMap<object, DataLoader<string, CaseReturnRow | null>>();
-function returnByCaseId(ctx: Ctx): DataLoader<string, CaseReturnRow | null> {
+function returnByTransferId(ctx: Ctx): DataLoader<string, CaseReturnRow | null> {
   let loader = loaders.get(ctx.loaders);
   if (!loader) {
-    loader = uuidLoader<CaseReturnRow>((ids) => findCaseReturn(ctx.runtime.db, TABLE, { caseIds: ids }), (r) => r.caseId);
+    loader = uuidLoader<CaseReturnRow>((ids) => findCaseReturn(ctx.runtime.db, TABLE, { transferIds: ids }), (r) => r.transferId);
     loaders.set(ctx.loaders, loader);
   }
   return loader;
@@ -63,7 +63,7 @@ export const reverseTransferMutations = {
       return inserted;
     });
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    returnByCaseId(ctx).clear(row.caseId).prime(row.caseId, row);
+    returnByTransferId(ctx).clear(row.transferId).prime(row.transferId, row);
     return row;
   },
 
@@ -89,7 +89,7 @@ export const reverseTransferMutations = {
 
 export const reverseTransferFields = {
   /** 反向移送: the case sent back to the bureau after this transfer was not filed, if it was (read with the transfer). */
-  returnForPenalty: (t: TransferRow, _: unknown, ctx: Ctx) => returnByCaseId(ctx).load(t.caseId),
+  returnForPenalty: (t: TransferRow, _: unknown, ctx: Ctx) => returnByTransferId(ctx).load(t.id),
 };
 
 export const REVERSE_TRANSFER_SDL = `
