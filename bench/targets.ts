@@ -1,8 +1,6 @@
 // Starts one gateway under test (bench/cluster.ts, N workers) on the running hub's subgraphs.
 import { freePort } from '../scripts/hub/hub';
 import { ServiceProcess } from '../scripts/hub/processes';
-import { subgraphUrlVar } from '../gateway/config';
-import { DEV_AUDIENCE, DEV_ISSUER, devIssuerPaths } from '../gateway/dev-issuer';
 import { signForwardedIdentity } from '../kit/identity';
 import { GATEWAY, readSigningKey } from '../kit/keys';
 import { PROCURATOR, REASON } from './dataset';
@@ -27,20 +25,14 @@ export async function staticIdentity(bench: BenchHub): Promise<string> {
 
 export async function startTarget(bench: BenchHub, kind: TargetKind, workers: number, echo = false, extraEnv: NodeJS.ProcessEnv = {}): Promise<StartedTarget> {
   const port = await freePort();
-  const { hub, postgres, dataDir } = bench;
-  // The hub's gateway gets what scripts/hub/hub.ts gives it; the baselines read the URLs and the token.
+  const { hub } = bench;
+  // The hub's gateway gets exactly what scripts/hub/hub.ts gave the hub's own gateway (its database
+  // login, keys, issuer, subgraph URLs, the bench's audit rate); the baselines read the URLs and the token.
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...hub.environments.gateway,
     PORT: String(port),
     BENCH_WORKERS: String(workers),
     BENCH_IDENTITY_TOKEN: await staticIdentity(bench),
-    GATEWAY_SIGNING_KEY_FILE: hub.keys.privateKey(GATEWAY),
-    HUB_PUBLIC_KEYS_FILE: hub.keys.directory,
-    JWT_PUBLIC_KEY_FILE: devIssuerPaths(dataDir).publicKey,
-    JWT_ISSUER: DEV_ISSUER,
-    JWT_AUDIENCE: DEV_AUDIENCE,
-    DATABASE_URL: postgres.url(hub.databases.gateway),
-    ...Object.fromEntries(Object.entries(hub.subgraphUrls).map(([name, url]) => [subgraphUrlVar(name), url])),
     ...extraEnv,
   };
   const service = new ServiceProcess(`bench:${kind}`, ['bench/cluster.ts', kind], env, echo);
