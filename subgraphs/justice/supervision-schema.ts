@@ -55,7 +55,7 @@ type OverdueItems @key(fields: "unit") {
 }
 
 """What a notification is about."""
-enum InboxSubjectType { CASE_TRANSFER PROCURATORIAL_SUGGESTION JUSTICE_SUPERVISION_MATTER SUPERVISION_OPINION }
+enum InboxSubjectType { CASE_TRANSFER PROCURATORIAL_SUGGESTION JUSTICE_SUPERVISION_MATTER SUPERVISION_OPINION CASE_RETURN }
 
 """通报: what happened"""
 enum InboxItemKind {
@@ -89,6 +89,10 @@ enum InboxItemKind {
   TRANSFER_MATERIALS_COMPLETED
   "立案审查期限的延长: the filing period of a transfer was extended (to the transferring bureau)"
   FILING_PERIOD_EXTENDED
+  "涉案物品移交: the bureau handed over a filed case's seized items, or none were seized (to the accepting unit); 签收 (to the bureau)"
+  SEIZED_ITEMS_HANDED_OVER SEIZED_ITEMS_NONE SEIZED_ITEMS_RECEIVED
+  "反向移送: a case sent back for an administrative penalty (to the bureau; copied to the other side of the region); 签收 (to the sender)"
+  CASE_RETURNED CASE_RETURN_ACKNOWLEDGED
   "检察建议 (to the bureau)"
   SUGGESTION_ISSUED
   "检察建议回复 (to the procuratorate)"
