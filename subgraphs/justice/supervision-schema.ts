@@ -89,6 +89,10 @@ enum InboxItemKind {
   TRANSFER_MATERIALS_COMPLETED
   "立案审查期限的延长: the filing period of a transfer was extended (to the transferring bureau)"
   FILING_PERIOD_EXTENDED
+  "转送: the transfer was forwarded to the competent unit or authority (to that unit, the transferring bureau and the procuratorate of the region)"
+  TRANSFER_FORWARDED
+  "退回: the file was returned to the transferring bureau with written reasons (to the bureau; copied to the procuratorate)"
+  TRANSFER_RETURNED
   "涉案物品移交: the bureau handed over a filed case's seized items, or none were seized (to the accepting unit); 签收 (to the bureau)"
   SEIZED_ITEMS_HANDED_OVER SEIZED_ITEMS_NONE SEIZED_ITEMS_RECEIVED
   "反向移送: a case sent back for an administrative penalty (to the bureau; copied to the other side of the region); 签收 (to the sender)"
