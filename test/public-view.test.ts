@@ -130,6 +130,10 @@ describe('阳光执法 and 一月一晒绩 through the gateway', () => {
       expect(numbersOf(await page({ region: '411302' }))).toEqual([numbers.nanyang]);
       expect(numbersOf(await page({ region: '410000' }))).toEqual([numbers.nanyang]);
       expect(numbersOf(await page({ from: '2026-08-15T00:00:00Z', to: '2026-09-30T00:00:00Z' }))).toEqual([numbers.person]);
+      // A date alone is that whole day in China (kit/scalars.ts): `to` takes the decision made at
+      // 10:00 on its day, as the client API's other `…To` filters do.
+      expect(numbersOf(await page({ from: '2026-09-01', to: '2026-09-01' }))).toEqual([numbers.person]);
+      expect(numbersOf(await page({ from: '2026-09-02', to: '2026-10-01' }))).toEqual([numbers.company]);
 
       const seen: string[] = [];
       let after: string | undefined;
@@ -144,7 +148,7 @@ describe('阳光执法 and 一月一晒绩 through the gateway', () => {
     });
 
     it('refuses a bad filter with BAD_USER_INPUT', async () => {
-      for (const filter of [{ region: '4113' }, { from: '2026-10-01T00:00:00Z', to: '2026-09-01T00:00:00Z' }]) {
+      for (const filter of [{ region: '4113' }, { from: '2026-10-01T00:00:00Z', to: '2026-09-01T00:00:00Z' }, { from: '2026-09-02', to: '2026-09-01' }]) {
         const { errors } = await hub.graphql(`query($filter: PublishedDecisionFilter) { publishedDecisions(filter: $filter) { edges { node { caseNumber } } } }`, { filter });
         expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       }

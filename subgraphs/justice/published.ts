@@ -1,6 +1,7 @@
 import { In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { keysetPage } from '../../kit/cursor';
+import { inclusiveEnd } from '../../kit/scalars';
 import { badInput } from '../../kit/errors';
 import { uuidLoader } from '../../kit/loaders';
 import { redactForPublication } from '../../kit/publication';
@@ -32,11 +33,13 @@ export async function listPublishedDecisions(ctx: Ctx, filter: PublishedFilter =
     if (!isRegionCode(filter.region)) throw badInput('filter.region', 'regionCode', 'must be a 6-digit administrative division code');
     qb.andWhere('c.region LIKE :prefix', { prefix: `${jurisdictionPrefix(filter.region)}%` });
   }
-  if (filter.from && filter.to && filter.from.getTime() > filter.to.getTime()) {
+  // "decided at or before": a date alone covers its whole day in China (kit/scalars.ts), as the case list's `…To`.
+  const to = filter.to ? inclusiveEnd(filter.to) : null;
+  if (filter.from && to && filter.from.getTime() > to.getTime()) {
     throw badInput('filter.to', 'notBeforeFrom', 'must not be earlier than filter.from');
   }
   if (filter.from) qb.andWhere('c.decided_at >= :from', { from: filter.from });
-  if (filter.to) qb.andWhere('c.decided_at <= :to', { to: filter.to });
+  if (to) qb.andWhere('c.decided_at <= :to', { to });
   const connection = await keysetPage(qb, { column: 'c.decided_at', timeOf: (row) => row.decidedAt!, first, after });
   // Prime the loader so entity fetches for this page cost no further statements.
   for (const { node } of connection.edges) ctx.loaders.publishedById.prime(node.id, node);

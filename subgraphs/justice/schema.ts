@@ -141,7 +141,7 @@ input PublishedDecisionFilter {
   region: String
   "decided at or after"
   from: DateTime
-  "decided at or before"
+  "decided at or before; a date alone (2026-09-30) takes that whole day in China"
   to: DateTime
 }
 
