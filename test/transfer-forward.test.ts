@@ -142,7 +142,7 @@ describe('转送, 退回 and 重新移送', () => {
       expect(await status(transfer.id)).toBe('ACCEPTED');
     });
 
-    it('returns the file with written reasons (RETURNED); the bureau is told and the procuratorate reopens its alert as 有案不立', async () => {
+    it('returns the file with written reasons (RETURNED); the bureau and the procuratorate are told; the index lists the case as RETURNED', async () => {
       const transfer = await accepted();
       expect(violations(await hub.graphql(RETURN, { id: transfer.id, reason: '  ' }, callers.psb))).toEqual([['reason', 'required']]);
       const { returnTransfer: back } = await ok(RETURN, { id: transfer.id, reason: '现有证据不能证明销售金额达到追诉标准，退回依法作行政处理' }, callers.psb);
@@ -169,7 +169,7 @@ describe('转送, 退回 and 重新移送', () => {
       expect((await ok(CASE, { id: transfer.caseId }, callers.marketOfficer)).case.transfers).toHaveLength(1);
     });
 
-    it('after a refusal: a second transfer of the case, linked to the first; transfer is the latest, transfers the history; the index and the alerts follow it', async () => {
+    it('after a refusal: a second transfer of the case, linked to the first; transfer is the latest, transfers the history; the index follows the new transfer though its version restarts at 1', async () => {
       const first = await accepted();
       const { decideTransfer: refused } = await ok(DECIDE, { id: first.id }, callers.psb);
       expect(refused.status).toBe('NOT_FILED');
@@ -216,7 +216,7 @@ describe('转送, 退回 and 重新移送', () => {
       await indexed(first.caseId, 'FILED');
     });
 
-    it('after a return, and the procuratorate\'s alert waits on the new transfer as it did on the first', async () => {
+    it('after a return (which re-opens the procuratorate\'s alert as 有案不立), and the alert waits on the new transfer and is resolved by its filing', async () => {
       // A case over the 刑法 第一百四十条 threshold (sales ≥ 50,000): one alert, resolved only by a filing.
       const caseId = await recordMarketCase(hub, { salesAmount: 180000, amountInvolved: 180000 });
       const alertOf = (want: string) => eventually(async () => {
