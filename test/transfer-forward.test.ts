@@ -216,6 +216,18 @@ describe('转送, 退回 and 重新移送', () => {
       await indexed(first.caseId, 'FILED');
     });
 
+    it('of two re-transfers of one refused transfer sent at once, exactly one is made: one open transfer per case', async () => {
+      const first = await accepted();
+      await ok(DECIDE, { id: first.id }, callers.psb);
+      const results = await Promise.all(['银行流水', '证人证言'].map((newEvidence) =>
+        hub.graphql(RETRANSFER, { id: first.id, newEvidence, summary: `补充${newEvidence}后重新移送` }, callers.marketOfficer)));
+      const made = results.filter((r) => r.data?.retransferCase);
+      expect(made).toHaveLength(1);
+      expect(results.find((r) => !r.data?.retransferCase)!.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const { case: found } = await ok(CASE, { id: first.caseId }, callers.marketOfficer);
+      expect(found.transfers.map((t: any) => t.id)).toEqual([made[0].data.retransferCase.id, first.id]);
+    });
+
     it('after a return (which re-opens the procuratorate\'s alert as 有案不立), and the alert waits on the new transfer and is resolved by its filing', async () => {
       // A case over the 刑法 第一百四十条 threshold (sales ≥ 50,000): one alert, resolved only by a filing.
       const caseId = await recordMarketCase(hub, { salesAmount: 180000, amountInvolved: 180000 });
