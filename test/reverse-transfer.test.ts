@@ -105,6 +105,15 @@ describe('反向移送: a case sent back to the bureau for an administrative pen
       expect(after.filter((a) => a.signal === 'NOT_TRANSFERRED')).toEqual([]);
     });
 
+    it('after a refusal upheld on reconsideration (第九条), names that ground', async () => {
+      const { transferId } = await decided('NOT_FILE');
+      await ok(`mutation($id: ID!) { requestReconsideration(id: $id, reason: "销售金额已达追诉标准") { id } }`, { id: transferId }, callers.marketOfficer);
+      await ok(`mutation($id: ID!) { decideReconsideration(id: $id, decision: NOT_FILE, reason: "维持不予立案决定") { id } }`, { id: transferId }, callers.psb);
+      const { returnTransferForPenalty: sent } = await ok(RETURN_TRANSFER, { id: transferId, input: PSB_RETURN }, callers.psb);
+      expect(sent).toMatchObject({ ground: 'RECONSIDERATION_UPHELD', status: 'RETURNED', senderUnit: 'PSB-320706' });
+      expect((await inboxHas(callers.marketOfficer, 'CASE_RETURNED', sent.id)).title).toContain('复议维持不予立案');
+    });
+
     it('is refused for a transfer that was filed or is still undecided', async () => {
       const { transferId } = await decided('FILE');
       expect(violations(await hub.graphql(RETURN_TRANSFER, { id: transferId, input: PSB_RETURN }, callers.psb))).toEqual([['id', 'transition']]);
