@@ -5,11 +5,11 @@
 // (algorithm agility: kit/merkle.ts).
 //
 // The gateway's key also signs the identities it forwards (JWS). A signature here covers a
-// context line first ("supervision-graph audit checkpoint v1"), text that no JWS signing input
-// (base64url.base64url) can be, so neither signature can be replayed as the other.
-import { KeyObject, sign, verify } from 'node:crypto';
+// context line first (kit/signed-text.ts), so neither signature can be replayed as the other.
+import type { KeyObject } from 'node:crypto';
 import { MERKLE_HASHES, type MerkleHashName } from './merkle';
 import type { SigningKey } from './keys';
+import { signText, verifyText } from './signed-text';
 
 /** The audit log's name in its checkpoints: a witness keeps one line of checkpoints per origin. */
 export const AUDIT_LOG_ORIGIN = 'supervision-graph/audit-log';
@@ -22,8 +22,8 @@ export interface Checkpoint {
   hash: MerkleHashName;
 }
 
-const SIGNED_CONTEXT = 'supervision-graph audit checkpoint v1\n';
-const COSIGNED_CONTEXT = 'supervision-graph audit cosignature v1\n';
+const SIGNED_CONTEXT = 'supervision-graph audit checkpoint v1';
+const COSIGNED_CONTEXT = 'supervision-graph audit cosignature v1';
 
 /** The checkpoint's text, one field per line. */
 export function checkpointText(c: Checkpoint): string {
@@ -34,39 +34,24 @@ export function checkpointText(c: Checkpoint): string {
   return `${c.origin}\n${c.treeSize}\n${Buffer.from(c.rootHash, 'hex').toString('base64')}\nhash ${c.hash}\n`;
 }
 
-const keyObject = (key: CryptoKey | KeyObject) => (key instanceof KeyObject ? key : KeyObject.from(key));
-
-function signText(key: SigningKey, text: string): string {
-  return sign(null, Buffer.from(text, 'utf8'), keyObject(key.key)).toString('base64');
-}
-
-function verifyText(publicKey: CryptoKey | KeyObject, text: string, signature: string): boolean {
-  if (typeof signature !== 'string' || !/^[A-Za-z0-9+/]{86}==$/.test(signature)) return false; // an Ed25519 signature is 64 bytes
-  try {
-    return verify(null, Buffer.from(text, 'utf8'), keyObject(publicKey), Buffer.from(signature, 'base64'));
-  } catch {
-    return false;
-  }
-}
-
 /** The writer's signature (base64) over the checkpoint. */
 export function signCheckpoint(writer: SigningKey, c: Checkpoint): string {
-  return signText(writer, SIGNED_CONTEXT + checkpointText(c));
+  return signText(writer, SIGNED_CONTEXT, checkpointText(c));
 }
 
 export function verifyCheckpoint(writerPublicKey: CryptoKey | KeyObject, c: Checkpoint, signature: string): boolean {
-  return verifyText(writerPublicKey, SIGNED_CONTEXT + checkpointText(c), signature);
+  return verifyText(writerPublicKey, SIGNED_CONTEXT, checkpointText(c), signature);
 }
 
 /** The witness's cosignature: its own name, the time it cosigned (ISO 8601) and the checkpoint. */
 function cosignedText(witness: string, cosignedAt: string, c: Checkpoint): string {
-  return `${COSIGNED_CONTEXT}${witness}\n${cosignedAt}\n${checkpointText(c)}`;
+  return `${witness}\n${cosignedAt}\n${checkpointText(c)}`;
 }
 
 export function cosignCheckpoint(witness: SigningKey, cosignedAt: string, c: Checkpoint): string {
-  return signText(witness, cosignedText(witness.name, cosignedAt, c));
+  return signText(witness, COSIGNED_CONTEXT, cosignedText(witness.name, cosignedAt, c));
 }
 
 export function verifyCosignature(witnessPublicKey: CryptoKey | KeyObject, witness: string, cosignedAt: string, c: Checkpoint, signature: string): boolean {
-  return verifyText(witnessPublicKey, cosignedText(witness, cosignedAt, c), signature);
+  return verifyText(witnessPublicKey, COSIGNED_CONTEXT, cosignedText(witness, cosignedAt, c), signature);
 }

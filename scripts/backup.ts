@@ -8,7 +8,14 @@
 //   line 1     header: owner, schema version (the TypeORM migrations the database has run), taken
 //              at, every table with its columns and row count, every sequence's position
 //   lines 2…n  one row each: {"table": …, "values": [each column in PostgreSQL's text form]}
-//   last line  trailer: SHA-256 over every byte before it, line and row counts
+//   last line  trailer: SHA-256 over every byte before it, line and row counts, and the owner's
+//              signature over those (kit/signed-text.ts) with its own key (OWNER_SIGNING_KEY_FILE;
+//              the gateway's database: GATEWAY_SIGNING_KEY_FILE)
+//
+// The hash finds a damaged file; the signature finds a forged one. Whoever can write where the
+// backups are kept could otherwise change a row (a transfer's state, an audit entry), compute the
+// hash again and have the change restored as the owner's data: `npm run restore` checks the
+// signature against the owner's key in the key directory (HUB_PUBLIC_KEYS_FILE) before anything.
 //
 // The text form of every value (timestamps in UTC, floats exact, bytea in hex) goes back through
 // the same type's input function on restore, so nothing is rounded or re-encoded. TypeORM's own
@@ -29,6 +36,8 @@ import pg from 'pg';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { KitReleaseJournal1700000000900 } from '../kit/release-journal';
 import { embeddedSuperuserUrl } from './hub/superuser';
+import { GATEWAY, keyFiles, readSigningKey, type SigningKey } from '../kit/keys';
+import { SIGNED_TEXT_ALGORITHM, signText } from '../kit/signed-text';
 
 export const BACKUP_FORMAT = 'supervision-graph-backup/1';
 /** TypeORM's own bookkeeping: its rows are the schema version, never data to copy. */
@@ -59,7 +68,38 @@ export interface BackupHeader {
   sequences: BackupSequence[];
 }
 export interface BackupRow { table: string; values: (string | null)[] }
-export interface BackupTrailer { trailer: true; sha256: string; lines: number; rows: number }
+export interface BackupSignature { signer: string; algorithm: typeof SIGNED_TEXT_ALGORITHM; value: string }
+export interface BackupTrailer { trailer: true; sha256: string; lines: number; rows: number; signature: BackupSignature }
+
+export const BACKUP_SIGNED_CONTEXT = 'supervision-graph backup v1';
+
+/** What the owner signs: whose backup, the hash of every line before the trailer, and the counts. */
+export function backupSignedText(t: { owner: string; sha256: string; lines: number; rows: number }): string {
+  return `${t.owner}\n${t.sha256}\n${t.lines}\n${t.rows}\n`;
+}
+
+/** The trailer of a backup of `owner`, signed with the owner's key. */
+export function signedTrailer(signer: SigningKey, t: { owner: string; sha256: string; lines: number; rows: number }): BackupTrailer {
+  if (signer.name !== t.owner) throw new Error(`a backup of ${t.owner} is signed with its own key, not with ${signer.name}'s`);
+  return {
+    trailer: true, sha256: t.sha256, lines: t.lines, rows: t.rows,
+    signature: { signer: signer.name, algorithm: SIGNED_TEXT_ALGORITHM, value: signText(signer, BACKUP_SIGNED_CONTEXT, backupSignedText(t)) },
+  };
+}
+
+/**
+ * The owner's private key: OWNER_SIGNING_KEY_FILE (GATEWAY_SIGNING_KEY_FILE for the gateway's
+ * database), or the embedded default's (${HUB_DATA_DIR:-.data}/keys).
+ */
+export function signingKeyFileOf(owner: string, env: NodeJS.ProcessEnv = process.env): string {
+  const named = owner === GATEWAY ? env.GATEWAY_SIGNING_KEY_FILE : env.OWNER_SIGNING_KEY_FILE;
+  return named || keyFiles(resolve(env.HUB_DATA_DIR ?? '.data', 'keys')).privateKey(owner);
+}
+
+/** The key directory the restore checks signatures against: HUB_PUBLIC_KEYS_FILE, or the embedded default's. */
+export function keyDirectoryFileOf(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HUB_PUBLIC_KEYS_FILE || keyFiles(resolve(env.HUB_DATA_DIR ?? '.data', 'keys')).directory;
+}
 
 /** Every owner with a database of its own: the subgraphs' owners (the audit log's is the gateway). */
 export const OWNERS: string[] = [...new Set(SUBGRAPHS.map((s) => s.databaseOwner ?? s.name))];
@@ -196,8 +236,9 @@ export interface BackupResult { file: string; header: BackupHeader; sha256: stri
  * Backs up one owner's database to `out`: written to `<out>.partial` and renamed when complete,
  * so a file at `out` is always whole.
  */
-export async function backupOwner(options: { owner: string; url: string; out: string }): Promise<BackupResult> {
+export async function backupOwner(options: { owner: string; url: string; out: string; signer: SigningKey }): Promise<BackupResult> {
   const owner = requireOwner(options.owner);
+  if (options.signer.name !== owner) throw new Error(`a backup of ${owner} is signed with its own key, not with ${options.signer.name}'s`);
   const out = resolve(options.out);
   const partial = `${out}.partial`;
   const client = new pg.Client({ connectionString: options.url });
@@ -243,7 +284,7 @@ export async function backupOwner(options: { owner: string; url: string; out: st
     }
     await client.query('COMMIT');
     let sha256 = '';
-    await writer.close((hash, lines) => { sha256 = hash; return { trailer: true, sha256: hash, lines, rows } satisfies BackupTrailer; });
+    await writer.close((hash, lines) => { sha256 = hash; return signedTrailer(options.signer, { owner, sha256: hash, lines, rows }); });
     renameSync(partial, out);
     return { file: out, header, sha256, rows };
   } catch (error) {
@@ -270,9 +311,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     const { owner, file } = parseArguments(process.argv.slice(2), '--out');
     url = databaseUrlOf(owner);
-    const result = await backupOwner({ owner, url, out: file });
+    const signer = await readSigningKey(signingKeyFileOf(owner), owner);
+    const result = await backupOwner({ owner, url, out: file, signer });
     const tables = result.header.tables.map((t) => `${t.name} ${t.rows}`).join(', ');
-    console.log(`backup of ${owner} (${shown(url)}) at ${result.header.takenAt}: ${result.rows} rows in ${result.header.tables.length} tables (${tables}); schema version ${result.header.migrations.at(-1)}; sha256 ${result.sha256} → ${result.file}`);
+    console.log(`backup of ${owner} (${shown(url)}) at ${result.header.takenAt}: ${result.rows} rows in ${result.header.tables.length} tables (${tables}); schema version ${result.header.migrations.at(-1)}; sha256 ${result.sha256}, signed by ${owner} → ${result.file}`);
     process.exit(0);
   } catch (error) {
     console.error(`backup failed${url ? ` (${shown(url)})` : ''}: ${(error as Error).message}`);

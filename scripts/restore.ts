@@ -3,7 +3,9 @@
 //
 //   - The file is read through once first: a file that is not whole (truncated, a line changed,
 //     added or removed: its SHA-256 no longer matches the trailer's), of another owner, or whose
-//     rows do not match its header's counts is refused before the database is touched.
+//     rows do not match its header's counts is refused before the database is touched; so is one
+//     whose trailer is not signed by that owner's key in the key directory (HUB_PUBLIC_KEYS_FILE,
+//     or the embedded default's): a file changed and hashed again by someone without the key.
 //   - The target must have run the same migrations as the source (the backup's schema version):
 //     start the owner's subgraph on it once, or pass --migrate to run the owner's migrations here
 //     first (only when they are exactly the backup's). A database of another version is refused.
@@ -28,8 +30,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase, StatementCounter } from '../kit/database';
+import { readKeyDirectory, type KeyDirectory } from '../kit/keys';
+import { SIGNED_TEXT_ALGORITHM, verifyText } from '../kit/signed-text';
 import {
-  BACKUP_FORMAT, databaseUrlOf, inMigrationOrder, migrationNamesOf, migrationsOf, migrationsRun, parseArguments, requireOwner, shown, tablesOf,
+  BACKUP_FORMAT, BACKUP_SIGNED_CONTEXT, backupSignedText, databaseUrlOf, keyDirectoryFileOf, inMigrationOrder, migrationNamesOf, migrationsOf, migrationsRun, parseArguments, requireOwner, shown, tablesOf,
   TEXT_FORM_SETTINGS, type BackupHeader, type BackupRow, type BackupTrailer,
 } from './backup';
 
@@ -126,13 +130,24 @@ async function ensureSchemaVersion(owner: string, url: string, header: BackupHea
 
 export interface RestoreResult { header: BackupHeader; rows: number }
 
+/** The trailer is signed by the header's owner, with that owner's key in the directory, over this file's hash and counts. */
+function requireOwnerSignature(file: string, header: BackupHeader, trailer: BackupTrailer, keys: KeyDirectory): void {
+  const signature = trailer.signature;
+  const key = keys.get(header.owner);
+  if (!key) throw new RestoreRefused(`the key directory has no key of ${header.owner}: the signature of ${file} cannot be checked`);
+  const signed = signature?.signer === header.owner && signature.algorithm === SIGNED_TEXT_ALGORITHM
+    && verifyText(key, BACKUP_SIGNED_CONTEXT, backupSignedText({ owner: header.owner, sha256: trailer.sha256, lines: trailer.lines, rows: trailer.rows }), signature.value);
+  if (!signed) throw new RestoreRefused(`${file} is not signed by ${header.owner} (no signature, another signer, or changed after signing)`);
+}
+
 /** Restores `from` into the owner's database at `url`: all of it in one transaction, or nothing. */
-export async function restoreOwner(options: { owner: string; url: string; from: string; migrate?: boolean }): Promise<RestoreResult> {
+export async function restoreOwner(options: { owner: string; url: string; from: string; keys: KeyDirectory; migrate?: boolean }): Promise<RestoreResult> {
   const owner = requireOwner(options.owner);
   const from = resolve(options.from);
-  // First pass: the file alone. Nothing is touched unless it is whole and this owner's.
-  const { header } = await readBackup(from);
+  // First pass: the file alone. Nothing is touched unless it is whole, this owner's and signed by it.
+  const { header, trailer } = await readBackup(from);
   if (header.owner !== owner) throw new RestoreRefused(`${from} is a backup of ${header.owner}, not of ${owner}`);
+  requireOwnerSignature(from, header, trailer, options.keys);
   await ensureSchemaVersion(owner, options.url, header, !!options.migrate);
 
   const client = new pg.Client({ connectionString: options.url });
@@ -215,8 +230,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     const { owner, file, flags } = parseArguments(process.argv.slice(2), '--from');
     url = databaseUrlOf(owner);
-    const result = await restoreOwner({ owner, url, from: file, migrate: flags.has('--migrate') });
-    console.log(`restored ${owner} (${shown(url)}) from the backup taken at ${result.header.takenAt}: ${result.rows} rows in ${result.header.tables.length} tables, counts verified`);
+    const keys = await readKeyDirectory(keyDirectoryFileOf());
+    const result = await restoreOwner({ owner, url, from: file, keys, migrate: flags.has('--migrate') });
+    console.log(`restored ${owner} (${shown(url)}) from the backup taken at ${result.header.takenAt}: ${result.rows} rows in ${result.header.tables.length} tables, counts and ${owner}'s signature verified`);
     process.exit(0);
   } catch (error) {
     console.error(`restore refused, nothing written${url ? ` (${shown(url)})` : ''}: ${(error as Error).message}`);

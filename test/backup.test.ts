@@ -4,6 +4,8 @@
 // and its databases dropped, the backups go into fresh databases, and a second hub started on
 // them finds the case, its transfer and the suggestion, and the audit log still verifies against
 // the procuratorate's witness (gateway/audit/verify-log.ts, what `npm run audit:verify` runs).
+// Each file is signed with its owner's key; a file changed and hashed again without that key is
+// refused like a damaged one.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { backupOwner, OWNERS, type BackupHeader } from '../scripts/backup';
+import { backupOwner, OWNERS, signedTrailer, type BackupHeader } from '../scripts/backup';
+import { keyFiles, readKeyDirectory, readSigningKey, type KeyDirectory } from '../kit/keys';
 import { restoreOwner, RestoreRefused } from '../scripts/restore';
 import { hubClient } from '../scripts/hub/client';
 import { startHub as bootHub, type Hub } from '../scripts/hub/hub';
@@ -48,6 +51,15 @@ describe('backup and restore per owner', () => {
   const fileOf = (owner: string) => join(work, `${owner}.ndjson`);
   const headers: Record<string, BackupHeader> = {};
   const recorded = { caseId: '', caseNumber: '', transferId: '', suggestionId: '', auditEntries: 0, witnessed: 0 };
+  let keys: KeyDirectory;
+  /** An owner's own key, as its operator holds it beside its database. */
+  const keyOf = (owner: string) => readSigningKey(hub.keys.privateKey(owner), owner);
+  /** The file with its last line replaced by a trailer over the lines before it, as `signer` would sign it. */
+  const rehashed = (lines: string[], signer: Awaited<ReturnType<typeof keyOf>>, owner: string) => {
+    const body = lines.slice(0, -1).map((l) => `${l}\n`).join('');
+    const old = JSON.parse(lines.at(-1)!);
+    return `${body}${JSON.stringify(signedTrailer(signer, { owner, sha256: createHash('sha256').update(body).digest('hex'), lines: old.lines, rows: old.rows }))}\n`;
+  };
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'backup-test-'));
@@ -72,7 +84,8 @@ describe('backup and restore per owner', () => {
       return entries > 0 && Number(w.n) === entries ? (recorded.auditEntries = entries) : undefined;
     }, 20_000, 'every audit entry under a cosigned checkpoint');
 
-    for (const owner of OWNERS) headers[owner] = (await backupOwner({ owner, url: sourceUrl(owner), out: fileOf(owner) })).header;
+    keys = await readKeyDirectory(hub.keys.directory);
+    for (const owner of OWNERS) headers[owner] = (await backupOwner({ owner, url: sourceUrl(owner), out: fileOf(owner), signer: await keyOf(owner) })).header;
     // The keys (the gateway's, the witness's, justice's party key) belong to the deployment, not
     // to a database: the second hub uses the same ones. The first hub goes, databases and all.
     dataDir = mkdtempSync(join(tmpdir(), 'backup-test-keys-'));
@@ -107,27 +120,55 @@ describe('backup and restore per owner', () => {
     expect(at).toBeGreaterThan(0);
     const altered = join(work, 'altered.ndjson');
     writeFileSync(altered, lines.map((l, i) => (i === at ? l.replace('SUBMITTED', 'REFUSED') : l)).join('\n'));
-    await expect(restoreOwner({ owner: 'public-security', url: restoredUrl('public-security'), from: altered, migrate: true }))
+    await expect(restoreOwner({ owner: 'public-security', url: restoredUrl('public-security'), from: altered, keys, migrate: true }))
       .rejects.toThrow(/SHA-256 does not match/);
     const truncated = join(work, 'truncated.ndjson');
     writeFileSync(truncated, lines.slice(0, -2).join('\n') + '\n');
-    await expect(restoreOwner({ owner: 'public-security', url: restoredUrl('public-security'), from: truncated, migrate: true }))
+    await expect(restoreOwner({ owner: 'public-security', url: restoredUrl('public-security'), from: truncated, keys, migrate: true }))
       .rejects.toThrow(RestoreRefused);
     // Nothing at all was written: not even the migrations ran.
     expect(await tablesIn(restoredUrl('public-security'))).toBe('0');
     // Another owner's file is refused too.
-    await expect(restoreOwner({ owner: 'justice', url: restoredUrl('justice'), from: fileOf('public-security'), migrate: true }))
+    await expect(restoreOwner({ owner: 'justice', url: restoredUrl('justice'), from: fileOf('public-security'), keys, migrate: true }))
       .rejects.toThrow(/a backup of public-security, not of justice/);
   });
 
+  it("refuses a file changed and hashed again without the owner's key, or signed by another owner, and writes nothing", async () => {
+    // Whoever can write where backups are kept turns a transfer into a filed one and makes the hash fit.
+    const lines = readFileSync(fileOf('public-security'), 'utf8').trimEnd().split('\n');
+    const at = lines.findIndex((l) => l.startsWith('{"table":"case_transfer"') && l.includes('SUBMITTED'));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = lines[at].replace('SUBMITTED', 'FILED');
+    const body = lines.slice(0, -1).map((l) => `${l}\n`).join('');
+    const forged = join(work, 'forged.ndjson');
+    writeFileSync(forged, `${body}${JSON.stringify({ ...JSON.parse(lines.at(-1)!), sha256: createHash('sha256').update(body).digest('hex') })}\n`);
+    // The same change signed by another owner's key (justice's operator), and the genuine file with its signature taken off.
+    const otherSigner = join(work, 'other-signer.ndjson');
+    const justice = await keyOf('justice');
+    writeFileSync(otherSigner, rehashed(lines, { ...justice, name: 'public-security' }, 'public-security'));
+    const original = readFileSync(fileOf('public-security'), 'utf8').trimEnd().split('\n');
+    const { signature: _dropped, ...unsignedTrailer } = JSON.parse(original.at(-1)!);
+    const unsigned = join(work, 'unsigned.ndjson');
+    writeFileSync(unsigned, [...original.slice(0, -1), JSON.stringify(unsignedTrailer)].join('\n') + '\n');
+    const fresh = `${prefix}forged`;
+    await ensureDatabases(server(), [fresh]);
+    try {
+      for (const file of [forged, otherSigner, unsigned]) {
+        await expect(restoreOwner({ owner: 'public-security', url: server().url(fresh), from: file, keys, migrate: true }))
+          .rejects.toThrow(/is not signed by public-security/);
+      }
+      expect(await tablesIn(server().url(fresh))).toBe('0');
+    } finally { await dropDatabases(server(), [fresh]); }
+  });
+
   it('refuses a target that has not run the migrations, unless told to run them', async () => {
-    await expect(restoreOwner({ owner: 'gateway', url: restoredUrl('gateway'), from: fileOf('gateway') }))
+    await expect(restoreOwner({ owner: 'gateway', url: restoredUrl('gateway'), from: fileOf('gateway'), keys }))
       .rejects.toThrow(/has run no migrations/);
   });
 
   it('restores every owner into a fresh database: every row, the sequences where they were', async () => {
     for (const owner of OWNERS) {
-      const result = await restoreOwner({ owner, url: restoredUrl(owner), from: fileOf(owner), migrate: true });
+      const result = await restoreOwner({ owner, url: restoredUrl(owner), from: fileOf(owner), keys, migrate: true });
       expect(result.rows).toBe(headers[owner].tables.reduce((n, t) => n + t.rows, 0));
     }
     expect(await count(restoredUrl('gateway'), 'audit_log')).toBe(recorded.auditEntries);
@@ -138,7 +179,7 @@ describe('backup and restore per owner', () => {
 
   it('refuses a non-empty target, and writes nothing', async () => {
     const before = await count(restoredUrl('procuratorate'), 'procuratorial_suggestion');
-    await expect(restoreOwner({ owner: 'procuratorate', url: restoredUrl('procuratorate'), from: fileOf('procuratorate') }))
+    await expect(restoreOwner({ owner: 'procuratorate', url: restoredUrl('procuratorate'), from: fileOf('procuratorate'), keys }))
       .rejects.toThrow(/is not empty \(.*procuratorial_suggestion/);
     expect(await count(restoredUrl('procuratorate'), 'procuratorial_suggestion')).toBe(before);
     expect(before).toBe(1);
@@ -146,19 +187,18 @@ describe('backup and restore per owner', () => {
 
   it('refuses a backup of another schema version, even a whole one', async () => {
     // A backup made before the newest migration: its header names one migration fewer (and its
-    // trailer is made again, so the file itself is whole).
+    // trailer is made again and signed by the gateway's operator, so the file itself is whole and genuine).
     const lines = readFileSync(fileOf('gateway'), 'utf8').trimEnd().split('\n');
     const header = JSON.parse(lines[0]) as BackupHeader;
     lines[0] = JSON.stringify({ ...header, migrations: header.migrations.slice(0, -1) });
-    const body = lines.slice(0, -1).map((l) => `${l}\n`).join('');
     const older = join(work, 'older.ndjson');
-    writeFileSync(older, `${body}${JSON.stringify({ ...JSON.parse(lines.at(-1)!), sha256: createHash('sha256').update(body).digest('hex') })}\n`);
-    await expect(restoreOwner({ owner: 'gateway', url: restoredUrl('gateway'), from: older }))
+    writeFileSync(older, rehashed(lines, await keyOf('gateway'), 'gateway'));
+    await expect(restoreOwner({ owner: 'gateway', url: restoredUrl('gateway'), from: older, keys }))
       .rejects.toThrow(/is at another schema version/);
     const fresh = `${prefix}older`;
     await ensureDatabases(server(), [fresh]);
     try {
-      await expect(restoreOwner({ owner: 'gateway', url: server().url(fresh), from: older, migrate: true }))
+      await expect(restoreOwner({ owner: 'gateway', url: server().url(fresh), from: older, keys, migrate: true }))
         .rejects.toThrow(/is not this code's/);
       expect(await tablesIn(server().url(fresh))).toBe('0');
     } finally { await dropDatabases(server(), [fresh]); }
@@ -167,7 +207,7 @@ describe('backup and restore per owner', () => {
   it('npm run restore refuses the same on the command line, with one line and exit code 1', async () => {
     const run = promisify(execFile);
     const refused = await run(process.execPath, ['--import', 'tsx', 'scripts/restore.ts', 'gateway', '--from', fileOf('gateway')], {
-      cwd: ROOT, env: { ...process.env, DATABASE_URL: restoredUrl('gateway') },
+      cwd: ROOT, env: { ...process.env, DATABASE_URL: restoredUrl('gateway'), HUB_PUBLIC_KEYS_FILE: keyFiles(join(dataDir, 'keys')).directory }, // the first hub's keys, kept
     }).then(() => null, (error) => error);
     expect(refused?.code).toBe(1);
     expect(refused.stderr).toMatch(/^restore refused, nothing written \(postgres:\/\/postgres:\*\*\*@.*\): .* is not empty/);
