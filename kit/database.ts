@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { DataSource, type EntitySchema, type Logger, type MixedList } from 'typeorm';
 import { log } from './log';
 
@@ -45,8 +46,34 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     extra: { max: options.poolSize ?? 10 },
   });
   await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
+  try {
+    await migrateAlone(options.url, () => ds.runMigrations({ transaction: 'each' }));
+  } catch (error) {
+    await ds.destroy().catch(() => {});
+    throw error;
+  }
   return ds;
+}
+
+/** Key of the advisory lock under which one process at a time migrates a database. ('migrate!' in ASCII.) */
+export const MIGRATION_LOCK = 0x6d69677261746521n;
+
+/**
+ * Runs `migrate` while holding the database's migration lock. Replicas start together (two of every
+ * subgraph in deploy/kubernetes/hub.yaml): without the lock both read the same pending list and the
+ * second fails its start on a table the first has just made. The lock is held on a connection of
+ * its own, outside the pool the migrations run on (a pool of one would wait for itself), and is
+ * released with that session if the process dies.
+ */
+async function migrateAlone<T>(url: string, migrate: () => Promise<T>): Promise<T> {
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
+    return await migrate();
+  } finally {
+    await lock.end().catch(() => {}); // ending the session releases its advisory lock
+  }
 }
 
 /** A nullable numeric column read back as a JS number (pg returns numeric as text to keep precision). */
