@@ -48,6 +48,7 @@ export const REQUIRED_DEADLINE_KEYS: readonly DeadlineKey[] = [
   'filingDecision', 'reconsiderationRequest', 'reconsiderationAnswer', 'suggestionReply', 'publicInterestReply', 'publicInterestUrgentReply',
   'filingExplanation', 'filingOrder', 'supervisionRequest', 'explanationToAgency', 'investigationReminder', // 立案监督, 立而不侦 (procuratorate/filing-supervision.ts, public-security/investigation-reminder.ts)
   'materialsNotice', 'materialsCompletion', // 补正 (public-security/intake/materials.ts)
+  'forwardToCompetent', // 转送 (public-security/intake/forward.ts)
   'seizedItemsHandover', // 涉案物品移交 (public-security/intake/seized-items.ts)
 ];
 export type PeriodUnit = 'hours' | 'days' | 'months';
