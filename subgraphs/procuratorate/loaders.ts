@@ -3,6 +3,7 @@ import type { SubgraphRuntime } from '../../kit/module';
 import { batchLoader, groupBy, uuidGroupLoader, uuidLoader } from '../../kit/loaders';
 import { Suggestion, SupervisionMatter, type SuggestionRow, type SupervisionMatterRow } from './entities';
 import { alertLoaders } from './alerts';
+import { nonProsecutionLoaders } from './non-prosecution';
 
 /** Per-request loaders: one statement per entity type or relation, whatever the page size. */
 export function procuratorateLoaders(runtime: SubgraphRuntime) {
@@ -18,6 +19,7 @@ export function procuratorateLoaders(runtime: SubgraphRuntime) {
         where: { agencyCode: In([...codes]) }, order: { issuedAt: 'DESC', id: 'DESC' },
       }), (r) => r.agencyCode)),
     ...alertLoaders(runtime),
+    ...nonProsecutionLoaders(runtime),
   };
 }
 

@@ -1,5 +1,4 @@
-import type DataLoader from 'dataloader';
-import type { SubgraphContext } from '../../kit/module';
+import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { Violations } from '../../kit/rules';
 import { may, requireCovers, requireMay, requireScope } from '../../kit/access';
 import { notFound } from '../../kit/errors';
@@ -26,15 +25,9 @@ type Ctx = SubgraphContext<ProcuratorateLoaders>;
 
 const TABLE = 'case_return';
 
-// Per request, latest first: a case transferred again after a return may come back again.
-const loaders = new WeakMap<object, DataLoader<string, CaseReturnRow[]>>();
-function returnsByCaseId(ctx: Ctx): DataLoader<string, CaseReturnRow[]> {
-  let loader = loaders.get(ctx.loaders);
-  if (!loader) {
-    loader = uuidGroupLoader<CaseReturnRow>((ids) => findCaseReturn(ctx.runtime.db, TABLE, { caseIds: ids }), (r) => r.caseId);
-    loaders.set(ctx.loaders, loader);
-  }
-  return loader;
+/** Per-request loaders (procuratorateLoaders): a case's returns, latest first (a case transferred again after a return may come back again). */
+export function nonProsecutionLoaders(runtime: SubgraphRuntime) {
+  return { caseReturnsByCaseId: uuidGroupLoader<CaseReturnRow>((ids) => findCaseReturn(runtime.db, TABLE, { caseIds: ids }), (r) => r.caseId) };
 }
 
 export const nonProsecutionMutations = {
@@ -68,7 +61,7 @@ export const nonProsecutionMutations = {
       return inserted;
     });
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    returnsByCaseId(ctx).clear(row.caseId);
+    ctx.loaders.caseReturnsByCaseId.clear(row.caseId);
     return row;
   },
 
@@ -95,7 +88,7 @@ export const nonProsecutionMutations = {
 export const nonProsecutionCaseFields = {
   /** The latest return of the case after 不起诉, to those whose case:read covers it (the bureau, public security and procurators of the region). */
   async returnAfterNonProsecution(c: { id: string }, _: unknown, ctx: Ctx): Promise<CaseReturnRow | null> {
-    const [row] = await returnsByCaseId(ctx).load(c.id);
+    const [row] = await ctx.loaders.caseReturnsByCaseId.load(c.id);
     return row && may(ctx.identity, procuratorialOpinionRule, 'read', row) ? row : null;
   },
 };

@@ -2,6 +2,8 @@ import { In } from 'typeorm';
 import type { SubgraphRuntime } from '../../kit/module';
 import { uuidGroupLoader, uuidLoader } from '../../kit/loaders';
 import { CaseTransfer, type TransferRow } from './entities';
+import { handoverLoaders } from './intake/seized-items';
+import { transferReturnLoaders } from './intake/reverse-transfer';
 
 export function publicSecurityLoaders(runtime: SubgraphRuntime) {
   /** Every transfer of the cases asked for in the same tick, newest first per case (a case transferred again has several). */
@@ -20,6 +22,8 @@ export function publicSecurityLoaders(runtime: SubgraphRuntime) {
     }, (r) => r.caseId),
     /** EnforcementCase.transfers: the history of a whole page of cases, newest first. */
     transfersByCaseId,
+    ...handoverLoaders(runtime),
+    ...transferReturnLoaders(runtime),
   };
 }
 

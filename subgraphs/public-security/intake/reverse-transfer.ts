@@ -1,5 +1,4 @@
-import type DataLoader from 'dataloader';
-import type { SubgraphContext } from '../../../kit/module';
+import type { SubgraphContext, SubgraphRuntime } from '../../../kit/module';
 import { Violations } from '../../../kit/rules';
 import { requireCovers, requireMay, requireScope } from '../../../kit/access';
 import { notFound } from '../../../kit/errors';
@@ -27,14 +26,9 @@ const TABLE = 'case_return';
 /** The transfer states a return may follow, and the ground each gives. */
 const GROUNDS: Partial<Record<TransferRow['status'], ReturnGround>> = { NOT_FILED: 'NOT_FILED', RECONSIDERATION_UPHELD: 'RECONSIDERATION_UPHELD' };
 
-const loaders = new WeakMap<object, DataLoader<string, CaseReturnRow | null>>();
-function returnByTransferId(ctx: Ctx): DataLoader<string, CaseReturnRow | null> {
-  let loader = loaders.get(ctx.loaders);
-  if (!loader) {
-    loader = uuidLoader<CaseReturnRow>((ids) => findCaseReturn(ctx.runtime.db, TABLE, { transferIds: ids }), (r) => r.transferId);
-    loaders.set(ctx.loaders, loader);
-  }
-  return loader;
+/** Per-request loaders (publicSecurityLoaders): the return of each transfer of a page, in one statement. */
+export function transferReturnLoaders(runtime: SubgraphRuntime) {
+  return { returnByTransferId: uuidLoader<CaseReturnRow>((ids) => findCaseReturn(runtime.db, TABLE, { transferIds: ids }), (r) => r.transferId) };
 }
 
 export const reverseTransferMutations = {
@@ -63,7 +57,7 @@ export const reverseTransferMutations = {
       return inserted;
     });
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    returnByTransferId(ctx).clear(row.transferId).prime(row.transferId, row);
+    ctx.loaders.returnByTransferId.clear(row.transferId).prime(row.transferId, row);
     return row;
   },
 
@@ -89,7 +83,7 @@ export const reverseTransferMutations = {
 
 export const reverseTransferFields = {
   /** 反向移送: the case sent back to the bureau after this transfer was not filed, if it was (read with the transfer). */
-  returnForPenalty: (t: TransferRow, _: unknown, ctx: Ctx) => returnByTransferId(ctx).load(t.id),
+  returnForPenalty: (t: TransferRow, _: unknown, ctx: Ctx) => ctx.loaders.returnByTransferId.load(t.id),
 };
 
 export const REVERSE_TRANSFER_SDL = `

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type DataLoader from 'dataloader';
-import type { SubgraphContext } from '../../../kit/module';
+import type { SubgraphContext, SubgraphRuntime } from '../../../kit/module';
 import { Violations, optionalText, requireQuantity, requireText } from '../../../kit/rules';
 import { DEADLINE_RULES, dueAt, isPast } from '../../../kit/deadlines';
 import { mayFilter, requireCovers, requireMay, requireScope } from '../../../kit/access';
@@ -54,16 +53,12 @@ const HOUR = 3_600_000;
 const SHORTEST_PERIOD_MS = Math.min(...DEADLINE_RULES.filter((r) => r.key === 'seizedItemsHandover')
   .map((r) => r.period.amount * (r.period.unit === 'hours' ? HOUR : r.period.unit === 'days' ? 24 * HOUR : 28 * 24 * HOUR)));
 
-// Per request: one statement for every transfer of a page asking for its handover.
-const loaders = new WeakMap<object, DataLoader<string, HandoverRow | null>>();
-function handoverByTransferId(ctx: Ctx): DataLoader<string, HandoverRow | null> {
-  let loader = loaders.get(ctx.loaders);
-  if (!loader) {
-    loader = uuidLoader<HandoverRow>((ids) => ctx.runtime.db.query(`SELECT ${HANDOVER_COLUMNS} FROM seized_items_handover WHERE transfer_id = ANY($1)`, [ids]),
-      (r) => r.transferId);
-    loaders.set(ctx.loaders, loader);
-  }
-  return loader;
+/** Per-request loaders (publicSecurityLoaders): one statement for every transfer of a page asking for its handover. */
+export function handoverLoaders(runtime: SubgraphRuntime) {
+  return {
+    handoverByTransferId: uuidLoader<HandoverRow>((ids) => runtime.db.query(`SELECT ${HANDOVER_COLUMNS} FROM seized_items_handover WHERE transfer_id = ANY($1)`, [ids]),
+      (r) => r.transferId),
+  };
 }
 
 /** 收到立案通知书: served through the platform when the case is filed. */
@@ -86,7 +81,7 @@ async function load(ctx: Ctx, transferId: string, scope: string, what: string): 
   requireCovers(ctx.identity, scope, seizedItemsRule.place(transfer), `${what} on this transfer`);
   // 第十二条 applies to the cases public security decided to file (决定立案的案件), only.
   if (!transfer.filedAt) throw wrongState(`${what} needs a transfer that is FILED; transfer ${transfer.id} is ${transfer.status}`);
-  return { transfer, handover: await handoverByTransferId(ctx).load(transfer.id) };
+  return { transfer, handover: await ctx.loaders.handoverByTransferId.load(transfer.id) };
 }
 
 const summary = (items: readonly SeizedItem[]) => items.map((i) => `${i.description} ${i.quantity}${i.unit}`).join('、').slice(0, 200);
@@ -132,7 +127,7 @@ export const seizedItemsMutations = {
       return inserted;
     });
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    handoverByTransferId(ctx).clear(transfer.id).prime(transfer.id, row);
+    ctx.loaders.handoverByTransferId.clear(transfer.id).prime(transfer.id, row);
     return view(transfer, row);
   },
 
@@ -154,7 +149,7 @@ export const seizedItemsMutations = {
       return received;
     });
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    handoverByTransferId(ctx).clear(transfer.id).prime(transfer.id, row);
+    ctx.loaders.handoverByTransferId.clear(transfer.id).prime(transfer.id, row);
     return view(transfer, row);
   },
 };
@@ -163,7 +158,7 @@ export const seizedItemsTransferFields = {
   /** Only a filed transfer owes a handover (第十二条): null before. */
   async seizedItemsHandover(t: TransferRow, _: unknown, ctx: Ctx): Promise<HandoverView | null> {
     if (!t.filedAt) return null;
-    return view(t, await handoverByTransferId(ctx).load(t.id));
+    return view(t, await ctx.loaders.handoverByTransferId.load(t.id));
   },
 };
 
