@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from './identity';
-import { defineResource, type ResourceRule } from './access';
+import { defineResource, requireCovers, requireMay, requireScope, type ResourceRule } from './access';
+import { notFound } from './errors';
 import { defineFlow } from './flow';
 import { guardedUpdate, wrongState } from './guarded-update';
-import type { Notification } from './notifications';
-import type { Queryable } from './outbox';
+import { isUuid } from './loaders';
+import type { SubgraphContext } from './module';
+import { NOTIFICATION_OUTBOX, notify, type Notification } from './notifications';
+import { nudgeOutbox, type Queryable } from './outbox';
 import { Violations, optionalText, requireText } from './rules';
 
 // 反向移送 (行刑反向衔接): a case that needs no criminal penalty but an administrative one goes back to
@@ -96,7 +99,7 @@ export function readCaseReturn(violations: Violations, input: CaseReturnInput, o
 export type NewCaseReturn = Pick<CaseReturnRow, 'caseId' | 'transferId' | 'agencyCode' | 'senderUnit' | 'region' | 'sender' | 'ground' | 'reason' | 'materials' | 'opinion' | 'returnedAt' | 'returnedBy'>;
 
 /** Records a return in the sender's table, in the caller's transaction; one per transfer of the case: the unique key decides a race. */
-export async function insertCaseReturn(tx: Queryable, table: string, r: NewCaseReturn): Promise<CaseReturnRow> {
+async function insertCaseReturn(tx: Queryable, table: string, r: NewCaseReturn): Promise<CaseReturnRow> {
   const [row]: CaseReturnRow[] = await tx.query(
     `INSERT INTO ${plainName(table)} (id, case_id, transfer_id, agency_code, sender_unit, region, sender, ground, status, reason, materials, opinion, returned_at, returned_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'RETURNED', $9, $10, $11, $12, $13)
@@ -107,7 +110,7 @@ export async function insertCaseReturn(tx: Queryable, table: string, r: NewCaseR
 }
 
 /** 签收: the bureau acknowledges receipt, guarded by the state it saw. */
-export function acknowledgeCaseReturn(tx: Queryable, table: string, seen: CaseReturnRow, by: string, at: Date): Promise<CaseReturnRow> {
+function acknowledgeCaseReturn(tx: Queryable, table: string, seen: CaseReturnRow, by: string, at: Date): Promise<CaseReturnRow> {
   return guardedUpdate<CaseReturnRow>(tx, {
     table: plainName(table), id: seen.id, expect: { status: seen.status, version: seen.version }, version: 'version',
     set: { status: reverseTransferFlow.to('acknowledge', 'ACKNOWLEDGED'), acknowledged_at: at, acknowledged_by: by }, returning: CASE_RETURN_COLUMNS,
@@ -118,6 +121,40 @@ export function acknowledgeCaseReturn(tx: Queryable, table: string, seen: CaseRe
 export async function findCaseReturn(db: Queryable, table: string, by: { id: string } | { transferIds: string[] } | { caseIds: string[] }): Promise<CaseReturnRow[]> {
   const [column, value] = 'id' in by ? ['id', [by.id]] : 'transferIds' in by ? ['transfer_id', by.transferIds] : ['case_id', by.caseIds];
   return db.query(`SELECT ${CASE_RETURN_COLUMNS} FROM ${plainName(table)} WHERE ${column} = ANY($1::uuid[]) ORDER BY returned_at DESC, id`, [value]);
+}
+
+/** Sends a case back: the return and its notices (the bureau told, the other side copied) in one transaction. */
+export async function sendCaseBack(ctx: SubgraphContext, table: string, r: NewCaseReturn): Promise<CaseReturnRow> {
+  const row = await ctx.runtime.db.transaction(async (tx) => {
+    const inserted = await insertCaseReturn(tx, table, r);
+    await notify(tx, returnedNotices(inserted));
+    return inserted;
+  });
+  nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
+  return row;
+}
+
+/**
+ * 签收: the bureau acknowledges a case sent back, under the sender's row rule (caseReturnRule): the
+ * caller's grant must reach the return, the return must be RETURNED, and the caller must be the
+ * bureau; the sender is told. Nothing is written otherwise.
+ */
+export async function acknowledgeCaseBack(ctx: SubgraphContext, table: string, rule: CaseReturnRule, id: string): Promise<CaseReturnRow> {
+  const what = 'an acknowledgement of a case sent back';
+  const scope = rule.actions.acknowledge.scope;
+  requireScope(ctx.identity, scope, what);
+  const [seen] = isUuid(id) ? await findCaseReturn(ctx.runtime.db, table, { id }) : [];
+  if (!seen) throw notFound('CaseReturn', id);
+  requireCovers(ctx.identity, scope, rule.place(seen), `${what} on this return`);
+  reverseTransferFlow.requireFrom('acknowledge', seen, what);
+  requireMay(ctx.identity, rule, 'acknowledge', seen);
+  const row = await ctx.runtime.db.transaction(async (tx) => {
+    const acknowledged = await acknowledgeCaseReturn(tx, table, seen, ctx.identity.sub, ctx.runtime.now());
+    await notify(tx, acknowledgedNotices(acknowledged));
+    return acknowledged;
+  });
+  nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
+  return row;
 }
 
 const SENDER_NAMES: Record<ReturnSender, string> = { PUBLIC_SECURITY: '公安机关', PROCURATORATE: '人民检察院' };
@@ -132,14 +169,14 @@ const note = (r: CaseReturnRow, recipient: Notification['recipient'], kind: Noti
  * of the linkage in the region is copied (抄送): the procuratorate when public security sends a case
  * back, public security when the procuratorate does.
  */
-export function returnedNotices(r: CaseReturnRow): Notification[] {
+function returnedNotices(r: CaseReturnRow): Notification[] {
   const title = `${SENDER_NAMES[r.sender]}移送行政处罚 (${GROUND_NAMES[r.ground]}): ${r.reason.slice(0, 80)}`;
   const copy = r.sender === 'PUBLIC_SECURITY' ? { scope: 'supervision:write', region: r.region } : { scope: 'transfer:decide', region: r.region };
   return [note(r, { org: r.agencyCode }, 'CASE_RETURNED', title, r.returnedAt), note(r, copy, 'CASE_RETURNED', `${title} (抄送)`, r.returnedAt)];
 }
 
 /** The sender is told the bureau received the case. */
-export function acknowledgedNotices(r: CaseReturnRow): Notification[] {
+function acknowledgedNotices(r: CaseReturnRow): Notification[] {
   return [note(r, { org: r.senderUnit }, 'CASE_RETURN_ACKNOWLEDGED', `${r.agencyCode} 已签收移送行政处罚的案件`, r.acknowledgedAt!)];
 }
 
@@ -148,7 +185,9 @@ export function acknowledgedNotices(r: CaseReturnRow): Notification[] {
  * belongs to the bureau it goes to, the sending unit and the case's region. `send` is the sender's
  * own scope and condition; the bureau alone acknowledges (transfer:write: the bureau's own cases).
  */
-export function caseReturnRule(resource: string, send: { scope: string; text: string }): ResourceRule<Pick<CaseReturnRow, 'agencyCode' | 'senderUnit' | 'region'>> {
+export type CaseReturnRule = ResourceRule<Pick<CaseReturnRow, 'agencyCode' | 'senderUnit' | 'region'>>;
+
+export function caseReturnRule(resource: string, send: { scope: string; text: string }): CaseReturnRule {
   type Place = Pick<CaseReturnRow, 'agencyCode' | 'senderUnit' | 'region'>;
   return defineResource<Place>({
     resource,

@@ -5,6 +5,7 @@
 // the return (who, when, why) shows to the bureau, public security and the procuratorate of the region.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
+import { answers } from './support/answers';
 import { callers, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
 
 const RETURN_FIELDS = 'id sender senderUnit agencyCode ground status reason materials opinion returnedAt acknowledgedAt';
@@ -19,7 +20,6 @@ const TRANSFER_VIEW = `query($id: ID!) { transfer(id: $id) { id returnForPenalty
 const CASE_VIEW = `query($id: ID!) { case(id: $id) { id returnAfterNonProsecution { ${RETURN_FIELDS} } } }`;
 const UPDATE = `mutation($id: ID!, $input: MarketRegulationCaseUpdateInput!) { updateMarketRegulationCase(id: $id, input: $input) { id version } }`;
 const ALERTS = `query { alerts(first: 100) { edges { node { id kind signal status case { id } } } } }`;
-const INBOX = `{ inbox(first: 100) { edges { node { kind title subjectId } } } }`;
 
 const PSB_RETURN = { reason: '经审查，涉案销售金额未达立案追诉标准，不需要追究刑事责任，但应当依法给予行政处罚', materials: ['不予立案通知书', '案卷材料一宗'], opinion: '建议依法没收违法所得并处罚款' };
 const OPINION = { reason: '犯罪情节轻微，依照刑法规定不需要判处刑罚，决定不起诉', materials: ['不起诉决定书', '检察意见书', '案卷材料一宗'], opinion: '建议对被不起诉人依法给予罚款的行政处罚并没收违法所得' };
@@ -30,19 +30,7 @@ const otherPsb: Caller = { role: 'psb_officer', org: 'PSB-320706-XJ', region: '3
 describe('反向移送: a case sent back to the bureau for an administrative penalty', () => {
   let hub: TestHub;
 
-  async function ok(query: string, variables: Record<string, unknown> | undefined, caller: Caller): Promise<any> {
-    const { data, errors } = await hub.graphql(query, variables, caller);
-    expect(errors).toBeUndefined();
-    return data;
-  }
-  const violations = (result: { errors?: readonly any[] }) => {
-    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const extensions = result.errors![0].extensions!;
-    return extensions.violations ? (extensions.violations as any[]).map((v) => [v.field, v.rule]) : [[extensions.field, extensions.rule]];
-  };
-  const inboxHas = (caller: Caller, kind: string, id: string) => eventually(async () =>
-    (await ok(INBOX, undefined, caller)).inbox.edges.map((e: any) => e.node).find((n: any) => n.kind === kind && n.subjectId === id), 10_000,
-  `${kind} for ${id} in the inbox of ${caller.org}`);
+  const { ok, violations, inboxHas } = answers(() => hub);
   async function alertsOf(caseId: string): Promise<any[]> {
     return (await ok(ALERTS, {}, callers.procurator)).alerts.edges.map((e: any) => e.node).filter((a: any) => a.case.id === caseId);
   }

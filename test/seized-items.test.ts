@@ -3,7 +3,8 @@
 // notice (served through the platform at the filing), or says why none were seized; the unit that
 // accepted the case signs for them; a handover left outstanding past its due time is overdue.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startHub, type TestHub } from './support/hub';
+import { startHub, type TestHub } from './support/hub';
+import { answers } from './support/answers';
 import { callers, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
 import { dueAt } from '../kit/deadlines';
 
@@ -18,7 +19,6 @@ const RECORD = `mutation($id: ID!, $items: [SeizedItemInput!], $noneSeizedReason
   recordSeizedItemsHandover(transferId: $id, items: $items, noneSeizedReason: $noneSeizedReason) { ${HANDOVER_FIELDS} } }`;
 const CONFIRM = `mutation($id: ID!, $note: String) { confirmSeizedItemsReceipt(transferId: $id, note: $note) { ${HANDOVER_FIELDS} } }`;
 const VIEW = `query($id: ID!) { transfer(id: $id) { id seizedItemsHandover { ${HANDOVER_FIELDS} } } }`;
-const INBOX = `{ inbox(first: 100) { edges { node { kind title subjectId } } } }`;
 const OVERDUE = `{ overdue { seizedItemsHandovers { status dueAt overdue transfer { id } } } }`;
 
 const ITEMS = [
@@ -32,19 +32,7 @@ const otherPsb: Caller = { role: 'psb_officer', org: 'PSB-320706-XJ', region: '3
 describe('涉案物品移交 (国务院令第310号 第十二条)', () => {
   let hub: TestHub;
 
-  async function ok(query: string, variables: Record<string, unknown> | undefined, caller: Caller): Promise<any> {
-    const { data, errors } = await hub.graphql(query, variables, caller);
-    expect(errors).toBeUndefined();
-    return data;
-  }
-  const violations = (result: { errors?: readonly any[] }) => {
-    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const extensions = result.errors![0].extensions!;
-    return extensions.violations ? (extensions.violations as any[]).map((v) => [v.field, v.rule]) : [[extensions.field, extensions.rule]];
-  };
-  const inboxHas = (caller: Caller, kind: string, id: string) => eventually(async () =>
-    (await ok(INBOX, undefined, caller)).inbox.edges.map((e: any) => e.node).find((n: any) => n.kind === kind && n.subjectId === id), 10_000,
-  `${kind} for ${id} in the inbox of ${caller.org}`);
+  const { ok, violations, inboxHas } = answers(() => hub);
   /** A case transferred by MR-320706 and accepted by PSB-320706 (not decided). */
   const accepted = async (): Promise<string> => {
     const caseId = await recordMarketCase(hub);

@@ -7,6 +7,7 @@
 // alerts follow the new transfer (公安部 2016 受理规定; 国务院令第310号 第八条、第九条).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
+import { answers } from './support/answers';
 import { callers, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
 import { dueAt } from '../kit/deadlines';
 
@@ -24,7 +25,6 @@ const RETRANSFER = `mutation($id: ID!, $newEvidence: String!, $summary: String!)
   retransferCase(id: $id, newEvidence: $newEvidence, input: { summary: $summary }) { ${FIELDS} } }`;
 const VIEW = `query($id: ID!) { transfer(id: $id) { ${FIELDS} } }`;
 const CASE = `query($id: ID!) { case(id: $id) { id transfer { id status previousTransfer { id } } transfers { id status } } }`;
-const INBOX = `{ inbox(first: 100) { edges { node { kind title subjectId } } } }`;
 const INDEX = `query($filter: CaseFilter) { cases(filter: $filter, first: 100) { edges { node { id } } } }`;
 const ALERTS = `query($status: AlertStatus) { alerts(status: $status, first: 100) { edges { node { status signal case { id } } } } }`;
 
@@ -34,19 +34,7 @@ const competentPsb: Caller = { role: 'psb_officer', org: 'PSB-320706-JZ', region
 describe('转送, 退回 and 重新移送', () => {
   let hub: TestHub;
 
-  async function ok(query: string, variables: Record<string, unknown> | undefined, caller: Caller): Promise<any> {
-    const { data, errors } = await hub.graphql(query, variables, caller);
-    expect(errors).toBeUndefined();
-    return data;
-  }
-  const violations = (result: { errors?: readonly any[] }) => {
-    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const extensions = result.errors![0].extensions!;
-    return extensions.violations ? (extensions.violations as any[]).map((v) => [v.field, v.rule]) : [[extensions.field, extensions.rule]];
-  };
-  const inboxHas = (caller: Caller, kind: string, id: string) => eventually(async () =>
-    (await ok(INBOX, undefined, caller)).inbox.edges.map((e: any) => e.node).find((n: any) => n.kind === kind && n.subjectId === id), 10_000,
-  `${kind} for ${id} in the inbox of ${caller.org}`);
+  const { ok, violations, inboxHas } = answers(() => hub);
   const status = async (id: string) => (await ok(VIEW, { id }, callers.psb)).transfer.status;
   /** A case transferred by MR-320706 and accepted by PSB-320706. */
   const accepted = async () => {

@@ -3,7 +3,8 @@
 // receipt; the filing period waits and runs again from the completion), and the per-case
 // extension of the filing period with the approval its level names (公安部 2016 受理规定 第八条).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startHub, type TestHub } from './support/hub';
+import { startHub, type TestHub } from './support/hub';
+import { answers } from './support/answers';
 import { callers, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
 import { dueAt, filingDecisionDueAt } from '../kit/deadlines';
 
@@ -30,7 +31,6 @@ const EXTEND = `mutation($id: ID!, $level: String!, $approvedBy: String, $reason
   extendFilingPeriod(id: $id, level: $level, approvedBy: $approvedBy, reason: $reason) { ${TRANSFER_FIELDS} } }`;
 const DECIDE = `mutation($id: ID!) { decideTransfer(id: $id, decision: NOT_FILE, reason: "补正期满仍无检验报告，现有证据不足") { id status } }`;
 const VIEW = `query($id: ID!) { transfer(id: $id) { ${TRANSFER_FIELDS} } }`;
-const INBOX = `{ inbox(first: 100) { edges { node { kind title subjectId } } } }`;
 const OVERDUE = `{ overdue { transfers { id overdue } } }`;
 
 /** A second public-security unit of the same county: covers the region, but did not accept the transfer. */
@@ -39,20 +39,7 @@ const otherPsb: Caller = { role: 'psb_officer', org: 'PSB-320706-XJ', region: '3
 describe('public-security intake (受理)', () => {
   let hub: TestHub;
 
-  async function ok(query: string, variables: Record<string, unknown> | undefined, caller: Caller): Promise<any> {
-    const { data, errors } = await hub.graphql(query, variables, caller);
-    expect(errors).toBeUndefined();
-    return data;
-  }
-  const violations = (result: { errors?: readonly any[] }) => {
-    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const extensions = result.errors![0].extensions!;
-    // Input rules are answered all at once (extensions.violations); a step from the wrong state alone.
-    return extensions.violations ? (extensions.violations as any[]).map((v) => [v.field, v.rule]) : [[extensions.field, extensions.rule]];
-  };
-  const inboxHas = (caller: Caller, kind: string, id: string) => eventually(async () =>
-    (await ok(INBOX, undefined, caller)).inbox.edges.map((e: any) => e.node).find((n: any) => n.kind === kind && n.subjectId === id), 10_000,
-  `${kind} for ${id} in the inbox of ${caller.org}`);
+  const { ok, violations, inboxHas } = answers(() => hub);
   /** A case transferred with its five attachments and accepted by PSB-320706. */
   const accepted = async () => {
     const caseId = await recordMarketCase(hub);

@@ -3,12 +3,9 @@ import { Violations } from '../../kit/rules';
 import { may, requireCovers, requireMay, requireScope } from '../../kit/access';
 import { notFound } from '../../kit/errors';
 import { wrongState } from '../../kit/guarded-update';
-import { NOTIFICATION_OUTBOX, notify } from '../../kit/notifications';
-import { nudgeOutbox } from '../../kit/outbox';
 import { isUuid, uuidGroupLoader } from '../../kit/loaders';
 import {
-  acknowledgeCaseReturn, acknowledgedNotices, CASE_RETURN_SDL, findCaseReturn, insertCaseReturn, readCaseReturn, returnedNotices, reverseTransferFlow,
-  type CaseReturnInput, type CaseReturnRow,
+  acknowledgeCaseBack, CASE_RETURN_SDL, findCaseReturn, readCaseReturn, sendCaseBack, type CaseReturnInput, type CaseReturnRow,
 } from '../../kit/reverse-transfer';
 import type { ProcuratorateLoaders } from './loaders';
 import { procuratorialOpinionRule } from './resources/procuratorial-opinion';
@@ -51,37 +48,18 @@ export const nonProsecutionMutations = {
     const read = readCaseReturn(violations, input, { opinionRequired: true });
     violations.throwIfAny();
     const now = ctx.runtime.now();
-    const row = await ctx.runtime.db.transaction(async (tx) => {
-      const inserted = await insertCaseReturn(tx, TABLE, {
+    const row = await sendCaseBack(ctx, TABLE, {
         caseId: transferred.caseId, transferId: transferred.transferId, agencyCode: transferred.agencyCode, senderUnit: ctx.identity.org!, region: transferred.region,
         sender: 'PROCURATORATE', ground: 'NON_PROSECUTION', reason: read.reason, materials: read.materials, opinion: read.opinion ?? null,
         returnedAt: now, returnedBy: ctx.identity.sub,
-      });
-      await notify(tx, returnedNotices(inserted));
-      return inserted;
     });
-    nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
     ctx.loaders.caseReturnsByCaseId.clear(row.caseId);
     return row;
   },
 
   /** 签收: the bureau acknowledges the 检察意见 and the case; the procuratorate is told. */
   async acknowledgeProcuratorialOpinion(_: unknown, { id }: { id: string }, ctx: Ctx) {
-    const what = 'an acknowledgement of a case sent back';
-    const scope = procuratorialOpinionRule.actions.acknowledge.scope;
-    requireScope(ctx.identity, scope, what);
-    const [seen] = isUuid(id) ? await findCaseReturn(ctx.runtime.db, TABLE, { id }) : [];
-    if (!seen) throw notFound('CaseReturn', id);
-    requireCovers(ctx.identity, scope, procuratorialOpinionRule.place(seen), `${what} on this return`);
-    reverseTransferFlow.requireFrom('acknowledge', seen, what);
-    requireMay(ctx.identity, procuratorialOpinionRule, 'acknowledge', seen);
-    const row = await ctx.runtime.db.transaction(async (tx) => {
-      const acknowledged = await acknowledgeCaseReturn(tx, TABLE, seen, ctx.identity.sub, ctx.runtime.now());
-      await notify(tx, acknowledgedNotices(acknowledged));
-      return acknowledged;
-    });
-    nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    return row;
+    return acknowledgeCaseBack(ctx, TABLE, procuratorialOpinionRule, id);
   },
 };
 

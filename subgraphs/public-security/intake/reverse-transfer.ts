@@ -3,12 +3,9 @@ import { Violations } from '../../../kit/rules';
 import { requireCovers, requireMay, requireScope } from '../../../kit/access';
 import { notFound } from '../../../kit/errors';
 import { wrongState } from '../../../kit/guarded-update';
-import { NOTIFICATION_OUTBOX, notify } from '../../../kit/notifications';
-import { nudgeOutbox } from '../../../kit/outbox';
-import { isUuid, uuidLoader } from '../../../kit/loaders';
+import { uuidLoader } from '../../../kit/loaders';
 import {
-  acknowledgeCaseReturn, acknowledgedNotices, findCaseReturn, insertCaseReturn, readCaseReturn, returnedNotices, reverseTransferFlow,
-  CASE_RETURN_SDL, type CaseReturnInput, type CaseReturnRow, type ReturnGround,
+  acknowledgeCaseBack, CASE_RETURN_SDL, findCaseReturn, readCaseReturn, sendCaseBack, type CaseReturnInput, type CaseReturnRow, type ReturnGround,
 } from '../../../kit/reverse-transfer';
 import type { TransferRow } from '../entities';
 import type { PublicSecurityLoaders } from '../loaders';
@@ -48,36 +45,17 @@ export const reverseTransferMutations = {
     const read = readCaseReturn(violations, input, { opinionRequired: false });
     violations.throwIfAny();
     const now = ctx.runtime.now();
-    const row = await ctx.runtime.db.transaction(async (tx) => {
-      const inserted = await insertCaseReturn(tx, TABLE, {
+    const row = await sendCaseBack(ctx, TABLE, {
         caseId: transfer.caseId, transferId: transfer.id, agencyCode: transfer.agencyCode, senderUnit: transfer.acceptingUnit!, region: transfer.region,
         sender: 'PUBLIC_SECURITY', ground, reason: read.reason, materials: read.materials, opinion: read.opinion ?? null, returnedAt: now, returnedBy: ctx.identity.sub,
-      });
-      await notify(tx, returnedNotices(inserted));
-      return inserted;
     });
-    nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
     ctx.loaders.returnByTransferId.clear(row.transferId).prime(row.transferId, row);
     return row;
   },
 
   /** 签收: the bureau acknowledges the case sent back; public security is told. */
   async acknowledgeTransferReturn(_: unknown, { id }: { id: string }, ctx: Ctx) {
-    const what = 'an acknowledgement of a case sent back';
-    const scope = transferReturnRule.actions.acknowledge.scope;
-    requireScope(ctx.identity, scope, what);
-    const [seen] = isUuid(id) ? await findCaseReturn(ctx.runtime.db, TABLE, { id }) : [];
-    if (!seen) throw notFound('CaseReturn', id);
-    requireCovers(ctx.identity, scope, transferReturnRule.place(seen), `${what} on this return`);
-    reverseTransferFlow.requireFrom('acknowledge', seen, what);
-    requireMay(ctx.identity, transferReturnRule, 'acknowledge', seen);
-    const row = await ctx.runtime.db.transaction(async (tx) => {
-      const acknowledged = await acknowledgeCaseReturn(tx, TABLE, seen, ctx.identity.sub, ctx.runtime.now());
-      await notify(tx, acknowledgedNotices(acknowledged));
-      return acknowledged;
-    });
-    nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
-    return row;
+    return acknowledgeCaseBack(ctx, TABLE, transferReturnRule, id);
   },
 };
 
