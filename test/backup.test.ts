@@ -52,8 +52,8 @@ describe('backup and restore per owner', () => {
   const headers: Record<string, BackupHeader> = {};
   const recorded = { caseId: '', caseNumber: '', transferId: '', suggestionId: '', auditEntries: 0, witnessed: 0 };
   let keys: KeyDirectory;
-  /** An owner's own key, as its operator holds it beside its database. */
-  const keyOf = (owner: string) => readSigningKey(hub.keys.privateKey(owner), owner);
+  /** An owner's own key, as its operator holds it beside its database (the copy kept when the first hub goes). */
+  const keyOf = (owner: string) => readSigningKey(keyFiles(join(dataDir, 'keys')).privateKey(owner), owner);
   /** The file with its last line replaced by a trailer over the lines before it, as `signer` would sign it. */
   const rehashed = (lines: string[], signer: Awaited<ReturnType<typeof keyOf>>, owner: string) => {
     const body = lines.slice(0, -1).map((l) => `${l}\n`).join('');
@@ -84,12 +84,12 @@ describe('backup and restore per owner', () => {
       return entries > 0 && Number(w.n) === entries ? (recorded.auditEntries = entries) : undefined;
     }, 20_000, 'every audit entry under a cosigned checkpoint');
 
-    keys = await readKeyDirectory(hub.keys.directory);
-    for (const owner of OWNERS) headers[owner] = (await backupOwner({ owner, url: sourceUrl(owner), out: fileOf(owner), signer: await keyOf(owner) })).header;
     // The keys (the gateway's, the witness's, justice's party key) belong to the deployment, not
     // to a database: the second hub uses the same ones. The first hub goes, databases and all.
     dataDir = mkdtempSync(join(tmpdir(), 'backup-test-keys-'));
     cpSync(hub.dataDir, dataDir, { recursive: true });
+    keys = await readKeyDirectory(keyFiles(join(dataDir, 'keys')).directory);
+    for (const owner of OWNERS) headers[owner] = (await backupOwner({ owner, url: sourceUrl(owner), out: fileOf(owner), signer: await keyOf(owner) })).header;
     firstStopped = hub.stop(); // while the restores run; awaited before the second hub starts
     await ensureDatabases(server(), OWNERS.map(restoredDb));
   }, 120_000);
