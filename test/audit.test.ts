@@ -170,8 +170,9 @@ describe('the audit log in its database', () => {
 describe('several gateway processes writing at once', () => {
   it('2 writers × 50 concurrent requests: every entry is stored once, in one valid chain', async () => {
     const url = await freshDatabase();
-    // Short windows, so both workers' batches are many and must share the chain lock.
-    const writers = [new AuditWriter(url, { intervalMs: 5 }), new AuditWriter(url, { maxBatch: 7, intervalMs: 1 })];
+    // Short windows and small batches, so both workers' batches are many and must share the chain
+    // lock (a writer with room for everything could write it in one batch on a loaded machine).
+    const writers = [new AuditWriter(url, { maxBatch: 11, intervalMs: 5 }), new AuditWriter(url, { maxBatch: 7, intervalMs: 1 })];
     let recorded = 0;
     await Promise.all(writers.flatMap((writer, w) => Array.from({ length: 50 }, async (_, i) => {
       await new Promise((r) => setTimeout(r, Math.random() * 30));
