@@ -16,6 +16,7 @@
 // and HMAC-SHA-256, commercial = SM4-CTR + HMAC-SM3 and HMAC-SM3). Every sealed value names its
 // algorithm and data key, so values sealed before a switch still open; the start-up pass
 // (sealAtRest) re-seals them, and any plain value of an older database, in batches.
+import { backgroundTransaction, inBackground } from './database';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from './clock';
@@ -66,10 +67,8 @@ export class AtRest {
   }
 
   /** Key loads are the process's own work, not a request's statements (kit/database.ts). */
-  private async background<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
-    const runner = this.runtime.db.createQueryRunner();
-    runner.data = { background: true };
-    try { return await work(runner); } finally { await runner.release(); }
+  private background<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
+    return inBackground(this.runtime.db, work);
   }
 
   private context(purpose: 'fields' | 'index') {
@@ -247,44 +246,38 @@ export async function resealBatch(runtime: SubgraphRuntime, spec: SealedTable, b
     ...text.map((c) => `(${c} IS NOT NULL AND left(${c}, $1::int) <> $2)`),
     ...json.map((c) => `(jsonb_typeof(${c}) IS DISTINCT FROM 'string' OR left(${c} #>> '{}', $1::int) <> $2)`),
   ].join(' OR ');
-  const runner = runtime.db.createQueryRunner();
-  runner.data = { background: true };
-  try {
-    return await runner.manager.transaction(async (tx) => {
-      const rows: Record<string, any>[] = await tx.query(
-        `SELECT ${[id, ...text, ...json].join(', ')} FROM ${table} WHERE ${stale} LIMIT ${Number(batch)} FOR UPDATE SKIP LOCKED`, [prefix.length, prefix]);
-      if (!rows.length) return 0;
-      const updated: Record<string, string | null>[] = [];
-      for (const row of rows) {
-        const rowId = String(row[id]);
-        const values: Record<string, string | null> = {};
-        for (const c of text) {
-          const v = row[c] as string | null;
-          values[c] = v === null || sealedHeader(v) === null ? v : await at.open({ table, column: c, rowId }, v);
-        }
-        for (const c of json) {
-          const v = row[c];
-          values[c] = typeof v === 'string' && sealedHeader(v) !== null ? await at.open({ table, column: c, rowId }, v) : JSON.stringify(v ?? null);
-        }
-        const next: Record<string, string | null> = { [id]: rowId };
-        for (const c of text) next[c] = await at.seal({ table, column: c, rowId }, values[c]);
-        for (const c of json) next[c] = JSON.stringify(await at.seal({ table, column: c, rowId }, values[c]));
-        for (const ix of spec.indexes ?? []) {
-          const v = values[ix.column];
-          next[plain(ix.into)] = await at.index(ix.purpose, v === null ? null : (ix.normalise ?? ((x) => x))(v));
-        }
-        updated.push(next);
+  return backgroundTransaction(runtime.db, async (tx) => {
+    const rows: Record<string, any>[] = await tx.query(
+      `SELECT ${[id, ...text, ...json].join(', ')} FROM ${table} WHERE ${stale} LIMIT ${Number(batch)} FOR UPDATE SKIP LOCKED`, [prefix.length, prefix]);
+    if (!rows.length) return 0;
+    const updated: Record<string, string | null>[] = [];
+    for (const row of rows) {
+      const rowId = String(row[id]);
+      const values: Record<string, string | null> = {};
+      for (const c of text) {
+        const v = row[c] as string | null;
+        values[c] = v === null || sealedHeader(v) === null ? v : await at.open({ table, column: c, rowId }, v);
       }
-      // One statement for the batch.
-      const into = [...text, ...(spec.indexes ?? []).map((ix) => plain(ix.into))];
-      const sets = [...into.map((c) => `${c} = v.${c}`), ...json.map((c) => `${c} = v.${c}::jsonb`)];
-      await tx.query(`UPDATE ${table} t SET ${sets.join(', ')}
-        FROM jsonb_to_recordset($1::jsonb) AS v(${[id, ...into, ...json].map((c) => `${c} text`).join(', ')}) WHERE t.${id}::text = v.${id}`, [JSON.stringify(updated)]);
-      return rows.length;
-    });
-  } finally {
-    await runner.release();
-  }
+      for (const c of json) {
+        const v = row[c];
+        values[c] = typeof v === 'string' && sealedHeader(v) !== null ? await at.open({ table, column: c, rowId }, v) : JSON.stringify(v ?? null);
+      }
+      const next: Record<string, string | null> = { [id]: rowId };
+      for (const c of text) next[c] = await at.seal({ table, column: c, rowId }, values[c]);
+      for (const c of json) next[c] = JSON.stringify(await at.seal({ table, column: c, rowId }, values[c]));
+      for (const ix of spec.indexes ?? []) {
+        const v = values[ix.column];
+        next[plain(ix.into)] = await at.index(ix.purpose, v === null ? null : (ix.normalise ?? ((x) => x))(v));
+      }
+      updated.push(next);
+    }
+    // One statement for the batch.
+    const into = [...text, ...(spec.indexes ?? []).map((ix) => plain(ix.into))];
+    const sets = [...into.map((c) => `${c} = v.${c}`), ...json.map((c) => `${c} = v.${c}::jsonb`)];
+    await tx.query(`UPDATE ${table} t SET ${sets.join(', ')}
+      FROM jsonb_to_recordset($1::jsonb) AS v(${[id, ...into, ...json].map((c) => `${c} text`).join(', ')}) WHERE t.${id}::text = v.${id}`, [JSON.stringify(updated)]);
+    return rows.length;
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { backgroundTransaction } from './database';
 import type { Owner, SubgraphRuntime } from './module';
 import { checkPayloads, type Message } from './messages/check';
 import { PollLoop, pollMsOf, type Worker } from './workers';
@@ -55,32 +56,25 @@ const plainName = (table: string): string => {
 /** One pass of a relay: a batch of undelivered messages, sent together. Several relay processes may share a table (SKIP LOCKED). */
 async function deliverBatch(runtime: SubgraphRuntime, channel: Channel): Promise<number> {
   const table = plainName(channel.table);
-  const runner = runtime.db.createQueryRunner();
-  // Background work: not counted as statements of requests.
-  runner.data = { background: true };
-  try {
-    return await runner.manager.transaction(async (tx) => {
-      const rows: { id: string; payload: object }[] = await tx.query(
-        `SELECT id, payload FROM ${table} WHERE delivered_at IS NULL AND next_attempt_at <= now()
-         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [BATCH]);
-      if (!rows.length) return 0;
-      const ids = rows.map((r) => r.id);
-      try {
-        const payloads = channel.prepare ? await channel.prepare(runtime, tx, rows.map((r) => r.payload)) : rows.map((r) => r.payload);
-        await runtime.send(channel.to, channel.route, { events: payloads.map((p, i) => ({ ...p, eventId: rows[i].id })) });
-      } catch (error) {
-        await tx.query(
-          `UPDATE ${table} SET attempts = attempts + 1, last_error = $2,
-             next_attempt_at = now() + least($3 * interval '1 millisecond', interval '200 milliseconds' * power(2, attempts))
-           WHERE id = ANY($1)`, [ids, String((error as Error).message).slice(0, 500), MAX_BACKOFF_MS]);
-        return 0;
-      }
-      await tx.query(`UPDATE ${table} SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)`, [ids]);
-      return rows.length;
-    });
-  } finally {
-    await runner.release();
-  }
+  return backgroundTransaction(runtime.db, async (tx) => {
+    const rows: { id: string; payload: object }[] = await tx.query(
+      `SELECT id, payload FROM ${table} WHERE delivered_at IS NULL AND next_attempt_at <= now()
+       ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [BATCH]);
+    if (!rows.length) return 0;
+    const ids = rows.map((r) => r.id);
+    try {
+      const payloads = channel.prepare ? await channel.prepare(runtime, tx, rows.map((r) => r.payload)) : rows.map((r) => r.payload);
+      await runtime.send(channel.to, channel.route, { events: payloads.map((p, i) => ({ ...p, eventId: rows[i].id })) });
+    } catch (error) {
+      await tx.query(
+        `UPDATE ${table} SET attempts = attempts + 1, last_error = $2,
+           next_attempt_at = now() + least($3 * interval '1 millisecond', interval '200 milliseconds' * power(2, attempts))
+         WHERE id = ANY($1)`, [ids, String((error as Error).message).slice(0, 500), MAX_BACKOFF_MS]);
+      return 0;
+    }
+    await tx.query(`UPDATE ${table} SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)`, [ids]);
+    return rows.length;
+  });
 }
 
 /** The migration statements of an outbox table. */

@@ -1,4 +1,5 @@
 import type { SubgraphRuntime } from './module';
+import { backgroundTransaction } from './database';
 import type { Queryable } from './outbox';
 import { deliveredEvents, type Delivered, type Message } from './messages/check';
 
@@ -26,20 +27,14 @@ export async function receiveOnce<T>(runtime: SubgraphRuntime, message: Message<
   apply: (tx: Queryable, fresh: Delivered<T>[]) => Promise<void>): Promise<Received> {
   const events = deliveredEvents(message, body);
   if (!events.length) return { applied: 0, skipped: 0 };
-  const runner = runtime.db.createQueryRunner();
-  runner.data = { background: true };
-  try {
-    return await runner.manager.transaction(async (tx) => {
-      const seen: { event_id: string }[] = await tx.query(
-        `INSERT INTO ${RECEIVED_EVENT_TABLE} (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [events.map((e) => e.eventId)]);
-      const ids = new Set(seen.map((r) => r.event_id));
-      // The same event twice in one batch counts once.
-      const fresh = events.filter((e) => ids.delete(e.eventId));
-      if (fresh.length) await apply(tx, fresh);
-      return { applied: fresh.length, skipped: events.length - fresh.length };
-    });
-  } finally {
-    await runner.release();
-  }
+  return backgroundTransaction(runtime.db, async (tx) => {
+    const seen: { event_id: string }[] = await tx.query(
+      `INSERT INTO ${RECEIVED_EVENT_TABLE} (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [events.map((e) => e.eventId)]);
+    const ids = new Set(seen.map((r) => r.event_id));
+    // The same event twice in one batch counts once.
+    const fresh = events.filter((e) => ids.delete(e.eventId));
+    if (fresh.length) await apply(tx, fresh);
+    return { applied: fresh.length, skipped: events.length - fresh.length };
+  });
 }

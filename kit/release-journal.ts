@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { inBackground } from './database';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Identity } from './identity';
 import type { Release } from './personal-data';
@@ -51,20 +52,12 @@ export class KitReleaseJournal1700000000900 implements MigrationInterface {
 /** Appends one request's releases in one statement, off the request's statement count. */
 export async function appendReleases(db: DataSource, identity: Identity, releases: readonly Release[]): Promise<void> {
   if (!releases.length) return;
-  const runner = db.createQueryRunner();
-  // Like the outbox relays: the journal's write is not one of the request's own statements (the
-  // SQL-per-request tests and the benchmark compare those).
-  runner.data = { background: true };
-  try {
-    await runner.query(
-      `INSERT INTO ${RELEASE_JOURNAL} (coordinate, entity_id, decision, caller_sub, caller_role, caller_org, caller_region, reason, signer, trace_id)
-       SELECT r.coordinate, r.entity_id, r.decision, $4, $5, $6, $7, $8, $9, $10
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS r(coordinate, entity_id, decision)`,
-      [releases.map((r) => r.coordinate), releases.map((r) => (r.entityId == null ? null : String(r.entityId))), releases.map((r) => r.decision),
-        identity.sub, identity.role, identity.org ?? null, identity.region ?? null, identity.reason ?? null, identity.signer ?? null, identity.traceId ?? null]);
-  } finally {
-    await runner.release();
-  }
+  await inBackground(db, (runner) => runner.query(
+    `INSERT INTO ${RELEASE_JOURNAL} (coordinate, entity_id, decision, caller_sub, caller_role, caller_org, caller_region, reason, signer, trace_id)
+     SELECT r.coordinate, r.entity_id, r.decision, $4, $5, $6, $7, $8, $9, $10
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS r(coordinate, entity_id, decision)`,
+    [releases.map((r) => r.coordinate), releases.map((r) => (r.entityId == null ? null : String(r.entityId))), releases.map((r) => r.decision),
+      identity.sub, identity.role, identity.org ?? null, identity.region ?? null, identity.reason ?? null, identity.signer ?? null, identity.traceId ?? null]));
 }
 
 /**

@@ -8,6 +8,7 @@
 // What stays: the case and its legal facts, the party as its keyed blind index (a reference only
 // the owner's key makes), and the audit log, whose entries name coordinates, record ids and
 // decisions, never a value, so it keeps proving what was released of a record that is gone.
+import { inBackground } from './database';
 import { readFileSync } from 'node:fs';
 import type { EnvVar, SubgraphRuntime } from './module';
 import { PollLoop, pollMsOf, type Worker } from './workers';
@@ -61,25 +62,22 @@ export function cutoffOf(now: Date, years: number): Date {
 export async function eraseBatch(runtime: SubgraphRuntime, rule: ErasureRule, batch = 200): Promise<number> {
   const cls = RETENTION[rule.dataClass];
   if (!cls) throw new Error(`retention: no class ${rule.dataClass} in schema/retention.json`);
-  if (cls.years === null || !cls.erases.length) return 0;
+  const years = cls.years;
+  if (years === null || !cls.erases.length) return 0;
   const table = plain(rule.table);
   const id = plain(rule.idColumn);
   const columns = cls.erases.map(plain);
-  const runner = runtime.db.createQueryRunner();
-  runner.data = { background: true };
-  try {
+  return inBackground(runtime.db, async (runner) => {
     // TypeORM answers an UPDATE with [rows, count] unless asked for its structured result: read
     // the records, or every pass would count two rows and the job would never rest.
     const { records: rows } = (await runner.query(`
       UPDATE ${table} SET ${columns.map((c) => `${c} = NULL`).join(', ')}
       WHERE ${id} IN (SELECT t.${id} FROM ${table} t WHERE (${columns.map((c) => `t.${c} IS NOT NULL`).join(' OR ')}) AND (${rule.startedBy})
         LIMIT ${Number(batch)} FOR UPDATE SKIP LOCKED)
-      RETURNING ${id} AS id`, [cutoffOf(runtime.now(), cls.years)], true)) as { records: { id: string }[] };
+      RETURNING ${id} AS id`, [cutoffOf(runtime.now(), years)], true)) as { records: { id: string }[] };
     if (rows.length) log.info('retention: personal data erased', { dataClass: rule.dataClass, table, rows: rows.length });
     return rows.length;
-  } finally {
-    await runner.release();
-  }
+  });
 }
 
 /** The erasure job of an owner: every rule, every RETENTION_POLL_MS (default a minute). */

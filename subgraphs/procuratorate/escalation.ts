@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { backgroundTransaction } from '../../kit/database';
 import type { EntityManager } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { batchLoader, byKey, perRequest } from '../../kit/loaders';
@@ -53,28 +54,22 @@ export async function escalate(tx: Queryable, suggestion: SuggestionRow, reason:
 
 /** One pass of the overdue watch: every unanswered suggestion past its due date is escalated. */
 export async function escalateOverdue(runtime: SubgraphRuntime): Promise<number> {
-  const runner = runtime.db.createQueryRunner();
-  runner.data = { background: true };
-  try {
-    const escalated = await runner.manager.transaction(async (tx: EntityManager) => {
-      const now = runtime.now();
-      const due = await tx.getRepository(Suggestion).createQueryBuilder('s')
-        .where(`s.status = 'ISSUED' AND s.reply_due_at < :now`, { now })
-        // Only bureaus' suggestions go to the justice bureau (行政执法监督); a court or public security is not its to supervise.
-        .andWhere(`s.recipient_kind = 'ENFORCEMENT_BUREAU'`)
-        .andWhere('NOT EXISTS (SELECT 1 FROM suggestion_escalation e WHERE e.suggestion_id = s.id)')
-        .orderBy('s.reply_due_at').limit(WATCH_BATCH)
-        .setLock('pessimistic_write').setOnLocked('skip_locked')
-        .getMany();
-      let count = 0;
-      for (const suggestion of due) if (await escalate(tx, suggestion, 'OVERDUE', now)) count++;
-      return count;
-    });
-    if (escalated) nudgeOutbox(runtime, ESCALATION_OUTBOX);
-    return escalated;
-  } finally {
-    await runner.release();
-  }
+  const escalated = await backgroundTransaction(runtime.db, async (tx: EntityManager) => {
+    const now = runtime.now();
+    const due = await tx.getRepository(Suggestion).createQueryBuilder('s')
+      .where(`s.status = 'ISSUED' AND s.reply_due_at < :now`, { now })
+      // Only bureaus' suggestions go to the justice bureau (行政执法监督); a court or public security is not its to supervise.
+      .andWhere(`s.recipient_kind = 'ENFORCEMENT_BUREAU'`)
+      .andWhere('NOT EXISTS (SELECT 1 FROM suggestion_escalation e WHERE e.suggestion_id = s.id)')
+      .orderBy('s.reply_due_at').limit(WATCH_BATCH)
+      .setLock('pessimistic_write').setOnLocked('skip_locked')
+      .getMany();
+    let count = 0;
+    for (const suggestion of due) if (await escalate(tx, suggestion, 'OVERDUE', now)) count++;
+    return count;
+  });
+  if (escalated) nudgeOutbox(runtime, ESCALATION_OUTBOX);
+  return escalated;
 }
 
 /**

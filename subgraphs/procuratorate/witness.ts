@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { backgroundTransaction } from '../../kit/database';
 import type { SubgraphRuntime } from '../../kit/module';
 import { AUDIT_CHECKPOINT, type AuditCheckpointMessage, type WitnessAnswer } from '../../kit/messages/audit-checkpoint';
 import { cosignCheckpoint, verifyCheckpoint, type Checkpoint } from '../../kit/checkpoint';
@@ -49,7 +50,8 @@ export async function witnessCheckpoint(runtime: SubgraphRuntime, body: unknown,
   const m = AUDIT_CHECKPOINT.check(body, '');
   const { gateway, witness } = await keysOf(runtime);
   const checkpoint: Checkpoint = { origin: m.origin, treeSize: m.treeSize, rootHash: m.rootHash, hash: m.hash };
-  return runtime.db.transaction(async (tx) => {
+  // The witness's work is no GraphQL request's: its statements are not counted as one's.
+  return backgroundTransaction(runtime.db, async (tx) => {
     // One checkpoint of a log at a time: the second waits and then sees the first's result.
     await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 18))', [m.origin]);
     if (m.treeSize < 1) return refuse(tx, runtime, from.owner, m, 'a checkpoint covers at least one entry');

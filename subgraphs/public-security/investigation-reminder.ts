@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { backgroundTransaction } from '../../kit/database';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { dueAt, isPast } from '../../kit/deadlines';
 import { NOTIFICATION_OUTBOX, notify, type Notification } from '../../kit/notifications';
@@ -24,33 +25,27 @@ export async function investigationProgress(tx: Queryable, transferId: string, a
 
 /** One pass of the watch: every filed transfer past its reminder date, not yet reminded, is reminded now. */
 export async function remindUninvestigated(runtime: SubgraphRuntime): Promise<number> {
-  const runner = runtime.db.createQueryRunner();
-  runner.data = { background: true };
-  try {
-    const reminded = await runner.manager.transaction(async (tx: EntityManager) => {
-      const now = runtime.now();
-      // In a CTE: TypeORM answers a bare UPDATE with [rows, count].
-      const due: TransferRow[] = await tx.query(`
-        WITH changed AS (UPDATE case_transfer SET investigation_reminded_at = $1
-          WHERE id IN (SELECT id FROM case_transfer WHERE status = 'FILED' AND investigation_reminded_at IS NULL AND investigation_reminder_due_at < $1
-            ORDER BY investigation_reminder_due_at LIMIT ${WATCH_BATCH} FOR UPDATE SKIP LOCKED)
-          RETURNING ${TRANSFER_COLUMNS}) SELECT * FROM changed`, [now]);
-      const notices = due.flatMap((t): Notification[] => {
-        const base = { kind: 'INVESTIGATION_REMINDER' as const, subjectType: 'CASE_TRANSFER' as const, subjectId: t.id, region: t.region, occurredAt: now.toISOString() };
-        const title = `立而不侦: 立案后三个月无侦查进展 (${t.summary.slice(0, 40)})`;
-        return [
-          { ...base, title, recipient: { scope: 'supervision:write', region: t.region } },
-          { ...base, title, recipient: t.acceptingUnit ? { org: t.acceptingUnit } : { scope: 'transfer:decide', region: t.region } },
-        ];
-      });
-      await notify(tx, notices);
-      return due.length;
+  const reminded = await backgroundTransaction(runtime.db, async (tx: EntityManager) => {
+    const now = runtime.now();
+    // In a CTE: TypeORM answers a bare UPDATE with [rows, count].
+    const due: TransferRow[] = await tx.query(`
+      WITH changed AS (UPDATE case_transfer SET investigation_reminded_at = $1
+        WHERE id IN (SELECT id FROM case_transfer WHERE status = 'FILED' AND investigation_reminded_at IS NULL AND investigation_reminder_due_at < $1
+          ORDER BY investigation_reminder_due_at LIMIT ${WATCH_BATCH} FOR UPDATE SKIP LOCKED)
+        RETURNING ${TRANSFER_COLUMNS}) SELECT * FROM changed`, [now]);
+    const notices = due.flatMap((t): Notification[] => {
+      const base = { kind: 'INVESTIGATION_REMINDER' as const, subjectType: 'CASE_TRANSFER' as const, subjectId: t.id, region: t.region, occurredAt: now.toISOString() };
+      const title = `立而不侦: 立案后三个月无侦查进展 (${t.summary.slice(0, 40)})`;
+      return [
+        { ...base, title, recipient: { scope: 'supervision:write', region: t.region } },
+        { ...base, title, recipient: t.acceptingUnit ? { org: t.acceptingUnit } : { scope: 'transfer:decide', region: t.region } },
+      ];
     });
-    if (reminded) nudgeOutbox(runtime, NOTIFICATION_OUTBOX);
-    return reminded;
-  } finally {
-    await runner.release();
-  }
+    await notify(tx, notices);
+    return due.length;
+  });
+  if (reminded) nudgeOutbox(runtime, NOTIFICATION_OUTBOX);
+  return reminded;
 }
 
 /** SubgraphModule.workers: the 立而不侦 watch, every INVESTIGATION_WATCH_POLL_MS (default 1000) against the hub's clock. */
