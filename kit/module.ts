@@ -93,6 +93,7 @@ export const COMMON_SUBGRAPH_ENV: EnvVar[] = [
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection off" },
   LOG_ENV,
   { name: 'HUB_TEST_CLOCK', required: false, description: "'1' lets tests move the clock forward (POST /internal/clock); never in production" },
+  { name: 'HUB_TEST_CLOCK_START', required: false, description: 'an ISO instant in the past where a test or demo hub\'s clock starts (needs HUB_TEST_CLOCK=1; refused with NODE_ENV=production)' },
   { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of this owner's own database", kind: 'url', protocols: ['postgres:', 'postgresql:'] },
   { name: 'HUB_PUBLIC_KEYS_FILE', required: true, description: "the key directory: a JWKS of the gateway's and every owner's PUBLIC Ed25519 key (kid = owner name)" },
   { name: 'OWNER_SIGNING_KEY_FILE', required: true, description: "this owner's own PRIVATE Ed25519 key (JWK, kid = subgraph name) for its service messages and calls; never leaves its host" },

@@ -12,7 +12,7 @@ import { callSubgraph, sendInternal } from './upstream';
 import { enforceDirectives } from './shield';
 import { reportReleases } from './releases';
 import { journalReleases, KitReleaseJournal1700000000900 } from './release-journal';
-import { Clock } from './clock';
+import { Clock, clockStartOffset } from './clock';
 import { validateEnv } from './config';
 import { enterRequest, log } from './log';
 import { sendExposition, wantsExposition } from './metrics';
@@ -57,7 +57,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
   const receiver: Receiver = { name: module.name, directory: await readKeyDirectory(env.HUB_PUBLIC_KEYS_FILE!) };
   const counter = new StatementCounter();
   const db = await openDatabase({ url: env.DATABASE_URL!, entities: module.entities, migrations: [...module.migrations, KitReleaseJournal1700000000900], counter });
-  const clock = new Clock();
+  const clock = new Clock(clockStartOffset(env));
   const runtime: SubgraphRuntime = {
     name: module.name, db, counter, env, clock, now: () => clock.now(),
     call: (owner, query, variables) => callSubgraph(env[upstreamVar(owner)]!, owner, signingKey, query, variables),
