@@ -1,0 +1,91 @@
+// Enters the demo plan (plan.ts) through the gateway, as the bureaus, public security, the
+// procuratorate and the justice bureau would, day by day over the year the plan spans: the hub's
+// clock (clock.ts) starts DEMO_DAYS back and is moved to each day before its work, so every time
+// the owners record (submittedAt, decisionDueAt, receivedAt, replyDueAt, …) is the day's, and what
+// was left undone past its period is really overdue today. Nothing is written behind the owners'
+// backs: outboxes, the case index, alerts, inboxes and the audit log follow as in use.
+import { hubClient, type HubClient } from '../hub/client';
+import { caseWordOf, DEMO_DAYS, demoPlan, VOCABULARY, type DemoCase, type DemoPlan, type PlanOptions } from './plan';
+import type { DemoClock } from './clock';
+import { runStep, type CaseState } from './steps';
+import { ADMIN, must, officerOf } from './units';
+
+const DAY_MS = 24 * 3600_000;
+
+export interface DemoLoad { plan: DemoPlan; caseIds: Map<string, string>; seconds: number }
+
+/** Runs `work` over `items`, `width` at a time. */
+async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+export async function loadDemoYear(gatewayUrl: string, dataDir: string, clock: DemoClock, options: PlanOptions & { width?: number; log?: (line: string) => void } = {}): Promise<DemoLoad> {
+  const started = Date.now();
+  const plan = demoPlan(options);
+  const hub = hubClient(gatewayUrl, dataDir);
+  const width = options.width ?? 6;
+  const log = options.log ?? (() => {});
+
+  // The directory first: bureaus, their officers (执法证) and power lists (权力清单), by the platform.
+  await inParallel(plan.bureaus, width, async ({ agency: _agency, ...bureau }) => {
+    await must('registerAgency', () => hub.graphql(`mutation($input: AgencyInput!) { registerAgency(input: $input) { code } }`, { input: bureau }, ADMIN));
+  });
+  await inParallel(plan.officers, width, async (input) => {
+    await must('registerOfficer', () => hub.graphql(`mutation($input: OfficerInput!) { registerOfficer(input: $input) { id } }`, { input }, ADMIN));
+  });
+  await inParallel(plan.powerItems, width, async (input) => {
+    await must('addPowerItem', () => hub.graphql(`mutation($input: PowerItemInput!) { addPowerItem(input: $input) { code } }`, { input }, ADMIN));
+  });
+
+  const start = await clock.now();
+  const states = new Map<string, CaseState>();
+  const byKey = new Map(plan.cases.map((c) => [c.key, c]));
+  const numbers = new Map<string, number>();
+  const days = [...new Set([...plan.cases.map((c) => c.day), ...plan.actions.map((a) => a.day)])].sort((a, b) => a - b);
+  for (const day of days) {
+    // Never past the wall clock: the last day is today.
+    const target = Math.min(start.getTime() + day * DAY_MS, Date.now() - 1000);
+    const now = await clock.now();
+    const at = target > now.getTime() ? await clock.advance(target - now.getTime()) : now;
+    const recorded = plan.cases.filter((c) => c.day === day);
+    await inParallel(recorded, width, async (c) => {
+      states.set(c.key, { caseId: await createCase(hub, c, at, numbers) });
+    });
+    const todays = plan.actions.filter((a) => a.day === day);
+    const cases = [...new Set(todays.map((a) => a.caseKey))];
+    await inParallel(cases, width, async (key) => {
+      for (const action of todays.filter((a) => a.caseKey === key)) {
+        await runStep(hub, action.step, byKey.get(key)!, states.get(key)!, await clock.now());
+      }
+    });
+    if (day % 30 === 0) log(`demo: day ${day} of ${DEMO_DAYS} (${at.toISOString().slice(0, 10)}), ${states.size} cases`);
+  }
+  // Today: the hub's clock meets the wall clock.
+  const now = await clock.now();
+  if (Date.now() - 1000 > now.getTime()) await clock.advance(Date.now() - 1000 - now.getTime());
+  const caseIds = new Map([...states].map(([key, s]) => [key, s.caseId]));
+  return { plan, caseIds, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/** 录入: the bureau's officer records the case, decided some days before, its conduct before that. */
+async function createCase(hub: HubClient, c: DemoCase, now: Date, numbers: Map<string, number>): Promise<string> {
+  const decidedAt = new Date(now.getTime() - c.decidedDaysBefore * DAY_MS);
+  decidedAt.setUTCHours(2, 0, 0, 0); // 10:00 China Standard Time
+  const conductAt = new Date(decidedAt.getTime() - c.conductDaysBefore * DAY_MS);
+  const year = new Date(decidedAt.getTime() + 8 * 3600_000).getUTCFullYear();
+  const counter = `${c.bureau.code}/${year}`;
+  numbers.set(counter, (numbers.get(counter) ?? 0) + 1);
+  const region = VOCABULARY.regions.find((r) => r.code === c.bureau.region)!;
+  const caseNumber = `${region.short}${caseWordOf(c.bureau.agency)}〔${year}〕${numbers.get(counter)}号`;
+  const conductDate = new Date(conductAt.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const input = {
+    ...c.input, caseNumber, decidedAt: decidedAt.toISOString(), conductAt: conductAt.toISOString(),
+    ...Object.fromEntries(c.conductDateFields.map((f) => [f, conductDate])),
+  };
+  const mutation = `create${c.bureau.agency.caseType}`;
+  const data = await must(`${mutation} ${caseNumber}`, () => hub.graphql(`mutation($input: ${c.bureau.agency.caseType}Input!) { ${mutation}(input: $input) { id } }`, { input }, officerOf(c.bureau)), 0);
+  return data[mutation].id as string;
+}
