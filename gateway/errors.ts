@@ -1,7 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { log } from '../kit/log';
 
-const PASS_THROUGH = new Set(['SUBGRAPH_UNAVAILABLE', 'BAD_USER_INPUT', 'FORBIDDEN', 'RATE_LIMITED', 'NOT_FOUND', 'UNAUTHENTICATED', 'UNAUTHORIZED_FIELD_OR_TYPE',
+/** The codes a client sees as raised (each has a message in schema/messages.json). */
+export const PASS_THROUGH = new Set(['SUBGRAPH_UNAVAILABLE', 'BAD_USER_INPUT', 'FORBIDDEN', 'RATE_LIMITED', 'NOT_FOUND', 'UNAUTHENTICATED', 'UNAUTHORIZED_FIELD_OR_TYPE',
   'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
 
 /** The longest message a client gets; the rest is cut (a message is for people, not a channel). */

@@ -14,7 +14,7 @@ export function notFound(what: string, id: string): GraphQLError {
   return new GraphQLError(`${what} ${id} not found`, { extensions: { code: 'NOT_FOUND', field: 'id' } });
 }
 
-const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'RATE_LIMITED', 'NOT_FOUND', 'UNAUTHENTICATED', 'UNAUTHORIZED_FIELD_OR_TYPE',
+export const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'RATE_LIMITED', 'NOT_FOUND', 'UNAUTHENTICATED', 'UNAUTHORIZED_FIELD_OR_TYPE',
   'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
 
 /**
