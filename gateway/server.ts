@@ -19,6 +19,7 @@ import { applyCors } from './cors';
 import { serveExplorer } from './explorer';
 import { serveConsole } from './console/index';
 import { formatClientError } from './errors';
+import { answerInLanguage } from './language';
 import { liveness, readiness, subgraphHealth, subgraphStatuses } from './health';
 import { GATEWAY_VALIDATION_RULES } from './validation';
 import { QUERY_PLAN_PATHS_LIMIT } from './limits';
@@ -117,6 +118,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
 
   const http = createServer(async (req, res) => {
     const observed = observeRequest(req, res);
+    answerInLanguage(req, res); // error messages in Chinese when Accept-Language asks for zh
     try {
       // CORS first: every answer, errors and 401s included, must be readable by a listed origin's page.
       if (applyCors(req, res, config.corsOrigins)) return;
