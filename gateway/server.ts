@@ -29,6 +29,7 @@ import { SupergraphWatch } from './registry/watch';
 import { log } from '../kit/log';
 import { observeRequest, requestMetrics, serveMetrics } from './metrics';
 import { admitTrusted } from './trusted-documents';
+import { Subscriptions } from './subscriptions/index';
 
 /** The W3C trace id of the caller's traceparent, or a new one: it ties audit entries to logs. */
 function traceIdOf(traceparent: string | string[] | undefined): string {
@@ -86,6 +87,7 @@ const judgedOnly: ApolloServerPlugin<HubContext> = {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const authenticate = await authenticator(config.jwt, authenticationOptionsFromEnv(process.env));
+  const subscriptions = new Subscriptions(authenticate, config);
   const authorizerOptions = authorizerOptionsFromEnv(process.env);
   let authorizer!: Authorizer;
   // The supergraph in service (the schema registry's newest, else the repository's) and each one
@@ -137,6 +139,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         return sendJson(res, ready.status, ready.body);
       }
       if (path === '/metrics' && req.method === 'GET') return await serveMetrics(req, res, authenticate);
+      if (await subscriptions.serve(req, res, path)) return;
       if (path !== '/graphql') throw new HttpError(404, 'not found');
       let identity;
       try {
@@ -179,9 +182,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     }
   });
   const port = await listen(http, config.port, config.host);
+  subscriptions.listening(port);
   return {
     url: `http://${config.host}:${port}`,
     async stop() {
+      subscriptions.close();
       await close(http);
       await apollo.stop();
       await supergraph.close();

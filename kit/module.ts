@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentNode } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DataSource, EntitySchema } from 'typeorm';
@@ -56,6 +57,12 @@ export interface SubgraphContext<L = any> {
  */
 export type InternalRoute = (runtime: SubgraphRuntime, body: unknown, from: { owner: string }) => Promise<unknown>;
 
+/**
+ * GET /events/<name>: a text/event-stream of "something changed for you" signals (ids only, no
+ * personal data) for the end user the gateway forwards, so the gateway pushes instead of polling.
+ */
+export type EventStream = (runtime: SubgraphRuntime, identity: Identity, req: IncomingMessage, res: ServerResponse) => void;
+
 export interface SubgraphModule<L = any> {
   name: string;
   defaultPort: number;
@@ -83,6 +90,8 @@ export interface SubgraphModule<L = any> {
    * refused at start: a message is accepted only from the owners entitled to send it.
    */
   routeSenders?: Record<string, readonly string[]>;
+  /** Event streams (GET /events/<name>), opened by the gateway for one end user each. */
+  streams?: Record<string, EventStream>;
   /** Background work (an outbox relay); returns its stop function. */
   workers?: (runtime: SubgraphRuntime) => Promise<() => Promise<void>>;
 }

@@ -104,6 +104,13 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
         if (!testClock && !senders.get(name)?.has(identity.signer)) throw new HttpError(403, `${identity.signer} may not send ${name}`);
         return sendJson(res, 200, await route(runtime, await readJson(req), { owner: identity.signer }));
       }
+      if (path.startsWith('/events/') && req.method === 'GET') {
+        const stream = module.streams?.[path.slice('/events/'.length)];
+        if (!stream) throw new HttpError(404, 'no such stream');
+        // Opened by the gateway for the user it forwards: the owner filters by that user's reach.
+        if (identity.signer !== GATEWAY) throw new HttpError(403, 'event streams are opened by the gateway for an end user');
+        return stream(runtime, identity, req, res);
+      }
       if (path === '/graphql') {
         log.debug('graphql request', { caller: identity.role });
         return await serveGraphQL(apollo, req, res, async () => ({ identity, runtime, loaders: module.loaders?.(runtime), releases: [] }));

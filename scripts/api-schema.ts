@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { apiSchemaSdl } from '../gateway/authorization/api-schema';
 import { readSupergraph } from '../gateway/supergraph';
+import { SUBSCRIPTION_SDL } from '../gateway/subscriptions/fields';
 
 export const API_SCHEMA_PATH = fileURLToPath(new URL('../schema/api.graphql', import.meta.url));
 
@@ -16,9 +17,12 @@ const HEADER = [
   '',
 ].join('\n');
 
-/** The file's whole text for a supergraph. */
+/**
+ * The file's whole text for a supergraph, with the gateway's own subscriptions (gateway/subscriptions/:
+ * not federated, each a query re-run on a change, served over Server-Sent Events).
+ */
 export function apiSchemaFile(supergraphSdl: string = readSupergraph()): string {
-  return `${HEADER}\n${apiSchemaSdl(supergraphSdl)}\n`;
+  return `${HEADER}\n${apiSchemaSdl(supergraphSdl)}\n\n${SUBSCRIPTION_SDL}\n`;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -49,13 +49,13 @@ export function receiveNotifications(runtime: SubgraphRuntime, body: unknown): P
 }
 
 /** The caller's unit, for read state: its org, or the user alone when the token names no unit. */
-const unitOf = (identity: Identity) => identity.org ?? `user:${identity.sub}`;
+export const unitOf = (identity: Identity) => identity.org ?? `user:${identity.sub}`;
 
 /**
  * The SQL condition for "addressed to the caller's unit": by its code, or by a scope whose grant
  * (schema/policy.json) reaches the notice's region. Parameters are appended to `params`.
  */
-function addressedTo(identity: Identity, params: unknown[]): string {
+export function addressedTo(identity: Identity, params: unknown[]): string {
   params.push(unitOf(identity));
   const conditions = [`n.recipient_org = $${params.length}`];
   const grants = [...grantsOf(identity.role)];

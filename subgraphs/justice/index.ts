@@ -33,6 +33,8 @@ import { JusticeSupervisionOpinion1700000001400 } from './migrations/17000000014
 import { inboxOpinionField, supervisionOpinionFields, supervisionOpinionMutations, supervisionOpinionQueries } from './supervision-opinions';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
+import { inboxChanges } from './inbox-events';
+import { JusticeInboxEvents1700000002500 } from './migrations/1700000002500-InboxEvents';
 import {
   ESCALATION_RESULTS, inboxMatterField, JUSTICE_SUPERVISION_ROUTES, justiceMatterFields, justiceSupervisionMutations,
   justiceSupervisionQueries, overdueItemsFields, overdueQuery,
@@ -49,7 +51,8 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeReceivedEvent1700000000900,
     JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
-    JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700],
+    JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700,
+    JusticeInboxEvents1700000002500],
   env: [
     ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
@@ -63,7 +66,8 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     ESCALATION_RESULTS,
   ),
   // 一月一晒绩: a month's figures are frozen when it closes.
-  scorecardFreezeWorker),
+  scorecardFreezeWorker, inboxChanges.worker),
+  streams: { inbox: inboxChanges.stream },
   loaders: justiceLoaders,
   routes: { 'case-events': applyCaseEvents, ...PARTY_REF_ROUTES, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES,
     ...CASE_STATE_ROUTES },

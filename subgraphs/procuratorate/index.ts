@@ -20,6 +20,8 @@ import { enforcementCaseFields, supervisionMatterFields, supervisionMutations, s
 import { caseFilingSupervisionFields, filingNoticeWorkers, filingSupervisionFields, filingSupervisionMutations, filingSupervisionQueries, receiveFilingEvents } from './filing-supervision';
 import { ProcuratorateFilingSupervision1700000001000 } from './migrations/1700000001000-FilingSupervision';
 import { allWorkers } from '../../kit/workers';
+import { alertChanges } from './alert-events';
+import { ProcuratorateAlertEvents1700000002501 } from './migrations/1700000002501-AlertEvents';
 import { witnessCheckpoint } from './witness';
 import { ProcuratorateAuditWitness1700000001500 } from './migrations/1700000001500-AuditWitness';
 import { CASE_STATE_REPORTS } from './case-state';
@@ -51,6 +53,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     ProcuratorateListIndexes1700000001330,
     ProcuratorateAuditWitness1700000001500,
     ProcuratorateProcuratorialOpinion1700000002470,
+    ProcuratorateAlertEvents1700000002501,
   ],
   upstreams: ['justice'],
   // 立案监督: notices to public security (要求说明不立案理由, 通知立案 …) through the filing-notice outbox.
@@ -67,7 +70,9 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     filingNoticeWorkers,
     reportUnrecordedFields,
     // The case index's list filters: every supervision matter's state (case-state.ts).
-    outboxWorkers(CASE_STATE_REPORTS)),
+    outboxWorkers(CASE_STATE_REPORTS),
+    alertChanges.worker),
+  streams: { alerts: alertChanges.stream },
   env: [
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relays to justice look for undelivered escalations and notifications (default 1000)' },
     { name: 'ESCALATION_POLL_MS', required: false, description: 'how often the overdue watch looks for suggestions unanswered past their due date (default 1000)' },
