@@ -22,11 +22,11 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
   }));
 }
 
-export async function loadDemoYear(gatewayUrl: string, dataDir: string, clock: DemoClock, options: PlanOptions & { width?: number; log?: (line: string) => void } = {}): Promise<DemoLoad> {
+export async function loadDemoYear(gatewayUrl: string, dataDir: string, clock: DemoClock, options: PlanOptions & { width?: number; tickDays?: number; log?: (line: string) => void } = {}): Promise<DemoLoad> {
   const started = Date.now();
   const plan = demoPlan(options);
   const hub = hubClient(gatewayUrl, dataDir);
-  const width = options.width ?? 6;
+  const width = options.width ?? 8;
   const log = options.log ?? (() => {});
 
   // The directory first: bureaus, their officers (执法证) and power lists (权力清单), by the platform.
@@ -40,28 +40,35 @@ export async function loadDemoYear(gatewayUrl: string, dataDir: string, clock: D
     await must('addPowerItem', () => hub.graphql(`mutation($input: PowerItemInput!) { addPowerItem(input: $input) { code } }`, { input }, ADMIN));
   });
 
-  const start = await clock.now();
+  // The hub's now, kept here between moves of its clock (asking every subgraph before each step
+  // would cost more than the steps): the clock runs on with the wall clock between the answers.
+  let known = { at: await clock.now(), wall: Date.now() };
+  const hubNow = () => new Date(known.at.getTime() + Date.now() - known.wall);
+  const start = known.at;
   const states = new Map<string, CaseState>();
   const byKey = new Map(plan.cases.map((c) => [c.key, c]));
   const numbers = new Map<string, number>();
-  const days = [...new Set([...plan.cases.map((c) => c.day), ...plan.actions.map((a) => a.day)])].sort((a, b) => a - b);
-  for (const day of days) {
+  // Days go in ticks of `tickDays`: what falls in one tick is entered at its end, in each case's order.
+  const tickDays = options.tickDays ?? 2;
+  const tickOf = (day: number) => Math.min(DEMO_DAYS, Math.ceil(day / tickDays) * tickDays);
+  const ticks = [...new Set([...plan.cases.map((c) => tickOf(c.day)), ...plan.actions.map((a) => tickOf(a.day))])].sort((a, b) => a - b);
+  for (const tick of ticks) {
     // Never past the wall clock: the last day is today.
-    const target = Math.min(start.getTime() + day * DAY_MS, Date.now() - 1000);
-    const now = await clock.now();
-    const at = target > now.getTime() ? await clock.advance(target - now.getTime()) : now;
-    const recorded = plan.cases.filter((c) => c.day === day);
-    await inParallel(recorded, width, async (c) => {
-      states.set(c.key, { caseId: await createCase(hub, c, at, numbers) });
-    });
-    const todays = plan.actions.filter((a) => a.day === day);
-    const cases = [...new Set(todays.map((a) => a.caseKey))];
-    await inParallel(cases, width, async (key) => {
-      for (const action of todays.filter((a) => a.caseKey === key)) {
-        await runStep(hub, action.step, byKey.get(key)!, states.get(key)!, await clock.now());
-      }
-    });
-    if (day % 30 === 0) log(`demo: day ${day} of ${DEMO_DAYS} (${at.toISOString().slice(0, 10)}), ${states.size} cases`);
+    const target = Math.min(start.getTime() + tick * DAY_MS, Date.now() - 1000);
+    const behind = target - hubNow().getTime();
+    if (behind > 0) known = { at: await clock.advance(behind), wall: Date.now() };
+    const recorded = plan.cases.filter((c) => tickOf(c.day) === tick);
+    const todays = plan.actions.filter((a) => tickOf(a.day) === tick);
+    // Each case's work of the tick in order; different cases side by side. A case recorded in this
+    // tick has no step in it (its first comes days later), so recording and steps run together.
+    const work = [
+      ...recorded.map((c) => async () => { states.set(c.key, { caseId: await createCase(hub, c, hubNow(), numbers) }); }),
+      ...[...new Set(todays.map((a) => a.caseKey))].map((key) => async () => {
+        for (const action of todays.filter((a) => a.caseKey === key)) await runStep(hub, action.step, byKey.get(key)!, states.get(key)!, hubNow());
+      }),
+    ];
+    await inParallel(work, width, (run) => run());
+    if (Math.floor(tick / 30) !== Math.floor((tick - tickDays) / 30)) log(`demo: day ${tick} of ${DEMO_DAYS} (${hubNow().toISOString().slice(0, 10)}), ${states.size} cases`);
   }
   // Today: the hub's clock meets the wall clock.
   const now = await clock.now();
