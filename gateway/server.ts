@@ -126,7 +126,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       if (applyCors(req, res, config.corsOrigins)) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (serveExplorer(req, res, url, config.explorer)) return;
-      if (serveConsole(req, res, url, config.console)) return;
+      if (serveConsole(req, res, url, config.console, config.trustedDocuments)) return;
       const path = url.pathname;
       if (path === '/health' && req.method === 'GET') {
         const health = await subgraphHealth(subgraphBases(supergraph.supergraphSdl, config.subgraphUrls));

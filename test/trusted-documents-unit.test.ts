@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { judgeTrusted, parseManifest, trustedDocumentsFromEnv, type TrustedDocuments } from '../gateway/trusted-documents';
-import { collect, register } from '../scripts/operations-register';
+import { collect, embeddedOperations, register } from '../scripts/operations-register';
+import { CONSOLE_CLIENT, consoleOperations } from '../gateway/console/index';
 
 // Pure: the register command's hashing and refusals, and the gateway's verdict per mode. No hub.
 
@@ -121,5 +122,53 @@ describe('the gateway verdict per mode (before any GraphQL parsing)', () => {
     expect(() => trustedDocumentsFromEnv({ TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_FILE: missing })).toThrow(`TRUSTED_DOCUMENTS=only: cannot read the manifest ${missing}`);
     expect(trustedDocumentsFromEnv({ TRUSTED_DOCUMENTS_FILE: missing }).mode).toBe('off');
     expect(trustedDocumentsFromEnv({}, join(__dirname, '..')).operations.size).toBe(0);
+  });
+});
+
+describe('a client without a build step registers the operations its modules hold', () => {
+  it('reads named operations from string and template literals, and refuses one built at run time', () => {
+    const script = [
+      "const VIEWER = 'query Viewer { viewer { role } }';",
+      'const CASES = /* GraphQL */ `query Cases($first: Int) {\n  cases(first: $first) { totalCount }\n}`;',
+      "// the caller's query is not an operation, nor is 'query' alone",
+      'const BUILT = `query Built { case(id: "${id}") { id } }`;',
+    ].join('\n');
+    const { text, dynamic } = embeddedOperations(script);
+    expect(text).toContain('query Viewer { viewer { role } }');
+    expect(text).toContain('query Cases($first: Int)');
+    expect(text).not.toContain('Built');
+    expect(dynamic).toEqual(['Built']);
+    const path = file('view.js', script);
+    const { operations, refusals } = collect([path]);
+    expect(operations.map((o) => o.name).sort()).toEqual(['Cases', 'Viewer']);
+    expect(refusals).toEqual([{ file: path, error: expect.stringMatching(/^Built is built at run time/) }]);
+  });
+
+  it('--prune leaves the client exactly its current operations: a text it no longer sends loses it, and goes when no client is left', () => {
+    const ops = (text: string) => collect([file(`p-${sha256(text).slice(0, 8)}.graphql`, text)]).operations;
+    const [old] = ops('query Old { viewer { role } }');
+    const [kept] = ops('query Kept { viewer { org } }');
+    const [shared] = ops('query Shared { viewer { region } }');
+    let manifest = register({ operations: {} }, 'console', [old, kept, shared], new Date('2026-09-01T00:00:00Z')).manifest;
+    manifest = register(manifest, 'mobile', [shared], new Date('2026-09-02T00:00:00Z')).manifest;
+    const next = register(manifest, 'console', [kept], new Date('2026-10-01T00:00:00Z'), { prune: true });
+    expect(next.pruned.sort()).toEqual([old.id, shared.id].sort());
+    expect(Object.keys(next.manifest.operations).sort()).toEqual([kept.id, shared.id].sort());
+    expect(next.manifest.operations[shared.id].clients).toEqual(['mobile']);
+    expect(next.manifest.operations[kept.id].registeredAt).toBe('2026-09-01T00:00:00.000Z');
+  });
+
+  it('the committed manifest holds exactly the reference console\'s operations, as the console sends them (drift check)', () => {
+    const { operations, refusals } = collect([join(__dirname, '..', 'gateway', 'console')]);
+    expect(refusals).toEqual([]);
+    const manifest = parseManifest(JSON.parse(readFileSync(join(__dirname, '..', 'schema', 'trusted-documents.json'), 'utf8')));
+    const registered = Object.entries(manifest.operations).filter(([, entry]) => entry.clients.includes(CONSOLE_CLIENT)).map(([id]) => id).sort();
+    // Out of date: npm run operations:register -- --client console --prune gateway/console
+    expect(registered).toEqual([...new Set(operations.map((o) => o.id))].sort());
+    // What the gateway tells the console under `only`: an id for every operation name the console sends.
+    const told = consoleOperations({ mode: 'only', operations: new Map(Object.entries(manifest.operations)) });
+    expect(told.trusted).toBe(true);
+    for (const op of operations) expect(told.ids[op.name], op.name).toBe(op.id);
+    expect(consoleOperations({ mode: 'off', operations: new Map() })).toEqual({ trusted: false, ids: {} });
   });
 });

@@ -12,6 +12,27 @@ export const session = {
   set reason(value) { value ? sessionStorage.setItem(REASON, value) : sessionStorage.removeItem(REASON); },
 };
 
+let registered;
+/**
+ * The gateway's word on trusted documents (/console/operations.json): when it runs registered
+ * operations only, the console sends each operation's hash (Apollo's persistedQuery extension)
+ * instead of its text. The console's operations are registered from this folder with
+ * `npm run operations:register -- --client console gateway/console`.
+ */
+function registeredOperations() {
+  registered ??= fetch('/console/operations.json').then((r) => (r.ok ? r.json() : { trusted: false, ids: {} })).catch(() => { registered = undefined; return { trusted: false, ids: {} }; });
+  return registered;
+}
+
+const nameOf = (query) => /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query)?.[1];
+
+/** The request body: the operation's hash when the gateway runs registered operations and knows this one, else its text. */
+async function bodyOf(query, variables) {
+  const { trusted, ids } = await registeredOperations();
+  const id = trusted ? ids[nameOf(query)] : undefined;
+  return id ? { variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } } : { query, variables };
+}
+
 /**
  * Runs one operation. Answers { data, errors, status }: a field the caller may not see is null in
  * data with an error at its path (withheld), which the views show as such; the rest still renders.
@@ -23,7 +44,7 @@ export async function graphql(query, variables = {}) {
   if (session.reason) headers['x-access-reason'] = encodeURIComponent(session.reason);
   let response;
   try {
-    response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify(await bodyOf(query, variables)) });
   } catch {
     return { status: 0, data: null, errors: [{ message: '无法连接到服务', extensions: { code: 'NETWORK' } }] };
   }
