@@ -2,6 +2,7 @@
 // CaseSort, totalCount), what is overdue for the caller's unit, the inbox and the alerts.
 import { h, mount } from './dom.js';
 import { graphql, session, topLevelErrors } from './api.js';
+import { subscribe } from './live.js';
 import { LABELS, label, time, day, value } from './labels.js';
 
 const errorList = (errors) => topLevelErrors(errors).map((e) => h('p', { class: 'error' }, e.message, e.extensions?.field ? `（${e.extensions.field}）` : ''));
@@ -129,26 +130,58 @@ export async function overdueView(root) {
 }
 
 // ── 收件箱 ────────────────────────────────────────────────────────────────────────────────────
-const INBOX = /* GraphQL */ `
-  query Inbox($after: String) {
-    inbox(first: 20, after: $after) {
+const INBOX_SELECTION = /* GraphQL */ `
       unreadCount
       pageInfo { hasNextPage endCursor }
-      edges { node { id kind title region createdAt read subjectType subjectId transfer { case { id caseNumber } } suggestion { case { id caseNumber } } } }
+      edges { node { id kind title region createdAt read subjectType subjectId transfer { case { id caseNumber } } suggestion { case { id caseNumber } } } }`;
+const INBOX = /* GraphQL */ `
+  query Inbox($after: String) {
+    inbox(first: 20, after: $after) {${INBOX_SELECTION}
+    }
+  }
+`;
+// The same selection pushed (gateway/subscriptions/): aliased `inbox`, so results and error paths read as the query's.
+const INBOX_LIVE = /* GraphQL */ `
+  subscription InboxLive {
+    inbox: inboxChanged(first: 20) {${INBOX_SELECTION}
     }
   }
 `;
 const MARK_READ = /* GraphQL */ `mutation MarkRead($ids: [ID!]!) { markInboxRead(ids: $ids) { id read } }`;
 
 /**
- * The unit's inbox. The API has no push channel yet, so the view asks again when the tab comes
- * back into view and every 30 seconds while it is shown; it stops as soon as another view opens.
+ * Keeps a view up to date: pushed over a subscription while the view is shown (live.js), or, when
+ * the gateway refuses the stream (trusted documents, too many open tabs) or it ends, asked again
+ * when the tab comes back into view and every 30 seconds. Everything stops when another view opens.
  */
+function keepCurrent(element, isCurrent, subscription, render, load) {
+  let timer;
+  const poll = () => {
+    if (!isCurrent()) return stop();
+    element.dataset.live = 'polling';
+    clearInterval(timer);
+    timer = setInterval(() => { if (!isCurrent()) return stop(); if (document.visibilityState === 'visible') load(); }, 30_000);
+  };
+  const live = subscribe(subscription, {}, (result) => (isCurrent() ? render(result) : stop()), () => { if (isCurrent()) { load(); poll(); } });
+  live.opened.then((streaming) => { if (streaming) element.dataset.live = 'live'; else { load(); poll(); } });
+  const onVisible = () => { if (!isCurrent()) return stop(); if (timer && document.visibilityState === 'visible') load(); };
+  // The router runs first on a hash change: by then isCurrent() says whether this view was left.
+  const onLeave = () => setTimeout(() => { if (!isCurrent()) stop(); });
+  const stop = () => {
+    live.stop();
+    clearInterval(timer);
+    document.removeEventListener('visibilitychange', onVisible);
+    window.removeEventListener('hashchange', onLeave);
+  };
+  document.addEventListener('visibilitychange', onVisible);
+  window.addEventListener('hashchange', onLeave);
+}
+
+/** The unit's inbox, live: a notice addressed to the unit appears without reloading. */
 export function inboxView(root, isCurrent) {
   const list = h('div', { id: 'inbox-items' });
   mount(root, h('h2', null, '收件箱'), list);
-  const load = async () => {
-    const { data, errors } = await graphql(INBOX, {});
+  const render = ({ data, errors }) => {
     const inbox = data?.inbox;
     if (!inbox) { mount(list, errorList(errors), value(null, errors, ['inbox'])); return; }
     const unread = inbox.edges.filter((e) => !e.node.read).map((e) => e.node.id);
@@ -162,11 +195,8 @@ export function inboxView(root, isCurrent) {
       })) : h('p', { class: 'muted' }, '暂无消息'),
       errorList(errors));
   };
-  load();
-  const timer = setInterval(() => { if (!isCurrent()) return stop(); if (document.visibilityState === 'visible') load(); }, 30_000);
-  const onVisible = () => { if (!isCurrent()) return stop(); if (document.visibilityState === 'visible') load(); };
-  const stop = () => { clearInterval(timer); document.removeEventListener('visibilitychange', onVisible); };
-  document.addEventListener('visibilitychange', onVisible);
+  const load = async () => render(await graphql(INBOX, {}));
+  keepCurrent(list, isCurrent, INBOX_LIVE, render, load);
 }
 
 // ── 线索 ─────────────────────────────────────────────────────────────────────────────────────

@@ -6,7 +6,7 @@ import { log } from '../../kit/log';
 import { accessReason, AuthenticationError, BadHeaderError } from '../authentication';
 import type { GatewayConfig } from '../config';
 import { gatewaySigningKey } from '../data-source';
-import { documentId, judgeTrusted } from '../trusted-documents';
+import { documentId, judgeTrusted, type RegisteredOperation } from '../trusted-documents';
 import { deriveQuery, type DerivedQuery } from './document';
 
 // GraphQL subscriptions over Server-Sent Events (issue 12), in the "distinct connections" mode of
@@ -48,6 +48,25 @@ function expiryOf(authorization: string): number | undefined {
   } catch { return undefined; }
 }
 
+/**
+ * Under trusted documents a registered subscription registers the query it re-runs: that text is
+ * fully determined by the subscription's (document.ts), runs as the same caller with the same
+ * authorization, and so adds nothing a client could not already run. Without this, `only` would
+ * refuse every re-run of a registered subscription.
+ */
+function registerDerivedQueries(documents: GatewayConfig['trustedDocuments']): void {
+  if (documents.mode === 'off') return;
+  const operations = documents.operations as Map<string, RegisteredOperation>;
+  for (const operation of [...operations.values()]) {
+    if (!/^\s*subscription\b/.test(operation.body)) continue;
+    try {
+      const derived = deriveQuery(operation.body, operation.name);
+      const id = documentId(derived.query);
+      if (!operations.has(id)) operations.set(id, { ...operation, body: derived.query });
+    } catch { /* not a subscription the gateway serves: refused when sent */ }
+  }
+}
+
 const errorBody = (message: string, extensions: Record<string, unknown>) => ({ errors: [{ message, extensions }] });
 
 export class Subscriptions {
@@ -55,7 +74,9 @@ export class Subscriptions {
   private readonly perSubject = new Map<string, number>();
   private selfUrl = '';
 
-  constructor(private readonly authenticate: Authenticate, private readonly config: GatewayConfig, private readonly limits = SUBSCRIPTION_LIMITS) {}
+  constructor(private readonly authenticate: Authenticate, private readonly config: GatewayConfig, private readonly limits = SUBSCRIPTION_LIMITS) {
+    registerDerivedQueries(config.trustedDocuments);
+  }
 
   /** Where this gateway answers /graphql, for re-running queries through its whole path. */
   listening(port: number): void {
@@ -156,7 +177,7 @@ export class Subscriptions {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    // Under trusted documents the derived query goes by its hash (it must be registered under `only`).
+    // Under trusted documents the derived query goes by its hash (registered with its subscription).
     const extensions = this.config.trustedDocuments.mode === 'off' ? undefined : { persistedQuery: { version: 1, sha256Hash: documentId(derived.query) } };
     const response = await fetch(`${this.selfUrl}/graphql`, {
       method: 'POST', headers, body: JSON.stringify({ query: derived.query, operationName: derived.operationName, variables, extensions }),
