@@ -9,6 +9,11 @@ const list = (values: string[]) => `ARRAY[${values.map((v) => `'${v}'`).join(', 
 const CODES = list(BUREAUS.map((b) => b.code));
 const REGIONS = list(BUREAUS.map((b) => b.region));
 const PENALTY = 'ADMINISTRATIVE_PENALTY';
+const MR_CAUSES = ['销售伪劣产品', '无照经营', '虚假广告', '生产经营不符合食品安全标准的食品', '未明码标价', '销售过期食品'];
+const EE_CAUSES = ['超标排放污染物', '非法处置危险废物', '未批先建', '逃避监管排放污染物', '未设置危险废物识别标志', '夜间施工噪声扰民'];
+/** Case i is undecided when i % 20 = 3 (so never one of the transferred, i % 5 = 0). */
+const UNDECIDED_EVERY = 20;
+const UNDECIDED_AT = 3;
 const ACTS = list([...Array(7).fill(PENALTY), 'ADMINISTRATIVE_INSPECTION', 'ADMINISTRATIVE_COERCION', 'ADMINISTRATIVE_LICENSE']);
 
 /**
@@ -25,11 +30,13 @@ const CASES = `WITH c AS (
   FROM generate_series($1::int, $2::int) AS i
 ), k AS (
   SELECT c.*,
-    CASE WHEN kind = 0 THEN (ARRAY['销售伪劣产品', '无照经营'])[1 + i % 2] ELSE (ARRAY['超标排放污染物', '非法处置危险废物'])[1 + i % 2] END AS cause,
+    -- 案由: six per kind, spread over a kind's cases (i / ${B}, since i % ${B} fixes the bureau and so the kind).
+    CASE WHEN kind = 0 THEN (${list(MR_CAUSES)})[1 + (i / ${B}) % ${MR_CAUSES.length}] ELSE (${list(EE_CAUSES)})[1 + (i / ${B}) % ${EE_CAUSES.length}] END AS cause,
     CASE WHEN kind = 0 THEN 'CL' ELSE 'HJ' END || (100 + i % 50) AS offence_code,
     (1000 + i::bigint * 37 % 200000)::numeric AS amount_involved,
     CASE WHEN act_type = '${PENALTY}' THEN (500 + i::bigint * 13 % 50000)::numeric END AS fine_amount,
-    recorded_at - interval '2 days' AS decided_at,
+    -- One case in twenty (never a transferred one) is still undecided: the list's decided filters and sorts have both kinds.
+    CASE WHEN i % ${UNDECIDED_EVERY} <> ${UNDECIDED_AT} THEN recorded_at - interval '2 days' END AS decided_at,
     CASE WHEN kind = 0 THEN '《中华人民共和国产品质量法》第五十条' ELSE '《中华人民共和国大气污染防治法》第九十九条' END AS legal_basis,
     CASE WHEN act_type = '${PENALTY}' THEN ARRAY['FINE'] ELSE ARRAY[]::text[] END AS penalty_kinds,
     CASE WHEN kind = 0 THEN (ARRAY['劣质电线', '假冒商标服装', '过期食品'])[1 + i % 3] END AS product_name,
@@ -76,13 +83,29 @@ export function indexSql(columns: Set<string>): string {
     legal_basis: 'k.legal_basis', penalty_kinds: 'k.penalty_kinds',
     attributes: `CASE WHEN k.kind = 0 THEN jsonb_build_object('productName', k.product_name) ELSE jsonb_build_object('pollutant', k.pollutant) END`,
   });
-  return `${CASES} INSERT INTO case_index (id, case_type, agency_code, case_number, act_type, cause, offence_code, amount_involved,
+  return `${CASES}, indexed AS (INSERT INTO case_index (id, case_type, agency_code, case_number, act_type, cause, offence_code, amount_involved,
       fine_amount, decided_at, region, recorded_at, party_kind, party_key, figures, source_version${cols})
     SELECT k.id, CASE WHEN k.kind = 0 THEN 'MarketRegulationCase' ELSE 'EcoEnvironmentCase' END, k.agency_code, k.case_number, k.act_type,
       k.cause, k.offence_code, k.amount_involved, k.fine_amount, k.decided_at, k.region, k.recorded_at, p.kind, p.party_key,
       CASE WHEN k.kind = 0 THEN jsonb_build_object('salesAmount', k.sales_amount, 'unsoldGoodsValue', k.unsold_goods_value)
         ELSE jsonb_build_object('exceedanceMultiple', k.exceedance_multiple, 'hazardousWasteTonnes', k.hazardous_waste_tonnes) END, 1${values}
-    FROM k JOIN bench_pool p ON p.j = k.j`;
+    FROM k JOIN bench_pool p ON p.j = k.j RETURNING 1
+  ), transfer_states AS (
+    -- Where each case stands with public security, as its reports would have left it
+    -- (case-states.ts): the transfer's state and the deadline pending (the filing decision, 3 days
+    -- after acceptance, or after submission until accepted), none once filed. Same rows as TRANSFER_SQL.
+    INSERT INTO case_transfer_state (case_id, transfer_id, status, due_at, version, changed_at)
+    SELECT id, md5('bench-transfer-' || i)::uuid, s.status,
+      CASE s.status WHEN 'SUBMITTED' THEN recorded_at + interval '4 days' WHEN 'ACCEPTED' THEN recorded_at + interval '5 days' END,
+      1, recorded_at + interval '1 day'
+    FROM k, LATERAL (SELECT (ARRAY['SUBMITTED', 'ACCEPTED', 'FILED'])[1 + (i / ${TRANSFER_EVERY}) % 3] AS status) s
+    WHERE i % ${TRANSFER_EVERY} = 0 RETURNING 1
+  ), supervision_states AS (
+    -- And with the procuratorate: the open matter of SUPERVISION_SQL.
+    INSERT INTO case_supervision_state (matter_id, case_id, status, changed_at)
+    SELECT md5('bench-matter-' || i)::uuid, id, 'OPEN', recorded_at + interval '2 days'
+    FROM k WHERE i % ${SUPERVISION_EVERY} = ${SUPERVISION_EVERY / 2} RETURNING 1
+  ) SELECT (SELECT count(*) FROM indexed) AS cases, (SELECT count(*) FROM transfer_states) AS transfers, (SELECT count(*) FROM supervision_states) AS matters`;
 }
 
 /** Public security: a transfer for every fifth case, submitted, accepted or filed. */

@@ -27,6 +27,7 @@ import { JusticeCaseListIndexes1700000001310 } from './migrations/1700000001310-
 import { typeDefs } from './schema';
 import { CASE_STATE_ROUTES, CASE_STATE_SENDERS } from './case-states';
 import { JusticeCaseStates1700000001320 } from './migrations/1700000001320-CaseStates';
+import { JusticeCaseFilterIndexes1700000002650 } from './migrations/1700000002650-CaseFilterIndexes';
 import { PARTY_REF_ENV, PARTY_REF_ROUTES } from './party-refs';
 import { JusticePartyRefs1700000001700 } from './migrations/1700000001700-PartyRefs';
 import { JusticeSupervisionOpinion1700000001400 } from './migrations/1700000001400-SupervisionOpinion';
@@ -52,7 +53,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
     JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700,
-    JusticeInboxEvents1700000002500],
+    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650],
   env: [
     ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },

@@ -1,0 +1,255 @@
+// npx tsx bench/filters.ts [--cases 1000000] [--small 10000] [--connections 4] [--duration 3] [--warmup 1] [--echo]
+// Every filter and sort of the case list (`cases`, justice's index) at --small cases and again at
+// --cases, on one hub: p50/p99 through the hub's gateway (a procurator's token and a reason, as a
+// console sends them; the page with totalCount), and each statement the resolver runs, by
+// EXPLAIN (ANALYZE, BUFFERS): rows read, buffers, the plan's scans. Target (issue 13): p99 at
+// 1,000,000 cases at most 1.5 × p99 at 10,000. Written to bench/results/filters-<time>.{md,json}.
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { DataSource, type Logger } from 'typeorm';
+import { mintDevToken } from '../gateway/dev-issuer';
+import { bootBenchHub, type BenchHub } from './hub';
+import { PROCURATOR, REASON } from './dataset';
+import { measureAll, preflight, type LoadSettings, type Measurement } from './measure';
+import type { QuerySpec } from './queries';
+import { dropPool, seedCases } from './seed';
+import { entities } from '../subgraphs/justice/entities';
+import { justiceLoaders } from '../subgraphs/justice/loaders';
+import { listCases, type CaseFilter, type CaseSort } from '../subgraphs/justice/cases';
+
+const { values: args } = parseArgs({ options: {
+  cases: { type: 'string' }, small: { type: 'string' }, connections: { type: 'string' }, duration: { type: 'string' },
+  warmup: { type: 'string' }, echo: { type: 'boolean', default: false },
+} });
+const large = Number(args.cases ?? 1_000_000);
+const small = Number(args.small ?? 10_000);
+const settings: LoadSettings = { connections: Number(args.connections ?? 4), durationSec: Number(args.duration ?? 3), warmupSec: Number(args.warmup ?? 1) };
+if (!Number.isInteger(large) || !Number.isInteger(small) || small < 1000 || large <= small) {
+  console.error('usage: npx tsx bench/filters.ts [--cases N] [--small M ≥ 1000, < N] [--connections C] [--duration S] [--warmup S]');
+  process.exit(2);
+}
+const log = (message: string) => process.stderr.write(`[filters] ${message}\n`);
+
+/**
+ * The seed's dates, relative to its "now": case i is recorded 10 days + i × 20 s before it, so the
+ * 10,000 newest span 2.3 days and a million 232 days. A window in the newest two days is inside
+ * both datasets (and holds the same cases in both).
+ */
+const day = 86_400_000;
+interface FilterCase { name: string; filter?: Record<string, unknown>; sort?: CaseSort; note?: string }
+function filterCases(now: Date): FilterCase[] {
+  const at = (daysBefore: number) => new Date(now.getTime() - daysBefore * day).toISOString();
+  return [
+    { name: 'none (recorded, newest first)' },
+    { name: 'sort RECORDED_ASC', sort: 'RECORDED_ASC' },
+    { name: 'sort DECIDED_DESC', sort: 'DECIDED_DESC' },
+    { name: 'sort DECIDED_ASC', sort: 'DECIDED_ASC' },
+    { name: 'agencyCode', filter: { agencyCode: 'EE-320706' } },
+    { name: 'region (county)', filter: { region: '320706' } },
+    { name: 'region (city)', filter: { region: '320700' } },
+    { name: 'agencyKind', filter: { agencyKind: 'ECO_ENVIRONMENT' } },
+    { name: 'caseType', filter: { caseType: 'MarketRegulationCase' } },
+    { name: 'actType', filter: { actType: 'ADMINISTRATIVE_INSPECTION' } },
+    { name: 'offenceCode', filter: { offenceCode: 'HJ107' } },
+    { name: 'recordedFrom/To (1 day)', filter: { recordedFrom: at(11.5), recordedTo: at(10.5) } },
+    { name: 'decidedFrom/To (1 day)', filter: { decidedFrom: at(13.5), decidedTo: at(12.5) } },
+    { name: 'decidedFrom/To, DECIDED_ASC', filter: { decidedFrom: at(13.5), decidedTo: at(12.5) }, sort: 'DECIDED_ASC' },
+    { name: 'decided: true', filter: { decided: true } },
+    { name: 'decided: false', filter: { decided: false } },
+    { name: 'caseNumber (substring)', filter: { caseNumber: '〕1234' }, note: 'numbers containing 〕1234: 1234, 12345…' },
+    { name: 'caseNumber (exact)', filter: { caseNumber: 'BENCH〔2021〕7号' } },
+    { name: 'cause (substring)', filter: { cause: '危险废物' } },
+    { name: 'cause (rare word)', filter: { cause: '噪声' } },
+    { name: 'transferStatus [ACCEPTED]', filter: { transferStatus: ['ACCEPTED'] } },
+    { name: 'transferStatus [SUBMITTED, ACCEPTED]', filter: { transferStatus: ['SUBMITTED', 'ACCEPTED'] } },
+    { name: 'transferred: true', filter: { transferred: true } },
+    { name: 'transferred: false', filter: { transferred: false } },
+    { name: 'supervisionStatus OPEN', filter: { supervisionStatus: 'OPEN' } },
+    { name: 'supervisionStatus CLOSED', filter: { supervisionStatus: 'CLOSED' }, note: 'the seed closes no matter: an empty list' },
+    { name: 'supervisionStatus NONE', filter: { supervisionStatus: 'NONE' } },
+    { name: 'overdue: true', filter: { overdue: true } },
+    { name: 'overdue: false', filter: { overdue: false } },
+    { name: 'agencyKind + cause + decided range', filter: { agencyKind: 'ECO_ENVIRONMENT', cause: '排放', decidedFrom: at(40), decidedTo: at(10) } },
+  ];
+}
+
+const QUERY = `query CaseList($filter: CaseFilter, $sort: CaseSort) { cases(filter: $filter, sort: $sort, first: 20) {
+  totalCount totalCountCapped edges { node { id caseNumber region recordedAt } } pageInfo { hasNextPage endCursor } } }`;
+
+/** The filter as the resolver receives it: DateTime values parsed (an instant each). */
+function asResolverFilter(filter: Record<string, unknown> = {}): CaseFilter {
+  const out: Record<string, unknown> = { ...filter };
+  for (const key of ['recordedFrom', 'recordedTo', 'decidedFrom', 'decidedTo']) if (typeof out[key] === 'string') out[key] = new Date(out[key] as string);
+  return out as CaseFilter;
+}
+
+interface Explained { statement: 'page' | 'count'; ms: number; rowsRead: number; buffers: number; scans: string[] }
+interface SizeResult { cases: number; totalCount: number | null; capped: boolean | null; problem: string | null; measured: Measurement; explained: Explained[] }
+
+/** Rows the plan's scans read (returned or removed by a filter or a recheck) and how: "Index Scan using x". */
+function planFigures(plan: Record<string, unknown>): { rowsRead: number; scans: string[] } {
+  let rowsRead = 0;
+  const scans: string[] = [];
+  const visit = (node: Record<string, unknown>) => {
+    const type = String(node['Node Type']);
+    if (/Scan$/.test(type) && type !== 'Subquery Scan' && type !== 'CTE Scan') {
+      const loops = Number(node['Actual Loops'] ?? 1);
+      const read = Number(node['Actual Rows'] ?? 0) + Number(node['Rows Removed by Filter'] ?? 0) + Number(node['Rows Removed by Index Recheck'] ?? 0);
+      rowsRead += read * loops;
+      const index = node['Index Name'] ? ` using ${node['Index Name']}` : node['Relation Name'] ? ` on ${node['Relation Name']}` : '';
+      scans.push(`${type}${index} (${Math.round(read * loops)})`);
+    }
+    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) visit(child);
+  };
+  visit(plan);
+  return { rowsRead, scans };
+}
+
+/**
+ * The resolver's own statements for one filter: listCases run against the justice database with a
+ * logger that keeps what it sends, each case-list statement then EXPLAINed (ANALYZE, BUFFERS).
+ */
+async function explainAll(bench: BenchHub, cases: FilterCase[]): Promise<Explained[][]> {
+  const captured: { query: string; parameters?: unknown[] }[] = [];
+  const logger: Logger = {
+    logQuery: (query, parameters) => { captured.push({ query, parameters }); },
+    logQueryError: () => {}, logQuerySlow: () => {}, logSchemaBuild: () => {}, logMigration: () => {}, log: () => {},
+  };
+  const url = bench.seedTarget.url(bench.seedTarget.databases.justice);
+  const db = new DataSource({ type: 'postgres', url, entities, logger, logging: true, extra: { max: 2 } });
+  await db.initialize();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const runtime = { db, now: () => new Date() } as never;
+    const identity = { ...PROCURATOR, reason: REASON };
+    const out: Explained[][] = [];
+    for (const c of cases) {
+      const ctx = { identity, runtime, loaders: justiceLoaders(runtime), releases: [] } as never;
+      captured.length = 0;
+      const list = await listCases(ctx, asResolverFilter(c.filter), 20, null, c.sort ?? 'RECORDED_DESC');
+      await list.totalCount();
+      const statements = captured.filter((s) => /FROM "case_index"|FROM case_index/.test(s.query) && !/"Agency"/.test(s.query));
+      const explained: Explained[] = [];
+      for (const s of statements) {
+        const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.query}`, s.parameters as unknown[]);
+        const [{ Plan: plan, 'Execution Time': ms }] = rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown>; 'Execution Time': number }[];
+        explained.push({
+          statement: /^SELECT count\(\*\)/.test(s.query) ? 'count' : 'page', ms,
+          buffers: Number(plan['Shared Hit Blocks'] ?? 0) + Number(plan['Shared Read Blocks'] ?? 0), ...planFigures(plan),
+        });
+      }
+      out.push(explained);
+    }
+    return out;
+  } finally {
+    await client.end();
+    await db.destroy();
+  }
+}
+
+/** What autovacuum does after a bulk load (the visibility map lets a count read the index alone), and fresh statistics. */
+async function vacuum(bench: BenchHub): Promise<void> {
+  const client = new pg.Client({ connectionString: bench.seedTarget.url(bench.seedTarget.databases.justice) });
+  await client.connect();
+  try { await client.query('VACUUM (ANALYZE) case_index, case_transfer_state, case_supervision_state'); } finally { await client.end(); }
+}
+
+async function measureSize(bench: BenchHub, cases: number, list: FilterCase[], token: string): Promise<SizeResult[]> {
+  const headers = { 'content-type': 'application/json', authorization: token, 'x-access-reason': REASON };
+  const specs: QuerySpec[] = list.map((c) => ({ name: c.name, caller: 'procurator 320706 (X-Access-Reason)', query: QUERY, variables: { filter: c.filter ?? null, sort: c.sort ?? null }, headers }));
+  const url = `${bench.hub.gatewayUrl}/graphql`;
+  const answers = await Promise.all(specs.map((s) => preflight(url, s, '')));
+  log(`${cases.toLocaleString('en')} cases: EXPLAIN (ANALYZE, BUFFERS) of each filter's statements`);
+  const explained = await explainAll(bench, list);
+  log(`${cases.toLocaleString('en')} cases: ${specs.length} filters, each ${settings.warmupSec} s warm-up + ${settings.durationSec} s × ${settings.connections} connections`);
+  const measured = await measureAll(url, specs, settings, bench.sqlStatements, bench.dataDir, 'hub');
+  return list.map((_, i) => {
+    const data = answers[i].data as { cases?: { totalCount: number; totalCountCapped: boolean } } | null;
+    return { cases, totalCount: data?.cases?.totalCount ?? null, capped: data?.cases?.totalCountCapped ?? null, problem: answers[i].problem, measured: measured[i], explained: explained[i] };
+  });
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const thousands = (n: number) => Math.round(n).toLocaleString('en');
+
+function markdown(report: FilterReport): string {
+  const lines = [
+    `# Case-list filters at ${report.small.toLocaleString('en')} and ${report.large.toLocaleString('en')} cases`,
+    '',
+    `\`${report.command}\` — started ${report.startedAt}, finished ${report.finishedAt}.`,
+    `Hub booted in ${fmt(report.bootSeconds)} s; seeded ${report.small.toLocaleString('en')} cases in ${fmt(report.seedSeconds[0])} s, then up to ${report.large.toLocaleString('en')} in ${fmt(report.seedSeconds[1])} s (every owner's tables, justice's case states included; VACUUM ANALYZE of justice's list tables after each).`,
+    `Machine: ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; 1-minute load ${fmt(report.machine.loadAverage)} at the start, ${fmt(report.machine.loadAverageAtEnd ?? NaN)} at the end; the load generator, the gateway, six subgraphs and PostgreSQL share it.`,
+    `Each filter: \`cases(filter, sort, first: 20)\` with totalCount through the hub's gateway, as a procurator of 320706 (case:read@region: one county of eight, 1/8 of the cases) with X-Access-Reason; ${report.settings.warmupSec} s warm-up, ${report.settings.durationSec} s × ${report.settings.connections} connections.`,
+    'Rows read: the rows the plan\'s scans read (returned or removed by a filter) for the page statement + the count statement, from EXPLAIN (ANALYZE, BUFFERS) of the statements the resolver sends; buffers likewise (8 KiB pages, hit or read).',
+    '',
+    `| filter | totalCount @${report.small / 1000}k / @${report.large / 1000}k | p50 ms @${report.small / 1000}k | p99 ms @${report.small / 1000}k | p50 ms @${report.large / 1000}k | p99 ms @${report.large / 1000}k | p99 ratio | rows read page+count @${report.large / 1000}k | buffers @${report.large / 1000}k | req/s @${report.large / 1000}k |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const f of report.filters) {
+    const [s, l] = [f.small, f.large];
+    const count = (r: SizeResult) => (r.problem ? `error: ${r.problem}` : `${r.totalCount}${r.capped ? '+' : ''}`);
+    const rows = l.explained.map((e) => thousands(e.rowsRead)).join(' + ');
+    const buffers = l.explained.map((e) => thousands(e.buffers)).join(' + ');
+    const ratio = l.measured.p99 / s.measured.p99;
+    lines.push(`| ${f.name} | ${count(s)} / ${count(l)} | ${fmt(s.measured.p50)} | ${fmt(s.measured.p99)} | ${fmt(l.measured.p50)} | ${fmt(l.measured.p99)} | ${fmt(ratio, 2)}${ratio > 1.5 ? ' ✗' : ''} | ${rows} | ${buffers} | ${fmt(l.measured.rps, 0)} |`);
+  }
+  lines.push('', `## Plans at ${report.large.toLocaleString('en')} cases (the resolver's statements, EXPLAIN ANALYZE)`, '');
+  lines.push('| filter | statement | ms | rows read | buffers | scans (rows read) |', '|---|---|---|---|---|---|');
+  for (const f of report.filters) {
+    for (const e of f.large.explained) lines.push(`| ${f.name} | ${e.statement} | ${fmt(e.ms, 2)} | ${thousands(e.rowsRead)} | ${thousands(e.buffers)} | ${e.scans.join('; ')} |`);
+  }
+  const errors = report.filters.filter((f) => f.small.measured.graphqlErrors || f.large.measured.graphqlErrors || f.small.measured.non2xx || f.large.measured.non2xx);
+  lines.push('', errors.length ? `Errors under load: ${errors.map((f) => f.name).join(', ')}.` : 'No request under load failed (no GraphQL error, no non-2xx answer).');
+  return `${lines.join('\n')}\n`;
+}
+
+interface FilterReport {
+  command: string; startedAt: string; finishedAt?: string; small: number; large: number; settings: LoadSettings;
+  bootSeconds: number; seedSeconds: number[];
+  machine: { cpus: number; memoryGiB: number; node: string; loadAverage: number; loadAverageAtEnd?: number };
+  filters: { name: string; filter?: Record<string, unknown>; sort?: string; note?: string; small: SizeResult; large: SizeResult }[];
+}
+
+const t0 = Date.now();
+const report: FilterReport = {
+  command: `npx tsx bench/filters.ts ${process.argv.slice(2).join(' ')}`.trim(), startedAt: new Date().toISOString(), small, large, settings,
+  bootSeconds: 0, seedSeconds: [],
+  machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, loadAverage: loadavg()[0] },
+  filters: [],
+};
+log('booting the hub (embedded PostgreSQL in a fresh temporary directory, free ports)…');
+const bench = await bootBenchHub(args.echo);
+process.on('SIGINT', () => void bench.stop().finally(() => process.exit(130)));
+try {
+  report.bootSeconds = (Date.now() - t0) / 1000;
+  const now = new Date();
+  const list = filterCases(now);
+  const token = `Bearer ${await mintDevToken(bench.dataDir, PROCURATOR, '8h')}`;
+  report.seedSeconds.push(await seedCases(bench.seedTarget, { from: 1, to: small, total: large, now }, `seeding ${small.toLocaleString('en')}`));
+  await vacuum(bench);
+  const atSmall = await measureSize(bench, small, list, token);
+  report.seedSeconds.push(await seedCases(bench.seedTarget, { from: small + 1, to: large, total: large, now }, `seeding ${large.toLocaleString('en')}`));
+  await dropPool(bench.seedTarget);
+  await vacuum(bench);
+  const atLarge = await measureSize(bench, large, list, token);
+  report.filters = list.map((c, i) => ({ ...c, small: atSmall[i], large: atLarge[i] }));
+  report.finishedAt = new Date().toISOString();
+  report.machine.loadAverageAtEnd = loadavg()[0];
+  const stamp = report.startedAt.replace(/[:.]/g, '-');
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  const text = markdown(report);
+  writeFileSync(join(dir, `filters-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, `filters-${stamp}.md`), text);
+  console.log(text);
+  log(`written bench/results/filters-${stamp}.{md,json} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+} catch (error) {
+  console.error('[filters] failed:', error);
+  process.exitCode = 1;
+} finally {
+  await bench.stop().catch(() => {});
+}
