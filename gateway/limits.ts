@@ -7,6 +7,7 @@ import {
   type DocumentNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import type { EnvVar } from '../kit/module';
+import { DEFAULT_PAGE_SIZE } from '../kit/cursor';
 
 export interface Limits {
   maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number;
@@ -169,13 +170,17 @@ function assumedSize(parent: GraphQLCompositeType, name: string): number | undef
   return undefined;
 }
 
-/** How many times a paginated field's sub-selection counts: its `first`/`last` argument (given or defaulted); undefined when it has none. */
+/**
+ * How many times a paginated field's sub-selection counts: its `first`/`last` argument (the one
+ * given, else the declared default, else the kit's default page); undefined when it has none.
+ */
 function pageSize(sel: { arguments?: readonly any[] }, field: GraphQLField<unknown, unknown> | undefined, defaults: Map<string, number>): { size: number | string; fallback: number } | undefined {
-  for (const name of ['first', 'last']) {
+  const given = ['first', 'last'].filter((name) => sel.arguments?.some((a) => a.name.value === name));
+  for (const name of given.length ? given : ['first', 'last']) {
     const arg = sel.arguments?.find((a) => a.name.value === name);
     const def = field?.args.find((a) => a.name === name);
     if (!arg && !def) continue;
-    const fallback = typeof def?.defaultValue === 'number' ? def.defaultValue : 1;
+    const fallback = typeof def?.defaultValue === 'number' ? def.defaultValue : DEFAULT_PAGE_SIZE;
     if (!arg) return { size: fallback, fallback };
     if (arg.value.kind === Kind.VARIABLE) return { size: arg.value.name.value, fallback: defaults.get(arg.value.name.value) ?? fallback };
     const value = def ? valueFromAST(arg.value, isNonNullType(def.type) ? def.type.ofType : def.type) : undefined;

@@ -3,7 +3,8 @@ import { badInput } from './errors';
 import { isUuid } from './loaders';
 
 // Keyset pagination, the one way of the hub: newest first over (time, id), opaque cursors, no
-// OFFSET scans, stable under inserts. `keysetPage` pages a TypeORM query builder, `keysetPageSql`
+// OFFSET scans, stable under inserts; forward (`first`/`after`) and backward (`last`/`before`), as
+// Relay's connection spec has them. `keysetPage` pages a TypeORM query builder, `keysetPageSql`
 // a hand-written statement; both check the cursor the same way and build the page the same way.
 
 /**
@@ -32,20 +33,35 @@ export function decodeCursor(cursor: string, field = 'after', isId: (id: string)
   return { at: date, id };
 }
 
-export function pageSize(first: number | null | undefined, max = 100, fallback = 20): number {
+/** The page when a list is asked for neither `first` nor `last`. */
+export const DEFAULT_PAGE_SIZE = 20;
+
+export function pageSize(first: number | null | undefined, max = 100, fallback = DEFAULT_PAGE_SIZE, field = 'first'): number {
   const n = first ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput('first', 'range', `must be between 1 and ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput(field, 'range', `must be between 1 and ${max}`);
   return n;
 }
 
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-export const EMPTY_CONNECTION: Connection<never> = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+export const EMPTY_CONNECTION: Connection<never> = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
 
-export interface KeysetOptions<T> {
+/**
+ * A list's paging arguments as Relay's connection spec has them: `first` items after `after`
+ * (forward), or the `last` items before `before` (backward). A resolver passes them on as the
+ * client gave them: `{ ...options, first, after, last, before }`.
+ */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface KeysetOptions<T> extends PageArgs {
   /** The time column (`alias.column`); left out, the list is keyed by its id column alone. */
   column?: string;
   /** The id column; `<alias>.id` for a query builder, `id` for SQL unless told. */
@@ -55,9 +71,7 @@ export interface KeysetOptions<T> {
   idOf?: (row: T) => string;
   /** What an id of this list looks like (UUIDs unless told). */
   isId?: (id: string) => boolean;
-  first?: number | null;
-  after?: string | null;
-  /** The largest page (100) and the page when `first` is left out (20). */
+  /** The largest page (100) and the page when neither `first` nor `last` is given (20). */
   max?: number;
   defaultSize?: number;
   /** Newest first (DESC, the default) or oldest first (ASC). */
@@ -66,40 +80,80 @@ export interface KeysetOptions<T> {
   sortKey?: string;
 }
 
-/** The rows of one page, fetched one more than the page (is there a next?), as a connection. */
-export function connectionOf<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Connection<T> {
+/**
+ * The rows of one page as a connection. `rows` come in the order they are read: the list's order
+ * paging forward, the reverse paging backward; one more than the page says there is another page
+ * that way. The other way, a cursor given says there is (the item it names, at least).
+ */
+export function connectionOf<T>(rows: T[], limit: number, cursorOf: (row: T) => string, backward = false, fromCursor = false): Connection<T> {
+  const more = rows.length > limit;
   const page = rows.slice(0, limit);
+  if (backward) page.reverse();
+  const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
   return {
-    edges: page.map((node) => ({ cursor: cursorOf(node), node })),
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? cursorOf(page[page.length - 1]) : null },
+    edges,
+    pageInfo: {
+      hasNextPage: backward ? fromCursor : more,
+      hasPreviousPage: backward ? more : fromCursor,
+      startCursor: edges.length ? edges[0].cursor : null,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+    },
   };
 }
 
+/** The keyset condition of a cursor: its column values and the comparison, `<` or `>`. */
+interface Bound { at: Date; id: string; compare: '<' | '>' }
+
+/**
+ * How a page is read. Relay's spec lets both `first` and `last` through (it discourages them); here
+ * they, and `after` with `before`, are refused, naming the second: a console asks for one page one
+ * way, and a page "the last 5 of the first 20" is a client's mistake, not a request.
+ */
+export function pagePlan<T>(options: KeysetOptions<T>) {
+  const problems: ReturnType<typeof badInput>[] = [];
+  if (options.first != null && options.last != null) problems.push(badInput('last', 'firstAndLast', 'cannot be given with first: page forward with first/after, backward with last/before'));
+  if (options.after && options.before) problems.push(badInput('before', 'afterAndBefore', 'cannot be given with after: page forward from after, or backward from before'));
+  if (problems.length) {
+    // Every broken rule at once, as kit/rules.ts Violations reports them.
+    const [first] = problems;
+    first.extensions.violations = problems.map((e) => ({ field: e.extensions.field, rule: e.extensions.rule, message: e.message }));
+    throw first;
+  }
+  const backward = options.last != null;
+  const limit = backward ? pageSize(options.last, options.max, options.defaultSize, 'last') : pageSize(options.first, options.max, options.defaultSize);
+  const direction = options.direction ?? 'DESC';
+  // Past a cursor in the list's order: below it newest first, above it oldest first.
+  const beyond = direction === 'DESC' ? '<' : '>';
+  const short = beyond === '<' ? '>' : '<';
+  const bounds: Bound[] = [];
+  if (options.after) bounds.push({ ...decodeCursor(options.after, 'after', options.isId, options.sortKey), compare: beyond });
+  if (options.before) bounds.push({ ...decodeCursor(options.before, 'before', options.isId, options.sortKey), compare: short });
+  // Backward, the rows are read from the far end (the order reversed) and put back in order.
+  const read: 'ASC' | 'DESC' = backward ? (direction === 'DESC' ? 'ASC' : 'DESC') : direction;
+  const fromCursor = backward ? !!options.before : !!options.after;
+  return { limit, bounds, read, backward, fromCursor };
+}
+
 function plan<T>(options: KeysetOptions<T>, idColumn: string) {
-  const limit = pageSize(options.first, options.max, options.defaultSize);
-  const after = options.after ? decodeCursor(options.after, 'after', options.isId, options.sortKey) : null;
   const idOf = options.idOf ?? ((row: T) => (row as { id: string }).id);
   const order = options.column ? [options.column, idColumn] : [idColumn];
   const cursorOf = (row: T) => encodeCursor(options.timeOf(row), idOf(row), options.sortKey);
-  const direction = options.direction ?? 'DESC';
-  // Past the cursor: below it newest first, above it oldest first.
-  const beyond = direction === 'DESC' ? '<' : '>';
-  return { limit, after, order, cursorOf, direction, beyond };
+  return { ...pagePlan(options), order, cursorOf };
 }
 
 /**
- * One page of a query builder: the builder carries the filters; this adds the cursor condition,
+ * One page of a query builder: the builder carries the filters; this adds the cursor conditions,
  * the order and the limit.
  */
 export async function keysetPage<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, options: KeysetOptions<T>): Promise<Connection<T>> {
-  const { limit, after, order, cursorOf, direction, beyond } = plan(options, options.idColumn ?? `${qb.alias}.id`);
-  if (after) {
-    const values = options.column ? [':keysetAt', ':keysetId'] : [':keysetId'];
-    qb.andWhere(`(${order.join(', ')}) ${beyond} (${values.join(', ')})`, { keysetAt: after.at, keysetId: after.id });
-  }
-  qb.orderBy(order[0], direction);
-  for (const column of order.slice(1)) qb.addOrderBy(column, direction);
-  return connectionOf(await qb.limit(limit + 1).getMany(), limit, cursorOf);
+  const { limit, bounds, read, backward, fromCursor, order, cursorOf } = plan(options, options.idColumn ?? `${qb.alias}.id`);
+  bounds.forEach((bound, i) => {
+    const values = options.column ? [`:keysetAt${i}`, `:keysetId${i}`] : [`:keysetId${i}`];
+    qb.andWhere(`(${order.join(', ')}) ${bound.compare} (${values.join(', ')})`, { [`keysetAt${i}`]: bound.at, [`keysetId${i}`]: bound.id });
+  });
+  qb.orderBy(order[0], read);
+  for (const column of order.slice(1)) qb.addOrderBy(column, read);
+  return connectionOf(await qb.limit(limit + 1).getMany(), limit, cursorOf, backward, fromCursor);
 }
 
 /**
@@ -114,17 +168,17 @@ export async function keysetPageSql<T>(
   options: KeysetOptions<T>,
   run: (page: { where: string; orderLimit: string }) => Promise<T[]>,
 ): Promise<Connection<T>> {
-  const { limit, after, order, cursorOf, direction, beyond } = plan(options, options.idColumn ?? 'id');
-  let where = 'TRUE';
-  if (after) {
-    if (options.column) params.push(after.at);
-    params.push(after.id);
+  const { limit, bounds, read, backward, fromCursor, order, cursorOf } = plan(options, options.idColumn ?? 'id');
+  const conditions = bounds.map((bound) => {
+    if (options.column) params.push(bound.at);
+    params.push(bound.id);
     const values = order.map((_, i) => `$${params.length - order.length + 1 + i}`);
-    where = `(${order.join(', ')}) ${beyond} (${values.join(', ')})`;
-  }
+    return `(${order.join(', ')}) ${bound.compare} (${values.join(', ')})`;
+  });
+  const where = conditions.length ? conditions.join(' AND ') : 'TRUE';
   params.push(limit + 1);
-  const orderLimit = `ORDER BY ${order.map((c) => `${c} ${direction}`).join(', ')} LIMIT $${params.length}`;
-  return connectionOf(await run({ where, orderLimit }), limit, cursorOf);
+  const orderLimit = `ORDER BY ${order.map((c) => `${c} ${read}`).join(', ')} LIMIT $${params.length}`;
+  return connectionOf(await run({ where, orderLimit }), limit, cursorOf, backward, fromCursor);
 }
 
 /**

@@ -21,7 +21,7 @@ export const PARTY_KIND = `
 """当事人类别"""
 enum PartyKind { NATURAL_PERSON ORGANIZATION }`;
 
-export const PAGE_INFO = `type PageInfo @shareable { hasNextPage: Boolean! endCursor: String }`;
+export const PAGE_INFO = `type PageInfo @shareable { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }`;
 
 /** The fields every case carries, on the index and on the owning agency alike. */
 export const CASE_COMMON_FIELDS = `

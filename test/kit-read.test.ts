@@ -50,7 +50,7 @@ describe('keyset pages', () => {
   it('one row more than the page tells a next page; the end cursor is the last row shown', () => {
     const page = connectionOf(rows, 2, cursorOf);
     expect(page.edges.map((e) => e.node)).toEqual(rows.slice(0, 2));
-    expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: cursorOf(rows[1]) });
+    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: cursorOf(rows[0]), endCursor: cursorOf(rows[1]) });
     expect(connectionOf([], 2, cursorOf)).toEqual(EMPTY_CONNECTION);
   });
 
@@ -71,7 +71,7 @@ describe('keyset pages', () => {
       async (p) => { seen = p; return rows.slice(1); });
     expect(seen).toEqual({ where: '(opened_at, id) < ($2, $3)', orderLimit: 'ORDER BY opened_at DESC, id DESC LIMIT $4' });
     expect(params).toEqual(['unit', AT, ID, 6]);
-    expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: cursorOf(rows[2]) });
+    expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: cursorOf(rows[1]), endCursor: cursorOf(rows[2]) });
   });
 
   it('hand-written SQL: a bad cursor is refused before any statement', async () => {

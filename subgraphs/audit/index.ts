@@ -28,7 +28,7 @@ export const audit: SubgraphModule = {
   resolvers: {
     DateTime,
     Query: {
-      auditLog: (_, { filter, first, after }, ctx) => listAuditLog(ctx, filter ?? {}, first, after),
+      auditLog: (_, { filter, first, after, last, before }, ctx) => listAuditLog(ctx, filter ?? {}, { first, after, last, before }),
       ...proofQueries,
     },
     AuditEntry: auditEntryFields,

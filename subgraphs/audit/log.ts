@@ -1,5 +1,5 @@
 import type { SubgraphContext } from '../../kit/module';
-import { keysetPage } from '../../kit/cursor';
+import { keysetPage, type PageArgs } from '../../kit/cursor';
 import { badInput, forbidden } from '../../kit/errors';
 import { reachOf } from '../../kit/access';
 import { AuditLog, type AuditLogRow } from './entities';
@@ -23,7 +23,7 @@ const SEQUENCE = /^[1-9][0-9]{0,18}$/;
  * cursor of the hub does). The SDL requires audit:read and the resolver checks the grant's reach
  * again (schema/policy.json: auditors, audit:read@all), so a mistake in the gateway does not open the log.
  */
-export async function listAuditLog(ctx: SubgraphContext, filter: AuditFilter = {}, first?: number | null, after?: string | null) {
+export async function listAuditLog(ctx: SubgraphContext, filter: AuditFilter = {}, page: PageArgs = {}) {
   // The log holds every unit's entries, so only a grant of audit:read over everything reads it.
   if (reachOf(ctx.identity, 'audit:read') !== 'all') throw forbidden('reading the audit log needs the scope audit:read over every unit');
   const qb = ctx.runtime.db.getRepository(AuditLog).createQueryBuilder('a');
@@ -38,7 +38,7 @@ export async function listAuditLog(ctx: SubgraphContext, filter: AuditFilter = {
   // Keyed by sequence alone (the chain's order); the cursor carries `at` as every cursor of the hub does.
   return keysetPage(qb, {
     idColumn: 'a.sequence', idOf: (row) => String(row.sequence), isId: (id) => SEQUENCE.test(id), timeOf: (row) => row.at,
-    first, after, defaultSize: 50, max: 200,
+    ...page, defaultSize: 50, max: 200,
   });
 }
 

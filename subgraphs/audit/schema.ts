@@ -103,7 +103,7 @@ input AuditFilter {
 
 type Query {
   "the audit log, newest first (auditors only)"
-  auditLog(filter: AuditFilter, first: Int = 50, after: String): AuditEntryConnection @requiresScopes(scopes: [["audit:read"]])
+  auditLog(filter: AuditFilter, first: Int, after: String, last: Int, before: String): AuditEntryConnection @requiresScopes(scopes: [["audit:read"]])
   "the signed checkpoints of the audit log, newest first (auditors only)"
   auditCheckpoints(first: Int = 20): [AuditCheckpoint!] @requiresScopes(scopes: [["audit:read"]])
   "that the entry is in the log, against the checkpoint of treeSize (default: the newest)"

@@ -1,5 +1,5 @@
 import type { SubgraphContext } from '../../kit/module';
-import { COUNT_CAP, countOf, keysetPage } from '../../kit/cursor';
+import { COUNT_CAP, countOf, keysetPage, type PageArgs } from '../../kit/cursor';
 import { badInput } from '../../kit/errors';
 import { inclusiveEnd } from '../../kit/scalars';
 import { isRegionCode, jurisdictionPrefix, Violations } from '../../kit/rules';
@@ -54,7 +54,8 @@ function searchText(field: string, value: string | undefined, errors: Violations
  * undecided case has no place in that order). `totalCount` is counted only when asked for, over
  * the same rule and filters, and at most CASE_COUNT_CAP.
  */
-export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: CaseFilter = {}, first?: number, after?: string | null, sort: CaseSort = 'RECORDED_DESC') {
+export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: CaseFilter = {}, first?: number | null, after?: string | null, sort: CaseSort = 'RECORDED_DESC',
+  backward: Pick<PageArgs, 'last' | 'before'> = {}) {
   const qb = ctx.runtime.db.getRepository(CaseIndex).createQueryBuilder('c');
   // The case rule first: the caller's own bureau, or its region; filters only narrow it further,
   // and the count below counts this same statement, so it reveals no row the caller cannot read.
@@ -126,7 +127,7 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   // The count: the same rule and filters, no cursor, no order; a statement only if asked for.
   const counts = countOf(qb, CASE_COUNT_CAP);
   const connection = await keysetPage(qb, {
-    column: order.column, direction: order.direction, timeOf: order.timeOf, sortKey: sort.toLowerCase(), first, after,
+    column: order.column, direction: order.direction, timeOf: order.timeOf, sortKey: sort.toLowerCase(), first, after, ...backward,
   });
   // Prime the loader so entity fetches for this page cost no further statements.
   for (const { node } of connection.edges) ctx.loaders.caseById.prime(node.id, node);

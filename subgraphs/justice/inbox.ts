@@ -72,7 +72,7 @@ export function addressedTo(identity: Identity, params: unknown[]): string {
   return `(${conditions.join(' OR ')})`;
 }
 
-export async function inbox(ctx: Ctx, { unreadOnly, first, after }: { unreadOnly?: boolean | null; first?: number | null; after?: string | null }) {
+export async function inbox(ctx: Ctx, { unreadOnly, ...page }: { unreadOnly?: boolean | null; first?: number | null; after?: string | null; last?: number | null; before?: string | null }) {
   const params: unknown[] = [unitOf(ctx.identity)];
   const where = [addressedTo(ctx.identity, params)];
   const read = `(SELECT r.read_at FROM notification_read r WHERE r.notification_id = n.id AND r.unit = $1)`;
@@ -80,7 +80,7 @@ export async function inbox(ctx: Ctx, { unreadOnly, first, after }: { unreadOnly
   const filter = where.join(' AND ');
   const pageParams = [...params];
   const [connection, counts] = await Promise.all([
-    keysetPageSql<NotificationRow>(pageParams, { column: 'n.created_at', idColumn: 'n.id', timeOf: (row) => row.createdAt, first, after },
+    keysetPageSql<NotificationRow>(pageParams, { column: 'n.created_at', idColumn: 'n.id', timeOf: (row) => row.createdAt, ...page },
       (page) => ctx.runtime.db.query(`SELECT ${COLUMNS}, ${read} AS "readAt" FROM notification n WHERE ${filter} AND ${page.where}
         ${page.orderLimit}`, pageParams)),
     ctx.runtime.db.query(`SELECT count(*)::int AS unread FROM notification n WHERE ${filter}

@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
-import { keysetPage } from '../../kit/cursor';
+import { keysetPage, type PageArgs } from '../../kit/cursor';
 import { inclusiveEnd } from '../../kit/scalars';
 import { badInput } from '../../kit/errors';
 import { uuidLoader } from '../../kit/loaders';
@@ -26,7 +26,7 @@ export function publishedLoaders(runtime: SubgraphRuntime) {
 }
 
 /** Query.publishedDecisions: newest decision first, by keyset over (decided_at, id). */
-export async function listPublishedDecisions(ctx: Ctx, filter: PublishedFilter = {}, first?: number | null, after?: string | null) {
+export async function listPublishedDecisions(ctx: Ctx, filter: PublishedFilter = {}, page: PageArgs = {}) {
   const qb = ctx.runtime.db.getRepository(CaseIndex).createQueryBuilder('c').where('c.publishable');
   if (filter.agencyCode) qb.andWhere('c.agency_code = :agencyCode', { agencyCode: filter.agencyCode });
   if (filter.region) {
@@ -40,7 +40,7 @@ export async function listPublishedDecisions(ctx: Ctx, filter: PublishedFilter =
   }
   if (filter.from) qb.andWhere('c.decided_at >= :from', { from: filter.from });
   if (to) qb.andWhere('c.decided_at <= :to', { to });
-  const connection = await keysetPage(qb, { column: 'c.decided_at', timeOf: (row) => row.decidedAt!, first, after });
+  const connection = await keysetPage(qb, { column: 'c.decided_at', timeOf: (row) => row.decidedAt!, ...page });
   // Prime the loader so entity fetches for this page cost no further statements.
   for (const { node } of connection.edges) ctx.loaders.publishedById.prime(node.id, node);
   return connection;

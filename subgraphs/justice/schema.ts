@@ -242,7 +242,7 @@ type Query {
   "A case of the index; null when there is none or it lies outside the caller's reach"
   case(id: ID!): EnforcementCase @requiresScopes(scopes: [["case:read"]])
   "Cases of the index within the caller's reach (own bureau for an agency officer, the region for public security, procurators and the justice bureau), newest recorded first unless sorted otherwise"
-  cases(filter: CaseFilter, first: Int = 20, after: String, sort: CaseSort = RECORDED_DESC): CaseConnection @requiresScopes(scopes: [["case:read"]])
+  cases(filter: CaseFilter, first: Int, after: String, last: Int, before: String, sort: CaseSort = RECORDED_DESC): CaseConnection @requiresScopes(scopes: [["case:read"]])
   "Who the gateway says the caller is: role, unit, region and the scopes the policy grants."
   viewer: Viewer @authenticated
   agency(code: ID!): Agency
@@ -261,7 +261,7 @@ type Query {
   """
   partyCases(identifier: String!, kind: PartyKind!): [EnforcementCase!] @requiresScopes(scopes: [["party:lookup"]])
   "阳光执法: published penalty decisions, newest decision first (public)"
-  publishedDecisions(filter: PublishedDecisionFilter, first: Int = 20, after: String): PublishedDecisionConnection!
+  publishedDecisions(filter: PublishedDecisionFilter, first: Int, after: String, last: Int, before: String): PublishedDecisionConnection!
 }
 
 type Mutation {

@@ -74,7 +74,7 @@ extend type InboxItem {
 extend type Query {
   supervisionOpinion(id: ID!): SupervisionOpinion @requiresScopes(scopes: [["supervision:read"], ["suggestion:reply"]])
   "Supervision opinions the caller may read, newest first; overdue: ISSUED past the rectification deadline"
-  supervisionOpinions(status: SupervisionOpinionStatus, agencyCode: String, overdue: Boolean, first: Int = 20, after: String): SupervisionOpinionConnection @requiresScopes(scopes: [["supervision:read"], ["suggestion:reply"]])
+  supervisionOpinions(status: SupervisionOpinionStatus, agencyCode: String, overdue: Boolean, first: Int, after: String, last: Int, before: String): SupervisionOpinionConnection @requiresScopes(scopes: [["supervision:read"], ["suggestion:reply"]])
 }
 
 extend type Mutation {

@@ -162,7 +162,7 @@ export const supervisionOpinionQueries = {
     (isUuid(id) ? visible(ctx.identity, await opinionsOf(ctx).load(id)) : null),
 
   /** The opinions the caller may read, newest first; `overdue`: ISSUED past the rectification deadline. */
-  async supervisionOpinions(_: unknown, args: { status?: SupervisionOpinionStatus | null; agencyCode?: string | null; overdue?: boolean | null; first?: number | null; after?: string | null }, ctx: Ctx) {
+  async supervisionOpinions(_: unknown, args: { status?: SupervisionOpinionStatus | null; agencyCode?: string | null; overdue?: boolean | null; first?: number | null; after?: string | null; last?: number | null; before?: string | null }, ctx: Ctx) {
     const params: unknown[] = [];
     const rule = opinionReadSql(ctx.identity, 'o');
     const where = [rule.sql.replace(/:(\w+)/g, (_, name: string) => { params.push(rule.params[name]); return `$${params.length}`; })];
@@ -172,7 +172,7 @@ export const supervisionOpinionQueries = {
       params.push(ctx.runtime.now());
       where.push(`${args.overdue ? '' : 'NOT '}(o.status = 'ISSUED' AND o.rectification_due_at < $${params.length})`);
     }
-    const connection = await keysetPageSql<SupervisionOpinionRow>(params, { column: 'o.issued_at', idColumn: 'o.id', timeOf: (row) => row.issuedAt, first: args.first, after: args.after },
+    const connection = await keysetPageSql<SupervisionOpinionRow>(params, { column: 'o.issued_at', idColumn: 'o.id', timeOf: (row) => row.issuedAt, first: args.first, after: args.after, last: args.last, before: args.before },
       (page) => ctx.runtime.db.query(`SELECT ${COLUMNS} FROM supervision_opinion o WHERE ${where.join(' AND ')} AND ${page.where} ${page.orderLimit}`, params));
     // The SQL applied the row rule; the rule in code is checked again on every row (defense in depth).
     const edges = connection.edges.filter((edge) => mayReadOpinion(ctx.identity, edge.node));

@@ -159,11 +159,11 @@ extend type Query {
   deadlineRules: [DeadlineRule!]!
   justiceSupervisionMatter(id: ID!): JusticeSupervisionMatter @requiresScopes(scopes: [["supervision:read"]])
   "行政执法监督 matters: the justice bureau's jurisdiction, or a procuratorate's own escalations, newest first"
-  justiceSupervisionMatters(status: JusticeSupervisionStatus, first: Int = 20, after: String): JusticeSupervisionMatterConnection @requiresScopes(scopes: [["supervision:read"]])
+  justiceSupervisionMatters(status: JusticeSupervisionStatus, first: Int, after: String, last: Int, before: String): JusticeSupervisionMatterConnection @requiresScopes(scopes: [["supervision:read"]])
   "What is overdue for the caller's unit (transfers, suggestions), computed against the hub's clock"
   overdue: OverdueItems @authenticated
   "The caller's unit's inbox, newest first"
-  inbox(unreadOnly: Boolean = false, first: Int = 20, after: String): InboxConnection @authenticated
+  inbox(unreadOnly: Boolean = false, first: Int, after: String, last: Int, before: String): InboxConnection @authenticated
 }
 
 extend type Mutation {

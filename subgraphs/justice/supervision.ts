@@ -77,7 +77,7 @@ export const justiceSupervisionQueries = {
   justiceSupervisionMatter: async (_: unknown, { id }: { id: string }, ctx: Ctx) => visible(ctx, await mattersOf(ctx).load(id)),
 
   /** The caller's matters (justice: its jurisdiction; procurators: their own escalations and region), newest first. */
-  async justiceSupervisionMatters(_: unknown, { status, first, after }: { status?: string | null; first?: number | null; after?: string | null }, ctx: Ctx) {
+  async justiceSupervisionMatters(_: unknown, { status, ...page }: { status?: string | null; first?: number | null; after?: string | null; last?: number | null; before?: string | null }, ctx: Ctx) {
     const { identity } = ctx;
     const params: unknown[] = [];
     const where: string[] = [];
@@ -85,7 +85,7 @@ export const justiceSupervisionQueries = {
     const rule = rowFilterSql(mayFilter(identity, justiceMatterRule, 'read'), { units: ['procuratorate_code'], region: 'region' }, 'matter');
     where.push(rule.sql.replace(/:(\w+)/g, (_, name: string) => { params.push(rule.params[name]); return `$${params.length}`; }));
     if (status) { params.push(status); where.push(`status = $${params.length}`); }
-    const connection = await keysetPageSql<JusticeMatterRow>(params, { column: 'opened_at', timeOf: (row) => row.openedAt, first, after },
+    const connection = await keysetPageSql<JusticeMatterRow>(params, { column: 'opened_at', timeOf: (row) => row.openedAt, ...page },
       (page) => ctx.runtime.db.query(`SELECT ${COLUMNS} FROM justice_supervision_matter WHERE ${where.join(' AND ')} AND ${page.where} ${page.orderLimit}`, params));
     // The SQL applied the row rule; the rule in code is checked again on every row (defense in depth).
     const edges = connection.edges.filter((edge) => mayReadMatter(identity, edge.node));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema, In } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
-import { EMPTY_CONNECTION, keysetPage } from '../../kit/cursor';
+import { EMPTY_CONNECTION, keysetPage, type PageArgs } from '../../kit/cursor';
 import { notFound } from '../../kit/errors';
 import { guardedUpdate } from '../../kit/guarded-update';
 import { alertFlow } from './alert-flow';
@@ -142,7 +142,7 @@ type AlertConnection { edges: [AlertEdge!]! pageInfo: PageInfo! }
 
 export const ALERT_QUERY_SDL = `
   "以罚代刑 and repeat-offender alerts of the caller's jurisdiction (supervision:read), newest first"
-  alerts(status: AlertStatus, first: Int = 20, after: String): AlertConnection @requiresScopes(scopes: [["supervision:read"]])`;
+  alerts(status: AlertStatus, first: Int, after: String, last: Int, before: String): AlertConnection @requiresScopes(scopes: [["supervision:read"]])`;
 
 export const ALERT_MUTATION_SDL = `
   "Turns an OPEN alert into a supervision matter (移送监督) on its case, in one step: a procurator of the case's region"
@@ -344,20 +344,20 @@ const uuidList = (value: string[] | string | null): string[] =>
 
 const visible = (ctx: Ctx, row: AlertRow | null) => (row && mayReadAlert(ctx, row) ? row : null);
 
-export async function listAlerts(ctx: Ctx, status: AlertStatus | null | undefined, first?: number | null, after?: string | null) {
+export async function listAlerts(ctx: Ctx, status: AlertStatus | null | undefined, page: PageArgs = {}) {
   if (mayFilter(ctx.identity, alertRule, 'read').kind === 'none') return EMPTY_CONNECTION;
   const rule = alertReadSql(ctx.identity, 'a');
   const qb = ctx.runtime.db.getRepository(Alert).createQueryBuilder('a').where(rule.sql, rule.params);
   if (status) qb.andWhere('a.status = :status', { status });
-  const connection = await keysetPage(qb, { column: 'a.raised_at', timeOf: (row) => row.raisedAt, first, after });
+  const connection = await keysetPage(qb, { column: 'a.raised_at', timeOf: (row) => row.raisedAt, ...page });
   // Prime the loader so entity fetches for this page cost no further statements.
   for (const { node } of connection.edges) ctx.loaders.alertById.prime(node.id, node);
   return connection;
 }
 
 export const alertQueries = {
-  alerts: (_: unknown, { status, first, after }: { status?: AlertStatus | null; first?: number | null; after?: string | null }, ctx: Ctx) =>
-    listAlerts(ctx, status, first, after),
+  alerts: (_: unknown, { status, ...page }: { status?: AlertStatus | null; first?: number | null; after?: string | null; last?: number | null; before?: string | null }, ctx: Ctx) =>
+    listAlerts(ctx, status, page),
 };
 
 export const alertMutations = {

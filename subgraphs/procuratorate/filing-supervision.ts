@@ -148,10 +148,10 @@ const mattersOf = perRequest((runtime) => ({
 export const mayReadFilingSupervision = (ctx: Ctx, m: FilingSupervisionRow) => mayReadFilingSupervisionMatter(ctx.identity, m);
 const readable = (ctx: Ctx, m: FilingSupervisionRow | null) => (m && mayReadFilingSupervision(ctx, m) ? m : null);
 
-interface ListArgs { status?: FilingSupervisionStatus | null; first?: number | null; after?: string | null }
+interface ListArgs { status?: FilingSupervisionStatus | null; first?: number | null; after?: string | null; last?: number | null; before?: string | null }
 
 /** The procurator's queue (and each party's list): matters the caller reads, newest refusal first. */
-async function listFilingSupervisions(ctx: Ctx, { status, first, after }: ListArgs) {
+async function listFilingSupervisions(ctx: Ctx, { status, ...page }: ListArgs) {
   const rule = filingSupervisionReadSql(ctx.identity, 'f');
   // rowFilterSql speaks TypeORM's named parameters; here they become positional ones.
   const params: unknown[] = [];
@@ -161,7 +161,7 @@ async function listFilingSupervisions(ctx: Ctx, { status, first, after }: ListAr
     return `$${named.get(name)}`;
   });
   if (status) { params.push(status); where += ` AND f.status = $${params.length}`; }
-  return keysetPageSql<FilingSupervisionRow>(params, { column: 'f.received_at', idColumn: 'f.id', timeOf: (row) => row.receivedAt, first, after },
+  return keysetPageSql<FilingSupervisionRow>(params, { column: 'f.received_at', idColumn: 'f.id', timeOf: (row) => row.receivedAt, ...page },
     (page) => ctx.runtime.db.query(`SELECT ${COLUMNS} FROM filing_supervision f WHERE ${where} AND ${page.where} ${page.orderLimit}`, params));
 }
 
@@ -381,7 +381,7 @@ extend type EnforcementCase {
 
 extend type Query {
   "The queue of refusals (有案不立) and their supervision, newest refusal first: procurators and the justice bureau of the region, the bureau and the refusing unit their own"
-  filingSupervisions(status: FilingSupervisionStatus, first: Int = 20, after: String): FilingSupervisionConnection @requiresScopes(scopes: [["supervision:read"], ["case:read"]])
+  filingSupervisions(status: FilingSupervisionStatus, first: Int, after: String, last: Int, before: String): FilingSupervisionConnection @requiresScopes(scopes: [["supervision:read"], ["case:read"]])
   filingSupervision(id: ID!): FilingSupervision @requiresScopes(scopes: [["supervision:read"], ["case:read"]])
 }
 

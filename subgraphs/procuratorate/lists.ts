@@ -105,14 +105,14 @@ extend type EnforcementCase {
 
 extend type OverdueItems {
   "the overdue suggestions of \`suggestions\`, paged: longest waiting (earliest issued) first"
-  suggestionsPage(first: Int = 20, after: String): SuggestionConnection
+  suggestionsPage(first: Int, after: String, last: Int, before: String): SuggestionConnection
 }
 
 extend type Query {
   "检察建议 the caller reads (procurators and the justice bureau: their jurisdiction; a bureau: those addressed to it), newest issued first unless sorted otherwise"
-  suggestions(filter: SuggestionFilter, sort: SuggestionSort = ISSUED_DESC, first: Int = 20, after: String): SuggestionConnection @requiresScopes(scopes: [["supervision:read"], ["suggestion:reply"]])
+  suggestions(filter: SuggestionFilter, sort: SuggestionSort = ISSUED_DESC, first: Int, after: String, last: Int, before: String): SuggestionConnection @requiresScopes(scopes: [["supervision:read"], ["suggestion:reply"]])
   "检察监督事项 of the caller's jurisdiction (supervision:read), newest opened first unless sorted otherwise"
-  supervisionMatters(filter: SupervisionMatterFilter, sort: SupervisionMatterSort = OPENED_DESC, first: Int = 20, after: String): SupervisionMatterConnection @requiresScopes(scopes: [["supervision:read"]])
+  supervisionMatters(filter: SupervisionMatterFilter, sort: SupervisionMatterSort = OPENED_DESC, first: Int, after: String, last: Int, before: String): SupervisionMatterConnection @requiresScopes(scopes: [["supervision:read"]])
 }
 `;
 
@@ -123,7 +123,7 @@ interface SuggestionFilter {
 interface MatterFilter {
   status?: string; kind?: string; procuratorateCode?: string; region?: string; caseId?: string; openedFrom?: Date; openedTo?: Date;
 }
-interface ListArgs<F, S> { filter?: F | null; sort?: S | null; first?: number | null; after?: string | null }
+interface ListArgs<F, S> { filter?: F | null; sort?: S | null; first?: number | null; after?: string | null; last?: number | null; before?: string | null }
 
 /** The checks every list filter shares, each broken rule noted (all at once: kit/rules.ts Violations). */
 function commonFilters(qb: { andWhere(sql: string, params?: object): unknown }, alias: string, errors: Violations,
@@ -153,7 +153,7 @@ function sortOf<S extends string>(sorts: Record<S, 'ASC' | 'DESC'>, sort: string
   return direction ?? 'DESC';
 }
 
-export async function listSuggestions(ctx: Ctx, { filter, sort, first, after }: ListArgs<SuggestionFilter, string>) {
+export async function listSuggestions(ctx: Ctx, { filter, sort, ...page }: ListArgs<SuggestionFilter, string>) {
   const f = filter ?? {};
   const errors = new Violations();
   const qb = ctx.runtime.db.getRepository(Suggestion).createQueryBuilder('s');
@@ -179,13 +179,13 @@ export async function listSuggestions(ctx: Ctx, { filter, sort, first, after }: 
   if (nobody) return { ...EMPTY_CONNECTION, totalCount: 0, totalCountCapped: false };
   const counts = countOf(qb);
   const connection = await keysetPage(qb, {
-    column: 's.issued_at', direction, timeOf: (r: SuggestionRow) => r.issuedAt, sortKey: key.toLowerCase(), first, after,
+    column: 's.issued_at', direction, timeOf: (r: SuggestionRow) => r.issuedAt, sortKey: key.toLowerCase(), ...page,
   });
   for (const { node } of connection.edges) ctx.loaders.suggestionById.prime(node.id, node);
   return { ...connection, ...counts };
 }
 
-export async function listSupervisionMatters(ctx: Ctx, { filter, sort, first, after }: ListArgs<MatterFilter, string>) {
+export async function listSupervisionMatters(ctx: Ctx, { filter, sort, ...page }: ListArgs<MatterFilter, string>) {
   const f = filter ?? {};
   const errors = new Violations();
   const qb = ctx.runtime.db.getRepository(SupervisionMatter).createQueryBuilder('m');
@@ -201,7 +201,7 @@ export async function listSupervisionMatters(ctx: Ctx, { filter, sort, first, af
   if (mayFilter(ctx.identity, supervisionMatterRule, 'read').kind === 'none') return { ...EMPTY_CONNECTION, totalCount: 0, totalCountCapped: false };
   const counts = countOf(qb);
   const connection = await keysetPage(qb, {
-    column: 'm.opened_at', direction, timeOf: (r: SupervisionMatterRow) => r.openedAt, sortKey: key.toLowerCase(), first, after,
+    column: 'm.opened_at', direction, timeOf: (r: SupervisionMatterRow) => r.openedAt, sortKey: key.toLowerCase(), ...page,
   });
   for (const { node } of connection.edges) ctx.loaders.supervisionById.prime(node.id, node);
   return { ...connection, ...counts };
@@ -224,8 +224,8 @@ export const listQueries = {
 
 /** OverdueItems.suggestionsPage: the suggestion list under overdue: true, oldest first (a cursor of its own sort). */
 export const overduePageFields = {
-  suggestionsPage: (_: { unit: string }, { first, after }: { first?: number | null; after?: string | null }, ctx: Ctx) =>
-    listSuggestions(ctx, { filter: { overdue: true }, sort: 'ISSUED_ASC', first, after }),
+  suggestionsPage: (_: { unit: string }, page: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }, ctx: Ctx) =>
+    listSuggestions(ctx, { filter: { overdue: true }, sort: 'ISSUED_ASC', ...page }),
 };
 
 /** The procuratorate's case fields beyond `supervision`: its suggestions and alerts, batched per page. */

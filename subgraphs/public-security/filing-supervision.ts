@@ -143,14 +143,14 @@ const requestsOf = perRequest((runtime) => ({
 const readable = (ctx: Ctx, row: FilingSupervisionRequestRow | null) => (row && may(ctx.identity, filingSupervisionRequestRule, 'read', row) ? row : null);
 
 /** Query.filingSupervisionRequests: those on transfers the caller reads, newest first; `open`: those still owing an answer or a filing. */
-export async function listFilingSupervisionRequests(ctx: Ctx, { open, first, after }: { open?: boolean | null; first?: number | null; after?: string | null }) {
+export async function listFilingSupervisionRequests(ctx: Ctx, { open, ...page }: { open?: boolean | null; first?: number | null; after?: string | null; last?: number | null; before?: string | null }) {
   requireScope(ctx.identity, filingSupervisionRequestRule.actions.read.scope, 'read filing supervision');
   const rule = filingSupervisionRequestReadSql(ctx.identity, 'r');
   // rowFilterSql speaks TypeORM's named parameters; here they become positional ones.
   const params: unknown[] = [];
   const where = rule.sql.replace(/:(\w+)/g, (_, name: string) => { params.push(rule.params[name]); return `$${params.length}`; });
   const openOnly = open ? `AND r.status IN ('EXPLANATION_REQUESTED', 'FILING_ORDERED', 'CORRECTION_NOTICED')` : '';
-  return keysetPageSql<FilingSupervisionRequestRow>(params, { column: 'r.explanation_received_at', idColumn: 'r.id', timeOf: (row) => row.explanationReceivedAt, first, after },
+  return keysetPageSql<FilingSupervisionRequestRow>(params, { column: 'r.explanation_received_at', idColumn: 'r.id', timeOf: (row) => row.explanationReceivedAt, ...page },
     (page) => ctx.runtime.db.query(`SELECT ${COLUMNS} FROM filing_supervision_request r
       WHERE ${where} ${openOnly} AND ${page.where} ${page.orderLimit}`, params));
 }
@@ -174,7 +174,7 @@ export const overdueFilingSupervisionFields = {
 };
 
 export const filingSupervisionQueries = {
-  filingSupervisionRequests: (_: unknown, args: { open?: boolean | null; first?: number | null; after?: string | null }, ctx: Ctx) => listFilingSupervisionRequests(ctx, args),
+  filingSupervisionRequests: (_: unknown, args: { open?: boolean | null; first?: number | null; after?: string | null; last?: number | null; before?: string | null }, ctx: Ctx) => listFilingSupervisionRequests(ctx, args),
 };
 
 /** CaseTransfer.filingSupervision: the procuratorate's requests on this transfer, as public security holds them. */

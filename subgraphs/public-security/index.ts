@@ -81,7 +81,7 @@ export const publicSecurity: SubgraphModule<PublicSecurityLoaders> = {
     DateTime,
     Query: {
       transfer: (_, { id }, ctx) => getTransfer(ctx, id),
-      transfers: (_, { filter, first, after }, ctx) => listTransfers(ctx, filter ?? {}, first, after),
+      transfers: (_, { filter, first, after, last, before }, ctx) => listTransfers(ctx, filter ?? {}, { first, after, last, before }),
       ...filingSupervisionQueries,
     },
     Mutation: { ...transferMutations, recordInvestigation, ...filingSupervisionMutations, ...materialsMutations, ...extensionMutations, ...seizedItemsMutations, ...reverseTransferMutations, ...forwardMutations, ...retransferMutations },

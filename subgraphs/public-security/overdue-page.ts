@@ -25,12 +25,12 @@ type OverdueTransferConnection {
 
 extend type OverdueItems {
   "the overdue transfers of \`transfers\`, paged: longest waiting (earliest submitted) first"
-  transfersPage(first: Int = 20, after: String): OverdueTransferConnection
+  transfersPage(first: Int, after: String, last: Int, before: String): OverdueTransferConnection
 }
 `;
 
 export const overdueTransferPageFields = {
-  async transfersPage(_: { unit: string }, { first, after }: { first?: number | null; after?: string | null }, ctx: Ctx) {
+  async transfersPage(_: { unit: string }, page: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }, ctx: Ctx) {
     const rule = transferReadSql(ctx.identity, 't');
     const qb = ctx.runtime.db.getRepository(CaseTransfer).createQueryBuilder('t')
       // 国务院令第310号 第八条 (the filing decision) and 第九条 (the reconsideration answer), as overdue.ts reads them.
@@ -39,7 +39,7 @@ export const overdueTransferPageFields = {
     const nobody = mayFilter(ctx.identity, transferRule, 'read').kind === 'none';
     const counts = nobody ? { totalCount: 0, totalCountCapped: false } : countOf(qb);
     const connection = nobody ? EMPTY_CONNECTION : await keysetPage(qb, {
-      column: 't.submitted_at', direction: 'ASC', timeOf: (row: TransferRow) => row.submittedAt, sortKey: 'overdue', first, after,
+      column: 't.submitted_at', direction: 'ASC', timeOf: (row: TransferRow) => row.submittedAt, sortKey: 'overdue', ...page,
     });
     for (const { node } of connection.edges) ctx.loaders.transferById.prime(node.id, node);
     return { ...connection, ...counts };

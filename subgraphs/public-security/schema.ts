@@ -194,9 +194,9 @@ type OverdueItems @key(fields: "unit") {
 
 type Query {
   transfer(id: ID!): CaseTransfer @requiresScopes(scopes: [["case:read"]])
-  transfers(filter: TransferFilter, first: Int = 20, after: String): TransferConnection @requiresScopes(scopes: [["case:read"]])
+  transfers(filter: TransferFilter, first: Int, after: String, last: Int, before: String): TransferConnection @requiresScopes(scopes: [["case:read"]])
   "立案监督 on the transfers the caller reads, newest first; open: those still owing an explanation or a filing"
-  filingSupervisionRequests(open: Boolean = false, first: Int = 20, after: String): FilingSupervisionRequestConnection @requiresScopes(scopes: [["case:read"]])
+  filingSupervisionRequests(open: Boolean = false, first: Int, after: String, last: Int, before: String): FilingSupervisionRequestConnection @requiresScopes(scopes: [["case:read"]])
 }
 
 # Each mutation needs the scope it names (schema/policy.json) and the transfer's row rule

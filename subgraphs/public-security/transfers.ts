@@ -1,5 +1,5 @@
 import type { SubgraphContext } from '../../kit/module';
-import { keysetPage } from '../../kit/cursor';
+import { keysetPage, type PageArgs } from '../../kit/cursor';
 import { badInput } from '../../kit/errors';
 import { may, mayFilter, requireMay, requireScope } from '../../kit/access';
 import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
@@ -20,7 +20,7 @@ export async function getTransfer(ctx: Ctx, id: string): Promise<TransferRow | n
 }
 
 /** Query.transfers: the transfers the caller's grant covers, newest first, by keyset over (submitted_at, id). */
-export async function listTransfers(ctx: Ctx, filter: TransferFilter = {}, first?: number | null, after?: string | null) {
+export async function listTransfers(ctx: Ctx, filter: TransferFilter = {}, page: PageArgs = {}) {
   requireScope(ctx.identity, transferRule.actions.read.scope, 'read transfers');
   const rule = transferReadSql(ctx.identity, 't');
   const qb = ctx.runtime.db.getRepository(CaseTransfer).createQueryBuilder('t').where(rule.sql, rule.params);
@@ -29,7 +29,7 @@ export async function listTransfers(ctx: Ctx, filter: TransferFilter = {}, first
     if (!isRegionCode(filter.region)) throw badInput('filter.region', 'regionCode', 'must be a 6-digit administrative division code');
     qb.andWhere('t.region LIKE :prefix', { prefix: `${jurisdictionPrefix(filter.region)}%` });
   }
-  const connection = await keysetPage(qb, { column: 't.submitted_at', timeOf: (row) => row.submittedAt, first, after });
+  const connection = await keysetPage(qb, { column: 't.submitted_at', timeOf: (row) => row.submittedAt, ...page });
   // Prime the loader so entity fetches for this page cost no further statements.
   for (const { node } of connection.edges) ctx.loaders.transferById.prime(node.id, node);
   return connection;
