@@ -42,6 +42,18 @@ export function subscribe(query, variables, onResult, onEnd) {
   return { opened, stop: () => { stopped = true; controller.abort(); } };
 }
 
+/**
+ * The subscription that pushes a query's results: the operation Inbox selecting inbox(…) becomes
+ * InboxLive selecting inbox: inboxChanged(…) (schema/api.graphql, type Subscription), whose results
+ * and error paths read exactly as the query's. Made at run time from the query's text, so the two
+ * cannot drift apart.
+ */
+export function liveOf(query, field) {
+  return query
+    .replace(/^(\s*)query\s+([_A-Za-z][_0-9A-Za-z]*)/, (_, space, name) => `${space}subscription ${name}Live`)
+    .replace(new RegExp(`\\b${field}\\(`), `${field}: ${field}Changed(`);
+}
+
 /** Reads `event: next` blocks of a text/event-stream body until it ends. */
 async function read(body, onResult) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();

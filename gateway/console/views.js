@@ -2,7 +2,7 @@
 // CaseSort, totalCount), what is overdue for the caller's unit, the inbox and the alerts.
 import { h, mount } from './dom.js';
 import { graphql, session, topLevelErrors } from './api.js';
-import { subscribe } from './live.js';
+import { liveOf, subscribe } from './live.js';
 import { LABELS, label, time, day, value } from './labels.js';
 
 const errorList = (errors) => topLevelErrors(errors).map((e) => h('p', { class: 'error' }, e.message, e.extensions?.field ? `（${e.extensions.field}）` : ''));
@@ -130,23 +130,18 @@ export async function overdueView(root) {
 }
 
 // ── 收件箱 ────────────────────────────────────────────────────────────────────────────────────
-const INBOX_SELECTION = /* GraphQL */ `
-      unreadCount
-      pageInfo { hasNextPage endCursor }
-      edges { node { id kind title region createdAt read subjectType subjectId transfer { case { id caseNumber } } suggestion { case { id caseNumber } } } }`;
 const INBOX = /* GraphQL */ `
   query Inbox($after: String) {
-    inbox(first: 20, after: $after) {${INBOX_SELECTION}
+    inbox(first: 20, after: $after) {
+      unreadCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id kind title region createdAt read subjectType subjectId transfer { case { id caseNumber } } suggestion { case { id caseNumber } } } }
     }
   }
 `;
-// The same selection pushed (gateway/subscriptions/): aliased `inbox`, so results and error paths read as the query's.
-const INBOX_LIVE = /* GraphQL */ `
-  subscription InboxLive {
-    inbox: inboxChanged(first: 20) {${INBOX_SELECTION}
-    }
-  }
-`;
+// The same selection pushed (gateway/subscriptions/): `inbox: inboxChanged(…)`, so results and
+// error paths read as the query's. Made from the query's text, so the two never drift apart.
+const INBOX_LIVE = liveOf(INBOX, 'inbox');
 const MARK_READ = /* GraphQL */ `mutation MarkRead($ids: [ID!]!) { markInboxRead(ids: $ids) { id read } }`;
 
 /**
