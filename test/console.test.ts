@@ -209,6 +209,14 @@ describe('the console', () => {
     }
   });
 
+  it('the typed client example (examples/typed-client) reads the same overdue transfer, its party masked without a reason', async () => {
+    const { overdueTransfers } = await import('../examples/typed-client/src/overdue-transfers');
+    const { lines, errors } = await overdueTransfers(`${hub.gatewayUrl}/graphql`, { token: await hub.tokenFor(callers.procurator) });
+    expect(errors).toEqual([]);
+    expect(lines).toContainEqual(expect.objectContaining({ caseNumber, party: `张伟 ${idNumber.slice(0, 6)}********${idNumber.slice(14)}` }));
+  });
+
+
   it('serves its own files only, under a policy with no inline script or style and nothing from elsewhere', async () => {
     const page = await fetch(`${origin}/console`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
