@@ -16,7 +16,7 @@ export async function must<T = any>(label: string, call: () => Promise<{ data?: 
     const { data, errors } = await call();
     if (!errors?.length) return data as T;
     if (Date.now() > deadline) throw new Error(`demo: ${label}: ${errors.map((e) => e.message).join('; ')}`);
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
