@@ -15,7 +15,7 @@ describe('the committed supergraph', () => {
     // `supervision` and `cases` are refused to some callers, so they are nullable (contract: "Such a
     // field is nullable in the schema"); the names and arguments are the contract's.
     for (const snippet of ['interface EnforcementCase', 'type EcoEnvironmentCase implements EnforcementCase', 'type MarketRegulationCase implements EnforcementCase',
-      'party: Party', 'transfer: CaseTransfer', 'supervision: [SupervisionMatter!]', 'cases(filter: CaseFilter, first: Int = 20, after: String, sort: CaseSort = RECORDED_DESC): CaseConnection']) {
+      'party: Party', 'transfer: CaseTransfer', 'supervision: [SupervisionMatter!]', 'cases(filter: CaseFilter, first: Int, after: String, last: Int, before: String, sort: CaseSort = RECORDED_DESC): CaseConnection']) {
       expect(sdl).toContain(snippet);
     }
   });
