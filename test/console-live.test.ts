@@ -1,0 +1,61 @@
+// The reference console's inbox, live (issue 12), in real headless Chromium with every request
+// outside the hub aborted: a bureau officer has the inbox open; a notice addressed to the bureau
+// arrives and appears on the page without a reload, pushed over the inboxChanged subscription
+// (gateway/console/live.js, gateway/subscriptions/), not by the 30-second poll.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { IDENTITY_HEADER } from '../kit/identity';
+import { startHub, type TestHub } from './support/hub';
+import { callers } from './support/fixtures';
+import { launchChromium, offlinePage } from './support/browser';
+
+describe('the console inbox, live', () => {
+  let hub: TestHub;
+  let browser: Browser;
+  let origin: string;
+
+  beforeAll(async () => {
+    [hub, browser] = await Promise.all([startHub(), launchChromium()]);
+    origin = new URL(hub.gatewayUrl).origin;
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.stop();
+  });
+
+  /** A notice as the procuratorate's outbox delivers it to justice's inbox (POST /internal/notifications). */
+  async function notify(org: string, title: string): Promise<void> {
+    const response = await fetch(`${hub.subgraphUrls.justice}/internal/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('procuratorate', 'justice') },
+      body: JSON.stringify({ events: [{ eventId: randomUUID(), recipient: { org }, kind: 'SUGGESTION_ISSUED', title, subjectType: 'PROCURATORIAL_SUGGESTION',
+        subjectId: randomUUID(), region: '320706', occurredAt: new Date().toISOString() }] }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  it('shows a notice addressed to the bureau in the open inbox without a reload', async () => {
+    const { page, context, aborted, errors } = await offlinePage(browser, [origin]);
+    try {
+      await page.goto(`${origin}/console#/inbox`);
+      await page.locator('#token').fill(await hub.tokenFor(callers.marketOfficer));
+      await page.getByRole('button', { name: '登录' }).click();
+      // Streaming, not polling: the view says which it does.
+      await page.locator('#inbox-items[data-live="live"]').waitFor();
+      await page.locator('#inbox-items').getByText('暂无消息').waitFor();
+      let loads = 0;
+      page.on('load', () => { loads += 1; });
+
+      await notify('MR-320706', '检察建议书已送达（实时）');
+      await page.locator('#inbox-items li.unread', { hasText: '检察建议书已送达（实时）' }).waitFor({ timeout: 15_000 });
+      await page.locator('#inbox-items').getByText('未读 1 条').waitFor();
+      expect(loads).toBe(0);
+      expect(await page.locator('#inbox-items[data-live="live"]').count()).toBe(1);
+      expect(aborted).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
