@@ -159,6 +159,20 @@ async function vacuum(bench: BenchHub): Promise<void> {
   try { await client.query('VACUUM (ANALYZE) case_index, case_transfer_state, case_supervision_state'); } finally { await client.end(); }
 }
 
+/**
+ * Whether pg_trgm can serve the 案由 search: it makes trigrams of the characters the database's
+ * LC_CTYPE calls alphanumeric, and under the C locale no Chinese character is one, so a search
+ * for 危险废物 has no trigram to look up and the GIN index cannot narrow it.
+ */
+async function trigramCheck(bench: BenchHub): Promise<{ lcCtype: string; cause: string[]; caseNumber: string[] }> {
+  const client = new pg.Client({ connectionString: bench.seedTarget.url(bench.seedTarget.databases.justice) });
+  await client.connect();
+  try {
+    const { rows: [row] } = await client.query(`SELECT current_setting('lc_ctype') AS lc, show_trgm('危险废物') AS cause, show_trgm('〕1234') AS number`);
+    return { lcCtype: row.lc, cause: row.cause, caseNumber: row.number };
+  } finally { await client.end(); }
+}
+
 async function measureSize(bench: BenchHub, cases: number, list: FilterCase[], token: string): Promise<SizeResult[]> {
   const headers = { 'content-type': 'application/json', authorization: token, 'x-access-reason': REASON };
   const specs: QuerySpec[] = list.map((c) => ({ name: c.name, caller: 'procurator 320706 (X-Access-Reason)', query: QUERY, variables: { filter: c.filter ?? null, sort: c.sort ?? null }, headers }));
@@ -167,7 +181,16 @@ async function measureSize(bench: BenchHub, cases: number, list: FilterCase[], t
   log(`${cases.toLocaleString('en')} cases: EXPLAIN (ANALYZE, BUFFERS) of each filter's statements`);
   const explained = await explainAll(bench, list);
   log(`${cases.toLocaleString('en')} cases: ${specs.length} filters, each ${settings.warmupSec} s warm-up + ${settings.durationSec} s × ${settings.connections} connections`);
-  const measured = await measureAll(url, specs, settings, bench.sqlStatements, bench.dataDir, 'hub');
+  // The statement counter is read around each measurement; a /metrics read that fails on a loaded
+  // machine (a closed keep-alive socket) is tried again rather than losing the run.
+  let last = 0;
+  const sqlStatements = async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try { return (last = await bench.sqlStatements()); } catch { await new Promise((r) => setTimeout(r, 200)); }
+    }
+    return last;
+  };
+  const measured = await measureAll(url, specs, settings, sqlStatements, bench.dataDir, 'hub');
   return list.map((_, i) => {
     const data = answers[i].data as { cases?: { totalCount: number; totalCountCapped: boolean } } | null;
     return { cases, totalCount: data?.cases?.totalCount ?? null, capped: data?.cases?.totalCountCapped ?? null, problem: answers[i].problem, measured: measured[i], explained: explained[i] };
@@ -178,6 +201,7 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 const thousands = (n: number) => Math.round(n).toLocaleString('en');
 
 function markdown(report: FilterReport): string {
+  const t = report.trigrams;
   const lines = [
     `# Case-list filters at ${report.small.toLocaleString('en')} and ${report.large.toLocaleString('en')} cases`,
     '',
@@ -186,6 +210,7 @@ function markdown(report: FilterReport): string {
     `Machine: ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; 1-minute load ${fmt(report.machine.loadAverage)} at the start, ${fmt(report.machine.loadAverageAtEnd ?? NaN)} at the end; the load generator, the gateway, six subgraphs and PostgreSQL share it.`,
     `Each filter: \`cases(filter, sort, first: 20)\` with totalCount through the hub's gateway, as a procurator of 320706 (case:read@region: one county of eight, 1/8 of the cases) with X-Access-Reason; ${report.settings.warmupSec} s warm-up, ${report.settings.durationSec} s × ${report.settings.connections} connections.`,
     'Rows read: the rows the plan\'s scans read (returned or removed by a filter) for the page statement + the count statement, from EXPLAIN (ANALYZE, BUFFERS) of the statements the resolver sends; buffers likewise (8 KiB pages, hit or read).',
+    `pg_trgm under LC_CTYPE ${t ? `\`${t.lcCtype}\`` : '?'}: trigrams of 危险废物 ${t?.cause.length ? t.cause.join(' ') : 'none'}; of 〕1234 ${t?.caseNumber.join(' ') ?? '?'}.`,
     '',
     `| filter | totalCount @${report.small / 1000}k / @${report.large / 1000}k | p50 ms @${report.small / 1000}k | p99 ms @${report.small / 1000}k | p50 ms @${report.large / 1000}k | p99 ms @${report.large / 1000}k | p99 ratio | rows read page+count @${report.large / 1000}k | buffers @${report.large / 1000}k | req/s @${report.large / 1000}k |`,
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -210,7 +235,7 @@ function markdown(report: FilterReport): string {
 
 interface FilterReport {
   command: string; startedAt: string; finishedAt?: string; small: number; large: number; settings: LoadSettings;
-  bootSeconds: number; seedSeconds: number[];
+  bootSeconds: number; seedSeconds: number[]; trigrams?: Awaited<ReturnType<typeof trigramCheck>>;
   machine: { cpus: number; memoryGiB: number; node: string; loadAverage: number; loadAverageAtEnd?: number };
   filters: { name: string; filter?: Record<string, unknown>; sort?: string; note?: string; small: SizeResult; large: SizeResult }[];
 }
@@ -232,7 +257,9 @@ try {
   const token = `Bearer ${await mintDevToken(bench.dataDir, PROCURATOR, '8h')}`;
   report.seedSeconds.push(await seedCases(bench.seedTarget, { from: 1, to: small, total: large, now }, `seeding ${small.toLocaleString('en')}`));
   await vacuum(bench);
+  report.trigrams = await trigramCheck(bench);
   const atSmall = await measureSize(bench, small, list, token);
+  writeFileSync(join(bench.dataDir, '..', `filters-partial-${process.pid}.json`), JSON.stringify({ ...report, atSmall }));
   report.seedSeconds.push(await seedCases(bench.seedTarget, { from: small + 1, to: large, total: large, now }, `seeding ${large.toLocaleString('en')}`));
   await dropPool(bench.seedTarget);
   await vacuum(bench);

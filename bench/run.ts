@@ -1,5 +1,6 @@
 // npm run bench [-- --quick] [--cases N] [--workers N] [--connections N] [--duration S] [--warmup S]
 //   [--scale] [--targets hub,apollo,hive] [--seed-only] [--hive-no-dedupe] [--echo]
+// npm run bench -- --filters [--cases N]: every case-list filter at 10,000 and at N cases instead (bench/filters.ts).
 // Boots the hub on a fresh embedded PostgreSQL, seeds cases by bulk SQL, then measures the hub's
 // gateway, bare @apollo/gateway and Hive Gateway on the same subgraphs with the same query mix.
 import { writeFileSync } from 'node:fs';
@@ -22,8 +23,14 @@ import { atRestCost } from './at-rest';
 const { values: args } = parseArgs({ options: {
   quick: { type: 'boolean', default: false }, scale: { type: 'boolean', default: false }, 'seed-only': { type: 'boolean', default: false },
   echo: { type: 'boolean', default: false }, 'hive-no-dedupe': { type: 'boolean', default: false }, cases: { type: 'string' }, workers: { type: 'string' }, connections: { type: 'string' },
-  duration: { type: 'string' }, warmup: { type: 'string' }, targets: { type: 'string' },
+  duration: { type: 'string' }, warmup: { type: 'string' }, targets: { type: 'string' }, filters: { type: 'boolean', default: false },
 } });
+if (args.filters) {
+  // The case list's filters and sorts at two sizes, on a hub of their own (bench/filters.ts).
+  const { spawnSync } = await import('node:child_process');
+  const passed = ['cases', 'connections', 'duration', 'warmup'].flatMap((o) => (args[o as 'cases'] ? [`--${o}`, String(args[o as 'cases'])] : []));
+  process.exit(spawnSync(process.execPath, ['--import', 'tsx', 'bench/filters.ts', ...passed, ...(args.echo ? ['--echo'] : [])], { stdio: 'inherit' }).status ?? 1);
+}
 const SMALL = 10_000;
 const cases = Number(args.cases ?? (args.quick ? SMALL : 100_000));
 const workers = Number(args.workers ?? 2);
