@@ -101,6 +101,10 @@ export function localizeBody(text: string, language: Language): string {
 }
 
 const isJson = (type: unknown) => typeof type === 'string' && /\bjson\b/i.test(type);
+/** The headers object of a writeHead call (`(status, headers)` or `(status, message, headers)`). */
+const objectOf = (args: unknown[]) => args.find((a): a is Record<string, unknown> => !!a && typeof a === 'object' && !Array.isArray(a));
+const headerOf = (headers: Record<string, unknown> | undefined, name: string) =>
+  Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
 /**
  * Answers this request's errors in the language it asks for. The gateway answers errors from
@@ -124,6 +128,10 @@ export function answerInLanguage(req: IncomingMessage, res: ServerResponse): voi
   };
   res.writeHead = ((...args: unknown[]) => {
     if (passThrough) return writeHead(...args);
+    // Node's own call after ours (flushHeaders): ours goes out, and with it the headers.
+    if (held) { passThrough = true; release(); return res; }
+    // Only a JSON answer is held until its body is known; a stream, a page, a 204 go out as they come.
+    if (!isJson(headerOf(objectOf(args), 'content-type') ?? res.getHeader('content-type'))) { passThrough = true; return writeHead(...args); }
     held = args;
     return res;
   }) as typeof res.writeHead;
@@ -133,15 +141,15 @@ export function answerInLanguage(req: IncomingMessage, res: ServerResponse): voi
     return write(...args);
   }) as typeof res.write;
   res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    const headers = held?.find((a): a is Record<string, unknown> => !!a && typeof a === 'object' && !Array.isArray(a));
-    const type = headers?.['content-type'] ?? res.getHeader('content-type');
+    const headers = held ? objectOf(held) : undefined;
+    const type = headerOf(headers, 'content-type') ?? res.getHeader('content-type');
     if (!passThrough && (typeof chunk === 'string' || Buffer.isBuffer(chunk)) && isJson(type)) {
       const text = chunk.toString();
       const localized = localizeBody(text, language);
       if (localized !== text) {
         chunk = localized;
         const length = Buffer.byteLength(localized);
-        if (headers && 'content-length' in headers) headers['content-length'] = length;
+        for (const name of Object.keys(headers ?? {})) if (name.toLowerCase() === 'content-length') headers![name] = length;
         if (!res.headersSent) {
           if (res.hasHeader('content-length')) res.setHeader('content-length', length);
           res.setHeader('content-language', 'zh-CN');
