@@ -15,6 +15,7 @@ export const NOTIFICATION_ROUTE = 'notifications';
 export const INBOX_KINDS = [
   'TRANSFER_SUBMITTED', 'TRANSFER_DECIDED', 'RECONSIDERATION_REQUESTED', 'RECONSIDERATION_DECIDED',
   'SUGGESTION_ISSUED', 'SUGGESTION_REPLIED', 'SUGGESTION_ESCALATED', 'ESCALATION_RESULT',
+  'SUGGESTION_TYPICAL', 'SUGGESTION_LITIGATION', // 典型问题 抄送司法局, 公益诉讼 (subgraphs/procuratorate/suggestion-stages.ts)
   // 立案监督 (subgraphs/procuratorate/filing-supervision.ts, subgraphs/public-security/filing-supervision.ts)
   'FILING_SUPERVISION_REQUESTED', 'FILING_EXPLANATION_REQUESTED', 'FILING_EXPLAINED', 'FILING_REASONS_ACCEPTED', 'FILING_ORDERED', 'FILED_ON_ORDER', 'FILING_CORRECTION_NOTICE',
   'INVESTIGATION_REMINDER', // 立而不侦 (subgraphs/public-security/investigation-reminder.ts)
@@ -24,10 +25,11 @@ export const INBOX_KINDS = [
   'CASE_RETURNED', 'CASE_RETURN_ACKNOWLEDGED', // 反向移送 (kit/reverse-transfer.ts)
   // 行政执法监督意见书 (subgraphs/justice/supervision-opinions.ts)
   'SUPERVISION_OPINION_ISSUED', 'SUPERVISION_OPINION_REPLIED', 'SUPERVISION_OPINION_VERIFIED',
+  'COLLABORATION_REQUESTED', 'COLLABORATION_ANSWERED', 'COLLABORATION_URGED', // 协作: 咨询, 提前介入, 线索, 交办/督办 (subgraphs/justice/collaboration.ts)
 ] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
-export const SUBJECT_TYPES = ['CASE_TRANSFER', 'PROCURATORIAL_SUGGESTION', 'JUSTICE_SUPERVISION_MATTER', 'SUPERVISION_OPINION', 'CASE_RETURN'] as const;
+export const SUBJECT_TYPES = ['CASE_TRANSFER', 'PROCURATORIAL_SUGGESTION', 'JUSTICE_SUPERVISION_MATTER', 'SUPERVISION_OPINION', 'CASE_RETURN', 'COLLABORATION_MATTER'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 /** Whether `scope` is one the policy knows (a notice to an unknown scope would reach nobody). */

@@ -10,7 +10,7 @@ export interface SupervisionMatterRow {
 export interface SuggestionRow {
   id: string; agencyCode: string; caseId: string | null; kind: string; content: string; harmOngoing: boolean;
   procuratorateCode: string; region: string; issuedBy: string; issuedAt: Date; replyDueAt: Date | null; replyDueRule: string;
-  status: 'ISSUED' | 'REPLIED' | 'OBJECTED' | 'WITHDRAWN'; repliedBy: string | null; repliedAt: Date | null; reply: string | null;
+  status: 'ISSUED' | 'REPLIED' | 'OBJECTED' | 'WITHDRAWN' | 'LITIGATION' | 'SUED' | 'LITIGATION_CLOSED'; repliedBy: string | null; repliedAt: Date | null; reply: string | null;
   rectified: boolean | null; rectification: string | null;
   /** 被建议单位: who the suggestion is addressed to (agencyCode is its unit code); the name when it is not in the directory. */
   recipientKind: 'ENFORCEMENT_BUREAU' | 'PUBLIC_SECURITY' | 'COURT' | 'OTHER_AUTHORITY'; recipientName: string | null;
@@ -19,6 +19,9 @@ export interface SuggestionRow {
   /** 异议 and the procuratorate's 复核; 跟进监督: the procurator's verification of the rectification. */
   objection: string | null; objectedAt: Date | null; review: string | null; reviewReason: string | null; reviewedAt: Date | null;
   verification: string | null; verifiedAt: Date | null;
+  /** 典型问题 (双向通报 at issuance) and the public-interest litigation stage (suggestion-stages.ts). */
+  typical: boolean; litigationAt: Date | null; litigationReason: string | null;
+  litigationDecision: string | null; litigationDecisionReason: string | null; litigationDecidedAt: Date | null;
 }
 
 export const SupervisionMatter = new EntitySchema<SupervisionMatterRow>({
@@ -72,6 +75,12 @@ export const Suggestion = new EntitySchema<SuggestionRow>({
     reviewedAt: { name: 'reviewed_at', type: 'timestamptz', nullable: true },
     verification: { type: 'text', nullable: true },
     verifiedAt: { name: 'verified_at', type: 'timestamptz', nullable: true },
+    typical: { type: 'boolean', default: false },
+    litigationAt: { name: 'litigation_at', type: 'timestamptz', nullable: true },
+    litigationReason: { name: 'litigation_reason', type: 'text', nullable: true },
+    litigationDecision: { name: 'litigation_decision', type: 'text', nullable: true },
+    litigationDecisionReason: { name: 'litigation_decision_reason', type: 'text', nullable: true },
+    litigationDecidedAt: { name: 'litigation_decided_at', type: 'timestamptz', nullable: true },
   },
 });
 

@@ -13,6 +13,7 @@ import {
   ESCALATION_EVENT, ESCALATION_REASONS, ESCALATION_RESULT_EVENT, ESCALATION_ROUTE, NOTIFICATIONS, NOTIFICATION_ROUTE, type EscalationEvent,
 } from '../../kit/notifications';
 import { Suggestion, type SuggestionRow } from './entities';
+import { litigateOverdue } from './suggestion-stages';
 
 // Seed 001 (双向通报): when a bureau does not reply to a suggestion by its due date, or replies
 // without rectifying, the procuratorate copies the suggestion to the justice bureau (抄送司法局),
@@ -60,6 +61,8 @@ export async function escalateOverdue(runtime: SubgraphRuntime): Promise<number>
       .where(`s.status = 'ISSUED' AND s.reply_due_at < :now`, { now })
       // Only bureaus' suggestions go to the justice bureau (行政执法监督); a court or public security is not its to supervise.
       .andWhere(`s.recipient_kind = 'ENFORCEMENT_BUREAU'`)
+      // A public-interest suggestion moves to the litigation stage instead (suggestion-stages.ts, 公益诉讼解释 第二十一条).
+      .andWhere(`s.kind <> 'PUBLIC_INTEREST'`)
       .andWhere('NOT EXISTS (SELECT 1 FROM suggestion_escalation e WHERE e.suggestion_id = s.id)')
       .orderBy('s.reply_due_at').limit(WATCH_BATCH)
       .setLock('pessimistic_write').setOnLocked('skip_locked')
@@ -79,6 +82,7 @@ export async function escalateOverdue(runtime: SubgraphRuntime): Promise<number>
 export const escalationWorkers = allWorkers(
   outboxWorkers(ESCALATIONS, { ...NOTIFICATIONS, to: 'justice', route: NOTIFICATION_ROUTE }),
   pollWorker('overdue watch', 'ESCALATION_POLL_MS', escalateOverdue),
+  pollWorker('public-interest litigation watch', 'ESCALATION_POLL_MS', litigateOverdue),
 );
 
 /** POST /internal/escalation-results: the justice bureau's result, copied onto the escalation. */

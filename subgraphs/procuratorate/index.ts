@@ -31,12 +31,18 @@ import { ProcuratorateCaseStateOutbox1700000001320 } from './migrations/17000000
 import { outboxWorkers } from '../../kit/outbox';
 import { nonProsecutionCaseFields, nonProsecutionMutations } from './non-prosecution';
 import { ProcuratorateProcuratorialOpinion1700000002470 } from './migrations/1700000002470-ProcuratorialOpinion';
+import { concatAST } from 'graphql';
+import { gql } from '../../kit/sdl';
+import { SUGGESTION_STAGE_SDL, suggestionStageMutations, suggestionStageQueries } from './suggestion-stages';
+import { ProcuratorateSuggestionStages1700000002800 } from './migrations/1700000002800-SuggestionStages';
+import { SCORECARD_YEAR_SDL, scorecardYearQueries } from './scorecard-year';
 
 /** 人民检察院: supervision matters on indexed cases, and procuratorial suggestions to bureaus. */
 export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   name: 'procuratorate',
   defaultPort: 4003,
-  typeDefs,
+  // 典型问题, 公益诉讼 stage (suggestion-stages.ts) and the year's scorecard (scorecard-year.ts) extend the schema.
+  typeDefs: concatAST([typeDefs, gql`${SUGGESTION_STAGE_SDL}${SCORECARD_YEAR_SDL}`]),
   entities: [...entities, Alert],
   // In the order they run (TypeORM runs them by their timestamp).
   migrations: [
@@ -54,6 +60,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
     ProcuratorateAuditWitness1700000001500,
     ProcuratorateProcuratorialOpinion1700000002470,
     ProcuratorateAlertEvents1700000002501,
+    ProcuratorateSuggestionStages1700000002800,
   ],
   upstreams: ['justice'],
   // 立案监督: notices to public security (要求说明不立案理由, 通知立案 …) through the filing-notice outbox.
@@ -81,9 +88,9 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   resolvers: {
     DateTime,
     Query: { ...supervisionQueries, ...suggestionQueries, ...scorecardQueries, ...alertQueries,
-      ...filingSupervisionQueries, ...listQueries },
+      ...filingSupervisionQueries, ...listQueries, ...suggestionStageQueries, ...scorecardYearQueries },
     Mutation: { ...supervisionMutations, ...suggestionMutations, ...alertMutations,
-      ...filingSupervisionMutations, ...nonProsecutionMutations },
+      ...filingSupervisionMutations, ...nonProsecutionMutations, ...suggestionStageMutations },
     Alert: alertFields,
     EnforcementCase: { ...enforcementCaseFields,
       ...caseFilingSupervisionFields, ...caseListFields, ...nonProsecutionCaseFields },

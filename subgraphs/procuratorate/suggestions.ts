@@ -14,6 +14,7 @@ import { suggestionFlow } from './suggestion-flow';
 import { nudgeOutbox } from '../../kit/outbox';
 import { NOTIFICATION_OUTBOX, notify } from '../../kit/notifications';
 import { escalate, ESCALATION_OUTBOX, suggestionDeadlineFields } from './escalation';
+import { litigationSet, noticeLitigation, noticeTypical, suggestionStageFields } from './suggestion-stages';
 
 type Ctx = SubgraphContext<ProcuratorateLoaders>;
 const REPLIED_ALREADY = 'only an ISSUED suggestion takes a reply; this one has been replied to already';
@@ -32,6 +33,8 @@ export type RecipientKind = SuggestionRow['recipientKind'];
 interface SuggestionInput {
   agencyCode: string; recipientKind?: RecipientKind | null; recipientName?: string | null;
   caseId?: string | null; kind: SuggestionKind; content: string; harmOngoing?: boolean | null; replyDays?: number | null;
+  /** 典型问题: copied to the justice bureau of the region at issuance (双向通报, seed 001). */
+  typical?: boolean | null;
 }
 interface SuggestionReplyInput { reply: string; rectified: boolean; rectification?: string | null }
 
@@ -168,6 +171,7 @@ export const suggestionMutations = {
       recipientKind: bureau.kind, recipientName: bureau.name,
       // The reply period runs from receipt: no due date until the recipient signs for it.
       receivedAt: null, receivedBy: null, replyDays,
+      typical: input.typical === true, litigationAt: null, litigationReason: null, litigationDecision: null, litigationDecisionReason: null, litigationDecidedAt: null,
     };
     await ctx.runtime.db.transaction(async (tx) => {
       await tx.getRepository(Suggestion).insert(row);
@@ -176,6 +180,8 @@ export const suggestionMutations = {
         recipient: { org: row.agencyCode }, kind: 'SUGGESTION_ISSUED', title: `检察建议: ${row.procuratorateCode} → ${row.agencyCode}`,
         subjectType: 'PROCURATORIAL_SUGGESTION', subjectId: row.id, region: row.region, occurredAt: issuedAt.toISOString(),
       }]);
+      // 双向通报 at issuance: a typical problem goes to the justice bureau now, before any escalation.
+      if (row.typical) await noticeTypical(tx, row, issuedAt);
     });
     nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
     return row;
@@ -195,19 +201,22 @@ export const suggestionMutations = {
       throw badInput('input.rectification', 'requiredWhenRectified', 'must describe the rectification when rectified is true');
     }
     // The WHERE clause carries the expected state: of two concurrent replies only one is written.
-    // Not rectified (不予整改): the suggestion is copied to the justice bureau at once, in the same transaction.
+    // Not rectified (不予整改): the suggestion is copied to the justice bureau at once, in the same transaction;
+    // a public-interest one moves to the litigation stage instead (suggestion-stages.ts).
     const now = ctx.runtime.now();
+    const toLitigation = suggestion.kind === 'PUBLIC_INTEREST' && !input.rectified;
     const replied = await ctx.runtime.db.transaction(async (tx) => {
       const row = await guardedUpdate<SuggestionRow>(tx, {
         table: 'procuratorial_suggestion', id: suggestion.id, expect: { status: 'ISSUED' }, returning: selectListOf(ctx.runtime.db, Suggestion),
         set: {
-          status: suggestionFlow.to('reply', 'REPLIED'), replied_at: now, replied_by: identity.sub, reply, rectified: input.rectified, rectification,
+          status: suggestionFlow.to('reply', toLitigation ? 'LITIGATION' : 'REPLIED'), ...(toLitigation ? litigationSet('NOT_RECTIFIED', now) : {}), replied_at: now, replied_by: identity.sub, reply, rectified: input.rectified, rectification,
           // A reply shows the suggestion was received: one not signed for is received now.
           ...(suggestion.receivedAt ? {} : { received_at: now, received_by: identity.sub, reply_due_at: replyDueAtOf(suggestion.replyDueRule as DeadlineKey, suggestion.replyDays, now) }),
         },
       }, { type: 'ProcuratorialSuggestion', conflict: () => REPLIED_ALREADY });
       // The justice bureau supervises administrative enforcement: only a bureau's refusal goes there.
-      if (!row.rectified && row.recipientKind === 'ENFORCEMENT_BUREAU') await escalate(tx, row, 'NOT_RECTIFIED', now);
+      if (!row.rectified && row.recipientKind === 'ENFORCEMENT_BUREAU' && !toLitigation) await escalate(tx, row, 'NOT_RECTIFIED', now);
+      if (toLitigation) await noticeLitigation(tx, row, now);
       await notify(tx, [{
         recipient: { org: row.procuratorateCode }, kind: 'SUGGESTION_REPLIED',
         title: `检察建议回复 (${row.rectified ? '已整改' : '未整改'}): ${row.agencyCode}`,
@@ -290,7 +299,8 @@ export const suggestionMutations = {
   /**
    * 跟进监督: after the reply, the issuing procuratorate verifies the rectification. INSUFFICIENT
    * or NOT_DONE copies a bureau's suggestion to the justice bureau (seed 001: 整改不到位), in the
-   * same transaction. Once.
+   * same transaction; a PUBLIC_INTEREST suggestion moves to the litigation stage instead
+   * (公益诉讼解释 第二十一条; suggestion-stages.ts). Once.
    */
   async verifySuggestionRectification(_: unknown, { id, outcome }: { id: string; outcome: 'DONE' | 'INSUFFICIENT' | 'NOT_DONE' }, ctx: Ctx) {
     requireScope(ctx.identity, suggestionRule.actions.issue.scope, 'verify a rectification');
@@ -298,11 +308,15 @@ export const suggestionMutations = {
     if (!suggestion) throw notFound('ProcuratorialSuggestion', id);
     requireMay(ctx.identity, suggestionRule, 'issue', suggestion);
     const now = ctx.runtime.now();
-    const row = await transition(ctx, suggestion, 'verify', 'a verification of the rectification', { verification: null }, { verification: outcome, verified_at: now },
+    const toLitigation = outcome !== 'DONE' && suggestion.kind === 'PUBLIC_INTEREST';
+    const row = await transition(ctx, suggestion, 'verify', 'a verification of the rectification', { verification: null },
+      { verification: outcome, verified_at: now, ...(toLitigation ? litigationSet('NOT_RECTIFIED', now) : {}) },
       async (tx, updated) => {
-        if (outcome !== 'DONE' && updated.recipientKind === 'ENFORCEMENT_BUREAU') await escalate(tx, updated, 'NOT_RECTIFIED', now);
+        if (toLitigation) await noticeLitigation(tx, updated, now);
+        else if (outcome !== 'DONE' && updated.recipientKind === 'ENFORCEMENT_BUREAU') await escalate(tx, updated, 'NOT_RECTIFIED', now);
       });
     nudgeOutbox(ctx.runtime, ESCALATION_OUTBOX);
+    nudgeOutbox(ctx.runtime, NOTIFICATION_OUTBOX);
     return row;
   },
 };
@@ -324,4 +338,5 @@ export const suggestionFields = {
   recipient: (row: SuggestionRow) => ({ kind: row.recipientKind, code: row.agencyCode, name: row.recipientName }),
   case: (row: SuggestionRow) => (row.caseId ? { __typename: 'EnforcementCase', id: row.caseId } : null),
   ...suggestionDeadlineFields,
+  ...suggestionStageFields,
 };
