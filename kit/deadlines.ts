@@ -33,6 +33,8 @@ export const DEADLINE_KEYS = [
   // procuratorate, the procuratorate's answer to the agency, the 立而不侦 reminder.
   'materialsNotice', 'materialsCompletion', 'forwardToCompetent', 'seizedItemsHandover', 'supervisionRequest',
   'explanationToAgency', 'investigationReminder',
+  // 案件咨询 (中办发〔2011〕8号): the written answer of public security or the procuratorate.
+  'consultationAnswer',
 ] as const;
 export type DeadlineKey = (typeof DEADLINE_KEYS)[number];
 
@@ -50,6 +52,7 @@ export const REQUIRED_DEADLINE_KEYS: readonly DeadlineKey[] = [
   'materialsNotice', 'materialsCompletion', // 补正 (public-security/intake/materials.ts)
   'forwardToCompetent', // 转送 (public-security/intake/forward.ts)
   'seizedItemsHandover', // 涉案物品移交 (public-security/intake/seized-items.ts)
+  'consultationAnswer', // 案件咨询 (justice/collaboration.ts)
 ];
 export type PeriodUnit = 'hours' | 'days' | 'months';
 export type DayCounting = 'calendar' | 'working';

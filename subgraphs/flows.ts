@@ -7,6 +7,7 @@ import { transferFlow } from './public-security/transfer-flow';
 import { seizedItemsFlow } from './public-security/intake/seized-items-flow';
 import { reverseTransferFlow } from '../kit/reverse-transfer';
 import { supervisionOpinionFlow } from './justice/supervision-opinion-flow';
+import { collaborationFlow } from './justice/collaboration-kinds';
 
 /** Every workflow the mutations enforce, in the order docs/supervision-at-work.md shows them. */
-export const FLOWS: FlowDeclaration<string, string>[] = [transferFlow, seizedItemsFlow, reverseTransferFlow, filingSupervisionFlow, filingSupervisionRequestFlow, alertFlow, suggestionFlow, supervisionOpinionFlow];
+export const FLOWS: FlowDeclaration<string, string>[] = [transferFlow, seizedItemsFlow, reverseTransferFlow, filingSupervisionFlow, filingSupervisionRequestFlow, alertFlow, suggestionFlow, supervisionOpinionFlow, collaborationFlow];

@@ -4,6 +4,7 @@ import { partyRule } from '../kit/resources/party';
 import { directoryEntryRule } from './justice/resources/directory-entry';
 import { justiceMatterRule } from './justice/resources/justice-matter';
 import { supervisionOpinionRule } from './justice/resources/supervision-opinion';
+import { collaborationMatterRule } from './justice/resources/collaboration-matter';
 import { transferRule } from './public-security/resources/transfer';
 import { investigationRule } from './public-security/resources/investigation';
 import { supervisionMatterRule } from './procuratorate/resources/supervision-matter';
@@ -18,7 +19,7 @@ import { procuratorialOpinionRule } from './procuratorate/resources/procuratoria
 /** Every resource's row rule, for docs/permissions.md and the role tables. */
 export const RESOURCE_RULES: ResourceRule<any>[] = [
   caseRule, partyRule, transferRule, investigationRule, supervisionMatterRule, suggestionRule, alertRule,
-  justiceMatterRule, directoryEntryRule, supervisionOpinionRule,
+  justiceMatterRule, directoryEntryRule, supervisionOpinionRule, collaborationMatterRule,
   filingSupervisionRule, filingSupervisionRequestRule,
   seizedItemsRule, transferReturnRule, procuratorialOpinionRule,
 ];

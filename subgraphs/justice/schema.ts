@@ -5,6 +5,7 @@ import { SCORECARD_ACCESS } from '../../kit/month';
 import { JUSTICE_SUPERVISION_SDL } from './supervision-schema';
 import { SUPERVISION_OPINION_SDL } from './supervision-opinion-schema';
 import { PARTY_LOOKUP_SDL } from './party-lookup-schema';
+import { COLLABORATION_SDL } from './collaboration-schema';
 
 /** Who registered a directory entry: for the units of the supervision system, not the public. */
 const REGISTRATION_ACCESS = '@requiresScopes(scopes: [["case:read"], ["supervision:read"], ["directory:write"]])';
@@ -275,4 +276,5 @@ type Mutation {
 ${JUSTICE_SUPERVISION_SDL}
 ${SUPERVISION_OPINION_SDL}
 ${PARTY_LOOKUP_SDL}
+${COLLABORATION_SDL}
 `;

@@ -55,7 +55,7 @@ type OverdueItems @key(fields: "unit") {
 }
 
 """What a notification is about."""
-enum InboxSubjectType { CASE_TRANSFER PROCURATORIAL_SUGGESTION JUSTICE_SUPERVISION_MATTER SUPERVISION_OPINION CASE_RETURN }
+enum InboxSubjectType { CASE_TRANSFER PROCURATORIAL_SUGGESTION JUSTICE_SUPERVISION_MATTER SUPERVISION_OPINION CASE_RETURN COLLABORATION_MATTER }
 
 """通报: what happened"""
 enum InboxItemKind {
@@ -111,6 +111,12 @@ enum InboxItemKind {
   SUPERVISION_OPINION_REPLIED
   "行政执法监督意见书核查结果 (to the bureau and the procuratorate of the region)"
   SUPERVISION_OPINION_VERIFIED
+  "协作: 案件咨询, 提前介入, 线索, 交办 opened (to the addressed unit)"
+  COLLABORATION_REQUESTED
+  "协作: answered, feedback or report back (to the requesting unit)"
+  COLLABORATION_ANSWERED
+  "督办: an overdue matter urged (to the addressed unit)"
+  COLLABORATION_URGED
 }
 
 """One entry of a unit's inbox; read state is per unit."""
