@@ -9,7 +9,7 @@ import { IDENTITY_HEADER } from '../kit/identity';
 import { SUBSCRIPTION_LIMITS } from '../gateway/subscriptions/index';
 import { mintDevToken } from '../gateway/dev-issuer';
 import { eventually, startHub, type TestHub } from './support/hub';
-import { callers, type Caller } from './support/fixtures';
+import { callers, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
 
 const INBOX = `subscription Live($first: Int) { inboxChanged(first: $first) { unreadCount edges { node { id kind title read } } } }`;
 
@@ -28,7 +28,10 @@ describe('subscriptions over Server-Sent Events', () => {
   let hub: TestHub;
   const open: Stream[] = [];
 
-  beforeAll(async () => { hub = await startHub(); });
+  beforeAll(async () => {
+    hub = await startHub();
+    await seedBureaus(hub);
+  });
   afterAll(async () => {
     open.forEach((s) => s.close());
     await hub?.stop();
@@ -144,6 +147,23 @@ describe('subscriptions over Server-Sent Events', () => {
     expect(first.errors).toEqual(query.errors);
     expect(first.errors.map((e: any) => e.extensions.code)).toContain('UNAUTHORIZED_FIELD_OR_TYPE');
     expect(first.data).toEqual(query.data);
+  });
+
+  it('pushes a 以罚代刑 alert to the procurators of the case\'s region only', async () => {
+    const ALERTS = `subscription { alertsChanged(first: 20) { edges { node { id kind status case { id } } } } }`;
+    const alertCases = (result: any): string[] => result?.data?.alertsChanged?.edges.map((e: any) => e.node.case?.id) ?? [];
+    const local = await subscribe(callers.procurator, ALERTS, {});
+    const nanyang = await subscribe(callers.nanyangProcurator, ALERTS, {});
+    await firstResult(local);
+    await firstResult(nanyang);
+    // CL140 over ¥50,000 sales, not transferred: an alert for the procuratorate of 320706 (公通字〔2008〕36号).
+    const caseId = await recordMarketCase(hub, { offenceCode: 'CL140', salesAmount: 60000, unsoldGoodsValue: 0, decidedAt: '2026-09-15T02:00:00Z' });
+    const pushed = await eventually(async () => local.nexts().find((n) => alertCases(n).includes(caseId)), 15_000, 'the alert pushed');
+    expect(pushed.data.alertsChanged.edges.find((e: any) => e.node.case.id === caseId).node).toMatchObject({ kind: 'THRESHOLD', status: 'OPEN' });
+    // Nanyang's procurators see only their own region's alert.
+    const own = await recordMarketCase(hub, { offenceCode: 'CL140', salesAmount: 70000, unsoldGoodsValue: 0, decidedAt: '2026-09-15T02:00:00Z', region: '411302' }, callers.nanyangMarketOfficer);
+    await eventually(async () => nanyang.nexts().find((n) => alertCases(n).includes(own)), 15_000, 'the Nanyang alert pushed');
+    expect(nanyang.nexts().flatMap(alertCases)).not.toContain(caseId);
   });
 
   it('refuses a stream without a token (401) or with a bad one', async () => {
