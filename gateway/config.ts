@@ -10,6 +10,7 @@ import { CONSOLE_ENV, consoleEnabled } from './console/index';
 import { LOG_ENV } from '../kit/log';
 import { TRUSTED_DOCUMENTS_ENV, trustedDocumentsFromEnv, type TrustedDocuments } from './trusted-documents';
 import { PARTY_LOOKUP_ENV } from './party-lookup-blinding';
+import { IDEMPOTENCY_ENV } from './idempotency/index';
 
 export function subgraphUrlVar(name: string): string {
   return `SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -39,6 +40,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   ...TRUSTED_DOCUMENTS_ENV,
   ...AUDIT_ENV,
   ...PARTY_LOOKUP_ENV,
+  ...IDEMPOTENCY_ENV,
 ];
 
 export interface GatewayConfig {

@@ -14,11 +14,11 @@ export const CORS_ENV: EnvVar[] = [
   },
 ];
 
-/** Request headers a browser app may send: JSON bodies, the bearer token, the stated reason, CSRF and tracing headers. */
-export const ALLOWED_HEADERS = ['content-type', 'authorization', 'x-access-reason', 'apollo-require-preflight', 'x-apollo-operation-name', 'traceparent'];
+/** Request headers a browser app may send: JSON bodies, the bearer token, the stated reason, CSRF and tracing headers, the key of a retried write (gateway/idempotency). */
+export const ALLOWED_HEADERS = ['content-type', 'authorization', 'x-access-reason', 'apollo-require-preflight', 'x-apollo-operation-name', 'traceparent', 'idempotency-key'];
 export const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'];
-/** Response headers a page may read besides the safelisted ones (a 401 says which scheme it wants). */
-export const EXPOSED_HEADERS = ['www-authenticate'];
+/** Response headers a page may read besides the safelisted ones (a 401 says which scheme it wants; a replayed write says so, and when to retry a running one). */
+export const EXPOSED_HEADERS = ['www-authenticate', 'idempotent-replayed', 'retry-after'];
 /** How long a browser may reuse a preflight answer (10 minutes; Chromium caps it at 2 hours). */
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
 

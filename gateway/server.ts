@@ -30,6 +30,7 @@ import { log } from '../kit/log';
 import { observeRequest, requestMetrics, serveMetrics } from './metrics';
 import { admitTrusted } from './trusted-documents';
 import { Subscriptions } from './subscriptions/index';
+import { Idempotency, idempotencyRetentionFromEnv } from './idempotency/index';
 
 /** The W3C trace id of the caller's traceparent, or a new one: it ties audit entries to logs. */
 function traceIdOf(traceparent: string | string[] | undefined): string {
@@ -117,6 +118,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   apollo.addPlugin(requestMetrics);
   apollo.addPlugin(auditRateLimit<HubContext>(audit, auditRateFromEnv(process.env)));
   await apollo.start();
+  const idempotency = new Idempotency(config.databaseUrl, { retentionSeconds: idempotencyRetentionFromEnv(process.env), audit, auditTimeoutMs: auditCommitTimeoutFromEnv(process.env) });
 
   const http = createServer(async (req, res) => {
     const observed = observeRequest(req, res);
@@ -171,7 +173,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       // Trusted documents: a registered hash stands for its text, free text may be refused (and audited).
       const trusted = await admitTrusted(config.trustedDocuments, req, res);
       if (trusted.refused) return void auditRequest(audit, { ...about(), ...trusted.refused });
-      const { denied } = await serveAuthorized(apollo, trusted.request, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen);
+      // A mutation with an Idempotency-Key runs once per caller and key; its retries replay the first answer.
+      const { denied } = await idempotency.serve(trusted.request, res, context, (request) => serveAuthorized(apollo, request, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen), { denied: [] });
       // What durableAudit committed before the response left is done; the rest (refusals before
       // Apollo, objects withheld while restoring) is queued: written in batches, never dropped.
       auditRequest(audit, { ...about(), releases: context.releases, denied }, context.audited);
@@ -190,6 +193,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       await close(http);
       await apollo.stop();
       await supergraph.close();
+      await idempotency.close();
       await audit.close();
     },
   };

@@ -149,7 +149,7 @@ export function judgeTrusted(documents: TrustedDocuments, request: Record<string
 }
 
 /** A request that reads as `request` for the gateway's pipeline: same method, headers and socket. */
-function substitute(req: IncomingMessage, request: Record<string, unknown>): IncomingMessage {
+export function substitute(req: IncomingMessage, request: Record<string, unknown>): IncomingMessage {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const isPost = req.method === 'POST';
   let path = req.url ?? '/';

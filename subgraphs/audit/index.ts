@@ -7,6 +7,7 @@ import { AuditLeanerIndexes1700000000100 } from './migrations/1700000000100-Lean
 import { AuditMerkleTree1700000001500 } from './migrations/1700000001500-MerkleTree';
 import { SchemaRegistry1700000002000 } from './migrations/1700000002000-SchemaRegistry';
 import { AuditWriterGrants1700000002300 } from './migrations/1700000002300-AuditWriterGrants';
+import { IdempotencyRecord1700000002850 } from './migrations/1700000002850-IdempotencyRecord';
 import { typeDefs } from './schema';
 import { witnessWorkers } from './witness';
 import { proofQueries } from './proofs';
@@ -21,7 +22,7 @@ export const audit: SubgraphModule = {
   databaseOwner: 'gateway',
   typeDefs,
   entities,
-  migrations: [AuditInit1700000000000, AuditLeanerIndexes1700000000100, AuditMerkleTree1700000001500, SchemaRegistry1700000002000, AuditWriterGrants1700000002300],
+  migrations: [AuditInit1700000000000, AuditLeanerIndexes1700000000100, AuditMerkleTree1700000001500, SchemaRegistry1700000002000, AuditWriterGrants1700000002300, IdempotencyRecord1700000002850],
   // The gateway's signed checkpoints go to the procuratorate's witness (witness.ts says why from here).
   notifies: ['procuratorate'],
   workers: witnessWorkers,
