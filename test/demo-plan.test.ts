@@ -43,7 +43,7 @@ describe('the demo plan', () => {
   });
 
   it('gives every party a valid resident ID number or unified social credit code', () => {
-    for (const { input: { party } } of plan.cases as { input: { party: { kind: string; idNumber: string } } }[]) {
+    for (const { input: { party } } of plan.cases as unknown as { input: { party: { kind: string; idNumber: string } } }[]) {
       const check = party.kind === 'NATURAL_PERSON' ? residentIdCheckDigit : creditCodeCheckCharacter;
       expect(party.idNumber.slice(17), party.idNumber).toBe(check(party.idNumber.slice(0, 17)));
     }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, getNamedType, isEnumType, isInputObjectType, type GraphQLInputObjectType } from 'graphql';
 import { AGENCY_KINDS, type AgencyKind } from '../../subgraphs/agencies/registry';
-import { creditCode, residentId } from '../demo-data';
+import { creditCode, DEMO_AGENCIES, residentId } from '../demo-data';
 import { prng, type Prng } from './prng';
 import { lastDayOf, SCENARIOS, type Scenario, type Step } from './scenarios';
 
@@ -114,26 +114,33 @@ export function demoPlan({ seed = 2026, cases = 360, minimumPerScenario = 2 }: P
 }
 
 function agencySpec(agency: AgencyKind): AgencySpec {
-  // An agency the vocabulary does not know yet (a new `npm run agency:new`): a generic cause.
-  return VOCABULARY.agencies[agency.name] ?? {
+  const known = VOCABULARY.agencies[agency.name];
+  if (known) return known;
+  // An agency the vocabulary does not know yet (a new `npm run agency:new`): the causes and own
+  // field values of its entry in scripts/demo-agencies.json, else a generic cause.
+  const entry = DEMO_AGENCIES.find((a) => a.agency === agency.name);
+  const basis = `${agency.label}执法依据`;
+  const causes: CauseSpec[] = (entry?.cases ?? []).map((c) => ({
+    cause: String(c.cause), offenceCode: (c.offenceCode as string | null | undefined) ?? null, over: false, legalBasis: String(c.legalBasis ?? basis),
+    fields: Object.fromEntries(Object.entries(c).filter(([name]) => !KIT_FIELDS.includes(name)).map(([name, value]) => [name, { oneOf: [value] }])),
+  }));
+  return {
     caseWord: `${agency.bureauPrefix}罚`, industries: ['商贸'],
-    powerItems: [{ name: `${agency.label}行政处罚`, actType: 'ADMINISTRATIVE_PENALTY', legalBasis: `${agency.label}执法依据` }],
-    causes: [{ cause: `违反${agency.label.replace(/局$/, '')}管理规定`, offenceCode: null, over: false, legalBasis: `${agency.label}执法依据` }],
+    powerItems: [{ name: `${agency.label}行政处罚`, actType: 'ADMINISTRATIVE_PENALTY', legalBasis: basis }],
+    causes: causes.length ? causes : [{ cause: `违反${agency.label.replace(/局$/, '')}管理规定`, offenceCode: null, over: false, legalBasis: basis }],
   };
 }
 
+/** The agency kit's own case fields (subgraphs/agencies/kit): every agency's input has them. */
+const KIT_FIELDS = ['caseNumber', 'actType', 'cause', 'offenceCode', 'party', 'amountInvolved', 'fineAmount', 'decidedAt', 'region', 'facts', 'legalBasis',
+  'penaltyKinds', 'involvesMinor', 'confidential', 'conductAt', 'illegalGain', 'economicLoss', 'paidAmount', 'paidAt', 'enforcementStatus', 'courtApplicationAt'];
+
 export const caseWordOf = (agency: AgencyKind) => agencySpec(agency).caseWord;
 
-/** The fields every agency's case input has (the kit's): an agency's own fields are the rest. */
-const KIT_INPUT_FIELDS = (() => {
-  const sets = AGENCY_KINDS.map((k) => Object.keys(inputType(k).getFields()));
-  return new Set(sets.length > 1 ? sets[0].filter((f) => sets.every((s) => s.includes(f))) : ['caseNumber', 'actType', 'cause', 'offenceCode', 'party', 'amountInvolved', 'fineAmount', 'decidedAt', 'region', 'facts', 'legalBasis', 'conductAt']);
-})();
-
-function inputType(agency: AgencyKind): GraphQLInputObjectType {
+/** The agency's create input in the client schema; absent until `npm run api-schema` has run after `npm run agency:new`. */
+function inputType(agency: AgencyKind): GraphQLInputObjectType | undefined {
   const type = API.getType(`${agency.caseType}Input`);
-  if (!isInputObjectType(type)) throw new Error(`demo: schema/api.graphql has no ${agency.caseType}Input`);
-  return type;
+  return isInputObjectType(type) ? type : undefined;
 }
 
 function buildCase(rnd: Prng, key: string, day: number, bureau: DemoBureau, over: boolean, main: string, parties: Map<string, Record<string, unknown>[]>): DemoCase {
@@ -147,17 +154,18 @@ function buildCase(rnd: Prng, key: string, day: number, bureau: DemoBureau, over
   };
   const conductDateFields: string[] = [];
   // The agency's own fields, read from its input type: the vocabulary's ranges where it has them.
-  for (const [name, field] of Object.entries(inputType(bureau.agency).getFields())) {
-    if (KIT_INPUT_FIELDS.has(name)) continue;
+  const fields = inputType(bureau.agency)?.getFields();
+  const own = fields ? Object.keys(fields).filter((f) => !KIT_FIELDS.includes(f)) : Object.keys(cause.fields ?? {});
+  for (const name of own) {
     const given = cause.fields?.[name];
-    const type = getNamedType(field.type);
+    const type = fields ? getNamedType(fields[name].type) : undefined;
     if (given?.oneOf) {
       const value = rnd.pick(given.oneOf);
-      if (isEnumType(type) && !type.getValue(String(value))) continue;
+      if (type && isEnumType(type) && !type.getValue(String(value))) continue;
       input[name] = value;
     } else if (given && given.min !== undefined && given.max !== undefined) {
-      input[name] = type.name === 'Int' ? rnd.int(given.min, given.max) : Math.round((given.min + rnd.next() * (given.max - given.min)) * 10) / 10;
-    } else if (type.name === 'String' && /Date$/.test(name) && cause.over) {
+      input[name] = type?.name === 'Int' ? rnd.int(given.min, given.max) : Math.round((given.min + rnd.next() * (given.max - given.min)) * 10) / 10;
+    } else if (type?.name === 'String' && /Date$/.test(name) && cause.over) {
       conductDateFields.push(name);
     }
   }
