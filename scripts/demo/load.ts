@@ -4,7 +4,7 @@
 // the owners record (submittedAt, decisionDueAt, receivedAt, replyDueAt, …) is the day's, and what
 // was left undone past its period is really overdue today. Nothing is written behind the owners'
 // backs: outboxes, the case index, alerts, inboxes and the audit log follow as in use.
-import { hubClient, type HubClient } from '../hub/client';
+import { hubClient, type Caller, type HubClient } from '../hub/client';
 import { caseWordOf, DEMO_DAYS, demoPlan, VOCABULARY, type DemoCase, type DemoPlan, type PlanOptions } from './plan';
 import type { DemoClock } from './clock';
 import { runStep, type CaseState } from './steps';
@@ -26,7 +26,7 @@ export async function loadDemoYear(gatewayUrl: string, dataDir: string, clock: D
   const started = Date.now();
   const plan = demoPlan(options);
   const hub = hubClient(gatewayUrl, dataDir);
-  const width = options.width ?? 8;
+  const width = options.width ?? 6;
   const log = options.log ?? (() => {});
 
   // The directory first: bureaus, their officers (执法证) and power lists (权力清单), by the platform.
@@ -93,6 +93,25 @@ async function createCase(hub: HubClient, c: DemoCase, now: Date, numbers: Map<s
     ...Object.fromEntries(c.conductDateFields.map((f) => [f, conductDate])),
   };
   const mutation = `create${c.bureau.agency.caseType}`;
-  const data = await must(`${mutation} ${caseNumber}`, () => hub.graphql(`mutation($input: ${c.bureau.agency.caseType}Input!) { ${mutation}(input: $input) { id } }`, { input }, officerOf(c.bureau)), 0);
-  return data[mutation].id as string;
+  const create = () => hub.graphql<any>(`mutation($input: ${c.bureau.agency.caseType}Input!) { ${mutation}(input: $input) { id } }`, { input }, officerOf(c.bureau));
+  // A create the gateway gave up on (a subgraph slow to answer on a loaded machine) may still have
+  // been written: the case is looked up by its number in the index before it is entered again.
+  for (let attempt = 1; ; attempt += 1) {
+    const { data, errors } = await create();
+    if (data?.[mutation]?.id) return data[mutation].id as string;
+    const found = await caseByNumber(hub, caseNumber, officerOf(c.bureau));
+    if (found) return found;
+    if (attempt === 3) throw new Error(`demo: ${mutation} ${caseNumber}: ${errors?.map((e) => e.message).join('; ')}`);
+  }
+}
+
+async function caseByNumber(hub: HubClient, caseNumber: string, caller: Caller): Promise<string | undefined> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const { data } = await hub.graphql<any>(`query($n: String) { cases(filter: { caseNumber: $n }, first: 5) { edges { node { id caseNumber } } } }`, { n: caseNumber }, caller);
+    const node = data?.cases?.edges?.find((e: any) => e.node.caseNumber === caseNumber)?.node;
+    if (node) return node.id as string;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return undefined;
 }
