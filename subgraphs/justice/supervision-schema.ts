@@ -105,6 +105,10 @@ enum InboxItemKind {
   SUGGESTION_ESCALATED
   "行政执法监督结果 (to the procuratorate)"
   ESCALATION_RESULT
+  "典型问题: a suggestion copied at issuance (to the justice bureau of the region; 双向通报)"
+  SUGGESTION_TYPICAL
+  "公益诉讼: a public-interest suggestion moved to the litigation stage (to the issuing procuratorate)"
+  SUGGESTION_LITIGATION
   "行政执法监督意见书 (to the bureau and the procuratorate of the region)"
   SUPERVISION_OPINION_ISSUED
   "行政执法监督意见书回复 (to the justice bureau that issued it)"
