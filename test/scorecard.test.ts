@@ -10,6 +10,8 @@ import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
 
 const DAY = 86_400_000;
+// The rule in force since 2026-11 (schema/scorecard.json): the suggestions' deductions and the justice bureau's opinions'.
+const CURRENT_RULE = 'kuiwen-2022-monthly-v2';
 const SCORECARD = `query($code: ID!, $m: String!) { agency(code: $code) { scorecard(month: $m) {
   casesEntered zeroEnforcement casesEnteredFrozenAt suggestionsReceived suggestionsReplied suggestionsRectified suggestionsOverdue
   score scoreRule scoreTerms { measure count points deducted } suggestionsFrozenAt } } }`;
@@ -53,13 +55,17 @@ describe('the monthly scorecard ranks fairly', () => {
 
   it('flags a bureau with no case in the month (零执法) and ranks it below a bureau with activity, explaining each score', async () => {
     const ee = await card('EE-320706');
-    expect(ee).toMatchObject({ casesEntered: 0, zeroEnforcement: true, suggestionsReceived: 0, score: 100, scoreRule: 'kuiwen-2022-monthly' });
+    expect(ee).toMatchObject({ casesEntered: 0, zeroEnforcement: true, suggestionsReceived: 0, score: 100, scoreRule: CURRENT_RULE });
     const mr = await card('MR-320706');
     expect(mr).toMatchObject({ casesEntered: 1, zeroEnforcement: false, suggestionsReceived: 3, suggestionsReplied: 1, suggestionsRectified: 1, score: 94 });
     expect(mr.scoreTerms).toEqual([
       { measure: 'suggestionsReceived', count: 3, points: 2, deducted: 6 },
       { measure: 'suggestionsOverdue', count: 0, points: 5, deducted: 0 },
       { measure: 'suggestionsNotRectified', count: 0, points: 3, deducted: 0 },
+      // From kuiwen-2022-monthly-v2 the justice bureau's opinions count too (none here).
+      { measure: 'opinionsReceived', count: 0, points: 2, deducted: 0 },
+      { measure: 'opinionsOverdue', count: 0, points: 5, deducted: 0 },
+      { measure: 'opinionsNotRectified', count: 0, points: 3, deducted: 0 },
     ]);
 
     const ranked = await ranking();
@@ -67,8 +73,8 @@ describe('the monthly scorecard ranks fairly', () => {
       [1, 'MR-320706', 94, false],
       [2, 'EE-320706', 100, true],
     ]);
-    expect(ranked[0].explanation).toBe('1 case(s) entered. Score 100 − 2 × 3 suggestionsReceived = 94 (rule kuiwen-2022-monthly)');
-    expect(ranked[1].explanation).toMatch(/^零执法: no case entered in \d{4}-\d{2}; listed after every bureau with activity\. Score 100 = 100 \(rule kuiwen-2022-monthly\)$/);
+    expect(ranked[0].explanation).toBe(`1 case(s) entered. Score 100 − 2 × 3 suggestionsReceived = 94 (rule ${CURRENT_RULE})`);
+    expect(ranked[1].explanation).toMatch(new RegExp(`^零执法: no case entered in \\d{4}-\\d{2}; listed after every bureau with activity\\. Score 100 = 100 \\(rule ${CURRENT_RULE}\\)$`));
   });
 
   it("freezes a month when it closes: a late case and a later reply do not change its figures", async () => {
@@ -87,7 +93,7 @@ describe('the monthly scorecard ranks fairly', () => {
           const { rows } = await db.query(`SELECT agency_code, rule_version FROM scorecard_frozen WHERE month = $1 ORDER BY agency_code`, [month]);
           return rows.some((r) => r.agency_code === 'MR-320706') && rows.some((r) => r.agency_code === 'EE-320706') ? rows : undefined;
         }, 10_000, `${owner}'s freeze of ${month}`);
-        expect(frozen.every((r) => r.rule_version === 'kuiwen-2022-monthly')).toBe(true);
+        expect(frozen.every((r) => r.rule_version === CURRENT_RULE)).toBe(true);
       } finally {
         await db.end();
       }
@@ -120,5 +126,45 @@ describe('the monthly scorecard ranks fairly', () => {
     // The reply counts in the month it was given.
     const next = monthOf(new Date(monthRange(month)!.end.getTime() + DAY));
     expect(await card('MR-320706', next)).toMatchObject({ suggestionsReceived: 0, suggestionsReplied: 1, suggestionsRectified: 0, suggestionsFrozenAt: null });
+  });
+
+  it("counts the justice bureau's supervision opinions in the score through federation, and the ranking names the deductions", async () => {
+    // The hub is a day into the month after `month` (the test before moved it there).
+    const next = monthOf(new Date(monthRange(month)!.end.getTime() + DAY));
+    const start = monthRange(next)!.start.getTime();
+    const opinion = async (dueAt: number) => (await ok(hub, `mutation($input: SupervisionOpinionInput!) { issueSupervisionOpinion(input: $input) { id } }`,
+      { input: { agencyCode: 'MR-320706', ground: 'ABUSED_DISCRETION', facts: '同类违法行为罚款数额明显不一致', requirement: '规范行使行政处罚裁量权',
+        rectificationDueAt: new Date(dueAt).toISOString() } }, callers.justice)).issueSupervisionOpinion.id as string;
+    // One opinion left unanswered past its deadline, one answered and verified as insufficiently rectified.
+    await opinion(start + 5 * DAY);
+    const answered = await opinion(start + 20 * DAY);
+    await ok(hub, `mutation($id: ID!, $input: SupervisionOpinionReplyInput!) { replyToSupervisionOpinion(id: $id, input: $input) { status } }`,
+      { id: answered, input: { reply: '已部分整改', rectified: true } }, callers.marketOfficer);
+    await ok(hub, `mutation($id: ID!) { verifySupervisionOpinion(id: $id, outcome: INSUFFICIENT, note: "裁量基准仍未公开") { status } }`, { id: answered }, callers.justice);
+    await hub.advanceClock(5 * DAY);
+
+    const mr = await card('MR-320706', next);
+    // The reply to the open suggestion (the test before) counts this month: 3 points.
+    expect(mr).toMatchObject({ suggestionsReplied: 1, suggestionsRectified: 0, scoreRule: CURRENT_RULE, score: 100 - 3 - 2 * 2 - 5 - 3 });
+    expect(mr.scoreTerms.filter((t: any) => t.measure.startsWith('opinions'))).toEqual([
+      { measure: 'opinionsReceived', count: 2, points: 2, deducted: 4 },
+      { measure: 'opinionsOverdue', count: 1, points: 5, deducted: 5 },
+      { measure: 'opinionsNotRectified', count: 1, points: 3, deducted: 3 },
+    ]);
+    const figures = await ok(hub, `query($code: ID!, $m: String!) { agency(code: $code) { scorecard(month: $m) {
+      opinionsReceived opinionsReplied opinionsOverdue opinionsNotRectified } } }`, { code: 'MR-320706', m: next }, callers.procurator);
+    expect(figures.agency.scorecard).toEqual({ opinionsReceived: 2, opinionsReplied: 1, opinionsOverdue: 1, opinionsNotRectified: 1 });
+
+    const ranked = await ranking(next);
+    const entry = ranked.find((r: any) => r.scorecard.agencyCode === 'MR-320706');
+    expect(entry.scorecard.score).toBe(85);
+    expect(entry.explanation).toContain(
+      `Score 100 − 3 × 1 suggestionsNotRectified − 2 × 2 opinionsReceived − 5 × 1 opinionsOverdue − 3 × 1 opinionsNotRectified = 85 (rule ${CURRENT_RULE})`);
+  });
+
+  it('scores a month before the opinions counted by the rule in force then (kuiwen-2022-monthly), which does not weigh them', async () => {
+    const october = await card('MR-320706', '2026-10');
+    expect(october.scoreRule).toBe('kuiwen-2022-monthly');
+    expect(october.scoreTerms.map((t: any) => t.measure)).toEqual(['suggestionsReceived', 'suggestionsOverdue', 'suggestionsNotRectified']);
   });
 });

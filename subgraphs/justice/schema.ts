@@ -6,6 +6,7 @@ import { JUSTICE_SUPERVISION_SDL } from './supervision-schema';
 import { SUPERVISION_OPINION_SDL } from './supervision-opinion-schema';
 import { PARTY_LOOKUP_SDL } from './party-lookup-schema';
 import { COLLABORATION_SDL } from './collaboration-schema';
+import { SCORECARD_OPINION_FIELDS } from './scorecard-opinions';
 
 /** Who registered a directory entry: for the units of the supervision system, not the public. */
 const REGISTRATION_ACCESS = '@requiresScopes(scopes: [["case:read"], ["supervision:read"], ["directory:write"]])';
@@ -78,7 +79,7 @@ type Scorecard @key(fields: "agencyCode month") ${SCORECARD_ACCESS} {
   "零执法 (seed 003 零执法说明制度): no case entered that month; such a bureau is listed after every bureau with activity in scorecardRanking"
   zeroEnforcement: Boolean!
   "when casesEntered was frozen (the month closed, kit/month.ts); null while the month is open"
-  casesEnteredFrozenAt: DateTime
+  casesEnteredFrozenAt: DateTime${SCORECARD_OPINION_FIELDS}
 }
 
 """执法人员 with an enforcement certificate (执法证)."""

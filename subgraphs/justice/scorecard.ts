@@ -4,6 +4,7 @@ import { freezePass, monthFigures, monthRange, parseScorecardKey, requireMonth, 
 import { pollWorker } from '../../kit/workers';
 import type { AgencyRow } from './entities';
 import type { JusticeLoaders } from './loaders';
+import { countOpinions, OPINION_MEASURES, type OpinionFigures } from './scorecard-opinions';
 
 // 一月一晒绩 (seed 001): the monthly scorecard of one bureau. Justice owns the Scorecard entity
 // (key: agencyCode month) and its index figure, casesEntered, and with it the 零执法 flag (no case
@@ -14,7 +15,8 @@ import type { JusticeLoaders } from './loaders';
 
 type Ctx = SubgraphContext<JusticeLoaders>;
 interface ScorecardRef { agencyCode: string; month: string }
-interface IndexFigures { casesEntered: number }
+// Opinion figures are absent from a month frozen before the hub counted them (kuiwen-2022-monthly did not weigh them).
+interface IndexFigures extends Partial<OpinionFigures> { casesEntered: number }
 type Db = { query(sql: string, parameters?: unknown[]): Promise<any> };
 
 /** Cases entered into the index (归集) per bureau and month, by recorded_at (China Standard Time): one statement. */
@@ -30,13 +32,19 @@ async function countCasesEntered(db: Db, keys: readonly BureauMonth[]): Promise<
   return keys.map((_, i) => ({ casesEntered: counts.get(i + 1) ?? 0 }));
 }
 
+/** Justice's figures of each bureau-month: cases entered and the supervision opinions (scorecard-opinions.ts). */
+async function countFigures(db: Db, keys: readonly BureauMonth[], now: Date): Promise<IndexFigures[]> {
+  const [cases, opinions] = [await countCasesEntered(db, keys), await countOpinions(db, keys, now)];
+  return keys.map((_, i) => ({ ...cases[i], ...opinions[i] }));
+}
+
 export function scorecardLoaders(runtime: SubgraphRuntime) {
   return {
     /** The index's figures of each bureau-month: live while the month is open, frozen once it has closed. */
     indexFigures: batchLoader<string, MonthFigures<IndexFigures> | Error>(async (keys) => {
       const parsed = keys.map(parseScorecardKey);
       const valid = parsed.filter((k) => monthRange(k.month));
-      const figures = valid.length ? await monthFigures(runtime.db, valid, runtime.now(), (of) => countCasesEntered(runtime.db, of)) : [];
+      const figures = valid.length ? await monthFigures(runtime.db, valid, runtime.now(), (of) => countFigures(runtime.db, of, runtime.now())) : [];
       const byKey = new Map(valid.map((k, i) => [scorecardKey(k.agencyCode, k.month), figures[i]]));
       return parsed.map((k) => byKey.get(scorecardKey(k.agencyCode, k.month)) ?? new Error(`not a scorecard month: ${k.month}`));
     }),
@@ -46,7 +54,8 @@ export function scorecardLoaders(runtime: SubgraphRuntime) {
 /** SubgraphModule.workers: freezes the month just ended for every bureau of the directory, soon after it ends (hub clock). */
 export const scorecardFreezeWorker = pollWorker('scorecard freeze', 'OUTBOX_POLL_MS', freezePass(
   async (runtime: SubgraphRuntime) => ((await runtime.db.query(`SELECT code FROM agency`)) as { code: string }[]).map((r) => r.code),
-  countCasesEntered,
+  // The figures are computed at the freeze, after the month's end: every rectification deadline of the month has ended.
+  (db, keys) => countFigures(db, keys, new Date(Math.max(...keys.map((k) => monthRange(k.month)!.end.getTime())))),
 ));
 
 export const agencyScorecardField = {
@@ -66,4 +75,5 @@ export const scorecardFields = {
   casesEntered: async (s: ScorecardRef, _: unknown, ctx: Ctx) => (await figuresOf(s, ctx)).figures.casesEntered,
   zeroEnforcement: async (s: ScorecardRef, _: unknown, ctx: Ctx) => (await figuresOf(s, ctx)).figures.casesEntered === 0,
   casesEnteredFrozenAt: async (s: ScorecardRef, _: unknown, ctx: Ctx) => (await figuresOf(s, ctx)).frozenAt,
+  ...Object.fromEntries(OPINION_MEASURES.map((m) => [m, async (s: ScorecardRef, _: unknown, ctx: Ctx) => (await figuresOf(s, ctx)).figures[m] ?? null])),
 };

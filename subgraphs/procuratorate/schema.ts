@@ -3,6 +3,7 @@ import { ALERT_MUTATION_SDL, ALERT_QUERY_SDL, ALERT_SDL } from './alerts';
 import { SCORECARD_ACCESS } from '../../kit/month';
 import { ESCALATION_SDL } from '../../kit/notifications';
 import { SCORE_RULES } from '../../kit/month';
+import { SCORECARD_JUSTICE_SDL } from './scorecard';
 import { currentVersion } from '../../kit/versioned-rules';
 import { currentRule, periodText } from '../../kit/deadlines';
 import { FILING_SUPERVISION_SDL } from './filing-supervision';
@@ -52,13 +53,13 @@ type Scorecard @key(fields: "agencyCode month") ${SCORECARD_ACCESS} {
   weights unverified): base minus each deduction's points times its count, at least the floor.
   Currently ${SCORE_BASE} − ${SCORE_TERMS}.
   """
-  score: Float!
+  score: Float! ${SCORECARD_JUSTICE_SDL.requires}
   "the id of the scoring rule the score used (schema/scorecard.json); a closed month keeps the one it was frozen with"
   scoreRule: String!
   "the score's deductions, one per measure of the rule, with the count and the points"
-  scoreTerms: [ScoreTerm!]!
+  scoreTerms: [ScoreTerm!]! ${SCORECARD_JUSTICE_SDL.requires}
   "when the suggestion figures were frozen (the month closed); null while the month is open"
-  suggestionsFrozenAt: DateTime
+  suggestionsFrozenAt: DateTime${SCORECARD_JUSTICE_SDL.external}
 }
 
 """One deduction of a month's score: count × points."""

@@ -34,16 +34,33 @@ export interface SuggestionFigures {
   suggestionsReceived: number; suggestionsReplied: number; suggestionsRectified: number; suggestionsOverdue: number;
 }
 interface Counts { suggestionsReceived: number; suggestionsReplied: number; suggestionsRectified: number; suggestionsOverdue: number }
-type Scored = SuggestionFigures & { ruleVersion: string; suggestionsFrozenAt: Date | null };
+type Scored = SuggestionFigures & { ruleVersion: string; suggestionsFrozenAt: Date | null; justice?: JusticeFigures };
+
+// Justice's figures the score weighs (行政执法监督意见书, seed 001: 收到的检察建议和行政执法监督意见的数量及整改
+// 落实情况). Justice resolves and freezes them on its Scorecard (subgraphs/justice/scorecard-opinions.ts);
+// the score and its terms @require them, so the gateway fetches them from justice and hands them to
+// __resolveReference with the key, and the ranking asks justice for them in its one call.
+export const JUSTICE_MEASURES = ['opinionsReceived', 'opinionsOverdue', 'opinionsNotRectified'] as const;
+type JusticeFigures = Partial<Record<(typeof JUSTICE_MEASURES)[number], number | null>>;
+const REQUIRES_JUSTICE = `@requires(fields: "${JUSTICE_MEASURES.join(' ')}")`;
+/** The SDL of the procuratorate's Scorecard: justice's figures, external, and the fields that need them. */
+export const SCORECARD_JUSTICE_SDL = {
+  external: JUSTICE_MEASURES.map((m) => `\n  "justice's figure (行政执法监督意见书), read by the score"\n  ${m}: Int @external`).join(''),
+  requires: REQUIRES_JUSTICE,
+};
+const justiceOf = (from: Record<string, unknown>): JusticeFigures =>
+  Object.fromEntries(JUSTICE_MEASURES.map((m) => [m, typeof from[m] === 'number' ? from[m] : null]));
 type Db = { query(sql: string, parameters?: unknown[]): Promise<any> };
 
 export interface ScoreTerm { measure: string; label: string; count: number; points: number; deducted: number }
 
 /** The score of a bureau's month under `rule`, term by term. */
-export function scoreTermsOf(f: Counts, rule: ScoreRule): { score: number; terms: ScoreTerm[] } {
+export function scoreTermsOf(f: Counts & { justice?: JusticeFigures }, rule: ScoreRule): { score: number; terms: ScoreTerm[] } {
   const measures: Record<string, number> = {
     suggestionsReceived: f.suggestionsReceived, suggestionsOverdue: f.suggestionsOverdue,
     suggestionsNotRectified: f.suggestionsReplied - f.suggestionsRectified,
+    // null: a month justice froze before it counted opinions, scored by a rule that does not weigh them.
+    ...Object.fromEntries(JUSTICE_MEASURES.map((m) => [m, f.justice?.[m] ?? 0])),
   };
   const terms = rule.deductions.map((d) => ({ measure: d.key, label: d.label, count: measures[d.key], points: d.points, deducted: d.points * measures[d.key] }));
   return { score: Math.max(rule.floor, rule.base - terms.reduce((sum, t) => sum + t.deducted, 0)), terms };
@@ -104,7 +121,11 @@ export const scorecardFreezeWorker = pollWorker('scorecard freeze', 'ESCALATION_
 ));
 
 export const scorecardFields = {
-  __resolveReference: (ref: { agencyCode: string; month: string }, ctx: SubgraphContext) => loaderOf(ctx).load(scorecardKey(ref.agencyCode, ref.month)),
+  __resolveReference: async (ref: { agencyCode: string; month: string } & Record<string, unknown>, ctx: SubgraphContext) => {
+    const f = await loaderOf(ctx).load(scorecardKey(ref.agencyCode, ref.month));
+    // The loader's row is shared by the page; justice's figures come with each representation (@requires).
+    return f instanceof Error ? f : { ...f, justice: justiceOf(ref) };
+  },
   score: (f: Scored) => scoreOf(f),
   scoreRule: (f: Scored) => f.ruleVersion,
   scoreTerms: (f: Scored) => scoreTermsOf(f, ruleOf(f)).terms,
@@ -134,14 +155,15 @@ export const scorecardQueries = {
       throw badInput('region', 'regionCode', 'must be a 6-digit administrative division code');
     }
     // The directory and each bureau's cases entered (justice's figure, frozen with the month), in one call.
-    const { agencies } = await ctx.runtime.call<{ agencies: { code: string; region: string; scorecard: { casesEntered: number } }[] }>('justice',
-      'query($m: String!) { agencies { code region scorecard(month: $m) { casesEntered } } }', { m: range.month });
+    const { agencies } = await ctx.runtime.call<{ agencies: { code: string; region: string; scorecard: { casesEntered: number } & JusticeFigures }[] }>('justice',
+      `query($m: String!) { agencies { code region scorecard(month: $m) { casesEntered ${JUSTICE_MEASURES.join(' ')} } } }`, { m: range.month });
     const bureaus = region ? agencies.filter((a) => a.region.startsWith(jurisdictionPrefix(region))) : agencies;
     const loader = loaderOf(ctx);
     const entries: Ranked[] = await Promise.all(bureaus.map(async (b) => {
       const f = await loader.load(scorecardKey(b.code, range.month));
       if (f instanceof Error) throw f;
-      return { figures: f, score: scoreOf(f), active: b.scorecard.casesEntered > 0, casesEntered: b.scorecard.casesEntered };
+      const figures = { ...f, justice: justiceOf(b.scorecard) };
+      return { figures, score: scoreOf(figures), active: b.scorecard.casesEntered > 0, casesEntered: b.scorecard.casesEntered };
     }));
     const ahead = (a: Ranked, b: Ranked) => (a.active !== b.active ? a.active : a.score > b.score);
     entries.sort((a, b) => Number(b.active) - Number(a.active) || b.score - a.score || a.figures.agencyCode.localeCompare(b.figures.agencyCode));
