@@ -1,13 +1,14 @@
 // The reference console's inbox, live (issue 12), in real headless Chromium with every request
 // outside the hub aborted: a bureau officer has the inbox open; a notice addressed to the bureau
 // arrives and appears on the page without a reload, pushed over the inboxChanged subscription
-// (gateway/console/live.js, gateway/subscriptions/), not by the 30-second poll.
+// (gateway/console/live.js, gateway/subscriptions/), not by the 30-second poll. Likewise a
+// procurator's open alerts list shows a new 以罚代刑 alert of the region.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { IDENTITY_HEADER } from '../kit/identity';
 import { startHub, type TestHub } from './support/hub';
-import { callers } from './support/fixtures';
+import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
 import { launchChromium, offlinePage } from './support/browser';
 
 describe('the console inbox, live', () => {
@@ -18,6 +19,7 @@ describe('the console inbox, live', () => {
   beforeAll(async () => {
     [hub, browser] = await Promise.all([startHub(), launchChromium()]);
     origin = new URL(hub.gatewayUrl).origin;
+    await seedBureaus(hub);
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
@@ -52,6 +54,30 @@ describe('the console inbox, live', () => {
       await page.locator('#inbox-items').getByText('未读 1 条').waitFor();
       expect(loads).toBe(0);
       expect(await page.locator('#inbox-items[data-live="live"]').count()).toBe(1);
+      expect(aborted).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a new 以罚代刑 alert of the region in a procurator\'s open alerts list without a reload', async () => {
+    const { page, context, aborted, errors } = await offlinePage(browser, [origin]);
+    try {
+      await page.goto(`${origin}/console#/alerts`);
+      await page.locator('#token').fill(await hub.tokenFor(callers.procurator));
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.locator('#alert-items[data-live="live"]').waitFor();
+      await page.locator('#alert-items').getByText('暂无线索').waitFor();
+      let loads = 0;
+      page.on('load', () => { loads += 1; });
+
+      // CL140 over ¥50,000 sales, not transferred (公通字〔2008〕36号): an alert for the procuratorate of 320706.
+      const caseId = await recordMarketCase(hub, { caseNumber: '海市监处罚〔2026〕7301号', offenceCode: 'CL140', salesAmount: 60000, unsoldGoodsValue: 0, decidedAt: '2026-09-15T02:00:00Z' });
+      const row = page.locator('#alert-items li', { hasText: '海市监处罚〔2026〕7301号' });
+      await row.waitFor({ timeout: 20_000 });
+      expect(await row.locator(`a[href="#/case/${caseId}"]`).count()).toBe(1);
+      expect(loads).toBe(0);
       expect(aborted).toEqual([]);
       expect(errors).toEqual([]);
     } finally {

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import { deriveQuery } from '../gateway/subscriptions/document';
+import { registerDerivedQueries } from '../gateway/subscriptions/index';
+import { documentId, judgeTrusted, type RegisteredOperation, type TrustedDocuments } from '../gateway/trusted-documents';
 
 describe('a subscription is its query, re-run', () => {
   it('renames the field and keeps the response key, variables, arguments and fragments', () => {
@@ -37,5 +39,32 @@ describe('a subscription is its query, re-run', () => {
   it('refuses what does not parse, or names an operation the document lacks', () => {
     expect(() => deriveQuery('subscription {')).toThrow(GraphQLError);
     expect(() => deriveQuery('subscription A { inboxChanged { unreadCount } }', 'B')).toThrow(/Unknown operation named "B"/);
+  });
+});
+
+describe('under trusted documents', () => {
+  const registered = (body: string): RegisteredOperation => ({ name: 'InboxLive', clients: ['console'], registeredAt: '2026-09-01T00:00:00.000Z', body });
+
+  it('a registered subscription registers the query it re-runs, and nothing else', () => {
+    const body = 'subscription InboxLive { inbox: inboxChanged(first: 20) { unreadCount } }';
+    const operations = new Map([[documentId(body), registered(body)]]);
+    const documents: TrustedDocuments = { mode: 'only', operations };
+    registerDerivedQueries(documents);
+    const derived = deriveQuery(body, 'InboxLive').query;
+    expect([...operations.keys()].sort()).toEqual([documentId(body), documentId(derived)].sort());
+    // The re-run, sent by hash with its text as the gateway sends it, is admitted.
+    expect(judgeTrusted(documents, { query: derived, extensions: { persistedQuery: { version: 1, sha256Hash: documentId(derived) } } }).kind).toBe('run');
+    // A query nobody registered is still refused.
+    expect(judgeTrusted(documents, { query: '{ inbox { unreadCount } }' }).kind).toBe('refuse');
+  });
+
+  it('registers nothing when the mode is off, or for a subscription the gateway does not serve', () => {
+    const unknown = 'subscription X { casesChanged { totalCount } }';
+    const operations = new Map([[documentId(unknown), registered(unknown)]]);
+    registerDerivedQueries({ mode: 'only', operations });
+    expect(operations.size).toBe(1);
+    const off = new Map<string, RegisteredOperation>();
+    registerDerivedQueries({ mode: 'off', operations: off });
+    expect(off.size).toBe(0);
   });
 });

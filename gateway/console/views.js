@@ -149,7 +149,7 @@ const MARK_READ = /* GraphQL */ `mutation MarkRead($ids: [ID!]!) { markInboxRead
  * the gateway refuses the stream (trusted documents, too many open tabs) or it ends, asked again
  * when the tab comes back into view and every 30 seconds. Everything stops when another view opens.
  */
-function keepCurrent(element, isCurrent, subscription, render, load) {
+function keepCurrent(element, isCurrent, subscription, render, load, variables = {}) {
   let timer;
   const poll = () => {
     if (!isCurrent()) return stop();
@@ -157,7 +157,7 @@ function keepCurrent(element, isCurrent, subscription, render, load) {
     clearInterval(timer);
     timer = setInterval(() => { if (!isCurrent()) return stop(); if (document.visibilityState === 'visible') load(); }, 30_000);
   };
-  const live = subscribe(subscription, {}, (result) => (isCurrent() ? render(result) : stop()), () => { if (isCurrent()) { load(); poll(); } });
+  const live = subscribe(subscription, variables, (result) => (isCurrent() ? render(result) : stop()), () => { if (isCurrent()) { load(); poll(); } });
   live.opened.then((streaming) => { if (streaming) element.dataset.live = 'live'; else { load(); poll(); } });
   const onVisible = () => { if (!isCurrent()) return stop(); if (timer && document.visibilityState === 'visible') load(); };
   // The router runs first on a hash change: by then isCurrent() says whether this view was left.
@@ -170,6 +170,7 @@ function keepCurrent(element, isCurrent, subscription, render, load) {
   };
   document.addEventListener('visibilitychange', onVisible);
   window.addEventListener('hashchange', onLeave);
+  return stop;
 }
 
 /** The unit's inbox, live: a notice addressed to the unit appears without reloading. */
@@ -205,12 +206,19 @@ const ALERTS = /* GraphQL */ `
 `;
 const CONVERT = /* GraphQL */ `mutation ConvertAlert($id: ID!, $summary: String) { convertAlert(id: $id, summary: $summary) { id kind status } }`;
 
+const ALERTS_LIVE = liveOf(ALERTS, 'alerts');
+
+/** The alerts of the caller's jurisdiction, live: a new alert or a change of state shows without reloading. */
 export function alertsView(root) {
   const status = select('status', 'AlertStatus');
   const list = h('div', { id: 'alert-items' });
-  mount(root, h('h2', null, '以罚代刑线索'), h('form', { class: 'filters', onsubmit: (e) => { e.preventDefault(); load(); } }, h('label', null, '状态', status), h('button', { type: 'submit' }, '查询')), list);
-  const load = async () => {
-    const { data, errors } = await graphql(ALERTS, { status: status.value || undefined });
+  // Shown as long as this list is on the page (the router mounts the next view in its place).
+  const isCurrent = () => root.contains(list);
+  let stop = () => {};
+  const follow = () => { stop(); stop = keepCurrent(list, isCurrent, ALERTS_LIVE, render, load, { status: status.value || undefined }); };
+  mount(root, h('h2', null, '以罚代刑线索'), h('form', { class: 'filters', onsubmit: (e) => { e.preventDefault(); follow(); } }, h('label', null, '状态', status), h('button', { type: 'submit' }, '查询')), list);
+  const load = async () => render(await graphql(ALERTS, { status: status.value || undefined }));
+  const render = ({ data, errors }) => {
     const alerts = data?.alerts;
     if (!alerts) { mount(list, errorList(errors), value(null, errors, ['alerts'])); return; }
     mount(list, alerts.edges.length ? h('ul', { class: 'list' }, alerts.edges.map(({ node: a }) => a && h('li', { dataset: { alert: a.id } },
@@ -226,5 +234,5 @@ export function alertsView(root) {
         else load();
       } }, '转为监督事项') : null))) : h('p', { class: 'muted' }, '暂无线索'), errorList(errors));
   };
-  load();
+  follow();
 }

@@ -54,7 +54,7 @@ function expiryOf(authorization: string): number | undefined {
  * authorization, and so adds nothing a client could not already run. Without this, `only` would
  * refuse every re-run of a registered subscription.
  */
-function registerDerivedQueries(documents: GatewayConfig['trustedDocuments']): void {
+export function registerDerivedQueries(documents: GatewayConfig['trustedDocuments']): void {
   if (documents.mode === 'off') return;
   const operations = documents.operations as Map<string, RegisteredOperation>;
   for (const operation of [...operations.values()]) {
