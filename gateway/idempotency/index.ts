@@ -19,6 +19,7 @@
 // Limit, stated: the gateway cannot know whether a request it was running when it died wrote at
 // an owner. Its claim then lapses after LEASE_SECONDS and a retry runs the mutation again; the
 // owners' own uniqueness (a case number is unique per bureau) is what refuses the second write.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pg from 'pg';
 import type { Identity } from '../../kit/identity';
@@ -107,7 +108,7 @@ export class Idempotency {
         refuse(res, 429, 'IDEMPOTENCY_KEY_LIMIT', 'Too many live Idempotency-Keys for this caller; retry later', { 'retry-after': '60' });
         return nothing;
       case 'done':
-        await this.replay(res, context, material, claimed.status, claimed.answer);
+        await this.replay(res, context, material, claimed.status, claimed.answer, { query: body.query, operationName: body.operationName });
         return nothing;
       case 'claimed':
         return this.runOnce(request, res, context, material, run);
@@ -153,9 +154,14 @@ export class Idempotency {
   }
 
   /** The first answer again, audited first (nothing released without its record: durable.ts). */
-  private async replay(res: ServerResponse, context: OnceContext, material: KeyMaterial, status: number, sealed: Buffer): Promise<void> {
+  private async replay(res: ServerResponse, context: OnceContext, material: KeyMaterial, status: number, sealed: Buffer, operation: { query: string; operationName: unknown }): Promise<void> {
     const stored = JSON.parse(openAnswer(material.secret, material.lookup, sealed)) as StoredAnswer;
-    const about = context.auditRequest?.() ?? { identity: context.identity };
+    // Nothing ran, so the pipeline saw no operation: the entries name the one the client sent.
+    const about = {
+      ...(context.auditRequest?.() ?? { identity: context.identity }),
+      operationName: typeof operation.operationName === 'string' ? operation.operationName : null,
+      documentHash: createHash('sha256').update(operation.query).digest('hex'),
+    };
     const entries = auditEntries({ ...about, releases: [...stored.releases, { coordinate: REPLAY_COORDINATE, entityId: stored.traceId, decision: 'full' }] });
     try {
       await this.options.audit.commit(entries, this.options.auditTimeoutMs, () => true);
