@@ -23,10 +23,21 @@ export class ProcuratorateSuggestionStages1700000002800 implements MigrationInte
       ADD CONSTRAINT procuratorial_suggestion_litigation_check CHECK (
         (status IN ('LITIGATION', 'SUED', 'LITIGATION_CLOSED')) <= (kind = 'PUBLIC_INTEREST' AND litigation_at IS NOT NULL AND litigation_reason IS NOT NULL)
         AND (status IN ('SUED', 'LITIGATION_CLOSED')) = (litigation_decision IS NOT NULL))`);
+    // A suggestion answered without rectifying moves on to LITIGATION with its reply kept: the reply
+    // columns are set for REPLIED (as before) and may be for the litigation states, never before a reply.
+    const [replied] = await q.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'procuratorial_suggestion'::regclass AND contype = 'c'
+      AND pg_get_constraintdef(oid) LIKE '%status = ''REPLIED''%' AND pg_get_constraintdef(oid) LIKE '%replied_at IS NOT NULL%'`);
+    if (!replied) throw new Error('procuratorial_suggestion: the reply check of the first migration was not found');
+    await q.query(`ALTER TABLE procuratorial_suggestion DROP CONSTRAINT "${replied.conname}"`);
+    await q.query(`ALTER TABLE procuratorial_suggestion
+      ADD CONSTRAINT procuratorial_suggestion_reply_check CHECK ((status = 'REPLIED') <= (replied_at IS NOT NULL AND reply IS NOT NULL AND rectified IS NOT NULL)
+        AND (status IN ('ISSUED', 'OBJECTED', 'WITHDRAWN')) <= (replied_at IS NULL))`);
     await q.query(`CREATE INDEX procuratorial_suggestion_typical ON procuratorial_suggestion (region, issued_at DESC) WHERE typical`);
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX procuratorial_suggestion_typical`);
+    await q.query(`ALTER TABLE procuratorial_suggestion DROP CONSTRAINT procuratorial_suggestion_reply_check,
+      ADD CHECK ((status = 'REPLIED') = (replied_at IS NOT NULL AND reply IS NOT NULL AND rectified IS NOT NULL))`);
     await q.query(`ALTER TABLE procuratorial_suggestion DROP CONSTRAINT procuratorial_suggestion_litigation_check,
       DROP CONSTRAINT procuratorial_suggestion_status_check,
       ADD CONSTRAINT procuratorial_suggestion_status_check CHECK (status IN ('ISSUED', 'REPLIED', 'OBJECTED', 'WITHDRAWN')),
