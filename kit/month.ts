@@ -169,8 +169,8 @@ function readScoreRules(): ScoreRule[] {
   return rules;
 }
 
-/** The figures a deduction may weigh: the procuratorate's suggestion figures, and justice's opinion figures (read through federation). */
-export const SCORE_MEASURES = ['suggestionsReceived', 'suggestionsOverdue', 'suggestionsNotRectified', 'opinionsReceived', 'opinionsOverdue', 'opinionsNotRectified'] as const;
+/** The figures a deduction may weigh: the procuratorate's suggestion figures, and justice's opinion and case-file review figures (read through federation). */
+export const SCORE_MEASURES = ['suggestionsReceived', 'suggestionsOverdue', 'suggestionsNotRectified', 'opinionsReceived', 'opinionsOverdue', 'opinionsNotRectified', 'caseFileReviewsFailed'] as const;
 
 export const SCORE_RULES: readonly ScoreRule[] = readScoreRules();
 

@@ -5,6 +5,7 @@ import { directoryEntryRule } from './justice/resources/directory-entry';
 import { justiceMatterRule } from './justice/resources/justice-matter';
 import { supervisionOpinionRule } from './justice/resources/supervision-opinion';
 import { collaborationMatterRule } from './justice/resources/collaboration-matter';
+import { caseFileReviewRule } from './justice/resources/case-file-review';
 import { transferRule } from './public-security/resources/transfer';
 import { investigationRule } from './public-security/resources/investigation';
 import { supervisionMatterRule } from './procuratorate/resources/supervision-matter';
@@ -22,4 +23,5 @@ export const RESOURCE_RULES: ResourceRule<any>[] = [
   justiceMatterRule, directoryEntryRule, supervisionOpinionRule, collaborationMatterRule,
   filingSupervisionRule, filingSupervisionRequestRule,
   seizedItemsRule, transferReturnRule, procuratorialOpinionRule,
+  caseFileReviewRule,
 ];

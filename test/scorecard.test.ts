@@ -66,6 +66,7 @@ describe('the monthly scorecard ranks fairly', () => {
       { measure: 'opinionsReceived', count: 0, points: 2, deducted: 0 },
       { measure: 'opinionsOverdue', count: 0, points: 5, deducted: 0 },
       { measure: 'opinionsNotRectified', count: 0, points: 3, deducted: 0 },
+      { measure: 'caseFileReviewsFailed', count: 0, points: 5, deducted: 0 },
     ]);
 
     const ranked = await ranking();

@@ -33,6 +33,8 @@ import { JusticePartyRefs1700000001700 } from './migrations/1700000001700-PartyR
 import { JusticeSupervisionOpinion1700000001400 } from './migrations/1700000001400-SupervisionOpinion';
 import { inboxOpinionField, supervisionOpinionFields, supervisionOpinionMutations, supervisionOpinionQueries } from './supervision-opinions';
 import { JusticeCollaborationMatter1700000002750 } from './migrations/1700000002750-CollaborationMatter';
+import { JusticeCaseFileReview1700000002700 } from './migrations/1700000002700-CaseFileReview';
+import { caseFileReviewFields, caseFileReviewMutations, caseFileReviewQueries } from './case-file-review';
 import { collaborationFields, collaborationMutations, collaborationQueries, inboxCollaborationField, overdueCollaborationField } from './collaboration';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
@@ -55,7 +57,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
     JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700,
-    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750],
+    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCaseFileReview1700000002700],
   env: [
     ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
@@ -89,13 +91,15 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       publishedDecisions: (_, { filter, first, after, last, before }, ctx) => listPublishedDecisions(ctx, filter ?? {}, { first, after, last, before }),
       ...justiceSupervisionQueries,
       ...supervisionOpinionQueries,
+      ...caseFileReviewQueries,
       ...collaborationQueries,
       ...overdueQuery,
       inbox: (_, args, ctx) => inbox(ctx, args),
     },
-    Mutation: { ...directoryMutations, ...justiceSupervisionMutations, ...supervisionOpinionMutations, ...collaborationMutations, markInboxRead: (_: unknown, args: { ids: string[] }, ctx: any) => markInboxRead(ctx, args) },
+    Mutation: { ...directoryMutations, ...justiceSupervisionMutations, ...supervisionOpinionMutations, ...collaborationMutations, ...caseFileReviewMutations, markInboxRead: (_: unknown, args: { ids: string[] }, ctx: any) => markInboxRead(ctx, args) },
     JusticeSupervisionMatter: justiceMatterFields,
     SupervisionOpinion: supervisionOpinionFields,
+    CaseFileReview: caseFileReviewFields,
     CollaborationMatter: collaborationFields,
     OverdueItems: { ...overdueItemsFields, ...overdueCollaborationField },
     InboxItem: { ...inboxItemFields, ...inboxMatterField, ...inboxOpinionField, ...inboxCollaborationField },

@@ -19,6 +19,8 @@ export interface OpinionFigures {
 }
 
 export const OPINION_MEASURES = ['opinionsReceived', 'opinionsReplied', 'opinionsOverdue', 'opinionsNotRectified'] as const;
+/** Justice's figures on the Scorecard beside casesEntered: the opinions, and the case-file reviews (case-file-review.ts). */
+export const JUSTICE_SCORECARD_MEASURES = [...OPINION_MEASURES, 'caseFileReviews', 'caseFileReviewsFailed'] as const;
 
 type Db = { query(sql: string, parameters?: unknown[]): Promise<any> };
 
@@ -53,4 +55,8 @@ export const SCORECARD_OPINION_FIELDS = `
   "rectification deadlines of opinions that ended that month without a reply (不予回复)"
   opinionsOverdue: Int
   "opinions the justice bureau verified that month as rectified insufficiently or not at all (不予整改、整改不到位)"
-  opinionsNotRectified: Int`;
+  opinionsNotRectified: Int
+  "案卷评查: case files of the bureau the justice bureau reviewed that month (case-file-review.ts)"
+  caseFileReviews: Int
+  "of those, the files that scored below the checklist's pass mark"
+  caseFileReviewsFailed: Int`;

@@ -4,7 +4,8 @@ import { freezePass, monthFigures, monthRange, parseScorecardKey, requireMonth, 
 import { pollWorker } from '../../kit/workers';
 import type { AgencyRow } from './entities';
 import type { JusticeLoaders } from './loaders';
-import { countOpinions, OPINION_MEASURES, type OpinionFigures } from './scorecard-opinions';
+import { countOpinions, JUSTICE_SCORECARD_MEASURES, type OpinionFigures } from './scorecard-opinions';
+import { countCaseFileReviews } from './case-file-review';
 
 // 一月一晒绩 (seed 001): the monthly scorecard of one bureau. Justice owns the Scorecard entity
 // (key: agencyCode month) and its index figure, casesEntered, and with it the 零执法 flag (no case
@@ -16,7 +17,7 @@ import { countOpinions, OPINION_MEASURES, type OpinionFigures } from './scorecar
 type Ctx = SubgraphContext<JusticeLoaders>;
 interface ScorecardRef { agencyCode: string; month: string }
 // Opinion figures are absent from a month frozen before the hub counted them (kuiwen-2022-monthly did not weigh them).
-interface IndexFigures extends Partial<OpinionFigures> { casesEntered: number }
+interface IndexFigures extends Partial<OpinionFigures & { caseFileReviews: number; caseFileReviewsFailed: number }> { casesEntered: number }
 type Db = { query(sql: string, parameters?: unknown[]): Promise<any> };
 
 /** Cases entered into the index (归集) per bureau and month, by recorded_at (China Standard Time): one statement. */
@@ -32,10 +33,10 @@ async function countCasesEntered(db: Db, keys: readonly BureauMonth[]): Promise<
   return keys.map((_, i) => ({ casesEntered: counts.get(i + 1) ?? 0 }));
 }
 
-/** Justice's figures of each bureau-month: cases entered and the supervision opinions (scorecard-opinions.ts). */
+/** Justice's figures of each bureau-month: cases entered, the supervision opinions (scorecard-opinions.ts) and the case-file reviews. */
 async function countFigures(db: Db, keys: readonly BureauMonth[], now: Date): Promise<IndexFigures[]> {
-  const [cases, opinions] = [await countCasesEntered(db, keys), await countOpinions(db, keys, now)];
-  return keys.map((_, i) => ({ ...cases[i], ...opinions[i] }));
+  const [cases, opinions, reviews] = [await countCasesEntered(db, keys), await countOpinions(db, keys, now), await countCaseFileReviews(db, keys)];
+  return keys.map((_, i) => ({ ...cases[i], ...opinions[i], ...reviews[i] }));
 }
 
 export function scorecardLoaders(runtime: SubgraphRuntime) {
@@ -75,5 +76,5 @@ export const scorecardFields = {
   casesEntered: async (s: ScorecardRef, _: unknown, ctx: Ctx) => (await figuresOf(s, ctx)).figures.casesEntered,
   zeroEnforcement: async (s: ScorecardRef, _: unknown, ctx: Ctx) => (await figuresOf(s, ctx)).figures.casesEntered === 0,
   casesEnteredFrozenAt: async (s: ScorecardRef, _: unknown, ctx: Ctx) => (await figuresOf(s, ctx)).frozenAt,
-  ...Object.fromEntries(OPINION_MEASURES.map((m) => [m, async (s: ScorecardRef, _: unknown, ctx: Ctx) => (await figuresOf(s, ctx)).figures[m] ?? null])),
+  ...Object.fromEntries(JUSTICE_SCORECARD_MEASURES.map((m) => [m, async (s: ScorecardRef, _: unknown, ctx: Ctx) => (await figuresOf(s, ctx)).figures[m] ?? null])),
 };

@@ -40,12 +40,12 @@ type Scored = SuggestionFigures & { ruleVersion: string; suggestionsFrozenAt: Da
 // 落实情况). Justice resolves and freezes them on its Scorecard (subgraphs/justice/scorecard-opinions.ts);
 // the score and its terms @require them, so the gateway fetches them from justice and hands them to
 // __resolveReference with the key, and the ranking asks justice for them in its one call.
-export const JUSTICE_MEASURES = ['opinionsReceived', 'opinionsOverdue', 'opinionsNotRectified'] as const;
+export const JUSTICE_MEASURES = ['opinionsReceived', 'opinionsOverdue', 'opinionsNotRectified', 'caseFileReviewsFailed'] as const;
 type JusticeFigures = Partial<Record<(typeof JUSTICE_MEASURES)[number], number | null>>;
 const REQUIRES_JUSTICE = `@requires(fields: "${JUSTICE_MEASURES.join(' ')}")`;
 /** The SDL of the procuratorate's Scorecard: justice's figures, external, and the fields that need them. */
 export const SCORECARD_JUSTICE_SDL = {
-  external: JUSTICE_MEASURES.map((m) => `\n  "justice's figure (行政执法监督意见书), read by the score"\n  ${m}: Int @external`).join(''),
+  external: JUSTICE_MEASURES.map((m) => `\n  "justice's figure (行政执法监督意见书, 案卷评查), read by the score"\n  ${m}: Int @external`).join(''),
   requires: REQUIRES_JUSTICE,
 };
 const justiceOf = (from: Record<string, unknown>): JusticeFigures =>
