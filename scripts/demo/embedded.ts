@@ -41,7 +41,7 @@ export async function loadDemoOnEmbedded(postgres: PostgresServer, dataDir: stri
   // Marked before the first write: a load that fails half-way leaves demo data, reloaded without --replace.
   writeFileSync(demoMarker(dataDir), `${JSON.stringify({ demo: true, complete: false, startedAt: new Date().toISOString() }, null, 2)}\n`);
   const hub = await startHub({
-    postgres, dataDir, gatewayPort: 0, subgraphPorts: 'free',
+    postgres, dataDir, gatewayPort: 0, subgraphPorts: 'free', echo: !!process.env.HUB_DEBUG,
     env: {
       // The loading hub only: never the hub `npm start` serves.
       HUB_TEST_CLOCK: '1',
