@@ -6,6 +6,7 @@ import { justiceMatterRule } from './justice/resources/justice-matter';
 import { supervisionOpinionRule } from './justice/resources/supervision-opinion';
 import { collaborationMatterRule } from './justice/resources/collaboration-matter';
 import { caseFileReviewRule } from './justice/resources/case-file-review';
+import { zeroEnforcementExplanationRule } from './justice/resources/zero-enforcement-explanation';
 import { transferRule } from './public-security/resources/transfer';
 import { investigationRule } from './public-security/resources/investigation';
 import { supervisionMatterRule } from './procuratorate/resources/supervision-matter';
@@ -23,5 +24,5 @@ export const RESOURCE_RULES: ResourceRule<any>[] = [
   justiceMatterRule, directoryEntryRule, supervisionOpinionRule, collaborationMatterRule,
   filingSupervisionRule, filingSupervisionRequestRule,
   seizedItemsRule, transferReturnRule, procuratorialOpinionRule,
-  caseFileReviewRule,
+  caseFileReviewRule, zeroEnforcementExplanationRule,
 ];

@@ -35,6 +35,8 @@ import { inboxOpinionField, supervisionOpinionFields, supervisionOpinionMutation
 import { JusticeCollaborationMatter1700000002750 } from './migrations/1700000002750-CollaborationMatter';
 import { JusticeCaseFileReview1700000002700 } from './migrations/1700000002700-CaseFileReview';
 import { caseFileReviewFields, caseFileReviewMutations, caseFileReviewQueries } from './case-file-review';
+import { JusticeZeroEnforcementExplanation1700000002710 } from './migrations/1700000002710-ZeroEnforcementExplanation';
+import { scorecardExplanationField, zeroEnforcementFields, zeroEnforcementMutations, zeroEnforcementQueries } from './zero-enforcement';
 import { collaborationFields, collaborationMutations, collaborationQueries, inboxCollaborationField, overdueCollaborationField } from './collaboration';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
@@ -57,7 +59,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
     JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700,
-    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCaseFileReview1700000002700],
+    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCaseFileReview1700000002700, JusticeZeroEnforcementExplanation1700000002710],
   env: [
     ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
@@ -92,14 +94,16 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       ...justiceSupervisionQueries,
       ...supervisionOpinionQueries,
       ...caseFileReviewQueries,
+      ...zeroEnforcementQueries,
       ...collaborationQueries,
       ...overdueQuery,
       inbox: (_, args, ctx) => inbox(ctx, args),
     },
-    Mutation: { ...directoryMutations, ...justiceSupervisionMutations, ...supervisionOpinionMutations, ...collaborationMutations, ...caseFileReviewMutations, markInboxRead: (_: unknown, args: { ids: string[] }, ctx: any) => markInboxRead(ctx, args) },
+    Mutation: { ...directoryMutations, ...justiceSupervisionMutations, ...supervisionOpinionMutations, ...collaborationMutations, ...caseFileReviewMutations, ...zeroEnforcementMutations, markInboxRead: (_: unknown, args: { ids: string[] }, ctx: any) => markInboxRead(ctx, args) },
     JusticeSupervisionMatter: justiceMatterFields,
     SupervisionOpinion: supervisionOpinionFields,
     CaseFileReview: caseFileReviewFields,
+    ZeroEnforcementExplanation: zeroEnforcementFields,
     CollaborationMatter: collaborationFields,
     OverdueItems: { ...overdueItemsFields, ...overdueCollaborationField },
     InboxItem: { ...inboxItemFields, ...inboxMatterField, ...inboxOpinionField, ...inboxCollaborationField },
@@ -115,7 +119,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       ...registrationField,
       ...agencyScorecardField,
     },
-    Scorecard: scorecardFields,
+    Scorecard: { ...scorecardFields, ...scorecardExplanationField },
     PublishedDecision: publishedDecisionInterface,
     ...Object.fromEntries(AGENCY_KINDS.map((k) => [publishedDecisionType(k), publishedDecisionFields])),
     Officer: {

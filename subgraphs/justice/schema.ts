@@ -8,6 +8,7 @@ import { PARTY_LOOKUP_SDL } from './party-lookup-schema';
 import { COLLABORATION_SDL } from './collaboration-schema';
 import { SCORECARD_OPINION_FIELDS } from './scorecard-opinions';
 import { CASE_FILE_REVIEW_SDL } from './case-file-review';
+import { ZERO_ENFORCEMENT_SDL } from './zero-enforcement';
 
 /** Who registered a directory entry: for the units of the supervision system, not the public. */
 const REGISTRATION_ACCESS = '@requiresScopes(scopes: [["case:read"], ["supervision:read"], ["directory:write"]])';
@@ -278,6 +279,7 @@ type Mutation {
 ${JUSTICE_SUPERVISION_SDL}
 ${SUPERVISION_OPINION_SDL}
 ${CASE_FILE_REVIEW_SDL}
+${ZERO_ENFORCEMENT_SDL}
 ${PARTY_LOOKUP_SDL}
 ${COLLABORATION_SDL}
 `;
