@@ -155,6 +155,14 @@ describe('collaboration matters (案件咨询, 提前介入, 线索, 交办/督�
       expect((await ok(hub, MATTER, { id: asked.id }, caller)).collaborationMatter).toMatchObject({ id: asked.id });
       expect(await listed(caller)).toContain(asked.id);
     }
+    // Keyset pages (kit/cursor.ts): newest first, the next page after the cursor, none listed twice.
+    const PAGE = `query($after: String) { collaborationMatters(first: 2, after: $after) { edges { node { id requestedAt } } pageInfo { hasNextPage endCursor } } }`;
+    const one = (await ok(hub, PAGE, {}, callers.marketOfficer)).collaborationMatters;
+    const two = (await ok(hub, PAGE, { after: one.pageInfo.endCursor }, callers.marketOfficer)).collaborationMatters;
+    expect(one.pageInfo.hasNextPage).toBe(true);
+    const times = [...one.edges, ...two.edges].map((e: any) => new Date(e.node.requestedAt).getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(new Set([...one.edges, ...two.edges].map((e: any) => e.node.id)).size).toBe(4);
     // The public holds no scope for it: the gateway withholds it.
     const anonymous = await hub.graphql(MATTER, { id: asked.id }, { role: 'public' });
     expect(anonymous.data?.collaborationMatter ?? null).toBeNull();
