@@ -170,7 +170,8 @@ async function trigramCheck(bench: BenchHub): Promise<{ lcCtype: string; cause: 
   const client = new pg.Client({ connectionString: bench.seedTarget.url(bench.seedTarget.databases.justice) });
   await client.connect();
   try {
-    const { rows: [row] } = await client.query(`SELECT current_setting('lc_ctype') AS lc, show_trgm('危险废物') AS cause, show_trgm('〕1234') AS number`);
+    const { rows: [row] } = await client.query(`SELECT (SELECT datctype FROM pg_database WHERE datname = current_database()) AS lc,
+      show_trgm('危险废物') AS cause, show_trgm('〕1234') AS number`);
     return { lcCtype: row.lc, cause: row.cause, caseNumber: row.number };
   } finally { await client.end(); }
 }
@@ -270,7 +271,7 @@ try {
   const target = { ...bench.seedTarget, dataKekFile: undefined };
   report.seedSeconds.push(await seedCases(target, { from: 1, to: small, total: POOL_OF, now }, `seeding ${small.toLocaleString('en')}`));
   await vacuum(bench);
-  report.trigrams = await trigramCheck(bench);
+  report.trigrams = await trigramCheck(bench).catch((error) => { log(`pg_trgm check: ${(error as Error).message}`); return undefined; });
   const atSmall = await measureSize(bench, small, list, token);
   writeFileSync(join(bench.dataDir, '..', `filters-partial-${process.pid}.json`), JSON.stringify({ ...report, atSmall }));
   report.seedSeconds.push(await seedCases(target, { from: small + 1, to: large, total: POOL_OF, now }, `seeding ${large.toLocaleString('en')}`));
