@@ -38,7 +38,8 @@ async function bodyOf(query, variables) {
  * data with an error at its path (withheld), which the views show as such; the rest still renders.
  */
 export async function graphql(query, variables = {}) {
-  const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  // The console is for Chinese-speaking officers: the gateway's messages in Chinese (schema/messages.json), whatever the browser's language.
+  const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'accept-language': 'zh-CN' };
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   // The header carries bytes: a reason in Chinese goes percent-encoded (UTF-8), as the README says.
   if (session.reason) headers['x-access-reason'] = encodeURIComponent(session.reason);
