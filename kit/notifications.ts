@@ -25,7 +25,7 @@ export const INBOX_KINDS = [
   'CASE_RETURNED', 'CASE_RETURN_ACKNOWLEDGED', // 反向移送 (kit/reverse-transfer.ts)
   // 行政执法监督意见书 (subgraphs/justice/supervision-opinions.ts)
   'SUPERVISION_OPINION_ISSUED', 'SUPERVISION_OPINION_REPLIED', 'SUPERVISION_OPINION_VERIFIED',
-  'COLLABORATION_REQUESTED', 'COLLABORATION_ANSWERED', 'COLLABORATION_URGED', // 协作: 咨询, 提前介入, 线索, 交办/督办 (subgraphs/justice/collaboration.ts)
+  'COLLABORATION_REQUESTED', 'COLLABORATION_ANSWERED', 'COLLABORATION_URGED', 'COLLABORATION_OVERDUE', // 协作: 咨询, 提前介入, 线索, 交办/督办 (subgraphs/justice/collaboration.ts)
 ] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 

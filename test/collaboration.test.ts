@@ -186,6 +186,13 @@ describe('collaboration matters (案件咨询, 提前介入, 线索, 交办/督�
     }
     expect((await ok(hub, OVERDUE, undefined, callers.justice)).overdue.collaborationMatters).toContainEqual({ id: assigned.id, overdue: true });
     expect((await ok(hub, OVERDUE, undefined, callers.nanyangProcurator)).overdue.collaborationMatters.map((m: any) => m.id)).not.toContain(asked.id);
+    // The platform's watch tells both units once a matter is overdue (the addressed unit reminded, the requester told).
+    const noticed = (caller: Caller, id: string) => eventually(async () =>
+      ((await inboxOf(caller)).some((n) => n.kind === 'COLLABORATION_OVERDUE' && n.subjectId === id) ? true : undefined), 10_000, `overdue notice of ${id} to ${caller.org}`);
+    await noticed(callers.procurator, asked.id);
+    await noticed(callers.marketOfficer, asked.id);
+    await noticed(callers.justice, assigned.id);
+    expect((await inboxOf(callers.marketOfficer)).filter((n) => n.kind === 'COLLABORATION_OVERDUE' && n.subjectId === assigned.id)).toHaveLength(1);
 
     // 督办: only the assigner urges; the bureau is reminded; its report back closes the matter.
     expect((await hub.graphql(URGE, { id: assigned.id }, callers.procurator)).errors?.[0].extensions?.code).toBe('FORBIDDEN');

@@ -38,6 +38,8 @@ import { caseFileReviewFields, caseFileReviewMutations, caseFileReviewQueries } 
 import { JusticeZeroEnforcementExplanation1700000002710 } from './migrations/1700000002710-ZeroEnforcementExplanation';
 import { scorecardExplanationField, zeroEnforcementFields, zeroEnforcementMutations, zeroEnforcementQueries } from './zero-enforcement';
 import { collaborationFields, collaborationMutations, collaborationQueries, inboxCollaborationField, overdueCollaborationField } from './collaboration';
+import { JusticeCollaborationOverdueNotice1700000002751 } from './migrations/1700000002751-CollaborationOverdueNotice';
+import { collaborationWatch } from './collaboration-watch';
 import { JusticeSupervisionInbox1700000000450 } from './migrations/1700000000450-SupervisionInbox';
 import { inbox, inboxItemFields, markInboxRead, receiveNotifications } from './inbox';
 import { inboxChanges } from './inbox-events';
@@ -59,7 +61,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
     JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700,
-    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCaseFileReview1700000002700, JusticeZeroEnforcementExplanation1700000002710],
+    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCollaborationOverdueNotice1700000002751, JusticeCaseFileReview1700000002700, JusticeZeroEnforcementExplanation1700000002710],
   env: [
     ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
@@ -73,7 +75,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     ESCALATION_RESULTS,
   ),
   // 一月一晒绩: a month's figures are frozen when it closes.
-  scorecardFreezeWorker, inboxChanges.worker),
+  scorecardFreezeWorker, inboxChanges.worker, collaborationWatch),
   streams: { inbox: inboxChanges.stream },
   loaders: justiceLoaders,
   routes: { 'case-events': applyCaseEvents, ...PARTY_REF_ROUTES, notifications: receiveNotifications, ...JUSTICE_SUPERVISION_ROUTES,

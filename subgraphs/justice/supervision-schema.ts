@@ -121,6 +121,8 @@ enum InboxItemKind {
   COLLABORATION_ANSWERED
   "督办: an overdue matter urged (to the addressed unit)"
   COLLABORATION_URGED
+  "督办: a matter open past its due date, noticed once by the platform (to both units)"
+  COLLABORATION_OVERDUE
 }
 
 """One entry of a unit's inbox; read state is per unit."""
