@@ -7,6 +7,7 @@ import { supervisionOpinionRule } from './justice/resources/supervision-opinion'
 import { collaborationMatterRule } from './justice/resources/collaboration-matter';
 import { caseFileReviewRule } from './justice/resources/case-file-review';
 import { zeroEnforcementExplanationRule } from './justice/resources/zero-enforcement-explanation';
+import { complaintRule } from './justice/resources/complaint';
 import { transferRule } from './public-security/resources/transfer';
 import { investigationRule } from './public-security/resources/investigation';
 import { supervisionMatterRule } from './procuratorate/resources/supervision-matter';
@@ -24,5 +25,5 @@ export const RESOURCE_RULES: ResourceRule<any>[] = [
   justiceMatterRule, directoryEntryRule, supervisionOpinionRule, collaborationMatterRule,
   filingSupervisionRule, filingSupervisionRequestRule,
   seizedItemsRule, transferReturnRule, procuratorialOpinionRule,
-  caseFileReviewRule, zeroEnforcementExplanationRule,
+  caseFileReviewRule, zeroEnforcementExplanationRule, complaintRule,
 ];

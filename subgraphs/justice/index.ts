@@ -37,6 +37,8 @@ import { JusticeCaseFileReview1700000002700 } from './migrations/1700000002700-C
 import { caseFileReviewFields, caseFileReviewMutations, caseFileReviewQueries } from './case-file-review';
 import { JusticeZeroEnforcementExplanation1700000002710 } from './migrations/1700000002710-ZeroEnforcementExplanation';
 import { scorecardExplanationField, zeroEnforcementFields, zeroEnforcementMutations, zeroEnforcementQueries } from './zero-enforcement';
+import { JusticeComplaint1700000002900 } from './migrations/1700000002900-Complaint';
+import { complaintFields, complaintMutations, complaintQueries } from './complaints';
 import { collaborationFields, collaborationMutations, collaborationQueries, inboxCollaborationField, overdueCollaborationField } from './collaboration';
 import { JusticeCollaborationOverdueNotice1700000002751 } from './migrations/1700000002751-CollaborationOverdueNotice';
 import { collaborationWatch } from './collaboration-watch';
@@ -61,7 +63,7 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
     JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700,
-    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCollaborationOverdueNotice1700000002751, JusticeCaseFileReview1700000002700, JusticeZeroEnforcementExplanation1700000002710],
+    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCollaborationOverdueNotice1700000002751, JusticeCaseFileReview1700000002700, JusticeZeroEnforcementExplanation1700000002710, JusticeComplaint1700000002900],
   env: [
     ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
@@ -97,15 +99,17 @@ export const justice: SubgraphModule<JusticeLoaders> = {
       ...supervisionOpinionQueries,
       ...caseFileReviewQueries,
       ...zeroEnforcementQueries,
+      ...complaintQueries,
       ...collaborationQueries,
       ...overdueQuery,
       inbox: (_, args, ctx) => inbox(ctx, args),
     },
-    Mutation: { ...directoryMutations, ...justiceSupervisionMutations, ...supervisionOpinionMutations, ...collaborationMutations, ...caseFileReviewMutations, ...zeroEnforcementMutations, markInboxRead: (_: unknown, args: { ids: string[] }, ctx: any) => markInboxRead(ctx, args) },
+    Mutation: { ...directoryMutations, ...justiceSupervisionMutations, ...supervisionOpinionMutations, ...collaborationMutations, ...caseFileReviewMutations, ...zeroEnforcementMutations, ...complaintMutations, markInboxRead: (_: unknown, args: { ids: string[] }, ctx: any) => markInboxRead(ctx, args) },
     JusticeSupervisionMatter: justiceMatterFields,
     SupervisionOpinion: supervisionOpinionFields,
     CaseFileReview: caseFileReviewFields,
     ZeroEnforcementExplanation: zeroEnforcementFields,
+    Complaint: complaintFields,
     CollaborationMatter: collaborationFields,
     OverdueItems: { ...overdueItemsFields, ...overdueCollaborationField },
     InboxItem: { ...inboxItemFields, ...inboxMatterField, ...inboxOpinionField, ...inboxCollaborationField },

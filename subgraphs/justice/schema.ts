@@ -9,6 +9,7 @@ import { COLLABORATION_SDL } from './collaboration-schema';
 import { SCORECARD_OPINION_FIELDS } from './scorecard-opinions';
 import { CASE_FILE_REVIEW_SDL } from './case-file-review';
 import { ZERO_ENFORCEMENT_SDL } from './zero-enforcement';
+import { COMPLAINT_SDL } from './complaints';
 
 /** Who registered a directory entry: for the units of the supervision system, not the public. */
 const REGISTRATION_ACCESS = '@requiresScopes(scopes: [["case:read"], ["supervision:read"], ["directory:write"]])';
@@ -280,6 +281,7 @@ ${JUSTICE_SUPERVISION_SDL}
 ${SUPERVISION_OPINION_SDL}
 ${CASE_FILE_REVIEW_SDL}
 ${ZERO_ENFORCEMENT_SDL}
+${COMPLAINT_SDL}
 ${PARTY_LOOKUP_SDL}
 ${COLLABORATION_SDL}
 `;
