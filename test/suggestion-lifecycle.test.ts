@@ -43,7 +43,10 @@ describe('a procuratorial suggestion, whole', () => {
   }, 120_000);
   afterAll(() => hub?.stop());
 
-  it('goes served → objection → review maintains → reply → verified insufficient → escalated → the justice bureau\'s result back', async () => {
+  // The chain step by step, with its refusals, is in test/suggestions.test.ts; this one runs it
+  // against the clock (an objection held past the reply period escalates nothing) and follows the
+  // notices into both inboxes.
+  it('holds an objected suggestion past its period without escalating, then goes review maintains → reply → verified insufficient → escalated → result back, told in both inboxes', async () => {
     const { issueSuggestion: issued } = await ok(hub, ISSUE, { input: { agencyCode: 'MR-320706', kind: 'CORRECTION', content: '建议对该案依法移送' } }, callers.procurator);
     expect(issued).toMatchObject({ status: 'ISSUED', typical: false, receivedAt: null, replyDueAt: null, escalation: null, litigation: null });
 
