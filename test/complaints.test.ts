@@ -3,9 +3,11 @@
 // dismisses it with reasons, and answers the complainant by the date it set (the seed sets no
 // period). The complainant is personal data: in full to the justice bureau with a stated reason,
 // masked to the procuratorate, never to the bureau complained about.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { startHub, type TestHub } from './support/hub';
 import { callers, seedBureaus, type Caller } from './support/fixtures';
+import type { Identity } from '../kit/identity';
+import { complainantDecision, mayReadComplaint, type ComplaintPlace } from '../subgraphs/justice/resources/complaint';
 
 const DAY = 86_400_000;
 const RECORD = `mutation($input: ComplaintInput!) { recordComplaint(input: $input) { id status anonymous region agency { code } answerDueAt overdue } }`;
@@ -17,6 +19,33 @@ const LIST = `query($filter: ComplaintFilter, $first: Int, $after: String) { com
   edges { node { id status overdue agency { code } } } pageInfo { hasNextPage endCursor } } }`;
 const withReason = (caller: Caller): Caller => ({ ...caller, reason: '核查投诉人身份以便答复' });
 const nanyangJustice: Caller = { role: 'justice_supervisor', org: 'JUS-411302', region: '411302' };
+
+// The row rule, role by role (no hub): a complaint about MR-320706 received by JUS-320706.
+const PLACE: ComplaintPlace = { agencyCode: 'MR-320706', receivingUnit: 'JUS-320706', region: '320706', anonymous: false };
+const as = (caller: Caller, reason?: string) => ({ sub: 'u', ...caller, reason } as unknown as Identity);
+
+describe('who reads a complaint and its complainant (row rule, no hub)', () => {
+  test.each([
+    // caller, reads the complaint, complainant named (with a reason), complainant when anonymous (with a reason)
+    ['justice bureau of the region', callers.justice, true, 'full', 'full'],
+    ['procurator of the region', callers.procurator, true, 'masked', 'denied'],
+    ['the bureau complained about', callers.marketOfficer, true, 'denied', 'denied'],
+    ['another bureau of the region', callers.ecoOfficer, false, 'denied', 'denied'],
+    ['public security of the region', callers.psb, false, 'denied', 'denied'],
+    ['justice bureau of another region', { role: 'justice_supervisor', org: 'JUS-411302', region: '411302' }, false, 'denied', 'denied'],
+    ['procurator of another region', callers.nanyangProcurator, false, 'denied', 'denied'],
+    ['platform admin', callers.admin, false, 'denied', 'denied'],
+  ] as const)('%s', (_, caller, reads, named, anonymous) => {
+    const identity = as(caller as Caller, '核查');
+    expect(mayReadComplaint(identity, PLACE)).toBe(reads);
+    expect(complainantDecision(identity, PLACE)).toBe(named);
+    expect(complainantDecision(identity, { ...PLACE, anonymous: true })).toBe(anonymous);
+  });
+
+  it('gives the justice bureau the complainant masked when it states no reason', () => {
+    expect(complainantDecision(as(callers.justice), PLACE)).toBe('masked');
+  });
+});
 
 describe('投诉举报 (complaints and reports from the public)', () => {
   let hub: TestHub;
