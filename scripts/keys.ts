@@ -7,7 +7,7 @@
 //                                                       <dir>/<name>.public.jwk.json, keep the private key
 //   npx tsx scripts/keys.ts <dir> --directory <f>...    the directory from the owners' public key files
 //                                                       (justice's OPRF public key file among them)
-// Public security and every agency also get <dir>/<owner>.data-kek, the key-encryption key of their
+// Public security, justice (its complainants) and every agency also get <dir>/<owner>.data-kek, the key-encryption key of their
 // data keys at rest (issue 16). Rotating them while the owner serves (no downtime):
 //   DATABASE_URL=… DATA_KEK_FILE=… [DATA_KEK_PREVIOUS_FILES=…] [CRYPTO_PROFILE=…] \
 //   npx tsx scripts/keys.ts --rotate <owner> [--reencrypt]
@@ -24,6 +24,7 @@ import { ensureKeyEncryptionKeyFile } from '../kit/crypto/key-wrap';
 import { envOf } from '../kit/module';
 import { ownerSealing, rotateAtRest, type SealedTable } from '../kit/at-rest';
 import { PARTY_AT_REST } from '../subgraphs/agencies/kit/party';
+import { COMPLAINT_AT_REST } from '../subgraphs/justice/complaints';
 import { INVESTIGATION_AT_REST } from '../subgraphs/public-security/investigation';
 
 /** Justice's OPRF key of party references (issue 17): justice's alone, made with its pair. */
@@ -37,7 +38,8 @@ const sealing = new Set(SUBGRAPHS.filter((s) => envOf(s).some((v) => v.name === 
 const dataKek = (dir: string, owner: string) => { const file = join(dir, `${owner}.data-kek`); ensureKeyEncryptionKeyFile(file); return file; };
 
 /** What each sealing owner seals (its tables), for --rotate. */
-const SEALED_TABLES = (owner: string): SealedTable[] => (owner === 'public-security' ? [INVESTIGATION_AT_REST] : [PARTY_AT_REST]);
+const SEALED_TABLES = (owner: string): SealedTable[] =>
+  (owner === 'public-security' ? [INVESTIGATION_AT_REST] : owner === 'justice' ? [COMPLAINT_AT_REST] : [PARTY_AT_REST]);
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { owner: { type: 'string' }, directory: { type: 'boolean' }, rotate: { type: 'string' }, reencrypt: { type: 'boolean' } } });
 if (values.rotate) {

@@ -23,6 +23,8 @@ const DEMO_PARTIES = [
   { caseNumber: '宛市监处罚〔2026〕7号', owner: 'market-regulation', name: '刘洋', idNumber: residentId('411302', '19920708', 456), phone: '13937712345', address: '河南省南阳市宛城区新华路6号' },
 ];
 const INFORMANT = { name: '匿名群众', phone: '13900001111' };
+/** 投诉人 of a complaint the justice bureau receives (subgraphs/justice/complaints.ts). */
+const COMPLAINANT = { name: '孙举报', phone: '13700002222' };
 const INVESTIGATION = { summary: '已查明上游供货渠道', measures: ['查封仓库', '调取银行流水'] };
 /** The demo's four cases (scripts/demo.ts) with their parties, the rest of each input as the demo enters it. */
 const DEMO_CASES: { party: (typeof DEMO_PARTIES)[number]; caller: Caller; mutation: string; input: Record<string, unknown> }[] = [
@@ -69,6 +71,9 @@ async function seedAtRest(hub: TestHub) {
   await must(hub, `mutation($id: ID!) { decideTransfer(id: $id, decision: FILE, reason: "符合立案追诉标准") { id } }`, { id: transfer }, callers.psb);
   await must(hub, `mutation($id: ID!, $input: InvestigationInput!) { recordInvestigation(transferId: $id, input: $input) { id } }`,
     { id: transfer, input: { ...INVESTIGATION, informantName: INFORMANT.name, informantPhone: INFORMANT.phone } }, callers.psb);
+  await must(hub, `mutation($input: ComplaintInput!) { recordComplaint(input: $input) { id } }`, { input: {
+    agencyCode: 'MR-320706', anonymous: false, complainantName: COMPLAINANT.name, complainantPhone: COMPLAINANT.phone,
+    facts: '对销售伪劣电线只罚不移', answerDueAt: new Date(Date.now() + 15 * 86_400_000).toISOString() } }, callers.justice);
 }
 
 const onboarded = DEMO_AGENCIES.flatMap((a) => a.cases.map((c) => (c as { party: Record<string, string | undefined> }).party));
@@ -79,6 +84,7 @@ const SECRETS = [...new Set([
   ...DEMO_PARTIES.filter((p) => p.idNumber.length === 18 && /^\d{17}[\dX]$/.test(p.idNumber)).map((p) => p.name),
   ...onboarded.flatMap((p) => [p.idNumber, p.phone, p.address, p.kind === 'NATURAL_PERSON' ? p.name : undefined]),
   INFORMANT.name, INFORMANT.phone, INVESTIGATION.summary, ...INVESTIGATION.measures,
+  COMPLAINANT.name, COMPLAINANT.phone,
 ].filter((s): s is string => !!s))];
 
 /** Plain, JSON-escaped (\uXXXX) or hex (bytea) forms. */
@@ -114,12 +120,14 @@ function plainValuesIn(tables: Record<string, string>): string[] {
 async function sealedColumns(hub: TestHub) {
   const agency = await hub.ownerDatabase('market-regulation');
   const police = await hub.ownerDatabase('public-security');
+  const justice = await hub.ownerDatabase('justice');
   try {
     const { rows: parties } = await agency.query(`SELECT name, id_number, phone, address, id_number_index FROM party`);
     const { rows: investigations } = await police.query(`SELECT summary, measures #>> '{}' AS measures, informant_name, informant_phone FROM investigation`);
-    return { parties, investigations };
+    const { rows: complaints } = await justice.query(`SELECT complainant_name, complainant_phone FROM complaint`);
+    return { parties, investigations, complaints };
   } finally {
-    await Promise.all([agency.end(), police.end()]);
+    await Promise.all([agency.end(), police.end(), justice.end()]);
   }
 }
 
@@ -142,7 +150,9 @@ async function readBack(hub: TestHub) {
     const { data, errors } = await hub.graphql(`query($id: ID!) { transfer(id: $id) { investigation { summary measures informant { name phone } } } }`,
       { id: transferId }, { ...callers.psb, reason: REASON });
     expect(errors).toBeUndefined();
-    return { parties, investigation: data.transfer.investigation };
+    const complaints = await hub.graphql(`{ complaints(first: 5) { edges { node { complainant { name phone } } } } }`, {}, { ...callers.justice, reason: REASON });
+    expect(complaints.errors).toBeUndefined();
+    return { parties, investigation: data.transfer.investigation, complainants: complaints.data.complaints.edges.map((e: { node: { complainant: unknown } }) => e.node.complainant) };
   } finally {
     await Promise.all([agency.end(), eco.end(), police.end()]);
   }
@@ -151,6 +161,7 @@ async function readBack(hub: TestHub) {
 const expectedBack = {
   parties: DEMO_PARTIES.map(({ name, idNumber, phone, address }) => ({ name, idNumber, phone, address })),
   investigation: { ...INVESTIGATION, informant: INFORMANT },
+  complainants: [COMPLAINANT],
 };
 
 /** The owners that seal at rest: every one that declares the key-encryption key. */
@@ -166,8 +177,8 @@ describe('personal and classified data at rest', () => {
     await hub?.stop();
   });
 
-  it('seals in every agency and in public security', () => {
-    expect(SEALING).toEqual(expect.arrayContaining(['public-security', 'market-regulation', 'eco-environment', 'emergency-management', 'natural-resources']));
+  it('seals in every agency, in public security and in justice (its complainants)', () => {
+    expect(SEALING).toEqual(expect.arrayContaining(['justice', 'public-security', 'market-regulation', 'eco-environment', 'emergency-management', 'natural-resources']));
   });
 
   it('international profile (the default): a superuser dump of every database holds no number, phone, address, name or informant; AES-256-GCM names every value', async () => {
@@ -175,7 +186,9 @@ describe('personal and classified data at rest', () => {
     // Not vacuous: the dump holds the demo's tables and rows.
     expect(Object.keys(tables).some((t) => t.endsWith('.party')) && Object.keys(tables).some((t) => t.endsWith('.investigation'))).toBe(true);
     expect(plainValuesIn(tables)).toEqual([]);
-    const { parties, investigations } = await sealedColumns(hub);
+    const { parties, investigations, complaints } = await sealedColumns(hub);
+    expect(complaints).toHaveLength(1);
+    for (const value of Object.values(complaints[0])) expect(value).toMatch(/^aes-256-gcm:/);
     expect(parties.length).toBeGreaterThanOrEqual(3);
     for (const p of parties) {
       for (const column of ['name', 'id_number', 'address']) expect(p[column], column).toMatch(/^aes-256-gcm:dk-fields-[0-9a-f]{12}:[A-Za-z0-9_-]+$/);
@@ -216,7 +229,9 @@ describe('personal and classified data at rest', () => {
     }));
     const tables = await dump(hub);
     expect(plainValuesIn(tables)).toEqual([]);
-    const { parties, investigations } = await sealedColumns(hub);
+    const { parties, investigations, complaints } = await sealedColumns(hub);
+    expect(complaints).toHaveLength(1);
+    for (const value of Object.values(complaints[0])) expect(value).toMatch(/^sm4-ctr-hmac-sm3:/);
     for (const p of parties) {
       for (const column of ['name', 'id_number']) expect(p[column], column).toMatch(/^sm4-ctr-hmac-sm3:dk-fields-[0-9a-f]{12}:[A-Za-z0-9_-]+$/);
       expect(p.id_number_index).toMatch(/^hmac-sm3:[0-9a-f]{64}$/);

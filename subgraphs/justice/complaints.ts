@@ -11,6 +11,7 @@ import { readableCase } from './cases';
 import type { JusticeLoaders } from './loaders';
 import { opinionsOf } from './supervision-opinions';
 import { mayReadOpinion } from './resources/supervision-opinion';
+import { atRest, type SealedTable } from '../../kit/at-rest';
 import { complainantDecision, complaintReadSql, complaintRule, mayReadComplaint } from './resources/complaint';
 
 // 投诉举报 (seed 003 三(三) 坚持……投诉举报制度; 四 区行政执法监督平台 受理各类行政执法举报、投诉,
@@ -100,10 +101,13 @@ export const complaintMutations = {
       else caseId = indexed.id;
     }
     v.throwIfAny();
+    const id = randomUUID();
+    const at = atRest(runtime);
+    const [sealedName, sealedPhone] = [await at.seal(placeOf(id, 'complainant_name'), name), await at.seal(placeOf(id, 'complainant_phone'), phone)];
     const [row]: ComplaintRow[] = await runtime.db.query(`
       INSERT INTO complaint (id, agency_code, receiving_unit, region, case_id, anonymous, complainant_name, complainant_phone, facts, received_at, received_by, answer_due_at, status)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'RECEIVED') RETURNING ${COLUMNS}`,
-    [randomUUID(), place!.agencyCode, place!.receivingUnit, place!.region, caseId, !!input.anonymous, name, phone, facts, now, identity.sub, input.answerDueAt]);
+    [id, place!.agencyCode, place!.receivingUnit, place!.region, caseId, !!input.anonymous, sealedName, sealedPhone, facts, now, identity.sub, input.answerDueAt]);
     complaintsOf(ctx).prime(row.id, row);
     return row;
   },
@@ -160,16 +164,30 @@ export const complaintQueries = {
   },
 };
 
+/**
+ * 投诉人 at rest: the name and phone are sealed with justice's data key (kit/at-rest.ts), each value
+ * bound to its column and the complaint's row, and opened only in `complainant` below, when the row
+ * rule released them (个人信息保护法 第51条). A database dump or backup holds neither.
+ */
+export const COMPLAINT_AT_REST: SealedTable = { table: 'complaint', idColumn: 'id', columns: ['complainant_name', 'complainant_phone'] };
+
+const placeOf = (complaintId: string, column: string) => ({ table: 'complaint', column, rowId: complaintId });
+
 export const complaintFields = {
   agency: (row: ComplaintRow, _: unknown, ctx: Ctx) => ctx.loaders.agencyByCode.load(row.agencyCode),
   overdue: (row: ComplaintRow, _: unknown, ctx: Ctx) => row.status === 'RECEIVED' && row.answerDueAt.getTime() < ctx.runtime.now().getTime(),
   /** 投诉人: under the row rule (resources/complaint.ts); every decision goes to the audit log. */
-  complainant(row: ComplaintRow, _: unknown, ctx: Ctx) {
+  async complainant(row: ComplaintRow, _: unknown, ctx: Ctx) {
     if (!row.complainantName && !row.complainantPhone) return null;
     const decision = complainantDecision(ctx.identity, row);
     ctx.releases.push({ coordinate: 'Complaint.complainant', entityId: row.id, decision });
-    if (decision === 'full') return { name: row.complainantName, phone: row.complainantPhone };
-    if (decision === 'masked') return { name: row.complainantName && maskName(row.complainantName), phone: row.complainantPhone && maskPhone(row.complainantPhone) };
+    if (decision !== 'full' && decision !== 'masked') return null;
+    // Opened only once released: a value moved to another row or column does not open (kit/at-rest.ts).
+    const at = atRest(ctx.runtime);
+    const name = await at.open(placeOf(row.id, 'complainant_name'), row.complainantName);
+    const phone = await at.open(placeOf(row.id, 'complainant_phone'), row.complainantPhone);
+    if (decision === 'full') return { name, phone };
+    if (decision === 'masked') return { name: name && maskName(name), phone: phone && maskPhone(phone) };
     return null;
   },
   supervisionOpinion: async (row: ComplaintRow, _: unknown, ctx: Ctx) => {

@@ -38,7 +38,9 @@ import { caseFileReviewFields, caseFileReviewMutations, caseFileReviewQueries } 
 import { JusticeZeroEnforcementExplanation1700000002710 } from './migrations/1700000002710-ZeroEnforcementExplanation';
 import { scorecardExplanationField, zeroEnforcementFields, zeroEnforcementMutations, zeroEnforcementQueries } from './zero-enforcement';
 import { JusticeComplaint1700000002900 } from './migrations/1700000002900-Complaint';
-import { complaintFields, complaintMutations, complaintQueries } from './complaints';
+import { COMPLAINT_AT_REST, complaintFields, complaintMutations, complaintQueries } from './complaints';
+import { AT_REST_ENV, sealAtRest } from '../../kit/at-rest';
+import { JusticeComplaintAtRest1700000002910 } from './migrations/1700000002910-ComplaintAtRest';
 import { collaborationFields, collaborationMutations, collaborationQueries, inboxCollaborationField, overdueCollaborationField } from './collaboration';
 import { JusticeCollaborationOverdueNotice1700000002751 } from './migrations/1700000002751-CollaborationOverdueNotice';
 import { collaborationWatch } from './collaboration-watch';
@@ -63,15 +65,17 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeScorecardFrozen1700000001110,
     JusticeConductAt1700000001200, JusticeCaseListIndexes1700000001310,
     JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700,
-    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCollaborationOverdueNotice1700000002751, JusticeCaseFileReview1700000002700, JusticeZeroEnforcementExplanation1700000002710, JusticeComplaint1700000002900],
+    JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCollaborationOverdueNotice1700000002751, JusticeCaseFileReview1700000002700, JusticeZeroEnforcementExplanation1700000002710, JusticeComplaint1700000002900, JusticeComplaintAtRest1700000002910],
   env: [
     ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
     ...LOOKUP_QUOTA_ENV,
+    // 投诉人 sealed at rest (complaints.ts COMPLAINT_AT_REST).
+    ...AT_REST_ENV,
   ],
   // Every applied index event goes on to the procuratorate (以罚代刑 and repeat-offender alerts).
   notifies: ['procuratorate'],
-  workers: allWorkers(outboxWorkers(
+  workers: allWorkers(sealAtRest(COMPLAINT_AT_REST), outboxWorkers(
     SUPERVISION_FEED,
     // 双向通报: the justice bureau's supervision results go back to the procuratorate.
     ESCALATION_RESULTS,
