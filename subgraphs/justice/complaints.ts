@@ -7,7 +7,7 @@ import { isUuid, perRequest, uuidLoader } from '../../kit/loaders';
 import { may, requireMay, requireScope } from '../../kit/access';
 import { maskPhone } from '../../kit/personal-data';
 import { requirePhone, requireText, Violations } from '../../kit/rules';
-import { readableCase } from './cases';
+import { addressedBureau } from './addressed-bureau';
 import type { JusticeLoaders } from './loaders';
 import { opinionsOf } from './supervision-opinions';
 import { mayReadOpinion } from './resources/supervision-opinion';
@@ -88,18 +88,10 @@ export const complaintMutations = {
     if (!(input.answerDueAt instanceof Date) || input.answerDueAt.getTime() <= now.getTime()) {
       v.add('input.answerDueAt', 'future', 'must be after now: the date by which the complainant is answered');
     }
-    const code = v.check(() => requireText('input.agencyCode', input.agencyCode, 64), '');
-    const bureau = code ? await ctx.loaders.agencyByCode.load(code) : null;
-    if (code && !bureau) v.add('input.agencyCode', 'exists', `no bureau with code ${code} in the directory`);
-    const place = bureau ? { agencyCode: bureau.code, receivingUnit: identity.org ?? `user:${identity.sub}`, region: bureau.region } : null;
-    if (place && !may(identity, complaintRule, 'handle', place)) v.add('input.agencyCode', 'jurisdiction', `bureau ${code} is outside your jurisdiction`);
-    let caseId: string | null = null;
-    if (input.caseId) {
-      const indexed = isUuid(input.caseId) ? await readableCase(ctx, input.caseId) : null;
-      if (!indexed) v.add('input.caseId', 'exists', `no case ${input.caseId} you may read in the case index`);
-      else if (bureau && indexed.agencyCode !== bureau.code) v.add('input.caseId', 'ofAgency', `case ${input.caseId} is not a case of bureau ${bureau.code}`);
-      else caseId = indexed.id;
-    }
+    const unit = identity.org ?? `user:${identity.sub}`;
+    const { bureau, caseId } = await addressedBureau(ctx, v, input,
+      (b, who) => may(who, complaintRule, 'handle', { agencyCode: b.code, receivingUnit: unit, region: b.region }));
+    const place = bureau ? { agencyCode: bureau.code, receivingUnit: unit, region: bureau.region } : null;
     v.throwIfAny();
     const id = randomUUID();
     const at = atRest(runtime);

@@ -10,6 +10,7 @@ import { requireText, Violations } from '../../kit/rules';
 import type { Queryable } from '../../kit/outbox';
 import type { Notification } from '../../kit/notifications';
 import { storeNotifications } from './inbox';
+import { addressedBureau } from './addressed-bureau';
 import { readableCase } from './cases';
 import type { JusticeLoaders } from './loaders';
 import { mayReadOpinion, opinionReadSql, supervisionOpinionRule } from './resources/supervision-opinion';
@@ -93,20 +94,10 @@ export const supervisionOpinionMutations = {
     if (!(input.rectificationDueAt instanceof Date) || input.rectificationDueAt.getTime() <= now.getTime()) {
       v.add('input.rectificationDueAt', 'future', 'must be after now: the bureau needs time to rectify');
     }
-    const code = v.check(() => requireText('input.agencyCode', input.agencyCode, 64), '');
-    const bureau = code ? await ctx.loaders.agencyByCode.load(code) : null;
-    if (code && !bureau) v.add('input.agencyCode', 'exists', `no bureau with code ${code} in the directory`);
-    const place = bureau ? { agencyCode: bureau.code, issuingUnit: identity.org ?? `user:${identity.sub}`, region: bureau.region } : null;
-    if (place && !may(identity, supervisionOpinionRule, 'issue', place)) {
-      v.add('input.agencyCode', 'jurisdiction', `bureau ${code} is outside your jurisdiction`);
-    }
-    let caseId: string | null = null;
-    if (input.caseId) {
-      const indexed = isUuid(input.caseId) ? await readableCase(ctx, input.caseId) : null;
-      if (!indexed) v.add('input.caseId', 'exists', `no case ${input.caseId} you may read in the case index`);
-      else if (bureau && indexed.agencyCode !== bureau.code) v.add('input.caseId', 'ofAgency', `case ${input.caseId} is not a case of bureau ${bureau.code}`);
-      else caseId = indexed.id;
-    }
+    const unit = identity.org ?? `user:${identity.sub}`;
+    const { bureau, caseId } = await addressedBureau(ctx, v, input,
+      (b, who) => may(who, supervisionOpinionRule, 'issue', { agencyCode: b.code, issuingUnit: unit, region: b.region }));
+    const place = bureau ? { agencyCode: bureau.code, issuingUnit: unit, region: bureau.region } : null;
     v.throwIfAny();
     const id = randomUUID();
     const row = await runtime.db.transaction(async (tx) => {
