@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import { DEFAULT_MANIFEST_PATH, documentId, readManifest, type TrustedManifest } from '../gateway/trusted-documents';
 import { GATEWAY_VALIDATION_RULES } from '../gateway/validation';
+import { deriveQuery } from '../gateway/subscriptions/document';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const API_SCHEMA_FILE = join(ROOT, 'schema/api.graphql');
@@ -83,7 +84,9 @@ function fragmentsUsed(operation: OperationDefinitionNode, fragments: Map<string
 
 /**
  * Each named operation of one file's text, with its fragments, validated against `schema` (the
- * graphql-js rules and the gateway's own: no subscription, no 1e309, no impossible DateTime).
+ * graphql-js rules and the gateway's own: no 1e309, no impossible DateTime). A subscription must
+ * be one the gateway serves over Server-Sent Events (gateway/subscriptions/document.ts: one field
+ * of type Subscription, selected directly), so that a registered one never fails when opened.
  * Fragments may come from the other files registered together (`shared`).
  */
 export function operationsOf(file: string, text: string, schema: GraphQLSchema, shared: Map<string, FragmentDefinitionNode> = new Map()):
@@ -105,6 +108,9 @@ export function operationsOf(file: string, text: string, schema: GraphQLSchema, 
     const errors = validate(schema, single, [...specifiedRules, ...GATEWAY_VALIDATION_RULES]);
     if (errors.length) { refusals.push(...errors.map((e) => ({ file, error: `${name}: ${describe(e)}` }))); continue; }
     const body = print(single);
+    if (definition.operation === 'subscription') {
+      try { deriveQuery(body, name); } catch (error) { refusals.push({ file, error: `${name}: ${describe(error)}` }); continue; }
+    }
     operations.push({ id: documentId(body), name, body, file });
   }
   // A file of fragments only serves the others; a file with neither is a mistake worth naming.

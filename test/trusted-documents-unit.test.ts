@@ -39,7 +39,8 @@ describe('operations:register: ids, fragments, refusals', () => {
     ['an unknown field', 'query Bad { agencies { nope } }', /bad\.graphql: Bad: Cannot query field "nope" on type "Agency"\..* \(line 1, column 24\)/],
     ['a syntax error', 'query Broken { agencies { code }', /bad\.graphql: Syntax Error: Expected Name, found <EOF>/],
     ['an anonymous operation', '{ agencies { code } }', /bad\.graphql: an anonymous query: give each operation a name/],
-    ['a subscription (the gateway runs none)', 'subscription Live { agencies { code } }', /bad\.graphql: Live: .*subscription/i],
+    ['a subscription of a field type Subscription does not have', 'subscription Live { agencies { code } }', /bad\.graphql: Live: Cannot query field "agencies" on type "Subscription"/],
+    ['a subscription the gateway cannot serve (its field not selected directly)', 'subscription Live { ... on Subscription { inboxChanged { unreadCount } } }', /bad\.graphql: Live: A subscription selects exactly one field of type Subscription/],
     ['a missing variable type', 'query V($id: Nope!) { case(id: $id) { id } }', /bad\.graphql: V: Unknown type "Nope"/],
     ['a file without operations or fragments', 'type Extra { a: Int }', /bad\.graphql: no operation in it/],
   ])('refuses %s, naming the file and the error', (_, text, message) => {
@@ -47,6 +48,13 @@ describe('operations:register: ids, fragments, refusals', () => {
     const { refusals } = collect([good, file('bad.graphql', text)]);
     expect(refusals).toHaveLength(1);
     expect(`${refusals[0].file}: ${refusals[0].error}`).toMatch(message);
+  });
+
+  it('registers a subscription the gateway serves over SSE, as the console\'s live views send it', () => {
+    const { operations, refusals } = collect([file('live.graphql', 'subscription InboxLive($after: String) { inbox: inboxChanged(first: 20, after: $after) { unreadCount } }')]);
+    expect(refusals).toEqual([]);
+    expect(operations.map((o) => o.name)).toEqual(['InboxLive']);
+    expect(operations[0].body).toMatch(/^subscription InboxLive/);
   });
 
   it('is idempotent: a known text keeps its first registration; another client is added to it', () => {

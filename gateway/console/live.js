@@ -22,7 +22,8 @@ export function subscribe(query, variables, onResult, onEnd) {
   const controller = new AbortController();
   let stopped = false;
   const opened = (async () => {
-    const headers = { 'content-type': 'application/json', accept: 'text/event-stream' };
+    // Errors pushed as events in Chinese, as the console's queries ask (api.js, schema/messages.json).
+    const headers = { 'content-type': 'application/json', accept: 'text/event-stream', 'accept-language': 'zh-CN' };
     if (session.token) headers.authorization = `Bearer ${session.token}`;
     if (session.reason) headers['x-access-reason'] = encodeURIComponent(session.reason);
     const { trusted, ids } = await registeredOperations();
@@ -40,18 +41,6 @@ export function subscribe(query, variables, onResult, onEnd) {
     return true;
   })();
   return { opened, stop: () => { stopped = true; controller.abort(); } };
-}
-
-/**
- * The subscription that pushes a query's results: the operation Inbox selecting inbox(…) becomes
- * InboxLive selecting inbox: inboxChanged(…) (schema/api.graphql, type Subscription), whose results
- * and error paths read exactly as the query's. Made at run time from the query's text, so the two
- * cannot drift apart.
- */
-export function liveOf(query, field) {
-  return query
-    .replace(/^(\s*)query\s+([_A-Za-z][_0-9A-Za-z]*)/, (_, space, name) => `${space}subscription ${name}Live`)
-    .replace(new RegExp(`\\b${field}\\(`), `${field}: ${field}Changed(`);
 }
 
 /** Reads `event: next` blocks of a text/event-stream body until it ends. */

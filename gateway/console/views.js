@@ -2,7 +2,7 @@
 // CaseSort, totalCount), what is overdue for the caller's unit, the inbox and the alerts.
 import { h, mount } from './dom.js';
 import { graphql, session, topLevelErrors } from './api.js';
-import { liveOf, subscribe } from './live.js';
+import { subscribe } from './live.js';
 import { LABELS, label, time, day, value } from './labels.js';
 
 const errorList = (errors) => topLevelErrors(errors).map((e) => h('p', { class: 'error' }, e.message, e.extensions?.field ? `（${e.extensions.field}）` : ''));
@@ -140,8 +140,18 @@ const INBOX = /* GraphQL */ `
   }
 `;
 // The same selection pushed (gateway/subscriptions/): `inbox: inboxChanged(…)`, so results and
-// error paths read as the query's. Made from the query's text, so the two never drift apart.
-const INBOX_LIVE = liveOf(INBOX, 'inbox');
+// error paths read as the query's. Written out, not made at run time, so that it can be registered
+// as a trusted document and pushed under TRUSTED_DOCUMENTS=only too; test/subscriptions-unit.test.ts
+// checks that it re-runs exactly the query above.
+const INBOX_LIVE = /* GraphQL */ `
+  subscription InboxLive($after: String) {
+    inbox: inboxChanged(first: 20, after: $after) {
+      unreadCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id kind title region createdAt read subjectType subjectId transfer { case { id caseNumber } } suggestion { case { id caseNumber } } } }
+    }
+  }
+`;
 const MARK_READ = /* GraphQL */ `mutation MarkRead($ids: [ID!]!) { markInboxRead(ids: $ids) { id read } }`;
 
 /**
@@ -206,7 +216,15 @@ const ALERTS = /* GraphQL */ `
 `;
 const CONVERT = /* GraphQL */ `mutation ConvertAlert($id: ID!, $summary: String) { convertAlert(id: $id, summary: $summary) { id kind status } }`;
 
-const ALERTS_LIVE = liveOf(ALERTS, 'alerts');
+// Pushed as `alerts: alertsChanged(…)`, written out for the same reason as INBOX_LIVE.
+const ALERTS_LIVE = /* GraphQL */ `
+  subscription AlertsLive($status: AlertStatus, $after: String) {
+    alerts: alertsChanged(status: $status, first: 20, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { id kind status signal ruleCode ruleVersion citation raisedAt review figures { name value threshold } case { id caseNumber cause } } }
+    }
+  }
+`;
 
 /** The alerts of the caller's jurisdiction, live: a new alert or a change of state shows without reloading. */
 export function alertsView(root) {
