@@ -27,6 +27,23 @@ export interface HubOptions {
   subgraphUrlOverrides?: Record<string, string>;
   /** Base URLs the owners use to reach another owner instead of its own (a recording proxy between owners in a test). */
   ownerUrlOverrides?: Record<string, string>;
+  /**
+   * A second instance of every subgraph and of the gateway on the same databases, on ports of
+   * their own (as deploy/kubernetes runs two replicas of each): the second gateway reaches the
+   * second set of subgraphs, and those reach each other, so both sets of workers (outbox relays,
+   * watches) run and both gateways serve. Default: one instance of each.
+   */
+  replicas?: boolean;
+}
+
+/** The second instance of every service (HubOptions.replicas). */
+export interface HubReplica {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  environments: Record<string, NodeJS.ProcessEnv>;
+  stopSubgraph(name: string): Promise<void>;
+  startSubgraph(name: string): Promise<void>;
+  killSubgraph(name: string): Promise<void>;
 }
 
 export interface Hub {
@@ -46,6 +63,14 @@ export interface Hub {
   startSubgraph(name: string): Promise<void>;
   pauseSubgraph(name: string): void;
   resumeSubgraph(name: string): void;
+  /** Ends a subgraph's process with SIGKILL (nothing drained, nothing flushed); startSubgraph starts it again. */
+  killSubgraph(name: string): Promise<void>;
+  /** The gateway's process: ended with SIGKILL, stopped (SIGTERM), started again on the same port. */
+  killGateway(): Promise<void>;
+  stopGateway(): Promise<void>;
+  startGateway(): Promise<void>;
+  /** The second instance of every service, when started with `replicas`. */
+  replica?: HubReplica;
   stop(options?: { dropDatabases?: boolean }): Promise<void>;
 }
 
@@ -186,13 +211,47 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
   const gateway = new ServiceProcess('gateway', ['gateway/main.ts'], environments.gateway, !!options.echo);
 
+  // The second instance of each service: the same environment (databases, keys), its own port,
+  // and the second set's URLs between owners and from the second gateway.
+  let second: { subgraphs: Map<string, ServiceProcess>; gateway: ServiceProcess; replica: HubReplica } | undefined;
+  if (options.replicas) {
+    const replicaPorts = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (s) => [s.name, await freePort()] as const)));
+    const replicaUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `http://127.0.0.1:${replicaPorts[s.name]}`]));
+    const replicaEnvironments: Record<string, NodeJS.ProcessEnv> = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, {
+      ...environments[s.name],
+      PORT: String(replicaPorts[s.name]),
+      ...Object.fromEntries([...(s.upstreams ?? []), ...(s.notifies ?? [])].map((owner) => [upstreamVar(owner), options.ownerUrlOverrides?.[owner] ?? replicaUrls[owner]])),
+    }]));
+    const replicaGatewayPort = await freePort();
+    replicaEnvironments.gateway = {
+      ...environments.gateway,
+      PORT: String(replicaGatewayPort),
+      ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), options.subgraphUrlOverrides?.[s.name] ?? replicaUrls[s.name]])),
+    };
+    const replicaSubgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(`${s.name}#2`, ['subgraphs/main.ts', s.name], replicaEnvironments[s.name], !!options.echo)]));
+    second = {
+      subgraphs: replicaSubgraphs,
+      gateway: new ServiceProcess('gateway#2', ['gateway/main.ts'], replicaEnvironments.gateway, !!options.echo),
+      replica: {
+        gatewayUrl: `http://127.0.0.1:${replicaGatewayPort}`,
+        subgraphUrls: replicaUrls,
+        environments: replicaEnvironments,
+        stopSubgraph: (name) => replicaSubgraphs.get(name)!.stop(),
+        startSubgraph: (name) => replicaSubgraphs.get(name)!.start(),
+        killSubgraph: (name) => replicaSubgraphs.get(name)!.kill(),
+      },
+    };
+  }
+
   const stopAll = async () => {
-    await gateway.stop();
-    await Promise.all([...subgraphs.values()].map((p) => p.stop()));
+    await Promise.all([gateway.stop(), second?.gateway.stop()]);
+    await Promise.all([...subgraphs.values(), ...(second?.subgraphs.values() ?? [])].map((p) => p.stop()));
   };
   try {
     await Promise.all([...subgraphs.values()].map((p) => p.start()));
-    await gateway.start();
+    // The second set starts once the first has migrated the databases (it would wait on the migration lock anyway).
+    await Promise.all([gateway.start(), ...[...(second?.subgraphs.values() ?? [])].map((p) => p.start())]);
+    await second?.gateway.start();
   } catch (error) {
     await stopAll();
     throw error;
@@ -211,6 +270,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     startSubgraph: (name) => subgraphs.get(name)!.start(),
     pauseSubgraph: (name) => subgraphs.get(name)!.pause(),
     resumeSubgraph: (name) => subgraphs.get(name)!.resume(),
+    killSubgraph: (name) => subgraphs.get(name)!.kill(),
+    killGateway: () => gateway.kill(),
+    stopGateway: () => gateway.stop(),
+    startGateway: () => gateway.start(),
+    replica: second?.replica,
     async stop(stopOptions) {
       await stopAll();
       if (stopOptions?.dropDatabases) {

@@ -45,6 +45,19 @@ export class ServiceProcess {
     });
   }
 
+  /**
+   * Ends the process with `signal` (default SIGKILL: no shutdown hook, no drain, as a host that
+   * loses power or an OOM kill) and waits until it is gone. A stopped (SIGSTOP) process dies too.
+   */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once('exit', () => { this.child = null; resolve(); });
+      child.kill(signal);
+    });
+  }
+
   /** Freezes the process (SIGSTOP): it keeps its sockets but answers nothing, like a hung service. */
   pause(): void {
     this.child?.kill('SIGSTOP');

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { startHub as bootHub, type Hub } from '../../scripts/hub/hub';
+import { startHub as bootHub, type Hub, type HubReplica } from '../../scripts/hub/hub';
 import { hubClient, type Caller } from '../../scripts/hub/client';
-import { externalPostgres } from '../../scripts/hub/postgres';
+import { externalPostgres, type PostgresServer } from '../../scripts/hub/postgres';
 import { IDENTITY_HEADER, signForwardedIdentity, signServiceIdentity, type Identity } from '../../kit/identity';
 import { GATEWAY, readSigningKey, type KeyFiles, type SigningKey } from '../../kit/keys';
 
@@ -22,23 +22,36 @@ export interface TestKeys extends KeyFiles {
   signingKey(name: string): Promise<SigningKey>;
 }
 
-export interface TestHub extends Omit<Hub, 'keys'> {
+/** The second instance of every service (startHub({ replicas: true })), with a client of its gateway. */
+export interface TestReplica extends HubReplica {
+  graphql: ReturnType<typeof hubClient>['graphql'];
+}
+
+export interface TestHub extends Omit<Hub, 'keys' | 'replica'> {
+  replica?: TestReplica;
   keys: TestKeys;
   graphql: ReturnType<typeof hubClient>['graphql'];
   tokenFor: ReturnType<typeof hubClient>['tokenFor'];
   /** SQL statements a subgraph has sent since it started (its /metrics). */
   sqlStatements(subgraph: string): Promise<number>;
-  /** Moves every subgraph's clock forward (deadlines, overdue, escalation). */
+  /** Moves every subgraph's clock forward (deadlines, overdue, escalation), the replicas' too. */
   advanceClock(ms: number): Promise<void>;
   /** A connected client to an owner's own database, as the server's superuser (what a host holder reads). */
   ownerDatabase(owner: string): Promise<pg.Client>;
 }
 
 /** The real hub on free ports with fresh databases; `stop()` drops them again. */
-export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOverrides?: Record<string, string>; ownerUrlOverrides?: Record<string, string> } = {}): Promise<TestHub> {
+export async function startHub(options: {
+  env?: NodeJS.ProcessEnv; subgraphUrlOverrides?: Record<string, string>; ownerUrlOverrides?: Record<string, string>;
+  /** A second instance of every subgraph and of the gateway on the same databases (scripts/hub/hub.ts). */
+  replicas?: boolean;
+  /** A PostgreSQL server of the test's own (one it restarts) instead of the run's shared one. */
+  postgres?: PostgresServer;
+} = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-'));
+  const server = options.postgres ?? externalPostgres(inject('postgresAdminUrl'));
   const hub = await bootHub({
-    postgres: externalPostgres(inject('postgresAdminUrl')),
+    postgres: server,
     dataDir,
     databasePrefix: `t${randomBytes(4).toString('hex')}_`,
     gatewayPort: 0,
@@ -47,6 +60,7 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOv
     echo: !!process.env.HUB_DEBUG,
     subgraphUrlOverrides: options.subgraphUrlOverrides,
     ownerUrlOverrides: options.ownerUrlOverrides,
+    replicas: options.replicas,
   });
   const client = hubClient(hub.gatewayUrl, dataDir);
   const signingKeys = new Map<string, Promise<SigningKey>>();
@@ -61,13 +75,15 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOv
       signForwardedIdentity({ sub: sub ?? `test:${role}`, role: role as Identity['role'], ...rest }, await signingKey(GATEWAY), to),
     asOwner: async (owner, to) => signServiceIdentity(await signingKey(owner), to),
   };
+  const everySubgraph = [...Object.entries(hub.subgraphUrls), ...Object.entries(hub.replica?.subgraphUrls ?? {})];
   return {
     ...hub,
+    replica: hub.replica && { ...hub.replica, graphql: hubClient(hub.replica.gatewayUrl, dataDir).graphql },
     keys,
     graphql: client.graphql,
     tokenFor: client.tokenFor,
     async ownerDatabase(owner) {
-      const client = new pg.Client({ connectionString: externalPostgres(inject('postgresAdminUrl')).url(hub.databases[owner]) });
+      const client = new pg.Client({ connectionString: server.url(hub.databases[owner]) });
       await client.connect();
       return client;
     },
@@ -78,7 +94,7 @@ export async function startHub(options: { env?: NodeJS.ProcessEnv; subgraphUrlOv
     },
     async advanceClock(ms) {
       // The test-only clock route takes any owner's service identity.
-      await Promise.all(Object.entries(hub.subgraphUrls).map(async ([name, url]) => {
+      await Promise.all(everySubgraph.map(async ([name, url]) => {
         const token = await keys.asOwner('justice', name);
         const response = await fetch(`${url}/internal/clock`, {
           method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token }, body: JSON.stringify({ advanceMs: ms }),
