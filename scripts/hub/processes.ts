@@ -10,9 +10,10 @@ export class ServiceProcess {
 
   constructor(readonly name: string, private readonly entry: string[], private readonly env: NodeJS.ProcessEnv, private readonly echo: boolean) {}
 
-  // Generous: on a busy machine (CI with browsers, eight subgraphs on two cores) a cold start with
-  // every migration has taken over a minute; a service that fails still reports at once (exit).
-  start(timeoutMs = 90_000): Promise<void> {
+  // Generous: on a busy machine (CI with browsers, eight subgraphs on two cores, or three hubs
+  // starting at once) a cold start with every migration has taken over 90 s; a service that fails
+  // still reports at once (exit), so the bound only matters for one that hangs.
+  start(timeoutMs = 240_000): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', ...this.entry], { cwd: ROOT, env: { ...this.env, HUB_SUPERVISED: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     const remember = (chunk: Buffer) => {
