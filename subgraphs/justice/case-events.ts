@@ -6,6 +6,7 @@ import { CASE_EVENT, type CaseEvent } from '../../kit/messages/case-event';
 import { INDEX_EVENT, PARTY_HISTORY_LIMIT, type IndexEvent, type PartyCase } from '../../kit/messages/index-event';
 import type { Delivered } from '../../kit/messages/check';
 import { AGENCY_KIND_BY_CASE_TYPE } from '../agencies/registry';
+import { copyCasePlaceToStates } from './case-states';
 
 /** The outbox whose index events go to the procuratorate (its `case-events` route). */
 export const SUPERVISION_OUTBOX = 'supervision_outbox';
@@ -62,6 +63,7 @@ export async function applyCaseEvents(runtime: SubgraphRuntime, body: unknown, f
       RETURNING id`, [JSON.stringify(toApply)]);
     // What changed the index goes on to the procuratorate, in the same transaction (outbox).
     const changed = new Set(written.map((w) => w.id));
+    await copyCasePlaceToStates(tx, [...changed]);
     await forwardToSupervision(tx, toApply.filter((r) => changed.has(r.caseId)));
   });
   nudgeOutbox(runtime, SUPERVISION_OUTBOX);

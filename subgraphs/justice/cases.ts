@@ -99,9 +99,18 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   const cause = searchText('filter.cause', filter.cause, errors);
   if (cause) qb.andWhere(`c.cause ILIKE :cause ESCAPE '\\'`, { cause: `%${likeEscape(cause)}%` });
   // Where the case stands with public security and the procuratorate (case-states.ts: the states
-  // they report, a few seconds behind at most). Each is a semi-join on the case's id.
-  const transfer = (condition: string) => `EXISTS (SELECT 1 FROM case_transfer_state ts WHERE ts.case_id = c.id${condition})`;
-  const matter = (condition: string) => `EXISTS (SELECT 1 FROM case_supervision_state ss WHERE ss.case_id = c.id${condition})`;
+  // they report, a few seconds behind at most). Each is a semi-join on the case's id. A state row
+  // carries its case's region and bureau (migration 1700000002950), so the case rule and the region
+  // filter are said again of the state rows: the same rows match, and the planner can start from the
+  // states of the caller's region (an index) instead of reading every state of every region.
+  const placed = (alias: string) => {
+    const stateRule = caseReadSql(ctx.identity, { agencyCode: `${alias}.agency_code`, region: `${alias}.region` });
+    qb.setParameters(stateRule.params);
+    const region = filter.region && isRegionCode(filter.region) ? ` AND ${alias}.region LIKE :prefix` : '';
+    return ` AND ${stateRule.sql}${region}`;
+  };
+  const transfer = (condition: string) => `EXISTS (SELECT 1 FROM case_transfer_state ts WHERE ts.case_id = c.id${placed('ts')}${condition})`;
+  const matter = (condition: string) => `EXISTS (SELECT 1 FROM case_supervision_state ss WHERE ss.case_id = c.id${placed('ss')}${condition})`;
   if (filter.transferStatus) {
     if (!filter.transferStatus.length) errors.add('filter.transferStatus', 'minItems', 'must name at least one state (leave the filter out instead)');
     else qb.andWhere(transfer(' AND ts.status IN (:...transferStatus)'), { transferStatus: [...new Set(filter.transferStatus)] });
