@@ -11,9 +11,15 @@ const REGIONS = list(BUREAUS.map((b) => b.region));
 const PENALTY = 'ADMINISTRATIVE_PENALTY';
 const MR_CAUSES = ['销售伪劣产品', '无照经营', '虚假广告', '生产经营不符合食品安全标准的食品', '未明码标价', '销售过期食品'];
 const EE_CAUSES = ['超标排放污染物', '非法处置危险废物', '未批先建', '逃避监管排放污染物', '未设置危险废物识别标志', '夜间施工噪声扰民'];
-/** Case i is undecided when i % 20 = 3 (so never one of the transferred, i % 5 = 0). */
+/**
+ * Case i is undecided when (i / 16) % 20 = 3 and it is not one of the transferred (i % 5 = 0): i / 16
+ * runs over every bureau (i % 16 picks the bureau), so each county has undecided cases (i % 20
+ * never met the procurator's county's bureaus, i % 16 ∈ {0, 1}).
+ */
 const UNDECIDED_EVERY = 20;
 const UNDECIDED_AT = 3;
+/** A supervision matter (i % 10 = 5) is closed when (i / 80) % 4 = 3: a quarter of them, in every county (i / 10 alone is fixed by i % 16 there). */
+const CLOSED = `(i / 80) % 4 = 3`;
 const ACTS = list([...Array(7).fill(PENALTY), 'ADMINISTRATIVE_INSPECTION', 'ADMINISTRATIVE_COERCION', 'ADMINISTRATIVE_LICENSE']);
 
 /**
@@ -35,8 +41,8 @@ const CASES = `WITH c AS (
     CASE WHEN kind = 0 THEN 'CL' ELSE 'HJ' END || (100 + i % 50) AS offence_code,
     (1000 + i::bigint * 37 % 200000)::numeric AS amount_involved,
     CASE WHEN act_type = '${PENALTY}' THEN (500 + i::bigint * 13 % 50000)::numeric END AS fine_amount,
-    -- One case in twenty (never a transferred one) is still undecided: the list's decided filters and sorts have both kinds.
-    CASE WHEN i % ${UNDECIDED_EVERY} <> ${UNDECIDED_AT} THEN recorded_at - interval '2 days' END AS decided_at,
+    -- One case in twenty of every bureau (never a transferred one) is still undecided: the list's decided filters and sorts have both kinds.
+    CASE WHEN (i / ${B}) % ${UNDECIDED_EVERY} <> ${UNDECIDED_AT} OR i % ${TRANSFER_EVERY} = 0 THEN recorded_at - interval '2 days' END AS decided_at,
     CASE WHEN kind = 0 THEN '《中华人民共和国产品质量法》第五十条' ELSE '《中华人民共和国大气污染防治法》第九十九条' END AS legal_basis,
     CASE WHEN act_type = '${PENALTY}' THEN ARRAY['FINE'] ELSE ARRAY[]::text[] END AS penalty_kinds,
     CASE WHEN kind = 0 THEN (ARRAY['劣质电线', '假冒商标服装', '过期食品'])[1 + i % 3] END AS product_name,
@@ -77,8 +83,13 @@ export function agencySql(columns: Set<string>): string[] {
   ];
 }
 
-/** The justice index: every case, the party as its keyed hash, figures as the outbox sends them. */
-export function indexSql(columns: Set<string>): string {
+/**
+ * The justice index: every case, the party as its keyed hash, figures as the outbox sends them.
+ * `stateColumns`: the state tables' columns (their copy of the case's region and bureau, migration
+ * 1700000002950, written when present).
+ */
+export function indexSql(columns: Set<string>, stateColumns: Set<string> = new Set()): string {
+  const [placeCols, placeValues] = optional(stateColumns, { region: 'region', agency_code: 'agency_code' });
   const [cols, values] = optional(columns, {
     legal_basis: 'k.legal_basis', penalty_kinds: 'k.penalty_kinds',
     attributes: `CASE WHEN k.kind = 0 THEN jsonb_build_object('productName', k.product_name) ELSE jsonb_build_object('pollutant', k.pollutant) END`,
@@ -94,16 +105,17 @@ export function indexSql(columns: Set<string>): string {
     -- Where each case stands with public security, as its reports would have left it
     -- (case-states.ts): the transfer's state and the deadline pending (the filing decision, 3 days
     -- after acceptance, or after submission until accepted), none once filed. Same rows as TRANSFER_SQL.
-    INSERT INTO case_transfer_state (case_id, transfer_id, status, due_at, version, changed_at)
+    INSERT INTO case_transfer_state (case_id, transfer_id, status, due_at, version, changed_at${placeCols})
     SELECT id, md5('bench-transfer-' || i)::uuid, s.status,
       CASE s.status WHEN 'SUBMITTED' THEN recorded_at + interval '4 days' WHEN 'ACCEPTED' THEN recorded_at + interval '5 days' END,
-      1, recorded_at + interval '1 day'
+      1, recorded_at + interval '1 day'${placeValues}
     FROM k, LATERAL (SELECT (ARRAY['SUBMITTED', 'ACCEPTED', 'FILED'])[1 + (i / ${TRANSFER_EVERY}) % 3] AS status) s
     WHERE i % ${TRANSFER_EVERY} = 0 RETURNING 1
   ), supervision_states AS (
-    -- And with the procuratorate: the open matter of SUPERVISION_SQL.
-    INSERT INTO case_supervision_state (matter_id, case_id, status, changed_at)
-    SELECT md5('bench-matter-' || i)::uuid, id, 'OPEN', recorded_at + interval '2 days'
+    -- And with the procuratorate: the matter of SUPERVISION_SQL, open or closed.
+    INSERT INTO case_supervision_state (matter_id, case_id, status, changed_at${placeCols})
+    SELECT md5('bench-matter-' || i)::uuid, id, CASE WHEN ${CLOSED} THEN 'CLOSED' ELSE 'OPEN' END,
+      recorded_at + CASE WHEN ${CLOSED} THEN interval '7 days' ELSE interval '2 days' END${placeValues}
     FROM k WHERE i % ${SUPERVISION_EVERY} = ${SUPERVISION_EVERY / 2} RETURNING 1
   ) SELECT (SELECT count(*) FROM indexed) AS cases, (SELECT count(*) FROM transfer_states) AS transfers, (SELECT count(*) FROM supervision_states) AS matters`;
 }
@@ -122,8 +134,10 @@ export const TRANSFER_SQL = `${CASES}, t AS (
     CASE WHEN status = 'FILED' THEN 'FILE' END, 1
   FROM a`;
 
-/** The procuratorate: an open supervision matter for every tenth case. */
-export const SUPERVISION_SQL = `${CASES} INSERT INTO supervision_matter (id, case_id, kind, status, summary, procuratorate_code, region, opened_by, opened_at)
+/** The procuratorate: a supervision matter for every tenth case, a quarter of them closed five days after opening. */
+export const SUPERVISION_SQL = `${CASES} INSERT INTO supervision_matter (id, case_id, kind, status, summary, procuratorate_code, region, opened_by, opened_at,
+    closed_by, closed_at)
   SELECT md5('bench-matter-' || i)::uuid, id, (ARRAY['CASE_REVIEW', 'FILING_SUPERVISION', 'TRANSFER_SUPERVISION', 'PUBLIC_INTEREST'])[1 + (i / ${SUPERVISION_EVERY}) % 4],
-    'OPEN', '案件审查', 'PROC-' || region, region, 'bench:procurator', recorded_at + interval '2 days'
+    CASE WHEN ${CLOSED} THEN 'CLOSED' ELSE 'OPEN' END, '案件审查', 'PROC-' || region, region, 'bench:procurator', recorded_at + interval '2 days',
+    CASE WHEN ${CLOSED} THEN 'bench:procurator' END, CASE WHEN ${CLOSED} THEN recorded_at + interval '7 days' END
   FROM k WHERE i % ${SUPERVISION_EVERY} = ${SUPERVISION_EVERY / 2}`;

@@ -91,7 +91,7 @@ export async function seedCases(target: SeedTarget, range: SeedRange, label = 's
     await Promise.all(['justice', ...agencyNames].map((o) => loadPool(clients[o], pool)));
     await seedDirectory(clients.justice);
     const agencyStatements = Object.fromEntries(await Promise.all(agencyNames.map(async (o) => [o, agencySql(await columnsOf(clients[o], 'enforcement_case'))] as const)));
-    const index = indexSql(await columnsOf(clients.justice, 'case_index'));
+    const index = indexSql(await columnsOf(clients.justice, 'case_index'), await columnsOf(clients.justice, 'case_transfer_state'));
     const bar = new ProgressBar(label, range.to - range.from + 1);
     for (let lo = range.from; lo <= range.to; lo += CHUNK) {
       const hi = Math.min(range.to, lo + CHUNK - 1);
