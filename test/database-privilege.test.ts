@@ -150,17 +150,27 @@ describe('the hub', () => {
   describe("the gateway's audit writer", () => {
     const writer = () => hub.environments.gateway.DATABASE_URL!;
 
-    it('may INSERT and SELECT the audit log and its checkpoints, and owns neither', async () => {
+    // Every table of the gateway's database and what its login may do there: the log, its
+    // checkpoints and the schema publications are append-only records; the idempotency records are
+    // a cache of answers it claims, completes and purges. A table added without a line here fails.
+    const APPEND_ONLY = { SELECT: true, INSERT: true, UPDATE: false, DELETE: false, TRUNCATE: false, REFERENCES: false, TRIGGER: false };
+    const GATEWAY_TABLES: Record<string, typeof APPEND_ONLY> = {
+      audit_log: APPEND_ONLY,
+      audit_checkpoint: APPEND_ONLY,
+      schema_publication: APPEND_ONLY,
+      idempotency_record: { ...APPEND_ONLY, UPDATE: true, DELETE: true },
+      // The audit subgraph's own journal of what it released (every owner keeps one): not the gateway's.
+      release_journal: { ...APPEND_ONLY, SELECT: false, INSERT: false },
+    };
+
+    it('may do on each table of its database only what the table is for, and owns none of them', async () => {
       const admin = await hub.ownerDatabase('gateway');
       try {
-        for (const table of ['audit_log', 'audit_checkpoint']) {
-          const { rows: [granted] } = await admin.query(
-            `SELECT t.tableowner, ${['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'].map((p) => `has_table_privilege($1, $2::text, '${p}') AS "${p}"`).join(', ')}
-               FROM pg_tables t WHERE t.tablename = $2::text`, [hub.roles.gateway, table]);
-          expect(granted, table).toEqual({
-            tableowner: hub.roles.audit, SELECT: true, INSERT: true, UPDATE: false, DELETE: false, TRUNCATE: false, REFERENCES: false, TRIGGER: false,
-          });
-        }
+        const { rows } = await admin.query(
+          `SELECT t.tablename, t.tableowner, ${Object.keys(APPEND_ONLY).map((p) => `has_table_privilege($1, quote_ident(t.tablename), '${p}') AS "${p}"`).join(', ')}
+             FROM pg_tables t WHERE t.schemaname = 'public' AND t.tablename <> 'migrations' ORDER BY t.tablename`, [hub.roles.gateway]);
+        const granted = Object.fromEntries(rows.map(({ tablename, tableowner, ...privileges }) => [tablename, { tableowner, ...privileges }]));
+        expect(granted).toEqual(Object.fromEntries(Object.entries(GATEWAY_TABLES).sort().map(([table, privileges]) => [table, { tableowner: hub.roles.audit, ...privileges }])));
       } finally { await admin.end(); }
       // What it writes is read back: the chain's tail (the writer reads it to extend the log).
       expect(await refusal(writer(), 'SELECT max(leaf_index) FROM audit_log')).toBeNull();
