@@ -106,6 +106,32 @@ const objectOf = (args: unknown[]) => args.find((a): a is Record<string, unknown
 const headerOf = (headers: Record<string, unknown> | undefined, name: string) =>
   Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
+/** Answers whose text may depend on Accept-Language: a GraphQL answer (JSON) and a subscription's events. */
+const dependsOnLanguage = (type: unknown) => isJson(type) || (typeof type === 'string' && /^text\/event-stream\b/i.test(type));
+
+/**
+ * `Vary: Accept-Language` on every answer whose text depends on it (RFC 9110 §12.5.5), added to
+ * what the answer varies on already (CORS's Origin, Apollo's Accept), whether set before with
+ * setHeader or passed to writeHead: a shared cache then never hands a Chinese error to an English
+ * client. In English too, since the same URL answers in Chinese to another Accept-Language.
+ */
+export function varyOnLanguage(res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    const headers = objectOf(args);
+    if (dependsOnLanguage(headerOf(headers, 'content-type') ?? res.getHeader('content-type'))) {
+      const key = Object.keys(headers ?? {}).find((name) => name.toLowerCase() === 'vary');
+      const given = key ? headers![key] : res.getHeader('vary');
+      const current = (Array.isArray(given) ? given : given === undefined ? [] : [String(given)]).join(', ');
+      if (!/(?:^|,)\s*(?:accept-language|\*)\s*(?:,|$)/i.test(current)) {
+        const value = current ? `${current}, Accept-Language` : 'Accept-Language';
+        if (key) headers![key] = value; else res.setHeader('vary', value);
+      }
+    }
+    return writeHead(...args);
+  }) as typeof res.writeHead;
+}
+
 /**
  * Answers this request's errors in the language it asks for. The gateway answers errors from
  * several places (Apollo, authentication, the limits, trusted documents, the audit rate), each
@@ -113,6 +139,7 @@ const headerOf = (headers: Record<string, unknown> | undefined, name: string) =>
  * JSON body passed to `end` is rewritten (with its Content-Length), a streamed body is left alone.
  */
 export function answerInLanguage(req: IncomingMessage, res: ServerResponse): void {
+  varyOnLanguage(res);
   const language = preferredLanguage(req.headers['accept-language']);
   if (language === 'en') return;
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;

@@ -27,6 +27,7 @@ import { planLimitRefusal, planLimitStatus } from './plan-limit';
 import { subgraphBases, subgraphRoute } from './supergraph';
 import { SupergraphWatch } from './registry/watch';
 import { log } from '../kit/log';
+import { currentTraceId, inServerSpan } from '../kit/tracing';
 import { observeRequest, requestMetrics, serveMetrics } from './metrics';
 import { admitTrusted } from './trusted-documents';
 import { Subscriptions } from './subscriptions/index';
@@ -98,6 +99,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     return () => { authorizer = next; };
   });
   const audit = new AuditWriter(config.databaseUrl, { ...auditOptionsFromEnv(process.env), signingKeyFile: config.signingKeyFile });
+  subscriptions.audit = audit; // a subscription refused under trusted documents is audited as a query is
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.manager(loadableSupergraph),
     queryPlannerConfig: { debug: { pathsLimit: QUERY_PLAN_PATHS_LIMIT } },
@@ -120,7 +122,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   await apollo.start();
   const idempotency = new Idempotency(config.databaseUrl, { retentionSeconds: idempotencyRetentionFromEnv(process.env), audit, auditTimeoutMs: auditCommitTimeoutFromEnv(process.env) });
 
-  const http = createServer(async (req, res) => {
+  // Every request under a span continuing the caller's traceparent (kit/tracing.ts).
+  const http = createServer((req, res) => inServerSpan(req, res, async () => {
     const observed = observeRequest(req, res);
     answerInLanguage(req, res); // error messages in Chinese when Accept-Language asks for zh
     try {
@@ -158,7 +161,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         return await sendJsonUnread(req, res, error.status, error.body());
       }
       // Limits and field/type authorization run before Apollo plans: removed fields never reach a subgraph.
-      identity.traceId = traceIdOf(req.headers.traceparent);
+      // With traces on, the request span's trace id (the caller's, or a new one): logs, audit and the collector agree.
+      identity.traceId = currentTraceId() ?? traceIdOf(req.headers.traceparent);
       observed.traceId = identity.traceId;
       const seen: SeenOperation = {};
       let aboutOnce: ReturnType<typeof aboutRequest> | undefined;
@@ -183,7 +187,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       log.error('request failed', error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }
-  });
+  }));
   const port = await listen(http, config.port, config.host);
   subscriptions.listening(port);
   return {

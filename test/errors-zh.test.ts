@@ -96,4 +96,23 @@ describe('errors in Chinese', () => {
     expect(zh.json).toEqual(en.json);
     expect(zh.json.errors).toBeUndefined();
   });
+
+  it("says that it depends on the language (Vary: Accept-Language), once, keeping CORS's Vary: Origin", async () => {
+    const varies = (answer: Answer) => (answer.headers.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase());
+    for (const language of [undefined, ZH]) {
+      const answers = [
+        await post({ query: '{ agencies { nonsense } }' }, language), // 400, localized
+        await post({ query: '{ agencies { code } }' }, language, null), // 200 without errors: in Chinese it could have had some
+        await post({ query: '{ agencies { code } }' }, language, 'not-a-token'), // 401 before Apollo
+      ];
+      for (const answer of answers) {
+        expect(varies(answer)).toEqual(expect.arrayContaining(['origin', 'accept-language']));
+        expect(varies(answer).filter((v) => v === 'accept-language')).toHaveLength(1);
+      }
+    }
+    // A file of the console is the same in every language: it does not say so.
+    const file = await fetch(`${hub.gatewayUrl}/console/app.js`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('vary') ?? '').not.toMatch(/accept-language/i);
+  });
 });

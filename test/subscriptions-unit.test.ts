@@ -1,8 +1,11 @@
 // The query a subscription re-runs (gateway/subscriptions/document.ts): pure, no hub.
 import { describe, expect, it } from 'vitest';
-import { GraphQLError } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { GraphQLError, Kind, parse, print, type OperationDefinitionNode } from 'graphql';
+import { embeddedOperations } from '../scripts/operations-register';
 import { deriveQuery } from '../gateway/subscriptions/document';
 import { registerDerivedQueries } from '../gateway/subscriptions/index';
+import { consoleOperations } from '../gateway/console/index';
 import { documentId, judgeTrusted, type RegisteredOperation, type TrustedDocuments } from '../gateway/trusted-documents';
 
 describe('a subscription is its query, re-run', () => {
@@ -58,6 +61,15 @@ describe('under trusted documents', () => {
     expect(judgeTrusted(documents, { query: '{ inbox { unreadCount } }' }).kind).toBe('refuse');
   });
 
+  it("leaves a client's ids by name to its own operations: the console opens InboxLive by the subscription's hash, not its re-run's", () => {
+    const body = 'subscription InboxLive {\n  inbox: inboxChanged(first: 20) {\n    unreadCount\n  }\n}';
+    const operations = new Map([[documentId(body), registered(body)]]);
+    const documents: TrustedDocuments = { mode: 'only', operations };
+    registerDerivedQueries(documents);
+    expect(operations.size).toBe(2);
+    expect(consoleOperations(documents)).toEqual({ trusted: true, ids: { InboxLive: documentId(body) } });
+  });
+
   it('registers nothing when the mode is off, or for a subscription the gateway does not serve', () => {
     const unknown = 'subscription X { casesChanged { totalCount } }';
     const operations = new Map([[documentId(unknown), registered(unknown)]]);
@@ -66,5 +78,20 @@ describe('under trusted documents', () => {
     const off = new Map<string, RegisteredOperation>();
     registerDerivedQueries({ mode: 'off', operations: off });
     expect(off.size).toBe(0);
+  });
+});
+
+describe("the console's live views (gateway/console/views.js)", () => {
+  // Written out so that they can be registered as trusted documents; each must push exactly the
+  // results of the query its view loads when it polls, or the two would show different things.
+  const { text } = embeddedOperations(readFileSync(new URL('../gateway/console/views.js', import.meta.url), 'utf8'));
+  const operation = (name: string) => parse(text).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === name)!;
+
+  it.each([['InboxLive', 'Inbox'], ['AlertsLive', 'Alerts']])('%s re-runs exactly the query %s', (live, query) => {
+    expect(operation(live).operation).toBe('subscription');
+    const derived = deriveQuery(print(operation(live)), live).query
+      .replace(`query ${live}`, `query ${query}`)
+      .replace(/\b(\w+): \1\(/, '$1(');
+    expect(derived).toBe(print({ kind: Kind.DOCUMENT, definitions: [operation(query)] }));
   });
 });

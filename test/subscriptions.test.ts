@@ -11,11 +11,15 @@ import { mintDevToken } from '../gateway/dev-issuer';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
 
+/** Han characters: a message written in Chinese. */
+const CHINESE = /[\u4e00-\u9fff]/;
+
 const INBOX = `subscription Live($first: Int) { inboxChanged(first: $first) { unreadCount edges { node { id kind title read } } } }`;
 
 interface Stream {
   status: number;
   contentType: string;
+  headers: Headers;
   /** The JSON answer when the request was refused instead of streamed. */
   refusal?: any;
   events: { event: string; data: any }[];
@@ -48,7 +52,7 @@ describe('subscriptions over Server-Sent Events', () => {
     const events: Stream['events'] = [];
     let ended = false;
     const stream: Stream = {
-      status: response.status, contentType, events,
+      status: response.status, contentType, headers: response.headers, events,
       nexts: () => events.filter((e) => e.event === 'next').map((e) => e.data),
       ended: () => ended,
       close: () => controller.abort(),
@@ -216,5 +220,28 @@ describe('subscriptions over Server-Sent Events', () => {
     await eventually(async () => (stream.ended() ? true : undefined), 10_000, 'the stream ended');
     expect(stream.events.at(-1)?.event).toBe('complete');
     expect(stream.nexts().at(-1).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('speaks Chinese when asked, as queries do: the query\'s errors in each result and the stream\'s own when the token expires', async () => {
+    const token = await mintDevToken(hub.dataDir, { ...callers.marketOfficer, sub: 'test:zh-short-lived' }, '4s');
+    // The bureau may not read the procuratorate's suggestion: an error in every result.
+    const withheld = `subscription { inboxChanged(first: 5) { unreadCount edges { node { id suggestion { id status } } } } }`;
+    const stream = await subscribe(null, withheld, {}, { authorization: `Bearer ${token}`, 'accept-language': 'zh-CN,zh;q=0.9' });
+    expect(stream.status).toBe(200);
+    // The stream's text depends on the language asked: caches must keep them apart (and CORS's Origin stays).
+    expect(stream.headers.get('vary')).toMatch(/\bOrigin\b.*\bAccept-Language\b/i);
+    const first = await firstResult(stream);
+    const refused = first.errors.find((e: any) => e.extensions.code === 'UNAUTHORIZED_FIELD_OR_TYPE');
+    expect(refused.message).toMatch(CHINESE);
+    expect(refused.extensions.messageEn).toMatch(/[A-Za-z]/);
+    expect(refused.extensions.messageEn).not.toMatch(CHINESE);
+
+    await eventually(async () => (stream.ended() ? true : undefined), 15_000, 'the stream ended');
+    const last = stream.nexts().at(-1).errors[0];
+    expect(last).toEqual({
+      message: '身份认证失败：请重新登录（令牌缺失、无效或已过期）',
+      extensions: { code: 'UNAUTHENTICATED', messageEn: 'the token has expired: subscribe again with a fresh one' },
+    });
+    expect(stream.events.at(-1)?.event).toBe('complete');
   });
 });

@@ -9,6 +9,8 @@ import { maskIdNumber } from '../kit/personal-data';
 import { parseManifest } from '../gateway/trusted-documents';
 import { collect, register } from '../scripts/operations-register';
 import { launchChromium, offlinePage } from './support/browser';
+import { randomUUID } from 'node:crypto';
+import { IDENTITY_HEADER } from '../kit/identity';
 
 // The gateway under TRUSTED_DOCUMENTS=only with a manifest made by `npm run operations:register`
 // from a client's .graphql files: registered operations run by their hash through the same
@@ -33,6 +35,8 @@ let ids: Record<string, string>;
 let caseId: string;
 let caseNumber: string;
 let casePageId: string;
+/** The console's live inbox (gateway/console/views.js), registered from its module like its queries. */
+let inboxLiveId: string;
 const party = marketCaseInput().party as { idNumber: string };
 
 async function send(body: unknown, caller: Caller = { role: 'public' }, init: { method?: 'GET'; search?: URLSearchParams } = {}) {
@@ -75,6 +79,7 @@ beforeAll(async () => {
   expect(referenceConsole.refusals).toEqual([]);
   writeFileSync(manifest, JSON.stringify(register(withSeed, 'console', referenceConsole.operations, new Date()).manifest, null, 2));
   casePageId = referenceConsole.operations.find((op) => op.name === 'CasePage')!.id;
+  inboxLiveId = referenceConsole.operations.find((op) => op.name === 'InboxLive')!.id;
   parseManifest(JSON.parse(readFileSync(manifest, 'utf8')));
 
   hub = await startHub({ env: { TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_FILE: manifest } });
@@ -157,6 +162,89 @@ describe('TRUSTED_DOCUMENTS=only', () => {
     expect(free.status).toBe(403);
     expect(free.body.errors?.[0].extensions?.code).toBe('OPERATION_NOT_TRUSTED');
   });
+});
+
+/** A notice as the procuratorate's outbox delivers it to justice's inbox (POST /internal/notifications). */
+async function notify(org: string, title: string): Promise<void> {
+  const response = await fetch(`${hub.subgraphUrls.justice}/internal/notifications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('procuratorate', 'justice') },
+    body: JSON.stringify({ events: [{ eventId: randomUUID(), recipient: { org }, kind: 'SUGGESTION_ISSUED', title, subjectType: 'PROCURATORIAL_SUGGESTION',
+      subjectId: randomUUID(), region: '320706', occurredAt: new Date().toISOString() }] }),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Opens a subscription over SSE; answers the refusal, or the stream's first result (then closes it). */
+async function subscribeOnce(body: unknown, caller: Caller): Promise<{ status: number; refusal?: any; first?: any }> {
+  const controller = new AbortController();
+  const response = await fetch(`${hub.gatewayUrl}/graphql`, {
+    method: 'POST', signal: controller.signal, body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${await hub.tokenFor(caller)}` },
+  });
+  if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return { status: response.status, refusal: await response.json() };
+  const decoder = new TextDecoder();
+  let buffered = '';
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffered += decoder.decode(chunk, { stream: true });
+      const next = /event: next\ndata: (.*)\n\n/.exec(buffered);
+      if (next) return { status: response.status, first: JSON.parse(next[1]) };
+    }
+  } finally { controller.abort(); }
+  return { status: response.status };
+}
+
+describe('subscriptions under TRUSTED_DOCUMENTS=only', () => {
+  it('streams a registered subscription by its hash, and refuses one sent as text (403 OPERATION_NOT_TRUSTED, audited)', async () => {
+    const byHash = await subscribeOnce({ variables: {}, extensions: { persistedQuery: { version: 1, sha256Hash: inboxLiveId } } }, callers.marketOfficer);
+    expect(byHash.status).toBe(200);
+    expect(byHash.first.errors).toBeUndefined();
+    expect(typeof byHash.first.data.inbox.unreadCount).toBe('number');
+
+    const text = 'subscription Mine { inboxChanged(first: 50) { unreadCount edges { node { id title } } } }';
+    const free = await subscribeOnce({ query: text }, callers.marketOfficer);
+    expect(free.status).toBe(403);
+    expect(free.refusal.errors).toEqual([expect.objectContaining({ extensions: { code: 'OPERATION_NOT_TRUSTED' } })]);
+    const entries = await eventually(async () => { const rows = await auditedRefusals(sha256(text)); return rows.length ? rows : undefined; }, 10_000, 'the refusal in the audit log');
+    expect(entries).toEqual([{ coordinate: 'Operation.OPERATION_NOT_TRUSTED', decision: 'denied', role: 'agency_officer' }]);
+
+    // An unknown hash is refused as for a query.
+    const unknown = await subscribeOnce({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(text) } } }, callers.marketOfficer);
+    expect(unknown.status).toBe(400);
+    expect(unknown.refusal.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it("the console's open inbox is pushed a new notice by its registered subscription, not polled", async () => {
+    const browser = await launchChromium();
+    try {
+      const origin = new URL(hub.gatewayUrl).origin;
+      const { page, aborted, errors } = await offlinePage(browser, [origin]);
+      const sent: Record<string, unknown>[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/graphql' && request.method() === 'POST') sent.push(JSON.parse(request.postData() ?? '{}'));
+      });
+      await page.goto(`${origin}/console#/inbox`);
+      await page.locator('#token').fill(await hub.tokenFor(callers.marketOfficer));
+      await page.getByRole('button', { name: '登录' }).click();
+      // Streaming, not polling: the view says which it does.
+      await page.locator('#inbox-items[data-live="live"]').waitFor();
+      const before = sent.length;
+
+      await notify('MR-320706', '检察建议书已送达（可信文档）');
+      await page.locator('#inbox-items li.unread', { hasText: '检察建议书已送达（可信文档）' }).waitFor({ timeout: 15_000 });
+      // Nothing was asked again: the notice came down the open stream.
+      expect(sent.length).toBe(before);
+      expect(await page.locator('#inbox-items[data-live="live"]').count()).toBe(1);
+      // The stream was opened by the subscription's hash; no operation text left the browser.
+      expect(sent.map((b) => (b.extensions as { persistedQuery?: { sha256Hash?: string } })?.persistedQuery?.sha256Hash)).toContain(inboxLiveId);
+      for (const body of sent) expect(body.query).toBeUndefined();
+      expect(aborted).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
 
 describe('the reference console under TRUSTED_DOCUMENTS=only', () => {

@@ -6,6 +6,8 @@ import { log } from '../../kit/log';
 import { accessReason, AuthenticationError, BadHeaderError } from '../authentication';
 import type { GatewayConfig } from '../config';
 import { gatewaySigningKey } from '../data-source';
+import { auditRequest, type AuditWriter } from '../audit/index';
+import { localizeError, preferredLanguage, type Language } from '../language';
 import { documentId, judgeTrusted, type RegisteredOperation } from '../trusted-documents';
 import { deriveQuery, type DerivedQuery } from './document';
 
@@ -62,17 +64,31 @@ export function registerDerivedQueries(documents: GatewayConfig['trustedDocument
     try {
       const derived = deriveQuery(operation.body, operation.name);
       const id = documentId(derived.query);
-      if (!operations.has(id)) operations.set(id, { ...operation, body: derived.query });
+      // No client registered it (only the gateway sends it): a client's list of its operations by
+      // name (the console's /console/operations.json) keeps the subscription's own id.
+      if (!operations.has(id)) operations.set(id, { ...operation, clients: [], body: derived.query });
     } catch { /* not a subscription the gateway serves: refused when sent */ }
   }
 }
 
 const errorBody = (message: string, extensions: Record<string, unknown>) => ({ errors: [{ message, extensions }] });
+/** An error the stream itself sends as an event, in the client's language (schema/messages.json), as query errors are. */
+const ownError = (message: string, extensions: Record<string, unknown>, language: Language) =>
+  ({ errors: [localizeError({ message, extensions }, language)] });
+
+/** The W3C trace id of the caller's traceparent, if it sent one: it ties the audit entry to its logs. */
+const traceIdOf = (traceparent: string | string[] | undefined): string | null =>
+  (typeof traceparent === 'string' ? /^[\da-f]{2}-([\da-f]{32})-/.exec(traceparent)?.[1] : undefined) ?? null;
 
 export class Subscriptions {
   private readonly streams = new Set<Stream>();
   private readonly perSubject = new Map<string, number>();
   private selfUrl = '';
+  /**
+   * Where refusals under trusted documents are written (the gateway's audit log), as for a query
+   * refused at /graphql: a free-text subscription under `only` is an attempt worth recording.
+   */
+  audit?: Pick<AuditWriter, 'record'>;
 
   constructor(private readonly authenticate: Authenticate, private readonly config: GatewayConfig, private readonly limits = SUBSCRIPTION_LIMITS) {
     registerDerivedQueries(config.trustedDocuments);
@@ -110,7 +126,17 @@ export class Subscriptions {
       const request = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
       // Trusted documents: the subscription itself must be registered under `only`, as any operation.
       const verdict = judgeTrusted(this.config.trustedDocuments, request);
-      if (verdict.kind === 'refuse') { release(); sendJson(res, verdict.status, errorBody(verdict.message, { code: verdict.code })); return true; }
+      if (verdict.kind === 'refuse') {
+        release();
+        sendJson(res, verdict.status, errorBody(verdict.message, { code: verdict.code }));
+        if (this.audit) {
+          auditRequest(this.audit, {
+            identity, clientAddress: req.socket.remoteAddress ?? null, operationName: verdict.operationName, documentHash: verdict.documentHash,
+            traceId: traceIdOf(req.headers.traceparent), denied: [{ coordinate: `Operation.${verdict.code}` }],
+          });
+        }
+        return true;
+      }
       const admitted = verdict.kind === 'run' ? verdict.request : request;
       if (typeof admitted.query !== 'string') throw new GraphQLError('GraphQL operations must contain a non-empty `query`.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
       const derived = deriveQuery(admitted.query, typeof admitted.operationName === 'string' ? admitted.operationName : null);
@@ -184,7 +210,7 @@ export class Subscriptions {
     });
     const text = await response.text();
     let body: unknown;
-    try { body = JSON.parse(text); } catch { body = errorBody('the query did not answer', { code: 'INTERNAL_SERVER_ERROR' }); }
+    try { body = JSON.parse(text); } catch { body = ownError('the query did not answer', { code: 'INTERNAL_SERVER_ERROR' }, preferredLanguage(req.headers['accept-language'])); }
     return { status: response.status, body };
   }
 
@@ -194,6 +220,9 @@ export class Subscriptions {
     const send = (event: 'next' | 'complete', data?: unknown) => {
       if (!res.writableEnded) res.write(`event: ${event}\ndata: ${data === undefined ? '' : JSON.stringify(data)}\n\n`);
     };
+    // Each re-run's errors come from this gateway's /graphql, asked in the client's language; the
+    // stream's own (the token expired or refused) are put in it here, from the same messages.
+    const language = preferredLanguage(req.headers['accept-language']);
     send('next', first);
     const upstream = new AbortController();
     const timers: NodeJS.Timeout[] = [];
@@ -208,7 +237,7 @@ export class Subscriptions {
         clearInterval(heartbeat);
         this.streams.delete(stream);
         release();
-        if (reason) send('next', errorBody(reason.message, { code: reason.code }));
+        if (reason) send('next', ownError(reason.message, { code: reason.code }, language));
         send('complete');
         res.end();
       },
