@@ -38,6 +38,8 @@ export interface TestHub extends Omit<Hub, 'keys' | 'replica'> {
   advanceClock(ms: number): Promise<void>;
   /** A connected client to an owner's own database, as the server's superuser (what a host holder reads). */
   ownerDatabase(owner: string): Promise<pg.Client>;
+  /** The URL of an owner's own database, as the server's superuser. */
+  ownerDatabaseUrl(owner: string): string;
 }
 
 /** The real hub on free ports with fresh databases; `stop()` drops them again. */
@@ -82,6 +84,7 @@ export async function startHub(options: {
     keys,
     graphql: client.graphql,
     tokenFor: client.tokenFor,
+    ownerDatabaseUrl: (owner) => server.url(hub.databases[owner]),
     async ownerDatabase(owner) {
       const client = new pg.Client({ connectionString: server.url(hub.databases[owner]) });
       await client.connect();
