@@ -1,6 +1,8 @@
 // npm run bench [-- --quick] [--cases N] [--workers N] [--connections N] [--duration S] [--warmup S]
 //   [--scale] [--targets hub,apollo,hive] [--seed-only] [--hive-no-dedupe] [--echo]
 // npm run bench -- --filters [--cases N]: every case-list filter at 10,000 and at N cases instead (bench/filters.ts).
+// npm run bench -- --soak <minutes> [--rate N] [--cases N]: the soak instead (bench/soak.ts): a fixed mix of reads
+//   and writes at a fixed rate (default 20 req/s on 10,000 cases), memory, errors, outbox lag and a loss check.
 // Boots the hub on a fresh embedded PostgreSQL, seeds cases by bulk SQL, then measures the hub's
 // gateway, bare @apollo/gateway and Hive Gateway on the same subgraphs with the same query mix.
 import { writeFileSync } from 'node:fs';
@@ -24,7 +26,19 @@ const { values: args } = parseArgs({ options: {
   quick: { type: 'boolean', default: false }, scale: { type: 'boolean', default: false }, 'seed-only': { type: 'boolean', default: false },
   echo: { type: 'boolean', default: false }, 'hive-no-dedupe': { type: 'boolean', default: false }, cases: { type: 'string' }, workers: { type: 'string' }, connections: { type: 'string' },
   duration: { type: 'string' }, warmup: { type: 'string' }, targets: { type: 'string' }, filters: { type: 'boolean', default: false },
+  soak: { type: 'string' }, rate: { type: 'string' },
 } });
+if (args.soak !== undefined) {
+  const minutes = Number(args.soak);
+  const rate = Number(args.rate ?? 20);
+  const soakCases = Number(args.cases ?? 10_000);
+  if (!(minutes > 0) || !(rate > 0) || !Number.isInteger(soakCases) || soakCases < 1000) {
+    console.error('usage: npm run bench -- --soak <minutes> [--rate N req/s] [--cases N ≥ 1000]');
+    process.exit(2);
+  }
+  const { runSoak } = await import('./soak');
+  process.exit(await runSoak({ minutes, rate, cases: soakCases, echo: args.echo }));
+}
 if (args.filters) {
   // The case list's filters and sorts at two sizes, on a hub of their own (bench/filters.ts).
   const { spawnSync } = await import('node:child_process');
