@@ -8,6 +8,7 @@ import { CORS_ENV, CORS_RULES, corsOrigins } from './cors';
 import { EXPLORER_ENV, explorerEnabled } from './explorer';
 import { CONSOLE_ENV, consoleEnabled } from './console/index';
 import { LOG_ENV } from '../kit/log';
+import { TRACING_ENV } from '../kit/tracing';
 import { TRUSTED_DOCUMENTS_ENV, trustedDocumentsFromEnv, type TrustedDocuments } from './trusted-documents';
 import { PARTY_LOOKUP_ENV } from './party-lookup-blinding';
 import { IDEMPOTENCY_ENV } from './idempotency/index';
@@ -24,6 +25,7 @@ export const GATEWAY_ENV: EnvVar[] = [
   { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of the gateway's own database (the audit log)", kind: 'url', protocols: ['postgres:', 'postgresql:'] },
   { name: 'GATEWAY_SIGNING_KEY_FILE', required: true, description: "the gateway's own PRIVATE Ed25519 key (JWK, kid gateway) that signs forwarded identities; the subgraphs hold its public key only" },
   LOG_ENV,
+  ...TRACING_ENV,
   { name: 'GATEWAY_WORKERS', required: false, description: 'worker processes sharing the port, one per core (default 1)', kind: 'integer', min: 1, max: 256 },
   { name: 'SUBGRAPH_TIMEOUT_MS', required: false, description: 'how long a subgraph may take before its fields answer null with an error (default 5000)', kind: 'integer', min: 1 },
   { name: 'JWT_PUBLIC_KEY_FILE', required: false, description: 'issuer public key (JWK JSON or SPKI PEM); this or JWKS_URL' },

@@ -7,6 +7,7 @@ import { GATEWAY, readSigningKey, type SigningKey } from '../kit/keys';
 import { parseReleases, type ReleaseReport } from './audit/index';
 import { dedupeRepresentations } from './representations';
 import { subgraphFetchErrors, subgraphFetchSeconds } from '../kit/metrics';
+import { inClientSpan, traceparentHeader } from '../kit/tracing';
 
 const TOKEN_TTL_SECONDS = 60;
 const signed = new Map<string, { token: Promise<string>; renewAt: number }>();
@@ -86,7 +87,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const took = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       const spread = dedupeRepresentations(options.request);
-      const response = await super.process(options);
+      // A CLIENT span per fetch (kit/tracing.ts): willSendRequest names it the subgraph's parent.
+      const response = await inClientSpan(`POST ${this.serviceName}`, { 'http.request.method': 'POST', 'peer.service': this.serviceName }, () => super.process(options));
       subgraphFetchSeconds.observe({ subgraph: this.serviceName, outcome: 'ok' }, took());
       return spread ? spread(response) : response;
     } catch (error) {
@@ -130,8 +132,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return token.then((signed) => {
       request.http?.headers.set(IDENTITY_HEADER, signed);
       if (ctx.identity.traceId) request.http?.headers.set('x-trace-id', ctx.identity.traceId);
-      // W3C Trace Context: the same trace, a fresh parent id per fetch, sampled.
-      if (ctx.identity.traceId) request.http?.headers.set('traceparent', `00-${ctx.identity.traceId}-${randomBytes(8).toString('hex')}-01`);
+      // W3C Trace Context: the same trace; the fetch's span as parent when traces are on, else a fresh parent id per fetch, sampled.
+      const traceparent = traceparentHeader() ?? (ctx.identity.traceId ? `00-${ctx.identity.traceId}-${randomBytes(8).toString('hex')}-01` : undefined);
+      if (traceparent) request.http?.headers.set('traceparent', traceparent);
     });
   }
 }

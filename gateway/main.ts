@@ -3,13 +3,20 @@ import { gatewayConfig } from './config';
 import { gatewaySigningKey } from './data-source';
 import { startGateway } from './server';
 import { runClustered } from './workers';
+import { startTracing, stopTracing } from '../kit/tracing';
 
 const config = gatewayConfig();
+// Traces by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, in every worker (kit/tracing.ts).
+startTracing('gateway');
 // A missing or wrong signing key stops the gateway at start, not at its first request.
 await gatewaySigningKey(config.signingKeyFile);
 await runClustered({
   workers: config.workers,
   label: 'gateway',
   url: `http://${config.host}:${config.port}/graphql`,
-  start: () => startGateway(config),
+  start: async () => {
+    const running = await startGateway(config);
+    // The last requests' spans are sent before the process exits.
+    return { stop: () => running.stop().finally(stopTracing) };
+  },
 });

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { DataSource, type EntityManager, type EntitySchema, type Logger, type MixedList, type QueryRunner } from 'typeorm';
 import { log } from './log';
+import { inSqlSpan, tracingEnabled } from './tracing';
 
 /**
  * Counts SQL statements sent on behalf of requests: the benchmark and the N+1 test read it.
@@ -25,6 +26,20 @@ function countingLogger(counter: StatementCounter): Logger {
   };
 }
 
+/**
+ * The pg client every pool connection is, when traces are on: each statement TypeORM sends (a
+ * text and its parameters, awaited) runs under an SQL span (kit/tracing.ts); its text and
+ * parameters are never put on the span. Callback and streaming forms pass through untouched.
+ */
+class TracedClient extends pg.Client {
+  override query(...args: any[]): any {
+    const [text, values] = args;
+    const plain = typeof text === 'string' && args.length <= 2 && (values === undefined || Array.isArray(values));
+    if (!plain) return (super.query as (...a: any[]) => any)(...args);
+    return inSqlSpan(text, this.database, () => super.query(text, values));
+  }
+}
+
 export interface DatabaseOptions {
   url: string;
   entities: MixedList<EntitySchema | Function>;
@@ -43,7 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     synchronize: false,
     migrationsRun: false,
     logger: countingLogger(options.counter),
-    extra: { max: options.poolSize ?? 10 },
+    extra: { max: options.poolSize ?? 10, ...(tracingEnabled() ? { Client: TracedClient } : {}) },
   });
   await ds.initialize();
   try {

@@ -7,6 +7,7 @@ import type { StatementCounter } from './database';
 import type { Release } from './personal-data';
 import type { Clock } from './clock';
 import { LOG_ENV } from './log';
+import { TRACING_ENV } from './tracing';
 
 /** An environment variable a service reads; docker-compose.yml is checked against these. */
 export interface EnvVar {
@@ -101,6 +102,7 @@ export const COMMON_SUBGRAPH_ENV: EnvVar[] = [
   { name: 'HOST', required: false, description: 'interface to listen on (default 127.0.0.1)' },
   { name: 'NODE_ENV', required: false, description: "'production' turns introspection off" },
   LOG_ENV,
+  ...TRACING_ENV,
   { name: 'HUB_TEST_CLOCK', required: false, description: "'1' lets tests move the clock forward (POST /internal/clock); never in production" },
   { name: 'HUB_TEST_CLOCK_START', required: false, description: 'an ISO instant in the past where a test or demo hub\'s clock starts (needs HUB_TEST_CLOCK=1; refused with NODE_ENV=production)' },
   { name: 'DATABASE_URL', required: true, description: "PostgreSQL URL of this owner's own database", kind: 'url', protocols: ['postgres:', 'postgresql:'] },

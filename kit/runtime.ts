@@ -17,6 +17,7 @@ import { validateEnv } from './config';
 import { enterRequest, log } from './log';
 import { sendExposition, wantsExposition } from './metrics';
 import { refreshSubgraphMetrics } from './subgraph-metrics';
+import { inServerSpan, startTracing, stopTracing } from './tracing';
 
 /** Test clock control: { advanceMs } moves this process's clock forward. */
 const moveClock = async (runtime: SubgraphRuntime, body: unknown) => {
@@ -51,6 +52,7 @@ function routeSendersOf(module: SubgraphModule): ReadonlyMap<string, ReadonlySet
 /** Boots one subgraph: its database (migrations applied), its schema, its HTTP endpoint. */
 export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv = process.env): Promise<RunningSubgraph> {
   readEnv(module, env);
+  startTracing(module.name, env); // before the database: its pool's clients trace their statements
   const senders = routeSendersOf(module);
   // Trust between owners: this owner's own private key, and only public keys of the others.
   const signingKey = await readSigningKey(env.OWNER_SIGNING_KEY_FILE!, module.name);
@@ -75,7 +77,8 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
   await apollo.start();
   const stopWorkers = module.workers ? await module.workers(runtime) : async () => {};
 
-  const http: Server = createServer(async (req, res) => {
+  // Every request under a span continuing the caller's traceparent (kit/tracing.ts).
+  const http: Server = createServer((req, res) => inServerSpan(req, res, async () => {
     try {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path === '/health') {
@@ -122,7 +125,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
       log.error('request failed', error);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     }
-  });
+  }));
   const port = await listen(http, Number(env.PORT ?? module.defaultPort), env.HOST ?? '127.0.0.1');
   return {
     name: module.name,
@@ -133,6 +136,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
       await close(http);
       await apollo.stop();
       await db.destroy();
+      await stopTracing();
     },
   };
 }

@@ -1,11 +1,16 @@
 import { IDENTITY_HEADER, signServiceIdentity } from './identity';
 import type { SigningKey } from './keys';
 import { currentRequest } from './log';
+import { inClientSpan, traceparentHeader } from './tracing';
 
-/** A call made within a request carries its trace id on, so the other owner's lines join the trace. */
+/**
+ * A call made within a request carries its trace id on, so the other owner's lines join the trace,
+ * and (traces on) its `traceparent`, naming the call's CLIENT span the callee's parent.
+ */
 function traceHeader(): Record<string, string> {
   const traceId = currentRequest()?.traceId;
-  return traceId ? { 'x-trace-id': traceId } : {};
+  const traceparent = traceparentHeader();
+  return { ...(traceId ? { 'x-trace-id': traceId } : {}), ...(traceparent ? { traceparent } : {}) };
 }
 
 const TOKEN_TTL_SECONDS = 60;
@@ -27,7 +32,11 @@ function serviceToken(owner: SigningKey, to: string): Promise<string> {
 }
 
 /** A GraphQL call to another owner's subgraph under this owner's own service identity. */
-export async function callSubgraph<T>(baseUrl: string, to: string, owner: SigningKey, query: string, variables?: Record<string, unknown>): Promise<T> {
+export function callSubgraph<T>(baseUrl: string, to: string, owner: SigningKey, query: string, variables?: Record<string, unknown>): Promise<T> {
+  return inClientSpan(`POST ${to}`, { 'http.request.method': 'POST', 'peer.service': to }, () => callSubgraphNow<T>(baseUrl, to, owner, query, variables));
+}
+
+async function callSubgraphNow<T>(baseUrl: string, to: string, owner: SigningKey, query: string, variables?: Record<string, unknown>): Promise<T> {
   const response = await fetch(new URL('/graphql', baseUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to), ...traceHeader() },
@@ -42,7 +51,11 @@ export async function callSubgraph<T>(baseUrl: string, to: string, owner: Signin
 }
 
 /** POST /internal/<route> on another owner's subgraph: an explicit message between owners, signed by the sender. */
-export async function sendInternal<T>(baseUrl: string, to: string, route: string, owner: SigningKey, body: unknown): Promise<T> {
+export function sendInternal<T>(baseUrl: string, to: string, route: string, owner: SigningKey, body: unknown): Promise<T> {
+  return inClientSpan(`POST ${to} /internal/${route}`, { 'http.request.method': 'POST', 'peer.service': to }, () => sendInternalNow<T>(baseUrl, to, route, owner, body));
+}
+
+async function sendInternalNow<T>(baseUrl: string, to: string, route: string, owner: SigningKey, body: unknown): Promise<T> {
   const response = await fetch(new URL(`/internal/${route}`, baseUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to), ...traceHeader() },
