@@ -5,7 +5,7 @@
 // other benchmarks) and drives a FIXED mix at a FIXED rate (open loop: request k leaves at
 // k / rate seconds whether or not the earlier ones answered, so a slow hub meets the same load):
 //   per cycle of 20 requests —
-//     8 × the unified case query (a procurator with a reason: the party's ID number, audited),
+//     7 × the unified case query (a procurator with a reason: the party's ID number, audited),
 //     6 × a page of the case list with its total (a bureau's officer),
 //     3 × createMarketRegulationCase (the bureau: agencies → justice's index → the procuratorate),
 //     2 × transferCase of a case created earlier (移送: public security → justice's index and inbox, the procuratorate's copy),
