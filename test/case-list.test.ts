@@ -308,5 +308,38 @@ describe('the case list a console drives', () => {
       const literal = await hub.graphql(`{ cases(filter: { supervisionStatus: PENDING }) { totalCount } }`, undefined, callers.procurator);
       expect(literal.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     });
+
+    it('a state reported before its case reaches the index filters the case once it arrives, within each caller\'s reach', async () => {
+      // The owners' relays run independently: public security's and the procuratorate's reports can
+      // arrive before the agency's case. The state rows then get the case's region and bureau from
+      // the index's writer (migration 1700000002950), and the filters find the case as before.
+      const { randomUUID } = await import('node:crypto');
+      const { IDENTITY_HEADER } = await import('../kit/identity');
+      const post = async (owner: string, route: string, events: object[]) => {
+        const response = await fetch(`${hub.subgraphUrls.justice}/internal/${route}`, {
+          method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner(owner, 'justice') },
+          body: JSON.stringify({ events }),
+        });
+        expect(response.status).toBe(200);
+      };
+      const caseId = randomUUID();
+      const at = new Date().toISOString();
+      await post('public-security', 'transfer-states', [{ eventId: randomUUID(), caseId, transferId: randomUUID(), status: 'SUBMITTED', dueAt: null, version: 1, at }]);
+      await post('procuratorate', 'supervision-states', [{ eventId: randomUUID(), caseId, matterId: randomUUID(), status: 'OPEN', at }]);
+      await post('market-regulation', 'case-events', [{
+        eventId: randomUUID(), caseId, caseType: 'MarketRegulationCase', version: 1, agencyCode: 'MR-320706', caseNumber: `early-${caseId}`,
+        actType: 'ADMINISTRATIVE_PENALTY', cause: '状态先到案件', offenceCode: null, amountInvolved: 1, fineAmount: 1, decidedAt: null, region: '320706',
+        recordedAt: at, party: null, figures: {},
+      }]);
+      const only = (filter: Record<string, unknown>) => ({ filter: { ...filter, cause: '状态先到案件' } });
+      for (const filter of [{ transferStatus: ['SUBMITTED'] }, { transferred: true }, { supervisionStatus: 'OPEN' }]) {
+        expect(await idsOf(only(filter))).toEqual([caseId]);
+        expect(await idsOf(only(filter), callers.marketOfficer)).toEqual([caseId]);
+        expect(await idsOf(only(filter), callers.ecoOfficer)).toEqual([]);
+        expect(await idsOf(only(filter), callers.nanyangProcurator)).toEqual([]);
+      }
+      expect(await idsOf(only({ transferred: false }))).toEqual([]);
+      expect(await idsOf(only({ supervisionStatus: 'NONE' }))).toEqual([]);
+    });
   });
 });
