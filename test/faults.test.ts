@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDENTITY_HEADER } from '../kit/identity';
 import { freePort } from '../scripts/hub/hub';
 import { startEmbeddedPostgres, type PostgresServer } from '../scripts/hub/postgres';
 import { callers, marketCaseInput, seedBureaus, type Caller } from './support/fixtures';
@@ -87,14 +88,20 @@ async function createInFlight(input: Record<string, unknown>, key: string): Prom
   const lock = await hub.ownerDatabase('market-regulation');
   await lock.query('BEGIN');
   await lock.query('LOCK TABLE enforcement_case IN SHARE MODE');
+  const release = async () => { await lock.query('ROLLBACK'); await lock.end(); };
   const answer = post(callers.marketOfficer, create(input), key);
-  await eventually(async () => {
-    const { rows: waiting } = await lock.query(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = $1 AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO%enforcement_case%'`,
-      [hub.roles['market-regulation']]);
-    return waiting.length ? true : undefined;
-  }, 30_000, 'the INSERT waiting on the lock');
-  return { answer, release: async () => { await lock.query('ROLLBACK'); await lock.end(); } };
+  try {
+    await eventually(async () => {
+      const { rows: waiting } = await lock.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = $1 AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO%enforcement_case%'`,
+        [hub.roles['market-regulation']]);
+      return waiting.length ? true : undefined;
+    }, 30_000, 'the INSERT waiting on the lock');
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { answer, release };
 }
 
 beforeAll(async () => {
@@ -175,7 +182,20 @@ describe('faults survived', () => {
     const [{ n: indexed }] = await rows<{ n: number }>('justice', `SELECT count(*)::int AS n FROM case_index WHERE id = ANY($1)`, [stored.map((r) => r.id)]);
     expect(indexed).toBe(stored.length);
     expect(reads.filter((r) => r.body?.data?.cases).length).toBeGreaterThan(0);
-  }, 240_000);
+
+    // Push resumes too: each owner's change stream listens again (LISTEN on a connection of its
+    // own, kit/change-stream.ts), so the gateway can open the inbox's and the alerts' streams.
+    for (const [owner, stream] of [['justice', 'inbox'], ['procuratorate', 'alerts']]) {
+      await eventually(async () => {
+        const controller = new AbortController();
+        const response = await fetch(`${hub.subgraphUrls[owner]}/events/${stream}`, {
+          signal: controller.signal, headers: { [IDENTITY_HEADER]: await hub.keys.asGateway({ ...callers.procurator }, owner) },
+        });
+        controller.abort();
+        return response.status === 200 ? true : undefined;
+      }, 15_000, `the ${owner} ${stream} stream open again`);
+    }
+  }, 400_000);
 
   it('a subgraph killed with SIGKILL mid-mutation and restarted: the mutation did not happen, and the retry with the same key makes it once', async () => {
     const key = randomUUID();

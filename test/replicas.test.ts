@@ -159,5 +159,5 @@ describe('two instances of every subgraph and of the gateway on the same databas
       `SELECT trace_id, count(*)::int AS n FROM audit_log WHERE coordinate = 'Party.idNumber' AND trace_id = ANY($1) GROUP BY 1`, [released.map((r) => r.trace)]);
     expect(entries.length).toBe(released.length);
     expect(entries.filter((e) => e.n !== 1)).toEqual([]);
-  }, 240_000);
+  }, 400_000);
 });
