@@ -16,6 +16,8 @@ import { log } from './log';
 export const HEARTBEAT_MS = 15_000;
 /** Signals arriving within this much time reach a stream as one `changed`. */
 const COALESCE_MS = 50;
+/** How long a lost listening connection waits before each attempt to listen again. */
+const RECONNECT_MS = 1000;
 
 export interface ChangeStreamDefinition<S> {
   /** The PostgreSQL channel the owner's triggers signal. */
@@ -33,6 +35,7 @@ class ChangeFeed<S> {
   private client?: pg.Client;
   private heartbeat?: NodeJS.Timeout;
   private stopped = false;
+  private reconnecting = false;
 
   constructor(private readonly runtime: SubgraphRuntime, private readonly definition: ChangeStreamDefinition<S>) {}
 
@@ -49,12 +52,36 @@ class ChangeFeed<S> {
       log.warn('change stream: listening connection lost', { channel: this.definition.channel, error: String(error) });
       this.client = undefined;
       client.end().catch(() => {});
-      // Signals may have been missed while it was down: every stream re-reads after reconnecting.
-      if (!this.stopped) setTimeout(() => void this.connect().then(() => this.listeners.forEach((l) => this.changed(l)), () => {}), 1000).unref();
+      this.reconnect();
     });
-    await client.connect();
-    await client.query(`LISTEN ${pg.escapeIdentifier(this.definition.channel)}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(this.definition.channel)}`);
+    } catch (error) {
+      client.end().catch(() => {});
+      throw error;
+    }
+    if (this.stopped) { await client.end().catch(() => {}); return; } // stopped while it reconnected
     this.client = client;
+  }
+
+  /**
+   * Listens again once the database answers, however long that takes (PostgreSQL restarted: one
+   * attempt a second until it is back; a single attempt left the stream deaf for good). Signals may
+   * have been missed while it was down: every stream re-reads after reconnecting.
+   */
+  private reconnect(): void {
+    if (this.stopped || this.reconnecting) return;
+    this.reconnecting = true;
+    setTimeout(() => {
+      this.connect().then(
+        () => { this.reconnecting = false; this.listeners.forEach((l) => this.changed(l)); },
+        (error) => {
+          this.reconnecting = false;
+          log.warn('change stream: not listening yet', { channel: this.definition.channel, error: String(error) });
+          this.reconnect();
+        });
+    }, RECONNECT_MS).unref();
   }
 
   private async signal(payload: string | undefined): Promise<void> {

@@ -80,6 +80,11 @@ export class Checkpointer {
   async checkpoint(): Promise<(Checkpoint & { signature: string }) | null> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A connection lost while checked out (PostgreSQL restarted) fails the statement in progress and
+    // is discarded on release; without a listener its 'error' event would end the gateway (pg emits
+    // it on the client, and the pool listens only while the client is idle).
+    const lost = (error: Error) => { broken = error; };
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const { rows: [lock] } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS ok', [AUDIT_CHECKPOINT_LOCK]);
@@ -117,6 +122,7 @@ export class Checkpointer {
       await client.query('ROLLBACK').catch((rollbackError) => { broken = rollbackError as Error; });
       throw error;
     } finally {
+      client.off('error', lost);
       client.release(broken);
     }
   }

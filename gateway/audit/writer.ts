@@ -306,6 +306,11 @@ export class AuditWriter {
   private async append(batch: AuditEntry[]): Promise<void> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A connection lost while checked out (PostgreSQL restarted) fails the statement in progress and
+    // is discarded on release; without a listener its 'error' event would end the gateway (pg emits
+    // it on the client, and the pool listens only while the client is idle).
+    const lost = (error: Error) => { broken = error; };
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_CHAIN_LOCK]);
@@ -327,6 +332,7 @@ export class AuditWriter {
       await client.query('ROLLBACK').catch((rollbackError) => { broken = rollbackError as Error; });
       throw error;
     } finally {
+      client.off('error', lost);
       client.release(broken); // a connection that cannot roll back is discarded, not reused
     }
   }
