@@ -42,6 +42,8 @@ export interface SubgraphRuntime {
   call<T = any>(owner: Owner, query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Sends a message to another owner's internal route with this owner's service identity. */
   send<T = any>(owner: Owner, route: string, body: unknown): Promise<T>;
+  /** Builds the GraphQL schema anew from the module's typeDefs and resolvers (a module whose SDL follows data). */
+  reloadSchema?(): Promise<void>;
 }
 
 export interface SubgraphContext<L = any> {
@@ -90,7 +92,7 @@ export interface SubgraphModule<L = any> {
    * Which owners may send each internal route (subgraph names). A route without an entry is
    * refused at start: a message is accepted only from the owners entitled to send it.
    */
-  routeSenders?: Record<string, readonly string[]>;
+  routeSenders?: Record<string, readonly string[] | { has(owner: string): boolean }>;
   /** Event streams (GET /events/<name>), opened by the gateway for one end user each. */
   streams?: Record<string, EventStream>;
   /** Background work (an outbox relay); returns its stop function. */

@@ -1,3 +1,4 @@
+import { unwatchFile, watchFile } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -38,13 +39,16 @@ function readEnv(module: SubgraphModule, env: NodeJS.ProcessEnv): void {
 }
 
 /** Every internal route names who may send it; a route nobody is entitled to send is a mistake. */
-function routeSendersOf(module: SubgraphModule): ReadonlyMap<string, ReadonlySet<string>> {
-  const senders = new Map<string, ReadonlySet<string>>();
+function routeSendersOf(module: SubgraphModule): ReadonlyMap<string, { has(owner: string): boolean }> {
+  const senders = new Map<string, { has(owner: string): boolean }>();
   for (const name of Object.keys(module.routes ?? {})) {
     const declared = module.routeSenders?.[name];
-    if (!declared?.length) throw new Error(`${module.name}: internal route ${name} declares no senders (routeSenders)`);
-    if (declared.includes(GATEWAY)) throw new Error(`${module.name}: internal route ${name}: the ${GATEWAY} sends no service messages`);
-    senders.set(name, new Set(declared));
+    const live = declared && !Array.isArray(declared) ? declared as { has(owner: string): boolean } : undefined;
+    const list = live ? [] : (declared as readonly string[] | undefined) ?? [];
+    if (!live && !list.length) throw new Error(`${module.name}: internal route ${name} declares no senders (routeSenders)`);
+    if (live ? live.has(GATEWAY) : list.includes(GATEWAY)) throw new Error(`${module.name}: internal route ${name}: the ${GATEWAY} sends no service messages`);
+    // A live set (justice's agencies, learnt at run time) is kept as given; a list is fixed at start.
+    senders.set(name, live ?? new Set(list));
   }
   return senders;
 }
@@ -57,6 +61,11 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
   // Trust between owners: this owner's own private key, and only public keys of the others.
   const signingKey = await readSigningKey(env.OWNER_SIGNING_KEY_FILE!, module.name);
   const receiver: Receiver = { name: module.name, directory: await readKeyDirectory(env.HUB_PUBLIC_KEYS_FILE!) };
+  // An owner onboarded while this one runs (an agency) is trusted once its public key is in the
+  // directory file: the file is read again when it changes, a bad version is logged and ignored.
+  const keysFile = env.HUB_PUBLIC_KEYS_FILE!;
+  const rereadKeys = () => readKeyDirectory(keysFile).then((d) => { receiver.directory = d; }, (e) => log.error('key directory not reloaded', e));
+  watchFile(keysFile, { interval: 1000 }, rereadKeys);
   const counter = new StatementCounter();
   const db = await openDatabase({ url: env.DATABASE_URL!, entities: module.entities, migrations: [...module.migrations, KitReleaseJournal1700000000900], counter });
   const clock = new Clock(clockStartOffset(env));
@@ -66,15 +75,26 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
     send: (owner, route, body) => sendInternal(env[upstreamVar(owner)]!, owner, route, signingKey, body),
   };
 
-  const schema = enforceDirectives(buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]), module.typeDefs);
-  const apollo = new ApolloServer<SubgraphContext>({
-    schema,
-    introspection: env.NODE_ENV !== 'production',
-    includeStacktraceInErrorResponses: false,
-    formatError: (formatted) => clientError(formatted as any) as any,
-    plugins: [reportReleases, journalReleases(db, module.name)],
-  });
-  await apollo.start();
+  const buildApollo = async () => {
+    const schema = enforceDirectives(buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]), module.typeDefs);
+    const server = new ApolloServer<SubgraphContext>({
+      schema,
+      introspection: env.NODE_ENV !== 'production',
+      includeStacktraceInErrorResponses: false,
+      formatError: (formatted) => clientError(formatted as any) as any,
+      plugins: [reportReleases, journalReleases(db, module.name)],
+    });
+    await server.start();
+    return server;
+  };
+  let apollo = await buildApollo();
+  // A module whose SDL follows data (justice's agencies) swaps in a schema built anew, without a
+  // restart: requests under way finish on the old one.
+  runtime.reloadSchema = async () => {
+    const previous = apollo;
+    apollo = await buildApollo();
+    await previous.stop();
+  };
   const stopWorkers = module.workers ? await module.workers(runtime) : async () => {};
 
   // Every request under a span continuing the caller's traceparent (kit/tracing.ts).
@@ -133,6 +153,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
     runtime,
     async stop() {
       await stopWorkers();
+      unwatchFile(keysFile, rereadKeys);
       await close(http);
       await apollo.stop();
       await db.destroy();
