@@ -1,5 +1,6 @@
 import type { SubgraphModule } from '../kit/module';
-import { justice } from './justice';
+import { justice as justiceOfRegistry } from './justice';
+import { learnsAgencies } from './justice/agency-kinds';
 import { publicSecurity } from './public-security';
 import { ecoEnvironment } from './agencies/eco-environment';
 import { emergencyManagement } from './agencies/emergency-management';
@@ -9,6 +10,9 @@ import { procuratorate } from './procuratorate';
 import { audit } from './audit';
 
 /** Every subgraph of the hub, in boot order: the index first, since the others call it. */
+// Justice learns an agency added while it runs (justice/agency-kinds.ts).
+const justice = learnsAgencies(justiceOfRegistry);
+
 export const SUBGRAPHS: SubgraphModule[] = [justice, publicSecurity, marketRegulation, ecoEnvironment, emergencyManagement, naturalResources, procuratorate, audit];
 
 export function subgraphNamed(name: string): SubgraphModule {

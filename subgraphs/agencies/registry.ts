@@ -62,3 +62,17 @@ export const AGENCY_KIND_BY_CASE_TYPE = new Map(AGENCY_KINDS.map((k) => [k.caseT
 
 /** The agency's implementation of the PublishedDecision entity interface (阳光执法). */
 export const publishedDecisionType = (kind: Pick<AgencyKind, 'caseType'>) => kind.caseType.replace(/Case$/, 'PublishedDecision');
+
+/**
+ * An agency learnt while the process runs (one outside this repository announcing itself to
+ * justice, or defining itself with its own entry): it joins AGENCY_KINDS and AGENCY_KIND_BY_CASE_TYPE,
+ * which everything reads at each use. Returns whether anything changed.
+ */
+export function learnAgencyKind(kind: AgencyKind): boolean {
+  const at = AGENCY_KINDS.findIndex((k) => k.name === kind.name);
+  const same = at >= 0 && JSON.stringify(AGENCY_KINDS[at]) === JSON.stringify(kind);
+  if (same) return false;
+  if (at >= 0) AGENCY_KINDS[at] = kind; else AGENCY_KINDS.push(kind);
+  AGENCY_KIND_BY_CASE_TYPE.set(kind.caseType, kind);
+  return true;
+}
