@@ -1,7 +1,8 @@
 import type { SubgraphContext, SubgraphModule } from '../../../kit/module';
 import { nudgeOutbox, outboxWorkers } from '../../../kit/outbox';
 import { DateTime } from '../../../kit/scalars';
-import { AGENCY_KINDS, publishedDecisionType } from '../registry';
+import { AGENCY_KINDS, learnAgencyKind, parseAgencyRegistry, publishedDecisionType } from '../registry';
+import { announceWorker } from './announce';
 import { isPublishable } from '../../../kit/publication';
 import { may } from '../../../kit/access';
 import { caseRule } from '../../../kit/resources/case';
@@ -29,12 +30,22 @@ export interface AgencyDefinition {
   ownFields: OwnField[];
   /** The agency's own migrations, after the kit's (its own columns, its own indexes). */
   migrations: Function[];
+  /**
+   * An agency outside this repository (not in schema/agencies.json): its bureaus' Chinese name and
+   * code prefix. Its figures and attributes follow from its own fields; it announces the entry to
+   * justice at start (announce.ts), so justice needs no redeploy.
+   */
+  registry?: { label: string; bureauPrefix: string };
 }
 
 /** Builds an agency subgraph from the shared kit and what is the agency's own. */
 export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoaders> {
+  const own = def.registry && !AGENCY_KINDS.some((k) => k.name === def.name)
+    ? parseAgencyRegistry({ agencies: [{ name: def.name, ...def.registry, figures: figureNames(def.ownFields), attributes: attributeNames(def.ownFields) }] })[0]
+    : undefined;
+  if (own) learnAgencyKind(own);
   const kind = AGENCY_KINDS.find((k) => k.name === def.name);
-  if (!kind) throw new Error(`agency ${def.name} is not in subgraphs/agencies/registry.ts`);
+  if (!kind) throw new Error(`agency ${def.name} is not in subgraphs/agencies/registry.ts (an agency outside this repository gives its registry entry)`);
   // The registry says which figures and text fields the agency's cases carry (the procuratorate reads it): so do its own fields.
   const declared = (list: string[]) => [...list].sort().join(',');
   if (declared(kind.figures) !== declared(figureNames(def.ownFields))
@@ -57,7 +68,7 @@ export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoader
     loaders: (runtime) => agencyLoaders(runtime, Case),
     // Older rows sealed at rest first (kit/at-rest.ts): the relay opens what it blinds. Parties
     // past their retention period erased (kit/retention.ts).
-    workers: allWorkers(sealAtRest(PARTY_AT_REST), outboxWorkers(CASE_EVENTS), erasureWorker(PARTY_ERASURE)),
+    workers: allWorkers(...(own ? [announceWorker(own)] : []), sealAtRest(PARTY_AT_REST), outboxWorkers(CASE_EVENTS), erasureWorker(PARTY_ERASURE)),
     resolvers: {
       DateTime,
       Mutation: {
