@@ -96,7 +96,11 @@ export async function apiChanges(before: string, after: string): Promise<SchemaC
  * Checks `candidateSdl` for `subgraph` against the registry read through `db` (inside the
  * publisher's lock when publishing). Never throws for a bad candidate: that is the report.
  */
-export async function checkCandidate(db: Queryable, subgraph: string, candidateSdl: string, routingUrl?: string | null): Promise<CheckReport> {
+/**
+ * `companions`: other subgraphs' SDL checked (and published) with the candidate in one supergraph —
+ * justice's listing a new agency's case types, which compose only beside that agency's own SDL.
+ */
+export async function checkCandidate(db: Queryable, subgraph: string, candidateSdl: string, routingUrl?: string | null, companions: ReadonlyMap<string, string> = new Map()): Promise<CheckReport> {
   const [published, inService] = await Promise.all([latestSubgraphs(db), publication(db)]);
   const repository = new Map(SUBGRAPHS.map((s) => [s.name, s.typeDefs]));
   const base = inService ? { source: 'registry' as const, version: inService.version } : { source: 'repository' as const, version: null };
@@ -115,7 +119,7 @@ export async function checkCandidate(db: Queryable, subgraph: string, candidateS
   const names = [...new Set([...repository.keys(), ...published.keys(), subgraph])];
   const services = names.map((name) => {
     const p = published.get(name);
-    const typeDefs = name === subgraph ? candidate : p ? parse(p.sdl) : repository.get(name)!;
+    const typeDefs = name === subgraph ? candidate : companions.has(name) ? parse(companions.get(name)!) : p ? parse(p.sdl) : repository.get(name)!;
     const url = (name === subgraph && routingUrl) || p?.routingUrl;
     return { name, typeDefs, ...(url ? { url: subgraphEndpoint(url, 'graphql') } : {}) };
   });

@@ -1,4 +1,4 @@
-// npm run schema:publish -- <subgraph> <sdl-file|url> [--by <who>] [--allow-breaking] [--routing-url <url>] [--json]
+// npm run schema:publish -- <subgraph> <sdl-file|url> [--by <who>] [--allow-breaking] [--routing-url <url>] [--with <subgraph>=<sdl-file|url>] [--json]
 //
 // Runs the check (scripts/schema-check.ts) and records the subgraph's SDL and the supergraph
 // composed with it, with who published it and when, in the registry (the gateway's database,
@@ -23,14 +23,15 @@ export interface PublishOutcome {
   publishedAt?: string;
 }
 
-export async function publishSubgraph(databaseUrl: string, subgraph: string, sdl: string, options: { by: string; allowBreaking?: boolean; routingUrl?: string }): Promise<PublishOutcome> {
+export async function publishSubgraph(databaseUrl: string, subgraph: string, sdl: string, options: { by: string; allowBreaking?: boolean; routingUrl?: string; companions?: ReadonlyMap<string, string> }): Promise<PublishOutcome> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
     await db.query('BEGIN');
     await db.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
     const routingUrl = options.routingUrl ?? (await latestSubgraphs(db)).get(subgraph)?.routingUrl ?? null;
-    const report = await checkCandidate(db, subgraph, sdl, routingUrl);
+    const latest = await latestSubgraphs(db);
+    const report = await checkCandidate(db, subgraph, sdl, routingUrl, options.companions);
     if (refuses(report, options.allowBreaking)) {
       await db.query('ROLLBACK');
       return { outcome: 'refused', report };
@@ -38,6 +39,12 @@ export async function publishSubgraph(databaseUrl: string, subgraph: string, sdl
     if (report.unchanged && !options.routingUrl) {
       await db.query('ROLLBACK');
       return { outcome: 'unchanged', report };
+    }
+    // --with: each companion's SDL recorded first, with the same supergraph (one switch for the gateway).
+    for (const [name, companionSdl] of options.companions ?? []) {
+      await appendPublication(db, {
+        subgraph: name, subgraphSdl: companionSdl, routingUrl: latest.get(name)?.routingUrl ?? null, supergraphSdl: report.supergraphSdl!, changes: [], publishedBy: options.by,
+      });
     }
     const { version, publishedAt } = await appendPublication(db, {
       subgraph, subgraphSdl: sdl, routingUrl, supergraphSdl: report.supergraphSdl!, changes: report.changes, publishedBy: options.by,
@@ -55,16 +62,22 @@ export async function publishSubgraph(databaseUrl: string, subgraph: string, sdl
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   let args;
   try {
-    args = parseArgs(process.argv.slice(2), ['json', 'allow-breaking'], ['by', 'routing-url']);
+    args = parseArgs(process.argv.slice(2), ['json', 'allow-breaking'], ['by', 'routing-url', 'with']);
     if (args.options['routing-url']) new URL(String(args.options['routing-url']));
   } catch (error) {
-    console.error(`schema:publish: ${(error as Error).message}\nusage: npm run schema:publish -- <subgraph> <sdl-file|url> [--by <who>] [--allow-breaking] [--routing-url <url>] [--json]`);
+    console.error(`schema:publish: ${(error as Error).message}\nusage: npm run schema:publish -- <subgraph> <sdl-file|url> [--by <who>] [--allow-breaking] [--routing-url <url>] [--with <subgraph>=<sdl-file|url>] [--json]`);
     process.exit(2);
   }
   const by = typeof args.options.by === 'string' ? args.options.by : (process.env.SCHEMA_PUBLISHER || userInfo().username);
   try {
     const sdl = await readCandidate(args.subgraph, args.source);
+    // --with <subgraph>=<sdl-file|url>: a subgraph published together with this one (justice's SDL
+    // listing a new agency's case types: neither composes without the other).
+    const companion = typeof args.options.with === 'string' ? /^([a-z0-9-]+)=(.+)$/.exec(args.options.with) : null;
+    if (args.options.with && !companion) throw new Error('--with takes <subgraph>=<sdl-file|url>');
+    const companions = new Map(companion ? [[companion[1], await readCandidate(companion[1], companion[2])]] : []);
     const result = await publishSubgraph(registryUrl(), args.subgraph, sdl, {
+      companions,
       by, allowBreaking: args.options['allow-breaking'] === true, routingUrl: typeof args.options['routing-url'] === 'string' ? args.options['routing-url'] : undefined,
     });
     const { supergraphSdl, ...report } = result.report;
