@@ -211,6 +211,9 @@ export async function runSoak(options: SoakOptions): Promise<number> {
       .map((k) => [k, { sent: 0, ok: 0, failed: 0, codes: {}, latencies: [] } as KindStats])) as unknown as Record<Kind | 'inbox', KindStats>;
     const created: { id: string; caseNumber: string; at: number }[] = [];
     const transferred: { caseId: string; transferId: string }[] = [];
+    /** Every case number and every case to transfer the soak sent, answered or not. */
+    const attemptedCases: string[] = [];
+    const attemptedTransfers: string[] = [];
     const marked: string[] = [];
     const markedSet = new Set<string>();
     const releases = new Map<string, 'full' | 'masked'>();
@@ -269,6 +272,7 @@ export async function runSoak(options: SoakOptions): Promise<number> {
           amountInvolved: sales + 4000, fineAmount: 20000, decidedAt: '2026-09-15T02:00:00Z', region: '320706', productName: '劣质电线', salesAmount: sales, unsoldGoodsValue: 4000,
         };
         const answer = await post('create', tokens.officer, CREATE, { input }, { 'idempotency-key': randomUUID() }, 1);
+        attemptedCases.push(caseNumber);
         const id = answer.body?.data?.createMarketRegulationCase?.id;
         if (typeof id === 'string') created.push({ id, caseNumber, at: performance.now() });
       },
@@ -277,6 +281,7 @@ export async function runSoak(options: SoakOptions): Promise<number> {
         const candidate = created[nextToTransfer];
         if (!candidate || performance.now() - candidate.at < 5000) return run.page();
         nextToTransfer++;
+        attemptedTransfers.push(candidate.id);
         const answer = await post('transfer', tokens.officer, TRANSFER, { caseId: candidate.id, input: { summary: '涉嫌销售伪劣产品，移送公安机关', materials: ['调查报告'] } },
           { 'idempotency-key': randomUUID() }, 1);
         const id = answer.body?.data?.transferCase?.id;
@@ -360,18 +365,38 @@ export async function runSoak(options: SoakOptions): Promise<number> {
     log(`outboxes ${drained ? 'drained' : 'NOT drained'} ${drainSec} s after the load; checking for loss`);
 
     // ── nothing lost, nothing twice ──
-    const createdIds = created.map((c) => c.id);
-    const transferIds = transferred.map((t) => t.transferId);
+    // A write whose answer was lost (a timeout, the gateway's 5xx) may still have been made: what
+    // must arrive downstream is every row that exists at its owner, not only the answered ones.
     const rowsOf = async (owner: string, sql: string, params: unknown[]) => (await dbs[owner].query<{ key: string }>(sql, params)).rows.map((r) => r.key);
+    const inBureau = (await dbs['market-regulation'].query<{ id: string; case_number: string }>(
+      'SELECT id::text, case_number FROM enforcement_case WHERE case_number = ANY($1)', [attemptedCases])).rows;
+    const existingCaseIds = inBureau.map((r) => r.id);
+    const inPublicSecurity = (await dbs['public-security'].query<{ id: string; case_id: string }>(
+      'SELECT id::text, case_id::text FROM case_transfer WHERE case_id = ANY($1::uuid[])', [attemptedTransfers])).rows;
+    const transferIds = inPublicSecurity.map((r) => r.id);
     const loss = {
-      casesInBureau: account(created.map((c) => c.caseNumber), await rowsOf('market-regulation', 'SELECT case_number AS key FROM enforcement_case WHERE case_number = ANY($1)', [created.map((c) => c.caseNumber)])),
-      casesInJusticeIndex: account(createdIds, await rowsOf('justice', 'SELECT id::text AS key FROM case_index WHERE id = ANY($1::uuid[])', [createdIds])),
-      transfersInPublicSecurity: account(transferIds, await rowsOf('public-security', 'SELECT id::text AS key FROM case_transfer WHERE id = ANY($1::uuid[])', [transferIds])),
+      // Answered writes are stored; no case number and no case's transfer stored twice (retries under one Idempotency-Key).
+      casesAnsweredInBureau: account(created.map((c) => c.caseNumber), inBureau.map((r) => r.case_number)),
+      casesAttemptedStoredAtMostOnce: { ...account(attemptedCases, inBureau.map((r) => r.case_number)), expected: inBureau.length, found: inBureau.length, missing: [] },
+      casesInJusticeIndex: account(existingCaseIds, await rowsOf('justice', 'SELECT id::text AS key FROM case_index WHERE id = ANY($1::uuid[])', [existingCaseIds])),
+      transfersAnsweredInPublicSecurity: account(transferred.map((t) => t.transferId), transferIds),
+      transfersAttemptedStoredAtMostOnce: { ...account(attemptedTransfers, inPublicSecurity.map((r) => r.case_id)), expected: inPublicSecurity.length, found: inPublicSecurity.length, missing: [] },
       transfersInJusticeIndex: account(transferIds, await rowsOf('justice', 'SELECT transfer_id::text AS key FROM case_transfer_state WHERE transfer_id = ANY($1::uuid[])', [transferIds])),
       transferNoticesInJusticeInbox: account(transferIds, await rowsOf('justice', `SELECT subject_id::text AS key FROM notification WHERE subject_id = ANY($1::uuid[]) AND kind = 'TRANSFER_SUBMITTED'`, [transferIds]), 2),
       transfersInProcuratorate: account(transferIds, await rowsOf('procuratorate', 'SELECT transfer_id::text AS key FROM transferred_case WHERE transfer_id = ANY($1::uuid[])', [transferIds])),
       noticesMarkedRead: account(marked, await rowsOf('justice', 'SELECT notification_id::text AS key FROM notification_read WHERE notification_id = ANY($1::uuid[]) AND unit = $2', [marked, PSB.org])),
     };
+    // What is still undelivered, and why (the relay's last error), for the report.
+    const undelivered: { owner: string; table: string; ageSec: number; attempts: number; lastError: string | null }[] = [];
+    for (const [owner, db] of Object.entries(dbs)) {
+      const { rows: tables } = await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.columns
+        WHERE table_schema = current_schema() AND column_name IN ('delivered_at', 'next_attempt_at', 'payload') GROUP BY table_name HAVING count(*) = 3`);
+      for (const { table_name: table } of tables) {
+        const { rows } = await db.query<{ age: string; attempts: number; last_error: string | null }>(
+          `SELECT extract(epoch FROM clock_timestamp() - created_at) AS age, attempts, last_error FROM "${table}" WHERE delivered_at IS NULL ORDER BY created_at LIMIT 5`);
+        for (const r of rows) undelivered.push({ owner, table, ageSec: round(Number(r.age), 1), attempts: r.attempts, lastError: r.last_error?.slice(0, 300) ?? null });
+      }
+    }
     const { rows: audited } = await dbs.gateway.query<{ trace_id: string; decision: string }>(
       `SELECT trace_id, decision FROM audit_log WHERE coordinate = 'Party.idNumber' AND trace_id = ANY($1)`, [[...releases.keys()]]);
     const auditAccount = account([...releases].map(([trace, decision]) => `${trace}:${decision}`), audited.map((r) => `${r.trace_id}:${r.decision}`));
@@ -394,8 +419,8 @@ export async function runSoak(options: SoakOptions): Promise<number> {
       options: { ...options, mix: MIX, requestsPerCycle: REQUESTS_PER_CYCLE, sampleEverySec: SAMPLE_EVERY_MS / 1000, maxInFlight: MAX_IN_FLIGHT },
       machine: { ...machine, loadAverageAtEnd: loadavg() as number[], loadDuringRun: { max: Math.max(...samples.map((s) => s.load1)), mean: round(samples.reduce((n, s) => n + s.load1, 0) / samples.length) } },
       load: { seconds: round(loadSeconds, 1), sent, failed, shed, retriedWithSameKey: retried, achievedRate: round(sent / loadSeconds, 2), requests },
-      writes: { created: created.length, transferred: transferred.length, noticesMarkedRead: marked.length },
-      memory, outboxLag: lagByOwner, drained, drainSec,
+      writes: { created: created.length, transferred: transferred.length, noticesMarkedRead: marked.length, casesSent: attemptedCases.length, transfersSent: attemptedTransfers.length },
+      memory, outboxLag: lagByOwner, drained, drainSec, undelivered,
       loss: Object.fromEntries(Object.entries(loss).map(([k, a]) => [k, { ...a, missing: a.missing.slice(0, 20), twice: a.twice.slice(0, 20) }])),
       audit: { releasesSent: releases.size, entriesFound: auditAccount.found, missing: auditAccount.missing.length, twice: auditAccount.twice.length, chainOk: chain.ok, chainEntries: chain.entries, witnessed: chain.witnessed, firstBad: chain.firstBad ?? null },
       nothingLost,
@@ -452,9 +477,17 @@ function writeSoakReport(report: any): { json: string; md: string; markdown: str
     '|---|---|---|',
     ...Object.entries(report.outboxLag).map(([o, l]: [string, any]) => `| ${o} | ${l.maxLagSec} | ${l.maxPending} |`),
     '',
+    ...(report.undelivered.length ? [
+      'Still undelivered at the end (the oldest of each outbox, with the relay\'s last error):',
+      '',
+      '| owner | outbox | age s | attempts | last error |',
+      '|---|---|---|---|---|',
+      ...report.undelivered.map((u: any) => `| ${u.owner} | ${u.table} | ${u.ageSec} | ${u.attempts} | ${(u.lastError ?? '—').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`),
+      '',
+    ] : []),
     '## Loss check',
     '',
-    `Writes made: ${report.writes.created} cases, ${report.writes.transferred} transfers, ${report.writes.noticesMarkedRead} notices marked read.`,
+    `Writes answered: ${report.writes.created} cases, ${report.writes.transferred} transfers, ${report.writes.noticesMarkedRead} notices marked read; sent: ${report.writes.casesSent} cases, ${report.writes.transfersSent} transfers. A write whose answer was lost may still have been made: downstream, every row stored at its owner is expected, answered or not.`,
     '',
     '| where | expected | found | missing | stored twice |',
     '|---|---|---|---|---|',
