@@ -225,7 +225,7 @@ describe('subscriptions over Server-Sent Events', () => {
   it('speaks Chinese when asked, as queries do: the query\'s errors in each result and the stream\'s own when the token expires', async () => {
     const token = await mintDevToken(hub.dataDir, { ...callers.marketOfficer, sub: 'test:zh-short-lived' }, '4s');
     // The bureau may not read the procuratorate's suggestion: an error in every result.
-    const withheld = `subscription { inboxChanged(first: 5) { unreadCount edges { node { id suggestion { id status } } } } }`;
+    const withheld = `subscription { inboxChanged(first: 50) { unreadCount edges { node { id subjectType suggestion { id status } justiceMatter { id } supervisionOpinion { id } } } } }`;
     const stream = await subscribe(null, withheld, {}, { authorization: `Bearer ${token}`, 'accept-language': 'zh-CN,zh;q=0.9' });
     expect(stream.status).toBe(200);
     // The stream's text depends on the language asked: caches must keep them apart (and CORS's Origin stays).
