@@ -397,6 +397,21 @@ export async function runSoak(options: SoakOptions): Promise<number> {
         for (const r of rows) undelivered.push({ owner, table, ageSec: round(Number(r.age), 1), attempts: r.attempts, lastError: r.last_error?.slice(0, 300) ?? null });
       }
     }
+    // Each owner's connections at the end, by state, and any transaction open for over 10 s: a
+    // service that stopped answering shows here (a pool held by transactions waiting on something).
+    const { rows: activity } = await dbs.gateway.query<{ database: string; state: string | null; wait: string | null; xact_sec: string | null; query: string }>(
+      `SELECT datname AS database, state, concat_ws(':', wait_event_type, wait_event) AS wait,
+         extract(epoch FROM clock_timestamp() - xact_start) AS xact_sec, left(query, 160) AS query
+       FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`, [Object.values(bench.hub.databases)]);
+    const ownerOf = Object.fromEntries(Object.entries(bench.hub.databases).map(([o, d]) => [d, o]));
+    const connections: Record<string, Record<string, number>> = {};
+    for (const a of activity) {
+      const owner = ownerOf[a.database] ?? a.database;
+      connections[owner] ??= {};
+      connections[owner][a.state ?? 'unknown'] = (connections[owner][a.state ?? 'unknown'] ?? 0) + 1;
+    }
+    const longTransactions = activity.filter((a) => Number(a.xact_sec ?? 0) > 10)
+      .map((a) => ({ owner: ownerOf[a.database] ?? a.database, state: a.state, wait: a.wait, transactionSec: round(Number(a.xact_sec), 1), query: a.query }));
     const { rows: audited } = await dbs.gateway.query<{ trace_id: string; decision: string }>(
       `SELECT trace_id, decision FROM audit_log WHERE coordinate = 'Party.idNumber' AND trace_id = ANY($1)`, [[...releases.keys()]]);
     const auditAccount = account([...releases].map(([trace, decision]) => `${trace}:${decision}`), audited.map((r) => `${r.trace_id}:${r.decision}`));
@@ -420,7 +435,7 @@ export async function runSoak(options: SoakOptions): Promise<number> {
       machine: { ...machine, loadAverageAtEnd: loadavg() as number[], loadDuringRun: { max: Math.max(...samples.map((s) => s.load1)), mean: round(samples.reduce((n, s) => n + s.load1, 0) / samples.length) } },
       load: { seconds: round(loadSeconds, 1), sent, failed, shed, retriedWithSameKey: retried, achievedRate: round(sent / loadSeconds, 2), requests },
       writes: { created: created.length, transferred: transferred.length, noticesMarkedRead: marked.length, casesSent: attemptedCases.length, transfersSent: attemptedTransfers.length },
-      memory, outboxLag: lagByOwner, drained, drainSec, undelivered,
+      memory, outboxLag: lagByOwner, drained, drainSec, undelivered, connections, longTransactions,
       loss: Object.fromEntries(Object.entries(loss).map(([k, a]) => [k, { ...a, missing: a.missing.slice(0, 20), twice: a.twice.slice(0, 20) }])),
       audit: { releasesSent: releases.size, entriesFound: auditAccount.found, missing: auditAccount.missing.length, twice: auditAccount.twice.length, chainOk: chain.ok, chainEntries: chain.entries, witnessed: chain.witnessed, firstBad: chain.firstBad ?? null },
       nothingLost,
@@ -483,6 +498,14 @@ function writeSoakReport(report: any): { json: string; md: string; markdown: str
       '| owner | outbox | age s | attempts | last error |',
       '|---|---|---|---|---|',
       ...report.undelivered.map((u: any) => `| ${u.owner} | ${u.table} | ${u.ageSec} | ${u.attempts} | ${(u.lastError ?? '—').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`),
+      '',
+    ] : []),
+    ...(report.longTransactions.length ? [
+      'Transactions open for over 10 s at the end (pg_stat_activity):',
+      '',
+      '| owner | state | waiting on | open s | statement |',
+      '|---|---|---|---|---|',
+      ...report.longTransactions.map((t: any) => `| ${t.owner} | ${t.state} | ${t.wait || '—'} | ${t.transactionSec} | ${String(t.query).replace(/\|/g, '\\|').replace(/\s+/g, ' ')} |`),
       '',
     ] : []),
     '## Loss check',
