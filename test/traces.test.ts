@@ -148,4 +148,34 @@ describe('traces', () => {
       }
     }
   });
+
+  it('name, in the audit log, the trace the collector holds when the caller sent no traceparent', async () => {
+    const caseId = await recordMarketCase(hub);
+    const db = await hub.ownerDatabase('gateway');
+    try {
+      const { rows: [{ last }] } = await db.query('SELECT coalesce(max(sequence), 0)::text AS last FROM audit_log');
+      const token = await hub.tokenFor(callers.procurator);
+      const response = await fetch(`${hub.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-access-reason': encodeURIComponent('立案监督审查') },
+        body: JSON.stringify({ query: CASE_QUERY, variables: { id: caseId } }),
+      });
+      expect(((await response.json()) as { errors?: unknown[] }).errors).toBeUndefined();
+
+      // The party's ID number released to the procurator is audited under the request's trace id…
+      const traceId = await eventually(async () => {
+        const { rows } = await db.query(`SELECT DISTINCT trace_id FROM audit_log WHERE operation_name = 'UnifiedCase' AND sequence > $1`, [last]);
+        return rows.length ? (rows as { trace_id: string }[]).map((r) => r.trace_id) : undefined;
+      }, 10_000, 'the audit entry');
+      expect(traceId).toHaveLength(1);
+      // …the very trace the gateway's request span started, and the subgraphs' spans continued.
+      await eventually(async () => {
+        const spans = receiver.spans.filter((s) => s.traceId === traceId[0]);
+        const gateway = spans.find((s) => s.service === 'gateway' && s.kind === SERVER && !s.parentSpanId);
+        return gateway && spans.some((s) => s.service !== 'gateway' && s.kind === SERVER) ? true : undefined;
+      }, 20_000, "the audited request's trace");
+    } finally {
+      await db.end();
+    }
+  });
 });
