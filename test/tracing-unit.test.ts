@@ -2,7 +2,10 @@
 // by the statement's operation alone, the collector's trace URL, and nothing set up when no
 // collector is configured (a no-op: no trace id, no traceparent, work run as it is).
 import { describe, expect, it } from 'vitest';
-import { currentTraceId, inClientSpan, inSqlSpan, routeOf, sqlOperation, traceparentHeader, tracesUrl, tracingEnabled } from '../kit/tracing';
+import { GATEWAY_ENV } from '../gateway/config';
+import { envProblems } from '../kit/config';
+import { COMMON_SUBGRAPH_ENV } from '../kit/module';
+import { currentTraceId, inClientSpan, inSqlSpan, routeOf, sqlOperation, traceparentHeader, tracesUrl, tracingEnabled, TRACING_ENV } from '../kit/tracing';
 
 describe('span names', () => {
   it.each([
@@ -41,5 +44,15 @@ describe('without a collector', () => {
     expect(traceparentHeader()).toBeUndefined();
     expect(await inClientSpan('POST casework', {}, async () => 'answered')).toBe('answered');
     expect(await inSqlSpan('SELECT 1', 'casework', async () => 1)).toBe(1);
+  });
+});
+
+describe('configuration', () => {
+  it('is declared by the gateway and every subgraph, and a collector address that is no URL is named at start', () => {
+    for (const declared of [GATEWAY_ENV, COMMON_SUBGRAPH_ENV]) {
+      expect(declared.map((v) => v.name)).toEqual(expect.arrayContaining(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME']));
+    }
+    expect(envProblems(TRACING_ENV, { OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' })).toEqual(['OTEL_EXPORTER_OTLP_ENDPOINT: not a URL (http or https): "otel-collector:4318"']);
+    expect(envProblems(TRACING_ENV, { OTEL_EXPORTER_OTLP_ENDPOINT: '' })).toEqual([]);
   });
 });
