@@ -91,9 +91,10 @@ async function createInFlight(input: Record<string, unknown>, key: string): Prom
   const release = async () => { await lock.query('ROLLBACK'); await lock.end(); };
   const answer = post(callers.marketOfficer, create(input), key);
   try {
+    // Asked on a connection of its own: inside the lock's transaction pg_stat_activity is one snapshot.
     await eventually(async () => {
-      const { rows: waiting } = await lock.query(
-        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = $1 AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO%enforcement_case%'`,
+      const waiting = await rows(
+        'market-regulation', `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = $1 AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO%enforcement_case%'`,
         [hub.roles['market-regulation']]);
       return waiting.length ? true : undefined;
     }, 30_000, 'the INSERT waiting on the lock');
