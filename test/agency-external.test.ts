@@ -135,7 +135,7 @@ describe('an agency from a repository of its own, added to a running hub', () =>
     expect(tests.stdout).toMatch(/# fail 0/);
   });
 
-  it('sends its case events as itself only: justice refuses another agency\'s key for its case type', async () => {
+  it('is announced by itself only: justice refuses its entry signed with another agency\'s key', async () => {
     const response = await fetch(`${hub.subgraphUrls.justice}/internal/agency-kinds`, {
       method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('market-regulation', 'justice') },
       body: JSON.stringify({ name: NAME, label: '文化和旅游局', bureauPrefix: 'CX', figures: [], attributes: [] }),
