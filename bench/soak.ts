@@ -463,7 +463,7 @@ function writeSoakReport(report: any): { json: string; md: string; markdown: str
   const lines = [
     `# Soak, ${report.options.minutes} min at ${report.options.rate} req/s (${report.startedAt})`,
     '',
-    `\`npm run bench -- --soak ${report.options.minutes}\`: the benchmark hub (embedded PostgreSQL, the six subgraphs and the gateway, one process each) seeded with ${report.options.cases.toLocaleString('en')} cases, then a fixed mix at a fixed rate (open loop), sampled every ${report.options.sampleEverySec} s.`,
+    `\`npm run bench -- --soak ${report.options.minutes}${report.options.rate === 20 ? '' : ` --rate ${report.options.rate}`}\`: the benchmark hub (embedded PostgreSQL, the six subgraphs and the gateway, one process each) seeded with ${report.options.cases.toLocaleString('en')} cases, then a fixed mix at a fixed rate (open loop), sampled every ${report.options.sampleEverySec} s.`,
     `Machine: ${report.machine.cpus} CPUs, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; load average ${report.machine.loadAverageAtStart[0].toFixed(2)} at the start, ${report.machine.loadAverageAtEnd[0].toFixed(2)} at the end, ${report.machine.loadDuringRun.mean} on average during the run (max ${report.machine.loadDuringRun.max}) — shared with other work.`,
     '',
     `**Nothing lost: ${yes(report.nothingLost)}.** ${report.load.sent} requests in ${report.load.seconds} s (${report.load.achievedRate} req/s), ${report.load.failed} failed, ${report.load.shed} not sent (over ${report.options.maxInFlight} in flight), ${report.load.retriedWithSameKey} writes retried with their Idempotency-Key.`,
