@@ -87,6 +87,11 @@ describe('two instances of every subgraph and of the gateway on the same databas
     const created = await concurrently(Array.from({ length: CASES }, () => marketCaseInput()), 8, async (input, i) =>
       (await write(i, callers.marketOfficer, `mutation($input: MarketRegulationCaseInput!) { createMarketRegulationCase(input: $input) { id } }`, { input }))
         .createMarketRegulationCase.id as string);
+    // A transfer names a case of the index (public security checks it there): wait until the relays have delivered them.
+    await eventually(async () => {
+      const [{ n }] = await rows<{ n: number }>('justice', `SELECT count(*)::int AS n FROM case_index WHERE id = ANY($1)`, [created]);
+      return n === CASES ? true : undefined;
+    }, 30_000, 'every case in the index');
     // Half of them transferred, accepted and filed (立案): the 立而不侦 period starts for each.
     const transfers = await concurrently(created.slice(0, CASES / 2), 8, async (caseId, i) => {
       const { transferCase } = await write(i, callers.marketOfficer,
