@@ -6,8 +6,8 @@
 // those the row rules let see them. The second profile is the same hub's owners restarted with
 // CRYPTO_PROFILE=commercial: the start-up pass re-seals every row under an SM4 data key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './support/hub';
-import { callers, waitForIndexed, type Caller } from './support/fixtures';
+import { eventually, startHub, type TestHub } from './support/hub';
+import { callers, marketCaseInput, waitForIndexed, type Caller } from './support/fixtures';
 import { creditCode, DEMO_AGENCIES, DEMO_BUREAUS, residentId } from '../scripts/demo-data';
 import { AGENCY_KINDS } from '../subgraphs/agencies/registry';
 import { SUBGRAPHS } from '../subgraphs/index';
@@ -220,6 +220,36 @@ describe('personal and classified data at rest', () => {
       await db.end();
     }
   });
+
+  it('cases recorded together when the data key is looked up again all answer: no transaction waits for a connection another holds', async () => {
+    // Each recording holds one of the bureau's pooled connections (10) for its transaction, and its
+    // party is sealed with the current data key, which is looked up again every 10 s (kit/at-rest.ts)
+    // on a connection of its own. Sealed inside the transaction, ten recordings waiting for that
+    // lookup held every connection it could have had, and the bureau never answered again (the soak
+    // found it at 20 requests a second: every connection idle in transaction for minutes). Made
+    // certain here: the cases table is locked until ten recordings wait inside their transactions.
+    await hub.advanceClock(60_000);
+    const lock = await hub.ownerDatabase('market-regulation');
+    const watch = await hub.ownerDatabase('market-regulation');
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE enforcement_case IN ACCESS EXCLUSIVE MODE');
+      const recording = Promise.all(Array.from({ length: 30 }, () => hub.graphql(
+        `mutation($input: MarketRegulationCaseInput!) { createMarketRegulationCase(input: $input) { id } }`, { input: marketCaseInput() }, callers.marketOfficer)));
+      await eventually(async () => {
+        const { rows: [{ n }] } = await watch.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> $1`,
+          [(await lock.query('SELECT pg_backend_pid() AS pid')).rows[0].pid]);
+        return n >= 10 ? true : undefined;
+      }, 30_000, 'ten recordings waiting inside their transactions');
+      await lock.query('COMMIT');
+      const answers = await recording;
+      expect(answers.map((a) => a.errors?.map((e: any) => e.extensions?.code) ?? null)).toEqual(answers.map(() => null));
+      expect(new Set(answers.map((a) => a.data?.createMarketRegulationCase?.id)).size).toBe(30);
+    } finally {
+      await lock.query('ROLLBACK').catch(() => {});
+      await Promise.all([lock.end(), watch.end()]);
+    }
+  }, 120_000);
 
   it('commercial profile (owners restarted with CRYPTO_PROFILE=commercial): every row re-sealed with SM4-CTR + HMAC-SM3, still nothing in the dump, everything reads back', async () => {
     await Promise.all(SEALING.map(async (name) => {

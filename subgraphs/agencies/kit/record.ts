@@ -95,11 +95,13 @@ export function recordCaseResolver(kind: AgencyKind, ownFields: OwnField[], Case
     const now = runtime.now();
     const v = validate(input, ownFields, bureau, now);
 
+    // Sealed at rest (party.ts): the row holds no plain personal value. Sealed before the
+    // transaction opens: the current data key is looked up now and then on a connection of its own,
+    // and transactions waiting for it while holding every pooled connection would wait for ever.
+    const party = await sealParty(runtime, v.party);
     const saved = await runtime.db.transaction(async (tx) => {
       const taken = await tx.getRepository(Case).existsBy({ agencyCode: bureau.code, caseNumber: v.caseNumber } as any);
       if (taken) throw badInput('input.caseNumber', 'uniquePerBureau', `case number ${v.caseNumber} is already used by this bureau`);
-      // Sealed at rest (party.ts): the row holds no plain personal value.
-      const party = await sealParty(runtime, v.party);
       await tx.getRepository(Party).insert(party);
       const row = {
         id: randomUUID(), agencyCode: bureau.code, caseNumber: v.caseNumber, actType: v.actType, cause: v.cause,
