@@ -138,9 +138,20 @@ export function listen(server: Server, port: number, host: string): Promise<numb
   });
 }
 
-export function close(server: Server): Promise<void> {
+/** How long a stopping service lets the requests it is answering finish before it cuts them. */
+export const DRAIN_GRACE_MS = 10_000;
+
+/**
+ * Stops taking connections and lets the requests under way finish (a graceful shutdown: a mutation
+ * half-way through its transaction commits and is answered rather than cut off, so a deploy or a
+ * scale-down loses no acknowledged write). Idle keep-alive connections are closed as they become
+ * idle; whatever still runs after `graceMs` is cut.
+ */
+export function close(server: Server, graceMs = DRAIN_GRACE_MS): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => { clearInterval(idle); clearTimeout(cut); resolve(); });
+    server.closeIdleConnections();
   });
 }

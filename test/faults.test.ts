@@ -227,6 +227,26 @@ describe('faults survived', () => {
     await eventually(async () => ((await rows('justice', `SELECT id FROM case_index WHERE id = $1`, [id])).length === 1 ? true : undefined), 30_000, 'the case in the index');
   }, 180_000);
 
+  it('a subgraph stopped (SIGTERM) mid-mutation drains: it takes no new connection, finishes the mutation and answers it, then exits', async () => {
+    const key = randomUUID();
+    const input = marketCaseInput();
+    const inFlight = await createInFlight(input, key);
+    const stopping = hub.stopSubgraph('market-regulation');
+    // Stopping: the port takes no new connection, while the mutation still waits on the lock.
+    await eventually(async () => {
+      const refused = await fetch(`${hub.subgraphUrls['market-regulation']}/health/live`).then(() => false, () => true);
+      return refused ? true : undefined;
+    }, 30_000, 'the stopping subgraph refusing new connections');
+    await inFlight.release();
+    const answer = await inFlight.answer;
+    expect(answer.body.errors).toBeUndefined();
+    const id = answer.body.data.createMarketRegulationCase.id;
+    await stopping;
+    expect(await rows('market-regulation', `SELECT id FROM enforcement_case WHERE case_number = $1`, [input.caseNumber])).toEqual([{ id }]);
+    await hub.startSubgraph('market-regulation');
+    await eventually(async () => ((await rows('justice', `SELECT id FROM case_index WHERE id = $1`, [id])).length === 1 ? true : undefined), 30_000, 'the case in the index');
+  }, 180_000);
+
   it('the gateway killed mid-mutation: the write lands once; a retry with the same key is refused while the first holds its lease, and never writes twice', async () => {
     const key = randomUUID();
     const input = marketCaseInput();

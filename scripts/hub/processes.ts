@@ -40,7 +40,8 @@ export class ServiceProcess {
     const child = this.child;
     if (!child || child.exitCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      // A stopping service drains its requests for up to 10 s (kit/http.ts DRAIN_GRACE_MS) first.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
       child.once('exit', () => { clearTimeout(kill); this.child = null; resolve(); });
       child.kill('SIGTERM');
     });
