@@ -18,6 +18,7 @@ import { freePort } from '../scripts/hub/hub';
 import { startEmbeddedPostgres, type PostgresServer } from '../scripts/hub/postgres';
 import { callers, marketCaseInput, seedBureaus, type Caller } from './support/fixtures';
 import { eventually, startHub, type TestHub } from './support/hub';
+import { ownerRows, undeliveredOutboxes } from './support/sql';
 
 const CREATE = `mutation Create($input: MarketRegulationCaseInput!) { createMarketRegulationCase(input: $input) { id caseNumber } }`;
 const READ = `{ cases(filter: { agencyCode: "MR-320706" }, first: 20) { edges { node { id } } } }`;
@@ -56,29 +57,13 @@ async function post(caller: Caller, body: unknown, key?: string): Promise<Answer
 
 const create = (input: Record<string, unknown>) => ({ query: CREATE, operationName: 'Create', variables: { input } });
 
-async function rows<T = any>(owner: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const db = await hub.ownerDatabase(owner);
-  try { return (await db.query(sql, params)).rows; } finally { await db.end(); }
-}
+const rows = <T = any>(owner: string, sql: string, params: unknown[] = []) => ownerRows<T>(hub, owner, sql, params);
 
 /** How many cases with this number the bureau's own database holds. */
 async function casesNumbered(caseNumber: string): Promise<number> {
   return (await rows<{ n: number }>('market-regulation', `SELECT count(*)::int AS n FROM enforcement_case WHERE case_number = $1`, [caseNumber]))[0].n;
 }
 
-/** Every outbox table of every owner with rows not yet delivered. */
-async function undelivered(): Promise<Record<string, number>> {
-  const pending: Record<string, number> = {};
-  for (const owner of Object.keys(hub.subgraphUrls)) {
-    const tables = await rows<{ table_name: string }>(owner,
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE '%\\_outbox'`);
-    for (const { table_name } of tables) {
-      const [{ n }] = await rows<{ n: number }>(owner, `SELECT count(*)::int AS n FROM ${table_name} WHERE delivered_at IS NULL`);
-      if (n) pending[`${owner}.${table_name}`] = n;
-    }
-  }
-  return pending;
-}
 
 /**
  * Holds a SHARE lock on the bureau's cases from the test's own transaction (an INSERT waits for
@@ -178,7 +163,7 @@ describe('faults survived', () => {
     expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
 
     // The outboxes resume: every case the bureau holds reaches the index, once.
-    await eventually(async () => (Object.keys(await undelivered()).length === 0 ? true : undefined), 60_000, 'every outbox delivered');
+    await eventually(async () => (Object.keys(await undeliveredOutboxes(hub)).length === 0 ? true : undefined), 60_000, 'every outbox delivered');
     const stored = await rows<{ id: string }>('market-regulation', `SELECT id FROM enforcement_case WHERE case_number = ANY($1)`, [numbers]);
     const [{ n: indexed }] = await rows<{ n: number }>('justice', `SELECT count(*)::int AS n FROM case_index WHERE id = ANY($1)`, [stored.map((r) => r.id)]);
     expect(indexed).toBe(stored.length);

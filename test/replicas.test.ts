@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../gateway/audit/verify-log';
 import { callers, marketCaseInput, seedBureaus, type Caller } from './support/fixtures';
 import { eventually, startHub, type TestHub } from './support/hub';
+import { ownerRows, undeliveredOutboxes } from './support/sql';
 
 const DAY = 24 * 3_600_000;
 const CASES = 30;
@@ -53,24 +54,8 @@ async function concurrently<T, R>(items: T[], width: number, work: (item: T, i: 
   return results;
 }
 
-async function rows<T = any>(owner: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const db = await hub.ownerDatabase(owner);
-  try { return (await db.query(sql, params)).rows; } finally { await db.end(); }
-}
+const rows = <T = any>(owner: string, sql: string, params: unknown[] = []) => ownerRows<T>(hub, owner, sql, params);
 
-/** Every outbox table of every owner, with its rows not yet delivered. */
-async function undelivered(): Promise<Record<string, number>> {
-  const pending: Record<string, number> = {};
-  for (const owner of [...new Set(Object.keys(hub.subgraphUrls))]) {
-    const tables = await rows<{ table_name: string }>(owner,
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE '%\\_outbox'`);
-    for (const { table_name } of tables) {
-      const [{ n }] = await rows<{ n: number }>(owner, `SELECT count(*)::int AS n FROM ${table_name} WHERE delivered_at IS NULL`);
-      if (n) pending[`${owner}.${table_name}`] = n;
-    }
-  }
-  return pending;
-}
 
 beforeAll(async () => {
   // Generous timeouts: eighteen processes on a shared machine answer slowly, and a write the
@@ -136,10 +121,10 @@ describe('two instances of every subgraph and of the gateway on the same databas
     expect(escalations).toHaveLength(suggestions.length);
 
     // Every outbox drained (both relays of each table took from one queue).
-    await eventually(async () => (Object.keys(await undelivered()).length === 0 ? true : undefined), 30_000, 'every outbox delivered');
+    await eventually(async () => (Object.keys(await undeliveredOutboxes(hub)).length === 0 ? true : undefined), 30_000, 'every outbox delivered');
     // A watch pass more on both instances: nothing is noticed again.
     await hub.advanceClock(DAY);
-    await eventually(async () => (Object.keys(await undelivered()).length === 0 ? true : undefined), 30_000, 'every outbox delivered');
+    await eventually(async () => (Object.keys(await undeliveredOutboxes(hub)).length === 0 ? true : undefined), 30_000, 'every outbox delivered');
 
     // Each notice once: one per recipient, kind and subject, however many watches and relays ran.
     expect(reminders.every((r) => r.n === 2)).toBe(true);
