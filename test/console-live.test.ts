@@ -3,12 +3,10 @@
 // arrives and appears on the page without a reload, pushed over the inboxChanged subscription
 // (gateway/console/live.js, gateway/subscriptions/), not by the 30-second poll. Likewise a
 // procurator's open alerts list shows a new 以罚代刑 alert of the region.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { IDENTITY_HEADER } from '../kit/identity';
 import { startHub, type TestHub } from './support/hub';
-import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
+import { callers, deliverNotice, recordMarketCase, seedBureaus } from './support/fixtures';
 import { launchChromium, offlinePage } from './support/browser';
 
 describe('the console inbox, live', () => {
@@ -26,16 +24,7 @@ describe('the console inbox, live', () => {
     await hub?.stop();
   });
 
-  /** A notice as the procuratorate's outbox delivers it to justice's inbox (POST /internal/notifications). */
-  async function notify(org: string, title: string): Promise<void> {
-    const response = await fetch(`${hub.subgraphUrls.justice}/internal/notifications`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('procuratorate', 'justice') },
-      body: JSON.stringify({ events: [{ eventId: randomUUID(), recipient: { org }, kind: 'SUGGESTION_ISSUED', title, subjectType: 'PROCURATORIAL_SUGGESTION',
-        subjectId: randomUUID(), region: '320706', occurredAt: new Date().toISOString() }] }),
-    });
-    expect(response.status).toBe(200);
-  }
+  const notify = (org: string, title: string) => deliverNotice(hub, { org }, { title });
 
   it('shows a notice addressed to the bureau in the open inbox without a reload', async () => {
     const { page, context, aborted, errors } = await offlinePage(browser, [origin]);

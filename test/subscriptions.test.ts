@@ -3,13 +3,11 @@
 // (gateway/subscriptions/, kit/change-stream.ts): pushed within moments, only to the units a notice
 // is addressed to, authorised and masked exactly as the query, refused without a token or past
 // the per-user limit, and closed cleanly.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDENTITY_HEADER } from '../kit/identity';
 import { SUBSCRIPTION_LIMITS } from '../gateway/subscriptions/index';
 import { mintDevToken } from '../gateway/dev-issuer';
 import { eventually, startHub, type TestHub } from './support/hub';
-import { callers, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
+import { callers, deliverNotice, recordMarketCase, seedBureaus, type Caller } from './support/fixtures';
 
 /** Han characters: a message written in Chinese. */
 const CHINESE = /[\u4e00-\u9fff]/;
@@ -80,18 +78,7 @@ describe('subscriptions over Server-Sent Events', () => {
     return stream;
   }
 
-  /** A notice as another owner's outbox delivers it to justice (POST /internal/notifications). */
-  async function notify(recipient: { org: string } | { scope: string; region: string }, region = '320706'): Promise<string> {
-    const eventId = randomUUID();
-    const response = await fetch(`${hub.subgraphUrls.justice}/internal/notifications`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('procuratorate', 'justice') },
-      body: JSON.stringify({ events: [{ eventId, recipient, kind: 'SUGGESTION_ISSUED', title: '检察建议书已送达', subjectType: 'PROCURATORIAL_SUGGESTION',
-        subjectId: randomUUID(), region, occurredAt: new Date().toISOString() }] }),
-    });
-    expect(response.status).toBe(200);
-    return eventId;
-  }
+  const notify = (recipient: { org: string } | { scope: string; region: string }, region = '320706') => deliverNotice(hub, recipient, { region });
 
   const ids = (result: any): string[] => result?.data?.inboxChanged?.edges.map((e: any) => e.node.id) ?? [];
   const pushedWith = (stream: Stream, id: string) => eventually(async () => stream.nexts().find((n) => ids(n).includes(id)), 10_000, `${id} pushed`);

@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type Caller, type TestHub } from './support/hub';
-import { callers, marketCaseInput } from './support/fixtures';
+import { callers, deliverNotice, marketCaseInput } from './support/fixtures';
 import { maskIdNumber } from '../kit/personal-data';
 import { parseManifest } from '../gateway/trusted-documents';
 import { collect, register } from '../scripts/operations-register';
 import { launchChromium, offlinePage } from './support/browser';
-import { randomUUID } from 'node:crypto';
-import { IDENTITY_HEADER } from '../kit/identity';
 
 // The gateway under TRUSTED_DOCUMENTS=only with a manifest made by `npm run operations:register`
 // from a client's .graphql files: registered operations run by their hash through the same
@@ -164,16 +162,7 @@ describe('TRUSTED_DOCUMENTS=only', () => {
   });
 });
 
-/** A notice as the procuratorate's outbox delivers it to justice's inbox (POST /internal/notifications). */
-async function notify(org: string, title: string): Promise<void> {
-  const response = await fetch(`${hub.subgraphUrls.justice}/internal/notifications`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('procuratorate', 'justice') },
-    body: JSON.stringify({ events: [{ eventId: randomUUID(), recipient: { org }, kind: 'SUGGESTION_ISSUED', title, subjectType: 'PROCURATORIAL_SUGGESTION',
-      subjectId: randomUUID(), region: '320706', occurredAt: new Date().toISOString() }] }),
-  });
-  expect(response.status).toBe(200);
-}
+const notify = (org: string, title: string) => deliverNotice(hub, { org }, { title });
 
 /** Opens a subscription over SSE; answers the refusal, or the stream's first result (then closes it). */
 async function subscribeOnce(body: unknown, caller: Caller): Promise<{ status: number; refusal?: any; first?: any }> {

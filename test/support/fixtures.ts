@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { IDENTITY_HEADER } from '../../kit/identity';
 import { creditCode, DEMO_BUREAUS, residentId } from '../../scripts/demo-data';
 import { eventually, type Caller, type TestHub } from './hub';
 
@@ -63,4 +65,21 @@ export async function recordMarketCase(hub: TestHub, overrides: Record<string, u
   const id = data!.createMarketRegulationCase.id as string;
   await waitForIndexed(hub, id, 10_000, caller);
   return id;
+}
+
+/**
+ * A notice as the procuratorate's outbox delivers it to justice's inbox (POST /internal/notifications),
+ * addressed to a bureau (`{ org }`) or to a scope in a region; answers its event id.
+ */
+export async function deliverNotice(hub: TestHub, recipient: { org: string } | { scope: string; region: string },
+  { title = '检察建议书已送达', region = '320706' }: { title?: string; region?: string } = {}): Promise<string> {
+  const eventId = randomUUID();
+  const response = await fetch(`${hub.subgraphUrls.justice}/internal/notifications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('procuratorate', 'justice') },
+    body: JSON.stringify({ events: [{ eventId, recipient, kind: 'SUGGESTION_ISSUED', title, subjectType: 'PROCURATORIAL_SUGGESTION',
+      subjectId: randomUUID(), region, occurredAt: new Date().toISOString() }] }),
+  });
+  expect(response.status).toBe(200);
+  return eventId;
 }
