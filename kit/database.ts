@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { DataSource, type EntityManager, type EntitySchema, type Logger, type MixedList, type QueryRunner } from 'typeorm';
 import { log } from './log';
@@ -5,16 +6,25 @@ import { inSqlSpan, tracingEnabled } from './tracing';
 
 /**
  * Counts SQL statements sent on behalf of requests: the benchmark and the N+1 test read it.
- * Background work (an outbox relay) runs on query runners marked `data.background` and is not counted.
+ * Background work is not counted: statements on query runners marked `data.background`
+ * (inBackground), and whatever runs inside `asBackgroundWork` (every pass of a poll loop,
+ * kit/workers.ts), whichever runner it uses.
  */
 export class StatementCounter {
   count = 0;
 }
 
+const backgroundWork = new AsyncLocalStorage<true>();
+
+/** Runs `work` as no request's: none of its statements are counted (a poll loop's pass). */
+export function asBackgroundWork<T>(work: () => Promise<T>): Promise<T> {
+  return backgroundWork.run(true, work);
+}
+
 function countingLogger(counter: StatementCounter): Logger {
   return {
     logQuery: (query, _parameters, queryRunner) => {
-      if ((queryRunner?.data as { background?: boolean } | undefined)?.background) return;
+      if ((queryRunner?.data as { background?: boolean } | undefined)?.background || backgroundWork.getStore()) return;
       counter.count++;
       if (process.env.LOG_SQL) log.debug('sql', { sql: query.slice(0, 160) });
     },

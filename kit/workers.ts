@@ -1,5 +1,6 @@
 import type { SubgraphRuntime } from './module';
 import { log } from './log';
+import { asBackgroundWork } from './database';
 
 // Background work of a subgraph (SubgraphModule.workers): outbox relays and watches. Each is a
 // poll loop: run a pass, and when it did nothing wait for the poll interval or a nudge. One loop
@@ -38,7 +39,7 @@ export class PollLoop {
     while (this.running) {
       let done = 0;
       try {
-        done = await this.pass();
+        done = await asBackgroundWork(this.pass);
       } catch (error) {
         if (this.running) log.error(`${this.label} failed`, error);
       }
