@@ -75,7 +75,9 @@ beforeAll(async () => {
     const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], example);
     expect(installed.code, installed.stderr).toBe(0);
   }
-  hub = await startHub();
+  // The procuratorate loads the example's own test mapping (not law): 未经批准举办营业性演出 by a
+  // CULTURE_TOURISM bureau screened for the hub's CL225 rule. It names a kind the hub does not run.
+  hub = await startHub({ env: { OFFENCE_MAP_FILES: `${example}offence-map.example.json` } });
   await seedBureaus(hub);
 });
 
@@ -133,6 +135,30 @@ describe('an agency from a repository of its own, added to a running hub', () =>
     expect(tests.code, tests.stdout + tests.stderr).toBe(0);
     expect(tests.stdout).toMatch(/# pass 3/);
     expect(tests.stdout).toMatch(/# fail 0/);
+  });
+
+  it('is learnt by the procuratorate too: a rule limited to its kind raises the alert for its case', async () => {
+    // 非法经营: the hub's CL225 rule (个人非法经营数额五万元以上), reached through the example's
+    // mapping limited to CULTURE_TOURISM; the case names no offence code of its own.
+    const { data, errors } = await hub.graphql(`mutation($input: CultureTourismCaseInput!) { createCultureTourismCase(input: $input) { id } }`, {
+      input: {
+        caseNumber: '文旅罚〔2026〕9001号', actType: 'ADMINISTRATIVE_PENALTY', cause: '未经批准举办营业性演出', region: '320706',
+        decidedAt: '2026-10-12T02:00:00Z', amountInvolved: 80000, fineAmount: 400000,
+        party: { kind: 'NATURAL_PERSON', name: '周强', idNumber: '320706198802140011', phone: '13900002222', address: '江苏省连云港市海州区通灌北路2号' },
+        licenceKind: 'PERFORMANCE', venueName: '海州区某广场', ticketRevenue: 80000, audience: 1200,
+      },
+    }, officer);
+    expect(errors).toBeUndefined();
+    const caseId = data.createCultureTourismCase.id;
+    const alert = await eventually(async () => {
+      const page = await hub.graphql(`{ alerts(first: 100) { edges { node { kind ruleCode status signal figures { name value threshold } case { id } } } } }`, {}, callers.procurator);
+      expect(page.errors).toBeUndefined();
+      return page.data.alerts.edges.map((e: any) => e.node).find((a: any) => a.case?.id === caseId);
+    }, 20_000, 'the procurator sees the alert on the culture-tourism case');
+    expect(alert).toEqual({
+      kind: 'THRESHOLD', ruleCode: 'CL225', status: 'OPEN', signal: 'NOT_TRANSFERRED',
+      figures: [{ name: 'amountInvolved', value: 80000, threshold: 50000 }], case: { id: caseId },
+    });
   });
 
   it('is announced by itself only: justice refuses its entry signed with another agency\'s key', async () => {

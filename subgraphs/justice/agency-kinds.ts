@@ -1,9 +1,10 @@
 import { Kind, type DocumentNode, type DefinitionNode, type EnumTypeDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
 import type { SubgraphModule, SubgraphRuntime } from '../../kit/module';
 import { HttpError } from '../../kit/http';
-import { PollLoop, pollMsOf, allWorkers, type Worker } from '../../kit/workers';
+import { allWorkers } from '../../kit/workers';
 import { log } from '../../kit/log';
 import { AGENCY_KINDS, learnAgencyKind, parseAgencyRegistry, publishedDecisionType, type AgencyKind } from '../agencies/registry';
+import { followAgencyKinds, type AgencyEntry } from '../agencies/learning';
 import { JusticeAgencyKinds1700000002990 } from './migrations/1700000002990-AgencyKinds';
 
 // Justice without a redeploy when an agency is added (issue 9). Federation makes the owner of an
@@ -25,15 +26,27 @@ const isAgency = { has: (owner: string) => AGENCY_KINDS.some((k) => k.name === o
 const mayAnnounce = { has: (owner: string) => !NOT_AGENCIES.has(owner) };
 
 interface Row { name: string; label: string; bureau_prefix: string; figures: string[]; attributes: string[] }
-const entryOf = (r: Row) => ({ name: r.name, label: r.label, bureauPrefix: r.bureau_prefix, figures: r.figures, attributes: r.attributes });
+const entryOf = (r: Row): AgencyEntry => ({ name: r.name, label: r.label, bureauPrefix: r.bureau_prefix, figures: r.figures, attributes: r.attributes });
 
-/** The stored agencies learnt; true when one is new or changed (the schema must follow). */
-async function learnStored(runtime: SubgraphRuntime): Promise<boolean> {
+/** The entries the agencies announced (stored by any replica). */
+async function storedEntries(runtime: SubgraphRuntime): Promise<AgencyEntry[]> {
   const rows: Row[] = await runtime.db.query('SELECT name, label, bureau_prefix, figures, attributes FROM agency_kind ORDER BY name');
-  let changed = false;
-  for (const kind of parseAgencyRegistry({ agencies: rows.map(entryOf) })) changed = learnAgencyKind(kind) || changed;
-  return changed;
+  return rows.map(entryOf);
 }
+
+/**
+ * At start and on every poll (subgraphs/agencies/learning.ts, the one follower the procuratorate
+ * uses too): what any replica stored, learnt here, and the schema rebuilt when something changed.
+ */
+const follower = followAgencyKinds('agency kinds', storedEntries, { mustStart: true, changed: async (runtime) => { await runtime.reloadSchema?.(); } });
+
+/**
+ * POST /internal/agency-kinds-learnt (from the procuratorate): the entries announced to justice,
+ * which the procuratorate learns too (its screening reads agency kinds: schema/offence-map.json).
+ * Justice has learnt an agency before it accepts one case event of it, so an owner that asks on
+ * seeing an unknown case type in justice's index events always finds it here.
+ */
+const announcedEntries = async (runtime: SubgraphRuntime) => ({ agencies: await storedEntries(runtime) });
 
 /** Justice's module, listing the agencies of the repository's registry and those learnt since. */
 export function learnsAgencies(justice: SubgraphModule): SubgraphModule {
@@ -93,25 +106,13 @@ export function learnsAgencies(justice: SubgraphModule): SubgraphModule {
     return { name: kind.name, caseType: kind.caseType, known: true };
   };
 
-  /** At start and on every poll: what any replica stored, learnt here too. */
-  const follow: Worker = async (runtime) => {
-    const pass = async () => {
-      if (await learnStored(runtime)) await runtime.reloadSchema?.();
-      return 0;
-    };
-    await pass();
-    const loop = new PollLoop('agency kinds', pollMsOf(runtime, 'OUTBOX_POLL_MS') * 5, pass);
-    loop.start();
-    return () => loop.stop();
-  };
-
   return {
     ...justice,
     get typeDefs() { return typeDefs(); },
     get resolvers() { return resolvers() as SubgraphModule['resolvers']; },
     migrations: [...justice.migrations, JusticeAgencyKinds1700000002990],
-    routes: { ...justice.routes, 'agency-kinds': announce },
-    routeSenders: { ...justice.routeSenders, 'case-events': isAgency, 'party-refs': isAgency, 'agency-kinds': mayAnnounce },
-    workers: justice.workers ? allWorkers(follow, justice.workers) : follow,
+    routes: { ...justice.routes, 'agency-kinds': announce, 'agency-kinds-learnt': announcedEntries },
+    routeSenders: { ...justice.routeSenders, 'case-events': isAgency, 'party-refs': isAgency, 'agency-kinds': mayAnnounce, 'agency-kinds-learnt': ['procuratorate'] },
+    workers: justice.workers ? allWorkers(follower.worker, justice.workers) : follower.worker,
   };
 }

@@ -9,7 +9,8 @@ import { escalationWorkers, overdueSuggestionFields, receiveEscalationResults, s
 import { Alert, alertFields, alertMutations, alertQueries, applyIndexEvents, applyTransferEvents } from './alerts';
 import { ProcuratorateAlerts1700000000200 } from './migrations/1700000000200-Alerts';
 import { ProcuratorateAlertLifecycle1700000001300 } from './migrations/1700000001300-AlertLifecycle';
-import { reportUnrecordedFields } from './screening';
+import { loadOffenceMapFiles, reportUnrecordedFields } from './screening';
+import { agencyKindsWorker, knowingAgencyKinds } from './agency-kinds';
 import { scorecardFields, scorecardFreezeWorker, scorecardQueries } from './scorecard';
 import { ProcuratorateScorecardFrozen1700000001110 } from './migrations/1700000001110-ScorecardFrozen';
 import { ProcuratorateSuggestionRecipients1700000001120 } from './migrations/1700000001120-SuggestionRecipients';
@@ -67,7 +68,7 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   notifies: ['public-security'],
   // Index events from justice and transfer copies (抄送) from public security feed the alerts.
   routes: { 'audit-checkpoints': witnessCheckpoint, // the audit log's witness (witness.ts)
-    'case-events': applyIndexEvents, 'transfer-events': applyTransferEvents, 'escalation-results': receiveEscalationResults,
+    'case-events': knowingAgencyKinds(applyIndexEvents), 'transfer-events': applyTransferEvents, 'escalation-results': receiveEscalationResults,
     'filing-events': receiveFilingEvents },
   routeSenders: { 'audit-checkpoints': ['audit'],
     'case-events': ['justice'], 'transfer-events': ['public-security'], 'escalation-results': ['justice'],
@@ -76,12 +77,15 @@ export const procuratorate: SubgraphModule<ProcuratorateLoaders> = {
   workers: allWorkers(escalationWorkers, scorecardFreezeWorker,
     filingNoticeWorkers,
     reportUnrecordedFields,
+    // Agency kinds learnt at run time, from justice (agency-kinds.ts); the deployment's own offence mappings.
+    loadOffenceMapFiles, agencyKindsWorker,
     // The case index's list filters: every supervision matter's state (case-state.ts).
     outboxWorkers(CASE_STATE_REPORTS),
     alertChanges.worker),
   streams: { alerts: alertChanges.stream },
   env: [
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relays to justice look for undelivered escalations and notifications (default 1000)' },
+    { name: 'OFFENCE_MAP_FILES', required: false, description: 'comma-separated paths of offence mappings of the deployment\'s own, beside schema/offence-map.json (screening.ts)' },
     { name: 'ESCALATION_POLL_MS', required: false, description: 'how often the overdue watch looks for suggestions unanswered past their due date (default 1000)' },
   ],
   loaders: procuratorateLoaders,

@@ -3,6 +3,7 @@ import type { Worker } from '../../kit/workers';
 import { AGENCY_KIND_BY_CASE_TYPE, AGENCY_KINDS, KIT_FIGURES } from '../agencies/registry';
 import { RULES, type Condition, type Rules } from './thresholds';
 import { log } from '../../kit/log';
+import { readFileSync } from 'node:fs';
 
 // Screening by mapping: a case is judged against every offence its 案由 and its agency point to
 // (schema/offence-map.json, versioned, with the administrative law's referral article), not only
@@ -47,6 +48,31 @@ export function parseOffenceMap(document: unknown, rules: Rules = RULES): Offenc
 }
 
 export const OFFENCE_MAP: OffenceMapping[] = parseOffenceMap(readRuleFile(FILE));
+
+/**
+ * OFFENCE_MAP_FILES (comma-separated paths): the deployment's own mappings beside the hub's, in
+ * the same shape and checked the same way (every code has a rule in thresholds.json, ids unique
+ * across the files). For an agency kind learnt at run time (agency-kinds.ts) that the hub's file
+ * does not name yet: e.g. examples/agency-culture-tourism/offence-map.example.json, the example's
+ * own mapping for its tests. Read at start; a bad file stops the subgraph, file, rule and field named.
+ */
+export const loadOffenceMapFiles: Worker = async (runtime) => {
+  const paths = (runtime.env.OFFENCE_MAP_FILES ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  for (const path of paths) {
+    let document: unknown;
+    try {
+      document = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new RuleFileError(path, '(file)', '', (error as Error).message);
+    }
+    const added = parseOffenceMap(document);
+    const taken = added.find((m) => OFFENCE_MAP.some((o) => o.id === m.id));
+    if (taken) throw new RuleFileError(path, `mapping ${taken.id}`, 'id', 'is used by another mapping');
+    OFFENCE_MAP.push(...added);
+    log.info('offence mappings added', { file: path, mappings: added.map((m) => m.id) });
+  }
+  return async () => {};
+};
 
 export interface ScreenedCase {
   caseType: string;
