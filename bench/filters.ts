@@ -24,6 +24,7 @@ import { listCases, type CaseFilter, type CaseSort } from '../subgraphs/justice/
 const { values: args } = parseArgs({ options: {
   cases: { type: 'string' }, small: { type: 'string' }, connections: { type: 'string' }, duration: { type: 'string' },
   warmup: { type: 'string' }, echo: { type: 'boolean', default: false },
+  keep: { type: 'boolean', default: false }, reuse: { type: 'string' },
 } });
 const large = Number(args.cases ?? 1_000_000);
 const small = Number(args.small ?? 10_000);
@@ -296,5 +297,6 @@ try {
   console.error('[filters] failed:', error);
   process.exitCode = 1;
 } finally {
-  await bench.stop().catch(() => {});
+  await bench.stop(args.keep).catch(() => {});
+  if (args.keep) log(`kept the seeded hub's data directory: ${bench.dataDir} (measure it again with --reuse ${bench.dataDir})`);
 }

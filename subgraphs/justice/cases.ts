@@ -8,6 +8,7 @@ import type { JusticeLoaders } from './loaders';
 import { may } from '../../kit/access';
 import { isUuid } from '../../kit/loaders';
 import { caseReadSql, caseRule } from '../../kit/resources/case';
+import { countSource } from './case-list-count';
 
 import { AGENCY_KINDS, AGENCY_KIND_BY_CASE_TYPE } from '../agencies/registry';
 
@@ -47,7 +48,8 @@ const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  * text the column is written as an expression the index does not cover, so the planner walks the
  * caller's own cases (the region indexes) instead, and the count still stops at its cap.
  */
-const searched = (column: string, text: string) => ([...text].length < 3 ? `(${column} || '')` : column);
+const trigramSearchable = (text: string) => [...text].length >= 3;
+const searched = (column: string, text: string) => (trigramSearchable(text) ? column : `(${column} || '')`);
 
 /** A search text: trimmed, not blank, at most SEARCH_MAX characters; null when absent. */
 function searchText(field: string, value: string | undefined, errors: Violations): string | null {
@@ -133,9 +135,8 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   if (filter.supervisionStatus === 'NONE') qb.andWhere(`NOT ${matter('')}`);
   // 逾期: the deadline public security is waiting on (the filing decision, 国务院令第310号 第八条,
   // or the reconsideration answer, 第九条) has passed by the hub's clock; only a pending state has one.
-  if (filter.overdue !== undefined && filter.overdue !== null) {
-    qb.andWhere(`${filter.overdue ? '' : 'NOT '}${transfer(' AND ts.due_at < :overdueNow')}`, { overdueNow: ctx.runtime.now() });
-  }
+  const overdueNow = filter.overdue !== undefined && filter.overdue !== null ? ctx.runtime.now() : undefined;
+  if (overdueNow) qb.andWhere(`${filter.overdue ? '' : 'NOT '}${transfer(' AND ts.due_at < :overdueNow')}`, { overdueNow });
   if (filter.agencyCode && !(await ctx.loaders.agencyByCode.load(filter.agencyCode))) {
     // A bureau the directory does not know is the client's mistake, not an empty list.
     errors.add('filter.agencyCode', 'exists', 'is no bureau of the directory');
@@ -144,8 +145,9 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   if (!order) errors.add('sort', 'oneOf', `must be one of ${Object.keys(SORTS).join(', ')}`);
   errors.throwIfAny();
   if (order.column === 'c.decided_at') qb.andWhere('c.decided_at IS NOT NULL');
-  // The count: the same rule and filters, no cursor, no order; a statement only if asked for.
-  const counts = countOf(qb, CASE_COUNT_CAP);
+  // The count: the same rule and filters, no cursor; a statement only if asked for, over the rows
+  // that say it most cheaply (case-list-count.ts).
+  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, causeIndexed: !!cause && trigramSearchable(cause) }), CASE_COUNT_CAP);
   const connection = await keysetPage(qb, {
     column: order.column, direction: order.direction, timeOf: order.timeOf, sortKey: sort.toLowerCase(), first, after, ...backward,
   });

@@ -1,0 +1,106 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { Identity } from '../../kit/identity';
+import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
+import { caseReadSql } from '../../kit/resources/case';
+import type { CaseFilter, CaseSort } from './cases';
+
+// What the case list's totalCount (at most COUNT_CAP, kit/cursor.ts countOf) counts: the same cases
+// as the page, read from wherever the fewest rows say it. Measured at 1,000,000 cases by
+// bench/filters.ts (bench/results/filters-2026-11-28-1m.md):
+// - a filter by where the case stands with public security or the procuratorate (移送 / 检察监督),
+//   and nothing the state row does not carry, is counted from the state rows alone: each carries
+//   its case's region and bureau (migration 1700000002950), so the case rule and the region and
+//   bureau filters are said of them and the count is an index-only scan of the state table,
+//   instead of one probe into case_index per state (8,000–10,000 probes, 33,000 buffers);
+// - a filter most of the caller's cases pass but no index answers (not transferred, no
+//   supervision, not overdue; a 案由 of three characters or more, whose trigram bitmap cannot stop
+//   at the cap) walks the caller's cases in region order, testing each, and stops at the cap.
+
+/** Filters on case_index's own columns: with any of them the count needs the case rows. */
+const CASE_COLUMNS = ['actType', 'offenceCode', 'caseType', 'agencyKind', 'recordedFrom', 'recordedTo', 'decidedFrom', 'decidedTo',
+  'decided', 'caseNumber', 'cause'] as const satisfies readonly (keyof CaseFilter)[];
+
+const given = (value: unknown) => value !== undefined && value !== null;
+
+export interface CountSourceArgs {
+  identity: Identity;
+  filter: CaseFilter;
+  sort: CaseSort;
+  /** The page's statement before its cursor and order: the rule and every filter, over case_index c. */
+  cases: SelectQueryBuilder<ObjectLiteral>;
+  /** The instant `overdue` compares deadlines with (the same the page uses). */
+  overdueNow?: Date;
+  /** Whether the 案由 search is long enough for its trigram index (cases.ts searched). */
+  causeIndexed: boolean;
+}
+
+/**
+ * The statement the count counts (its rows, capped): the state rows of the caller's reach where
+ * they say the whole filter, else the case statement walked in region order where a bitmap could
+ * not stop at the cap, else the case statement as the planner likes it.
+ */
+export function countSource({ identity, filter, sort, cases, overdueNow, causeIndexed }: CountSourceArgs): SelectQueryBuilder<ObjectLiteral> {
+  const needsCases = CASE_COLUMNS.some((key) => given(filter[key])) || sort.startsWith('DECIDED');
+  const transferWanted = given(filter.transferStatus) || filter.transferred === true || filter.overdue === true;
+  const transferRefused = filter.transferred === false || filter.overdue === false;
+  const supervision = filter.supervisionStatus;
+  if (!needsCases && !transferRefused) {
+    if (transferWanted && !given(supervision)) return transferStates(cases, identity, filter, overdueNow);
+    if (!transferWanted && (supervision === 'OPEN' || supervision === 'CLOSED')) return supervisedCases(cases, identity, filter, supervision);
+  }
+  const antiJoin = transferRefused || supervision === 'NONE';
+  if (antiJoin || (given(filter.cause) && causeIndexed)) return inRegionOrder(cases);
+  return cases;
+}
+
+/**
+ * The conditions a state row (alias `s`) must meet to stand for a case of the list: its case is
+ * indexed (a state reported before its case has no region yet, and no case to list), the case rule
+ * of its region and bureau, and the region and bureau filters.
+ */
+function placedState(qb: SelectQueryBuilder<ObjectLiteral>, s: string, identity: Identity, filter: CaseFilter): void {
+  qb.andWhere(`${s}.region IS NOT NULL`);
+  const rule = caseReadSql(identity, { agencyCode: `${s}.agency_code`, region: `${s}.region` });
+  qb.andWhere(rule.sql, rule.params);
+  if (filter.region && isRegionCode(filter.region)) qb.andWhere(`${s}.region LIKE :prefix`, { prefix: `${jurisdictionPrefix(filter.region)}%` });
+  if (filter.agencyCode) qb.andWhere(`${s}.agency_code = :agencyCode`, { agencyCode: filter.agencyCode });
+}
+
+/** 移送 states: one row per case (case_transfer_state's key is the case), so its rows are the cases. */
+function transferStates(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, overdueNow?: Date) {
+  const qb = cases.connection.createQueryBuilder().from('case_transfer_state', 'ts').where('TRUE');
+  placedState(qb, 'ts', identity, filter);
+  if (filter.transferStatus?.length) qb.andWhere('ts.status IN (:...transferStatus)', { transferStatus: [...new Set(filter.transferStatus)] });
+  if (filter.overdue === true) qb.andWhere('ts.due_at < :overdueNow', { overdueNow });
+  return qb;
+}
+
+/**
+ * 检察监督 matters: several may concern one case, so the cases are the distinct case ids of the
+ * matters (OPEN: a matter open; CLOSED: a closed matter and none open, every matter being one or
+ * the other, kit/messages/case-state.ts).
+ */
+function supervisedCases(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, status: 'OPEN' | 'CLOSED') {
+  const db = cases.connection;
+  const matters = db.createQueryBuilder().select('DISTINCT ss.case_id', 'case_id').from('case_supervision_state', 'ss').where('TRUE');
+  placedState(matters, 'ss', identity, filter);
+  matters.andWhere('ss.status = :supervised', { supervised: status });
+  if (status === 'CLOSED') {
+    // No open matter on the case, of the same reach (the page's NOT EXISTS, said of the matter's case).
+    const open = db.createQueryBuilder().select('1').from('case_supervision_state', 'so').where('so.case_id = ss.case_id');
+    placedState(open, 'so', identity, filter);
+    open.andWhere(`so.status = 'OPEN'`);
+    matters.andWhere(`NOT EXISTS (${open.getQuery()})`);
+  }
+  return db.createQueryBuilder().from(`(${matters.getQuery()})`, 'm').setParameters(matters.getParameters());
+}
+
+/**
+ * The case statement with its rows in region order (`~<~`, the order of the region indexes'
+ * text_pattern_ops): the planner then walks the caller's cases by a region index, tests each, and
+ * stops at the count's cap, where without an order it counted through a bitmap of every match.
+ */
+function inRegionOrder(cases: SelectQueryBuilder<ObjectLiteral>) {
+  const walked = cases.clone().select('1');
+  return cases.connection.createQueryBuilder().from(`(${walked.getQuery()} ORDER BY c.region USING ~<~)`, 'w').setParameters(walked.getParameters());
+}
