@@ -1,4 +1,7 @@
-// npx tsx bench/filters.ts [--cases 1000000] [--small 10000] [--connections 4] [--duration 3] [--warmup 1] [--echo]
+// npx tsx bench/filters.ts [--cases 1000000] [--small 10000] [--connections 4] [--duration 3] [--warmup 1] [--echo] [--keep | --reuse <dir>]
+// --keep: the hub's data directory (the seeded databases) is kept at the end and its path printed;
+// --reuse <dir>: boot the hub on such a directory (migrations run, nothing is seeded) and measure its
+// cases alone, so a change is measured again at a million cases without seeding for 15 minutes.
 // Every filter and sort of the case list (`cases`, justice's index) at --small cases and again at
 // --cases, on one hub: p50/p99 through the hub's gateway (a procurator's token and a reason, as a
 // console sends them; the page with totalCount), and each statement the resolver runs, by
@@ -29,7 +32,7 @@ const { values: args } = parseArgs({ options: {
 const large = Number(args.cases ?? 1_000_000);
 const small = Number(args.small ?? 10_000);
 const settings: LoadSettings = { connections: Number(args.connections ?? 4), durationSec: Number(args.duration ?? 3), warmupSec: Number(args.warmup ?? 1) };
-if (!Number.isInteger(large) || !Number.isInteger(small) || small < 1000 || large <= small) {
+if (!Number.isInteger(large) || !Number.isInteger(small) || small < 1000 || large <= small || (args.keep && args.reuse)) {
   console.error('usage: npx tsx bench/filters.ts [--cases N] [--small M ≥ 1000, < N] [--connections C] [--duration S] [--warmup S]');
   process.exit(2);
 }
@@ -206,7 +209,38 @@ async function measureSize(bench: BenchHub, cases: number, list: FilterCase[], t
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const thousands = (n: number) => Math.round(n).toLocaleString('en');
 
+/** A run on a reused directory: one size, no seed. */
+function markdownReused(report: FilterReport): string {
+  const t = report.trigrams;
+  const size = `@${report.large / 1000}k`;
+  const lines = [
+    `# Case-list filters at ${report.large.toLocaleString('en')} cases (reused data directory)`,
+    '',
+    `\`${report.command}\` — started ${report.startedAt}, finished ${report.finishedAt}; hub booted on the kept directory in ${fmt(report.bootSeconds)} s (its migrations run), nothing seeded.`,
+    `Machine: ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; 1-minute load ${fmt(report.machine.loadAverage)} at the start, ${fmt(report.machine.loadAverageAtEnd ?? NaN)} at the end.`,
+    `Each filter: \`cases(filter, sort, first: 20)\` with totalCount, as a procurator of 320706 (case:read@region); ${report.settings.warmupSec} s warm-up, ${report.settings.durationSec} s × ${report.settings.connections} connections. Rows read and buffers: EXPLAIN (ANALYZE, BUFFERS) of the page + count statements the resolver sends.`,
+    `pg_trgm under LC_CTYPE ${t ? `\`${t.lcCtype}\`` : '?'}.`,
+    '',
+    `| filter | totalCount ${size} | rows read page + count | buffers page + count | p50 ms | p99 ms | req/s |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const f of report.filters) {
+    const l = f.large;
+    const count = l.problem ? `error: ${l.problem}` : `${l.totalCount}${l.capped ? '+' : ''}`;
+    lines.push(`| ${f.name} | ${count} | ${l.explained.map((e) => thousands(e.rowsRead)).join(' + ')} | ${l.explained.map((e) => thousands(e.buffers)).join(' + ')} | ${fmt(l.measured.p50)} | ${fmt(l.measured.p99)} | ${fmt(l.measured.rps, 0)} |`);
+  }
+  lines.push('', `## Plans at ${report.large.toLocaleString('en')} cases (the resolver's statements, EXPLAIN ANALYZE)`, '');
+  lines.push('| filter | statement | ms | rows read | buffers | scans (rows read) |', '|---|---|---|---|---|---|');
+  for (const f of report.filters) {
+    for (const e of f.large.explained) lines.push(`| ${f.name} | ${e.statement} | ${fmt(e.ms, 2)} | ${thousands(e.rowsRead)} | ${thousands(e.buffers)} | ${e.scans.join('; ')} |`);
+  }
+  const errors = report.filters.filter((f) => f.large.measured.graphqlErrors || f.large.measured.non2xx);
+  lines.push('', errors.length ? `Errors under load: ${errors.map((f) => f.name).join(', ')}.` : 'No request under load failed (no GraphQL error, no non-2xx answer).');
+  return `${lines.join('\n')}\n`;
+}
+
 function markdown(report: FilterReport): string {
+  if (report.reused) return markdownReused(report);
   const t = report.trigrams;
   const lines = [
     `# Case-list filters at ${report.small.toLocaleString('en')} and ${report.large.toLocaleString('en')} cases`,
@@ -222,7 +256,7 @@ function markdown(report: FilterReport): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const f of report.filters) {
-    const [s, l] = [f.small, f.large];
+    const [s, l] = [f.small!, f.large];
     const count = (r: SizeResult) => (r.problem ? `error: ${r.problem}` : `${r.totalCount}${r.capped ? '+' : ''}`);
     const rows = (r: SizeResult) => r.explained.map((e) => thousands(e.rowsRead)).join(' + ');
     const buffers = (r: SizeResult) => r.explained.map((e) => thousands(e.buffers)).join(' + ');
@@ -233,10 +267,10 @@ function markdown(report: FilterReport): string {
     lines.push('', `## Plans at ${report[size].toLocaleString('en')} cases (the resolver's statements, EXPLAIN ANALYZE)`, '');
     lines.push('| filter | statement | ms | rows read | buffers | scans (rows read) |', '|---|---|---|---|---|---|');
     for (const f of report.filters) {
-      for (const e of f[size].explained) lines.push(`| ${f.name} | ${e.statement} | ${fmt(e.ms, 2)} | ${thousands(e.rowsRead)} | ${thousands(e.buffers)} | ${e.scans.join('; ')} |`);
+      for (const e of f[size]!.explained) lines.push(`| ${f.name} | ${e.statement} | ${fmt(e.ms, 2)} | ${thousands(e.rowsRead)} | ${thousands(e.buffers)} | ${e.scans.join('; ')} |`);
     }
   }
-  const errors = report.filters.filter((f) => f.small.measured.graphqlErrors || f.large.measured.graphqlErrors || f.small.measured.non2xx || f.large.measured.non2xx);
+  const errors = report.filters.filter((f) => f.small!.measured.graphqlErrors || f.large.measured.graphqlErrors || f.small!.measured.non2xx || f.large.measured.non2xx);
   lines.push('', errors.length ? `Errors under load: ${errors.map((f) => f.name).join(', ')}.` : 'No request under load failed (no GraphQL error, no non-2xx answer).');
   return `${lines.join('\n')}\n`;
 }
@@ -245,7 +279,20 @@ interface FilterReport {
   command: string; startedAt: string; finishedAt?: string; small: number; large: number; settings: LoadSettings;
   bootSeconds: number; seedSeconds: number[]; trigrams?: Awaited<ReturnType<typeof trigramCheck>>;
   machine: { cpus: number; memoryGiB: number; node: string; loadAverage: number; loadAverageAtEnd?: number };
-  filters: { name: string; filter?: Record<string, unknown>; sort?: string; note?: string; small: SizeResult; large: SizeResult }[];
+  /** --reuse: the kept directory measured (no seed, no small size). */
+  reused?: string;
+  filters: { name: string; filter?: Record<string, unknown>; sort?: string; note?: string; small?: SizeResult; large: SizeResult }[];
+}
+
+/** The cases a reused directory holds and the seed's "now" (bench/seed-sql.ts: case 1 recorded 10 days + 20 s before it). */
+async function seededCases(bench: BenchHub): Promise<{ cases: number; now: Date }> {
+  const client = new pg.Client({ connectionString: bench.seedTarget.url(bench.seedTarget.databases.justice) });
+  await client.connect();
+  try {
+    const { rows: [row] } = await client.query(`SELECT count(*)::int AS cases, max(recorded_at) AS newest FROM case_index WHERE case_number LIKE 'BENCH〔%'`);
+    if (!row.cases) throw new Error(`${bench.dataDir} holds no seeded case`);
+    return { cases: row.cases, now: new Date(new Date(row.newest).getTime() + 10 * day + 20_000) };
+  } finally { await client.end(); }
 }
 
 const t0 = Date.now();
@@ -259,7 +306,7 @@ log('booting the hub (embedded PostgreSQL in a fresh temporary directory, free p
 // On a machine shared with other work a service can miss its start-up time: boot again, up to three times.
 let bench: BenchHub | undefined;
 for (let attempt = 1; !bench; attempt++) {
-  try { bench = await bootBenchHub(args.echo); } catch (error) {
+  try { bench = await bootBenchHub(args.echo, args.reuse); } catch (error) {
     if (attempt === 3) throw error;
     log(`boot failed (${(error as Error).message.split('\n')[0]}); again`);
   }
@@ -267,23 +314,34 @@ for (let attempt = 1; !bench; attempt++) {
 process.on('SIGINT', () => void bench!.stop().finally(() => process.exit(130)));
 try {
   report.bootSeconds = (Date.now() - t0) / 1000;
-  const now = new Date();
+  // A reused directory holds a former run's seed: its "now" is the newest case's recording + 10 days + 20 s.
+  const seeded = args.reuse ? await seededCases(bench) : undefined;
+  const now = seeded?.now ?? new Date();
   const list = filterCases(now);
   const token = `Bearer ${await mintDevToken(bench.dataDir, PROCURATOR, '8h')}`;
-  // The list reads no party: a small pool (poolSize(POOL_OF) parties, one OPRF evaluation each, most
-  // of a large seed's client time) that the million cases share, and the agencies' parties left
-  // unsealed (their start-up pass would seal them; the list never reads an agency).
-  const target = { ...bench.seedTarget, dataKekFile: undefined };
-  report.seedSeconds.push(await seedCases(target, { from: 1, to: small, total: POOL_OF, now }, `seeding ${small.toLocaleString('en')}`));
-  await vacuum(bench);
-  report.trigrams = await trigramCheck(bench).catch((error) => { log(`pg_trgm check: ${(error as Error).message}`); return undefined; });
-  const atSmall = await measureSize(bench, small, list, token);
-  writeFileSync(join(bench.dataDir, '..', `filters-partial-${process.pid}.json`), JSON.stringify({ ...report, atSmall }));
-  report.seedSeconds.push(await seedCases(target, { from: small + 1, to: large, total: POOL_OF, now }, `seeding ${large.toLocaleString('en')}`));
-  await dropPool(bench.seedTarget);
-  await vacuum(bench);
-  const atLarge = await measureSize(bench, large, list, token);
-  report.filters = list.map((c, i) => ({ ...c, small: atSmall[i], large: atLarge[i] }));
+  if (seeded) {
+    log(`reusing ${args.reuse}: ${seeded.cases.toLocaleString('en')} cases seeded at ${now.toISOString()}`);
+    Object.assign(report, { small: 0, large: seeded.cases, reused: args.reuse });
+    await vacuum(bench);
+    report.trigrams = await trigramCheck(bench).catch((error) => { log(`pg_trgm check: ${(error as Error).message}`); return undefined; });
+    const atLarge = await measureSize(bench, seeded.cases, list, token);
+    report.filters = list.map((c, i) => ({ ...c, large: atLarge[i] }));
+  } else {
+    // The list reads no party: a small pool (poolSize(POOL_OF) parties, one OPRF evaluation each, most
+    // of a large seed's client time) that the million cases share, and the agencies' parties left
+    // unsealed (their start-up pass would seal them; the list never reads an agency).
+    const target = { ...bench.seedTarget, dataKekFile: undefined };
+    report.seedSeconds.push(await seedCases(target, { from: 1, to: small, total: POOL_OF, now }, `seeding ${small.toLocaleString('en')}`));
+    await vacuum(bench);
+    report.trigrams = await trigramCheck(bench).catch((error) => { log(`pg_trgm check: ${(error as Error).message}`); return undefined; });
+    const atSmall = await measureSize(bench, small, list, token);
+    writeFileSync(join(bench.dataDir, '..', `filters-partial-${process.pid}.json`), JSON.stringify({ ...report, atSmall }));
+    report.seedSeconds.push(await seedCases(target, { from: small + 1, to: large, total: POOL_OF, now }, `seeding ${large.toLocaleString('en')}`));
+    await dropPool(bench.seedTarget);
+    await vacuum(bench);
+    const atLarge = await measureSize(bench, large, list, token);
+    report.filters = list.map((c, i) => ({ ...c, small: atSmall[i], large: atLarge[i] }));
+  }
   report.finishedAt = new Date().toISOString();
   report.machine.loadAverageAtEnd = loadavg()[0];
   const stamp = report.startedAt.replace(/[:.]/g, '-');
