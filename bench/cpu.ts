@@ -3,7 +3,7 @@
 // of every process below the benchmark, grouped by what it runs. Unlike requests/s, CPU
 // milliseconds per request hold still on a shared machine: the load of other work moves the
 // wall clock, not the work done per request.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -36,19 +36,34 @@ export function componentOf(command: string): string | null {
 
 export type CpuSample = Record<string, number>;
 
+/** Whether a directory is one of `dirs` or below one of them. */
+export function inScope(dir: string, dirs: readonly string[]): boolean {
+  return dirs.some((d) => dir === d.replace(/\/+$/, '') || dir.startsWith(`${d.replace(/\/+$/, '')}/`));
+}
+
+/** The working directory of a process (a hub's services run in its checkout, PostgreSQL in its data directory). */
+function cwdOf(pid: number): string {
+  try { return readlinkSync(`/proc/${pid}/cwd`); } catch { return ''; }
+}
+
 /**
  * CPU milliseconds used so far by each component among the descendants of `root` (this
  * process by default, so the hubs of other programs on the machine are not counted). A reaped
  * child's time is counted once, in its parent's cutime, when the parent is itself a component.
+ * `within`: only components whose process runs in one of these directories (or below), so that
+ * with a baseline hub booted beside this one (--baseline), each hub's subgraphs and PostgreSQL
+ * are counted apart: its services run in its checkout, its PostgreSQL in its data directory.
  */
-export function sampleCpu(root = process.pid): CpuSample {
+export function sampleCpu(root = process.pid, within?: readonly string[]): CpuSample {
   const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => readProcess(Number(d))).filter((p): p is ProcessTimes => p !== null);
   const children = new Map<number, ProcessTimes[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
   const sample: CpuSample = {};
   const visit = (pid: number, inherited: string | null) => {
     for (const child of children.get(pid) ?? []) {
-      const component = componentOf(child.command) ?? inherited;
+      const named = componentOf(child.command);
+      if (named && within && !inScope(cwdOf(child.pid), within)) continue; // another hub's, and its children
+      const component = named ?? inherited;
       if (component) sample[component] = (sample[component] ?? 0) + child.ownMs + child.reapedChildrenMs;
       visit(child.pid, component);
     }

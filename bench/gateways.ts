@@ -1,10 +1,14 @@
-// The three gateways measured, as one worker process each runs them (bench/cluster.ts):
-// the hub's own gateway, bare @apollo/gateway and Hive Gateway. The two baselines enforce
-// nothing: they send every subgraph one static signed identity (a procurator with a reason).
+// The gateways measured, as one worker process each runs them (bench/cluster.ts): the hub's own
+// gateway, bare @apollo/gateway and Hive Gateway, the latter with its JavaScript query planner
+// (`hive`) and with its Rust one (`hive-router`, @graphql-hive/router-runtime), each with its
+// deduplication of identical in-flight subgraph requests on (its default) or off (`-nodedupe`).
+// The peers enforce nothing: they send every subgraph one static signed identity (a procurator
+// with a reason).
 import { createServer, type Server } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
+import { unifiedGraphHandler as rustQueryPlanner } from '@graphql-hive/router-runtime';
 import { gatewayConfig, subgraphUrlVar } from '../gateway/config';
 import { startGateway } from '../gateway/server';
 import { readSupergraph } from '../gateway/supergraph';
@@ -12,7 +16,7 @@ import { close, listen, serveGraphQL } from '../kit/http';
 import { IDENTITY_HEADER } from '../kit/identity';
 import { SUBGRAPHS } from '../subgraphs/index';
 
-export const TARGETS = ['hub', 'apollo', 'hive'] as const;
+export const TARGETS = ['hub', 'apollo', 'hive', 'hive-nodedupe', 'hive-router', 'hive-router-nodedupe'] as const;
 export type TargetKind = (typeof TARGETS)[number];
 
 export interface RunningTarget { stop(): Promise<void> }
@@ -48,14 +52,24 @@ async function bareApollo(env: NodeJS.ProcessEnv): Promise<RunningTarget> {
   return { async stop() { await close(http); await apollo.stop(); } };
 }
 
-async function hive(env: NodeJS.ProcessEnv): Promise<RunningTarget> {
+/** The Hive Gateway targets: which query planner, and whether identical in-flight subgraph requests are merged. */
+export function hiveSettings(kind: TargetKind): { rustPlanner: boolean; dedupe: boolean } | null {
+  if (!kind.startsWith('hive')) return null;
+  return { rustPlanner: kind.startsWith('hive-router'), dedupe: !kind.endsWith('-nodedupe') };
+}
+
+async function hive(env: NodeJS.ProcessEnv, { rustPlanner, dedupe }: { rustPlanner: boolean; dedupe: boolean }): Promise<RunningTarget> {
   const { token, urls, port, host } = baseline(env);
   // The committed supergraph names placeholder URLs; Hive Gateway reads them from the SDL.
   const sdl = readSupergraph().replace(/@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g, (_, name: string) => `@join__graph(name: "${name}", url: "${urls[name]}")`);
   const runtime = createGatewayRuntime({
     supergraph: sdl,
-    // Hive deduplicates identical in-flight subgraph requests by default; BENCH_HIVE_DEDUPE=0 turns that off.
-    transportEntries: { '*.http': { headers: [[IDENTITY_HEADER, token]], options: { deduplicateInflightRequests: env.BENCH_HIVE_DEDUPE !== '0' } } },
+    // The Rust planner (the one the public gateway benchmark measures as "Hive Gateway (Rust QP)")
+    // plans and runs the fetches itself; the JavaScript one stitches with @graphql-tools/federation.
+    ...(rustPlanner ? { unifiedGraphHandler: rustQueryPlanner } : {}),
+    // Hive merges identical in-flight subgraph requests by default (the hub and bare
+    // @apollo/gateway do not): the `-nodedupe` targets turn that off to compare the same work.
+    transportEntries: { '*.http': { headers: [[IDENTITY_HEADER, token]], options: { deduplicateInflightRequests: dedupe } } },
     logging: false,
     graphiql: false,
     landingPage: false,
@@ -75,6 +89,6 @@ export function startTarget(kind: TargetKind, env: NodeJS.ProcessEnv = process.e
   switch (kind) {
     case 'hub': return hubGateway(env);
     case 'apollo': return bareApollo(env);
-    case 'hive': return hive(env);
+    default: return hive(env, hiveSettings(kind)!);
   }
 }

@@ -36,7 +36,8 @@ async function settled(sqlStatements: () => Promise<number>, timeoutMs = 10_000)
 }
 
 /** Drives each query in turn from one load child process; SQL per request counts every request sent. */
-export async function measureAll(url: string, queries: QuerySpec[], settings: LoadSettings, sqlStatements: () => Promise<number>, workDir: string, gateway: string): Promise<Measurement[]> {
+/** `within`: count only the processes running in these directories (bench/cpu.ts; --baseline runs two hubs). */
+export async function measureAll(url: string, queries: QuerySpec[], settings: LoadSettings, sqlStatements: () => Promise<number>, workDir: string, gateway: string, within?: readonly string[]): Promise<Measurement[]> {
   const specs: LoadSpec[] = queries.map((q) => ({ url, query: q.query, variables: q.variables, idsFile: q.idsFile, headers: q.headers, ...settings }));
   const specFile = join(workDir, `load-${Date.now()}.json`);
   writeFileSync(specFile, JSON.stringify(specs));
@@ -44,16 +45,16 @@ export async function measureAll(url: string, queries: QuerySpec[], settings: Lo
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const results: Measurement[] = [];
   let before = 0;
-  let cpuBefore = sampleCpu();
+  let cpuBefore = sampleCpu(process.pid, within);
   for await (const line of createInterface({ input: child.stdout! })) {
     if (!line.startsWith('{')) continue;
     const { event, ...result } = JSON.parse(line) as { event: string } & LoadResult;
     if (event === 'warm') {
       before = await settled(sqlStatements);
-      cpuBefore = sampleCpu();
+      cpuBefore = sampleCpu(process.pid, within);
     } else if (event === 'result') {
       const sql = (await settled(sqlStatements)) - before;
-      const cpuMsPerRequest = cpuPerRequest(cpuBefore, sampleCpu(), result.sent, gateway);
+      const cpuMsPerRequest = cpuPerRequest(cpuBefore, sampleCpu(process.pid, within), result.sent, gateway);
       results.push({ ...result, sqlStatements: sql, sqlPerRequest: result.sent ? sql / result.sent : 0, cpuMsPerRequest });
     }
     child.stdin!.write('go\n');

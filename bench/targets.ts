@@ -10,7 +10,10 @@ import type { TargetKind } from './gateways';
 export const TARGET_LABELS: Record<TargetKind, string> = {
   hub: "hub's gateway (policy, masking, audit)",
   apollo: 'bare @apollo/gateway',
-  hive: 'Hive Gateway',
+  hive: 'Hive Gateway (JS planner, dedupe on)',
+  'hive-nodedupe': 'Hive Gateway (JS planner, dedupe off)',
+  'hive-router': 'Hive Gateway (Rust planner, dedupe on)',
+  'hive-router-nodedupe': 'Hive Gateway (Rust planner, dedupe off)',
 };
 
 export interface StartedTarget { kind: TargetKind; url: string; stop(): Promise<void> }
