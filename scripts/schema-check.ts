@@ -26,13 +26,32 @@ import { readSigningKey } from '../kit/keys';
 import { SUBGRAPHS } from '../subgraphs/index';
 import { composeSupergraph } from './compose';
 import { embeddedSuperuserUrl } from './hub/superuser';
+import { DEFAULT_MANIFEST_PATH, readManifest, type TrustedManifest } from '../gateway/trusted-documents';
+import { operationsUsing, usageOf, type OperationRef } from '../gateway/registry/usage';
 
 type Queryable = Pick<pg.Client, 'query'>;
 
 export type Criticality = 'BREAKING' | 'DANGEROUS' | 'NON_BREAKING';
 
 /** One change of the client-facing API: where (`Type.field`), what kind, how bad. */
-export interface SchemaChange { coordinate: string; kind: string; criticality: Criticality; message: string }
+export interface SchemaChange {
+  coordinate: string; kind: string; criticality: Criticality; message: string;
+  /** A breaking change: the registered operations it breaks (client and operation), when any were registered. */
+  usedBy?: OperationRef[];
+  /** Breaking by its kind, but no registered operation uses it (@graphql-inspector's considerUsage): dangerous. */
+  safeByUsage?: boolean;
+}
+
+/** The clients' registered operations the check weighs breaking changes against (the trusted documents). */
+export interface ClientOperations { source: string; manifest: TrustedManifest }
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** TRUSTED_DOCUMENTS_FILE, else schema/trusted-documents.json (what `npm run operations:register` writes). */
+export function clientOperations(env: NodeJS.ProcessEnv = process.env): ClientOperations {
+  const source = resolve(ROOT, env.TRUSTED_DOCUMENTS_FILE || DEFAULT_MANIFEST_PATH);
+  return { source, manifest: readManifest(source) };
+}
 
 export interface CheckReport {
   subgraph: string;
@@ -48,6 +67,8 @@ export interface CheckReport {
   changes: SchemaChange[];
   breaking: number;
   dangerous: number;
+  /** Where the registered operations came from and how many: null when none are registered (every breaking change then counts). */
+  usage: { source: string; operations: number } | null;
 }
 
 export const SUBGRAPH_NAME = /^[a-z][a-z0-9-]*$/;
@@ -79,17 +100,35 @@ export async function readCandidate(subgraph: string, source: string): Promise<s
 // The inspector and the schemas it compares must share one instance of graphql-js (it refuses
 // types "from another realm"): both are loaded through Node's own resolution, never a bundler's.
 const require = createRequire(import.meta.url);
-const { diff, CriticalityLevel } = require('@graphql-inspector/core') as typeof import('@graphql-inspector/core');
+const { diff, CriticalityLevel, DiffRule } = require('@graphql-inspector/core') as typeof import('@graphql-inspector/core');
 const { buildSchema } = require('graphql') as typeof import('graphql');
 
 const LEVEL: Record<string, Criticality> = {
   [CriticalityLevel.Breaking]: 'BREAKING', [CriticalityLevel.Dangerous]: 'DANGEROUS', [CriticalityLevel.NonBreaking]: 'NON_BREAKING',
 };
 
-/** What changes for clients between two supergraphs: their API schemas compared, not the supergraphs. */
-export async function apiChanges(before: string, after: string): Promise<SchemaChange[]> {
-  const changes = await diff(buildSchema(apiSchemaSdl(before)), buildSchema(apiSchemaSdl(after)));
-  return changes.map((c) => ({ coordinate: c.path ?? '(schema)', kind: c.type, criticality: LEVEL[c.criticality.level] ?? 'BREAKING', message: c.message }));
+/**
+ * What changes for clients between two supergraphs: their API schemas compared, not the
+ * supergraphs. With the clients' registered operations, a change breaking by its kind (a field
+ * removed, an argument made required) stays breaking only when a registered operation uses what
+ * it changes (@graphql-inspector/core's considerUsage rule; the operations read against the API
+ * clients have now), and names them; one no registered operation uses is dangerous: a client that
+ * registered nothing might still read it.
+ */
+export async function apiChanges(before: string, after: string, operations?: TrustedManifest | null): Promise<SchemaChange[]> {
+  const beforeApi = apiSchemaSdl(before);
+  const usage = operations && Object.keys(operations.operations).length ? usageOf(beforeApi, operations) : null;
+  const coordinate = (item: { type: string; field?: string; argument?: string }) => [item.type, item.field, item.argument].filter(Boolean).join('.');
+  const changes = usage
+    ? await diff(buildSchema(beforeApi), buildSchema(apiSchemaSdl(after)), [DiffRule.considerUsage],
+      { checkUsage: async (items) => items.map((item) => operationsUsing(usage, coordinate(item)).length === 0) })
+    : await diff(buildSchema(beforeApi), buildSchema(apiSchemaSdl(after)));
+  return changes.map((c) => {
+    const change: SchemaChange = { coordinate: c.path ?? '(schema)', kind: c.type, criticality: LEVEL[c.criticality.level] ?? 'BREAKING', message: c.message };
+    if ((c.criticality as { isSafeBasedOnUsage?: boolean }).isSafeBasedOnUsage) change.safeByUsage = true;
+    if (usage && change.criticality === 'BREAKING' && c.path) change.usedBy = operationsUsing(usage, c.path);
+    return change;
+  });
 }
 
 /**
@@ -100,7 +139,8 @@ export async function apiChanges(before: string, after: string): Promise<SchemaC
  * `companions`: other subgraphs' SDL checked (and published) with the candidate in one supergraph —
  * justice's listing a new agency's case types, which compose only beside that agency's own SDL.
  */
-export async function checkCandidate(db: Queryable, subgraph: string, candidateSdl: string, routingUrl?: string | null, companions: ReadonlyMap<string, string> = new Map()): Promise<CheckReport> {
+export async function checkCandidate(db: Queryable, subgraph: string, candidateSdl: string, routingUrl?: string | null, companions: ReadonlyMap<string, string> = new Map(),
+  operations: ClientOperations | null = clientOperations()): Promise<CheckReport> {
   const [published, inService] = await Promise.all([latestSubgraphs(db), publication(db)]);
   const repository = new Map(SUBGRAPHS.map((s) => [s.name, s.typeDefs]));
   const base = inService ? { source: 'registry' as const, version: inService.version } : { source: 'repository' as const, version: null };
@@ -108,6 +148,8 @@ export async function checkCandidate(db: Queryable, subgraph: string, candidateS
     subgraph, base, newSubgraph: !repository.has(subgraph) && !published.has(subgraph),
     unchanged: published.get(subgraph)?.sdl === candidateSdl,
     compositionErrors: [], supergraphSdl: null, changes: [], breaking: 0, dangerous: 0,
+    usage: operations && Object.keys(operations.manifest.operations).length
+      ? { source: operations.source, operations: Object.keys(operations.manifest.operations).length } : null,
   };
   let candidate: DocumentNode;
   try {
@@ -130,7 +172,7 @@ export async function checkCandidate(db: Queryable, subgraph: string, candidateS
     if (!report.compositionErrors.length) report.compositionErrors.push((error as Error).message);
     return report;
   }
-  report.changes = await apiChanges(inService?.supergraphSdl ?? readSupergraph(), report.supergraphSdl);
+  report.changes = await apiChanges(inService?.supergraphSdl ?? readSupergraph(), report.supergraphSdl, report.usage ? operations!.manifest : null);
   report.breaking = report.changes.filter((c) => c.criticality === 'BREAKING').length;
   report.dangerous = report.changes.filter((c) => c.criticality === 'DANGEROUS').length;
   return report;
@@ -149,12 +191,18 @@ export function formatReport(report: CheckReport): string {
     return lines.join('\n');
   }
   lines.push('composition: ok');
+  lines.push(report.usage
+    ? `client usage: ${report.usage.operations} registered operations (${report.usage.source}); a breaking change no registered operation uses is dangerous`
+    : 'client usage: no registered operations; every breaking change counts');
   if (!report.changes.length) lines.push('changes to the client API: none');
   else {
     lines.push(`changes to the client API (${report.changes.length}):`);
     const order: Criticality[] = ['BREAKING', 'DANGEROUS', 'NON_BREAKING'];
     const sorted = [...report.changes].sort((a, b) => order.indexOf(a.criticality) - order.indexOf(b.criticality) || a.coordinate.localeCompare(b.coordinate));
-    for (const c of sorted) lines.push(`  ${c.coordinate}  ${c.kind}  ${c.criticality}  ${c.message}`);
+    for (const c of sorted) {
+      lines.push(`  ${c.coordinate}  ${c.kind}  ${c.criticality}  ${c.message}`);
+      if (c.usedBy?.length) lines.push(`    used by ${c.usedBy.map((u) => `${u.client}: ${u.operation}`).join(', ')}`);
+    }
   }
   lines.push(report.breaking ? `BREAKING: ${report.breaking} breaking, ${report.dangerous} dangerous` : `compatible: 0 breaking, ${report.dangerous} dangerous`);
   return lines.join('\n');

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { liveness, readiness } from '../gateway/health';
 import { readSupergraph, subgraphBases, subgraphEndpoint, subgraphRoute } from '../gateway/supergraph';
 import { apiChanges, formatReport, parseArgs, refuses, type CheckReport } from '../scripts/schema-check';
+import { documentId, type TrustedManifest } from '../gateway/trusted-documents';
 
 describe('a subgraph URL may carry a path', () => {
   it.each([
@@ -62,13 +63,79 @@ describe("the client API's changes", () => {
     const report: CheckReport = {
       subgraph: 'justice', base: { source: 'registry', version: 4 }, newSubgraph: false, unchanged: false, compositionErrors: [], supergraphSdl: 'x',
       changes: [{ coordinate: 'Agency.region', kind: 'FIELD_REMOVED', criticality: 'BREAKING', message: "Field 'region' was removed from object type 'Agency'" }],
-      breaking: 1, dangerous: 0,
+      breaking: 1, dangerous: 0, usage: null,
     };
     expect(refuses(report)).toBe(true);
     expect(refuses(report, true)).toBe(false);
     expect(refuses({ ...report, changes: [], breaking: 0, compositionErrors: ['x'] }, true)).toBe(true);
     expect(formatReport(report)).toContain('Agency.region  FIELD_REMOVED  BREAKING');
     expect(formatReport(report)).toContain("against the registry's version 4");
+  });
+});
+
+// Usage-aware (issue 9): a change breaking by its kind breaks clients only if one of their
+// registered operations (the trusted documents) uses what it changes.
+describe("the client API's changes, weighed against the clients' registered operations", () => {
+  const live = readSupergraph();
+  const without = (type: string, field: string) => {
+    const next = live.replace(new RegExp(`(type ${type}\\s*@join__type[^{]*\\{[^}]*?)\\n\\s*${field}(\\([^)]*\\))?: [^\\n]+`), '$1');
+    expect(next).not.toBe(live);
+    return next;
+  };
+  const manifest = (...ops: { client: string; body: string }[]): TrustedManifest => ({
+    operations: Object.fromEntries(ops.map((o) => [documentId(o.body), {
+      name: /^\w+\s+(\w+)/.exec(o.body)![1], clients: [o.client], registeredAt: '2026-11-01T00:00:00.000Z', body: o.body,
+    }])),
+  });
+  const directory = manifest(
+    { client: 'directory-app', body: 'query AgencyDirectory { agencies { code name region } }' },
+    { client: 'case-desk', body: 'query CaseKinds($filter: CaseFilter) { cases(filter: $filter, first: 10) { edges { node { id agency { code } } } } }' },
+  );
+
+  it('removing a field a registered operation reads is breaking, naming the client and its operation', async () => {
+    const changes = await apiChanges(live, without('Agency', 'region'), directory);
+    expect(changes).toEqual([expect.objectContaining({
+      coordinate: 'Agency.region', kind: 'FIELD_REMOVED', criticality: 'BREAKING',
+      usedBy: [{ client: 'directory-app', operation: 'AgencyDirectory' }],
+    })]);
+  });
+
+  it('removing a field no registered operation reads is dangerous, not breaking', async () => {
+    const changes = await apiChanges(live, without('Agency', 'region'), manifest({ client: 'case-desk', body: 'query Names { agencies { code name } }' }));
+    expect(changes).toEqual([expect.objectContaining({ coordinate: 'Agency.region', kind: 'FIELD_REMOVED', criticality: 'DANGEROUS', safeByUsage: true })]);
+    expect(changes[0].usedBy).toBeUndefined();
+  });
+
+  it('every operation that reads it is named, across clients; one through a fragment on an interface counts', async () => {
+    const both = manifest(
+      { client: 'directory-app', body: 'query AgencyDirectory { agencies { code region } }' },
+      { client: 'case-desk', body: 'query CaseBureau($id: ID!) { case(id: $id) { ...Bureau } } fragment Bureau on EnforcementCase { agency { region } }' },
+    );
+    const [change] = await apiChanges(live, without('Agency', 'region'), both);
+    expect(change.usedBy).toEqual([{ client: 'case-desk', operation: 'CaseBureau' }, { client: 'directory-app', operation: 'AgencyDirectory' }]);
+  });
+
+  it('an enum value is used by a variable of its type: its values come at run time', async () => {
+    const kinds = live.replace(/\n\s*"""生态环境局"""\n\s*ECO_ENVIRONMENT @join__enumValue[^\n]*/, '');
+    expect(kinds).not.toBe(live);
+    const changes = await apiChanges(live, kinds, directory);
+    expect(changes).toEqual([expect.objectContaining({
+      coordinate: 'AgencyKind.ECO_ENVIRONMENT', criticality: 'BREAKING', usedBy: [{ client: 'case-desk', operation: 'CaseKinds' }],
+    })]);
+  });
+
+  it('without registered operations every breaking change counts, and the report says so', async () => {
+    const changes = await apiChanges(live, without('Agency', 'region'), { operations: {} });
+    expect(changes).toEqual([expect.objectContaining({ coordinate: 'Agency.region', criticality: 'BREAKING' })]);
+    const report: CheckReport = {
+      subgraph: 'justice', base: { source: 'registry', version: 4 }, newSubgraph: false, unchanged: false, compositionErrors: [], supergraphSdl: 'x',
+      changes, breaking: 1, dangerous: 0, usage: null,
+    };
+    expect(formatReport(report)).toContain('client usage: no registered operations; every breaking change counts');
+    const used = await apiChanges(live, without('Agency', 'region'), directory);
+    const text = formatReport({ ...report, changes: used, usage: { source: 'schema/trusted-documents.json', operations: 2 } });
+    expect(text).toContain('client usage: 2 registered operations');
+    expect(text).toMatch(/Agency\.region  FIELD_REMOVED  BREAKING .*\n    used by directory-app: AgencyDirectory/);
   });
 });
 
