@@ -38,8 +38,12 @@ export interface AgencyDefinition {
   registry?: { label: string; bureauPrefix: string };
 }
 
+/** Each defined agency's own fields, by name: the benchmark's seed writes them (bench/dataset.ts). */
+export const OWN_FIELDS = new Map<string, OwnField[]>();
+
 /** Builds an agency subgraph from the shared kit and what is the agency's own. */
 export function defineAgency(def: AgencyDefinition): SubgraphModule<AgencyLoaders> {
+  OWN_FIELDS.set(def.name, def.ownFields);
   const own = def.registry && !AGENCY_KINDS.some((k) => k.name === def.name)
     ? parseAgencyRegistry({ agencies: [{ name: def.name, ...def.registry, figures: figureNames(def.ownFields), attributes: attributeNames(def.ownFields) }] })[0]
     : undefined;
