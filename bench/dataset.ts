@@ -1,10 +1,17 @@
-// The benchmark's synthetic dataset: bureaus of both agency kinds in several regions, and a pool
-// of parties (repeat offenders included) whose case rows are generated in SQL by case number i.
+// The benchmark's synthetic dataset: a bureau of every agency of the registry (schema/agencies.json)
+// in several regions, and a pool of parties (repeat offenders included) whose case rows are
+// generated in SQL by case number i. An agency onboarded with `npm run agency:new` gets its bureaus
+// and cases, its own fields filled, with no edit here.
 import { evaluateDirectly, partyInput } from '../kit/crypto/oprf';
 import { readOprfKeyFile } from '../kit/crypto/oprf-key-file';
 import { creditCode, residentId } from '../scripts/demo-data';
+import { AGENCY_KINDS, type AgencyKind } from '../subgraphs/agencies/registry';
+import { OWN_FIELDS } from '../subgraphs/agencies/kit/define';
+import type { OwnField } from '../subgraphs/agencies/kit/fields';
+// Every agency defined (its folder's defineAgency), so OWN_FIELDS holds each one's fields.
+import '../subgraphs/index';
 
-/** Counties in four provinces; each gets a market-regulation and an eco-environment bureau. */
+/** Counties in four provinces; each gets a bureau of every agency kind. */
 export const REGIONS = [
   { code: '320706', name: '连云港市海州区' }, { code: '320703', name: '连云港市连云区' },
   { code: '320707', name: '连云港市赣榆区' }, { code: '411302', name: '南阳市宛城区' },
@@ -12,23 +19,73 @@ export const REGIONS = [
   { code: '370702', name: '潍坊市潍城区' }, { code: '440106', name: '广州市天河区' },
 ];
 
-export const KINDS = [
-  { prefix: 'MR', kind: 'MARKET_REGULATION', caseType: 'MarketRegulationCase', label: '市场监督管理局', subgraph: 'market-regulation' },
-  { prefix: 'EE', kind: 'ECO_ENVIRONMENT', caseType: 'EcoEnvironmentCase', label: '生态环境局', subgraph: 'eco-environment' },
-] as const;
+/**
+ * What a kind's cases say beyond its own fields: six 案由 (spread over its cases), the prefix of
+ * its offence codes and the article its penalties cite. The first four agencies have their own; a
+ * kind onboarded later gets plain ones made from its label (flavour only: the list's filters and
+ * sorts read the kit's columns).
+ */
+export interface KindFlavour { causes: string[]; offencePrefix: string; legalBasis: string }
+const FLAVOURS: Record<string, KindFlavour> = {
+  MARKET_REGULATION: { causes: ['销售伪劣产品', '无照经营', '虚假广告', '生产经营不符合食品安全标准的食品', '未明码标价', '销售过期食品'],
+    offencePrefix: 'CL', legalBasis: '《中华人民共和国产品质量法》第五十条' },
+  ECO_ENVIRONMENT: { causes: ['超标排放污染物', '非法处置危险废物', '未批先建', '逃避监管排放污染物', '未设置危险废物识别标志', '夜间施工噪声扰民'],
+    offencePrefix: 'HJ', legalBasis: '《中华人民共和国大气污染防治法》第九十九条' },
+  EMERGENCY_MANAGEMENT: { causes: ['未履行安全生产管理职责', '未按规定开展安全生产教育和培训', '未采取措施消除事故隐患', '危险化学品未按规定储存', '发生一般生产安全事故', '特种作业人员未持证上岗'],
+    offencePrefix: 'AQ', legalBasis: '《中华人民共和国安全生产法》第九十七条' },
+  NATURAL_RESOURCES: { causes: ['未经批准非法占用耕地建房', '未取得采矿许可证擅自采矿', '超越批准的矿区范围采矿', '未经批准占用林地', '非法转让土地', '破坏性采矿'],
+    offencePrefix: 'ZR', legalBasis: '《中华人民共和国土地管理法》第七十七条' },
+};
+
+function flavourOf(k: AgencyKind): KindFlavour {
+  const field = k.label.replace(/局$/, '');
+  return FLAVOURS[k.kind] ?? {
+    causes: [`未经许可从事${field}经营活动`, `违反${field}管理规定`, `拒不执行${field}行政命令`, `超范围从事${field}经营活动`, `未按规定报送${field}材料`, `伪造${field}许可证件`],
+    offencePrefix: k.bureauPrefix ?? k.kind, legalBasis: `《中华人民共和国行政处罚法》第二十八条 (${k.label})`,
+  };
+}
+
+export interface BenchKind extends KindFlavour {
+  prefix: string; kind: string; caseType: string; label: string; subgraph: string;
+  /** Its own fields as its folder declares them (subgraphs/agencies/<name>/index.ts). */
+  fields: OwnField[];
+}
+
+/** Every agency of the registry, in its order (market regulation 0, eco-environment 1, …). */
+export function benchKinds(kinds: AgencyKind[] = AGENCY_KINDS): BenchKind[] {
+  return kinds.map((k) => {
+    const fields = OWN_FIELDS.get(k.name);
+    if (!fields) throw new Error(`bench: agency ${k.name} of schema/agencies.json is not in subgraphs/index.ts`);
+    // Every registry entry has a prefix (registry.ts); an agency announced at run time is no part of the seed.
+    return { prefix: k.bureauPrefix!, kind: k.kind, caseType: k.caseType, label: k.label, subgraph: k.name, fields, ...flavourOf(k) };
+  });
+}
+
+export const KINDS: BenchKind[] = benchKinds();
 
 export interface BenchBureau { code: string; name: string; kind: string; region: string; kindIndex: number }
 
-/** Bureau b = i % BUREAUS.length owns case i; kinds alternate, so (i % 16) % 2 is the case's kind. */
-export const BUREAUS: BenchBureau[] = REGIONS.flatMap((r) => KINDS.map((k, kindIndex) => ({
-  code: `${k.prefix}-${r.code}`, name: `${r.name}${k.label}`, kind: k.kind, region: r.code, kindIndex,
-})));
+/** Every region × kind: bureau b = i % BUREAUS.length owns case i, and kinds alternate, so (i % B) % K is the case's kind. */
+export function benchBureaus(kinds: BenchKind[] = KINDS): BenchBureau[] {
+  return REGIONS.flatMap((r) => kinds.map((k, kindIndex) => ({
+    code: `${k.prefix}-${r.code}`, name: `${r.name}${k.label}`, kind: k.kind, region: r.code, kindIndex,
+  })));
+}
+
+export const BUREAUS: BenchBureau[] = benchBureaus();
 
 /** A transfer to public security for every fifth case (i % 5 = 0); a supervision matter on every other of those (i % 10 = 5). */
 export const TRANSFER_EVERY = 5;
 export const SUPERVISION_EVERY = 10;
-/** A case in the procurator's county (320706) with a transfer and a supervision matter: the first answers are compared on it. */
-export const SAMPLE_CASE = 145;
+/**
+ * A case in the procurator's county (320706) with a transfer (i % 5 = 0) and a supervision matter
+ * (i % 10 = 5): the first answers are compared on it. The first such case from 100 on, whatever the
+ * number of bureaus (145 with two kinds, 195 with four).
+ */
+export function sampleCase(bureaus: BenchBureau[] = BUREAUS, region = '320706'): number {
+  for (let i = 100; ; i++) if (i % SUPERVISION_EVERY === SUPERVISION_EVERY / 2 && bureaus[i % bureaus.length].region === region) return i;
+}
+export const SAMPLE_CASE = sampleCase();
 
 /** The callers of the query mix: a procurator with a reason, an officer of a bureau, the public. */
 export const PROCURATOR = { role: 'procurator' as const, org: 'PROC-320706', region: '320706', sub: 'bench:procurator' };

@@ -1,34 +1,76 @@
 // The seed's SQL: case i's rows, generated in the database from generate_series, as the code
 // would write them (agency: party + enforcement_case; justice: case_index; public security:
 // case_transfer; procuratorate: supervision_matter). Columns added by later migrations
-// (publication, attributes) are written when the table has them.
-import { BUREAUS, SUPERVISION_EVERY, TRANSFER_EVERY } from './dataset';
+// (publication, attributes) are written when the table has them. Every agency of the registry
+// (bench/dataset.ts KINDS) gets its cases, its own fields filled by their declared type; every
+// value is a function of the case number i alone, so incremental seeds and reruns agree.
+import { BUREAUS, KINDS, SUPERVISION_EVERY, TRANSFER_EVERY, type BenchBureau, type BenchKind } from './dataset';
+import type { OwnField } from '../subgraphs/agencies/kit/fields';
 
-const B = BUREAUS.length;
-const list = (values: string[]) => `ARRAY[${values.map((v) => `'${v}'`).join(', ')}]`;
-const CODES = list(BUREAUS.map((b) => b.code));
-const REGIONS = list(BUREAUS.map((b) => b.region));
+const list = (values: string[]) => `ARRAY[${values.map(literal).join(', ')}]`;
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const PENALTY = 'ADMINISTRATIVE_PENALTY';
-const MR_CAUSES = ['销售伪劣产品', '无照经营', '虚假广告', '生产经营不符合食品安全标准的食品', '未明码标价', '销售过期食品'];
-const EE_CAUSES = ['超标排放污染物', '非法处置危险废物', '未批先建', '逃避监管排放污染物', '未设置危险废物识别标志', '夜间施工噪声扰民'];
 /**
- * Case i is undecided when (i / 16) % 20 = 3 and it is not one of the transferred (i % 5 = 0): i / 16
- * runs over every bureau (i % 16 picks the bureau), so each county has undecided cases (i % 20
- * never met the procurator's county's bureaus, i % 16 ∈ {0, 1}).
+ * Case i is undecided when (i / B) % 20 = 3 and it is not one of the transferred (i % 5 = 0): i / B
+ * runs over every bureau (i % B picks the bureau), so each county has undecided cases (i % 20
+ * never met the procurator's county's bureaus, i % B < K).
  */
 const UNDECIDED_EVERY = 20;
 const UNDECIDED_AT = 3;
-/** A supervision matter (i % 10 = 5) is closed when (i / 80) % 4 = 3: a quarter of them, in every county (i / 10 alone is fixed by i % 16 there). */
+/** A supervision matter (i % 10 = 5) is closed when (i / 80) % 4 = 3: a quarter of them, in every county. */
 const CLOSED = `(i / 80) % 4 = 3`;
 const ACTS = list([...Array(7).fill(PENALTY), 'ADMINISTRATIVE_INSPECTION', 'ADMINISTRATIVE_COERCION', 'ADMINISTRATIVE_LICENSE']);
+
+/** `CASE kind WHEN 0 THEN … WHEN 1 THEN … END`, one branch per kind. */
+const byKind = (kinds: BenchKind[], branch: (k: BenchKind, index: number) => string, column = 'kind') =>
+  `CASE ${column} ${kinds.map((k, index) => `WHEN ${index} THEN ${branch(k, index)}`).join(' ')} END`;
+
+const STRIDES = [17, 11, 13, 19, 23, 29, 31, 37];
+
+/**
+ * The value of an own field (the f-th of its agency) for case i, by its declared type: amounts in
+ * yuan, quantities to a tenth, counts of persons 0–4, an enum's values in turn, a date three days
+ * before the recording (China Standard Time), text as the field's label and a number.
+ */
+export function ownValueSql(field: OwnField, f: number): string {
+  const stride = STRIDES[f % STRIDES.length];
+  switch (field.type) {
+    case 'text': return `${literal(field.label.replace(/ \(.*\)$/, ''))} || (1 + (i + ${f}) % 7)`;
+    case 'amount': return `(500 + i::bigint * ${stride} % 90000)::numeric`;
+    case 'quantity': return `round((i::bigint * ${stride} % 500 / 10.0)::numeric, 1)`;
+    case 'integer': return `(i::bigint * ${stride} % 5)::int`;
+    case 'enum': return `(${list(field.values.map((v) => v.value))})[1 + (i + ${f}) % ${field.values.length}]`;
+    case 'date': return `((recorded_at AT TIME ZONE 'Asia/Shanghai') - interval '3 days')::date`;
+    case 'boolean': return `(i + ${f}) % 2 = 0`;
+  }
+}
+
+/** The figures the agency's relay would send the index (kit/fields.ts figuresOf): each numeric field, or its category's figure. */
+export function figuresSql(fields: OwnField[]): string {
+  const value = (name: string) => { const f = fields.findIndex((x) => x.name === name); return ownValueSql(fields[f], f); };
+  const pairs = fields.flatMap((field, f) => {
+    if (field.type !== 'amount' && field.type !== 'quantity' && field.type !== 'integer') return [];
+    if (!field.byCategory) return [`${literal(field.name)}, ${ownValueSql(field, f)}`];
+    return Object.entries(field.byCategory.figures).map(([category, figure]) =>
+      `${literal(figure)}, CASE WHEN ${value(field.byCategory!.field)} = ${literal(category)} THEN ${ownValueSql(field, f)} END`);
+  });
+  return `jsonb_build_object(${pairs.join(', ')})`;
+}
+
+/** Its text and enum fields, as the index hears them (kit/fields.ts attributesOf). */
+export function attributesSql(fields: OwnField[]): string {
+  return `jsonb_build_object(${fields.flatMap((field, f) => (field.type === 'text' || field.type === 'enum' ? [`${literal(field.name)}, ${ownValueSql(field, f)}`] : [])).join(', ')})`;
+}
 
 /**
  * Case i, parameters $1 first i, $2 last i, $3 the seed's "now", $4 the party pool's size.
  * Newest first: case 1 was recorded ten days before the seed, each next one 20 s earlier.
  */
-const CASES = `WITH c AS (
-  SELECT i, md5('bench-case-' || i)::uuid AS id, (i % ${B}) % 2 AS kind,
-    (${CODES})[1 + i % ${B}] AS agency_code, (${REGIONS})[1 + i % ${B}] AS region,
+export function casesCte(kinds: BenchKind[] = KINDS, bureaus: BenchBureau[] = BUREAUS): string {
+  const B = bureaus.length;
+  return `WITH c AS (
+  SELECT i, md5('bench-case-' || i)::uuid AS id, (i % ${B}) % ${kinds.length} AS kind,
+    (${list(bureaus.map((b) => b.code))})[1 + i % ${B}] AS agency_code, (${list(bureaus.map((b) => b.region))})[1 + i % ${B}] AS region,
     'BENCH〔' || (2020 + i % 7) || '〕' || i || '号' AS case_number,
     (${ACTS})[1 + i % 10] AS act_type,
     $3::timestamptz - interval '10 days' - i * interval '20 seconds' AS recorded_at,
@@ -37,21 +79,16 @@ const CASES = `WITH c AS (
 ), k AS (
   SELECT c.*,
     -- 案由: six per kind, spread over a kind's cases (i / ${B}, since i % ${B} fixes the bureau and so the kind).
-    CASE WHEN kind = 0 THEN (${list(MR_CAUSES)})[1 + (i / ${B}) % ${MR_CAUSES.length}] ELSE (${list(EE_CAUSES)})[1 + (i / ${B}) % ${EE_CAUSES.length}] END AS cause,
-    CASE WHEN kind = 0 THEN 'CL' ELSE 'HJ' END || (100 + i % 50) AS offence_code,
+    ${byKind(kinds, (k) => `(${list(k.causes)})[1 + (i / ${B}) % ${k.causes.length}]`)} AS cause,
+    ${byKind(kinds, (k) => literal(k.offencePrefix))} || (100 + i % 50) AS offence_code,
     (1000 + i::bigint * 37 % 200000)::numeric AS amount_involved,
     CASE WHEN act_type = '${PENALTY}' THEN (500 + i::bigint * 13 % 50000)::numeric END AS fine_amount,
-    -- One case in twenty of every bureau (never a transferred one) is still undecided: the list's decided filters and sorts have both kinds.
+    -- One case in twenty of every bureau (never a transferred one) is still undecided: the list's decided filters and sorts have every kind.
     CASE WHEN (i / ${B}) % ${UNDECIDED_EVERY} <> ${UNDECIDED_AT} OR i % ${TRANSFER_EVERY} = 0 THEN recorded_at - interval '2 days' END AS decided_at,
-    CASE WHEN kind = 0 THEN '《中华人民共和国产品质量法》第五十条' ELSE '《中华人民共和国大气污染防治法》第九十九条' END AS legal_basis,
-    CASE WHEN act_type = '${PENALTY}' THEN ARRAY['FINE'] ELSE ARRAY[]::text[] END AS penalty_kinds,
-    CASE WHEN kind = 0 THEN (ARRAY['劣质电线', '假冒商标服装', '过期食品'])[1 + i % 3] END AS product_name,
-    CASE WHEN kind = 0 THEN (500 + i::bigint * 17 % 90000)::numeric END AS sales_amount,
-    CASE WHEN kind = 0 THEN (i::bigint * 11 % 40000)::numeric END AS unsold_goods_value,
-    CASE WHEN kind = 1 THEN (ARRAY['COD', '氨氮', '二氧化硫', '颗粒物'])[1 + i % 4] END AS pollutant,
-    CASE WHEN kind = 1 THEN round((1 + i % 40 / 4.0)::numeric, 2) END AS exceedance_multiple,
-    CASE WHEN kind = 1 THEN round((i % 500 / 10.0)::numeric, 1) END AS hazardous_waste_tonnes
+    ${byKind(kinds, (k) => literal(k.legalBasis))} AS legal_basis,
+    CASE WHEN act_type = '${PENALTY}' THEN ARRAY['FINE'] ELSE ARRAY[]::text[] END AS penalty_kinds
   FROM c)`;
+}
 
 export const POOL_TABLE = `CREATE UNLOGGED TABLE IF NOT EXISTS bench_pool (
   j int PRIMARY KEY, kind text NOT NULL, name text NOT NULL, id_number text NOT NULL, address text NOT NULL, party_key text NOT NULL)`;
@@ -64,22 +101,23 @@ function optional(columns: Set<string>, wanted: Record<string, string>): [string
   return [present.map(([c]) => `, ${c}`).join(''), present.map(([, v]) => `, ${v}`).join('')];
 }
 
-/** The agency database of kind $5 (0 market regulation, 1 eco-environment): parties, then cases. */
-export function agencySql(columns: Set<string>): string[] {
+/** The database of agency `kindIndex` (KINDS): parties, then cases with its own fields (the columns it has). */
+export function agencySql(columns: Set<string>, kindIndex: number, kinds: BenchKind[] = KINDS, bureaus: BenchBureau[] = BUREAUS): string[] {
+  const CASES = casesCte(kinds, bureaus);
+  const fields = kinds[kindIndex].fields;
   const [cols, values] = optional(columns, {
-    product_name: 'product_name', sales_amount: 'sales_amount', unsold_goods_value: 'unsold_goods_value',
-    pollutant: 'pollutant', exceedance_multiple: 'exceedance_multiple', hazardous_waste_tonnes: 'hazardous_waste_tonnes',
+    ...Object.fromEntries(fields.map((field, f) => [field.column, ownValueSql(field, f)])),
     penalty_kinds: 'penalty_kinds',
   });
   return [
     `${CASES} INSERT INTO party (id, kind, name, id_number, phone, address)
       SELECT md5('bench-party-' || k.i)::uuid, p.kind, p.name, p.id_number, '13' || lpad((k.i::bigint * 7919 % 1000000000)::text, 9, '0'), p.address
-      FROM k JOIN bench_pool p ON p.j = k.j WHERE k.kind = $5`,
+      FROM k JOIN bench_pool p ON p.j = k.j WHERE k.kind = ${kindIndex}`,
     `${CASES} INSERT INTO enforcement_case (id, agency_code, case_number, act_type, cause, offence_code, amount_involved, fine_amount,
         decided_at, facts, legal_basis, region, recorded_at, recorded_by, version, party_id${cols})
       SELECT id, agency_code, case_number, act_type, cause, offence_code, amount_involved, fine_amount, decided_at,
         '经查，当事人' || cause || '，事实清楚，证据确凿。', legal_basis, region, recorded_at, 'bench:officer', 1, md5('bench-party-' || i)::uuid${values}
-      FROM k WHERE kind = $5`,
+      FROM k WHERE kind = ${kindIndex}`,
   ];
 }
 
@@ -88,18 +126,18 @@ export function agencySql(columns: Set<string>): string[] {
  * `stateColumns`: the state tables' columns (their copy of the case's region and bureau, migration
  * 1700000002950, written when present).
  */
-export function indexSql(columns: Set<string>, stateColumns: Set<string> = new Set()): string {
+export function indexSql(columns: Set<string>, stateColumns: Set<string> = new Set(), kinds: BenchKind[] = KINDS, bureaus: BenchBureau[] = BUREAUS): string {
+  const CASES = casesCte(kinds, bureaus);
   const [placeCols, placeValues] = optional(stateColumns, { region: 'region', agency_code: 'agency_code' });
   const [cols, values] = optional(columns, {
     legal_basis: 'k.legal_basis', penalty_kinds: 'k.penalty_kinds',
-    attributes: `CASE WHEN k.kind = 0 THEN jsonb_build_object('productName', k.product_name) ELSE jsonb_build_object('pollutant', k.pollutant) END`,
+    attributes: byKind(kinds, (k) => attributesSql(k.fields), 'k.kind'),
   });
   return `${CASES}, indexed AS (INSERT INTO case_index (id, case_type, agency_code, case_number, act_type, cause, offence_code, amount_involved,
       fine_amount, decided_at, region, recorded_at, party_kind, party_key, figures, source_version${cols})
-    SELECT k.id, CASE WHEN k.kind = 0 THEN 'MarketRegulationCase' ELSE 'EcoEnvironmentCase' END, k.agency_code, k.case_number, k.act_type,
+    SELECT k.id, ${byKind(kinds, (k) => literal(k.caseType), 'k.kind')}, k.agency_code, k.case_number, k.act_type,
       k.cause, k.offence_code, k.amount_involved, k.fine_amount, k.decided_at, k.region, k.recorded_at, p.kind, p.party_key,
-      CASE WHEN k.kind = 0 THEN jsonb_build_object('salesAmount', k.sales_amount, 'unsoldGoodsValue', k.unsold_goods_value)
-        ELSE jsonb_build_object('exceedanceMultiple', k.exceedance_multiple, 'hazardousWasteTonnes', k.hazardous_waste_tonnes) END, 1${values}
+      ${byKind(kinds, (k) => figuresSql(k.fields), 'k.kind')}, 1${values}
     FROM k JOIN bench_pool p ON p.j = k.j RETURNING 1
   ), transfer_states AS (
     -- Where each case stands with public security, as its reports would have left it
@@ -121,7 +159,7 @@ export function indexSql(columns: Set<string>, stateColumns: Set<string> = new S
 }
 
 /** Public security: a transfer for every fifth case, submitted, accepted or filed. */
-export const TRANSFER_SQL = `${CASES}, t AS (
+export const TRANSFER_SQL = `${casesCte()}, t AS (
     SELECT k.*, (ARRAY['SUBMITTED', 'ACCEPTED', 'FILED'])[1 + (i / ${TRANSFER_EVERY}) % 3] AS status,
       recorded_at + interval '1 day' AS submitted_at FROM k WHERE i % ${TRANSFER_EVERY} = 0
   ), a AS (SELECT t.*, CASE WHEN status <> 'SUBMITTED' THEN submitted_at + interval '1 day' END AS accepted_at FROM t)
@@ -135,7 +173,7 @@ export const TRANSFER_SQL = `${CASES}, t AS (
   FROM a`;
 
 /** The procuratorate: a supervision matter for every tenth case, a quarter of them closed five days after opening. */
-export const SUPERVISION_SQL = `${CASES} INSERT INTO supervision_matter (id, case_id, kind, status, summary, procuratorate_code, region, opened_by, opened_at,
+export const SUPERVISION_SQL = `${casesCte()} INSERT INTO supervision_matter (id, case_id, kind, status, summary, procuratorate_code, region, opened_by, opened_at,
     closed_by, closed_at)
   SELECT md5('bench-matter-' || i)::uuid, id, (ARRAY['CASE_REVIEW', 'FILING_SUPERVISION', 'TRANSFER_SUPERVISION', 'PUBLIC_INTEREST'])[1 + (i / ${SUPERVISION_EVERY}) % 4],
     CASE WHEN ${CLOSED} THEN 'CLOSED' ELSE 'OPEN' END, '案件审查', 'PROC-' || region, region, 'bench:procurator', recorded_at + interval '2 days',

@@ -52,16 +52,18 @@ async function loadPool(client: pg.Client, pool: PoolParty[]): Promise<void> {
 }
 
 /** The justice bureau's directory: the bureaus, three officers and four power items each. */
-async function seedDirectory(justice: pg.Client): Promise<void> {
+export async function seedDirectory(justice: pg.Client): Promise<void> {
   for (const b of BUREAUS) {
     await justice.query('INSERT INTO agency (code, name, kind, region) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [b.code, b.name, b.kind, b.region]);
     for (let n = 1; n <= 3; n++) {
       await justice.query(`INSERT INTO officer (agency_code, name, certificate_number, category) VALUES ($1, $2, $3, '行政执法')
         ON CONFLICT DO NOTHING`, [b.code, `执法员${n}号`, `${b.code}-ZF-${String(n).padStart(4, '0')}`]);
     }
-    const powers = b.kindIndex === 0
-      ? [['CF-001', '对销售伪劣产品的行政处罚'], ['CF-002', '对无照经营的行政处罚'], ['JC-001', '产品质量监督抽查'], ['QZ-001', '查封扣押涉案物品']]
-      : [['CF-101', '对超标排放污染物的行政处罚'], ['CF-102', '对非法处置危险废物的行政处罚'], ['JC-101', '排污单位现场检查'], ['QZ-101', '查封扣押排污设施']];
+    // Four power items (权责清单) per bureau, numbered by its kind (CF-001… market regulation, CF-101… eco-environment, …).
+    const k = KINDS[b.kindIndex];
+    const number = (n: number) => String(b.kindIndex * 100 + n).padStart(3, '0');
+    const powers = [[`CF-${number(1)}`, `对${k.causes[0]}的行政处罚`], [`CF-${number(2)}`, `对${k.causes[1]}的行政处罚`],
+      [`JC-${number(1)}`, `${k.label.replace(/局$/, '')}监督检查`], [`QZ-${number(1)}`, '查封扣押涉案物品']];
     for (const [code, name] of powers) {
       const actType = code.startsWith('CF') ? 'ADMINISTRATIVE_PENALTY' : code.startsWith('JC') ? 'ADMINISTRATIVE_INSPECTION' : 'ADMINISTRATIVE_COERCION';
       await justice.query(`INSERT INTO power_item (agency_code, code, name, act_type, legal_basis) VALUES ($1, $2, $3, $4, '《中华人民共和国行政处罚法》')
@@ -90,7 +92,7 @@ export async function seedCases(target: SeedTarget, range: SeedRange, label = 's
     const pool = partyPool(poolSize(range.total), target.partyRefKeyFile);
     await Promise.all(['justice', ...agencyNames].map((o) => loadPool(clients[o], pool)));
     await seedDirectory(clients.justice);
-    const agencyStatements = Object.fromEntries(await Promise.all(agencyNames.map(async (o) => [o, agencySql(await columnsOf(clients[o], 'enforcement_case'))] as const)));
+    const agencyStatements = Object.fromEntries(await Promise.all(agencyNames.map(async (o, kind) => [o, agencySql(await columnsOf(clients[o], 'enforcement_case'), kind)] as const)));
     const index = indexSql(await columnsOf(clients.justice, 'case_index'), await columnsOf(clients.justice, 'case_transfer_state'));
     const bar = new ProgressBar(label, range.to - range.from + 1);
     for (let lo = range.from; lo <= range.to; lo += CHUNK) {
@@ -98,8 +100,8 @@ export async function seedCases(target: SeedTarget, range: SeedRange, label = 's
       const params = [lo, hi, range.now, pool.length];
       await Promise.all([
         clients.justice.query(index, params),
-        ...agencyNames.map(async (o, kind) => {
-          for (const sql of agencyStatements[o]) await clients[o].query(sql, [...params, kind]);
+        ...agencyNames.map(async (o) => {
+          for (const sql of agencyStatements[o]) await clients[o].query(sql, params);
           // Sealed at rest, as the agency writes its parties (kit/at-rest.ts).
           if (target.dataKekFile) await sealSeeded(target, o);
         }),
