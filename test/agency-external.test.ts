@@ -108,7 +108,7 @@ describe('an agency from a repository of its own, added to a running hub', () =>
     expect(sdl).toMatch(/type CultureTourismCase implements EnforcementCase/);
     expect(sdl).toMatch(/type CultureTourismPublishedDecision implements PublishedDecision/);
     expect(sdl).toMatch(/CULTURE_TOURISM/);
-  });
+  }, 120_000); // a process of its own, compiled by tsx as it starts: long on a busy machine
 
   it('is served by the gateway once justice\'s and its own SDL are published, without a restart', async () => {
     // Justice's SDL alone does not compose (the new case type has no `party` without the agency's),
