@@ -3,13 +3,18 @@
 // Composes a candidate SDL of one subgraph with the other subgraphs' current SDL (the schema
 // registry's newest publication of each, else this repository's) and compares the API clients
 // would get with the one the gateway serves (the registry's newest supergraph, else
-// schema/supergraph.graphql), with @graphql-inspector/core. Exit 0: composes, nothing breaking
-// (dangerous changes are listed); 1: composition fails or a change breaks clients; 2: could not check.
+// schema/supergraph.graphql), with @graphql-inspector/core. A change breaking by its kind (a field
+// removed) breaks clients when an operation they registered uses it (the trusted documents, see
+// `npm run operations:register`): it is then BREAKING and names each client and operation; one no
+// registered operation uses is DANGEROUS (considerUsage). With no operation registered, every
+// breaking change counts. Exit 0: composes, nothing breaking (dangerous changes are listed);
+// 1: composition fails or a change breaks clients; 2: could not check.
 //
 // Where it looks:
 //   <url>                  a running subgraph's base URL (its `_service { sdl }`), asked with the
 //                          owner's service identity: OWNER_SIGNING_KEY_FILE, default
 //                          ${HUB_DATA_DIR:-.data}/keys/<subgraph>.private.jwk.json when it exists
+//   TRUSTED_DOCUMENTS_FILE the clients' registered operations (default schema/trusted-documents.json)
 //   DATABASE_URL           the gateway's database (the registry); default: the embedded hub of
 //                          `npm start` (127.0.0.1:${PG_PORT:-54329}, database `gateway`)
 import { existsSync, readFileSync } from 'node:fs';
@@ -49,7 +54,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** TRUSTED_DOCUMENTS_FILE, else schema/trusted-documents.json (what `npm run operations:register` writes). */
 export function clientOperations(env: NodeJS.ProcessEnv = process.env): ClientOperations {
-  const source = resolve(ROOT, env.TRUSTED_DOCUMENTS_FILE || DEFAULT_MANIFEST_PATH);
+  // As the gateway reads it (trusted-documents.ts): the variable relative to where the command runs.
+  const source = env.TRUSTED_DOCUMENTS_FILE ? resolve(env.TRUSTED_DOCUMENTS_FILE) : resolve(ROOT, DEFAULT_MANIFEST_PATH);
   return { source, manifest: readManifest(source) };
 }
 
