@@ -23,7 +23,7 @@ import { pageQuery, queryMix, type QuerySpec } from './queries';
 import { answersDiffer, conclude, markdown, writeReport, type BenchReport } from './report';
 import { caseIds, dropPool, seedCases } from './seed';
 import { partyScenario } from './party-scenario';
-import { startTarget, TARGET_LABELS } from './targets';
+import { startTarget, TARGET_LABELS, type StartedTarget } from './targets';
 import { atRestCost } from './at-rest';
 import { baselineOptions, baselineRatios, combineRounds, type Combined } from './baseline';
 import { bootBaselineHub, ROOT, type BaselineHub } from './baseline-hub';
@@ -150,11 +150,16 @@ try {
   const toStart = args['seed-only'] ? [] : targets;
   if (toStart.length) log(`starting ${toStart.map((k) => TARGET_LABELS[k]).join(', ')} (${workers} workers each) while seeding…`);
   const booting = Date.now();
-  const starting = Promise.all(toStart.map(async (kind) => {
+  // Two at a time: on a busy machine, every gateway compiling at once starves them all past their boot timeout.
+  const queue = [...toStart];
+  const bootNext = async (): Promise<StartedTarget[]> => {
+    const kind = queue.shift();
+    if (!kind) return [];
     const target = await startTarget(bench, kind, workers, args.echo);
     log(`${kind} listening after ${seconds(booting).toFixed(1)} s`);
-    return target;
-  }));
+    return [target, ...(await bootNext())];
+  };
+  const starting = Promise.all([bootNext(), bootNext()]).then((lists) => lists.flat());
   starting.catch(() => {});
   report.seed.seedSeconds += await seedCases(bench.seedTarget, { from: 1, to: firstSeed, total: cases, now }, `seeding ${firstSeed.toLocaleString('en')}`);
   const started = new Map((await starting).map((t) => [t.kind, t]));

@@ -16,6 +16,9 @@ export const TARGET_LABELS: Record<TargetKind, string> = {
   'hive-router-nodedupe': 'Hive Gateway (Rust planner, dedupe off)',
 };
 
+/** How long a gateway under test may take to boot: minutes on a machine busy with other work (load 30–50 on 2 cores seen). */
+const BOOT_TIMEOUT_MS = 300_000;
+
 export interface StartedTarget { kind: TargetKind; url: string; stop(): Promise<void> }
 
 /** The identity the baselines send every subgraph: one long-lived procurator with a reason. */
@@ -39,6 +42,6 @@ export async function startTarget(bench: BenchHub, kind: TargetKind, workers: nu
     ...extraEnv,
   };
   const service = new ServiceProcess(`bench:${kind}`, ['bench/cluster.ts', kind], env, echo);
-  await service.start(120_000);
+  await service.start(BOOT_TIMEOUT_MS);
   return { kind, url: `http://127.0.0.1:${port}/graphql`, stop: () => service.stop() };
 }
