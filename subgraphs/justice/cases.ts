@@ -40,16 +40,22 @@ const SEARCH_MAX = 100;
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * The column a search of `text` is matched against. A trigram index (case_index_cause_trgm,
- * case_index_number_trgm) finds a text of three characters or more; a shorter one (a 案由 of two
- * characters such as 噪声 is an ordinary search) has no trigram, and the index then hands back every
- * entry of the table to be checked one by one: at 1,000,000 cases the count read 1.2 million rows
- * and took 2.4 s, past the gateway's patience (bench/results/filters-2026-11-27-1m.md). For such a
- * text the column is written as an expression the index does not cover, so the planner walks the
- * caller's own cases (the region indexes) instead, and the count still stops at its cap.
+ * A search of `text` in `column`: contained anywhere, case-insensitive. A trigram index
+ * (case_index_cause_trgm, case_index_number_trgm) finds a text of three characters or more; a
+ * shorter one (a 案由 of two characters such as 噪声 is an ordinary search) has no trigram, and the
+ * index then hands back every entry of the table to be checked one by one (1.2 million rows, 2.4 s
+ * at 1,000,000 cases, bench/results/filters-2026-11-27-1m.md). Such a text is matched by
+ * strpos(lower(column), lower(text)), what ILIKE does for this database's multibyte encoding
+ * (both sides lowered, then compared): the same rows, but no index covers it and the planner takes
+ * it for an unselective test, so the page walks the caller's cases in order and stops after a page.
+ * (Written as `(column || '') ILIKE`, the planner took it for a rare match and read the whole
+ * county, 250,001 rows, for the page: bench/results/filters-2026-11-28-1m.md.)
  */
 const trigramSearchable = (text: string) => [...text].length >= 3;
-const searched = (column: string, text: string) => (trigramSearchable(text) ? column : `(${column} || '')`);
+function searchSql(column: string, name: string, text: string): [string, Record<string, string>] {
+  if (trigramSearchable(text)) return [`${column} ILIKE :${name} ESCAPE '\\'`, { [name]: `%${likeEscape(text)}%` }];
+  return [`strpos(lower(${column}), lower(:${name})) > 0`, { [name]: text }];
+}
 
 /** A search text: trimmed, not blank, at most SEARCH_MAX characters; null when absent. */
 function searchText(field: string, value: string | undefined, errors: Violations): string | null {
@@ -108,9 +114,9 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   // 决定书文号 and 案由: text contained anywhere (case-insensitive), served by trigram indexes
   // (migration 1700000001300), so a search stays fast over a million cases.
   const caseNumber = searchText('filter.caseNumber', filter.caseNumber, errors);
-  if (caseNumber) qb.andWhere(`${searched('c.case_number', caseNumber)} ILIKE :caseNumber ESCAPE '\\'`, { caseNumber: `%${likeEscape(caseNumber)}%` });
+  if (caseNumber) qb.andWhere(...searchSql('c.case_number', 'caseNumber', caseNumber));
   const cause = searchText('filter.cause', filter.cause, errors);
-  if (cause) qb.andWhere(`${searched('c.cause', cause)} ILIKE :cause ESCAPE '\\'`, { cause: `%${likeEscape(cause)}%` });
+  if (cause) qb.andWhere(...searchSql('c.cause', 'cause', cause));
   // Where the case stands with public security and the procuratorate (case-states.ts: the states
   // they report, a few seconds behind at most). Each is a semi-join on the case's id. A state row
   // carries its case's region and bureau (migration 1700000002950), so the case rule and the region
