@@ -34,6 +34,8 @@ export interface HubOptions {
    * watches) run and both gateways serve. Default: one instance of each.
    */
   replicas?: boolean;
+  /** A folder of scripts/hub/build.ts: services start from its bundles rather than through tsx (the test run's). */
+  serviceBuild?: string;
 }
 
 /** The second instance of every service (HubOptions.replicas). */
@@ -196,7 +198,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     ...subgraphKeyEnv(s, keys, secrets),
     ...Object.fromEntries([...(s.upstreams ?? []), ...(s.notifies ?? [])].map((owner) => [upstreamVar(owner), options.ownerUrlOverrides?.[owner] ?? subgraphUrls[owner]])),
   }]));
-  const subgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(s.name, ['subgraphs/main.ts', s.name], environments[s.name], !!options.echo)]));
+  const subgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(s.name, ['subgraphs/main.ts', s.name], environments[s.name], !!options.echo, options.serviceBuild)]));
   const gatewayPort = options.gatewayPort || (await freePort());
   environments.gateway = {
     ...base,
@@ -209,7 +211,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     // The gateway's own database holds the audit log it appends to (the audit subgraph reads it).
     DATABASE_URL: urlOf('gateway'),
   };
-  const gateway = new ServiceProcess('gateway', ['gateway/main.ts'], environments.gateway, !!options.echo);
+  const gateway = new ServiceProcess('gateway', ['gateway/main.ts'], environments.gateway, !!options.echo, options.serviceBuild);
 
   // The second instance of each service: the same environment (databases, keys), its own port,
   // and the second set's URLs between owners and from the second gateway.
@@ -228,10 +230,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       PORT: String(replicaGatewayPort),
       ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), options.subgraphUrlOverrides?.[s.name] ?? replicaUrls[s.name]])),
     };
-    const replicaSubgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(`${s.name}#2`, ['subgraphs/main.ts', s.name], replicaEnvironments[s.name], !!options.echo)]));
+    const replicaSubgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(`${s.name}#2`, ['subgraphs/main.ts', s.name], replicaEnvironments[s.name], !!options.echo, options.serviceBuild)]));
     second = {
       subgraphs: replicaSubgraphs,
-      gateway: new ServiceProcess('gateway#2', ['gateway/main.ts'], replicaEnvironments.gateway, !!options.echo),
+      gateway: new ServiceProcess('gateway#2', ['gateway/main.ts'], replicaEnvironments.gateway, !!options.echo, options.serviceBuild),
       replica: {
         gatewayUrl: `http://127.0.0.1:${replicaGatewayPort}`,
         subgraphUrls: replicaUrls,

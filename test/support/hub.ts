@@ -63,6 +63,7 @@ export async function startHub(options: {
     subgraphUrlOverrides: options.subgraphUrlOverrides,
     ownerUrlOverrides: options.ownerUrlOverrides,
     replicas: options.replicas,
+    serviceBuild: inject('serviceBuild'),
   });
   const client = hubClient(hub.gatewayUrl, dataDir);
   const signingKeys = new Map<string, Promise<SigningKey>>();
