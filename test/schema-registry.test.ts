@@ -48,13 +48,19 @@ interface Run { code: number | null; stdout: string; stderr: string }
 let hub: TestHub;
 let proxy: Awaited<ReturnType<typeof prefixProxy>>;
 let scratch: string;
+/** The clients' registered operations (trusted documents) the checks weigh changes against. */
+const manifest = () => join(scratch, 'trusted-documents.json');
 
 /** Runs a registry command as an operator would (`npm run schema:… -- args`), against the hub's gateway database. */
 function registry(command: 'check' | 'publish', args: string[]): Promise<Run> {
+  return tool(`scripts/schema-${command}.ts`, args);
+}
+
+function tool(script: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', `scripts/schema-${command}.ts`, ...args], {
+    execFile(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: root, timeout: 60_000,
-      env: { ...process.env, DATABASE_URL: hub.environments.gateway.DATABASE_URL, HUB_DATA_DIR: hub.dataDir, OWNER_SIGNING_KEY_FILE: '' },
+      env: { ...process.env, DATABASE_URL: hub.environments.gateway.DATABASE_URL, HUB_DATA_DIR: hub.dataDir, OWNER_SIGNING_KEY_FILE: '', TRUSTED_DOCUMENTS_FILE: manifest() },
     }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
   });
 }
@@ -104,6 +110,11 @@ beforeAll(async () => {
   hub = await startHub({ env: { GATEWAY_WORKERS: '2' }, subgraphUrlOverrides: { justice: `${proxy.url}${PREFIX}`, audit: nobody } });
   proxy.target = hub.subgraphUrls.justice;
   await seedBureaus(hub);
+  // A client of the bureau directory registers its operation, as every client of a hub in
+  // trusted-documents mode does (`npm run operations:register`): it reads Agency.region.
+  writeFileSync(join(scratch, 'directory.graphql'), 'query AgencyDirectory { agencies { code region } }\n');
+  const registered = await tool('scripts/operations-register.ts', ['--client', 'directory-app', '--manifest', manifest(), join(scratch, 'directory.graphql')]);
+  expect(registered.code, registered.stderr).toBe(0);
 });
 
 afterAll(async () => {
@@ -141,12 +152,25 @@ describe('health and subgraph URLs', () => {
 
 // Each command is a process of its own (tsx, then composition): seconds each, more on a busy machine.
 describe('schema:check and schema:publish', { timeout: 150_000 }, () => {
-  it('schema:check reports removing a field clients use as breaking, names it, and exits non-zero', async () => {
+  it('schema:check reports removing a field clients use as breaking, names it and the operation, and exits non-zero', async () => {
     expect((await publicQuery('{ agencies { region } }')).body.errors).toBeUndefined();
     const run = await registry('check', ['justice', await withoutRegion()]);
-    expect(run.stdout).toMatch(/Agency\.region\s+FIELD_REMOVED\s+BREAKING/);
+    expect(run.stdout).toMatch(/client usage: 1 registered operations/);
+    expect(run.stdout).toMatch(/Agency\.region\s+FIELD_REMOVED\s+BREAKING.*\n\s+used by directory-app: AgencyDirectory/);
     expect(run.stdout).toMatch(/BREAKING: 1 breaking/);
     expect(run.code).toBe(1);
+  });
+
+  it('schema:check reports removing a field no registered operation uses as dangerous, and exits 0', async () => {
+    const sdl = await justiceSdl();
+    const removed = sdl.replace(/(type Agency\s*@key\(fields: "code"\)\s*\{[^}]*?)\n\s*name: String!/, '$1');
+    expect(removed).not.toBe(sdl);
+    const file = join(scratch, 'justice-without-name.graphql');
+    writeFileSync(file, removed);
+    const run = await registry('check', ['justice', file]);
+    expect(run.stdout).toMatch(/Agency\.name\s+FIELD_REMOVED\s+DANGEROUS\s.*non-breaking based on usage/);
+    expect(run.stdout).toMatch(/compatible: 0 breaking, 1 dangerous/);
+    expect(run.code).toBe(0);
   });
 
   it('schema:check reports a candidate that does not compose, and exits non-zero', async () => {
