@@ -37,6 +37,8 @@ export interface BenchReport {
   /** Party references (issue 17): the OPRF cost and the answers compared with the seed's ground truth. */
   party?: PartyReport;
   atRest?: AtRestReport;
+  /** Parts of the run that failed after the gateways were measured. */
+  problems?: string[];
 }
 
 const fixed = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
@@ -129,6 +131,7 @@ export function markdown(report: BenchReport): string {
     lines.push(`**Warning: the machine was busy with other work (1-minute load average ${report.machine.loadAverage.toFixed(1)} at the start, `
       + `${fixed(report.machine.loadAverageAtEnd, 1)} at the end, on ${report.machine.cpus} cores): absolute numbers and ratios are unreliable.**`, '');
   }
+  if (report.problems?.length) lines.push('Parts that failed:', '', ...report.problems.map((p) => `- ${p}`), '');
   lines.push(...cpuTable(report));
   lines.push(...atRestMarkdown(report.atRest));
   for (const q of report.mix) {
