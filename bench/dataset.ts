@@ -74,16 +74,27 @@ export function benchBureaus(kinds: BenchKind[] = KINDS): BenchBureau[] {
 
 export const BUREAUS: BenchBureau[] = benchBureaus();
 
-/** A transfer to public security for every fifth case (i % 5 = 0); a supervision matter on every other of those (i % 10 = 5). */
+/**
+ * Case i is its bureau's case number n = i / B (i % B picks the bureau). A transfer to public
+ * security for every fifth case of a bureau (n % 5 = 0); a supervision matter on every other of
+ * those (n % 10 = 5). Chosen by n, not by i: with B a multiple of 10 (five kinds in eight regions),
+ * i % 10 would give the matters to the same few bureaus and none to the procurator's county.
+ */
 export const TRANSFER_EVERY = 5;
 export const SUPERVISION_EVERY = 10;
+export const bureauCaseNumber = (i: number, bureaus: BenchBureau[] = BUREAUS) => Math.floor(i / bureaus.length);
+export const isTransferred = (i: number, bureaus: BenchBureau[] = BUREAUS) => bureauCaseNumber(i, bureaus) % TRANSFER_EVERY === 0;
+export const hasSupervisionMatter = (i: number, bureaus: BenchBureau[] = BUREAUS) => bureauCaseNumber(i, bureaus) % SUPERVISION_EVERY === SUPERVISION_EVERY / 2;
+
 /**
- * A case in the procurator's county (320706) with a transfer (i % 5 = 0) and a supervision matter
- * (i % 10 = 5): the first answers are compared on it. The first such case from 100 on, whatever the
- * number of bureaus (145 with two kinds, 195 with four).
+ * A case in the procurator's county (320706) with a transfer and a supervision matter: the first
+ * answers are compared on it. The first such case from 100 on, whatever the number of bureaus.
  */
 export function sampleCase(bureaus: BenchBureau[] = BUREAUS, region = '320706'): number {
-  for (let i = 100; ; i++) if (i % SUPERVISION_EVERY === SUPERVISION_EVERY / 2 && bureaus[i % bureaus.length].region === region) return i;
+  for (let i = 100; i < 100 + bureaus.length * SUPERVISION_EVERY * 2; i++) {
+    if (hasSupervisionMatter(i, bureaus) && bureaus[i % bureaus.length].region === region) return i;
+  }
+  throw new Error(`bench: no bureau of region ${region}`);
 }
 export const SAMPLE_CASE = sampleCase();
 

@@ -11,14 +11,15 @@ const list = (values: string[]) => `ARRAY[${values.map(literal).join(', ')}]`;
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const PENALTY = 'ADMINISTRATIVE_PENALTY';
 /**
- * Case i is undecided when (i / B) % 20 = 3 and it is not one of the transferred (i % 5 = 0): i / B
- * runs over every bureau (i % B picks the bureau), so each county has undecided cases (i % 20
- * never met the procurator's county's bureaus, i % B < K).
+ * Case i is undecided when its bureau's case number n = i / B (bench/dataset.ts) has n % 20 = 3:
+ * one case in twenty of every bureau, never a transferred one (n % 5 = 0).
  */
 const UNDECIDED_EVERY = 20;
 const UNDECIDED_AT = 3;
-/** A supervision matter (i % 10 = 5) is closed when (i / 80) % 4 = 3: a quarter of them, in every county. */
-const CLOSED = `(i / 80) % 4 = 3`;
+/** A supervision matter (n % 10 = 5) is closed when (n / 10) % 4 = 3: a quarter of them, in every bureau. */
+const CLOSED = `(n / ${SUPERVISION_EVERY}) % 4 = 3`;
+const TRANSFERRED = `n % ${TRANSFER_EVERY} = 0`;
+const SUPERVISED = `n % ${SUPERVISION_EVERY} = ${SUPERVISION_EVERY / 2}`;
 const ACTS = list([...Array(7).fill(PENALTY), 'ADMINISTRATIVE_INSPECTION', 'ADMINISTRATIVE_COERCION', 'ADMINISTRATIVE_LICENSE']);
 
 /** `CASE kind WHEN 0 THEN … WHEN 1 THEN … END`, one branch per kind. */
@@ -69,7 +70,7 @@ export function attributesSql(fields: OwnField[]): string {
 export function casesCte(kinds: BenchKind[] = KINDS, bureaus: BenchBureau[] = BUREAUS): string {
   const B = bureaus.length;
   return `WITH c AS (
-  SELECT i, md5('bench-case-' || i)::uuid AS id, (i % ${B}) % ${kinds.length} AS kind,
+  SELECT i, i / ${B} AS n, md5('bench-case-' || i)::uuid AS id, (i % ${B}) % ${kinds.length} AS kind,
     (${list(bureaus.map((b) => b.code))})[1 + i % ${B}] AS agency_code, (${list(bureaus.map((b) => b.region))})[1 + i % ${B}] AS region,
     'BENCH〔' || (2020 + i % 7) || '〕' || i || '号' AS case_number,
     (${ACTS})[1 + i % 10] AS act_type,
@@ -78,13 +79,13 @@ export function casesCte(kinds: BenchKind[] = KINDS, bureaus: BenchBureau[] = BU
   FROM generate_series($1::int, $2::int) AS i
 ), k AS (
   SELECT c.*,
-    -- 案由: six per kind, spread over a kind's cases (i / ${B}, since i % ${B} fixes the bureau and so the kind).
-    ${byKind(kinds, (k) => `(${list(k.causes)})[1 + (i / ${B}) % ${k.causes.length}]`)} AS cause,
+    -- 案由: six per kind, spread over a kind's cases by n (i % ${B} fixes the bureau and so the kind).
+    ${byKind(kinds, (k) => `(${list(k.causes)})[1 + n % ${k.causes.length}]`)} AS cause,
     ${byKind(kinds, (k) => literal(k.offencePrefix))} || (100 + i % 50) AS offence_code,
     (1000 + i::bigint * 37 % 200000)::numeric AS amount_involved,
     CASE WHEN act_type = '${PENALTY}' THEN (500 + i::bigint * 13 % 50000)::numeric END AS fine_amount,
     -- One case in twenty of every bureau (never a transferred one) is still undecided: the list's decided filters and sorts have every kind.
-    CASE WHEN (i / ${B}) % ${UNDECIDED_EVERY} <> ${UNDECIDED_AT} OR i % ${TRANSFER_EVERY} = 0 THEN recorded_at - interval '2 days' END AS decided_at,
+    CASE WHEN n % ${UNDECIDED_EVERY} <> ${UNDECIDED_AT} OR ${TRANSFERRED} THEN recorded_at - interval '2 days' END AS decided_at,
     ${byKind(kinds, (k) => literal(k.legalBasis))} AS legal_basis,
     CASE WHEN act_type = '${PENALTY}' THEN ARRAY['FINE'] ELSE ARRAY[]::text[] END AS penalty_kinds
   FROM c)`;
@@ -147,21 +148,21 @@ export function indexSql(columns: Set<string>, stateColumns: Set<string> = new S
     SELECT id, md5('bench-transfer-' || i)::uuid, s.status,
       CASE s.status WHEN 'SUBMITTED' THEN recorded_at + interval '4 days' WHEN 'ACCEPTED' THEN recorded_at + interval '5 days' END,
       1, recorded_at + interval '1 day'${placeValues}
-    FROM k, LATERAL (SELECT (ARRAY['SUBMITTED', 'ACCEPTED', 'FILED'])[1 + (i / ${TRANSFER_EVERY}) % 3] AS status) s
-    WHERE i % ${TRANSFER_EVERY} = 0 RETURNING 1
+    FROM k, LATERAL (SELECT (ARRAY['SUBMITTED', 'ACCEPTED', 'FILED'])[1 + (n / ${TRANSFER_EVERY}) % 3] AS status) s
+    WHERE ${TRANSFERRED} RETURNING 1
   ), supervision_states AS (
     -- And with the procuratorate: the matter of SUPERVISION_SQL, open or closed.
     INSERT INTO case_supervision_state (matter_id, case_id, status, changed_at${placeCols})
     SELECT md5('bench-matter-' || i)::uuid, id, CASE WHEN ${CLOSED} THEN 'CLOSED' ELSE 'OPEN' END,
       recorded_at + CASE WHEN ${CLOSED} THEN interval '7 days' ELSE interval '2 days' END${placeValues}
-    FROM k WHERE i % ${SUPERVISION_EVERY} = ${SUPERVISION_EVERY / 2} RETURNING 1
+    FROM k WHERE ${SUPERVISED} RETURNING 1
   ) SELECT (SELECT count(*) FROM indexed) AS cases, (SELECT count(*) FROM transfer_states) AS transfers, (SELECT count(*) FROM supervision_states) AS matters`;
 }
 
-/** Public security: a transfer for every fifth case, submitted, accepted or filed. */
+/** Public security: a transfer for every fifth case of each bureau, submitted, accepted or filed. */
 export const TRANSFER_SQL = `${casesCte()}, t AS (
-    SELECT k.*, (ARRAY['SUBMITTED', 'ACCEPTED', 'FILED'])[1 + (i / ${TRANSFER_EVERY}) % 3] AS status,
-      recorded_at + interval '1 day' AS submitted_at FROM k WHERE i % ${TRANSFER_EVERY} = 0
+    SELECT k.*, (ARRAY['SUBMITTED', 'ACCEPTED', 'FILED'])[1 + (n / ${TRANSFER_EVERY}) % 3] AS status,
+      recorded_at + interval '1 day' AS submitted_at FROM k WHERE ${TRANSFERRED}
   ), a AS (SELECT t.*, CASE WHEN status <> 'SUBMITTED' THEN submitted_at + interval '1 day' END AS accepted_at FROM t)
   INSERT INTO case_transfer (id, case_id, agency_code, region, status, summary, materials, submitted_at, submitted_by, decision_due_at,
     accepted_at, accepted_by, accepting_unit, decided_at, decided_by, decision, version)
@@ -172,10 +173,10 @@ export const TRANSFER_SQL = `${casesCte()}, t AS (
     CASE WHEN status = 'FILED' THEN 'FILE' END, 1
   FROM a`;
 
-/** The procuratorate: a supervision matter for every tenth case, a quarter of them closed five days after opening. */
+/** The procuratorate: a supervision matter for every tenth case of each bureau, a quarter of them closed five days after opening. */
 export const SUPERVISION_SQL = `${casesCte()} INSERT INTO supervision_matter (id, case_id, kind, status, summary, procuratorate_code, region, opened_by, opened_at,
     closed_by, closed_at)
-  SELECT md5('bench-matter-' || i)::uuid, id, (ARRAY['CASE_REVIEW', 'FILING_SUPERVISION', 'TRANSFER_SUPERVISION', 'PUBLIC_INTEREST'])[1 + (i / ${SUPERVISION_EVERY}) % 4],
+  SELECT md5('bench-matter-' || i)::uuid, id, (ARRAY['CASE_REVIEW', 'FILING_SUPERVISION', 'TRANSFER_SUPERVISION', 'PUBLIC_INTEREST'])[1 + (n / ${SUPERVISION_EVERY}) % 4],
     CASE WHEN ${CLOSED} THEN 'CLOSED' ELSE 'OPEN' END, '案件审查', 'PROC-' || region, region, 'bench:procurator', recorded_at + interval '2 days',
     CASE WHEN ${CLOSED} THEN 'bench:procurator' END, CASE WHEN ${CLOSED} THEN recorded_at + interval '7 days' END
-  FROM k WHERE i % ${SUPERVISION_EVERY} = ${SUPERVISION_EVERY / 2}`;
+  FROM k WHERE ${SUPERVISED}`;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BUREAUS, KINDS, REGIONS, SAMPLE_CASE, partyPool } from '../bench/dataset';
+import { benchBureaus, BUREAUS, hasSupervisionMatter, isTransferred, KINDS, REGIONS, SAMPLE_CASE, sampleCase, partyPool } from '../bench/dataset';
 import { agencySql, indexSql, POOL_INSERT, POOL_TABLE } from '../bench/seed-sql';
 import { seedDirectory } from '../bench/seed';
 import { openDatabase, StatementCounter } from '../kit/database';
@@ -20,7 +20,8 @@ import { AGENCY_KINDS } from '../subgraphs/agencies/registry';
 import { readOwnField } from '../subgraphs/agencies/kit/fields';
 import { subgraphNamed } from '../subgraphs/index';
 
-const CASES = 4 * BUREAUS.length;
+// Twelve cases of each bureau: its fifth (n = 5) is under supervision, the sample case among them.
+const CASES = 12 * BUREAUS.length;
 const NOW = new Date('2026-11-20T02:00:00Z');
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
@@ -34,7 +35,22 @@ describe('the benchmark dataset of every agency', () => {
 
   it('compares first answers on a case of the procurator\'s county with a transfer and a supervision matter', () => {
     expect(BUREAUS[SAMPLE_CASE % BUREAUS.length].region).toBe('320706');
-    expect([SAMPLE_CASE % 5, SAMPLE_CASE % 10]).toEqual([0, 5]);
+    expect([isTransferred(SAMPLE_CASE), hasSupervisionMatter(SAMPLE_CASE)]).toEqual([true, true]);
+  });
+
+  // Five kinds in eight regions make 40 bureaus: chosen by i % 10, the matters would all fall to
+  // bureaus i % 40 ∈ {5, 15, 25, 35}, none in the procurator's county (and the search for a sample looped).
+  it.each([1, 2, 3, 4, 5, 6])('gives every bureau transfers and supervision matters with %i kinds', (count) => {
+    const kinds = Array.from({ length: count }, (_, n) => ({ ...KINDS[n % KINDS.length], prefix: `K${String.fromCharCode(65 + n)}` }));
+    const bureaus = benchBureaus(kinds);
+    for (let b = 0; b < bureaus.length; b++) {
+      const cases = Array.from({ length: 10 }, (_, n) => n * bureaus.length + b);
+      expect(cases.filter((i) => isTransferred(i, bureaus)), bureaus[b].code).toHaveLength(2);
+      expect(cases.filter((i) => hasSupervisionMatter(i, bureaus)), bureaus[b].code).toHaveLength(1);
+    }
+    const sample = sampleCase(bureaus);
+    expect(bureaus[sample % bureaus.length].region).toBe('320706');
+    expect(hasSupervisionMatter(sample, bureaus)).toBe(true);
   });
 
   describe('seeded into the owners\' own schemas', () => {
@@ -91,6 +107,10 @@ describe('the benchmark dataset of every agency', () => {
           expect(sorted(Object.keys(r.attributes))).toEqual(sorted(k.attributes));
         }
       }
+      // The index's copy of where each case stands: the sample case transferred and under supervision.
+      const [sample] = (await justice.query(`SELECT md5('bench-case-' || $1::int)::uuid AS id`, [SAMPLE_CASE])).rows;
+      expect((await justice.query('SELECT 1 FROM case_transfer_state WHERE case_id = $1', [sample.id])).rows).toHaveLength(1);
+      expect((await justice.query('SELECT 1 FROM case_supervision_state WHERE case_id = $1', [sample.id])).rows).toHaveLength(1);
       // A figure counted by category (刑法 第三百四十二条: 亩 of 永久基本农田 or of other 耕地) is sent only under its category's.
       const land = rows.filter((r) => r.case_type === 'NaturalResourcesCase');
       expect(land.every((r) => r.figures.occupiedBasicFarmlandMu === null || r.figures.occupiedFarmlandMu === null)).toBe(true);
