@@ -141,7 +141,8 @@ async function explainAll(bench: BenchHub, cases: FilterCase[]): Promise<Explain
       captured.length = 0;
       const list = await listCases(ctx, asResolverFilter(c.filter), 20, null, c.sort ?? 'RECORDED_DESC');
       await list.totalCount();
-      const statements = captured.filter((s) => /FROM "case_index"|FROM case_index/.test(s.query) && !/"Agency"/.test(s.query));
+      // The page and the count: a count by state alone reads the state table (case-list-count.ts).
+      const statements = captured.filter((s) => /FROM "?(case_index|case_transfer_state|case_supervision_state)"?/.test(s.query) && !/"Agency"/.test(s.query));
       const explained: Explained[] = [];
       for (const s of statements) {
         const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.query}`, s.parameters as unknown[]);
