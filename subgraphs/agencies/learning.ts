@@ -1,5 +1,6 @@
 import type { SubgraphRuntime } from '../../kit/module';
 import { PollLoop, pollMsOf, type Worker } from '../../kit/workers';
+import { log } from '../../kit/log';
 import { AGENCY_KIND_BY_CASE_TYPE, learnAgencyKind, parseAgencyRegistry, type AgencyKind } from './registry';
 
 // Learning agency kinds while a subgraph runs (issue 9): an agency outside this repository is not
@@ -23,7 +24,7 @@ export function learnEntries(entries: AgencyEntry[]): boolean {
 }
 
 export interface AgencyKindFollower {
-  /** Starts the poll (first pass awaited only when `mustStart`: a source that is another owner may be down). */
+  /** Starts the poll (first pass awaited only when `mustStart`: a source that is another owner may be down); `poll: false`, one pass at start. */
   worker: Worker;
   /** Learns now; several callers at once share one read. True when something changed. */
   refresh(runtime: SubgraphRuntime): Promise<boolean>;
@@ -37,7 +38,7 @@ export interface AgencyKindFollower {
  * of an agency not yet learnt is learnt on its arrival (knowCaseTypes) rather than by polling faster.
  */
 export function followAgencyKinds(label: string, read: (runtime: SubgraphRuntime) => Promise<AgencyEntry[]>,
-  options: { changed?: (runtime: SubgraphRuntime) => Promise<void>; mustStart?: boolean } = {}): AgencyKindFollower {
+  options: { changed?: (runtime: SubgraphRuntime) => Promise<void>; mustStart?: boolean; poll?: boolean } = {}): AgencyKindFollower {
   let running: Promise<boolean> | null = null;
   const refresh = (runtime: SubgraphRuntime): Promise<boolean> => {
     running ??= (async () => {
@@ -53,6 +54,11 @@ export function followAgencyKinds(label: string, read: (runtime: SubgraphRuntime
   };
   const worker: Worker = async (runtime) => {
     if (options.mustStart) await refresh(runtime);
+    if (options.poll === false) {
+      // Learnt at start when the source answers, else on the first case of an unknown type.
+      if (!options.mustStart) await refresh(runtime).catch((error) => log.warn(`${label}: not learnt at start`, { error: (error as Error).message }));
+      return async () => {};
+    }
     const loop = new PollLoop(`[${runtime.name}] ${label}`, pollMsOf(runtime, 'OUTBOX_POLL_MS') * 5, async () => { await refresh(runtime); return 0; });
     loop.start();
     return () => loop.stop();

@@ -6,8 +6,8 @@ import { followAgencyKinds, type AgencyEntry } from '../agencies/learning';
 // screening.ts). An agency outside this repository is known to justice only, which stores the
 // entry the agency announced (subgraphs/justice/agency-kinds.ts). The procuratorate asks justice
 // for those entries over signed HTTP (POST justice /internal/agency-kinds-learnt), with the one
-// follower justice uses for its own table (subgraphs/agencies/learning.ts): at start, on a poll,
-// and at once when an index event names a case type it does not know. Justice learns an agency
+// follower justice uses for its own table (subgraphs/agencies/learning.ts): at start, and at once
+// when an index event names a case type it does not know (no poll: nothing else needs the kind). Justice learns an agency
 // before it accepts one case event of it, so that ask always finds it: the case is screened as
 // its kind, never as a kind unknown.
 
@@ -15,8 +15,9 @@ const fromJustice = async (runtime: SubgraphRuntime): Promise<AgencyEntry[]> =>
   ((await runtime.send<{ agencies: AgencyEntry[] }>('justice', 'agency-kinds-learnt', {})).agencies ?? []);
 
 const follower = followAgencyKinds('agency kinds from justice', fromJustice, {
-  // Justice may not be up yet: the poll retries, and an event of an unknown agency asks again.
-  mustStart: false,
+  // Justice may not be up yet. No poll: what the procuratorate needs the kind for is judging a
+  // case, and a case of an agency it does not know makes it ask (knowCaseTypes) before judging.
+  mustStart: false, poll: false,
   changed: async () => { log.info('agency kinds learnt from justice'); },
 });
 
