@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, seedBureaus } from './support/fixtures';
 import { dueAt } from '../kit/deadlines';
+import { IDENTITY_HEADER } from '../kit/identity';
 
 const REASON = '审查移送案件';
 
@@ -111,5 +112,17 @@ describe('SQL statements for a page of cases', () => {
     expect(fifty).toEqual(ten);
     // One statement per owner and relation: the page, the parties' cases and parties, transfers, supervision.
     expect(Object.values(fifty).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(8);
+  });
+
+  // The procuratorate asks justice for the agencies announced to it on a poll; justice's answer
+  // is no request's work, so it is not counted (a page once counted one statement more, at random).
+  it('does not count what justice answers the procuratorate\'s poll of learnt agency kinds', async () => {
+    const before = await hub.sqlStatements('justice');
+    const response = await fetch(`${hub.subgraphUrls.justice}/internal/agency-kinds-learnt`, {
+      method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner('procuratorate', 'justice') }, body: '{}',
+    });
+    expect(response.status).toBe(200);
+    expect((await response.json()).agencies).toEqual(expect.any(Array));
+    expect(await hub.sqlStatements('justice')).toBe(before);
   });
 });
