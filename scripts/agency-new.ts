@@ -7,7 +7,11 @@
 // its demo bureau and case (scripts/demo-agencies.json). Names follow the kind:
 // culture-tourism gives CultureTourismCase, createCultureTourismCase and bureaus of kind CULTURE_TOURISM.
 // Field types: text, amount (yuan), quantity, integer, enum (values after a fourth colon), date, boolean.
-// Then: `npm run compose` and the agency's own tests. Everything else reads the registry.
+// Then: `npm run compose` and the agency's own tests. Everything else reads the registry: justice,
+// composition, the procuratorate's screening and the benchmark's dataset (bench/dataset.ts gives the
+// agency bureaus in every region and cases with its own fields filled). A threshold alert needs no
+// rule of its own: a case's offenceCode and 案由 pick the rules (schema/offence-map.json), and the
+// kit's figures (amountInvolved, illegalGain) meet them for any agency (test/agency-new.test.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
