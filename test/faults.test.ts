@@ -59,6 +59,18 @@ const create = (input: Record<string, unknown>) => ({ query: CREATE, operationNa
 
 const rows = <T = any>(owner: string, sql: string, params: unknown[] = []) => ownerRows<T>(hub, owner, sql, params);
 
+/** The last delivery error of each of these outboxes (`owner.table`), for a failure's message. */
+async function lastOutboxErrors(outboxes: string[]): Promise<Record<string, string | null>> {
+  const errors: Record<string, string | null> = {};
+  for (const name of outboxes) {
+    const [owner, table] = name.split('.');
+    const [row] = await rows<{ last_error: string | null }>(owner, `SELECT last_error FROM ${table} WHERE delivered_at IS NULL ORDER BY next_attempt_at DESC LIMIT 1`)
+      .catch((error) => [{ last_error: `(not read: ${(error as Error).message})` }]);
+    errors[name] = row?.last_error ?? null;
+  }
+  return errors;
+}
+
 /** How many cases with this number the bureau's own database holds. */
 async function casesNumbered(caseNumber: string): Promise<number> {
   return (await rows<{ n: number }>('market-regulation', `SELECT count(*)::int AS n FROM enforcement_case WHERE case_number = $1`, [caseNumber]))[0].n;
@@ -85,7 +97,9 @@ async function createInFlight(input: Record<string, unknown>, key: string): Prom
     }, 30_000, 'the INSERT waiting on the lock');
   } catch (error) {
     await release();
-    throw error;
+    // What the mutation answered instead of waiting (if it answered), for the failure's message.
+    const early = await Promise.race([answer, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+    throw new Error(`${(error as Error).message}; the mutation answered: ${early ? JSON.stringify(early).slice(0, 600) : 'nothing yet'}`);
   }
   return { answer, release };
 }
@@ -163,7 +177,10 @@ describe('faults survived', () => {
     expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
 
     // The outboxes resume: every case the bureau holds reaches the index, once.
-    await eventually(async () => (Object.keys(await undeliveredOutboxes(hub)).length === 0 ? true : undefined), 60_000, 'every outbox delivered');
+    // When it times out, the failure names the outboxes still holding messages and their last error.
+    let pending: Record<string, number> = {};
+    await eventually(async () => { pending = await undeliveredOutboxes(hub); return Object.keys(pending).length === 0 ? true : undefined; }, 60_000, 'every outbox delivered')
+      .catch(async (error) => { throw new Error(`${(error as Error).message}; still undelivered: ${JSON.stringify(pending)}; last errors: ${JSON.stringify(await lastOutboxErrors(Object.keys(pending)))}`); });
     const stored = await rows<{ id: string }>('market-regulation', `SELECT id FROM enforcement_case WHERE case_number = ANY($1)`, [numbers]);
     const [{ n: indexed }] = await rows<{ n: number }>('justice', `SELECT count(*)::int AS n FROM case_index WHERE id = ANY($1)`, [stored.map((r) => r.id)]);
     expect(indexed).toBe(stored.length);
