@@ -1,11 +1,22 @@
 // The case list a console drives (issue 12, "Lists a console needs"): filters, both sorts both
 // ways, keyset paging without repeats, a totalCount that counts only what the caller may read,
 // and client mistakes (an unknown value, a cursor of another sort) refused as such.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDENTITY_HEADER } from '../kit/identity';
 import { eventually, startHub, type TestHub } from './support/hub';
 import { callers, recordMarketCase, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
 
 const MINUTE = 60_000;
+
+/** Events as `owner`'s outbox delivers them to justice's `route` (a state may arrive before its case). */
+async function post(hub: TestHub, owner: string, route: string, events: object[]): Promise<void> {
+  const response = await fetch(`${hub.subgraphUrls.justice}/internal/${route}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner(owner, 'justice') },
+    body: JSON.stringify({ events }),
+  });
+  expect(response.status).toBe(200);
+}
 
 const LIST = `query($filter: CaseFilter, $first: Int, $after: String, $sort: CaseSort) {
   cases(filter: $filter, first: $first, after: $after, sort: $sort) {
@@ -313,20 +324,11 @@ describe('the case list a console drives', () => {
       // The owners' relays run independently: public security's and the procuratorate's reports can
       // arrive before the agency's case. The state rows then get the case's region and bureau from
       // the index's writer (migration 1700000002950), and the filters find the case as before.
-      const { randomUUID } = await import('node:crypto');
-      const { IDENTITY_HEADER } = await import('../kit/identity');
-      const post = async (owner: string, route: string, events: object[]) => {
-        const response = await fetch(`${hub.subgraphUrls.justice}/internal/${route}`, {
-          method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner(owner, 'justice') },
-          body: JSON.stringify({ events }),
-        });
-        expect(response.status).toBe(200);
-      };
       const caseId = randomUUID();
       const at = new Date().toISOString();
-      await post('public-security', 'transfer-states', [{ eventId: randomUUID(), caseId, transferId: randomUUID(), status: 'SUBMITTED', dueAt: null, version: 1, at }]);
-      await post('procuratorate', 'supervision-states', [{ eventId: randomUUID(), caseId, matterId: randomUUID(), status: 'OPEN', at }]);
-      await post('market-regulation', 'case-events', [{
+      await post(hub, 'public-security', 'transfer-states', [{ eventId: randomUUID(), caseId, transferId: randomUUID(), status: 'SUBMITTED', dueAt: null, version: 1, at }]);
+      await post(hub, 'procuratorate', 'supervision-states', [{ eventId: randomUUID(), caseId, matterId: randomUUID(), status: 'OPEN', at }]);
+      await post(hub, 'market-regulation', 'case-events', [{
         eventId: randomUUID(), caseId, caseType: 'MarketRegulationCase', version: 1, agencyCode: 'MR-320706', caseNumber: `early-${caseId}`,
         actType: 'ADMINISTRATIVE_PENALTY', cause: '状态先到案件', offenceCode: null, amountInvolved: 1, fineAmount: 1, decidedAt: null, region: '320706',
         recordedAt: at, party: null, figures: {},
@@ -347,18 +349,9 @@ describe('the case list a console drives', () => {
     // a state whose case never reached the index (no region: no case to list) included.
     describe('totalCount of a state filter counts exactly the cases listed', () => {
       beforeAll(async () => {
-        const { randomUUID } = await import('node:crypto');
-        const { IDENTITY_HEADER } = await import('../kit/identity');
-        const post = async (owner: string, route: string, events: object[]) => {
-          const response = await fetch(`${hub.subgraphUrls.justice}/internal/${route}`, {
-            method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await hub.keys.asOwner(owner, 'justice') },
-            body: JSON.stringify({ events }),
-          });
-          expect(response.status).toBe(200);
-        };
         const orphan = randomUUID(), at = new Date().toISOString();
-        await post('public-security', 'transfer-states', [{ eventId: randomUUID(), caseId: orphan, transferId: randomUUID(), status: 'ACCEPTED', dueAt: at, version: 1, at }]);
-        await post('procuratorate', 'supervision-states', [
+        await post(hub, 'public-security', 'transfer-states', [{ eventId: randomUUID(), caseId: orphan, transferId: randomUUID(), status: 'ACCEPTED', dueAt: at, version: 1, at }]);
+        await post(hub, 'procuratorate', 'supervision-states', [
           { eventId: randomUUID(), caseId: orphan, matterId: randomUUID(), status: 'OPEN', at },
           { eventId: randomUUID(), caseId: orphan, matterId: randomUUID(), status: 'CLOSED', at },
         ]);

@@ -2,10 +2,10 @@
 // it erased, so a pass with nothing past its period reports 0 and the job rests until its next
 // poll. (It once counted TypeORM's [rows, count] pair as two rows on every pass and never rested.)
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { externalPostgres } from '../scripts/hub/postgres';
+import { query } from './support/sql';
 import { openDatabase, StatementCounter } from '../kit/database';
 import { eraseBatch, RETENTION, type ErasureRule } from '../kit/retention';
 import type { SubgraphRuntime } from '../kit/module';
@@ -16,11 +16,8 @@ const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 const RULE: ErasureRule = { dataClass: 'party', table: 'person', idColumn: 'id', startedBy: 't.decided_at <= $1' };
 let db: DataSource;
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server().url('postgres') });
-  await client.connect();
-  try { await client.query(sql); } finally { await client.end(); }
-}
+/** A statement on the server's own database, as its superuser (making and dropping the file's database). */
+const admin = (sql: string) => query(server().url('postgres'), sql);
 
 describe('eraseBatch', () => {
   beforeAll(async () => {

@@ -4,10 +4,10 @@
 // (CI: justice 3 for 10 cases, 2 for 50). Every pass of a poll loop is background work now,
 // whatever query runner it uses.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { externalPostgres } from '../scripts/hub/postgres';
+import { query } from './support/sql';
 import { openDatabase, StatementCounter } from '../kit/database';
 import { PollLoop } from '../kit/workers';
 
@@ -16,11 +16,8 @@ const name = `counter_t${randomBytes(5).toString('hex')}`;
 const counter = new StatementCounter();
 let db: DataSource;
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server().url('postgres') });
-  await client.connect();
-  try { await client.query(sql); } finally { await client.end(); }
-}
+/** A statement on the server's own database, as its superuser (making and dropping the file's database). */
+const admin = (sql: string) => query(server().url('postgres'), sql);
 
 describe('StatementCounter', () => {
   beforeAll(async () => {
