@@ -114,8 +114,8 @@ describe('SQL statements for a page of cases', () => {
     expect(Object.values(fifty).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(8);
   });
 
-  // The procuratorate asks justice for the agencies announced to it on a poll; justice's answer
-  // is no request's work, so it is not counted (a page once counted one statement more, at random).
+  // A message between owners (here the procuratorate asking justice for the agencies announced to
+  // it) is no request's work, so it is not counted (a page once counted one statement more, at random).
   it('does not count what justice answers the procuratorate\'s poll of learnt agency kinds', async () => {
     const before = await hub.sqlStatements('justice');
     const response = await fetch(`${hub.subgraphUrls.justice}/internal/agency-kinds-learnt`, {

@@ -1,7 +1,6 @@
 import { Kind, type DocumentNode, type DefinitionNode, type EnumTypeDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
 import type { SubgraphModule, SubgraphRuntime } from '../../kit/module';
 import { HttpError } from '../../kit/http';
-import { inBackground } from '../../kit/database';
 import { allWorkers } from '../../kit/workers';
 import { log } from '../../kit/log';
 import { AGENCY_KINDS, learnAgencyKind, parseAgencyRegistry, publishedDecisionType, type AgencyKind } from '../agencies/registry';
@@ -29,12 +28,9 @@ const mayAnnounce = { has: (owner: string) => !NOT_AGENCIES.has(owner) };
 interface Row { name: string; label: string; bureau_prefix: string; figures: string[]; attributes: string[] }
 const entryOf = (r: Row): AgencyEntry => ({ name: r.name, label: r.label, bureauPrefix: r.bureau_prefix, figures: r.figures, attributes: r.attributes });
 
-/**
- * The entries the agencies announced (stored by any replica). Read for justice's own poll and for
- * the procuratorate's: no user's request, so not counted as one (kit/database.ts inBackground).
- */
+/** The entries the agencies announced (stored by any replica). */
 async function storedEntries(runtime: SubgraphRuntime): Promise<AgencyEntry[]> {
-  const rows: Row[] = await inBackground(runtime.db, (q) => q.query('SELECT name, label, bureau_prefix, figures, attributes FROM agency_kind ORDER BY name'));
+  const rows: Row[] = await runtime.db.query('SELECT name, label, bureau_prefix, figures, attributes FROM agency_kind ORDER BY name');
   return rows.map(entryOf);
 }
 
