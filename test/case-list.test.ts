@@ -401,6 +401,9 @@ describe('the case list a console drives', () => {
         { supervisionStatus: 'OPEN' }, { supervisionStatus: 'CLOSED' }, { supervisionStatus: 'NONE' }, { overdue: true }, { overdue: false },
         { transferred: true, region: '320700' }, { supervisionStatus: 'OPEN', agencyCode: 'EE-320706' }, { transferStatus: ['ACCEPTED'], agencyCode: 'EE-320706' },
         { overdue: true, region: '411302' }, { supervisionStatus: 'CLOSED', region: '320706' },
+        { transferred: false, region: '320700' }, { supervisionStatus: 'NONE', agencyCode: 'MR-320706' }, { overdue: false, region: '411302' },
+        { transferred: false, agencyCode: 'EE-320706' }, { overdue: false, region: '320706' }, { supervisionStatus: 'NONE', region: '320700' },
+        { transferred: false, decided: true }, { supervisionStatus: 'NONE', transferred: false },
       ];
       it.each([
         ['agency officer MR-320706', callers.marketOfficer], ['agency officer EE-320706', callers.ecoOfficer],

@@ -153,7 +153,7 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   if (order.column === 'c.decided_at') qb.andWhere('c.decided_at IS NOT NULL');
   // The count: the same rule and filters, no cursor; a statement only if asked for, over the rows
   // that say it most cheaply (case-list-count.ts).
-  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow }), CASE_COUNT_CAP);
+  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP }), CASE_COUNT_CAP);
   const connection = await keysetPage(qb, {
     column: order.column, direction: order.direction, timeOf: order.timeOf, sortKey: sort.toLowerCase(), first, after, ...backward,
   });
