@@ -117,6 +117,27 @@ function placed(qb: SelectQueryBuilder<ObjectLiteral>, s: string, identity: Iden
   if (filter.agencyCode) qb.andWhere(`${s}.agency_code = :agencyCode`, { agencyCode: filter.agencyCode });
 }
 
+/**
+ * The ids of the caller's cases that have the state a positive state filter asks (移送 status,
+ * transferred, overdue, a supervision OPEN or CLOSED), when there are at most `limit` of them;
+ * undefined when there are more, or the filter asks no such state. The page then looks these cases
+ * up by id instead of walking the caller's cases in recorded order for matches: a state few cases
+ * of the county have (none, at a million cases, for supervisionStatus CLOSED in the benchmark's
+ * county) made the page read every case of the county (150,000 rows, 481,854 buffers,
+ * bench/results/filters-2026-11-28-1m.md). The ids only narrow the page's statement, which still
+ * says every filter itself, so the page lists the same cases.
+ */
+export async function fewCasesInState({ identity, filter, cases, overdueNow }: Omit<CountSourceArgs, 'sort' | 'cap'>, limit: number): Promise<string[] | undefined> {
+  const transferWanted = given(filter.transferStatus) || filter.transferred === true || filter.overdue === true;
+  const supervision = filter.supervisionStatus === 'OPEN' || filter.supervisionStatus === 'CLOSED' ? filter.supervisionStatus : undefined;
+  if (!transferWanted && !supervision) return undefined;
+  const source = transferWanted ? transferStates(cases, identity, filter, overdueNow).select('ts.case_id', 'case_id')
+    : supervisedCases(cases, identity, filter, supervision).select('m.case_id', 'case_id');
+  const [sql, params] = source.limit(limit + 1).getQueryAndParameters();
+  const rows: { case_id: string }[] = await cases.connection.query(sql, params);
+  return rows.length > limit ? undefined : rows.map((r) => r.case_id);
+}
+
 /** 移送 states: one row per case (case_transfer_state's key is the case), so its rows are the cases. */
 function transferStates(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, overdueNow?: Date) {
   const qb = cases.connection.createQueryBuilder().from('case_transfer_state', 'ts').where('TRUE');

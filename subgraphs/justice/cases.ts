@@ -8,7 +8,7 @@ import type { JusticeLoaders } from './loaders';
 import { may } from '../../kit/access';
 import { isUuid } from '../../kit/loaders';
 import { caseReadSql, caseRule } from '../../kit/resources/case';
-import { countSource } from './case-list-count';
+import { countSource, fewCasesInState } from './case-list-count';
 
 import { AGENCY_KINDS, AGENCY_KIND_BY_CASE_TYPE } from '../agencies/registry';
 
@@ -33,6 +33,12 @@ const SORTS: Record<CaseSort, { column: string; direction: 'ASC' | 'DESC'; timeO
 
 /** The largest count the case list answers exactly (kit/cursor.ts countOf). */
 export const CASE_COUNT_CAP = COUNT_CAP;
+/**
+ * At most this many cases in a state asked for, and the page looks them up by id: a thousand
+ * primary-key probes and a sort stay under a few milliseconds, where a walk for a rare state reads
+ * the caller's whole county.
+ */
+const FEW_CASES = 1000;
 /** The longest search text (a case number or 案由 is far shorter). */
 const SEARCH_MAX = 100;
 
@@ -154,6 +160,9 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   // The count: the same rule and filters, no cursor; a statement only if asked for, over the rows
   // that say it most cheaply (case-list-count.ts).
   const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP }), CASE_COUNT_CAP);
+  // A state few of the caller's cases have: the page looks those cases up by id (case-list-count.ts).
+  const few = await fewCasesInState({ identity: ctx.identity, filter, cases: qb, overdueNow }, FEW_CASES);
+  if (few) qb.andWhere('c.id = ANY(:fewCaseIds::uuid[])', { fewCaseIds: few });
   const connection = await keysetPage(qb, {
     column: order.column, direction: order.direction, timeOf: order.timeOf, sortKey: sort.toLowerCase(), first, after, ...backward,
   });
