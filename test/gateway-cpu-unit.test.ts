@@ -1,0 +1,103 @@
+// The gateway's cheaper per-request paths (bench/results/gateway-cpu-2026-11-28.md) decide as the
+// paths they replace: a token verified once is still refused once it expires, an entry's text is
+// cleaned as before, and each subgraph's agent is the one make-fetch-happen would use.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:http';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { auditEntries } from '../gateway/audit/index';
+import { normalizeEntry } from '../gateway/audit/writer';
+import { authenticator, AuthenticationError, authenticationOptionsFromEnv } from '../gateway/authentication';
+import { subgraphFetcher } from '../gateway/data-source';
+import { DEV_AUDIENCE, DEV_ISSUER, devIssuerPaths, ensureDevIssuer } from '../gateway/dev-issuer';
+
+describe('a token verified once', () => {
+  let dir: string;
+  let key: CryptoKey;
+  let authenticate: (authorization: string) => Promise<unknown>;
+  const now = () => Math.floor(Date.now() / 1000);
+  const mint = (exp: number, nbf?: number) => {
+    const jwt = new SignJWT({ role: 'procurator', org: 'PROC-320706', region: '320706' }).setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setSubject('u-1').setIssuedAt(now()).setExpirationTime(exp);
+    if (nbf !== undefined) jwt.setNotBefore(nbf);
+    return jwt.sign(key);
+  };
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gateway-cpu-unit-'));
+    const { publicKeyFile } = await ensureDevIssuer(dir);
+    key = await importJWK(JSON.parse(readFileSync(devIssuerPaths(dir).privateKey, 'utf8')) as JWK, 'EdDSA') as CryptoKey;
+    const verify = await authenticator({ publicKeyFile, issuer: DEV_ISSUER, audience: DEV_AUDIENCE }, authenticationOptionsFromEnv({}));
+    authenticate = (token) => verify(`Bearer ${token}`);
+  });
+  afterEach(() => { vi.useRealTimers(); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is refused once it expires (with the minute of skew), though it was accepted before', async () => {
+    const token = await mint(now() + 120);
+    expect(await authenticate(token)).toMatchObject({ sub: 'u-1', role: 'procurator' });
+    expect(await authenticate(token)).toMatchObject({ sub: 'u-1', role: 'procurator' });
+    vi.useFakeTimers({ now: Date.now() + 150_000, toFake: ['Date'] });
+    expect(await authenticate(token)).toMatchObject({ sub: 'u-1' }); // expired 30 s ago: within the skew
+    vi.setSystemTime(Date.now() + 60_000);
+    await expect(authenticate(token)).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
+  it('is refused before its nbf, then accepted, and a tampered copy is refused', async () => {
+    const token = await mint(now() + 3600, now() + 600);
+    await expect(authenticate(token)).rejects.toBeInstanceOf(AuthenticationError);
+    vi.useFakeTimers({ now: Date.now() + 600_000, toFake: ['Date'] });
+    expect(await authenticate(token)).toMatchObject({ sub: 'u-1' });
+    const [header, payload, signature] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'platform_admin' })).toString('base64url');
+    await expect(authenticate(`${header}.${forged}.${signature}`)).rejects.toBeInstanceOf(AuthenticationError);
+  });
+});
+
+describe('audit entries', () => {
+  it('clean text as before: NUL dropped, a lone surrogate replaced, pairs and Chinese kept, length bounded', () => {
+    const base = { subject: 'u-1', role: 'procurator', coordinate: 'Party.idNumber', decision: 'full' as const };
+    const at = new Date('2026-11-28T00:00:00.000Z');
+    expect(normalizeEntry({ ...base, reason: '立案\u0000审查' }, at).reason).toBe('立案审查');
+    expect(normalizeEntry({ ...base, reason: 'a\uD800b' }, at).reason).toBe('a\uFFFDb');
+    expect(normalizeEntry({ ...base, reason: '😀 ok' }, at).reason).toBe('😀 ok');
+    expect(normalizeEntry({ ...base, reason: 'x'.repeat(600) }, at).reason).toBe('x'.repeat(500));
+    expect(normalizeEntry({ ...base, subject: 'u-2', entityId: '', reason: '立案审查' }, at)).toEqual({
+      at, subject: 'u-2', role: 'procurator', org: null, region: null, clientAddress: null, operationName: null, documentHash: null,
+      coordinate: 'Party.idNumber', entityId: null, decision: 'full', reason: '立案审查', traceId: null,
+    });
+  });
+
+  it('one per (coordinate, entity, decision), leaving out those already done, with who asked on each', () => {
+    const identity = { sub: 'u-1', role: 'agency_officer' as const, org: 'MR-320706', region: '320706', reason: '执法检查', traceId: 't-1' };
+    const releases = [
+      { coordinate: 'Party.name', entityId: 'c1', decision: 'full' as const }, { coordinate: 'Party.name', entityId: 'c1', decision: 'full' as const },
+      { coordinate: 'Party.idNumber', entityId: 'c1', decision: 'masked' as const }, { coordinate: 'Party.name', entityId: 'c2', decision: 'full' as const },
+    ];
+    const done = new Set([JSON.stringify(['Party.name', 'c2', 'full'])]);
+    const entries = auditEntries({ identity, clientAddress: '127.0.0.1', operationName: 'CasePage', documentHash: 'h', releases, denied: [{ coordinate: 'Case.secret' }] }, done);
+    expect(entries.map((e) => [e.coordinate, e.entityId, e.decision])).toEqual([['Party.name', 'c1', 'full'], ['Party.idNumber', 'c1', 'masked'], ['Case.secret', null, 'denied']]);
+    for (const e of entries) {
+      expect(e).toMatchObject({ subject: 'u-1', role: 'agency_officer', org: 'MR-320706', region: '320706', clientAddress: '127.0.0.1', operationName: 'CasePage', documentHash: 'h', reason: '执法检查', traceId: 't-1' });
+    }
+    expect(done.size).toBe(1);
+  });
+});
+
+describe("a subgraph's fetcher", () => {
+  it('keeps sockets alive and gives up on a subgraph that does not answer, as make-fetch-happen does', async () => {
+    const answering = createServer((req, res) => res.end(JSON.stringify({ connection: req.headers.connection })));
+    const hung = createServer(() => {});
+    await Promise.all([answering, hung].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+    const url = (s: typeof hung) => `http://127.0.0.1:${(s.address() as { port: number }).port}/graphql`;
+    try {
+      const answer = await subgraphFetcher(url(answering), 2000)(url(answering), { method: 'POST', body: '{}' });
+      expect(await answer.json()).toEqual({ connection: 'keep-alive' });
+      await expect(subgraphFetcher(url(hung), 300)(url(hung), { method: 'POST', body: '{}' })).rejects.toThrow(/timeout/);
+    } finally {
+      answering.closeAllConnections(); hung.closeAllConnections();
+      await Promise.all([answering, hung].map((s) => new Promise((resolve) => s.close(resolve))));
+    }
+  });
+});
