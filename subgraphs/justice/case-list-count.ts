@@ -20,9 +20,9 @@ import type { CaseFilter, CaseSort } from './cases';
 //   filters it walks the caller's cases in region order, probing each case's states, to the cap.
 //   (Tried for a 案由 of three characters or more too, whose trigram bitmap cannot stop at the cap:
 //   the planner still chose the bitmap and sorted it, 218,753 rows read against 218,337, so it is not.)
-// - a 案由 or 决定书文号 search of two characters or more is narrowed by the text's two-character
-//   pieces keyed by place (migration 1700000003100): only the county's, city's or bureau's entries
-//   are read, where the trigram index read every match of every region (218,337 rows for 危险废物).
+// - a 案由 search of two characters or more within a county or bureau is narrowed by the text's
+//   two-character pieces keyed by place (migration 1700000003100): only that place's entries are
+//   read, where the trigram index read every match of every region (218,337 rows for 危险废物).
 
 /** Filters on case_index's own columns: with any of them the count needs the case rows. */
 const CASE_COLUMNS = ['actType', 'offenceCode', 'caseType', 'agencyKind', 'recordedFrom', 'recordedTo', 'decidedFrom', 'decidedTo',
@@ -66,37 +66,34 @@ export function countSource({ identity, filter, sort, cases, overdueNow, cap }: 
     }
   }
   if (transferRefused || supervision === 'NONE') return inRegionOrder(cases);
-  return searchedInScope(cases, identity, filter) ?? cases;
+  return searchedInPlace(cases, identity, filter) ?? cases;
 }
 
 /**
- * The narrowest place every case of the list lies in, as case_search_keys keys it: the bureau
- * (the caller's own, or the agencyCode filter), else a county (6 digits) or city (4) the case rule
- * or the region filter fixes; none for a province or the whole country (the trigram indexes then).
+ * The narrowest place every case of the list lies in, as case_index_cause_by_place keys it: the
+ * bureau (the caller's own, or the agencyCode filter), else the county (6 digits) the case rule or
+ * the region filter fixes; none for a city, a province or the whole country (the trigram index then).
  */
-function searchScope(identity: Identity, filter: CaseFilter): string | undefined {
+function searchPlace(identity: Identity, filter: CaseFilter): string | undefined {
   if (filter.agencyCode) return filter.agencyCode;
   const reach = mayFilter(identity, caseRule, 'read');
   if (reach.kind === 'unit') return reach.unit;
-  const prefixes = [reach.kind === 'region' ? reach.prefix : undefined, filter.region && isRegionCode(filter.region) ? jurisdictionPrefix(filter.region) : undefined]
-    .filter((p): p is string => p?.length === 4 || p?.length === 6);
-  return prefixes.sort((a, b) => b.length - a.length)[0];
+  const prefixes = [reach.kind === 'region' ? reach.prefix : undefined, filter.region && isRegionCode(filter.region) ? jurisdictionPrefix(filter.region) : undefined];
+  return prefixes.find((p) => p?.length === 6);
 }
 
 /**
- * The case statement with the search's two-character pieces required under its place
- * (case_index_search_by_scope): the same rows, since every piece of a text lies in any text that
- * contains it, and the statement still tests the text itself. None when no text of two
- * characters or more is searched, or no place narrower than a province is fixed.
+ * The case statement with the 案由's two-character pieces required under its place
+ * (case_index_cause_by_place): the same rows, since every piece of a text lies in any text that
+ * contains it, and the statement still tests the text itself. None when the 案由 searched is
+ * shorter than two characters, or no county or bureau is fixed.
  */
-function searchedInScope(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter) {
-  const texts = { c: filter.cause?.trim(), n: filter.caseNumber?.trim() };
-  const searched = Object.entries(texts).filter((e): e is [string, string] => !!e[1] && [...e[1]].length >= 2);
-  const scope = searched.length ? searchScope(identity, filter) : undefined;
-  if (!scope) return undefined;
-  const pieces = searched.map(([field], i) => `case_search_grams(ARRAY[:searchScope]::text[], '${field}', :searchText${i})`).join(' || ');
-  return cases.clone().andWhere(`case_search_keys(c.region, c.agency_code, c.cause, c.case_number) @> (${pieces})`,
-    { searchScope: scope, ...Object.fromEntries(searched.map(([, text], i) => [`searchText${i}`, text])) });
+function searchedInPlace(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter) {
+  const cause = filter.cause?.trim();
+  const place = cause && [...cause].length >= 2 ? searchPlace(identity, filter) : undefined;
+  if (!place) return undefined;
+  return cases.clone().andWhere(`case_search_grams(ARRAY[c.region, c.agency_code], c.cause) @> case_search_grams(ARRAY[:searchPlace]::text[], :searchCause)`,
+    { searchPlace: place, searchCause: cause });
 }
 
 /**
