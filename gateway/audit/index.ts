@@ -55,6 +55,8 @@ export interface AuditedRequest {
 }
 
 /** The key under which a request records one (coordinate, entity, decision) at most once. */
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 export const auditKey = (coordinate: string, entityId: string | null, decision: AuditDecision): string => JSON.stringify([coordinate, entityId, decision]);
 
 /**
@@ -64,27 +66,27 @@ export const auditKey = (coordinate: string, entityId: string | null, decision: 
  * or aliased 200 times in one request is one release, not 200 entries: the log says what reached
  * whom, and it must not be flooded on demand.
  */
-export function auditEntries(request: AuditedRequest, done: ReadonlySet<string> = new Set()): AuditEntryInput[] {
+export function auditEntries(request: AuditedRequest, done: ReadonlySet<string> = NO_KEYS): AuditEntryInput[] {
   const { identity } = request;
-  const common = {
-    subject: identity.sub,
-    role: identity.role,
-    org: identity.org ?? null,
-    region: identity.region ?? null,
-    clientAddress: request.clientAddress ?? null,
-    operationName: request.operationName ?? null,
-    documentHash: request.documentHash ?? null,
-    reason: identity.reason ?? null,
-    traceId: request.traceId ?? identity.traceId ?? null,
-  };
+  const subject = identity.sub;
+  const role = identity.role;
+  const org = identity.org ?? null;
+  const region = identity.region ?? null;
+  const clientAddress = request.clientAddress ?? null;
+  const operationName = request.operationName ?? null;
+  const documentHash = request.documentHash ?? null;
+  const reason = identity.reason ?? null;
+  const traceId = request.traceId ?? identity.traceId ?? null;
   const at = new Date();
   const entries: AuditEntryInput[] = [];
-  const seen = new Set<string>(done);
+  // A 50-case page reports a hundred releases: the keys seen here are kept apart from `done` (no
+  // copy of it per request), and each entry is one literal of a fixed shape (no spread).
+  const seen = new Set<string>();
   const add = (coordinate: string, entityId: string | null, decision: AuditDecision) => {
     const key = auditKey(coordinate, entityId, decision);
-    if (seen.has(key)) return;
+    if (seen.has(key) || done.has(key)) return;
     seen.add(key);
-    entries.push({ ...common, at, coordinate, entityId, decision });
+    entries.push({ subject, role, org, region, clientAddress, operationName, documentHash, reason, traceId, at, coordinate, entityId, decision });
   };
   for (const r of request.releases ?? []) add(r.coordinate, r.entityId ?? null, r.decision);
   for (const d of request.denied ?? []) add(d.coordinate, null, 'denied');

@@ -44,6 +44,8 @@ export interface AuditWriterOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
+/** A NUL or any half of a surrogate pair: the characters `clean` may have to change. */
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -52,7 +54,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * come back as U+FFFD), bounded length.
  */
 function clean(value: unknown, max: number): string {
-  let text = String(value).replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD');
+  let text = String(value);
+  // Nearly every value is short and holds neither a NUL nor any surrogate: one test instead of two
+  // replacements, for each of the thirteen fields of the hundred entries a page of cases releases.
+  if (text.length <= max && !SUSPECT.test(text)) return text;
+  text = text.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD');
   if (text.length > max) text = text.slice(0, max).replace(LONE_SURROGATE, '');
   return text;
 }
@@ -84,13 +90,17 @@ export function normalizeEntry(input: AuditEntryInput, now: Date = new Date()): 
 const COLUMNS = ['at', 'subject', 'role', 'org', 'region', 'client_address', 'operation_name', 'document_hash',
   'coordinate', 'entity_id', 'decision', 'reason', 'trace_id', 'prev_hash', 'hash', 'leaf_index'] as const;
 
-/** One multi-row INSERT: one array per column, unnested in order, so sequence follows the chain. */
+/**
+ * One multi-row INSERT: the batch as one JSON array of rows (each row an array in COLUMNS order),
+ * taken apart in order, so sequence follows the chain. One JSON.stringify costs the gateway a
+ * fraction of what sixteen text arrays did (pg escapes every element of an array parameter one by
+ * one: a hundred entries a 50-case page, sixteen columns each). `->>` gives the text exactly as sent
+ * and SQL NULL for a JSON null.
+ */
 const INSERT = `INSERT INTO audit_log (${COLUMNS.join(', ')})
-  SELECT ${COLUMNS.join(', ')} FROM unnest(
-    $1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[]
-  ) WITH ORDINALITY AS r(${COLUMNS.join(', ')}, ord)
-  ORDER BY ord`;
+  SELECT (r.v->>0)::timestamptz, ${COLUMNS.slice(1, -1).map((_, i) => `r.v->>${i + 1}`).join(', ')}, (r.v->>${COLUMNS.length - 1})::bigint
+  FROM json_array_elements($1::json) WITH ORDINALITY AS r(v, ord)
+  ORDER BY r.ord`;
 
 /** The audit writer's variables (declared with the gateway's, checked against docker-compose.yml). */
 export const AUDIT_ENV: EnvVar[] = [
@@ -318,15 +328,14 @@ export class AuditWriter {
       let prev = head.rows[0]?.hash ?? GENESIS_HASH;
       // The next leaves of the Merkle tree: the tree's order is the order of commit under the lock.
       let leaf = head.rows[0] ? BigInt(head.rows[0].leaf_index) + 1n : 0n;
-      const columns: (string | null)[][] = COLUMNS.map(() => []);
+      const rows: (string | null)[][] = [];
       for (const entry of batch) {
         const hash = chainHash(prev, entry);
-        const row = [entry.at.toISOString(), entry.subject, entry.role, entry.org, entry.region, entry.clientAddress, entry.operationName,
-          entry.documentHash, entry.coordinate, entry.entityId, entry.decision, entry.reason, entry.traceId, prev, hash, String(leaf++)];
-        row.forEach((value, i) => columns[i].push(value));
+        rows.push([entry.at.toISOString(), entry.subject, entry.role, entry.org, entry.region, entry.clientAddress, entry.operationName,
+          entry.documentHash, entry.coordinate, entry.entityId, entry.decision, entry.reason, entry.traceId, prev, hash, String(leaf++)]);
         prev = hash;
       }
-      await client.query(INSERT, columns);
+      await client.query(INSERT, [JSON.stringify(rows)]);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError) => { broken = rollbackError as Error; });
