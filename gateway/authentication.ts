@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createRemoteJWKSet, importJWK, importSPKI, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, importJWK, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 type KeyLike = CryptoKey;
 import { ROLES, type Identity } from '../kit/identity';
 import type { EnvVar } from '../kit/module';
@@ -39,6 +39,16 @@ async function loadKey(config: GatewayConfig['jwt']): Promise<KeyLike | Uint8Arr
   return importSPKI(text, 'RS256');
 }
 
+/** How long a verified token's signature is taken as verified, and how many such tokens are held. */
+const VERIFIED_TTL_SECONDS = 60;
+const VERIFIED_MAX = 10_000;
+
+/** jwtVerify's own time checks (jose validateClaimsSet): not before `nbf`, not at or after `exp`, with the skew. */
+function stillValid(payload: JWTPayload, now: number, skewSeconds: number): boolean {
+  if (typeof payload.nbf === 'number' && payload.nbf > now + skewSeconds) return false;
+  return typeof payload.exp === 'number' && payload.exp > now - skewSeconds;
+}
+
 const optionalString = (value: unknown, claim: string): string | undefined => {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !value) throw new AuthenticationError(`token claim ${claim} must be a non-empty string`);
@@ -53,19 +63,35 @@ const optionalString = (value: unknown, claim: string): string | undefined => {
  */
 export async function authenticator(config: GatewayConfig['jwt'], options: AuthenticationOptions = authenticationOptionsFromEnv({})) {
   const key = await loadKey(config);
+  // Verifying an EdDSA signature was the larger part of authenticating a request, for the same few
+  // tokens over and over. Held a minute at most, so a key withdrawn from the JWKS stops counting
+  // within the minute after its tokens were last verified (jose's own JWKS cache holds keys longer).
+  const verified = new Map<string, JWTPayload & { verifiedAt: number }>();
   return async (authorization: string | undefined): Promise<Identity> => {
     if (!authorization) return { sub: 'anonymous', role: 'public' };
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new AuthenticationError('Authorization header must be "Bearer <token>"');
-    let payload;
-    try {
-      ({ payload } = await jwtVerify(match[1], key as any, {
-        issuer: config.issuer, audience: config.audience, requiredClaims: ['exp', 'sub'], clockTolerance: options.clockSkewSeconds,
-      }));
-    } catch {
-      throw new AuthenticationError('token is invalid, expired or not signed by a trusted issuer');
-    }
+    const token = match[1];
     const now = Math.floor(Date.now() / 1000);
+    let payload = verified.get(token);
+    // A token verified within the minute is not verified again (its signature, issuer and audience
+    // cannot have changed); its times are checked again as jwtVerify checks them.
+    if (payload && !(payload.verifiedAt + VERIFIED_TTL_SECONDS > now && stillValid(payload, now, options.clockSkewSeconds))) {
+      verified.delete(token);
+      payload = undefined;
+    }
+    if (!payload) {
+      try {
+        const result = await jwtVerify(token, key as any, {
+          issuer: config.issuer, audience: config.audience, requiredClaims: ['exp', 'sub'], clockTolerance: options.clockSkewSeconds,
+        });
+        payload = { ...result.payload, verifiedAt: now };
+      } catch {
+        throw new AuthenticationError('token is invalid, expired or not signed by a trusted issuer');
+      }
+      if (verified.size >= VERIFIED_MAX) verified.clear();
+      verified.set(token, payload);
+    }
     const exp = payload.exp!;
     if (payload.iat !== undefined && payload.iat > now + options.clockSkewSeconds) throw new AuthenticationError('token is issued in the future');
     if (exp - (payload.iat ?? now) > options.maxLifetimeSeconds) throw new AuthenticationError(`token lives longer than ${options.maxLifetimeSeconds} seconds`);
