@@ -128,11 +128,13 @@ export async function fewCasesInState({ identity, filter, cases, overdueNow }: O
   const transferWanted = given(filter.transferStatus) || filter.transferred === true || filter.overdue === true;
   const supervision = filter.supervisionStatus === 'OPEN' || filter.supervisionStatus === 'CLOSED' ? filter.supervisionStatus : undefined;
   if (!transferWanted && !supervision) return undefined;
+  // The matters, not their distinct cases: a DISTINCT reads every match before its limit (9,376 at
+  // a million cases), and more than `limit` matters on fewer cases only means the walk, as before.
   const source = transferWanted ? transferStates(cases, identity, filter, overdueNow).select('ts.case_id', 'case_id')
-    : supervisedCases(cases, identity, filter, supervision).select('m.case_id', 'case_id');
+    : supervisionMatters(cases, identity, filter, supervision);
   const [sql, params] = source.limit(limit + 1).getQueryAndParameters();
   const rows: { case_id: string }[] = await cases.connection.query(sql, params);
-  return rows.length > limit ? undefined : rows.map((r) => r.case_id);
+  return rows.length > limit ? undefined : [...new Set(rows.map((r) => r.case_id))];
 }
 
 /** 移送 states: one row per case (case_transfer_state's key is the case), so its rows are the cases. */
@@ -150,8 +152,14 @@ function transferStates(cases: SelectQueryBuilder<ObjectLiteral>, identity: Iden
  * the other, kit/messages/case-state.ts; no status: any matter).
  */
 function supervisedCases(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, status?: 'OPEN' | 'CLOSED') {
+  const matters = supervisionMatters(cases, identity, filter, status).select('DISTINCT ss.case_id', 'case_id');
+  return cases.connection.createQueryBuilder().from(`(${matters.getQuery()})`, 'm').setParameters(matters.getParameters());
+}
+
+/** The matters themselves (a case once per matter), as supervisedCases reads them. */
+function supervisionMatters(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, status?: 'OPEN' | 'CLOSED') {
   const db = cases.connection;
-  const matters = db.createQueryBuilder().select('DISTINCT ss.case_id', 'case_id').from('case_supervision_state', 'ss').where('TRUE');
+  const matters = db.createQueryBuilder().select('ss.case_id', 'case_id').from('case_supervision_state', 'ss').where('TRUE');
   placedState(matters, 'ss', identity, filter);
   if (status) matters.andWhere('ss.status = :supervised', { supervised: status });
   if (status === 'CLOSED') {
@@ -161,7 +169,7 @@ function supervisedCases(cases: SelectQueryBuilder<ObjectLiteral>, identity: Ide
     open.andWhere(`so.status = 'OPEN'`);
     matters.andWhere(`NOT EXISTS (${open.getQuery()})`);
   }
-  return db.createQueryBuilder().from(`(${matters.getQuery()})`, 'm').setParameters(matters.getParameters());
+  return matters;
 }
 
 /**
