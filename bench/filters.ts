@@ -16,7 +16,7 @@ import pg from 'pg';
 import { DataSource, type Logger } from 'typeorm';
 import { mintDevToken } from '../gateway/dev-issuer';
 import { bootBenchHub, type BenchHub } from './hub';
-import { PROCURATOR, REASON } from './dataset';
+import { BUREAUS, PROCURATOR, REASON } from './dataset';
 import { measureAll, preflight, type LoadSettings, type Measurement } from './measure';
 import type { QuerySpec } from './queries';
 import { dropPool, seedCases } from './seed';
@@ -46,6 +46,11 @@ const log = (message: string) => process.stderr.write(`[filters] ${message}\n`);
  * both datasets (and holds the same cases in both).
  */
 const day = 86_400_000;
+/** The number of the first case from 100 on that a bureau of the procurator's county (320706) owns. */
+const COUNTY_CASE_NUMBER = (() => {
+  const i = Array.from({ length: BUREAUS.length }, (_, k) => 100 + k).find((n) => BUREAUS[n % BUREAUS.length].region === '320706')!;
+  return `BENCH〔${2020 + (i % 7)}〕${i}号`;
+})();
 interface FilterCase { name: string; filter?: Record<string, unknown>; sort?: CaseSort; note?: string }
 function filterCases(now: Date): FilterCase[] {
   const at = (daysBefore: number) => new Date(now.getTime() - daysBefore * day).toISOString();
@@ -66,10 +71,11 @@ function filterCases(now: Date): FilterCase[] {
     { name: 'decidedFrom/To, DECIDED_ASC', filter: { decidedFrom: at(13.5), decidedTo: at(12.5) }, sort: 'DECIDED_ASC' },
     { name: 'decided: true', filter: { decided: true } },
     { name: 'decided: false', filter: { decided: false } },
-    // Case numbers are BENCH〔2020 + i % 7〕i号 and the county's bureaus own i % 16 ∈ {0, 1}: 〕1232 is in
-    // 1232, 12320, 12321, 123200… of them (〕1234 was in none); case 16 is BENCH〔2022〕16号.
+    // Case numbers are BENCH〔2020 + i % 7〕i号 and the county's bureaus own the cases i with
+    // BUREAUS[i % B].region = 320706 (bench/dataset.ts): 〕1232 is in 12320, 123200… of them; the exact
+    // number is one case of the county, in both datasets.
     { name: 'caseNumber (substring)', filter: { caseNumber: '〕1232' }, note: 'numbers containing 〕1232: 1232, 12320, 12321…' },
-    { name: 'caseNumber (exact)', filter: { caseNumber: 'BENCH〔2022〕16号' } },
+    { name: 'caseNumber (exact)', filter: { caseNumber: COUNTY_CASE_NUMBER }, note: COUNTY_CASE_NUMBER },
     { name: 'cause (substring)', filter: { cause: '危险废物' } },
     { name: 'cause (rare word)', filter: { cause: '噪声' } },
     { name: 'transferStatus [ACCEPTED]', filter: { transferStatus: ['ACCEPTED'] } },
