@@ -124,6 +124,8 @@ describe('the case list a console drives', () => {
       ['from the day after a decision excludes it', { decidedFrom: '2026-09-16', decidedTo: '2026-10-19' }, []],
       ['case number containing 5002', { caseNumber: '5002' }, ['undecided']],
       ['case number containing 海市监处罚 (prefix)', { caseNumber: '海市监处罚' }, ['penalty', 'late']],
+      ['a whole case number', { caseNumber: '海市监处罚〔2026〕5005号' }, ['late']],
+      ['a number of six characters or more found wherever it lies', { caseNumber: '监处罚〔2026' }, ['penalty', 'late']],
       ['案由 containing 销售', { cause: '销售' }, ['penalty', 'late']],
       ['案由 with LIKE wildcards taken literally', { cause: '_100%' }, ['undecided']],
       ['a wildcard alone matches no other case', { cause: '%' }, ['undecided']],
@@ -247,6 +249,7 @@ describe('the case list a console drives', () => {
     const searches: Record<string, unknown>[] = [
       { cause: '销' }, { cause: '伪劣' }, { cause: '伪劣产品' }, { cause: '劣产品' }, { cause: '产品销售' }, { cause: '_100%' }, { cause: '0%' },
       { caseNumber: '5002' }, { caseNumber: '海市监处罚' }, { caseNumber: '〔2026〕' }, { caseNumber: '宛市监处罚〔2026〕5004号' }, { caseNumber: '〕5' },
+      { caseNumber: '处罚〔2026〕500' }, { caseNumber: '市监处罚〔2026' }, { caseNumber: '海市监处罚〔2026〕5001号' }, { caseNumber: '〔2026〕5009号' },
       { cause: '伪劣', region: '320700' }, { cause: '销售', agencyCode: 'MR-320706' }, { cause: '销售', region: '411302' }, { cause: '伪劣', region: '320706' },
       { cause: '排放', caseNumber: '海环' }, { cause: '销售', caseNumber: '5005' }, { cause: '销售', decided: true, agencyKind: 'MARKET_REGULATION' },
     ];
