@@ -2,6 +2,9 @@
 // --keep: the hub's data directory (the seeded databases) is kept at the end and its path printed;
 // --reuse <dir>: boot the hub on such a directory (migrations run, nothing is seeded) and measure its
 // cases alone, so a change is measured again at a million cases without seeding for 15 minutes.
+// The first boot on a kept directory seals the agencies' party rows the seed wrote unsealed (their
+// start-up pass, kit/at-rest.ts): at a million cases it took 9 minutes (several boot attempts of 240 s
+// each, every one resuming where the last stopped); later boots start at once.
 // Every filter and sort of the case list (`cases`, justice's index) at --small cases and again at
 // --cases, on one hub: p50/p99 through the hub's gateway (a procurator's token and a reason, as a
 // console sends them; the page with totalCount), and each statement the resolver runs, by
