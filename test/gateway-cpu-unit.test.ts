@@ -1,20 +1,18 @@
 // The gateway's cheaper per-request paths (bench/results/gateway-cpu-2026-11-28.md) decide as the
 // paths they replace: a token verified once is still refused once it expires, an entry's text is
 // cleaned as before, and each subgraph's agent is the one make-fetch-happen would use.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createServer } from 'node:http';
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEntries } from '../gateway/audit/index';
 import { normalizeEntry } from '../gateway/audit/writer';
-import { authenticator, AuthenticationError, authenticationOptionsFromEnv } from '../gateway/authentication';
+import { AuthenticationError } from '../gateway/authentication';
 import { subgraphFetcher } from '../gateway/data-source';
-import { DEV_AUDIENCE, DEV_ISSUER, devIssuerPaths, ensureDevIssuer } from '../gateway/dev-issuer';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../gateway/dev-issuer';
+import { devAuthenticator, type DevAuthenticator } from './support/dev-authenticator';
 
 describe('a token verified once', () => {
-  let dir: string;
+  let issuer: DevAuthenticator;
   let key: CryptoKey;
   let authenticate: (authorization: string) => Promise<unknown>;
   const now = () => Math.floor(Date.now() / 1000);
@@ -25,14 +23,11 @@ describe('a token verified once', () => {
     return jwt.sign(key);
   };
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gateway-cpu-unit-'));
-    const { publicKeyFile } = await ensureDevIssuer(dir);
-    key = await importJWK(JSON.parse(readFileSync(devIssuerPaths(dir).privateKey, 'utf8')) as JWK, 'EdDSA') as CryptoKey;
-    const verify = await authenticator({ publicKeyFile, issuer: DEV_ISSUER, audience: DEV_AUDIENCE }, authenticationOptionsFromEnv({}));
-    authenticate = (token) => verify(`Bearer ${token}`);
+    issuer = await devAuthenticator('gateway-cpu-unit-');
+    ({ key, authenticate } = issuer);
   });
   afterEach(() => { vi.useRealTimers(); });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => issuer.remove());
 
   it('is refused once it expires (with the minute of skew), though it was accepted before', async () => {
     const token = await mint(now() + 120);

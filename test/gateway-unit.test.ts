@@ -1,20 +1,18 @@
 // The gateway's defences that are pure functions, tested without a hub: the authorizer's caches
 // and limits, the client error formatter, X-Access-Reason and token claims, the audit's dedupe.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'graphql';
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { auditRequest, type AuditEntryInput } from '../gateway/audit/index';
-import { accessReason, authenticator, AuthenticationError, BadHeaderError, authenticationOptionsFromEnv } from '../gateway/authentication';
+import { accessReason, AuthenticationError, BadHeaderError, authenticationOptionsFromEnv } from '../gateway/authentication';
 import { policySchema } from '../gateway/authorization/api-schema';
 import { createAuthorizer } from '../gateway/authorization/authorizer';
 import { LruCache } from '../gateway/authorization/cache';
 import { inlineFragments, selectOperation } from '../gateway/authorization/inline';
 import { restoreResult } from '../gateway/authorization/restore';
 import { rewriteOperation, skippedDenials } from '../gateway/authorization/rewrite';
-import { DEV_AUDIENCE, DEV_ISSUER, devIssuerPaths, ensureDevIssuer } from '../gateway/dev-issuer';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../gateway/dev-issuer';
+import { devAuthenticator, type DevAuthenticator } from './support/dev-authenticator';
 import { formatClientError, MAX_MESSAGE_LENGTH } from '../gateway/errors';
 import { DEFAULT_LIMITS, limitsFromEnv } from '../gateway/limits';
 import { satisfies, scopesOf } from '../kit/policy';
@@ -178,7 +176,7 @@ describe('X-Access-Reason: decoded, then validated', () => {
 });
 
 describe('tokens: claims required and typed', () => {
-  let dir: string;
+  let issuer: DevAuthenticator;
   let key: CryptoKey;
   let verify: (authorization: string) => Promise<unknown>;
   const now = () => Math.floor(Date.now() / 1000);
@@ -190,13 +188,11 @@ describe('tokens: claims required and typed', () => {
     return jwt.sign(key);
   };
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gateway-unit-'));
-    const { publicKeyFile } = await ensureDevIssuer(dir);
-    key = await importJWK(JSON.parse(readFileSync(devIssuerPaths(dir).privateKey, 'utf8')) as JWK, 'EdDSA') as CryptoKey;
-    const authenticate = await authenticator({ publicKeyFile, issuer: DEV_ISSUER, audience: DEV_AUDIENCE }, authenticationOptionsFromEnv({}));
-    verify = async (authorization) => authenticate(`Bearer ${authorization}`);
+    issuer = await devAuthenticator('gateway-unit-');
+    key = issuer.key;
+    verify = async (authorization) => issuer.authenticate(authorization);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => issuer.remove());
 
   it('accepts a well-formed token', async () => {
     expect(await verify(await mint({ role: 'procurator', org: 'PROC-320706', region: '320706' }))).toEqual({ sub: 'u-1', role: 'procurator', org: 'PROC-320706', region: '320706' });
