@@ -42,6 +42,15 @@ export interface CountSourceArgs {
   cap: number;
 }
 
+/** The states a filter asks for: a 移送 state wanted or refused, and the 检察监督 status. */
+function statesAsked(filter: CaseFilter) {
+  return {
+    transferWanted: given(filter.transferStatus) || filter.transferred === true || filter.overdue === true,
+    transferRefused: filter.transferred === false || filter.overdue === false,
+    supervision: filter.supervisionStatus,
+  };
+}
+
 /**
  * The statement the count counts (its rows, capped): the state rows of the caller's reach where
  * they say the whole filter, else the case statement walked in region order for an anti-join,
@@ -49,9 +58,7 @@ export interface CountSourceArgs {
  */
 export function countSource({ identity, filter, sort, cases, overdueNow, cap }: CountSourceArgs): SelectQueryBuilder<ObjectLiteral> {
   const needsCases = CASE_COLUMNS.some((key) => given(filter[key])) || sort.startsWith('DECIDED');
-  const transferWanted = given(filter.transferStatus) || filter.transferred === true || filter.overdue === true;
-  const transferRefused = filter.transferred === false || filter.overdue === false;
-  const supervision = filter.supervisionStatus;
+  const { transferWanted, transferRefused, supervision } = statesAsked(filter);
   if (!needsCases && !transferRefused) {
     if (transferWanted && !given(supervision)) return transferStates(cases, identity, filter, overdueNow);
     if (!transferWanted && (supervision === 'OPEN' || supervision === 'CLOSED')) return supervisedCases(cases, identity, filter, supervision);
@@ -125,8 +132,8 @@ function placed(qb: SelectQueryBuilder<ObjectLiteral>, s: string, identity: Iden
  * says every filter itself, so the page lists the same cases.
  */
 export async function fewCasesInState({ identity, filter, cases, overdueNow }: Omit<CountSourceArgs, 'sort' | 'cap'>, limit: number): Promise<string[] | undefined> {
-  const transferWanted = given(filter.transferStatus) || filter.transferred === true || filter.overdue === true;
-  const supervision = filter.supervisionStatus === 'OPEN' || filter.supervisionStatus === 'CLOSED' ? filter.supervisionStatus : undefined;
+  const { transferWanted, supervision: asked } = statesAsked(filter);
+  const supervision = asked === 'OPEN' || asked === 'CLOSED' ? asked : undefined;
   if (!transferWanted && !supervision) return undefined;
   // The matters, not their distinct cases: a DISTINCT reads every match before its limit (9,376 at
   // a million cases), and more than `limit` matters on fewer cases only means the walk, as before.
