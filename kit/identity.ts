@@ -103,15 +103,17 @@ const verified = new Map<string, { identity: Identity; expiresAt: number }>();
 
 /**
  * verifyIdentity with memory: the gateway reuses a caller's token for half its minute, so each
- * subgraph checks the signature once per token rather than once per request.
+ * subgraph checks the signature once per token rather than once per request. Remembered per
+ * receiver: a token is addressed to one, and several receivers may share a process (the test hub).
  */
 export async function verifyIdentityCached(token: string, receiver: Receiver): Promise<Identity> {
-  const hit = verified.get(token);
+  const key = `${receiver.name}\n${token}`;
+  const hit = verified.get(key);
   if (hit && hit.expiresAt > Date.now()) return { ...hit.identity };
   const identity = await verifyIdentity(token, receiver);
   const { exp } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp: number };
   if (verified.size > 10_000) verified.clear();
-  verified.set(token, { identity, expiresAt: exp * 1000 });
+  verified.set(key, { identity, expiresAt: exp * 1000 });
   return { ...identity };
 }
 
