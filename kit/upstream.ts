@@ -14,20 +14,22 @@ function traceHeader(): Record<string, string> {
 }
 
 const TOKEN_TTL_SECONDS = 60;
-const tokens = new Map<string, { token: Promise<string>; renewAt: number }>();
+/** Per signing key as read at a start: a restarted owner with a new key signs anew (several owners may share a process: the test hub). */
+const tokens = new WeakMap<SigningKey, Map<string, { token: Promise<string>; renewAt: number }>>();
 
 /**
  * This owner's service identity addressed to `to`, signed once per half-minute: a relay delivering
  * a batch a second would otherwise sign a token per batch.
  */
 function serviceToken(owner: SigningKey, to: string): Promise<string> {
-  const key = `${owner.name}\n${to}`;
+  let signed = tokens.get(owner);
+  if (!signed) tokens.set(owner, (signed = new Map()));
   const now = Date.now();
-  const hit = tokens.get(key);
+  const hit = signed.get(to);
   if (hit && hit.renewAt > now) return hit.token;
   const token = signServiceIdentity(owner, to, TOKEN_TTL_SECONDS);
-  tokens.set(key, { token, renewAt: now + (TOKEN_TTL_SECONDS * 1000) / 2 });
-  token.catch(() => tokens.delete(key));
+  signed.set(to, { token, renewAt: now + (TOKEN_TTL_SECONDS * 1000) / 2 });
+  token.catch(() => signed.delete(to));
   return token;
 }
 
