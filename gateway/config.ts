@@ -64,6 +64,8 @@ export interface GatewayConfig {
   console: boolean;
   /** Which operations run: TRUSTED_DOCUMENTS and its manifest (gateway/trusted-documents.ts). */
   trustedDocuments: TrustedDocuments;
+  /** The environment read: the rest of the gateway's options (authentication, audit, limits) come from it too, never from process.env. */
+  env: NodeJS.ProcessEnv;
 }
 
 /** What no single declaration says: the issuer's key comes from a file or a JWKS endpoint. */
@@ -89,5 +91,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     explorer: explorerEnabled(env),
     console: consoleEnabled(env),
     trustedDocuments: trustedDocumentsFromEnv(env),
+    env,
   };
 }

@@ -88,9 +88,9 @@ const judgedOnly: ApolloServerPlugin<HubContext> = {
 };
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const authenticate = await authenticator(config.jwt, authenticationOptionsFromEnv(process.env));
+  const authenticate = await authenticator(config.jwt, authenticationOptionsFromEnv(config.env));
   const subscriptions = new Subscriptions(authenticate, config);
-  const authorizerOptions = authorizerOptionsFromEnv(process.env);
+  const authorizerOptions = authorizerOptionsFromEnv(config.env);
   let authorizer!: Authorizer;
   // The supergraph in service (the schema registry's newest, else the repository's) and each one
   // published after; the authorizer is built for a supergraph before the gateway switches to it.
@@ -98,12 +98,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     const next = createAuthorizer({ ...authorizerOptions, supergraphSdl: sdl });
     return () => { authorizer = next; };
   });
-  const audit = new AuditWriter(config.databaseUrl, { ...auditOptionsFromEnv(process.env), signingKeyFile: config.signingKeyFile });
+  const audit = new AuditWriter(config.databaseUrl, { ...auditOptionsFromEnv(config.env), signingKeyFile: config.signingKeyFile });
   subscriptions.audit = audit; // a subscription refused under trusted documents is audited as a query is
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.manager(loadableSupergraph),
     queryPlannerConfig: { debug: { pathsLimit: QUERY_PLAN_PATHS_LIMIT } },
-    buildService: ({ name, url }) => subgraphDataSource(name, subgraphRoute(name, url, config.subgraphUrls), config.signingKeyFile, config.subgraphTimeoutMs),
+    buildService: ({ name, url }) => subgraphDataSource(name, subgraphRoute(name, url, config.subgraphUrls), config.signingKeyFile, config.subgraphTimeoutMs, config.env),
   });
   const apollo = new ApolloServer<HubContext>({
     gateway,
@@ -115,12 +115,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     formatError: (formatted, error) => formatClientError(planLimitRefusal(formatted, error) ?? formatted, { production: config.production }),
     // Apollo's landing page loads Sandbox from a CDN: never. The gateway serves its own offline
     // explorer (gateway/explorer.ts), in production only when enabled (graphql-cop: GraphiQL detection).
-    plugins: [judgedOnly, planLimitStatus, ApolloServerPluginLandingPageDisabled(), durableAudit<HubContext>(audit, auditCommitTimeoutFromEnv(process.env))],
+    plugins: [judgedOnly, planLimitStatus, ApolloServerPluginLandingPageDisabled(), durableAudit<HubContext>(audit, auditCommitTimeoutFromEnv(config.env))],
   });
   apollo.addPlugin(requestMetrics);
-  apollo.addPlugin(auditRateLimit<HubContext>(audit, auditRateFromEnv(process.env)));
+  apollo.addPlugin(auditRateLimit<HubContext>(audit, auditRateFromEnv(config.env)));
   await apollo.start();
-  const idempotency = new Idempotency(config.databaseUrl, { retentionSeconds: idempotencyRetentionFromEnv(process.env), audit, auditTimeoutMs: auditCommitTimeoutFromEnv(process.env) });
+  const idempotency = new Idempotency(config.databaseUrl, { retentionSeconds: idempotencyRetentionFromEnv(config.env), audit, auditTimeoutMs: auditCommitTimeoutFromEnv(config.env) });
 
   // Every request under a span continuing the caller's traceparent (kit/tracing.ts).
   const http = createServer((req, res) => inServerSpan(req, res, async () => {
