@@ -7,6 +7,7 @@ import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../kit/id
 import { GATEWAY, readSigningKey, type SigningKey } from '../kit/keys';
 import { parseReleases, type ReleaseReport } from './audit/index';
 import { dedupeRepresentations } from './representations';
+import { shareInFlight, type SubgraphFetch } from './in-flight';
 import { subgraphFetchErrors, subgraphFetchSeconds } from '../kit/metrics';
 import { inClientSpan, traceparentHeader } from '../kit/tracing';
 
@@ -31,7 +32,8 @@ export function subgraphFetcher(url: string, timeoutMs: number) {
   const agent = getAgent(url, { ...configureFetchOptions(options), signal: undefined });
   // Agents are cached by options including http/https, so this one serves one protocol only.
   if (agent) agent.protocol = new URL(url).protocol;
-  return fetchHappen.defaults({ ...options, ...(agent ? { agent } : {}) });
+  // Identical queries in flight at once are sent once (gateway/in-flight.ts).
+  return shareInFlight(fetchHappen.defaults({ ...options, ...(agent ? { agent } : {}) }) as unknown as SubgraphFetch);
 }
 const signed = new Map<string, { token: Promise<string>; renewAt: number }>();
 const keys = new Map<string, Promise<SigningKey>>();
@@ -55,7 +57,7 @@ export function gatewaySigningKey(file: string): Promise<SigningKey> {
  * to one subgraph, so its owner cannot replay it at another owner.
  */
 function forwardedToken(identity: Identity, keyFile: string, subgraph: string): Promise<string> {
-  const key = JSON.stringify([subgraph, identity.sub, identity.role, identity.org, identity.region, identity.reason]);
+  const key = JSON.stringify([keyFile, subgraph, identity.sub, identity.role, identity.org, identity.region, identity.reason]);
   const now = Date.now();
   const hit = signed.get(key);
   if (hit && hit.renewAt > now) return hit.token;

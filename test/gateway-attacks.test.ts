@@ -235,6 +235,48 @@ describe('the gateway in production mode, attacked', () => {
       }
     });
 
+    it('identical queries of several callers at once: each gets its own role\'s answer, and every request is audited', async () => {
+      // The gateway sends a caller's identical subgraph queries in flight once (gateway/in-flight.ts):
+      // a caller asking the same as a better-entitled one at the same moment must not ride on its
+      // answer, and requests that shared one must each leave their own entries.
+      const query = `query Same($id: ID!) { case(id: $id) { id party { name idNumber } } }`;
+      const hash = createHash('sha256').update(query).digest('hex');
+      const askers = [
+        { role: 'agency_officer', org: 'MR-320706', region: '320706', sub: 'same-officer', reason: '核查案件当事人' },
+        { role: 'procurator', org: 'PROC-320706', region: '320706', sub: 'same-procurator', reason: '立案监督审查' },
+        { role: 'procurator', org: 'PROC-320706', region: '320706', sub: 'same-procurator', reason: '另一事由' },
+        { role: 'psb_officer', org: 'PSB-320706', region: '320706', sub: 'same-psb', reason: '核查线索' },
+        { role: 'justice_supervisor', org: 'JUS-320706', region: '320706', sub: 'same-justice', reason: '执法监督' },
+        { role: 'agency_officer', org: 'MR-411302', region: '411302', sub: 'same-other-county', reason: '核查案件当事人' },
+      ];
+      const audit = new pg.Client({ connectionString: externalPostgres(inject('postgresAdminUrl')).url(hub.databases.audit) });
+      await audit.connect();
+      try {
+        const entriesBy = async () => {
+          const { rows } = await audit.query<{ subject: string; reason: string; n: number }>(
+            'SELECT subject, reason, count(*)::int AS n FROM audit_log WHERE document_hash = $1 GROUP BY subject, reason', [hash]);
+          return new Map(rows.map((r) => [`${r.subject} ${r.reason}`, r.n]));
+        };
+        const alone = [];
+        for (const caller of askers) alone.push(await hub.graphql(query, { id: caseId }, caller));
+        const once = await eventually(async () => {
+          const counts = await entriesBy();
+          return askers.slice(0, 5).every((c) => counts.get(`${c.sub} ${c.reason}`)) ? counts : undefined;
+        }, 10_000, 'one request\'s entries per caller');
+        // The answers differ by caller (full, masked, none): otherwise sharing between callers could not show.
+        expect(new Set(alone.map((a) => JSON.stringify(a))).size).toBeGreaterThan(2);
+        const times = 6;
+        const together = await Promise.all(Array.from({ length: times }, () => askers.map((caller) => hub.graphql(query, { id: caseId }, caller))).flat());
+        together.forEach((answer, i) => expect(answer).toEqual(alone[i % askers.length]));
+        await eventually(async () => {
+          const counts = await entriesBy();
+          return askers.every((c) => (counts.get(`${c.sub} ${c.reason}`) ?? 0) === (times + 1) * (once.get(`${c.sub} ${c.reason}`) ?? 0)) ? true : undefined;
+        }, 10_000, 'every request\'s entries');
+      } finally {
+        await audit.end();
+      }
+    });
+
     it('a protected field skipped by @skip/@include draws no authorization error, with literals and variables', async () => {
       const query = 'query($show: Boolean!) { agencies { code } viewer @include(if: $show) { role } v2: viewer @skip(if: true) { role } }';
       const hidden = await post({ query, variables: { show: false } });

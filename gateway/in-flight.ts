@@ -1,0 +1,98 @@
+// Identical subgraph reads in flight at the same moment are sent once (as Apollo Router's
+// traffic_shaping `deduplicate_query` does): a dashboard polled by many of one officer's tabs, or a
+// page every officer of a unit opens at 9 a.m. under one identity, costs the subgraph and its
+// database one answer, not one per request.
+//
+// What makes two fetches the same: the subgraph's URL, the whole body (operation text and
+// variables) and every header but the trace ones — the forwarded identity among them, which names
+// the caller, role, unit, region and stated purpose (X-Access-Reason). Two callers never share an
+// answer, and neither do two purposes of one caller. Only queries are shared; a mutation or anything
+// whose shape is not a plain query is sent as it is.
+//
+// The gateway's audit log is unchanged by it: each client request records its own entries from its
+// own copy of the answer (gateway/data-source.ts didReceiveResponse). The owner's release journal
+// (kit/release-journal.ts) records one release per fetch it answered, under the first request's
+// trace id: the value left the owner's database once, to the gateway, for that caller.
+
+/** The fetch @apollo/gateway's RemoteGraphQLDataSource calls: `fetcher(url, { method, headers, body })`. */
+export type SubgraphFetch = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<FetchedResponse>;
+
+/** What RemoteGraphQLDataSource reads of a response. */
+export interface FetchedResponse {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null; forEach(callback: (value: string, name: string) => void): void };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
+/** Per request, not per answer: a trace's parent span and id differ for every client request. */
+const PER_REQUEST_HEADERS = new Set(['traceparent', 'tracestate', 'x-trace-id']);
+
+/** A body the planner made for a query (`{"query":"query …` or `{"query":"{…`), the only kind shared. */
+function isQueryBody(body: string): boolean {
+  return body.startsWith('{"query":"query') || body.startsWith('{"query":"{');
+}
+
+interface Shared { status: number; statusText: string; headers: Map<string, string>; text: string }
+
+/**
+ * One caller's copy of a shared answer: what RemoteGraphQLDataSource reads of a response (status,
+ * headers, the body once as JSON or text), without building a stream per caller.
+ */
+class SharedResponse implements FetchedResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: FetchedResponse['headers'];
+  private readonly body: string;
+
+  constructor(shared: Shared) {
+    this.ok = shared.status >= 200 && shared.status < 300;
+    this.status = shared.status;
+    this.statusText = shared.statusText;
+    const { headers } = shared;
+    this.headers = { get: (name) => headers.get(name.toLowerCase()) ?? null, forEach: (callback) => headers.forEach(callback) };
+    this.body = shared.text;
+  }
+
+  async text(): Promise<string> {
+    return this.body;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.body);
+  }
+}
+
+/**
+ * `fetch` with identical queries in flight sent once. Each caller gets its own response object with
+ * the same status, headers and text, so each parses and changes its own copy; a failure reaches every
+ * caller that waited on it. Nothing is kept once the answer is in: this is not a cache.
+ */
+export function shareInFlight(fetch: SubgraphFetch): SubgraphFetch & { readonly inFlight: number } {
+  const inFlight = new Map<string, Promise<Shared>>();
+  const shared = (url: string, init: Parameters<SubgraphFetch>[1]): Promise<FetchedResponse> => {
+    const { body, headers = {}, method = 'GET' } = init;
+    if (method !== 'POST' || typeof body !== 'string' || !isQueryBody(body)) return fetch(url, init);
+    let key = `${url}\n`;
+    for (const name of Object.keys(headers).sort()) {
+      if (!PER_REQUEST_HEADERS.has(name.toLowerCase())) key += `${name.toLowerCase()}: ${headers[name]}\n`;
+    }
+    key += body;
+    let answer = inFlight.get(key);
+    if (!answer) {
+      answer = fetch(url, init).then(async (response) => {
+        const copied = new Map<string, string>();
+        response.headers.forEach((value, name) => { copied.set(name.toLowerCase(), value); });
+        return { status: response.status, statusText: response.statusText, headers: copied, text: await response.text() };
+      });
+      inFlight.set(key, answer);
+      const done = () => { inFlight.delete(key); };
+      answer.then(done, done);
+    }
+    return answer.then((answered) => new SharedResponse(answered));
+  };
+  return Object.defineProperty(shared, 'inFlight', { get: () => inFlight.size }) as SubgraphFetch & { readonly inFlight: number };
+}
