@@ -257,7 +257,7 @@ describe('the gateway in production mode, attacked', () => {
             'SELECT subject, reason, count(*)::int AS n FROM audit_log WHERE document_hash = $1 GROUP BY subject, reason', [hash]);
           return new Map(rows.map((r) => [`${r.subject} ${r.reason}`, r.n]));
         };
-        const alone = [];
+        const alone: unknown[] = [];
         for (const caller of askers) alone.push(await hub.graphql(query, { id: caseId }, caller));
         const once = await eventually(async () => {
           const counts = await entriesBy();
