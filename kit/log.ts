@@ -90,21 +90,49 @@ export function redact(value: unknown, depth = 0): unknown {
 let service = 'hub';
 let root: Logger | null = null;
 
+function logger(name: string, levelSetting: string | undefined, destination?: ServiceLog): Logger {
+  const level = (LOG_LEVELS as readonly string[]).includes(levelSetting ?? '') ? levelSetting! : 'info';
+  const options = {
+    level,
+    base: { service: name, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    // The request's trace id on every line written within it.
+    mixin: () => {
+      const traceId = scopes.getStore()?.traceId;
+      return traceId ? { traceId } : {};
+    },
+  };
+  return destination ? pino(options, { write: (line: string) => destination.write(line) }) : pino(options);
+}
+
+/**
+ * A service that shares its process with others (the test hub runs every subgraph and the
+ * gateway in the test's own): its lines carry its name and level and go where it says. A process
+ * of one service (production) has none and writes as nameService named it.
+ */
+export interface ServiceLog {
+  name: string;
+  level?: string;
+  write(line: string): void;
+}
+
+const serviceLogs = new AsyncLocalStorage<ServiceLog>();
+const serviceLoggers = new WeakMap<ServiceLog, Logger>();
+
+/** Runs `work` as `service`: what it logs, and all the asynchronous work it starts (its server, its workers), is written as that service. */
+export function runAsService<T>(service: ServiceLog, work: () => T): T {
+  return serviceLogs.run(service, work);
+}
+
 function rootLogger(): Logger {
-  if (!root) {
-    const level = (LOG_LEVELS as readonly string[]).includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info';
-    root = pino({
-      level,
-      base: { service, pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      // The request's trace id on every line written within it.
-      mixin: () => {
-        const traceId = scopes.getStore()?.traceId;
-        return traceId ? { traceId } : {};
-      },
-    });
+  const own = serviceLogs.getStore();
+  if (own) {
+    let ownLogger = serviceLoggers.get(own);
+    if (!ownLogger) serviceLoggers.set(own, (ownLogger = logger(own.name, own.level, own)));
+    return ownLogger;
   }
+  if (!root) root = logger(service, process.env.LOG_LEVEL);
   return root;
 }
 
