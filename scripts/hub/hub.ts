@@ -10,7 +10,7 @@ import { subgraphUrlVar } from '../../gateway/config';
 import { DEV_AUDIENCE, DEV_ISSUER, ensureDevIssuer } from '../../gateway/dev-issuer';
 import { dropDatabases, type PostgresServer } from './postgres';
 import { AUDIT_WRITER, dropLogins, provisionLogins, type Login } from './roles';
-import { ServiceProcess } from './processes';
+import { ServiceProcess, type HubService } from './processes';
 
 export interface HubOptions {
   postgres: PostgresServer;
@@ -36,6 +36,12 @@ export interface HubOptions {
   replicas?: boolean;
   /** A folder of scripts/hub/build.ts: services start from its bundles rather than through tsx (the test run's). */
   serviceBuild?: string;
+  /**
+   * Every service in this process (scripts/hub/in-process.ts) instead of one process each: the
+   * same databases, logins, keys and environments, without nine Node starts (the test hub). Their
+   * processes cannot be killed, paused or given worker processes or traces.
+   */
+  inProcess?: boolean;
 }
 
 /** The second instance of every service (HubOptions.replicas). */
@@ -167,8 +173,13 @@ export function gatewayKeyEnv(keys: KeyFiles): NodeJS.ProcessEnv {
   return { GATEWAY_SIGNING_KEY_FILE: keys.privateKey(GATEWAY), HUB_PUBLIC_KEYS_FILE: keys.directory };
 }
 
-/** Boots the whole hub: a database per owner, every subgraph in its own process, the gateway. */
+/** Boots the whole hub: a database per owner, every subgraph in its own process (or all in this one: inProcess), the gateway. */
 export async function startHub(options: HubOptions): Promise<Hub> {
+  // Loaded only for a hub in this process: `npm start` and the benchmark load no service code here.
+  const inProcess = options.inProcess ? (await import('./in-process')).InProcessService : undefined;
+  const service = (name: string, module: SubgraphModule | 'gateway', env: NodeJS.ProcessEnv): HubService => inProcess
+    ? new inProcess(name, module, env, !!options.echo)
+    : new ServiceProcess(name, module === 'gateway' ? ['gateway/main.ts'] : ['subgraphs/main.ts', module.name], env, !!options.echo, options.serviceBuild);
   const prefix = options.databasePrefix ?? '';
   const secrets = hubSecrets(options.dataDir);
   const keys = await ensureHubKeys(options.dataDir);
@@ -198,7 +209,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     ...subgraphKeyEnv(s, keys, secrets),
     ...Object.fromEntries([...(s.upstreams ?? []), ...(s.notifies ?? [])].map((owner) => [upstreamVar(owner), options.ownerUrlOverrides?.[owner] ?? subgraphUrls[owner]])),
   }]));
-  const subgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(s.name, ['subgraphs/main.ts', s.name], environments[s.name], !!options.echo, options.serviceBuild)]));
+  const subgraphs = new Map(SUBGRAPHS.map((s) => [s.name, service(s.name, s, environments[s.name])]));
   const gatewayPort = options.gatewayPort || (await freePort());
   environments.gateway = {
     ...base,
@@ -211,11 +222,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     // The gateway's own database holds the audit log it appends to (the audit subgraph reads it).
     DATABASE_URL: urlOf('gateway'),
   };
-  const gateway = new ServiceProcess('gateway', ['gateway/main.ts'], environments.gateway, !!options.echo, options.serviceBuild);
+  const gateway = service('gateway', 'gateway', environments.gateway);
 
   // The second instance of each service: the same environment (databases, keys), its own port,
   // and the second set's URLs between owners and from the second gateway.
-  let second: { subgraphs: Map<string, ServiceProcess>; gateway: ServiceProcess; replica: HubReplica } | undefined;
+  let second: { subgraphs: Map<string, HubService>; gateway: HubService; replica: HubReplica } | undefined;
   if (options.replicas) {
     const replicaPorts = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (s) => [s.name, await freePort()] as const)));
     const replicaUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, `http://127.0.0.1:${replicaPorts[s.name]}`]));
@@ -230,10 +241,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       PORT: String(replicaGatewayPort),
       ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVar(s.name), options.subgraphUrlOverrides?.[s.name] ?? replicaUrls[s.name]])),
     };
-    const replicaSubgraphs = new Map(SUBGRAPHS.map((s) => [s.name, new ServiceProcess(`${s.name}#2`, ['subgraphs/main.ts', s.name], replicaEnvironments[s.name], !!options.echo, options.serviceBuild)]));
+    const replicaSubgraphs = new Map(SUBGRAPHS.map((s) => [s.name, service(`${s.name}#2`, s, replicaEnvironments[s.name])]));
     second = {
       subgraphs: replicaSubgraphs,
-      gateway: new ServiceProcess('gateway#2', ['gateway/main.ts'], replicaEnvironments.gateway, !!options.echo, options.serviceBuild),
+      gateway: service('gateway#2', 'gateway', replicaEnvironments.gateway),
       replica: {
         gatewayUrl: `http://127.0.0.1:${replicaGatewayPort}`,
         subgraphUrls: replicaUrls,

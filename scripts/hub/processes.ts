@@ -4,8 +4,25 @@ import { bundleFor } from './build';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** One service of the hub, however it runs: in its own process (ServiceProcess) or in the launcher's (in-process.ts). */
+export interface HubService {
+  readonly name: string;
+  /** Resolves once the service serves. */
+  start(): Promise<void>;
+  /** Drains and stops it (SIGTERM for a process). */
+  stop(): Promise<void>;
+  /** Ends it with nothing drained (SIGKILL): a process only. */
+  kill(): Promise<void>;
+  /** Freezes it (SIGSTOP) and thaws it (SIGCONT): a process only. */
+  pause(): void;
+  resume(): void;
+  readonly running: boolean;
+  /** Its last lines of output. */
+  readonly recentOutput: string;
+}
+
 /** One service of the hub in its own Node process; ready once it prints its `listening` line. */
-export class ServiceProcess {
+export class ServiceProcess implements HubService {
   private child: ChildProcess | null = null;
   private tail: string[] = [];
 

@@ -42,13 +42,19 @@ export interface TestHub extends Omit<Hub, 'keys' | 'replica'> {
   ownerDatabaseUrl(owner: string): string;
 }
 
-/** The real hub on free ports with fresh databases; `stop()` drops them again. */
+/** The real hub on free ports with fresh databases, in this process unless `processes`; `stop()` drops them again. */
 export async function startHub(options: {
   env?: NodeJS.ProcessEnv; subgraphUrlOverrides?: Record<string, string>; ownerUrlOverrides?: Record<string, string>;
   /** A second instance of every subgraph and of the gateway on the same databases (scripts/hub/hub.ts). */
   replicas?: boolean;
   /** A PostgreSQL server of the test's own (one it restarts) instead of the run's shared one. */
   postgres?: PostgresServer;
+  /**
+   * Every service in a process of its own, as `npm start` runs them, for a test that needs one:
+   * SIGKILL or SIGSTOP of a service, gateway workers, traces. Otherwise they all run in the
+   * test's process (scripts/hub/in-process.ts), which starts in a fraction of the time.
+   */
+  processes?: boolean;
 } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const server = options.postgres ?? externalPostgres(inject('postgresAdminUrl'));
@@ -64,6 +70,8 @@ export async function startHub(options: {
     ownerUrlOverrides: options.ownerUrlOverrides,
     replicas: options.replicas,
     serviceBuild: inject('serviceBuild'),
+    // HUB_TEST_PROCESSES=1: every file's hub in processes, as before the in-process hub (to compare or to debug).
+    inProcess: !options.processes && process.env.HUB_TEST_PROCESSES !== '1',
   });
   const client = hubClient(hub.gatewayUrl, dataDir);
   const signingKeys = new Map<string, Promise<SigningKey>>();
