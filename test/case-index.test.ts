@@ -6,7 +6,7 @@ describe('the case index through the gateway', () => {
   let hub: TestHub;
   beforeAll(async () => {
     // Two gateway workers behind one port (GATEWAY_WORKERS), as production runs them on two cores.
-    hub = await startHub({ env: { GATEWAY_WORKERS: '2' } });
+    hub = await startHub({ processes: true, env: { GATEWAY_WORKERS: '2' } });
     await seedBureaus(hub);
   });
   afterAll(() => hub?.stop());

@@ -109,7 +109,7 @@ beforeAll(async () => {
   pgPort = await freePort();
   current = await startEmbeddedPostgres(pgDir, pgPort, true);
   // A generous subgraph timeout: on a busy machine a slow answer is not the fault under test.
-  hub = await startHub({ postgres: server, env: { SUBGRAPH_TIMEOUT_MS: '30000', AUDIT_COMMIT_TIMEOUT_MS: '10000' } });
+  hub = await startHub({ processes: true, postgres: server, env: { SUBGRAPH_TIMEOUT_MS: '30000', AUDIT_COMMIT_TIMEOUT_MS: '10000' } });
   await seedBureaus(hub);
 }, 480_000);
 afterAll(async () => {

@@ -10,7 +10,7 @@ describe('gateway: identity, health and failing subgraphs', () => {
   let hub: TestHub;
   let caseId: string;
   beforeAll(async () => {
-    hub = await startHub({ env: { SUBGRAPH_TIMEOUT_MS: '1500' } });
+    hub = await startHub({ processes: true, env: { SUBGRAPH_TIMEOUT_MS: '1500' } });
     await seedBureaus(hub);
     caseId = await recordMarketCase(hub);
   });

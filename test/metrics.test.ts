@@ -32,7 +32,7 @@ let hub: TestHub;
 
 beforeAll(async () => {
   // Two gateway workers: a scrape reaches one of them and must count the requests both answered.
-  hub = await startHub({ env: { GATEWAY_WORKERS: '2' } });
+  hub = await startHub({ processes: true, env: { GATEWAY_WORKERS: '2' } });
   await seedBureaus(hub);
 });
 

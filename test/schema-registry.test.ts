@@ -107,7 +107,7 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'schema-registry-'));
   proxy = await prefixProxy();
   const nobody = `http://127.0.0.1:${await freePort()}/not-started`;
-  hub = await startHub({ env: { GATEWAY_WORKERS: '2' }, subgraphUrlOverrides: { justice: `${proxy.url}${PREFIX}`, audit: nobody } });
+  hub = await startHub({ processes: true, env: { GATEWAY_WORKERS: '2' }, subgraphUrlOverrides: { justice: `${proxy.url}${PREFIX}`, audit: nobody } });
   proxy.target = hub.subgraphUrls.justice;
   await seedBureaus(hub);
   // A client of the bureau directory registers its operation, as every client of a hub in

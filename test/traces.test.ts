@@ -67,7 +67,7 @@ describe('traces', () => {
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
     // Spans leave in batches: every 200 ms here instead of the default 5 s.
-    hub = await startHub({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' } });
+    hub = await startHub({ processes: true, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' } });
     await seedBureaus(hub);
   });
 
