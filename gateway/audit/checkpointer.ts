@@ -8,12 +8,24 @@ import { log } from '../../kit/log';
 /** Rows hashed per statement while a checkpoint catches up. */
 const PAGE = 5000;
 
+/**
+ * Leaves held for the next checkpoint (32 bytes each, 8 MiB): past it the oldest are let go and
+ * read back from the table like another process's. A 50-case page is a hundred leaves, so this is
+ * minutes of a busy gateway between two checkpoints.
+ */
+const MAX_HELD_LEAVES = 262_144;
+
+/** Leaves this process committed, consecutive from `start`: `count` hashes of the hasher's size, end to end. */
+interface HeldLeaves { start: number; count: number; hashes: Buffer }
+
 export interface CheckpointerOptions {
   /** How often to look for new entries (AUDIT_CHECKPOINT_MS, default 2000). */
   intervalMs?: number;
   hash?: MerkleHashName;
   origin?: string;
   log?: (message: string, error?: unknown) => void;
+  /** Leaves held for the next checkpoint at most (default 262,144). */
+  maxHeldLeaves?: number;
 }
 
 interface EntryRow {
@@ -41,6 +53,12 @@ export const ENTRY_COLUMNS = `at, subject, role, org, region, client_address, op
  * commits leaves in order under its lock, so what a checkpoint covers is always a prefix of the
  * log. Several gateway processes take turns (a try-lock): one checkpoint per size.
  *
+ * The leaves of the batches this process committed are handed over by its writer after each
+ * COMMIT (`committed`), hashed from the canonical JSON the chain hash was made of; a checkpoint
+ * appends those and reads from the table only the leaves it does not hold (another process's, those
+ * committed before a restart, or let go past MAX_HELD_LEAVES). The tree, its root and the
+ * signature are the ones reading every row back gives (test/audit-handover.test.ts).
+ *
  * The gateway signs but sends nothing to the witness: it is the one component facing the
  * internet and signs no service messages (kit/runtime.ts refuses it as a sender). The audit
  * subgraph, the log's owner, carries the checkpoints to the procuratorate (subgraphs/audit/witness.ts).
@@ -53,12 +71,60 @@ export class Checkpointer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly maxHeld: number;
+  /** Held leaves in leaf order, runs that do not overlap. */
+  private held: HeldLeaves[] = [];
+  private heldCount = 0;
+  private rowsRead = 0;
 
   constructor(private readonly pool: pg.Pool, private readonly key: SigningKey, options: CheckpointerOptions = {}) {
     this.hasher = merkleHasher(options.hash ?? 'sha256');
     this.origin = options.origin ?? AUDIT_LOG_ORIGIN;
     this.intervalMs = options.intervalMs ?? 2000;
     this.log = options.log ?? ((message, error) => log.error(message, error));
+    this.maxHeld = options.maxHeldLeaves ?? MAX_HELD_LEAVES;
+  }
+
+  /** Rows of the log read back so far (the leaves it did not hold). */
+  get leavesRead(): number {
+    return this.rowsRead;
+  }
+
+  /** Leaves held for the next checkpoint. */
+  get leavesHeld(): number {
+    return this.heldCount;
+  }
+
+  /**
+   * The writer's batch, committed: its entries' canonical JSON, in leaf order from `firstLeaf`.
+   * Called after the COMMIT only, so every leaf held is a row of the log.
+   */
+  committed(firstLeaf: number, canonicals: readonly string[]): void {
+    const count = canonicals.length;
+    if (!count) return;
+    const last = this.held[this.held.length - 1];
+    if (last && firstLeaf < last.start + last.count) this.forget(Number.MAX_SAFE_INTEGER); // out of order: hold nothing older than this batch
+    const size = this.hasher.size;
+    const hashes = Buffer.allocUnsafe(count * size);
+    for (let i = 0; i < count; i++) this.hasher.leaf(canonicals[i]).copy(hashes, i * size);
+    this.held.push({ start: firstLeaf, count, hashes });
+    this.heldCount += count;
+    while (this.heldCount > this.maxHeld) this.heldCount -= this.held.shift()!.count;
+  }
+
+  /** Lets go of the held leaves below `size` (a checkpoint covers them). */
+  private forget(size: number): void {
+    const kept: HeldLeaves[] = [];
+    let count = 0;
+    for (const run of this.held) {
+      const end = run.start + run.count;
+      if (end <= size) continue;
+      const skip = Math.max(0, size - run.start);
+      kept.push(skip ? { start: size, count: run.count - skip, hashes: run.hashes.subarray(skip * this.hasher.size) } : run);
+      count += run.count - skip;
+    }
+    this.held = kept;
+    this.heldCount = count;
   }
 
   start(): void {
@@ -98,14 +164,30 @@ export class Checkpointer {
         // A new hash starts the tree again from the first entry (its checkpoints name their hash).
         this.log(`audit: checkpoints move from ${last.hash_alg} to ${this.hasher.name}; the tree is recomputed from the first entry`);
       }
-      for (;;) {
+      this.forget(frontier.size);
+      // The runs held now (batches committed meanwhile are read from the table at the end); a run is
+      // replaced, never changed, so the copy of the list is enough.
+      const held = this.held.slice();
+      const size = this.hasher.size;
+      for (let next = 0; ;) {
+        const run = held[next];
+        if (run && run.start <= frontier.size) {
+          // Held leaves at the tree's edge: appended as they were committed.
+          for (let i = frontier.size - run.start; i < run.count; i++) frontier.append(run.hashes.subarray(i * size, (i + 1) * size));
+          next++;
+          continue;
+        }
+        // The leaves not held: up to the next held run, or, past the last, whatever else is committed.
+        const limit = run ? Math.min(PAGE, run.start - frontier.size) : PAGE;
         const { rows } = await client.query<EntryRow>(
-          `SELECT leaf_index::text, ${ENTRY_COLUMNS} FROM audit_log WHERE audit_log.leaf_index >= $1 ORDER BY audit_log.leaf_index LIMIT $2`, [frontier.size, PAGE]);
+          `SELECT leaf_index::text, ${ENTRY_COLUMNS} FROM audit_log WHERE audit_log.leaf_index >= $1 ORDER BY audit_log.leaf_index LIMIT $2`, [frontier.size, limit]);
+        this.rowsRead += rows.length;
         for (const row of rows) {
           if (Number(row.leaf_index) !== frontier.size) throw new Error(`audit: leaf ${frontier.size} is missing from the log (found ${row.leaf_index})`);
           frontier.append(auditLeafHash(this.hasher, entryOfRow(row)));
         }
-        if (rows.length < PAGE) break;
+        if (run && rows.length < limit) throw new Error(`audit: leaf ${frontier.size} is missing from the log (a later one, ${run.start}, is committed)`);
+        if (!run && rows.length < PAGE) break;
       }
       if (frontier.size === 0 || (last && Number(last.tree_size) === frontier.size && last.hash_alg === this.hasher.name)) {
         await client.query('COMMIT');
@@ -117,6 +199,7 @@ export class Checkpointer {
         `INSERT INTO audit_checkpoint (tree_size, origin, hash_alg, root_hash, frontier, signature, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [checkpoint.treeSize, checkpoint.origin, checkpoint.hash, checkpoint.rootHash, frontier.save().map((h) => h.toString('hex')), signature, new Date()]);
       await client.query('COMMIT');
+      this.forget(frontier.size);
       return { ...checkpoint, signature };
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError) => { broken = rollbackError as Error; });

@@ -3,7 +3,7 @@ import { GATEWAY, readSigningKey } from '../../kit/keys';
 import { AUDIT_RATE_ENV } from './rate-env';
 import type { EnvVar } from '../../kit/module';
 import { Checkpointer } from './checkpointer';
-import { AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, chainHash, GENESIS_HASH, type AuditDecision, type AuditEntry } from '../../kit/audit-chain';
+import { AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, auditTime, canonicalJson, chainHashOfCanonical, GENESIS_HASH, type AuditDecision, type AuditEntry } from '../../kit/audit-chain';
 import { log } from '../../kit/log';
 
 /** What a caller records; `at` defaults to now, absent optional fields to null. */
@@ -158,6 +158,8 @@ export class AuditWriter {
   private timer: NodeJS.Timeout | undefined;
   private waiters: { target: number; resolve: () => void }[] = [];
   private checkpointer: Promise<Checkpointer | undefined>;
+  /** The checkpointer once its key is read: from then on it is handed the leaves of each committed batch. */
+  private checkpointerReady: Checkpointer | undefined;
 
   constructor(databaseUrl: string, options: AuditWriterOptions = {}) {
     // A batch blocked on a lock gives up and is retried rather than hanging the writer.
@@ -173,6 +175,7 @@ export class AuditWriter {
     this.checkpointer = keyFile
       ? readSigningKey(keyFile, GATEWAY).then((key) => {
         const checkpointer = new Checkpointer(this.pool, key, { intervalMs: options.checkpointMs, log: this.log });
+        this.checkpointerReady = checkpointer;
         if (!this.closed) checkpointer.start();
         return checkpointer;
       })
@@ -185,6 +188,11 @@ export class AuditWriter {
     const checkpointer = await this.checkpointer;
     if (!checkpointer) throw new Error('audit: the writer has no signing key, so it makes no checkpoints');
     return checkpointer.checkpoint();
+  }
+
+  /** The checkpointer (none without a signing key): what it holds and what it has read back. */
+  checkpointerOf(): Promise<Checkpointer | undefined> {
+    return this.checkpointer;
   }
 
   /** Entries recorded and not yet written (for health checks and back-pressure). */
@@ -312,8 +320,13 @@ export class AuditWriter {
     }
   }
 
-  /** One transaction: lock the chain, read its head, hash the batch onto it, number its leaves, insert it. */
+  /**
+   * One transaction: lock the chain, read its head, hash the batch onto it, number its leaves, insert
+   * it. Each entry's canonical JSON is made once, for its chain hash and its Merkle leaf; after the
+   * COMMIT the checkpointer is handed the batch's leaves, so it need not read them back.
+   */
   private async append(batch: AuditEntry[]): Promise<void> {
+    const checkpointer = this.checkpointerReady;
     const client = await this.pool.connect();
     let broken: Error | undefined;
     // A connection lost while checked out (PostgreSQL restarted) fails the statement in progress and
@@ -321,17 +334,22 @@ export class AuditWriter {
     // it on the client, and the pool listens only while the client is idle).
     const lost = (error: Error) => { broken = error; };
     client.on('error', lost);
+    let firstLeaf = 0n;
+    const canonicals: string[] = [];
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_CHAIN_LOCK]);
       const head = await client.query<{ hash: string; leaf_index: string }>('SELECT hash, leaf_index::text FROM audit_log ORDER BY sequence DESC LIMIT 1');
       let prev = head.rows[0]?.hash ?? GENESIS_HASH;
       // The next leaves of the Merkle tree: the tree's order is the order of commit under the lock.
-      let leaf = head.rows[0] ? BigInt(head.rows[0].leaf_index) + 1n : 0n;
+      firstLeaf = head.rows[0] ? BigInt(head.rows[0].leaf_index) + 1n : 0n;
+      let leaf = firstLeaf;
       const rows: (string | null)[][] = [];
       for (const entry of batch) {
-        const hash = chainHash(prev, entry);
-        rows.push([entry.at.toISOString(), entry.subject, entry.role, entry.org, entry.region, entry.clientAddress, entry.operationName,
+        const canonical = canonicalJson(entry);
+        const hash = chainHashOfCanonical(prev, canonical);
+        if (checkpointer) canonicals.push(canonical);
+        rows.push([auditTime(entry.at), entry.subject, entry.role, entry.org, entry.region, entry.clientAddress, entry.operationName,
           entry.documentHash, entry.coordinate, entry.entityId, entry.decision, entry.reason, entry.traceId, prev, hash, String(leaf++)]);
         prev = hash;
       }
@@ -344,5 +362,7 @@ export class AuditWriter {
       client.off('error', lost);
       client.release(broken); // a connection that cannot roll back is discarded, not reused
     }
+    // Only now: a leaf the checkpointer holds is a committed row (a failed COMMIT hands over nothing).
+    checkpointer?.committed(Number(firstLeaf), canonicals);
   }
 }
