@@ -74,10 +74,21 @@ export function useClusterExposition(gather: () => Promise<string>): void {
   clusterExposition = gather;
 }
 
+/**
+ * Scrapes one at a time: a scrape's refresh sets the figures the exposition then reads, and in a
+ * process shared by several services (the test hub) another service's refresh must not land between.
+ */
+let scraping: Promise<unknown> = Promise.resolve();
+
 /** Writes the registry's text exposition (refreshing what `refresh` reads first). */
 export async function sendExposition(res: ServerResponse, refresh?: () => Promise<void>): Promise<void> {
-  if (refresh) await refresh();
-  const text = clusterExposition ? await clusterExposition() : await registry.metrics();
+  const expose = async () => {
+    if (refresh) await refresh();
+    return clusterExposition ? await clusterExposition() : await registry.metrics();
+  };
+  const exposed = scraping.then(expose, expose);
+  scraping = exposed.catch(() => {});
+  const text = await exposed;
   res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
