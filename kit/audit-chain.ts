@@ -1,7 +1,6 @@
 // The audit log's entry and its hash chain: the contract between the gateway, which appends, the
 // audit subgraph, which serves reads, and `npm run audit:verify`.
-import { createHash } from 'node:crypto';
-import type { MerkleHasher } from './merkle';
+import { digestHex, type MerkleHasher } from './merkle';
 
 /** What a subgraph or the gateway decided about one field of one entity. */
 export type AuditDecision = 'full' | 'masked' | 'denied';
@@ -84,7 +83,7 @@ export function chainHash(prevHash: string, entry: AuditEntry): string {
 
 /** chainHash from the entry's canonical JSON already made (the writer makes it once for the chain and the leaf). */
 export function chainHashOfCanonical(prevHash: string, canonical: string): string {
-  return createHash('sha256').update(`${prevHash}\n${canonical}`, 'utf8').digest('hex');
+  return digestHex('sha256', `${prevHash}\n${canonical}`);
 }
 
 /**

@@ -8,6 +8,7 @@
 //
 // Tree sizes are JavaScript numbers (safe up to 2^53) and every step uses arithmetic, never the
 // 32-bit bitwise operators.
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 
 /**
@@ -33,13 +34,25 @@ export interface MerkleHasher {
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
+/** crypto.hash, the one-call digest of Node ≥ 20.12 (absent before it; the engines say ≥ 20). */
+const hashOnce = (crypto as { hash?: typeof crypto.hash }).hash;
+
+// The digest of a text's UTF-8 (an audit entry's canonical JSON): one call where Node has
+// crypto.hash, about a third cheaper than a Hash object for texts this short, and the log makes
+// two for each of the hundred entries a 50-case page releases.
+export const digestHex = (name: MerkleHashName, text: string): string =>
+  (hashOnce ? hashOnce(name, text, 'hex') : createHash(name).update(text, 'utf8').digest('hex'));
+export const digestBytes = (name: MerkleHashName, text: string): Buffer =>
+  (hashOnce ? hashOnce(name, text, 'buffer') : createHash(name).update(text, 'utf8').digest());
+
 export function merkleHasher(name: MerkleHashName = 'sha256'): MerkleHasher {
   if (!MERKLE_HASHES.includes(name)) throw new Error(`merkle: unknown hash ${String(name)} (one of ${MERKLE_HASHES.join(', ')})`);
   return {
     name,
     size: 32, // both SHA-256 and SM3 give 256 bits
     empty: () => createHash(name).digest(),
-    leaf: (data) => createHash(name).update(LEAF_PREFIX).update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).digest(),
+    // A text's leaf: its UTF-8 after the 0x00 (the NUL character is that byte in UTF-8).
+    leaf: (data) => (typeof data === 'string' ? digestBytes(name, `\u0000${data}`) : createHash(name).update(LEAF_PREFIX).update(data).digest()),
     node: (left, right) => createHash(name).update(NODE_PREFIX).update(left).update(right).digest(),
   };
 }

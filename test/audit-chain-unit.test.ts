@@ -1,6 +1,7 @@
 // The audit entry's canonical JSON, made as one literal with the request's time turned into text
 // once (kit/audit-chain.ts), is byte for byte what the field-by-field definition gives: every chain
 // hash and Merkle leaf already written stays valid. No database.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { auditLeafHash, auditTime, canonicalJson, chainHash, chainHashOfCanonical, CHAIN_FIELDS, GENESIS_HASH, type AuditEntry } from '../kit/audit-chain';
 import { merkleHasher } from '../kit/merkle';
@@ -59,5 +60,21 @@ describe('canonical JSON of an audit entry', () => {
     expect(chainHashOfCanonical(GENESIS_HASH, canonical)).toBe(chainHash(GENESIS_HASH, e));
     const sha256 = merkleHasher('sha256');
     expect(sha256.leaf(canonical).equals(auditLeafHash(sha256, e))).toBe(true);
+  });
+
+  it('hashes as a Hash object does: the chain over the text\'s UTF-8, the leaf over 0x00 and it (sha256 and sm3)', () => {
+    for (let i = 0; i < 50; i++) {
+      const canonical = canonicalJson(entry(i, new Date(Date.UTC(2026, 10, 28, 7, i))));
+      const prev = createHash('sha256').update(String(i)).digest('hex');
+      expect(chainHashOfCanonical(prev, canonical)).toBe(createHash('sha256').update(`${prev}\n${canonical}`, 'utf8').digest('hex'));
+      for (const name of ['sha256', 'sm3'] as const) {
+        const expected = createHash(name).update(Buffer.from([0])).update(Buffer.from(canonical, 'utf8')).digest();
+        expect(merkleHasher(name).leaf(canonical).equals(expected)).toBe(true);
+        expect(merkleHasher(name).leaf(Buffer.from(canonical, 'utf8')).equals(expected)).toBe(true);
+      }
+    }
+    // A lone surrogate (the writer never stores one) is encoded alike both ways.
+    const odd = 'a\uD800b';
+    expect(merkleHasher().leaf(odd).equals(createHash('sha256').update(Buffer.from([0])).update(Buffer.from(odd, 'utf8')).digest())).toBe(true);
   });
 });
