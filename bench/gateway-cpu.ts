@@ -6,10 +6,10 @@
 // one worker on its subgraphs, and for each round, query and target sends `--warmup` requests, then
 // measures `--requests`. With the count fixed rather than the time, the figure holds on a machine
 // busy with other work (the load moves the wall clock, not the work done per request).
-// `--cpu-prof <dir>`: each target's processes run with node's --cpu-prof and leave a .cpuprofile
-// there when they stop (their whole life, warm-up included: warm up long to see the steady state;
-// the CPU figures of such a run are not figures).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// `--cpu-prof <dir>`: V8's sampling profile of each target's processes over the measured requests
+// only (no module compilation, no warm-up): a .cpuprofile per process, target, query and round
+// (Chrome DevTools opens them). The CPU figures of such a run are not figures.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,28 @@ const log = (message: string) => process.stderr.write(`[gateway-cpu] ${message}\
 /** The gateway's own CPU so far: its cluster primary and its one worker (bench/cpu.ts names them `gateway:<kind>`). */
 const gatewayCpuMs = (kind: TargetKind) => sampleCpu()[`gateway:${kind}`] ?? 0;
 
+/**
+ * Preloaded into each target's processes for --cpu-prof (NODE_OPTIONS refuses --cpu-prof itself):
+ * SIGUSR2 starts V8's profiler, the next SIGUSR2 stops it and writes the profile to the file named
+ * in <dir>/next-profile.
+ */
+const PROFILER = `const inspector = require('node:inspector'), fs = require('node:fs'), path = require('node:path');
+const dir = process.env.GATEWAY_CPU_PROFILE_DIR, session = new inspector.Session();
+session.connect();
+let on = false;
+process.on('SIGUSR2', () => {
+  if (!on) { on = true; session.post('Profiler.enable', () => session.post('Profiler.start')); return; }
+  on = false;
+  const name = fs.readFileSync(path.join(dir, 'next-profile'), 'utf8').trim();
+  session.post('Profiler.stop', (error, result) => { if (!error) fs.writeFileSync(path.join(dir, name + '-' + process.pid + '.cpuprofile'), JSON.stringify(result.profile)); fs.writeFileSync(path.join(dir, name + '-' + process.pid + '.done'), ''); });
+});
+`;
+
+/** The processes of a target (its cluster primary and worker). */
+const targetPids = (kind: TargetKind) => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`bench/cluster.ts ${kind}`); } catch { return false; }
+}).map(Number);
+
 /** Sends `count` requests over `connections` connections; returns how many answered with errors. */
 async function send(url: string, spec: QuerySpec, ids: string[], count: number): Promise<number> {
   let next = 0;
@@ -69,8 +91,12 @@ try {
   writeFileSync(idsFile, JSON.stringify(await caseIds(bench.seedTarget, numbers)));
   const mix = (await queryMix(bench.dataDir, idsFile)).filter((q) => queries.includes(q.name));
   const cpuProf = args['cpu-prof'];
-  if (cpuProf) mkdirSync(cpuProf, { recursive: true });
-  for (const kind of targets) started.push(await startTarget(bench, kind, 1, args.echo, cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(cpuProf, kind)}` } : {}));
+  if (cpuProf) {
+    mkdirSync(cpuProf, { recursive: true });
+    writeFileSync(join(cpuProf, 'profiler.cjs'), PROFILER);
+  }
+  const profiling = cpuProf ? { NODE_OPTIONS: `--require ${join(cpuProf, 'profiler.cjs')}`, GATEWAY_CPU_PROFILE_DIR: cpuProf } : {};
+  for (const kind of targets) started.push(await startTarget(bench, kind, 1, args.echo, profiling));
   const results: { round: number; target: TargetKind; query: string; requests: number; errors: number; gatewayCpuMsPerRequest: number; wallMs: number; load1: number }[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const spec of mix) {
@@ -79,7 +105,14 @@ try {
         await send(target.url, spec, ids, warmup);
         const before = gatewayCpuMs(target.kind);
         const t0 = Date.now();
+        const profile = `${target.kind}-${spec.name}-${round}`;
+        const pids = cpuProf ? targetPids(target.kind) : [];
+        if (cpuProf) writeFileSync(join(cpuProf, 'next-profile'), profile);
+        for (const pid of pids) process.kill(pid, 'SIGUSR2');
         const errors = await send(target.url, spec, ids, requests);
+        for (const pid of pids) process.kill(pid, 'SIGUSR2');
+        // The profiles are written before the next requests, so the next profile has none of their work.
+        while (cpuProf && pids.some((pid) => !readdirSync(cpuProf).includes(`${profile}-${pid}.done`))) await new Promise((resolve) => setTimeout(resolve, 200));
         const cpu = gatewayCpuMs(target.kind) - before;
         const result = { round, target: target.kind, query: spec.name, requests, errors, gatewayCpuMsPerRequest: +(cpu / requests).toFixed(2), wallMs: Date.now() - t0, load1: +loadavg()[0].toFixed(1) };
         results.push(result);
