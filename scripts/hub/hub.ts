@@ -69,6 +69,7 @@ export interface Hub {
   roles: Record<string, string>;
   stopSubgraph(name: string): Promise<void>;
   startSubgraph(name: string): Promise<void>;
+  /** Freezes a subgraph's process (SIGSTOP) and thaws it; pause, resume and the kills below need processes (not inProcess). */
   pauseSubgraph(name: string): void;
   resumeSubgraph(name: string): void;
   /** Ends a subgraph's process with SIGKILL (nothing drained, nothing flushed); startSubgraph starts it again. */
