@@ -102,6 +102,9 @@ const INSERT = `INSERT INTO audit_log (${COLUMNS.join(', ')})
   FROM json_array_elements($1::json) WITH ORDINALITY AS r(v, ord)
   ORDER BY r.ord`;
 
+/** A batch's transaction up to its INSERT: begun, the chain locked, its head read. */
+const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint); SELECT hash, leaf_index::text FROM audit_log ORDER BY sequence DESC LIMIT 1`;
+
 /** The audit writer's variables (declared with the gateway's, checked against docker-compose.yml). */
 export const AUDIT_ENV: EnvVar[] = [
   ...AUDIT_RATE_ENV,
@@ -337,9 +340,9 @@ export class AuditWriter {
     let firstLeaf = 0n;
     const canonicals: string[] = [];
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_CHAIN_LOCK]);
-      const head = await client.query<{ hash: string; leaf_index: string }>('SELECT hash, leaf_index::text FROM audit_log ORDER BY sequence DESC LIMIT 1');
+      // BEGIN, the chain lock and the head in one round trip: the simple protocol runs them in order
+      // and stops at the first error (each under statement_timeout). The lock's key is a constant.
+      const [, , head] = (await client.query(BEGIN_LOCKED)) as unknown as [unknown, unknown, pg.QueryResult<{ hash: string; leaf_index: string }>];
       let prev = head.rows[0]?.hash ?? GENESIS_HASH;
       // The next leaves of the Merkle tree: the tree's order is the order of commit under the lock.
       firstLeaf = head.rows[0] ? BigInt(head.rows[0].leaf_index) + 1n : 0n;
