@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { auditEntries } from '../gateway/audit/index';
+import { auditEntries, auditKey } from '../gateway/audit/index';
 import { normalizeEntry } from '../gateway/audit/writer';
 import { AuthenticationError } from '../gateway/authentication';
 import { subgraphFetcher } from '../gateway/data-source';
@@ -70,13 +70,31 @@ describe('audit entries', () => {
       { coordinate: 'Party.name', entityId: 'c1', decision: 'full' as const }, { coordinate: 'Party.name', entityId: 'c1', decision: 'full' as const },
       { coordinate: 'Party.idNumber', entityId: 'c1', decision: 'masked' as const }, { coordinate: 'Party.name', entityId: 'c2', decision: 'full' as const },
     ];
-    const done = new Set([JSON.stringify(['Party.name', 'c2', 'full'])]);
+    const done = new Set([auditKey('Party.name', 'c2', 'full')]);
     const entries = auditEntries({ identity, clientAddress: '127.0.0.1', operationName: 'CasePage', documentHash: 'h', releases, denied: [{ coordinate: 'Case.secret' }] }, done);
     expect(entries.map((e) => [e.coordinate, e.entityId, e.decision])).toEqual([['Party.name', 'c1', 'full'], ['Party.idNumber', 'c1', 'masked'], ['Case.secret', null, 'denied']]);
     for (const e of entries) {
       expect(e).toMatchObject({ subject: 'u-1', role: 'agency_officer', org: 'MR-320706', region: '320706', clientAddress: '127.0.0.1', operationName: 'CasePage', documentHash: 'h', reason: '执法检查', traceId: 't-1' });
     }
     expect(done.size).toBe(1);
+    // Given a set for the keys (the durable commit gives the request's done-set itself), the entries' keys join it.
+    const keys = new Set(done);
+    const again = auditEntries({ identity, releases, denied: [{ coordinate: 'Case.secret' }] }, keys, keys);
+    expect(again).toHaveLength(3);
+    expect([...keys]).toEqual([...done, ...again.map((e) => auditKey(e.coordinate, e.entityId ?? null, e.decision))]);
+    expect(auditEntries({ identity, releases, denied: [{ coordinate: 'Case.secret' }] }, keys, keys)).toEqual([]);
+  });
+
+  it('keys one (coordinate, entity, decision) as one and any two as two', () => {
+    const tuples: [string, string | null, 'full' | 'masked' | 'denied'][] = [];
+    for (const coordinate of ['Party.name', 'name', '', '1:Party.name', '+Party', '-x']) {
+      for (const entityId of [null, '', 'null', 'c1', 'c1Party.', 'c', '1:c', '-', '+1:']) {
+        for (const decision of ['full', 'masked', 'denied'] as const) tuples.push([coordinate, entityId, decision]);
+      }
+    }
+    const keys = new Set(tuples.map((t) => auditKey(...t)));
+    expect(keys.size).toBe(tuples.length);
+    expect(auditKey('Party.name', 'c1', 'full')).toBe(auditKey('Party.name', 'c1', 'full'));
   });
 });
 

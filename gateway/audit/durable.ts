@@ -8,7 +8,7 @@ import {
   type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
 } from 'graphql';
 import type { Identity } from '../../kit/identity';
-import { auditEntries, auditKey, type AuditedRequest, type DeniedField, type ReleaseReport } from './index';
+import { auditEntries, type AuditedRequest, type DeniedField, type ReleaseReport } from './index';
 import { AuditUnavailableError, type AuditWriter } from './writer';
 
 export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
@@ -39,11 +39,11 @@ export function durableAudit<C extends DurableAuditContext>(writer: Pick<AuditWr
         async willSendResponse(requestContext) {
           const context = requestContext.contextValue;
           const about = context.auditRequest?.() ?? { identity: context.identity };
-          // Keys already in `audited` are recorded otherwise (a request refused by the audit rate: gateway/audit/rate.ts).
-          const entries = auditEntries({ ...about, releases: context.releases, denied: context.denied }, context.audited);
-          if (!entries.length) return;
+          // Keys already in `audited` are recorded otherwise (a request refused by the audit rate:
+          // gateway/audit/rate.ts); the keys of the entries made here join them as they are made.
           const audited = (context.audited ??= new Set());
-          for (const e of entries) audited.add(auditKey(e.coordinate, e.entityId ?? null, e.decision));
+          const entries = auditEntries({ ...about, releases: context.releases, denied: context.denied }, audited, audited);
+          if (!entries.length) return;
           try {
             await writer.commit(entries, timeoutMs, (entry) => entry.decision !== 'denied');
           } catch (error) {
