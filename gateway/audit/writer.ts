@@ -87,20 +87,30 @@ export function normalizeEntry(input: AuditEntryInput, now: Date = new Date()): 
   };
 }
 
-const COLUMNS = ['at', 'subject', 'role', 'org', 'region', 'client_address', 'operation_name', 'document_hash',
-  'coordinate', 'entity_id', 'decision', 'reason', 'trace_id', 'prev_hash', 'hash', 'leaf_index'] as const;
-
 /**
- * One multi-row INSERT: the batch as one JSON array of rows (each row an array in COLUMNS order),
- * taken apart in order, so sequence follows the chain. One JSON.stringify costs the gateway a
- * fraction of what sixteen text arrays did (pg escapes every element of an array parameter one by
- * one: a hundred entries a 50-case page, sixteen columns each). `->>` gives the text exactly as sent
- * and SQL NULL for a JSON null.
+ * One multi-row INSERT of the batch, sent as one JSON array of groups: a group is the entries one
+ * after the other that share who asked and when (a request's: a 50-case page is one group of a
+ * hundred), `[at, subject, role, org, region, clientAddress, operationName, documentHash, reason,
+ * traceId, [[coordinate, entityId, decision, hash], …]]`. Taken apart in order, so sequence follows
+ * the chain; each row's prev_hash is the hash of the row before it ($2 for the first) and its leaf
+ * is $3 and on. A third of the bytes of a row per entry with everything repeated (the gateway
+ * writes every byte to PostgreSQL's socket); `->>` gives the text exactly as sent and SQL NULL for
+ * a JSON null.
  */
-const INSERT = `INSERT INTO audit_log (${COLUMNS.join(', ')})
-  SELECT (r.v->>0)::timestamptz, ${COLUMNS.slice(1, -1).map((_, i) => `r.v->>${i + 1}`).join(', ')}, (r.v->>${COLUMNS.length - 1})::bigint
-  FROM json_array_elements($1::json) WITH ORDINALITY AS r(v, ord)
-  ORDER BY r.ord`;
+const INSERT = `INSERT INTO audit_log (at, subject, role, org, region, client_address, operation_name, document_hash,
+    coordinate, entity_id, decision, reason, trace_id, prev_hash, hash, leaf_index)
+  SELECT (g.v->>0)::timestamptz, g.v->>1, g.v->>2, g.v->>3, g.v->>4, g.v->>5, g.v->>6, g.v->>7,
+    e.x->>0, e.x->>1, e.x->>2, g.v->>8, g.v->>9,
+    COALESCE(lag(e.x->>3) OVER chain, $2::text), e.x->>3, $3::bigint + row_number() OVER chain - 1
+  FROM json_array_elements($1::json) WITH ORDINALITY AS g(v, gi)
+  CROSS JOIN LATERAL json_array_elements(g.v->10) WITH ORDINALITY AS e(x, ei)
+  WINDOW chain AS (ORDER BY g.gi, e.ei)
+  ORDER BY g.gi, e.ei`;
+
+/** Whether two entries share who asked and when (one group of the INSERT). */
+const sameAsker = (a: AuditEntry, b: AuditEntry) => a.at.getTime() === b.at.getTime() && a.subject === b.subject && a.role === b.role
+  && a.org === b.org && a.region === b.region && a.clientAddress === b.clientAddress && a.operationName === b.operationName
+  && a.documentHash === b.documentHash && a.reason === b.reason && a.traceId === b.traceId;
 
 /** A batch's transaction up to its INSERT: begun, the chain locked, its head read. */
 const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint); SELECT hash, leaf_index::text FROM audit_log ORDER BY sequence DESC LIMIT 1`;
@@ -343,20 +353,27 @@ export class AuditWriter {
       // BEGIN, the chain lock and the head in one round trip: the simple protocol runs them in order
       // and stops at the first error (each under statement_timeout). The lock's key is a constant.
       const [, , head] = (await client.query(BEGIN_LOCKED)) as unknown as [unknown, unknown, pg.QueryResult<{ hash: string; leaf_index: string }>];
-      let prev = head.rows[0]?.hash ?? GENESIS_HASH;
+      const first = head.rows[0]?.hash ?? GENESIS_HASH;
+      let prev = first;
       // The next leaves of the Merkle tree: the tree's order is the order of commit under the lock.
       firstLeaf = head.rows[0] ? BigInt(head.rows[0].leaf_index) + 1n : 0n;
-      let leaf = firstLeaf;
-      const rows: (string | null)[][] = [];
+      const groups: unknown[][] = [];
+      let members: (string | null)[][] = [];
+      let asker: AuditEntry | undefined;
       for (const entry of batch) {
         const canonical = canonicalJson(entry);
         const hash = chainHashOfCanonical(prev, canonical);
         if (checkpointer) canonicals.push(canonical);
-        rows.push([auditTime(entry.at), entry.subject, entry.role, entry.org, entry.region, entry.clientAddress, entry.operationName,
-          entry.documentHash, entry.coordinate, entry.entityId, entry.decision, entry.reason, entry.traceId, prev, hash, String(leaf++)]);
+        if (!asker || !sameAsker(asker, entry)) {
+          asker = entry;
+          members = [];
+          groups.push([auditTime(entry.at), entry.subject, entry.role, entry.org, entry.region, entry.clientAddress, entry.operationName,
+            entry.documentHash, entry.reason, entry.traceId, members]);
+        }
+        members.push([entry.coordinate, entry.entityId, entry.decision, hash]);
         prev = hash;
       }
-      await client.query(INSERT, [JSON.stringify(rows)]);
+      await client.query(INSERT, [JSON.stringify(groups), first, String(firstLeaf)]);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError) => { broken = rollbackError as Error; });
