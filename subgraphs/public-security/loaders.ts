@@ -1,19 +1,17 @@
-import { In } from 'typeorm';
 import type { SubgraphRuntime } from '../../kit/module';
 import { uuidGroupLoader, uuidLoader } from '../../kit/loaders';
+import { rowsWhereIn } from '../../kit/rows';
 import { CaseTransfer, type TransferRow } from './entities';
 import { handoverLoaders } from './intake/seized-items';
 import { transferReturnLoaders } from './intake/reverse-transfer';
 
 export function publicSecurityLoaders(runtime: SubgraphRuntime) {
   /** Every transfer of the cases asked for in the same tick, newest first per case (a case transferred again has several). */
-  const history = (caseIds: string[]) => runtime.db.getRepository(CaseTransfer).find({
-    where: { caseId: In(caseIds) }, order: { submittedAt: 'DESC', id: 'DESC' },
-  });
+  const history = (caseIds: string[]) => rowsWhereIn(runtime.db, CaseTransfer, 'caseId', caseIds, { submittedAt: 'DESC', id: 'DESC' });
   const transfersByCaseId = uuidGroupLoader<TransferRow>(history, (r) => r.caseId);
   return {
     /** One SELECT for every key asked for in the same tick. */
-    transferById: uuidLoader<TransferRow>((ids) => runtime.db.getRepository(CaseTransfer).findBy({ id: In(ids) }), (r) => r.id),
+    transferById: uuidLoader<TransferRow>((ids) => rowsWhereIn(runtime.db, CaseTransfer, 'id', ids), (r) => r.id),
     /** EnforcementCase.transfer for a whole page of cases: the case's latest transfer (重新移送: intake/retransfer.ts). */
     transferByCaseId: uuidLoader<TransferRow>(async (caseIds) => {
       const latest = new Map<string, TransferRow>();
