@@ -21,14 +21,22 @@ export function asBackgroundWork<T>(work: () => Promise<T>): Promise<T> {
   return backgroundWork.run(true, work);
 }
 
+/**
+ * A named prepared statement (kit/rows.ts), sent through TypeORM's `query` in place of a text:
+ * pg parses it once per connection. Counted, logged and traced as its text.
+ */
+export interface PreparedStatement { name: string; text: string }
+
+const textOf = (query: string | PreparedStatement): string => (typeof query === 'string' ? query : query.text);
+
 function countingLogger(counter: StatementCounter): Logger {
   return {
     logQuery: (query, _parameters, queryRunner) => {
       if ((queryRunner?.data as { background?: boolean } | undefined)?.background || backgroundWork.getStore()) return;
       counter.count++;
-      if (process.env.LOG_SQL) log.debug('sql', { sql: query.slice(0, 160) });
+      if (process.env.LOG_SQL) log.debug('sql', { sql: textOf(query).slice(0, 160) });
     },
-    logQueryError: (error, query) => { log.error('sql error', { error, sql: query.slice(0, 200) }); },
+    logQueryError: (error, query) => { log.error('sql error', { error, sql: textOf(query).slice(0, 200) }); },
     logQuerySlow: () => {},
     logSchemaBuild: () => {},
     logMigration: (message) => { if (process.env.LOG_MIGRATIONS) log.info('migration', { migration: message }); },
@@ -44,9 +52,10 @@ function countingLogger(counter: StatementCounter): Logger {
 class TracedClient extends pg.Client {
   override query(...args: any[]): any {
     const [text, values] = args;
-    const plain = typeof text === 'string' && args.length <= 2 && (values === undefined || Array.isArray(values));
+    const prepared = typeof text === 'object' && text !== null && typeof text.name === 'string' && typeof text.text === 'string' && typeof text.submit !== 'function';
+    const plain = (typeof text === 'string' || prepared) && args.length <= 2 && (values === undefined || Array.isArray(values));
     if (!plain) return (super.query as (...a: any[]) => any)(...args);
-    return inSqlSpan(text, this.database, () => super.query(text, values));
+    return inSqlSpan(prepared ? text.text : text, this.database, () => super.query(text, values));
   }
 }
 

@@ -7,6 +7,7 @@ import { DataSource, EntitySchema, In } from 'typeorm';
 import { externalPostgres } from '../scripts/hub/postgres';
 import { query } from './support/sql';
 import { rowsWhereIn } from '../kit/rows';
+import { openDatabase, StatementCounter } from '../kit/database';
 import { CaseIndex, Agency } from '../subgraphs/justice/entities';
 import { CaseTransfer } from '../subgraphs/public-security/entities';
 import { SupervisionMatter } from '../subgraphs/procuratorate/entities';
@@ -89,6 +90,24 @@ describe('rowsWhereIn', () => {
   it('keeps the order asked for, as find does', async () => {
     await same(CaseTransfer, 'caseId', [uuid(100), uuid(101)], { submittedAt: 'DESC', id: 'DESC' });
     await same(SupervisionMatter, 'caseId', [uuid(100), uuid(101)], { openedAt: 'DESC', id: 'DESC' });
+  });
+
+  it('is a prepared statement, parsed once per connection, counted once per read as the request\'s', async () => {
+    const counter = new StatementCounter();
+    const owner = await openDatabase({ url: server().url(name), entities: [CaseIndex], migrations: [], counter, poolSize: 1 });
+    try {
+      for (const ids of [[uuid(1)], [uuid(2), uuid(3)], [uuid(4), uuid(1), uuid(9)]]) {
+        const before = counter.count;
+        expect((await rowsWhereIn(owner, CaseIndex, 'id', ids)).map((r) => r.id).sort()).toEqual(ids.filter((id) => id !== uuid(9)).sort());
+        expect(counter.count - before).toBe(1);
+      }
+      // One connection (poolSize 1): the statement it prepared is there once, whatever the number of ids.
+      const prepared: { name: string; statement: string }[] = await owner.query(`SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'rows_where_in_%'`);
+      expect(prepared).toHaveLength(1);
+      expect(prepared[0].statement).toMatch(/^SELECT .* FROM "case_index" WHERE "id" = ANY\(\$1\)$/);
+    } finally {
+      await owner.destroy();
+    }
   });
 
   it('sends no statement for no values', async () => {
