@@ -14,13 +14,10 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sampleCpu } from './cpu';
-import { BUREAUS, PROCURATOR } from './dataset';
 import { bootBenchHub } from './hub';
-import { queryMix, type QuerySpec } from './queries';
-import { caseIds, dropPool, seedCases } from './seed';
+import { seededMix, sendFixed } from './fixed-count';
 import { startTarget, type StartedTarget } from './targets';
 import { TARGETS, type TargetKind } from './gateways';
-import { withinJurisdiction } from '../kit/rules';
 
 const { values: args } = parseArgs({ options: {
   cases: { type: 'string', default: '3000' }, targets: { type: 'string', default: 'hub,apollo' },
@@ -63,33 +60,12 @@ const targetPids = (kind: TargetKind) => readdirSync('/proc').filter((d) => /^\d
   try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`bench/cluster.ts ${kind}`); } catch { return false; }
 }).map(Number);
 
-/** Sends `count` requests over `connections` connections; returns how many answered with errors. */
-async function send(url: string, spec: QuerySpec, ids: string[], count: number): Promise<number> {
-  let next = 0;
-  let errors = 0;
-  const staticBody = JSON.stringify({ query: spec.query, variables: spec.variables ?? {} });
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (next++ < count) {
-      const body = ids.length ? JSON.stringify({ query: spec.query, variables: { ...spec.variables, id: ids[next % ids.length] } }) : staticBody;
-      const answer = (await (await fetch(url, { method: 'POST', headers: spec.headers, body })).json()) as { errors?: unknown[] };
-      if (answer.errors) errors++;
-    }
-  }));
-  return errors;
-}
-
 const bench = await bootBenchHub(args.echo);
 const started: StartedTarget[] = [];
 let exitCode = 0;
 try {
   log(`seeding ${cases} cases…`);
-  await seedCases(bench.seedTarget, { from: 1, to: cases, total: cases, now: new Date() });
-  await dropPool(bench.seedTarget);
-  // Cases within the procurator's jurisdiction (outside it the case rule answers null: no work).
-  const numbers = Array.from({ length: cases }, (_, i) => i + 1).filter((i) => withinJurisdiction(PROCURATOR.region, BUREAUS[i % BUREAUS.length].region));
-  const idsFile = join(bench.dataDir, 'ids.json');
-  writeFileSync(idsFile, JSON.stringify(await caseIds(bench.seedTarget, numbers)));
-  const mix = (await queryMix(bench.dataDir, idsFile)).filter((q) => queries.includes(q.name));
+  const mix = await seededMix(bench, cases, queries);
   const cpuProf = args['cpu-prof'];
   if (cpuProf) {
     mkdirSync(cpuProf, { recursive: true });
@@ -102,14 +78,14 @@ try {
     for (const spec of mix) {
       const ids: string[] = spec.idsFile ? JSON.parse(readFileSync(spec.idsFile, 'utf8')) : [];
       for (const target of started) {
-        await send(target.url, spec, ids, warmup);
+        await sendFixed(target.url, spec, ids, warmup, connections);
         const before = gatewayCpuMs(target.kind);
         const t0 = Date.now();
         const profile = `${target.kind}-${spec.name}-${round}`;
         const pids = cpuProf ? targetPids(target.kind) : [];
         if (cpuProf) writeFileSync(join(cpuProf, 'next-profile'), profile);
         for (const pid of pids) process.kill(pid, 'SIGUSR2');
-        const errors = await send(target.url, spec, ids, requests);
+        const errors = await sendFixed(target.url, spec, ids, requests, connections);
         for (const pid of pids) process.kill(pid, 'SIGUSR2');
         // The profiles are written before the next requests, so the next profile has none of their work.
         while (cpuProf && pids.some((pid) => !readdirSync(cpuProf).includes(`${profile}-${pid}.done`))) await new Promise((resolve) => setTimeout(resolve, 200));

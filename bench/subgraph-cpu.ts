@@ -19,12 +19,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { componentOf, sampleCpu } from './cpu';
-import { BUREAUS, PROCURATOR } from './dataset';
 import { bootBenchHub } from './hub';
-import { queryMix, type QuerySpec } from './queries';
-import { caseIds, dropPool, seedCases } from './seed';
+import { seededMix, sendFixed } from './fixed-count';
 import { startTarget, type StartedTarget } from './targets';
-import { withinJurisdiction } from '../kit/rules';
 
 const { values: args } = parseArgs({ options: {
   cases: { type: 'string', default: '3000' }, queries: { type: 'string', default: 'case,page50' },
@@ -106,21 +103,6 @@ function sampleThreads(pids: ReadonlyMap<string, number>): Record<string, number
   return out;
 }
 
-/** Sends `count` requests over `connections` connections; returns how many answered with errors. */
-async function send(url: string, spec: QuerySpec, ids: string[], count: number): Promise<number> {
-  let next = 0;
-  let errors = 0;
-  const staticBody = JSON.stringify({ query: spec.query, variables: spec.variables ?? {} });
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (next++ < count) {
-      const body = ids.length ? JSON.stringify({ query: spec.query, variables: { ...spec.variables, id: ids[next % ids.length] } }) : staticBody;
-      const answer = (await (await fetch(url, { method: 'POST', headers: spec.headers, body })).json()) as { errors?: unknown[] };
-      if (answer.errors) errors++;
-    }
-  }));
-  return errors;
-}
-
 /** The listening TCP ports of a process (from /proc/net/tcp and its socket descriptors). */
 function listeningPorts(pid: number): number[] {
   const inodes = new Set<string>();
@@ -161,12 +143,7 @@ let target: StartedTarget | undefined;
 let exitCode = 0;
 try {
   log(`seeding ${cases} cases…`);
-  await seedCases(bench.seedTarget, { from: 1, to: cases, total: cases, now: new Date() });
-  await dropPool(bench.seedTarget);
-  const numbers = Array.from({ length: cases }, (_, i) => i + 1).filter((i) => withinJurisdiction(PROCURATOR.region, BUREAUS[i % BUREAUS.length].region));
-  const idsFile = join(bench.dataDir, 'ids.json');
-  writeFileSync(idsFile, JSON.stringify(await caseIds(bench.seedTarget, numbers)));
-  const mix = (await queryMix(bench.dataDir, idsFile)).filter((q) => queries.includes(q.name));
+  const mix = await seededMix(bench, cases, queries);
   target = await startTarget(bench, 'hub', 1, args.echo, { NODE_OPTIONS: '' });
   const subgraphPids = new Map<string, number>();
   for (const p of descendants()) {
@@ -176,7 +153,7 @@ try {
   for (let round = 1; round <= rounds; round++) {
     for (const spec of mix) {
       const ids: string[] = spec.idsFile ? JSON.parse(readFileSync(spec.idsFile, 'utf8')) : [];
-      await send(target.url, spec, ids, warmup);
+      await sendFixed(target.url, spec, ids, warmup, connections);
       // What each process spends with no request at all (poll loops, timers), per second: the part
       // of a figure below that is the wall clock's, not the requests'.
       const idleBefore = sample();
@@ -189,7 +166,7 @@ try {
       const before = sample();
       const threadsBefore = sampleThreads(subgraphPids);
       const t0 = Date.now();
-      const errors = await send(target.url, spec, ids, requests);
+      const errors = await sendFixed(target.url, spec, ids, requests, connections);
       const wallMs = Date.now() - t0;
       const after = sample();
       const threadsAfter = sampleThreads(subgraphPids);
@@ -203,7 +180,7 @@ try {
           await session.call('Profiler.start');
           return { name, session };
         }));
-        await send(target.url, spec, ids, requests);
+        await sendFixed(target.url, spec, ids, requests, connections);
         for (const { name, session } of sessions) {
           const { profile } = await session.call('Profiler.stop');
           writeFileSync(join(args.profile, `${spec.name}-${name}.cpuprofile`), JSON.stringify(profile));
