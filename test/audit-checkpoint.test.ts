@@ -2,11 +2,10 @@
 // Merkle tree over the entries in leaf order, with the gateway's key, and each checkpoint extends
 // the one before it. A database of its own on the test run's PostgreSQL; no hub.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditWriter, type AuditEntryInput } from '../gateway/audit/index';
 import { entryOfRow, ENTRY_COLUMNS } from '../gateway/audit/checkpointer';
 import { auditLeafHash } from '../kit/audit-chain';
@@ -14,14 +13,11 @@ import { verifyCheckpoint } from '../kit/checkpoint';
 import { importJWK } from 'jose';
 import { newKeyPair } from '../kit/keys';
 import { consistencyProof, merkleHasher, rootOf, subtreesOf, verifyConsistency } from '../kit/merkle';
-import { externalPostgres } from '../scripts/hub/postgres';
-import { audit } from '../subgraphs/audit';
-import { openDatabase, StatementCounter } from '../kit/database';
+import { freshAuditDatabase, type AuditDatabase } from './support/audit-database';
 
-const server = () => externalPostgres(inject('postgresAdminUrl'));
 const sha256 = merkleHasher('sha256');
 let url: string;
-let name: string;
+let database: AuditDatabase | undefined;
 let dir: string;
 let publicKey: CryptoKey;
 let writer: AuditWriter;
@@ -41,14 +37,8 @@ async function leaves(): Promise<Buffer[]> {
 }
 
 beforeAll(async () => {
-  name = `audit_ckp_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server().url('postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  url = server().url(name);
-  const db = await openDatabase({ url, entities: audit.entities, migrations: audit.migrations, counter: new StatementCounter() });
-  await db.destroy();
+  database = await freshAuditDatabase('audit_ckp');
+  url = database.url;
   dir = mkdtempSync(join(tmpdir(), 'audit-ckp-'));
   const { privateJwk, publicJwk } = await newKeyPair('gateway');
   writeFileSync(join(dir, 'gateway.jwk'), JSON.stringify(privateJwk));
@@ -59,10 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await writer?.close();
-  const admin = new pg.Client({ connectionString: server().url('postgres') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 

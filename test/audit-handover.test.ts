@@ -4,25 +4,21 @@
 // signature) is the one reading every row back gives. A database of its own on the test run's
 // PostgreSQL; no hub.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditWriter, type AuditEntryInput } from '../gateway/audit/index';
 import { Checkpointer, entryOfRow, ENTRY_COLUMNS } from '../gateway/audit/checkpointer';
 import { auditLeafHash, canonicalJson } from '../kit/audit-chain';
 import { AUDIT_LOG_ORIGIN, signCheckpoint, type Checkpoint } from '../kit/checkpoint';
 import { GATEWAY, newKeyPair, readSigningKey, type SigningKey } from '../kit/keys';
 import { Frontier, merkleHasher } from '../kit/merkle';
-import { externalPostgres } from '../scripts/hub/postgres';
-import { audit } from '../subgraphs/audit';
-import { openDatabase, StatementCounter } from '../kit/database';
+import { freshAuditDatabase, type AuditDatabase } from './support/audit-database';
 
-const server = () => externalPostgres(inject('postgresAdminUrl'));
 const sha256 = merkleHasher('sha256');
 let url: string;
-let name: string;
+let database: AuditDatabase | undefined;
 let dir: string;
 let keyFile: string;
 let key: SigningKey;
@@ -79,14 +75,8 @@ async function stop(writer: AuditWriter): Promise<void> {
 const readSoFar = async (writer: AuditWriter) => (await writer.checkpointerOf())!.leavesRead;
 
 beforeAll(async () => {
-  name = `audit_handover_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server().url('postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  url = server().url(name);
-  const db = await openDatabase({ url, entities: audit.entities, migrations: audit.migrations, counter: new StatementCounter() });
-  await db.destroy();
+  database = await freshAuditDatabase('audit_handover');
+  url = database.url;
   dir = mkdtempSync(join(tmpdir(), 'audit-handover-'));
   const { privateJwk } = await newKeyPair(GATEWAY);
   keyFile = join(dir, 'gateway.jwk');
@@ -97,10 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const writer of writers) await writer.close().catch(() => {});
   for (const pool of pools) await pool.end().catch(() => {});
-  const admin = new pg.Client({ connectionString: server().url('postgres') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
