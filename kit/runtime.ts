@@ -1,6 +1,7 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError } from 'graphql';
 import { asBackgroundWork, openDatabase, StatementCounter } from './database';
@@ -19,6 +20,17 @@ import { enterRequest, log } from './log';
 import { sendExposition, wantsExposition } from './metrics';
 import { refreshSubgraphMetrics } from './subgraph-metrics';
 import { inServerSpan, startTracing, stopTracing } from './tracing';
+
+/**
+ * No subgraph answer may be cached: each is one caller's, under that caller's rules. Apollo
+ * Server's cache-control plugin says so (`no-store`, as no field carries a hint) but does it by
+ * hooking every resolved field; the header is set here once per answer instead.
+ */
+const uncacheableAnswers: ApolloServerPlugin<SubgraphContext> = {
+  async requestDidStart() {
+    return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } };
+  },
+};
 
 /** Test clock control: { advanceMs } moves this process's clock forward. */
 const moveClock = async (runtime: SubgraphRuntime, body: unknown) => {
@@ -82,7 +94,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
       introspection: env.NODE_ENV !== 'production',
       includeStacktraceInErrorResponses: false,
       formatError: (formatted) => clientError(formatted as any) as any,
-      plugins: [reportReleases, journalReleases(db, module.name)],
+      plugins: [ApolloServerPluginCacheControlDisabled(), uncacheableAnswers, reportReleases, journalReleases(db, module.name)],
     });
     await server.start();
     return server;
