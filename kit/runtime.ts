@@ -4,6 +4,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError } from 'graphql';
+import type { DataSource } from 'typeorm';
 import { asBackgroundWork, openDatabase, StatementCounter } from './database';
 import { clientError } from './errors';
 import { close, HttpError, listen, readJson, sendJson, serveGraphQL } from './http';
@@ -31,6 +32,10 @@ const uncacheableAnswers: ApolloServerPlugin<SubgraphContext> = {
     return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } };
   },
 };
+
+/** What every subgraph's Apollo Server runs around a request: its header, its releases reported and journaled. */
+export const answerPlugins = (db: DataSource, owner: string): ApolloServerPlugin<SubgraphContext>[] =>
+  [ApolloServerPluginCacheControlDisabled(), uncacheableAnswers, reportReleases, journalReleases(db, owner)];
 
 /** Test clock control: { advanceMs } moves this process's clock forward. */
 const moveClock = async (runtime: SubgraphRuntime, body: unknown) => {
@@ -94,7 +99,7 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
       introspection: env.NODE_ENV !== 'production',
       includeStacktraceInErrorResponses: false,
       formatError: (formatted) => clientError(formatted as any) as any,
-      plugins: [ApolloServerPluginCacheControlDisabled(), uncacheableAnswers, reportReleases, journalReleases(db, module.name)],
+      plugins: answerPlugins(db, module.name),
     });
     await server.start();
     return server;
