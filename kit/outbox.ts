@@ -56,6 +56,11 @@ const plainName = (table: string): string => {
 /** One pass of a relay: a batch of undelivered messages, sent together. Several relay processes may share a table (SKIP LOCKED). */
 async function deliverBatch(runtime: SubgraphRuntime, channel: Channel): Promise<number> {
   const table = plainName(channel.table);
+  // Nearly every pass finds the table empty: that is seen in one statement, without a transaction
+  // (begin, select for update, commit) and its connection held. What it sees is checked again below.
+  const [due]: { pending: boolean }[] = await runtime.db.query(
+    `SELECT EXISTS (SELECT 1 FROM ${table} WHERE delivered_at IS NULL AND next_attempt_at <= now()) AS pending`);
+  if (!due.pending) return 0;
   return backgroundTransaction(runtime.db, async (tx) => {
     const rows: { id: string; payload: object }[] = await tx.query(
       `SELECT id, payload FROM ${table} WHERE delivered_at IS NULL AND next_attempt_at <= now()
