@@ -5,6 +5,7 @@ import { IDENTITY_HEADER } from '../kit/identity';
 import { evaluateDirectly, partyInput } from '../kit/crypto/oprf';
 import { readOprfKeyFile } from '../kit/crypto/oprf-key-file';
 import { callers, marketCaseInput, recordMarketCase, residentId, seedBureaus, waitForIndexed, type Caller } from './support/fixtures';
+import { undeliveredOutboxes } from './support/sql';
 
 const REASON = '以罚代刑线索核查 (2026) 3号';
 
@@ -101,7 +102,8 @@ describe('supervision at work: alerts and the party lookup, through the gateway'
     await hub.graphql(`mutation($id: ID!) { transferCase(caseId: $id, input: { summary: "移送", materials: ["移送书"] }) { id } }`, { id }, callers.marketOfficer);
     // Whichever arrives first, the case ends without an OPEN alert.
     await eventually(async () => ((await alertsOf(hub, id)).every((a) => a.status === 'TRANSFERRED') ? true : undefined), 10_000, 'no open alert');
-    await new Promise((r) => setTimeout(r, 1000));
+    // Every message between owners delivered, so none still on its way could open one afterwards.
+    await eventually(async () => (Object.keys(await undeliveredOutboxes(hub)).length ? undefined : true), 10_000, 'every outbox delivered');
     expect((await alertsOf(hub, id)).filter((a) => a.status === 'OPEN')).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHub, type TestHub } from './support/hub';
-import { callers, marketCaseInput, seedBureaus } from './support/fixtures';
+import { callers, marketCaseInput, seedBureaus, waitForIndexed } from './support/fixtures';
+import { ownerRows } from './support/sql';
 
 const RECORD = `mutation($input: MarketRegulationCaseInput!) { createMarketRegulationCase(input: $input) { id caseNumber } }`;
 
@@ -16,8 +17,11 @@ describe('outbox delivery from an agency to the case index', () => {
     hub = await startHub();
     await seedBureaus(hub);
     // The bureau directory is looked up in justice once and cached, as in production.
-    const { errors } = await hub.graphql(RECORD, { input: marketCaseInput() }, callers.marketOfficer);
+    const { data, errors } = await hub.graphql(RECORD, { input: marketCaseInput() }, callers.marketOfficer);
     expect(errors).toBeUndefined();
+    // In the index before the first test stops it: else its delivery may fail with the others and
+    // be retried after them, and the count below would depend on which retry came first.
+    await waitForIndexed(hub, data.createMarketRegulationCase.id);
   });
   afterAll(() => hub?.stop());
 
@@ -29,8 +33,11 @@ describe('outbox delivery from an agency to the case index', () => {
       expect(errors).toBeUndefined();
       recorded.push(data.createMarketRegulationCase.id);
     }
-    // Give the relay time to fail and back off before the index returns.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The relay has tried the index, failed and backed off before the index returns.
+    await eventually(async () => {
+      const [{ failed }] = await ownerRows(hub, 'market-regulation', `SELECT count(*)::int AS failed FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL`);
+      return failed > 0 ? true : undefined;
+    }, 10_000, 'a failed delivery');
     await hub.startSubgraph('justice');
 
     const arrived = await eventually(async () => {

@@ -121,13 +121,17 @@ export async function startHub(options: {
   };
 }
 
-/** Polls until `check` returns a value other than undefined, or fails after the timeout. */
+/**
+ * Polls until `check` returns a value other than undefined, or fails after the timeout. The first
+ * checks follow each other closely (most conditions, such as a nudged outbox's delivery, hold
+ * within milliseconds), later ones every 100 ms.
+ */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, label = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`${label} not reached within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, pause));
   }
 }
