@@ -35,11 +35,30 @@ function isQueryBody(body: string): boolean {
   return body.startsWith('{"query":"query') || body.startsWith('{"query":"{');
 }
 
-interface Shared { status: number; statusText: string; headers: Map<string, string>; text: string }
+/** The answer as it came: status, headers (read-only, for every caller alike) and the text. */
+interface Shared { status: number; statusText: string; headers: FetchedResponse['headers']; text: string }
+
+/** A response's headers, copied once per answer and read by every caller that shares it. */
+class CopiedHeaders {
+  private readonly map = new Map<string, string>();
+
+  constructor(headers: FetchedResponse['headers']) {
+    headers.forEach((value, name) => { this.map.set(name.toLowerCase(), value); });
+  }
+
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+
+  forEach(callback: (value: string, name: string) => void): void {
+    this.map.forEach(callback);
+  }
+}
 
 /**
  * One caller's copy of a shared answer: what RemoteGraphQLDataSource reads of a response (status,
- * headers, the body once as JSON or text), without building a stream per caller.
+ * headers, the body once as JSON or text), without building a stream per caller. Only this object
+ * is made per caller (each fetch of each request); the headers are copied once per answer.
  */
 class SharedResponse implements FetchedResponse {
   readonly ok: boolean;
@@ -52,8 +71,7 @@ class SharedResponse implements FetchedResponse {
     this.ok = shared.status >= 200 && shared.status < 300;
     this.status = shared.status;
     this.statusText = shared.statusText;
-    const { headers } = shared;
-    this.headers = { get: (name) => headers.get(name.toLowerCase()) ?? null, forEach: (callback) => headers.forEach(callback) };
+    this.headers = shared.headers;
     this.body = shared.text;
   }
 
@@ -65,6 +83,10 @@ class SharedResponse implements FetchedResponse {
     return JSON.parse(this.body);
   }
 }
+
+const copyOf = async (response: FetchedResponse): Promise<Shared> =>
+  ({ status: response.status, statusText: response.statusText, headers: new CopiedHeaders(response.headers), text: await response.text() });
+const callersCopy = (answered: Shared): FetchedResponse => new SharedResponse(answered);
 
 /**
  * `fetch` with identical queries in flight sent once. Each caller gets its own response object with
@@ -83,16 +105,12 @@ export function shareInFlight(fetch: SubgraphFetch): SubgraphFetch & { readonly 
     key += body;
     let answer = inFlight.get(key);
     if (!answer) {
-      answer = fetch(url, init).then(async (response) => {
-        const copied = new Map<string, string>();
-        response.headers.forEach((value, name) => { copied.set(name.toLowerCase(), value); });
-        return { status: response.status, statusText: response.statusText, headers: copied, text: await response.text() };
-      });
+      answer = fetch(url, init).then(copyOf);
       inFlight.set(key, answer);
       const done = () => { inFlight.delete(key); };
       answer.then(done, done);
     }
-    return answer.then((answered) => new SharedResponse(answered));
+    return answer.then(callersCopy);
   };
   return Object.defineProperty(shared, 'inFlight', { get: () => inFlight.size }) as SubgraphFetch & { readonly inFlight: number };
 }
