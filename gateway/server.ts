@@ -9,7 +9,7 @@ import { accessReason, authenticationOptionsFromEnv, authenticator, Authenticati
 import { authorizerOptionsFromEnv, createAuthorizer, serveAuthorized, type Authorizer } from './authorization/index';
 import type { JudgedOperation, SeenOperation } from './authorization/serve';
 import { auditCommitTimeoutFromEnv, auditOptionsFromEnv, AuditWriter, auditRequest } from './audit/index';
-import { durableAudit, type DurableAuditContext } from './audit/durable';
+import { auditAfterCommit, durableAudit, type DurableAuditContext } from './audit/durable';
 import { auditRateFromEnv, auditRateLimit } from './audit/rate';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './data-source';
@@ -173,7 +173,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       const about = () => (aboutOnce ??= aboutRequest());
       // `audited` is created here, not by the plugin: Apollo hands plugins a shallow clone of the
       // context, so only a Set made before it is the one this handler reads back below.
-      const context: HubContext = { identity, denied: [], releases: [], auditRequest: about, audited: new Set() };
+      const context: HubContext = { identity, denied: [], releases: [], auditRequest: about, audited: new Set(), committedThrough: new Map() };
       // Trusted documents: a registered hash stands for its text, free text may be refused (and audited).
       const trusted = await admitTrusted(config.trustedDocuments, req, res);
       if (trusted.refused) return void auditRequest(audit, { ...about(), ...trusted.refused });
@@ -181,7 +181,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       const { denied } = await idempotency.serve(trusted.request, res, context, (request) => serveAuthorized(apollo, request, res, identity, authorizer, async (list, judged) => Object.assign(context, { denied: list, judged }), seen), { denied: [] });
       // What durableAudit committed before the response left is done; the rest (refusals before
       // Apollo, objects withheld while restoring) is queued: written in batches, never dropped.
-      auditRequest(audit, { ...about(), releases: context.releases, denied }, context.audited);
+      auditAfterCommit(audit, context, denied);
     } catch (error) {
       if (error instanceof HttpError) return await sendJsonUnread(req, res, error.status, { errors: [{ message: error.message }] });
       log.error('request failed', error);

@@ -8,7 +8,7 @@ import {
   type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
 } from 'graphql';
 import type { Identity } from '../../kit/identity';
-import { auditEntries, type AuditedRequest, type DeniedField, type ReleaseReport } from './index';
+import { auditEntries, auditRequest, type AuditedRequest, type DeniedField, type ReleaseReport } from './index';
 import { AuditUnavailableError, type AuditWriter } from './writer';
 
 export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
@@ -22,6 +22,11 @@ export interface DurableAuditContext extends BaseContext {
   auditRequest?: () => Omit<AuditedRequest, 'releases' | 'denied'>;
   /** Keys (auditKey) committed before the response left, or withdrawn with the fields they record. */
   audited?: Set<string>;
+  /**
+   * How far into each list (the request's releases, its denied fields) the durable commit went;
+   * made with the context, like `audited`, so the handler reads back what the plugin noted.
+   */
+  committedThrough?: Map<readonly unknown[], number>;
 }
 
 /**
@@ -43,6 +48,8 @@ export function durableAudit<C extends DurableAuditContext>(writer: Pick<AuditWr
           // gateway/audit/rate.ts); the keys of the entries made here join them as they are made.
           const audited = (context.audited ??= new Set());
           const entries = auditEntries({ ...about, releases: context.releases, denied: context.denied }, audited, audited);
+          if (context.releases) context.committedThrough?.set(context.releases, context.releases.length);
+          if (context.denied) context.committedThrough?.set(context.denied, context.denied.length);
           if (!entries.length) return;
           try {
             await writer.commit(entries, timeoutMs, (entry) => entry.decision !== 'denied');
@@ -55,6 +62,27 @@ export function durableAudit<C extends DurableAuditContext>(writer: Pick<AuditWr
       };
     },
   };
+}
+
+/**
+ * Queues what a request released or was refused that its durable commit did not hold: refusals
+ * before Apollo ran (no commit at all), objects withheld while the response was restored (denied
+ * after the commit). The part of each list the commit went through is skipped without making its
+ * keys again: every one of them is in `audited` already, so auditEntries would find each done (a
+ * 50-case page's hundred releases were keyed a second time on every request to find nothing left).
+ * Returns the number of entries queued.
+ */
+export function auditAfterCommit(writer: Pick<AuditWriter, 'record'>, context: DurableAuditContext, denied: readonly DeniedField[]): number {
+  const releases = notCommitted(context, context.releases ?? []);
+  const deniedAfter = notCommitted(context, denied);
+  if (!releases.length && !deniedAfter.length) return 0;
+  const about = context.auditRequest?.() ?? { identity: context.identity };
+  return auditRequest(writer, { ...about, releases, denied: deniedAfter }, context.audited);
+}
+
+function notCommitted<T>(context: DurableAuditContext, list: readonly T[]): readonly T[] {
+  const from = context.committedThrough?.get(list) ?? 0;
+  return from ? list.slice(from) : list;
 }
 
 function withholdReleased(requestContext: GraphQLRequestContextWillSendResponse<BaseContext>, released: ReadonlySet<string>): void {
