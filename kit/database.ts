@@ -118,6 +118,17 @@ export const numericColumn = {
 };
 
 /**
+ * Whether any row of `table` meets `condition` ($1… its `parameters`): one statement, outside any
+ * transaction. A poll loop's pass (an outbox relay, a deadline watch) asks this first: at rest
+ * nearly every pass finds nothing, and its transaction (begin, the locking select, commit, a
+ * connection held meanwhile) is then not worth opening. The pass still selects its rows itself.
+ */
+export async function anyRowWhere(db: DataSource, table: string, condition: string, parameters: unknown[] = []): Promise<boolean> {
+  const [row]: { found: boolean }[] = await db.query(`SELECT EXISTS (SELECT 1 FROM ${table} WHERE ${condition}) AS found`, parameters);
+  return row.found === true;
+}
+
+/**
  * Work that is no request's (messages between owners, the audit witness, scheduled jobs) on a query
  * runner of its own marked `background`: its statements are not counted as a request's, so the
  * statements-per-request figures (the N+1 tests, the benchmark) do not pick up whatever else the

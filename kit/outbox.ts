@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { backgroundTransaction } from './database';
+import { anyRowWhere, backgroundTransaction } from './database';
 import type { Owner, SubgraphRuntime } from './module';
 import { checkPayloads, type Message } from './messages/check';
 import { PollLoop, pollMsOf, type Worker } from './workers';
@@ -46,6 +46,9 @@ export interface Channel<T = any> extends Outbox<T> {
 /** What the caller's transaction offers (an EntityManager, a QueryRunner or a DataSource). */
 export interface Queryable { query(sql: string, parameters?: unknown[]): Promise<any> }
 
+/** The messages a relay's pass takes: not delivered yet, and not waiting out a backoff. */
+const DUE = 'delivered_at IS NULL AND next_attempt_at <= now()';
+
 const relays = new WeakMap<SubgraphRuntime, Map<string, PollLoop>>();
 
 const plainName = (table: string): string => {
@@ -56,15 +59,11 @@ const plainName = (table: string): string => {
 /** One pass of a relay: a batch of undelivered messages, sent together. Several relay processes may share a table (SKIP LOCKED). */
 async function deliverBatch(runtime: SubgraphRuntime, channel: Channel): Promise<number> {
   const table = plainName(channel.table);
-  // Nearly every pass finds the table empty: that is seen in one statement, without a transaction
-  // (begin, select for update, commit) and its connection held. What it sees is checked again below.
-  const [due]: { pending: boolean }[] = await runtime.db.query(
-    `SELECT EXISTS (SELECT 1 FROM ${table} WHERE delivered_at IS NULL AND next_attempt_at <= now()) AS pending`);
-  if (!due.pending) return 0;
+  // Nearly every pass finds nothing due: seen in one statement, without the transaction below.
+  if (!(await anyRowWhere(runtime.db, table, DUE))) return 0;
   return backgroundTransaction(runtime.db, async (tx) => {
     const rows: { id: string; payload: object }[] = await tx.query(
-      `SELECT id, payload FROM ${table} WHERE delivered_at IS NULL AND next_attempt_at <= now()
-       ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [BATCH]);
+      `SELECT id, payload FROM ${table} WHERE ${DUE} ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [BATCH]);
     if (!rows.length) return 0;
     const ids = rows.map((r) => r.id);
     try {

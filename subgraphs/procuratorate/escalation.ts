@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { backgroundTransaction } from '../../kit/database';
+import { anyRowWhere, backgroundTransaction } from '../../kit/database';
 import type { EntityManager } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { batchLoader, byKey, perRequest } from '../../kit/loaders';
@@ -53,17 +53,21 @@ export async function escalate(tx: Queryable, suggestion: SuggestionRow, reason:
   return true;
 }
 
+/** The suggestions the overdue watch escalates (s: the suggestion; $1: now): unanswered past their due date, not escalated yet. */
+const OVERDUE_UNESCALATED = `s.status = 'ISSUED' AND s.reply_due_at < $1`
+  // Only bureaus' suggestions go to the justice bureau (行政执法监督); a court or public security is not its to supervise.
+  + ` AND s.recipient_kind = 'ENFORCEMENT_BUREAU'`
+  // A public-interest suggestion moves to the litigation stage instead (suggestion-stages.ts, 公益诉讼解释 第二十一条).
+  + ` AND s.kind <> 'PUBLIC_INTEREST'`
+  + ' AND NOT EXISTS (SELECT 1 FROM suggestion_escalation e WHERE e.suggestion_id = s.id)';
+
 /** One pass of the overdue watch: every unanswered suggestion past its due date is escalated. */
 export async function escalateOverdue(runtime: SubgraphRuntime): Promise<number> {
+  if (!(await anyRowWhere(runtime.db, 'procuratorial_suggestion s', OVERDUE_UNESCALATED, [runtime.now()]))) return 0;
   const escalated = await backgroundTransaction(runtime.db, async (tx: EntityManager) => {
     const now = runtime.now();
     const due = await tx.getRepository(Suggestion).createQueryBuilder('s')
-      .where(`s.status = 'ISSUED' AND s.reply_due_at < :now`, { now })
-      // Only bureaus' suggestions go to the justice bureau (行政执法监督); a court or public security is not its to supervise.
-      .andWhere(`s.recipient_kind = 'ENFORCEMENT_BUREAU'`)
-      // A public-interest suggestion moves to the litigation stage instead (suggestion-stages.ts, 公益诉讼解释 第二十一条).
-      .andWhere(`s.kind <> 'PUBLIC_INTEREST'`)
-      .andWhere('NOT EXISTS (SELECT 1 FROM suggestion_escalation e WHERE e.suggestion_id = s.id)')
+      .where(OVERDUE_UNESCALATED.replace('$1', ':now'), { now })
       .orderBy('s.reply_due_at').limit(WATCH_BATCH)
       .setLock('pessimistic_write').setOnLocked('skip_locked')
       .getMany();

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
-import { backgroundTransaction } from '../../kit/database';
+import { anyRowWhere, backgroundTransaction } from '../../kit/database';
 import { badInput, notFound } from '../../kit/errors';
 import { requireMay, requireScope } from '../../kit/access';
 import { requireText, isRegionCode, jurisdictionPrefix } from '../../kit/rules';
@@ -30,6 +30,8 @@ import type { ProcuratorateLoaders } from './loaders';
 type Ctx = SubgraphContext<ProcuratorateLoaders>;
 export type LitigationReason = 'OVERDUE' | 'NOT_RECTIFIED';
 const WATCH_BATCH = 100;
+/** The suggestions the litigation watch moves ($1: now): public-interest ones still unanswered past their reply due date. */
+const LITIGATION_DUE = `status = 'ISSUED' AND kind = 'PUBLIC_INTEREST' AND reply_due_at < $1`;
 
 export const SUGGESTION_STAGE_SDL = `
 extend enum SuggestionStatus {
@@ -117,12 +119,13 @@ export function noticeTypical(tx: Queryable, row: SuggestionRow, now: Date): Pro
  * due date moves to LITIGATION (reason OVERDUE), with a notice to the issuing procuratorate.
  */
 export async function litigateOverdue(runtime: SubgraphRuntime): Promise<number> {
+  if (!(await anyRowWhere(runtime.db, 'procuratorial_suggestion', LITIGATION_DUE, [runtime.now()]))) return 0;
   const moved = await backgroundTransaction(runtime.db, async (tx: EntityManager) => {
     const now = runtime.now();
     // In a CTE the statement answers rows like a SELECT (TypeORM answers a bare UPDATE with [rows, count]).
     const rows: SuggestionRow[] = await tx.query(
       `WITH moved AS (UPDATE procuratorial_suggestion SET status = 'LITIGATION', litigation_at = $1, litigation_reason = 'OVERDUE'
-       WHERE id IN (SELECT id FROM procuratorial_suggestion WHERE status = 'ISSUED' AND kind = 'PUBLIC_INTEREST' AND reply_due_at < $1
+       WHERE id IN (SELECT id FROM procuratorial_suggestion WHERE ${LITIGATION_DUE}
                     ORDER BY reply_due_at LIMIT ${WATCH_BATCH} FOR UPDATE SKIP LOCKED)
        RETURNING ${selectListOf(runtime.db, Suggestion)}) SELECT * FROM moved`, [now]);
     for (const row of rows) await noticeLitigation(tx, row, now);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { backgroundTransaction } from '../../kit/database';
+import { anyRowWhere, backgroundTransaction } from '../../kit/database';
 import type { SubgraphContext, SubgraphRuntime } from '../../kit/module';
 import { dueAt, isPast } from '../../kit/deadlines';
 import { NOTIFICATION_OUTBOX, notify, type Notification } from '../../kit/notifications';
@@ -15,6 +15,8 @@ import { TRANSFER_COLUMNS, type TransferRow } from './entities';
 type Ctx = SubgraphContext;
 
 const WATCH_BATCH = 100;
+/** The transfers the watch reminds of ($1: now): filed, past their reminder date, not reminded in this period. */
+const REMINDER_DUE = `status = 'FILED' AND investigation_reminded_at IS NULL AND investigation_reminder_due_at < $1`;
 
 /** Investigation progress recorded now: the reminder period starts again, in the caller's transaction. */
 export async function investigationProgress(tx: Queryable, transferId: string, at: Date): Promise<void> {
@@ -25,12 +27,13 @@ export async function investigationProgress(tx: Queryable, transferId: string, a
 
 /** One pass of the watch: every filed transfer past its reminder date, not yet reminded, is reminded now. */
 export async function remindUninvestigated(runtime: SubgraphRuntime): Promise<number> {
+  if (!(await anyRowWhere(runtime.db, 'case_transfer', REMINDER_DUE, [runtime.now()]))) return 0;
   const reminded = await backgroundTransaction(runtime.db, async (tx: EntityManager) => {
     const now = runtime.now();
     // In a CTE: TypeORM answers a bare UPDATE with [rows, count].
     const due: TransferRow[] = await tx.query(`
       WITH changed AS (UPDATE case_transfer SET investigation_reminded_at = $1
-        WHERE id IN (SELECT id FROM case_transfer WHERE status = 'FILED' AND investigation_reminded_at IS NULL AND investigation_reminder_due_at < $1
+        WHERE id IN (SELECT id FROM case_transfer WHERE ${REMINDER_DUE}
           ORDER BY investigation_reminder_due_at LIMIT ${WATCH_BATCH} FOR UPDATE SKIP LOCKED)
         RETURNING ${TRANSFER_COLUMNS}) SELECT * FROM changed`, [now]);
     const notices = due.flatMap((t): Notification[] => {
