@@ -25,8 +25,10 @@ export interface RetentionClass {
   why: string;
 }
 
-export const RETENTION: Readonly<Record<string, RetentionClass>> = JSON.parse(
-  readFileSync(new URL('../schema/retention.json', import.meta.url), 'utf8')).classes;
+/** Frozen to the last list: every owner in the process reads the same periods and columns. */
+export const RETENTION: Readonly<Record<string, Readonly<RetentionClass>>> = Object.freeze(Object.fromEntries(
+  Object.entries(JSON.parse(readFileSync(new URL('../schema/retention.json', import.meta.url), 'utf8')).classes as Record<string, RetentionClass>)
+    .map(([name, cls]) => [name, Object.freeze({ ...cls, erases: Object.freeze([...cls.erases]) as string[] })])));
 
 export const RETENTION_ENV: EnvVar = {
   name: 'RETENTION_POLL_MS', required: false, kind: 'integer', min: 10, max: 86_400_000,
