@@ -158,7 +158,6 @@ export function ensureDatabases(server: PostgresServer, names: string[]): Promis
 }
 
 export function dropDatabases(server: PostgresServer, names: string[]): Promise<void> {
-  return withAdmin(server, async (client) => {
-    for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  });
+  // One connection each: the drops run side by side, as the creations do (scripts/hub/roles.ts).
+  return Promise.all(names.map((name) => withAdmin(server, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)))).then(() => {});
 }
