@@ -1,5 +1,6 @@
 // The gateways measured, as one worker process each runs them (bench/cluster.ts): the hub's own
-// gateway, bare @apollo/gateway and Hive Gateway, the latter with its JavaScript query planner
+// gateway, bare @apollo/gateway (`apollo`; `apollo-agents` with the hub's subgraph client, its
+// agents made once, so hub ÷ apollo-agents is what policy, masking and audit cost), and Hive Gateway, the latter with its JavaScript query planner
 // (`hive`) and with its Rust one (`hive-router`, @graphql-hive/router-runtime), each with its
 // deduplication of identical in-flight subgraph requests on (its default) or off (`-nodedupe`).
 // The peers enforce nothing: they send every subgraph one static signed identity (a procurator
@@ -10,13 +11,14 @@ import { ApolloServer } from '@apollo/server';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { unifiedGraphHandler as rustQueryPlanner } from '@graphql-hive/router-runtime';
 import { gatewayConfig, subgraphUrlVar } from '../gateway/config';
+import { keptAliveFetch } from '../gateway/data-source';
 import { startGateway } from '../gateway/server';
 import { readSupergraph } from '../gateway/supergraph';
 import { close, listen, serveGraphQL } from '../kit/http';
 import { IDENTITY_HEADER } from '../kit/identity';
 import { SUBGRAPHS } from '../subgraphs/index';
 
-export const TARGETS = ['hub', 'apollo', 'hive', 'hive-nodedupe', 'hive-router', 'hive-router-nodedupe'] as const;
+export const TARGETS = ['hub', 'apollo', 'apollo-agents', 'hive', 'hive-nodedupe', 'hive-router', 'hive-router-nodedupe'] as const;
 export type TargetKind = (typeof TARGETS)[number];
 
 export interface RunningTarget { stop(): Promise<void> }
@@ -32,7 +34,12 @@ function baseline(env: NodeJS.ProcessEnv) {
 /** The supergraph with the links @apollo/gateway refuses (`for: SECURITY`) made plain. */
 const withoutSecurityLinks = (sdl: string) => sdl.replace(/,\s*for:\s*SECURITY/g, '');
 
-async function bareApollo(env: NodeJS.ProcessEnv): Promise<RunningTarget> {
+/**
+ * `agents`: each subgraph's client as the hub's (gateway/data-source.ts keptAliveFetch, without
+ * the hub's in-flight sharing). Left to its default client, @apollo/gateway pays agent-base's
+ * per-fetch stack-trace capture, a cost the hub does not have and that is no part of its policy.
+ */
+async function bareApollo(env: NodeJS.ProcessEnv, agents = false): Promise<RunningTarget> {
   const { token, urls, port, host } = baseline(env);
   class StaticIdentity extends RemoteGraphQLDataSource {
     override willSendRequest({ request }: Parameters<NonNullable<RemoteGraphQLDataSource['willSendRequest']>>[0]) {
@@ -41,7 +48,7 @@ async function bareApollo(env: NodeJS.ProcessEnv): Promise<RunningTarget> {
   }
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityLinks(readSupergraph()),
-    buildService: ({ name }) => new StaticIdentity({ url: urls[name] }),
+    buildService: ({ name }) => new StaticIdentity({ url: urls[name], ...(agents ? { fetcher: keptAliveFetch(urls[name], 30_000) as any } : {}) }),
   });
   const apollo = new ApolloServer({ gateway, includeStacktraceInErrorResponses: false });
   await apollo.start();
@@ -89,6 +96,7 @@ export function startTarget(kind: TargetKind, env: NodeJS.ProcessEnv = process.e
   switch (kind) {
     case 'hub': return hubGateway(env);
     case 'apollo': return bareApollo(env);
+    case 'apollo-agents': return bareApollo(env, true);
     default: return hive(env, hiveSettings(kind)!);
   }
 }

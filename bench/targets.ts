@@ -10,6 +10,7 @@ import type { TargetKind } from './gateways';
 export const TARGET_LABELS: Record<TargetKind, string> = {
   hub: "hub's gateway (policy, masking, audit)",
   apollo: 'bare @apollo/gateway',
+  'apollo-agents': "@apollo/gateway with the hub's subgraph client (agents made once)",
   hive: 'Hive Gateway (JS planner, dedupe on)',
   'hive-nodedupe': 'Hive Gateway (JS planner, dedupe off)',
   'hive-router': 'Hive Gateway (Rust planner, dedupe on)',

@@ -43,13 +43,17 @@ const { getAgent } = fromFetch('@npmcli/agent') as { getAgent(url: string, optio
  * by capturing and scanning a stack trace, twice per request (node:http reads its `protocol` and
  * `defaultPort`): with source maps on, that was about a tenth of the gateway's CPU on a 50-case page.
  */
-export function subgraphFetcher(url: string, timeoutMs: number) {
+export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
   const options = { maxSockets: Infinity, retry: false, timeout: timeoutMs };
   const agent = getAgent(url, { ...configureFetchOptions(options), signal: undefined });
   // Agents are cached by options including http/https, so this one serves one protocol only.
   if (agent) agent.protocol = new URL(url).protocol;
-  // Identical queries in flight at once are sent once (gateway/in-flight.ts).
-  return shareInFlight(fetchHappen.defaults({ ...options, ...(agent ? { agent } : {}) }) as unknown as SubgraphFetch);
+  return fetchHappen.defaults({ ...options, ...(agent ? { agent } : {}) }) as unknown as SubgraphFetch;
+}
+
+/** The hub's subgraph client: keptAliveFetch, with identical queries in flight at once sent once (gateway/in-flight.ts). */
+export function subgraphFetcher(url: string, timeoutMs: number) {
+  return shareInFlight(keptAliveFetch(url, timeoutMs));
 }
 const signed = new Map<string, { token: Promise<string>; renewAt: number }>();
 const keys = new Map<string, Promise<SigningKey>>();
