@@ -175,8 +175,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
     return token.then((signed) => {
       request.http?.headers.set(IDENTITY_HEADER, signed);
-      if (ctx.identity.traceId) request.http?.headers.set('x-trace-id', ctx.identity.traceId);
       // W3C Trace Context: the same trace; the fetch's span as parent when traces are on, else a fresh parent id per fetch, sampled.
+      // The subgraph takes the request's trace id from it (kit/runtime.ts traceIdOfCall): no `x-trace-id` as well.
       const traceparent = traceparentHeader() ?? (ctx.identity.traceId ? `00-${ctx.identity.traceId}-${randomSpanId()}-01` : undefined);
       if (traceparent) request.http?.headers.set('traceparent', traceparent);
     });

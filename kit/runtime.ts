@@ -1,5 +1,5 @@
 import { unwatchFile, watchFile } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -36,6 +36,23 @@ const uncacheableAnswers: ApolloServerPlugin<SubgraphContext> = {
 /** What every subgraph's Apollo Server runs around a request: its header, its releases reported and journaled. */
 export const answerPlugins = (db: DataSource, owner: string): ApolloServerPlugin<SubgraphContext>[] =>
   [ApolloServerPluginCacheControlDisabled(), uncacheableAnswers, reportReleases, journalReleases(db, owner)];
+
+/** `traceparent`: version, trace id (32 hex digits), parent id, flags (W3C Trace Context). */
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/**
+ * The trace id a call belongs to. `x-trace-id` where sent: owners' calls to each other carry it
+ * (kit/upstream.ts), and so did gateways before this one. The gateway sends only `traceparent`,
+ * which carries the same trace id: one header less on every fetch. Only for a call the gateway
+ * signed is the trace id read from `traceparent`, so an owner's call is recorded as before.
+ */
+export function traceIdOfCall(headers: IncomingHttpHeaders, signer: string | undefined): string | undefined {
+  const sent = headers['x-trace-id'];
+  if (typeof sent === 'string') return sent;
+  const traceparent = headers.traceparent;
+  if (signer !== GATEWAY || typeof traceparent !== 'string') return undefined;
+  return TRACEPARENT.exec(traceparent)?.[1];
+}
 
 /** Test clock control: { advanceMs } moves this process's clock forward. */
 const moveClock = async (runtime: SubgraphRuntime, body: unknown) => {
@@ -127,8 +144,8 @@ export async function runSubgraph(module: SubgraphModule, env: NodeJS.ProcessEnv
       let identity: Identity;
       try {
         identity = await verifyIdentityCached(String(req.headers[IDENTITY_HEADER] ?? ''), receiver);
-        const traceId = req.headers['x-trace-id'];
-        if (typeof traceId === 'string') identity.traceId = traceId;
+        const traceId = traceIdOfCall(req.headers, identity.signer);
+        if (traceId !== undefined) identity.traceId = traceId;
         enterRequest({ traceId: identity.traceId });
       } catch {
         return sendJson(res, 401, { errors: [{ message: 'an identity signed by the gateway or an owner is required', extensions: { code: 'UNAUTHENTICATED' } }] });

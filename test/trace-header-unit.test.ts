@@ -1,0 +1,52 @@
+// The trace id a subgraph's lines and release journal carry for a gateway's fetch comes from the
+// fetch's `traceparent` (the gateway sends no `x-trace-id` beside it); `x-trace-id` is still taken
+// where sent: owners' calls to each other (kit/upstream.ts) and gateways of an earlier version
+// during a rolling deploy.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SubgraphDataSource, type GatewayContext } from '../gateway/data-source';
+import { IDENTITY_HEADER } from '../kit/identity';
+import { GATEWAY, newKeyPair } from '../kit/keys';
+import { traceIdOfCall } from '../kit/runtime';
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+describe("a subgraph call's trace id", () => {
+  it("is the gateway's traceparent's trace id", () => {
+    expect(traceIdOfCall({ traceparent: `00-${TRACE}-00f067aa0ba902b7-01` }, GATEWAY)).toBe(TRACE);
+  });
+
+  it('is x-trace-id where sent (an owner, or an earlier gateway), before any traceparent', () => {
+    expect(traceIdOfCall({ 'x-trace-id': 'trace-direct-1' }, GATEWAY)).toBe('trace-direct-1');
+    expect(traceIdOfCall({ 'x-trace-id': TRACE, traceparent: `00-${'1'.repeat(32)}-00f067aa0ba902b7-01` }, GATEWAY)).toBe(TRACE);
+    expect(traceIdOfCall({ 'x-trace-id': TRACE }, 'justice')).toBe(TRACE);
+  });
+
+  it("is not read from an owner's traceparent, nor from one that is not W3C's", () => {
+    expect(traceIdOfCall({ traceparent: `00-${TRACE}-00f067aa0ba902b7-01` }, 'justice')).toBeUndefined();
+    expect(traceIdOfCall({ traceparent: `00-${TRACE}-00f067aa0ba902b7-01` }, undefined)).toBeUndefined();
+    for (const traceparent of [`00-${TRACE.toUpperCase()}-00f067aa0ba902b7-01`, `00-${TRACE.slice(1)}-00f067aa0ba902b7-01`, `00-${TRACE}-00f067aa0ba902b7`, `${TRACE}`, '']) {
+      expect(traceIdOfCall({ traceparent }, GATEWAY), traceparent).toBeUndefined();
+    }
+    expect(traceIdOfCall({}, GATEWAY)).toBeUndefined();
+  });
+});
+
+describe("the gateway's subgraph fetch", () => {
+  it('carries the trace id in traceparent only, which the subgraph reads back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trace-header-'));
+    const keyFile = join(dir, 'gateway.json');
+    writeFileSync(keyFile, JSON.stringify((await newKeyPair(GATEWAY)).privateJwk));
+    const source = new SubgraphDataSource('market-regulation', 'http://127.0.0.1:1/graphql', keyFile, 1000);
+    const context: GatewayContext = { identity: { sub: 'u1', role: 'procurator', traceId: TRACE } };
+    const headers = new Map<string, string>();
+    const request = { http: { method: 'POST', url: 'http://127.0.0.1:1/graphql', headers: { set: (name: string, value: string) => void headers.set(name.toLowerCase(), value) } } };
+    await source.willSendRequest!({ request, context } as any);
+    expect(headers.has('x-trace-id')).toBe(false);
+    expect(headers.get('traceparent')).toMatch(new RegExp(`^00-${TRACE}-[\\da-f]{16}-01$`));
+    expect(headers.get(IDENTITY_HEADER)).toBeTruthy();
+    expect(traceIdOfCall(Object.fromEntries(headers), GATEWAY)).toBe(TRACE);
+  });
+});
