@@ -55,10 +55,27 @@ process.on('SIGUSR2', () => {
 });
 `;
 
-/** The processes of a target (its cluster primary and worker). */
-const targetPids = (kind: TargetKind) => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`bench/cluster.ts ${kind}`); } catch { return false; }
-}).map(Number);
+/**
+ * The processes of a target (its cluster primary and worker) among this run's descendants only:
+ * another run on the machine has processes of the same command line, and SIGUSR2 ends a process
+ * that has no profiler preloaded.
+ */
+const targetPids = (kind: TargetKind) => {
+  const processes = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      return [{ pid: Number(pid), ppid, argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') }];
+    } catch { return []; }
+  });
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of processes) if (!ours.has(p.pid) && ours.has(p.ppid)) { ours.add(p.pid); grew = true; }
+  }
+  // `bench/cluster.ts apollo` is not `bench/cluster.ts apollo-agents`.
+  return processes.filter((p) => ours.has(p.pid) && p.argv[p.argv.indexOf('bench/cluster.ts') + 1] === kind && p.argv.includes('bench/cluster.ts')).map((p) => p.pid);
+};
 
 const bench = await bootBenchHub(args.echo);
 const started: StartedTarget[] = [];
