@@ -274,6 +274,63 @@ describe('the case list a console drives', () => {
       // Not vacuous: the county's procurator finds cases by most searches.
       if (caller === callers.procurator) expect(counted.filter((n) => n > 0).length).toBeGreaterThanOrEqual(12);
     });
+
+    // A 案由 search alone is counted from the tally of the index by bureau, region and text
+    // (migration 1700000003200), which triggers on case_index keep. The page reads case_index.
+    it('the count of a 案由 search follows a case whose 案由 or region changes', async () => {
+      const searches = [{ cause: '伪劣' }, { cause: '燃气灶' }, { cause: '销售' }];
+      const before = await countsAgreeWithLists(searches, callers.procurator);
+      expect(before).toEqual([1, 1, 2]);
+      const db = await hub.ownerDatabase('justice');
+      try {
+        await db.query(`UPDATE case_index SET cause = '销售伪劣燃气灶' WHERE id = $1`, [ids.late]);
+        expect(await countsAgreeWithLists(searches, callers.procurator)).toEqual([2, 1, 2]);
+        // Out of the procurator's county.
+        await db.query(`UPDATE case_index SET region = '411302' WHERE id = $1`, [ids.late]);
+        expect(await countsAgreeWithLists(searches, callers.procurator)).toEqual([1, 0, 1]);
+      } finally {
+        await db.query(`UPDATE case_index SET cause = '销售不合格燃气灶', region = '320706' WHERE id = $1`, [ids.late]);
+        await db.end();
+      }
+      expect(await countsAgreeWithLists(searches, callers.procurator)).toEqual(before);
+    });
+
+    it('the tally equals the index counted by bureau, region and 案由 after every kind of write', async () => {
+      const db = await hub.ownerDatabase('justice');
+      /** Keys where the tally and the index grouped differ (a key of no case may stay in the tally at 0). */
+      const differences = async () => (await db.query(`
+        SELECT agency_code, region, cause, i.n, t.cases FROM
+          (SELECT agency_code, region, cause, count(*)::int AS n FROM case_index GROUP BY 1, 2, 3) i
+          FULL JOIN (SELECT * FROM case_cause_tally WHERE cases > 0) t USING (agency_code, region, cause)
+        WHERE i.n IS DISTINCT FROM t.cases`)).rows;
+      try {
+        expect(await differences()).toEqual([]);
+        // Copies of cases are written column by column (a generated column takes no value).
+        const { rows: [{ columns }] } = await db.query(`SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS columns
+          FROM information_schema.columns WHERE table_name = 'case_index' AND is_generated = 'NEVER'`);
+        await db.query('BEGIN');
+        // Several rows of one statement, some sharing a key, into new keys and out of old ones.
+        await db.query(`UPDATE case_index SET cause = cause || '（复查）' WHERE id = ANY($1)`, [[ids.penalty, ids.nanyang, ids.late]]);
+        expect(await differences()).toEqual([]);
+        await db.query(`UPDATE case_index SET region = '320700', agency_code = agency_code WHERE id = $1`, [ids.eco]);
+        expect(await differences()).toEqual([]);
+        await db.query(`INSERT INTO case_index (${columns}) SELECT ${columns} FROM (SELECT (jsonb_populate_record(c, jsonb_build_object(
+            'id', md5(c.id::text || n)::uuid, 'case_number', c.case_number || '-' || n))).*
+          FROM case_index c, generate_series(1, 3) n WHERE c.id = ANY($1)) copies`, [[ids.penalty, ids.undecided]]);
+        expect(await differences()).toEqual([]);
+        // An upsert: one row updated and one inserted by the same statement (the index receiver's form).
+        await db.query(`INSERT INTO case_index (${columns}) SELECT ${columns} FROM (SELECT (jsonb_populate_record(c, jsonb_build_object('cause', '无证经营',
+            'id', CASE WHEN n = 1 THEN c.id ELSE md5(c.id::text || 'upsert')::uuid END, 'case_number', c.case_number || CASE WHEN n = 1 THEN '' ELSE '-u' END))).*
+          FROM case_index c, generate_series(1, 2) n WHERE c.id = $1) copies
+          ON CONFLICT (id) DO UPDATE SET cause = excluded.cause`, [ids.undecided]);
+        expect(await differences()).toEqual([]);
+        await db.query(`DELETE FROM case_index WHERE case_number LIKE '%-_' OR case_number LIKE '%-u'`);
+        expect(await differences()).toEqual([]);
+      } finally {
+        await db.query('ROLLBACK');
+        await db.end();
+      }
+    });
   });
 
   // Runs last: it transfers cases, opens supervision and moves the clock on.

@@ -176,7 +176,8 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   if (order.column === 'c.decided_at') qb.andWhere('c.decided_at IS NOT NULL');
   // The count: the same rule and filters, no cursor; a statement only if asked for, over the rows
   // that say it most cheaply (case-list-count.ts).
-  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP }), CASE_COUNT_CAP);
+  const causeTest = cause ? (column: string) => searchSql(column, 'cause', cause) : undefined;
+  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP, causeTest }), CASE_COUNT_CAP);
   // A state few of the caller's cases have: the page looks those cases up by id (case-list-count.ts).
   const few = await fewCasesInState({ identity: ctx.identity, filter, cases: qb, overdueNow }, FEW_CASES);
   if (few) qb.andWhere('c.id = ANY(:fewCaseIds::uuid[])', { fewCaseIds: few });
