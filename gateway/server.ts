@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -29,7 +29,7 @@ import { SupergraphWatch } from './registry/watch';
 import { log } from '../kit/log';
 import { currentTraceId, inServerSpan } from '../kit/tracing';
 import { observeRequest, requestMetrics, serveMetrics } from './metrics';
-import { admitTrusted } from './trusted-documents';
+import { admitTrusted, documentId } from './trusted-documents';
 import { Subscriptions } from './subscriptions/index';
 import { Idempotency, idempotencyRetentionFromEnv } from './idempotency/index';
 
@@ -168,7 +168,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       let aboutOnce: ReturnType<typeof aboutRequest> | undefined;
       const aboutRequest = () => ({
         identity, clientAddress: req.socket.remoteAddress ?? null, operationName: seen.operationName ?? operationNameOf(seen.query),
-        documentHash: seen.query ? createHash('sha256').update(seen.query).digest('hex') : null, traceId: identity.traceId,
+        documentHash: seen.query ? documentId(seen.query) : null, traceId: identity.traceId,
       });
       const about = () => (aboutOnce ??= aboutRequest());
       // `audited` is created here, not by the plugin: Apollo hands plugins a shallow clone of the

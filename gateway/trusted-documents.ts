@@ -48,7 +48,27 @@ export interface TrustedDocuments {
   operations: ReadonlyMap<string, RegisteredOperation>;
 }
 
-export const documentId = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/**
+ * The ids of texts seen lately: clients send the same few operations over and over, and every
+ * request's audit record names its document by this id. Only texts up to DOCUMENT_ID_TEXT_CHARS,
+ * and at most DOCUMENT_IDS of them (the lot dropped when full), so what it holds stays small.
+ */
+const DOCUMENT_IDS = 512;
+const DOCUMENT_ID_TEXT_CHARS = 8_192;
+const documentIds = new Map<string, string>();
+
+/** The sha256 (hex) of an operation's text: its name in the manifest and in the audit log. */
+export function documentId(text: string): string {
+  let id = documentIds.get(text);
+  if (id === undefined) {
+    id = createHash('sha256').update(text, 'utf8').digest('hex');
+    if (text.length <= DOCUMENT_ID_TEXT_CHARS) {
+      if (documentIds.size >= DOCUMENT_IDS) documentIds.clear();
+      documentIds.set(text, id);
+    }
+  }
+  return id;
+}
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
