@@ -55,7 +55,13 @@ export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
 export function subgraphFetcher(url: string, timeoutMs: number) {
   return shareInFlight(keptAliveFetch(url, timeoutMs));
 }
-const signed = new Map<string, { token: Promise<string>; renewAt: number }>();
+/** A forwarded identity being signed, and once signed the token itself (so a fetch need not wait on a promise to read it). */
+interface ForwardedToken {
+  token: Promise<string>;
+  signed?: string;
+}
+
+const signed = new Map<string, ForwardedToken & { renewAt: number }>();
 const keys = new Map<string, Promise<SigningKey>>();
 
 /**
@@ -76,18 +82,19 @@ export function gatewaySigningKey(file: string): Promise<SigningKey> {
  * signing on every request costs more than the rest of the gateway's per-request work. Addressed
  * to one subgraph, so its owner cannot replay it at another owner.
  */
-function forwardedToken(identity: Identity, keyFile: string, subgraph: string): Promise<string> {
+function forwardedToken(identity: Identity, keyFile: string, subgraph: string): ForwardedToken {
   const key = JSON.stringify([keyFile, subgraph, identity.sub, identity.role, identity.org, identity.region, identity.reason]);
   const now = Date.now();
   const hit = signed.get(key);
-  if (hit && hit.renewAt > now) return hit.token;
+  if (hit && hit.renewAt > now) return hit;
   if (signed.size > 10_000) signed.clear();
   // The trace id is per request and goes in its own header, so cached tokens stay shareable.
   const { traceId, ...stable } = identity;
   const token = gatewaySigningKey(keyFile).then((key) => signForwardedIdentity(stable, key, subgraph, TOKEN_TTL_SECONDS));
-  signed.set(key, { token, renewAt: now + (TOKEN_TTL_SECONDS * 1000) / 2 });
-  token.catch(() => signed.delete(key));
-  return token;
+  const entry: ForwardedToken & { renewAt: number } = { token, renewAt: now + (TOKEN_TTL_SECONDS * 1000) / 2 };
+  signed.set(key, entry);
+  token.then((value) => { entry.signed = value; }, () => signed.delete(key));
+  return entry;
 }
 
 /**
@@ -110,7 +117,7 @@ export function clientInputRefused(error: unknown): GraphQLFormattedError[] | nu
 export interface GatewayContext {
   identity: Identity;
   /** Signed once per client request and subgraph, reused for every fetch of that request to it. */
-  forwardedIdentities?: Map<string, Promise<string>>;
+  forwardedIdentities?: Map<string, ForwardedToken>;
   /** What the subgraphs reported releasing (their `extensions.releases`), for the audit log. */
   releases?: ReleaseReport[];
 }
@@ -120,9 +127,15 @@ export interface GatewayContext {
  * the timeout so a hung subgraph costs its own fields, not the whole answer.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** The CLIENT span of each fetch: its name and attributes, the same for every fetch from this subgraph. */
+  private readonly spanName: string;
+  private readonly spanAttributes: Record<string, string>;
+
   constructor(private readonly serviceName: string, url: string, private readonly signingKeyFile: string, timeoutMs: number) {
     // A deadline, so a hung subgraph costs its own fields, not the whole answer.
     super({ url, fetcher: subgraphFetcher(url, timeoutMs) as any });
+    this.spanName = `POST ${serviceName}`;
+    this.spanAttributes = { 'http.request.method': 'POST', 'peer.service': serviceName };
   }
 
   /** A transport failure names the service, never its address (the raw error carries the URL). */
@@ -132,7 +145,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     try {
       const spread = dedupeRepresentations(options.request);
       // A CLIENT span per fetch (kit/tracing.ts): willSendRequest names it the subgraph's parent.
-      const response = await inClientSpan(`POST ${this.serviceName}`, { 'http.request.method': 'POST', 'peer.service': this.serviceName }, () => super.process(options));
+      const response = await inClientSpan(this.spanName, this.spanAttributes, () => super.process(options));
       subgraphFetchSeconds.observe({ subgraph: this.serviceName, outcome: 'ok' }, took());
       return spread ? spread(response) : response;
     } catch (error) {
@@ -167,18 +180,23 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const ctx = context as GatewayContext;
     if (!ctx?.identity) return;
-    const forwarded = (ctx.forwardedIdentities ??= new Map<string, Promise<string>>());
+    const forwarded = (ctx.forwardedIdentities ??= new Map<string, ForwardedToken>());
     let token = forwarded.get(this.serviceName);
     if (!token) {
       token = forwardedToken(ctx.identity, this.signingKeyFile, this.serviceName);
       forwarded.set(this.serviceName, token);
     }
-    return token.then((signed) => {
-      request.http?.headers.set(IDENTITY_HEADER, signed);
-      // W3C Trace Context: the same trace; the fetch's span as parent when traces are on, else a fresh parent id per fetch, sampled.
-      // The subgraph takes the request's trace id from it (kit/runtime.ts traceIdOfCall): no `x-trace-id` as well.
-      const traceparent = traceparentHeader() ?? (ctx.identity.traceId ? `00-${ctx.identity.traceId}-${randomSpanId()}-01` : undefined);
-      if (traceparent) request.http?.headers.set('traceparent', traceparent);
-    });
+    // Signed already (nearly every fetch): the headers are set now, with no promise to wait on.
+    if (token.signed !== undefined) return setForwardedHeaders(request, ctx.identity, token.signed);
+    return token.token.then((signed) => setForwardedHeaders(request, ctx.identity, signed));
   }
+}
+
+/** A fetch's headers: the identity the gateway signed, and the trace it belongs to. */
+function setForwardedHeaders(request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], identity: Identity, signed: string): void {
+  request.http?.headers.set(IDENTITY_HEADER, signed);
+  // W3C Trace Context: the same trace; the fetch's span as parent when traces are on, else a fresh parent id per fetch, sampled.
+  // The subgraph takes the request's trace id from it (kit/runtime.ts traceIdOfCall): no `x-trace-id` as well.
+  const traceparent = traceparentHeader() ?? (identity.traceId ? `00-${identity.traceId}-${randomSpanId()}-01` : undefined);
+  if (traceparent) request.http?.headers.set('traceparent', traceparent);
 }

@@ -10,6 +10,7 @@ import { SubgraphDataSource, type GatewayContext } from '../gateway/data-source'
 import { IDENTITY_HEADER } from '../kit/identity';
 import { GATEWAY, newKeyPair } from '../kit/keys';
 import { traceIdOfCall } from '../kit/runtime';
+import { inClientSpan } from '../kit/tracing';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -48,5 +49,23 @@ describe("the gateway's subgraph fetch", () => {
     expect(headers.get('traceparent')).toMatch(new RegExp(`^00-${TRACE}-[\\da-f]{16}-01$`));
     expect(headers.get(IDENTITY_HEADER)).toBeTruthy();
     expect(traceIdOfCall(Object.fromEntries(headers), GATEWAY)).toBe(TRACE);
+
+    // The same caller's next request: its identity is signed already, so the headers are set at
+    // once (no promise to wait on), the same token, under the new request's own trace.
+    const next = '0af7651916cd43dd8448eb211c80319c';
+    const nextHeaders = new Map<string, string>();
+    const nextRequest = { http: { ...request.http, headers: { set: (name: string, value: string) => void nextHeaders.set(name.toLowerCase(), value) } } };
+    const returned = source.willSendRequest!({ request: nextRequest, context: { identity: { ...context.identity, traceId: next } } } as any);
+    expect(returned).toBeUndefined();
+    expect(nextHeaders.get(IDENTITY_HEADER)).toBe(headers.get(IDENTITY_HEADER));
+    expect(traceIdOfCall(Object.fromEntries(nextHeaders), GATEWAY)).toBe(next);
+    expect(nextHeaders.has('x-trace-id')).toBe(false);
+  });
+});
+
+describe("a fetch's CLIENT span with traces off", () => {
+  it("is the call's own promise, not one more around it", () => {
+    const answered = Promise.resolve('answered');
+    expect(inClientSpan('POST casework', {}, () => answered)).toBe(answered);
   });
 });
