@@ -151,7 +151,7 @@ async function explainAll(bench: BenchHub, cases: FilterCase[]): Promise<Explain
       const list = await listCases(ctx, asResolverFilter(c.filter), 20, null, c.sort ?? 'RECORDED_DESC');
       await list.totalCount();
       // The page and the count: a count by state alone reads the state table (case-list-count.ts).
-      const statements = captured.filter((s) => /FROM "?(case_index|case_transfer_state|case_supervision_state)"?/.test(s.query) && !/"Agency"/.test(s.query));
+      const statements = captured.filter((s) => /FROM "?(case_index|case_transfer_state|case_supervision_state|case_tally)"?/.test(s.query) && !/"Agency"/.test(s.query));
       const explained: Explained[] = [];
       for (const s of statements) {
         const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.query}`, s.parameters as unknown[]);

@@ -275,8 +275,9 @@ describe('the case list a console drives', () => {
       if (caller === callers.procurator) expect(counted.filter((n) => n > 0).length).toBeGreaterThanOrEqual(12);
     });
 
-    // A 案由 search alone is counted from the tally of the index by bureau, region and text
-    // (migration 1700000003200), which triggers on case_index keep. The page reads case_index.
+    // A list filtered by bureau, region, case type, act, whether decided and 案由 alone is counted
+    // from the tally of the index (migration 1700000003200), which triggers on case_index keep. The
+    // page reads case_index.
     it('the count of a 案由 search follows a case whose 案由 or region changes', async () => {
       const searches = [{ cause: '伪劣' }, { cause: '燃气灶' }, { cause: '销售' }];
       const before = await countsAgreeWithLists(searches, callers.procurator);
@@ -295,13 +296,14 @@ describe('the case list a console drives', () => {
       expect(await countsAgreeWithLists(searches, callers.procurator)).toEqual(before);
     });
 
-    it('the tally equals the index counted by bureau, region and 案由 after every kind of write', async () => {
+    it('the tally equals the index counted by its keys after every kind of write', async () => {
       const db = await hub.ownerDatabase('justice');
       /** Keys where the tally and the index grouped differ (a key of no case may stay in the tally at 0). */
       const differences = async () => (await db.query(`
-        SELECT agency_code, region, cause, i.n, t.cases FROM
-          (SELECT agency_code, region, cause, count(*)::int AS n FROM case_index GROUP BY 1, 2, 3) i
-          FULL JOIN (SELECT * FROM case_cause_tally WHERE cases > 0) t USING (agency_code, region, cause)
+        SELECT agency_code, region, case_type, act_type, decided, cause, i.n, t.cases FROM
+          (SELECT agency_code, region, case_type, act_type, decided_at IS NOT NULL AS decided, cause, count(*)::int AS n
+           FROM case_index GROUP BY 1, 2, 3, 4, 5, 6) i
+          FULL JOIN (SELECT * FROM case_tally WHERE cases > 0) t USING (agency_code, region, case_type, act_type, decided, cause)
         WHERE i.n IS DISTINCT FROM t.cases`)).rows;
       try {
         expect(await differences()).toEqual([]);
@@ -313,6 +315,10 @@ describe('the case list a console drives', () => {
         await db.query(`UPDATE case_index SET cause = cause || '（复查）' WHERE id = ANY($1)`, [[ids.penalty, ids.nanyang, ids.late]]);
         expect(await differences()).toEqual([]);
         await db.query(`UPDATE case_index SET region = '320700', agency_code = agency_code WHERE id = $1`, [ids.eco]);
+        expect(await differences()).toEqual([]);
+        // Decided, undecided, and another act.
+        await db.query(`UPDATE case_index SET decided_at = CASE WHEN decided_at IS NULL THEN now() END,
+          act_type = CASE WHEN id = $2 THEN 'ADMINISTRATIVE_COERCION' ELSE act_type END WHERE id = ANY($1)`, [[ids.undecided, ids.penalty], ids.penalty]);
         expect(await differences()).toEqual([]);
         await db.query(`INSERT INTO case_index (${columns}) SELECT ${columns} FROM (SELECT (jsonb_populate_record(c, jsonb_build_object(
             'id', md5(c.id::text || n)::uuid, 'case_number', c.case_number || '-' || n))).*

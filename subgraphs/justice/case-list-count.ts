@@ -20,9 +20,10 @@ import type { CaseFilter, CaseSort } from './cases';
 //   filters it walks the caller's cases in region order, probing each case's states, to the cap.
 //   (Tried for a 案由 of three characters or more too, whose trigram bitmap cannot stop at the cap:
 //   the planner still chose the bitmap and sorted it, 218,753 rows read against 218,337, so it is not.)
-// - a 案由 search with no other filter on the case itself is counted from the tally of the index by
-//   bureau, region and text (migration 1700000003200): a few hundred rows for a county, where the
-//   cases' own rows meant testing every match's text up to the cap (10,001 rows, one buffer each);
+// - a list filtered by bureau, region, case type, act, whether decided and 案由 alone (the plain list
+//   included) is counted from the tally of the index by those (migration 1700000003200): a few
+//   hundred rows for a county, where the cases counted meant 10,001 index entries, or 10,001 rows of
+//   case_index, one buffer each, to test a 案由's text;
 // - a 案由 search of two characters or more within a county or bureau is narrowed by the text's
 //   two-character pieces keyed by place (migration 1700000003100): only that place's entries are
 //   read, where the trigram index read every match of every region (218,337 rows for 危险废物).
@@ -43,8 +44,11 @@ export interface CountSourceArgs {
   overdueNow?: Date;
   /** The count's cap (kit/cursor.ts countOf): the count needs at most one row more. */
   cap: number;
-  /** The 案由 search's test of a text column (the page's own, cases.ts), when the filter searches a 案由. */
-  causeTest?: (column: string) => [string, Record<string, string>];
+  /**
+   * When every filter on the case's own columns is one the tally of the index holds (cases.ts):
+   * those filters said of the tally's rows (alias `t`).
+   */
+  tallyFilters?: (tally: SelectQueryBuilder<ObjectLiteral>) => void;
 }
 
 /** The states a filter asks for: a 移送 state wanted or refused, and the 检察监督 status. */
@@ -61,11 +65,10 @@ function statesAsked(filter: CaseFilter) {
  * they say the whole filter, else the case statement walked in region order for an anti-join,
  * else the case statement as the planner likes it.
  */
-export function countSource({ identity, filter, sort, cases, overdueNow, cap, causeTest }: CountSourceArgs): SelectQueryBuilder<ObjectLiteral> {
+export function countSource({ identity, filter, sort, cases, overdueNow, cap, tallyFilters }: CountSourceArgs): SelectQueryBuilder<ObjectLiteral> {
   const needsCases = CASE_COLUMNS.some((key) => given(filter[key])) || sort.startsWith('DECIDED');
   const { transferWanted, transferRefused, supervision } = statesAsked(filter);
-  const causeAlone = causeTest && !sort.startsWith('DECIDED') && CASE_COLUMNS.every((key) => key === 'cause' || !given(filter[key]));
-  if (causeAlone && !transferWanted && !transferRefused && !given(supervision)) return causeTally(cases, identity, filter, causeTest, cap);
+  if (tallyFilters && !transferWanted && !transferRefused && !given(supervision)) return tallied(cases, identity, filter, tallyFilters, cap);
   if (!needsCases && !transferRefused) {
     if (transferWanted && !given(supervision)) return transferStates(cases, identity, filter, overdueNow);
     if (!transferWanted && (supervision === 'OPEN' || supervision === 'CLOSED')) return supervisedCases(cases, identity, filter, supervision);
@@ -84,18 +87,18 @@ export function countSource({ identity, filter, sort, cases, overdueNow, cap, ca
 }
 
 /**
- * The cases of a 案由 search with no other filter on the case itself, counted from the tally of the
- * index by bureau, region and text (migration 1700000003200): the case rule, the region and bureau
- * filters and the search's own test said of the tally's rows, their cases summed, as rows up to
- * one more than the cap. The same cases as the page's: each case is in the tally once, in the row
- * of its bureau, region and text, which is all these conditions read of a case.
+ * The cases of a list whose filters the tally of the index holds (bureau, region, case type, act,
+ * whether decided, 案由: migration 1700000003200), counted from the tally: the case rule and those
+ * filters said of the tally's rows, their cases summed, as rows up to one more than the cap. The
+ * same cases as the page's: each case is in the tally once, in the row of its values of these
+ * columns, which are all that the rule and these filters read of a case.
  */
-function causeTally(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter,
-  causeTest: NonNullable<CountSourceArgs['causeTest']>, cap: number) {
+function tallied(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter,
+  tallyFilters: NonNullable<CountSourceArgs['tallyFilters']>, cap: number) {
   const db = cases.connection;
-  const tally = db.createQueryBuilder().select('coalesce(sum(t.cases), 0)').from('case_cause_tally', 't').where('TRUE');
+  const tally = db.createQueryBuilder().select('coalesce(sum(t.cases), 0)').from('case_tally', 't').where('TRUE');
   placed(tally, 't', identity, filter);
-  tally.andWhere(...causeTest('t.cause'));
+  tallyFilters(tally);
   const counted = `SELECT generate_series(1, least((${tally.getQuery()}), ${Number(cap) + 1})::int)`;
   return db.createQueryBuilder().from(`(${counted})`, 'd').setParameters(tally.getParameters());
 }

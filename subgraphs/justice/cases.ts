@@ -1,3 +1,4 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { SubgraphContext } from '../../kit/module';
 import { COUNT_CAP, countOf, keysetPage, type PageArgs } from '../../kit/cursor';
 import { badInput } from '../../kit/errors';
@@ -80,6 +81,16 @@ function caseNumberSql(column: string, text: string): [string, Record<string, st
     { caseNumberTail: `%${likeEscape(characters.slice(-4).join(''))}%`, caseNumber: text }];
 }
 
+/**
+ * The columns of the filters a tally of the index holds (migration 1700000003200), said of a case
+ * row (`c`) or of a tally row (`t`): each such filter is written once and said of both, so the
+ * count read from the tally selects the same cases as the page (case-list-count.ts).
+ */
+interface TalliedColumns { actType: string; caseType: string; cause: string; decided: (yes: boolean) => string }
+const CASE_ROW: TalliedColumns = { actType: 'c.act_type', caseType: 'c.case_type', cause: 'c.cause', decided: (yes) => `c.decided_at IS ${yes ? 'NOT ' : ''}NULL` };
+const TALLY_ROW: TalliedColumns = { actType: 't.act_type', caseType: 't.case_type', cause: 't.cause', decided: (yes) => (yes ? 't.decided' : 'NOT t.decided') };
+type TalliedFilter = (columns: TalliedColumns) => [string, Record<string, unknown>];
+
 /** A search text: trimmed, not blank, at most SEARCH_MAX characters; null when absent. */
 function searchText(field: string, value: string | undefined, errors: Violations): string | null {
   if (value === undefined || value === null) return null;
@@ -105,23 +116,31 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   qb.where(rule.sql, rule.params);
   // Every broken rule of the filter at once (kit/rules.ts Violations).
   const errors = new Violations();
+  // The filters a tally of the index also holds, said of the page's rows here and of the tally's by
+  // the count; any other filter on the case's own columns, and the count reads the cases.
+  const tallied: TalliedFilter[] = [];
+  let untallied = false;
+  const where = (condition: TalliedFilter) => { qb.andWhere(...condition(CASE_ROW)); tallied.push(condition); };
   if (filter.agencyCode) qb.andWhere('c.agency_code = :agencyCode', { agencyCode: filter.agencyCode });
   if (filter.region) {
     if (!isRegionCode(filter.region)) errors.add('filter.region', 'regionCode', 'must be a 6-digit administrative division code');
     else qb.andWhere('c.region LIKE :prefix', { prefix: `${jurisdictionPrefix(filter.region)}%` });
   }
-  if (filter.actType) qb.andWhere('c.act_type = :actType', { actType: filter.actType });
-  if (filter.offenceCode) qb.andWhere('c.offence_code = :offenceCode', { offenceCode: filter.offenceCode });
+  if (filter.actType) where((k) => [`${k.actType} = :actType`, { actType: filter.actType }]);
+  if (filter.offenceCode) {
+    qb.andWhere('c.offence_code = :offenceCode', { offenceCode: filter.offenceCode });
+    untallied = true;
+  }
   if (filter.caseType) {
     // A type no agency has is the client's mistake, not an empty list.
     if (!AGENCY_KIND_BY_CASE_TYPE.has(filter.caseType)) {
       errors.add('filter.caseType', 'oneOf', `must be one of ${[...AGENCY_KIND_BY_CASE_TYPE.keys()].join(', ')}`);
-    } else qb.andWhere('c.case_type = :caseType', { caseType: filter.caseType });
+    } else where((k) => [`${k.caseType} = :caseType`, { caseType: filter.caseType }]);
   }
   if (filter.agencyKind) {
     // 执法系统: the kind's case type (the SDL enum has refused any other value already).
     const kind = AGENCY_KINDS.find((k) => k.kind === filter.agencyKind);
-    qb.andWhere('c.case_type = :kindCaseType', { kindCaseType: kind?.caseType ?? null });
+    where((k) => [`${k.caseType} = :kindCaseType`, { kindCaseType: kind?.caseType ?? null }]);
   }
   const range = (column: string, name: string, from?: Date, to?: Date) => {
     // A date alone is a whole day in China Standard Time (kit/scalars.ts): To takes the day's end.
@@ -129,17 +148,20 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
     if (from && end && from > end) errors.add(`filter.${name}To`, 'range', `must not be before filter.${name}From`);
     if (from) qb.andWhere(`${column} >= :${name}From`, { [`${name}From`]: from });
     if (end) qb.andWhere(`${column} <= :${name}To`, { [`${name}To`]: end });
+    if (from || end) untallied = true;
   };
   range('c.recorded_at', 'recorded', filter.recordedFrom, filter.recordedTo);
   range('c.decided_at', 'decided', filter.decidedFrom, filter.decidedTo);
-  if (filter.decided === true) qb.andWhere('c.decided_at IS NOT NULL');
-  if (filter.decided === false) qb.andWhere('c.decided_at IS NULL');
+  if (filter.decided === true || filter.decided === false) where((k) => [k.decided(filter.decided!), {}]);
   // 决定书文号 and 案由: text contained anywhere (case-insensitive), served by trigram indexes
   // (migration 1700000001300), so a search stays fast over a million cases.
   const caseNumber = searchText('filter.caseNumber', filter.caseNumber, errors);
-  if (caseNumber) qb.andWhere(...caseNumberSql('c.case_number', caseNumber));
+  if (caseNumber) {
+    qb.andWhere(...caseNumberSql('c.case_number', caseNumber));
+    untallied = true;
+  }
   const cause = searchText('filter.cause', filter.cause, errors);
-  if (cause) qb.andWhere(...searchSql('c.cause', 'cause', cause));
+  if (cause) where((k) => searchSql(k.cause, 'cause', cause));
   // Where the case stands with public security and the procuratorate (case-states.ts: the states
   // they report, a few seconds behind at most). Each is a semi-join on the case's id. A state row
   // carries its case's region and bureau (migration 1700000002950), so the case rule and the region
@@ -173,11 +195,13 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   const order = SORTS[sort];
   if (!order) errors.add('sort', 'oneOf', `must be one of ${Object.keys(SORTS).join(', ')}`);
   errors.throwIfAny();
-  if (order.column === 'c.decided_at') qb.andWhere('c.decided_at IS NOT NULL');
+  if (order.column === 'c.decided_at') where((k) => [k.decided(true), {}]);
   // The count: the same rule and filters, no cursor; a statement only if asked for, over the rows
   // that say it most cheaply (case-list-count.ts).
-  const causeTest = cause ? (column: string) => searchSql(column, 'cause', cause) : undefined;
-  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP, causeTest }), CASE_COUNT_CAP);
+  const tallyFilters = untallied ? undefined : (tally: SelectQueryBuilder<ObjectLiteral>) => {
+    for (const condition of tallied) tally.andWhere(...condition(TALLY_ROW));
+  };
+  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP, tallyFilters }), CASE_COUNT_CAP);
   // A state few of the caller's cases have: the page looks those cases up by id (case-list-count.ts).
   const few = await fewCasesInState({ identity: ctx.identity, filter, cases: qb, overdueNow }, FEW_CASES);
   if (few) qb.andWhere('c.id = ANY(:fewCaseIds::uuid[])', { fewCaseIds: few });
