@@ -1,6 +1,59 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
+ * The one function every tally's triggers run (statement triggers with transition tables
+ * `tally_new` / `tally_old`): the statement's rows in (+1) and out (-1), those meeting the
+ * condition, summed by key; keys whose count falls are lowered in place (an INSERT of a negative
+ * row would fail the tally's check before its conflict is seen), keys whose count rises are raised
+ * or made, in key order, so two writers lock the rows they share in the same order.
+ * Arguments: the tally table, its key columns, the same keys as expressions of the source row, and
+ * the condition a source row is counted under.
+ */
+export const TALLY_APPLY = `CREATE FUNCTION tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    tally text := TG_ARGV[0]; keys text := TG_ARGV[1]; vals text := TG_ARGV[2]; counted text := TG_ARGV[3];
+    columns text[] := string_to_array(replace(keys, ' ', ''), ',');
+    positions text := (SELECT string_agg(i::text, ', ') FROM generate_series(1, cardinality(columns)) i);
+    of_tally text := (SELECT string_agg('t.' || c, ', ') FROM unnest(columns) c);
+    of_moved text := (SELECT string_agg('m.' || c, ', ') FROM unnest(columns) c);
+    changes text;
+  BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+      EXECUTE format('DELETE FROM %I', tally);
+      RETURN NULL;
+    END IF;
+    changes := CASE TG_OP
+      WHEN 'INSERT' THEN format('SELECT %s, 1 FROM tally_new WHERE %s', vals, counted)
+      WHEN 'DELETE' THEN format('SELECT %s, -1 FROM tally_old WHERE %s', vals, counted)
+      ELSE format('SELECT %1$s, 1 FROM tally_new WHERE %2$s UNION ALL SELECT %1$s, -1 FROM tally_old WHERE %2$s', vals, counted) END;
+    EXECUTE format('WITH moved AS (SELECT %2$s, sum(d) AS d FROM (%3$s) changes(%2$s, d) GROUP BY %4$s HAVING sum(d) <> 0),
+        lowered AS (UPDATE %1$I t SET cases = t.cases + m.d FROM moved m WHERE m.d < 0 AND (%5$s) = (%6$s))
+      INSERT INTO %1$I AS t (%2$s, cases) SELECT %2$s, d FROM moved WHERE d > 0 ORDER BY %4$s
+      ON CONFLICT (%2$s) DO UPDATE SET cases = t.cases + excluded.cases', tally, keys, changes, positions, of_tally, of_moved);
+    RETURN NULL;
+  END $$`;
+
+const OPERATIONS = ['insert', 'update', 'delete', 'truncate'] as const;
+
+/** A tally's four statement triggers on `source` (TALLY_APPLY), and the tally filled from the rows there already. */
+export async function createTallyTriggers(q: QueryRunner, source: string, tally: string, { keys, values, counted = 'TRUE' }: { keys: string; values: string; counted?: string }) {
+  const args = [tally, keys, values, counted].map((a) => `'${a.replace(/'/g, "''")}'`).join(', ');
+  const transition: Record<(typeof OPERATIONS)[number], string> = {
+    insert: 'REFERENCING NEW TABLE AS tally_new', update: 'REFERENCING OLD TABLE AS tally_old NEW TABLE AS tally_new',
+    delete: 'REFERENCING OLD TABLE AS tally_old', truncate: '',
+  };
+  for (const op of OPERATIONS) {
+    await q.query(`CREATE TRIGGER ${tally}_${op} AFTER ${op.toUpperCase()} ON ${source} ${transition[op]}
+      FOR EACH STATEMENT EXECUTE FUNCTION tally_apply(${args})`);
+  }
+  await q.query(`INSERT INTO ${tally} (${keys}, cases) SELECT ${values}, count(*) FROM ${source} WHERE ${counted} GROUP BY ${keys.split(',').map((_, i) => i + 1).join(', ')}`);
+}
+
+export async function dropTallyTriggers(q: QueryRunner, source: string, tally: string) {
+  for (const op of OPERATIONS) await q.query(`DROP TRIGGER ${tally}_${op} ON ${source}`);
+}
+
+/**
  * The case list's totalCount, when every filter is one of the bureau, region, case type, act, whether
  * decided and the 案由 text, from a tally of the index: one row per distinct (agency_code, region,
  * case_type, act_type, decided, cause), holding how many cases have it. These are categories, so
@@ -32,55 +85,15 @@ export class JusticeCaseTally1700000003200 implements MigrationInterface {
       cause text NOT NULL, cases integer NOT NULL CHECK (cases >= 0),
       PRIMARY KEY (agency_code, region, case_type, act_type, decided, cause))`);
     await q.query(`CREATE INDEX case_tally_region ON case_tally (region text_pattern_ops)`);
-    // One function for the four triggers: each statement's cases in (+1) and out (-1), summed by key.
-    await q.query(`CREATE FUNCTION case_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          INSERT INTO case_tally AS t (agency_code, region, case_type, act_type, decided, cause, cases)
-          SELECT agency_code, region, case_type, act_type, decided_at IS NOT NULL, cause, count(*)
-          FROM tally_new GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
-          ON CONFLICT (agency_code, region, case_type, act_type, decided, cause) DO UPDATE SET cases = t.cases + excluded.cases;
-        ELSIF TG_OP = 'UPDATE' THEN
-          -- Keys a case left are lowered in place (an INSERT of a negative row would fail the check
-          -- before its conflict is seen), keys it came to are raised or made.
-          WITH moved AS (
-            SELECT agency_code, region, case_type, act_type, decided, cause, sum(d) AS d FROM (
-              SELECT agency_code, region, case_type, act_type, decided_at IS NOT NULL AS decided, cause, 1 AS d FROM tally_new
-              UNION ALL SELECT agency_code, region, case_type, act_type, decided_at IS NOT NULL, cause, -1 FROM tally_old) changes
-            GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(d) <> 0),
-          lowered AS (
-            UPDATE case_tally t SET cases = t.cases + m.d FROM moved m
-            WHERE m.d < 0 AND (t.agency_code, t.region, t.case_type, t.act_type, t.decided, t.cause)
-              = (m.agency_code, m.region, m.case_type, m.act_type, m.decided, m.cause))
-          INSERT INTO case_tally AS t (agency_code, region, case_type, act_type, decided, cause, cases)
-          SELECT agency_code, region, case_type, act_type, decided, cause, d FROM moved WHERE d > 0 ORDER BY 1, 2, 3, 4, 5, 6
-          ON CONFLICT (agency_code, region, case_type, act_type, decided, cause) DO UPDATE SET cases = t.cases + excluded.cases;
-        ELSIF TG_OP = 'DELETE' THEN
-          UPDATE case_tally t SET cases = t.cases - gone.n
-          FROM (SELECT agency_code, region, case_type, act_type, decided_at IS NOT NULL AS decided, cause, count(*) AS n
-                FROM tally_old GROUP BY 1, 2, 3, 4, 5, 6) gone
-          WHERE (t.agency_code, t.region, t.case_type, t.act_type, t.decided, t.cause)
-            = (gone.agency_code, gone.region, gone.case_type, gone.act_type, gone.decided, gone.cause);
-        ELSE
-          DELETE FROM case_tally;
-        END IF;
-        RETURN NULL;
-      END $$`);
-    await q.query(`CREATE TRIGGER case_tally_insert AFTER INSERT ON case_index REFERENCING NEW TABLE AS tally_new
-      FOR EACH STATEMENT EXECUTE FUNCTION case_tally_apply()`);
-    await q.query(`CREATE TRIGGER case_tally_update AFTER UPDATE ON case_index REFERENCING OLD TABLE AS tally_old NEW TABLE AS tally_new
-      FOR EACH STATEMENT EXECUTE FUNCTION case_tally_apply()`);
-    await q.query(`CREATE TRIGGER case_tally_delete AFTER DELETE ON case_index REFERENCING OLD TABLE AS tally_old
-      FOR EACH STATEMENT EXECUTE FUNCTION case_tally_apply()`);
-    await q.query(`CREATE TRIGGER case_tally_truncate AFTER TRUNCATE ON case_index
-      FOR EACH STATEMENT EXECUTE FUNCTION case_tally_apply()`);
-    // The cases indexed so far.
-    await q.query(`INSERT INTO case_tally (agency_code, region, case_type, act_type, decided, cause, cases)
-      SELECT agency_code, region, case_type, act_type, decided_at IS NOT NULL, cause, count(*) FROM case_index GROUP BY 1, 2, 3, 4, 5, 6`);
+    await q.query(TALLY_APPLY);
+    await createTallyTriggers(q, 'case_index', 'case_tally', {
+      keys: 'agency_code, region, case_type, act_type, decided, cause',
+      values: 'agency_code, region, case_type, act_type, decided_at IS NOT NULL, cause',
+    });
   }
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['insert', 'update', 'delete', 'truncate']) await q.query(`DROP TRIGGER case_tally_${t} ON case_index`);
-    await q.query(`DROP FUNCTION case_tally_apply()`);
+    await dropTallyTriggers(q, 'case_index', 'case_tally');
+    await q.query(`DROP FUNCTION tally_apply()`);
     await q.query(`DROP TABLE case_tally`);
   }
 }
