@@ -90,53 +90,6 @@ export function redact(value: unknown, depth = 0): unknown {
 let service = 'hub';
 let root: Logger | null = null;
 
-/**
- * A process's own lines (to stdout), written together once per turn of the event loop: one
- * synchronous write for all the lines of a turn. pino's own default sends each line to the thread
- * pool as a write of its own (an asynchronous write per request's access line, with the wake-ups
- * and completion that go with it), which was a few percent of the gateway's CPU per request.
- * Nothing is held longer than the turn that wrote it; an error line is written at once with what
- * came before it, and whatever is held when the process exits (process.exit, a signal the service
- * stops on, an uncaught exception) is written by the exit handler, synchronously.
- */
-export class StdoutLines {
-  private held = '';
-  private turnEnd: NodeJS.Immediate | null = null;
-  private readonly writeHeld = () => this.flush();
-
-  constructor(private readonly out: { write(text: string): unknown }) {
-    process.on('exit', this.writeHeld);
-  }
-
-  write(line: string): void {
-    this.held += line;
-    this.turnEnd ??= setImmediate(this.writeHeld);
-  }
-
-  flush(): void {
-    if (this.turnEnd) {
-      clearImmediate(this.turnEnd);
-      this.turnEnd = null;
-    }
-    if (!this.held) return;
-    const text = this.held;
-    this.held = '';
-    this.out.write(text);
-  }
-}
-
-let stdoutLines: StdoutLines | null = null;
-
-/**
- * stdout as pino would write to it (file descriptor 1, written synchronously here, or
- * process.stdout itself when something has replaced its write, as a test runner does), behind
- * the per-turn batch. One per process, whichever service names it.
- */
-function stdout(): StdoutLines {
-  const replaced = process.stdout.write !== (process.stdout.constructor as { prototype: { write: unknown } }).prototype.write;
-  return (stdoutLines ??= new StdoutLines(replaced ? process.stdout : pino.destination({ dest: process.stdout.fd || 1, sync: true })));
-}
-
 function logger(name: string, levelSetting: string | undefined, destination?: ServiceLog): Logger {
   const level = (LOG_LEVELS as readonly string[]).includes(levelSetting ?? '') ? levelSetting! : 'info';
   const options = {
@@ -150,7 +103,7 @@ function logger(name: string, levelSetting: string | undefined, destination?: Se
       return traceId ? { traceId } : {};
     },
   };
-  return pino(options, destination ? { write: (line: string) => destination.write(line) } : stdout());
+  return destination ? pino(options, { write: (line: string) => destination.write(line) }) : pino(options);
 }
 
 /**
@@ -197,8 +150,6 @@ const write = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, 
     ? { error: redact(fields) }
     : (redact(fields) as Fields);
   logger[level](safe, redactText(message));
-  // An error may be the process's last word (a worker about to exit, a crash): written at once.
-  if (level === 'error') stdoutLines?.flush();
 };
 
 /** The one logger: `log.error('what happened', error or fields)`; every argument is redacted. */
