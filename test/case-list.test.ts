@@ -486,6 +486,24 @@ describe('the case list a console drives', () => {
         // The matrix is not vacuous: the region's callers count some cases in each state.
         if (caller === callers.procurator) expect(counted.filter((n) => n > 0).length).toBeGreaterThanOrEqual(9);
       });
+
+      // transferStatus, transferred: true and transferred: false alone are counted from the tally of
+      // the 移送 states (migration 1700000003210), which triggers on case_transfer_state keep: after
+      // the transfers above (made, accepted, refused) and a state that came before its case.
+      it('the 移送 tally equals the states of indexed cases counted by bureau, region and status', async () => {
+        const db = await hub.ownerDatabase('justice');
+        try {
+          const { rows } = await db.query(`
+            SELECT agency_code, region, status, s.n, t.cases FROM
+              (SELECT agency_code, region, status, count(*)::int AS n FROM case_transfer_state WHERE region IS NOT NULL GROUP BY 1, 2, 3) s
+              FULL JOIN (SELECT * FROM case_transfer_tally WHERE cases > 0) t USING (agency_code, region, status)
+            ORDER BY 1, 2, 3`);
+          expect(rows.length).toBeGreaterThanOrEqual(2);
+          expect(rows.filter((r) => r.n !== r.cases)).toEqual([]);
+        } finally {
+          await db.end();
+        }
+      });
     });
   });
 });

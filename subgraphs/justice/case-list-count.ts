@@ -69,13 +69,21 @@ export function countSource({ identity, filter, sort, cases, overdueNow, cap, ta
   const needsCases = CASE_COLUMNS.some((key) => given(filter[key])) || sort.startsWith('DECIDED');
   const { transferWanted, transferRefused, supervision } = statesAsked(filter);
   if (tallyFilters && !transferWanted && !transferRefused && !given(supervision)) return tallied(cases, identity, filter, tallyFilters, cap);
+  const dueAsked = given(filter.overdue);
   if (!needsCases && !transferRefused) {
-    if (transferWanted && !given(supervision)) return transferStates(cases, identity, filter, overdueNow);
+    // 逾期 compares each deadline with the clock: no tally holds it.
+    if (transferWanted && !given(supervision)) {
+      return dueAsked ? transferStates(cases, identity, filter, overdueNow) : cappedSum(cases, [transferTally(cases, identity, filter)], cap);
+    }
     if (!transferWanted && (supervision === 'OPEN' || supervision === 'CLOSED')) return supervisedCases(cases, identity, filter, supervision);
   }
   if (!needsCases && !transferWanted) {
     // One refusal alone: the reach less the cases with that state.
     const refusals = [filter.transferred === false, filter.overdue === false, supervision === 'NONE'].filter(Boolean).length;
+    if (filter.transferred === false && refusals === 1 && !given(supervision)) {
+      // The reach's cases less its transferred ones, both tallied (every tallied state stands for one case of the reach).
+      return cappedSum(cases, [tallySum(cases, 'case_tally', identity, filter), transferTally(cases, identity, filter)], cap);
+    }
     if (refusals === 1 && (!given(supervision) || supervision === 'NONE')) {
       const withState = supervision === 'NONE' ? supervisedCases(cases, identity, filter)
         : transferStates(cases, identity, { ...filter, overdue: filter.overdue === false ? true : undefined }, overdueNow);
@@ -95,12 +103,34 @@ export function countSource({ identity, filter, sort, cases, overdueNow, cap, ta
  */
 function tallied(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter,
   tallyFilters: NonNullable<CountSourceArgs['tallyFilters']>, cap: number) {
-  const db = cases.connection;
-  const tally = db.createQueryBuilder().select('coalesce(sum(t.cases), 0)').from('case_tally', 't').where('TRUE');
-  placed(tally, 't', identity, filter);
+  const tally = tallySum(cases, 'case_tally', identity, filter);
   tallyFilters(tally);
-  const counted = `SELECT generate_series(1, least((${tally.getQuery()}), ${Number(cap) + 1})::int)`;
-  return db.createQueryBuilder().from(`(${counted})`, 'd').setParameters(tally.getParameters());
+  return cappedSum(cases, [tally], cap);
+}
+
+/** The sum of a tally's rows (alias `t`) within the caller's reach and the region and bureau filters. */
+function tallySum(cases: SelectQueryBuilder<ObjectLiteral>, table: 'case_tally' | 'case_transfer_tally', identity: Identity, filter: CaseFilter) {
+  const tally = cases.connection.createQueryBuilder().select('coalesce(sum(t.cases), 0)').from(table, 't').where('TRUE');
+  placed(tally, 't', identity, filter);
+  return tally;
+}
+
+/** The 移送 states of the reach tallied by status (migration 1700000003210), those the filter asks when it names some. */
+function transferTally(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter) {
+  const tally = tallySum(cases, 'case_transfer_tally', identity, filter);
+  if (filter.transferStatus?.length) tally.andWhere('t.status IN (:...transferStatus)', { transferStatus: [...new Set(filter.transferStatus)] });
+  return tally;
+}
+
+/**
+ * A count from sums, as the rows countOf counts (kit/cursor.ts): the first sum less the others,
+ * that many rows up to one more than the cap.
+ */
+function cappedSum(cases: SelectQueryBuilder<ObjectLiteral>, [sum, ...less]: SelectQueryBuilder<ObjectLiteral>[], cap: number) {
+  const difference = [sum, ...less].map((s) => `(${s.getQuery()})`).join(' - ');
+  const counted = `SELECT generate_series(1, least(${difference}, ${Number(cap) + 1})::int)`;
+  const parameters = Object.assign({}, ...[sum, ...less].map((s) => s.getParameters()));
+  return cases.connection.createQueryBuilder().from(`(${counted})`, 'd').setParameters(parameters);
 }
 
 /**
