@@ -84,9 +84,23 @@ class SharedResponse implements FetchedResponse {
   }
 }
 
-const copyOf = async (response: FetchedResponse): Promise<Shared> =>
-  ({ status: response.status, statusText: response.statusText, headers: new CopiedHeaders(response.headers), text: await response.text() });
 const callersCopy = (answered: Shared): FetchedResponse => new SharedResponse(answered);
+
+/**
+ * The answer to one fetch as every caller reads it, with the fetch taken out of `inFlight` once
+ * its text is in or it failed: one promise chain per fetch (each promise of a request is paid
+ * for again by the request scope's hooks, kit/log.ts).
+ */
+function answerOf(fetched: Promise<FetchedResponse>, inFlight: Map<string, Promise<Shared>>, key: string): Promise<Shared> {
+  const failed = (error: unknown): never => {
+    inFlight.delete(key);
+    throw error;
+  };
+  return fetched.then((response) => response.text().then((text): Shared => {
+    inFlight.delete(key);
+    return { status: response.status, statusText: response.statusText, headers: new CopiedHeaders(response.headers), text };
+  }, failed), failed);
+}
 
 /**
  * `fetch` with identical queries in flight sent once. Each caller gets its own response object with
@@ -105,10 +119,8 @@ export function shareInFlight(fetch: SubgraphFetch): SubgraphFetch & { readonly 
     key += body;
     let answer = inFlight.get(key);
     if (!answer) {
-      answer = fetch(url, init).then(copyOf);
+      answer = answerOf(fetch(url, init), inFlight, key);
       inFlight.set(key, answer);
-      const done = () => { inFlight.delete(key); };
-      answer.then(done, done);
     }
     return answer.then(callersCopy);
   };
