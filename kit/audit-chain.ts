@@ -1,6 +1,6 @@
 // The audit log's entry and its hash chain: the contract between the gateway, which appends, the
 // audit subgraph, which serves reads, and `npm run audit:verify`.
-import { digestHex, type MerkleHasher } from './merkle';
+import { digestHex, merkleHasher, type MerkleHasher, type MerkleHashName } from './merkle';
 
 /** What a subgraph or the gateway decided about one field of one entity. */
 export type AuditDecision = 'full' | 'masked' | 'denied';
@@ -93,6 +93,39 @@ export function chainHashOfCanonical(prevHash: string, canonical: string): strin
  */
 export function auditLeafHash(hasher: MerkleHasher, entry: AuditEntry): Buffer {
   return hasher.leaf(canonicalJson(entry));
+}
+
+/**
+ * The hash of the leaf each entry keeps beside its content (audit_log.leaf_sha256), which the
+ * writer computes from the canonical JSON it hashed into the chain. A tree of another hash (a log
+ * moved to sm3) hashes every entry from its content instead.
+ */
+export const STORED_LEAF_HASH: MerkleHashName = 'sha256';
+const storedLeafHasher = merkleHasher(STORED_LEAF_HASH);
+
+/** The leaf stored with an entry: its canonical JSON's leaf under STORED_LEAF_HASH. */
+export function storedLeafHash(canonical: string): Buffer {
+  return storedLeafHasher.leaf(canonical);
+}
+
+/** The columns of an entry's content, as entryOfRow reads them. */
+export const ENTRY_COLUMNS = `at, subject, role, org, region, client_address, operation_name, document_hash,
+  coordinate, entity_id, decision, reason, trace_id`;
+
+/** A row of audit_log's ENTRY_COLUMNS as pg returns it. */
+export interface AuditEntryRow {
+  at: Date; subject: string; role: string; org: string | null; region: string | null;
+  client_address: string | null; operation_name: string | null; document_hash: string | null; coordinate: string;
+  entity_id: string | null; decision: AuditDecision; reason: string | null; trace_id: string | null;
+}
+
+/** The stored entry as the chain and the tree hash it. */
+export function entryOfRow(row: AuditEntryRow): AuditEntry {
+  return {
+    at: row.at, subject: row.subject, role: row.role, org: row.org, region: row.region, clientAddress: row.client_address,
+    operationName: row.operation_name, documentHash: row.document_hash, coordinate: row.coordinate, entityId: row.entity_id,
+    decision: row.decision, reason: row.reason, traceId: row.trace_id,
+  };
 }
 
 /** Key of the advisory lock under which one gateway process at a time makes the next checkpoint. ('auditckp' in ASCII.) */

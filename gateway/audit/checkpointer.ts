@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { AUDIT_CHECKPOINT_LOCK, auditLeafHash, type AuditDecision } from '../../kit/audit-chain';
+import { AUDIT_CHECKPOINT_LOCK, auditLeafHash, ENTRY_COLUMNS, entryOfRow, STORED_LEAF_HASH, type AuditEntryRow } from '../../kit/audit-chain';
 import { AUDIT_LOG_ORIGIN, signCheckpoint, type Checkpoint } from '../../kit/checkpoint';
 import type { SigningKey } from '../../kit/keys';
 import { Frontier, merkleHasher, type MerkleHashName } from '../../kit/merkle';
@@ -28,23 +28,10 @@ export interface CheckpointerOptions {
   maxHeldLeaves?: number;
 }
 
-interface EntryRow {
-  leaf_index: string; at: Date; subject: string; role: string; org: string | null; region: string | null;
-  client_address: string | null; operation_name: string | null; document_hash: string | null; coordinate: string;
-  entity_id: string | null; decision: AuditDecision; reason: string | null; trace_id: string | null;
-}
+interface EntryRow extends AuditEntryRow { leaf_index: string }
 
-/** The stored entry as kit/audit-chain.ts hashes it. */
-export function entryOfRow(row: Omit<EntryRow, 'leaf_index'>) {
-  return {
-    at: row.at, subject: row.subject, role: row.role, org: row.org, region: row.region, clientAddress: row.client_address,
-    operationName: row.operation_name, documentHash: row.document_hash, coordinate: row.coordinate, entityId: row.entity_id,
-    decision: row.decision, reason: row.reason, traceId: row.trace_id,
-  };
-}
-
-export const ENTRY_COLUMNS = `at, subject, role, org, region, client_address, operation_name, document_hash,
-  coordinate, entity_id, decision, reason, trace_id`;
+// The entry's columns and its reading live with the entry (kit/audit-chain.ts); named here too, where they were first.
+export { ENTRY_COLUMNS, entryOfRow };
 
 /**
  * The log's signed checkpoints (issue 18, RFC 9162 §4.7 "signed tree head"): every few seconds
@@ -54,9 +41,11 @@ export const ENTRY_COLUMNS = `at, subject, role, org, region, client_address, op
  * log. Several gateway processes take turns (a try-lock): one checkpoint per size.
  *
  * The leaves of the batches this process committed are handed over by its writer after each
- * COMMIT (`committed`), hashed from the canonical JSON the chain hash was made of; a checkpoint
- * appends those and reads from the table only the leaves it does not hold (another process's, those
- * committed before a restart, or let go past MAX_HELD_LEAVES). The tree, its root and the
+ * COMMIT (`committedLeaves`): the leaf hashes it stored with the rows, made from the canonical JSON
+ * the chain hash was made of; a checkpoint appends those and reads from the table only the leaves it
+ * does not hold (another process's, those committed before a restart, or let go past
+ * MAX_HELD_LEAVES), hashing those from their content: the gateway signs what the rows say, not a
+ * hash stored beside them. The tree, its root and the
  * signature are the ones reading every row back gives (test/audit-handover.test.ts).
  *
  * The gateway signs but sends nothing to the witness: it is the one component facing the
@@ -100,13 +89,26 @@ export class Checkpointer {
    * Called after the COMMIT only, so every leaf held is a row of the log.
    */
   committed(firstLeaf: number, canonicals: readonly string[]): void {
-    const count = canonicals.length;
+    const size = this.hasher.size;
+    const hashes = Buffer.allocUnsafe(canonicals.length * size);
+    for (let i = 0; i < canonicals.length; i++) this.hasher.leaf(canonicals[i]).copy(hashes, i * size);
+    this.hold(firstLeaf, canonicals.length, hashes);
+  }
+
+  /**
+   * The writer's batch, committed, as the leaf hashes it stored with the rows (STORED_LEAF_HASH),
+   * end to end in leaf order from `firstLeaf`: the writer has hashed them already. A checkpointer of
+   * another hash holds none of them and reads the rows back instead.
+   */
+  committedLeaves(firstLeaf: number, leaves: Buffer): void {
+    if (this.hasher.name !== STORED_LEAF_HASH) return;
+    this.hold(firstLeaf, leaves.length / this.hasher.size, leaves);
+  }
+
+  private hold(firstLeaf: number, count: number, hashes: Buffer): void {
     if (!count) return;
     const last = this.held[this.held.length - 1];
     if (last && firstLeaf < last.start + last.count) this.forget(Number.MAX_SAFE_INTEGER); // out of order: hold nothing older than this batch
-    const size = this.hasher.size;
-    const hashes = Buffer.allocUnsafe(count * size);
-    for (let i = 0; i < count; i++) this.hasher.leaf(canonicals[i]).copy(hashes, i * size);
     this.held.push({ start: firstLeaf, count, hashes });
     this.heldCount += count;
     while (this.heldCount > this.maxHeld) this.heldCount -= this.held.shift()!.count;

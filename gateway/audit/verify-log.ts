@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { auditLeafHash, chainHash, GENESIS_HASH } from '../../kit/audit-chain';
+import { auditLeafHash, chainHash, GENESIS_HASH, STORED_LEAF_HASH } from '../../kit/audit-chain';
 import { AUDIT_LOG_ORIGIN, verifyCosignature, type Checkpoint } from '../../kit/checkpoint';
 import { readKeyDirectory } from '../../kit/keys';
 import { Frontier, merkleHasher, type MerkleHashName } from '../../kit/merkle';
@@ -43,8 +43,9 @@ export interface VerifyOptions {
  * it with every checkpoint the procuratorate's witness cosigned: the root over the first n
  * entries must be the root cosigned for size n. Nobody who holds only the gateway's database can
  * pass this after deleting, changing, reordering or truncating entries, even having recomputed
- * every hash: he cannot change what the witness keeps. Besides, each entry's hash chain link and
- * tree position are checked, which name the exact entry when the tamperer did not redo them;
+ * every hash: he cannot change what the witness keeps. Besides, each entry's hash chain link, tree
+ * position and stored leaf hash (which the audit subgraph's proofs are made of) are checked, which
+ * name the exact entry when the tamperer did not redo them;
  * otherwise the first bad entry is named within the span of the first checkpoint that fails.
  */
 export async function verifyAuditLog(databaseUrl: string, options: VerifyOptions = {}): Promise<AuditLogReport> {
@@ -100,7 +101,7 @@ export async function verifyAuditLog(databaseUrl: string, options: VerifyOptions
     let after = '0';
     for (;;) {
       const { rows } = await client.query(
-        `SELECT sequence::text AS seq, leaf_index::text AS leaf, prev_hash, hash, ${ENTRY_COLUMNS}
+        `SELECT sequence::text AS seq, leaf_index::text AS leaf, prev_hash, hash, leaf_sha256, ${ENTRY_COLUMNS}
            FROM audit_log WHERE sequence > $1::bigint ORDER BY audit_log.sequence LIMIT $2`, [after, pageSize]);
       for (const row of rows) {
         const position = sequences.length;
@@ -117,7 +118,12 @@ export async function verifyAuditLog(databaseUrl: string, options: VerifyOptions
           }
         }
         prev = row.hash;
-        frontier.append(auditLeafHash(hasher, entry));
+        const leaf = auditLeafHash(hasher, entry);
+        // The leaf stored beside the entry, which the audit subgraph's proofs are made of, must be its own.
+        if (!exact && row.leaf_sha256 && hasher.name === STORED_LEAF_HASH && !leaf.equals(row.leaf_sha256)) {
+          exact = { sequence, leafIndex: position, reason: 'the leaf hash stored with the entry is not the hash of its content: the entry or its stored leaf was altered' };
+        }
+        frontier.append(leaf);
         while (next < witness.length && Number(witness[next].tree_size) === frontier.size) {
           const cosigned = witness[next];
           if (frontier.root().toString('hex') !== cosigned.root_hash) {

@@ -3,7 +3,9 @@ import { GATEWAY, readSigningKey } from '../../kit/keys';
 import { AUDIT_RATE_ENV } from './rate-env';
 import type { EnvVar } from '../../kit/module';
 import { Checkpointer } from './checkpointer';
-import { AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, auditTime, canonicalJson, chainHashOfCanonical, GENESIS_HASH, type AuditDecision, type AuditEntry } from '../../kit/audit-chain';
+import {
+  AUDIT_CHAIN_LOCK, AUDIT_DECISIONS, auditTime, canonicalJson, chainHashOfCanonical, GENESIS_HASH, storedLeafHash, type AuditDecision, type AuditEntry,
+} from '../../kit/audit-chain';
 import { log } from '../../kit/log';
 
 /** What a caller records; `at` defaults to now, absent optional fields to null. */
@@ -91,14 +93,14 @@ export function normalizeEntry(input: AuditEntryInput, now: Date = new Date()): 
  * One multi-row INSERT of the batch, sent as one JSON array of groups: a group is the entries one
  * after the other that share who asked and when (a request's: a 50-case page is one group of a
  * hundred), `[at, subject, role, org, region, clientAddress, operationName, documentHash, reason,
- * traceId, [[coordinate, entityId, decision, hash], …]]`. Taken apart in order, so sequence follows
- * the chain; each row's prev_hash is the hash of the row before it ($2 for the first) and its leaf
- * is $3 and on. A third of the bytes of a row per entry with everything repeated (the gateway
- * writes every byte to PostgreSQL's socket); `->>` gives the text exactly as sent and SQL NULL for
- * a JSON null. jsonb, not json: `->>` on json parses the text from its start on every call, and each
- * of a group's hundred rows reads ten of its fields, so PostgreSQL spent 45 ms of CPU on a 50-case
- * page's batch instead of 5 (parsed once as jsonb; clean() has already removed what jsonb refuses,
- * NUL and lone surrogates).
+ * traceId, [[coordinate, entityId, decision, hash, leaf], …]]` (leaf: the entry's Merkle leaf hash,
+ * hex, stored as bytes). Taken apart in order, so sequence follows the chain; each row's prev_hash
+ * is the hash of the row before it ($2 for the first) and its leaf is $3 and on. A third of the bytes
+ * of a row per entry with everything repeated (the gateway writes every byte to PostgreSQL's
+ * socket); `->>` gives the text exactly as sent and SQL NULL for a JSON null. jsonb, not json: `->>`
+ * on json parses the text from its start on every call, and each of a group's hundred rows reads ten
+ * of its fields, so PostgreSQL spent 45 ms of CPU on a 50-case page's batch instead of 5 (parsed once
+ * as jsonb; clean() has already removed what jsonb refuses, NUL and lone surrogates).
  *
  * The fields are taken out of the JSON (the MATERIALIZED entry) before the rows are put in order:
  * sorted as they came, each of a group's rows carried the group's whole jsonb, a hundred copies of
@@ -107,13 +109,13 @@ export function normalizeEntry(input: AuditEntryInput, now: Date = new Date()): 
 const INSERT = `WITH entry AS MATERIALIZED (
     SELECT g.gi, e.ei, (g.v->>0)::timestamptz AS at, g.v->>1 AS subject, g.v->>2 AS role, g.v->>3 AS org, g.v->>4 AS region,
       g.v->>5 AS client_address, g.v->>6 AS operation_name, g.v->>7 AS document_hash, e.x->>0 AS coordinate, e.x->>1 AS entity_id,
-      e.x->>2 AS decision, g.v->>8 AS reason, g.v->>9 AS trace_id, e.x->>3 AS hash
+      e.x->>2 AS decision, g.v->>8 AS reason, g.v->>9 AS trace_id, e.x->>3 AS hash, e.x->>4 AS leaf
     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS g(v, gi)
     CROSS JOIN LATERAL jsonb_array_elements(g.v->10) WITH ORDINALITY AS e(x, ei))
   INSERT INTO audit_log (at, subject, role, org, region, client_address, operation_name, document_hash,
-    coordinate, entity_id, decision, reason, trace_id, prev_hash, hash, leaf_index)
+    coordinate, entity_id, decision, reason, trace_id, prev_hash, hash, leaf_index, leaf_sha256)
   SELECT at, subject, role, org, region, client_address, operation_name, document_hash, coordinate, entity_id, decision, reason, trace_id,
-    COALESCE(lag(hash) OVER chain, $2::text), hash, $3::bigint + row_number() OVER chain - 1
+    COALESCE(lag(hash) OVER chain, $2::text), hash, $3::bigint + row_number() OVER chain - 1, decode(leaf, 'hex')
   FROM entry
   WINDOW chain AS (ORDER BY gi, ei)
   ORDER BY gi, ei`;
@@ -122,6 +124,9 @@ const INSERT = `WITH entry AS MATERIALIZED (
 const sameAsker = (a: AuditEntry, b: AuditEntry) => a.at.getTime() === b.at.getTime() && a.subject === b.subject && a.role === b.role
   && a.org === b.org && a.region === b.region && a.clientAddress === b.clientAddress && a.operationName === b.operationName
   && a.documentHash === b.documentHash && a.reason === b.reason && a.traceId === b.traceId;
+
+/** Bytes of a stored leaf hash (SHA-256). */
+const LEAF_BYTES = 32;
 
 /** A batch's transaction up to its INSERT: begun, the chain locked, its head read. */
 const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint); SELECT hash, leaf_index::text FROM audit_log ORDER BY sequence DESC LIMIT 1`;
@@ -346,8 +351,9 @@ export class AuditWriter {
 
   /**
    * One transaction: lock the chain, read its head, hash the batch onto it, number its leaves, insert
-   * it. Each entry's canonical JSON is made once, for its chain hash and its Merkle leaf; after the
-   * COMMIT the checkpointer is handed the batch's leaves, so it need not read them back.
+   * it. Each entry's canonical JSON is made once, for its chain hash and its Merkle leaf, which is
+   * stored with the row; after the COMMIT the checkpointer is handed the batch's leaves, so it need
+   * not read them back.
    */
   private async append(batch: AuditEntry[]): Promise<void> {
     const checkpointer = this.checkpointerReady;
@@ -359,7 +365,8 @@ export class AuditWriter {
     const lost = (error: Error) => { broken = error; };
     client.on('error', lost);
     let firstLeaf = 0n;
-    const canonicals: string[] = [];
+    // Each entry's leaf hash, end to end in leaf order: stored with its row, then handed to the checkpointer.
+    const leaves = Buffer.allocUnsafe(batch.length * LEAF_BYTES);
     try {
       // BEGIN, the chain lock and the head in one round trip: the simple protocol runs them in order
       // and stops at the first error (each under statement_timeout). The lock's key is a constant.
@@ -371,17 +378,19 @@ export class AuditWriter {
       const groups: unknown[][] = [];
       let members: (string | null)[][] = [];
       let asker: AuditEntry | undefined;
-      for (const entry of batch) {
+      for (let i = 0; i < batch.length; i++) {
+        const entry = batch[i];
         const canonical = canonicalJson(entry);
         const hash = chainHashOfCanonical(prev, canonical);
-        if (checkpointer) canonicals.push(canonical);
+        const leaf = storedLeafHash(canonical);
+        leaf.copy(leaves, i * LEAF_BYTES);
         if (!asker || !sameAsker(asker, entry)) {
           asker = entry;
           members = [];
           groups.push([auditTime(entry.at), entry.subject, entry.role, entry.org, entry.region, entry.clientAddress, entry.operationName,
             entry.documentHash, entry.reason, entry.traceId, members]);
         }
-        members.push([entry.coordinate, entry.entityId, entry.decision, hash]);
+        members.push([entry.coordinate, entry.entityId, entry.decision, hash, leaf.toString('hex')]);
         prev = hash;
       }
       await client.query(INSERT, [JSON.stringify(groups), first, String(firstLeaf)]);
@@ -394,6 +403,6 @@ export class AuditWriter {
       client.release(broken); // a connection that cannot roll back is discarded, not reused
     }
     // Only now: a leaf the checkpointer holds is a committed row (a failed COMMIT hands over nothing).
-    checkpointer?.committed(Number(firstLeaf), canonicals);
+    checkpointer?.committedLeaves(Number(firstLeaf), leaves);
   }
 }

@@ -8,6 +8,7 @@ import { AuditMerkleTree1700000001500 } from './migrations/1700000001500-MerkleT
 import { SchemaRegistry1700000002000 } from './migrations/1700000002000-SchemaRegistry';
 import { AuditWriterGrants1700000002300 } from './migrations/1700000002300-AuditWriterGrants';
 import { IdempotencyRecord1700000002850 } from './migrations/1700000002850-IdempotencyRecord';
+import { AuditStoredLeafHash1700000003000 } from './migrations/1700000003000-StoredLeafHash';
 import { typeDefs } from './schema';
 import { witnessWorkers } from './witness';
 import { proofQueries } from './proofs';
@@ -22,7 +23,8 @@ export const audit: SubgraphModule = {
   databaseOwner: 'gateway',
   typeDefs,
   entities,
-  migrations: [AuditInit1700000000000, AuditLeanerIndexes1700000000100, AuditMerkleTree1700000001500, SchemaRegistry1700000002000, AuditWriterGrants1700000002300, IdempotencyRecord1700000002850],
+  migrations: [AuditInit1700000000000, AuditLeanerIndexes1700000000100, AuditMerkleTree1700000001500, SchemaRegistry1700000002000, AuditWriterGrants1700000002300, IdempotencyRecord1700000002850,
+    AuditStoredLeafHash1700000003000],
   // The gateway's signed checkpoints go to the procuratorate's witness (witness.ts says why from here).
   notifies: ['procuratorate'],
   workers: witnessWorkers,

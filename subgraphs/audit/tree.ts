@@ -1,12 +1,9 @@
 import type { SubgraphRuntime } from '../../kit/module';
-import { auditLeafHash, type AuditDecision } from '../../kit/audit-chain';
+import { auditLeafHash, ENTRY_COLUMNS, entryOfRow, STORED_LEAF_HASH, type AuditEntryRow } from '../../kit/audit-chain';
 import { merkleHasher, subtreesOf, type MerkleHashName, type SubtreeHash } from '../../kit/merkle';
 
-interface Row {
-  leaf: string; at: Date; subject: string; role: string; org: string | null; region: string | null;
-  client_address: string | null; operation_name: string | null; document_hash: string | null; coordinate: string;
-  entity_id: string | null; decision: AuditDecision; reason: string | null; trace_id: string | null;
-}
+interface LeafRow { leaf: string; leaf_sha256: Buffer | null }
+interface EntryRow extends AuditEntryRow { leaf: string }
 
 const PAGE = 5000;
 
@@ -14,6 +11,13 @@ const PAGE = 5000;
  * The audit log's Merkle tree as this process has read it: leaf hashes in leaf order, loaded once
  * and extended as the log grows (entries never change, so neither do complete subtrees, which
  * kit/merkle.ts remembers). Proofs for auditors and for the witness are made from it.
+ *
+ * Each entry's leaf is the hash the gateway stored with it (audit_log.leaf_sha256); an entry
+ * written before there was one, or a tree of another hash, is hashed from its content. Taking the
+ * stored hash trusts nothing new: this subgraph is not trusted with the log's integrity. A proof
+ * holds only against the roots the gateway signed and the procuratorate cosigned, an auditor hashes
+ * the entry he was shown to get its leaf, and `npm run audit:verify` recomputes every leaf from the
+ * content and names an entry whose stored hash is not its own.
  */
 export class AuditTree {
   private readonly leaves: Buffer[] = [];
@@ -37,22 +41,37 @@ export class AuditTree {
   }
 
   private async load(size: number): Promise<void> {
-    const hasher = merkleHasher(this.hash);
+    const byContent = this.hash !== STORED_LEAF_HASH;
     while (this.leaves.length < size) {
-      const rows: Row[] = await this.runtime.db.query(
-        `SELECT leaf_index::text AS leaf, at, subject, role, org, region, client_address, operation_name, document_hash,
-                coordinate, entity_id, decision, reason, trace_id
-           FROM audit_log WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index LIMIT $3`,
-        [this.leaves.length, size, PAGE]);
-      if (!rows.length) throw new Error(`the audit log holds ${this.leaves.length} leaves, not ${size}`);
-      for (const row of rows) {
-        if (Number(row.leaf) !== this.leaves.length) throw new Error(`leaf ${this.leaves.length} is missing from the audit log`);
-        this.leaves.push(auditLeafHash(hasher, {
-          at: row.at, subject: row.subject, role: row.role, org: row.org, region: row.region, clientAddress: row.client_address,
-          operationName: row.operation_name, documentHash: row.document_hash, coordinate: row.coordinate, entityId: row.entity_id,
-          decision: row.decision, reason: row.reason, traceId: row.trace_id,
-        }));
+      const from = this.leaves.length;
+      let limit = PAGE;
+      if (!byContent) {
+        const stored: LeafRow[] = await this.runtime.db.query(
+          `SELECT leaf_index::text AS leaf, leaf_sha256 FROM audit_log
+            WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY audit_log.leaf_index LIMIT $3`, [from, size, PAGE]);
+        const missing = stored.findIndex((row) => !row.leaf_sha256);
+        if (missing !== 0) {
+          this.append(missing < 0 ? stored : stored.slice(0, missing), size, (row) => row.leaf_sha256!);
+          continue;
+        }
+        // Entries from before leaves were stored: up to the next one that has its leaf.
+        const next = stored.findIndex((row) => row.leaf_sha256);
+        if (next > 0) limit = next;
       }
+      const hasher = merkleHasher(this.hash);
+      const rows: EntryRow[] = await this.runtime.db.query(
+        `SELECT leaf_index::text AS leaf, ${ENTRY_COLUMNS}
+           FROM audit_log WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY audit_log.leaf_index LIMIT $3`, [from, size, limit]);
+      this.append(rows, size, (row) => auditLeafHash(hasher, entryOfRow(row)));
+    }
+  }
+
+  /** Appends a page of rows in leaf order; fails on an empty page or a gap in the leaves. */
+  private append<R extends { leaf: string }>(rows: readonly R[], size: number, leafOf: (row: R) => Buffer): void {
+    if (!rows.length) throw new Error(`the audit log holds ${this.leaves.length} leaves, not ${size}`);
+    for (const row of rows) {
+      if (Number(row.leaf) !== this.leaves.length) throw new Error(`leaf ${this.leaves.length} is missing from the audit log`);
+      this.leaves.push(leafOf(row));
     }
   }
 
