@@ -151,13 +151,13 @@ async function explainAll(bench: BenchHub, cases: FilterCase[]): Promise<Explain
       const list = await listCases(ctx, asResolverFilter(c.filter), 20, null, c.sort ?? 'RECORDED_DESC');
       await list.totalCount();
       // The page and the count: a count by state alone reads the state table (case-list-count.ts).
-      const statements = captured.filter((s) => /FROM "?(case_index|case_transfer_state|case_supervision_state|case_tally)"?/.test(s.query) && !/"Agency"/.test(s.query));
+      const statements = captured.filter((s) => /FROM "?(case_index|case_transfer_state|case_supervision_state|case_tally|case_transfer_tally)"?/.test(s.query) && !/"Agency"/.test(s.query));
       const explained: Explained[] = [];
       for (const s of statements) {
         const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.query}`, s.parameters as unknown[]);
         const [{ Plan: plan, 'Execution Time': ms }] = rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown>; 'Execution Time': number }[];
         explained.push({
-          statement: /^SELECT count\(\*\)/.test(s.query) ? 'count' : 'page', ms,
+          statement: /^SELECT (count\(\*\)|least\()/.test(s.query) ? 'count' : 'page', ms,
           buffers: Number(plan['Shared Hit Blocks'] ?? 0) + Number(plan['Shared Read Blocks'] ?? 0), ...planFigures(plan),
         });
       }

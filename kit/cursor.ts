@@ -191,16 +191,30 @@ export const COUNT_CAP = 10_000;
 export interface CountFields { totalCount: () => Promise<number>; totalCountCapped: () => Promise<boolean> }
 
 /**
- * The count of a list, over the builder as it stands (the row rule and the filters; call it before
- * keysetPage adds the cursor and the order). One statement, run only when the selection names
- * `totalCount` or `totalCountCapped` (graphql's default resolver calls these functions), at most once.
+ * A count said as one number `n` rather than as rows to count: a statement that already sums what
+ * it counts (the case list's tallies, subgraphs/justice/case-list-count.ts), at most one more than
+ * the cap.
  */
-export function countOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, cap = COUNT_CAP): CountFields {
-  const counted = qb.clone();
+export interface CountNumber { number: SelectQueryBuilder<ObjectLiteral> }
+
+/**
+ * The count of a list, over the builder as it stands (the row rule and the filters; call it before
+ * keysetPage adds the cursor and the order), or a statement of the number itself. One statement,
+ * run only when the selection names `totalCount` or `totalCountCapped` (graphql's default resolver
+ * calls these functions), at most once.
+ */
+export function countOf<T extends ObjectLiteral>(source: SelectQueryBuilder<T> | CountNumber, cap = COUNT_CAP): CountFields {
+  const numbered = 'number' in source ? source.number : null;
+  const counted = numbered ? null : (source as SelectQueryBuilder<T>).clone();
   let count: Promise<number> | null = null;
   const countOnce = () => (count ??= (async () => {
-    const [sql, params] = counted.select('1').limit(cap + 1).getQueryAndParameters();
-    const [{ n }] = await qb.connection.query(`SELECT count(*)::int AS n FROM (${sql}) s`, params);
+    if (numbered) {
+      const [sql, params] = numbered.getQueryAndParameters();
+      const [{ n }] = await numbered.connection.query(sql, params);
+      return Number(n);
+    }
+    const [sql, params] = counted!.select('1').limit(cap + 1).getQueryAndParameters();
+    const [{ n }] = await counted!.connection.query(`SELECT count(*)::int AS n FROM (${sql}) s`, params);
     return n as number;
   })());
   return {

@@ -1,4 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { CountNumber } from '../../kit/cursor';
 import type { Identity } from '../../kit/identity';
 import { isRegionCode, jurisdictionPrefix } from '../../kit/rules';
 import { caseReadSql, caseRule } from '../../kit/resources/case';
@@ -65,7 +66,7 @@ function statesAsked(filter: CaseFilter) {
  * they say the whole filter, else the case statement walked in region order for an anti-join,
  * else the case statement as the planner likes it.
  */
-export function countSource({ identity, filter, sort, cases, overdueNow, cap, tallyFilters }: CountSourceArgs): SelectQueryBuilder<ObjectLiteral> {
+export function countSource({ identity, filter, sort, cases, overdueNow, cap, tallyFilters }: CountSourceArgs): SelectQueryBuilder<ObjectLiteral> | CountNumber {
   const needsCases = CASE_COLUMNS.some((key) => given(filter[key])) || sort.startsWith('DECIDED');
   const { transferWanted, transferRefused, supervision } = statesAsked(filter);
   if (tallyFilters && !transferWanted && !transferRefused && !given(supervision)) return tallied(cases, identity, filter, tallyFilters, cap);
@@ -123,14 +124,13 @@ function transferTally(cases: SelectQueryBuilder<ObjectLiteral>, identity: Ident
 }
 
 /**
- * A count from sums, as the rows countOf counts (kit/cursor.ts): the first sum less the others,
- * that many rows up to one more than the cap.
+ * A count from sums, as one number (kit/cursor.ts CountNumber): the first sum less the others, at
+ * most one more than the cap.
  */
-function cappedSum(cases: SelectQueryBuilder<ObjectLiteral>, [sum, ...less]: SelectQueryBuilder<ObjectLiteral>[], cap: number) {
+function cappedSum(cases: SelectQueryBuilder<ObjectLiteral>, [sum, ...less]: SelectQueryBuilder<ObjectLiteral>[], cap: number): CountNumber {
   const difference = [sum, ...less].map((s) => `(${s.getQuery()})`).join(' - ');
-  const counted = `SELECT generate_series(1, least(${difference}, ${Number(cap) + 1})::int)`;
   const parameters = Object.assign({}, ...[sum, ...less].map((s) => s.getParameters()));
-  return cases.connection.createQueryBuilder().from(`(${counted})`, 'd').setParameters(parameters);
+  return { number: cases.connection.createQueryBuilder().select(`least(${difference}, ${Number(cap) + 1})::int`, 'n').from('(SELECT 1)', 'one').setParameters(parameters) };
 }
 
 /**
