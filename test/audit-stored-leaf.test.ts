@@ -154,3 +154,24 @@ describe('the chain without a unique prev_hash', () => {
       .rejects.toThrow(/audit_log_leaf_index/);
   });
 });
+
+describe('the chain hashes\' format', () => {
+  const insert = (prevHash: string, hash: string, leaf: number) => pool.query(`INSERT INTO audit_log (at, subject, role, coordinate, decision, prev_hash, hash, leaf_index)
+    VALUES (now()::timestamptz(3), 'officer-9', 'procurator', 'Party.idNumber', 'full', $1, $2, $3)`, [prevHash, hash, leaf]);
+  const good = 'c0ffee'.padEnd(64, '9');
+
+  it.each([
+    ['63 digits', good.slice(1)], ['65 digits', `${good}0`], ['an upper-case digit', `A${good.slice(1)}`], ['a letter past f', `g${good.slice(1)}`],
+    ['a space', ` ${good.slice(1)}`], ['a line break at the end', `${good.slice(1)}\n`], ['a line break inside', `${good.slice(0, 32)}\n${good.slice(33)}`],
+    ['a full-width digit', `０${good.slice(1)}`], ['nothing', ''],
+  ])('refuses a prev_hash or hash with %s', async (_what, bad) => {
+    await expect(insert(bad, good, 1_000_000)).rejects.toThrow(/audit_log_prev_hash_check/);
+    await expect(insert(good, bad, 1_000_001)).rejects.toThrow(/audit_log_hash_check/);
+  });
+
+  it('takes 64 lower-case hex digits', async () => {
+    const before = Number((await pool.query('SELECT count(*) AS n FROM audit_log')).rows[0].n);
+    await insert('0123456789abcdef'.repeat(4), good, 1_000_002);
+    expect(Number((await pool.query('SELECT count(*) AS n FROM audit_log')).rows[0].n)).toBe(before + 1);
+  });
+});
