@@ -87,19 +87,21 @@ export type SubtreeHash = (start: number, end: number) => Buffer;
  * a growing tree then cost O(log² n) hashes after the first.
  */
 export function subtreesOf(hasher: MerkleHasher, leafHashes: readonly Buffer[]): SubtreeHash {
-  const complete = new Map<string, Buffer>();
+  // complete[k][i]: the subtree of 2^k leaves from i·2^k, once computed. Arrays by level and
+  // position rather than a map keyed by a "start:size" text: the audit subgraph's tree keeps one
+  // for nearly every node of a log of millions, and each lookup made and dropped such a text.
+  const complete: Buffer[][] = [];
   const mth = (start: number, end: number): Buffer => {
     const n = end - start;
     if (n < 0 || end > leafHashes.length) throw new RangeError(`merkle: range [${start}, ${end}) outside ${leafHashes.length} leaves`);
     if (n === 0) return hasher.empty();
     if (n === 1) return leafHashes[start];
-    const aligned = isPowerOfTwo(n) && start % n === 0;
-    const key = `${start}:${n}`;
-    if (aligned) { const hit = complete.get(key); if (hit) return hit; }
     const k = splitPoint(n);
-    const hash = hasher.node(mth(start, start + k), mth(start + k, end));
-    if (aligned) complete.set(key, hash);
-    return hash;
+    if (k * 2 !== n || start % n !== 0) return hasher.node(mth(start, start + k), mth(start + k, end));
+    const level = Math.log2(n);
+    const hashes = (complete[level] ??= []);
+    const at = start / n;
+    return (hashes[at] ??= hasher.node(mth(start, start + k), mth(start + k, end)));
   };
   return mth;
 }
