@@ -504,6 +504,30 @@ describe('the case list a console drives', () => {
           await db.end();
         }
       });
+
+      // supervisionStatus alone is counted from each case's status made from all its matters, tallied
+      // (migration 1700000003220): after matters opened and closed above, two on one case, and
+      // matters that came before their case.
+      it('each supervised case\'s status is its matters\' together, and the tally counts those cases', async () => {
+        const db = await hub.ownerDatabase('justice');
+        try {
+          const { rows: cases } = await db.query(`
+            SELECT case_id, m.status AS of_matters, s.status AS of_case, m.region = s.region AND m.agency_code = s.agency_code AS placed FROM
+              (SELECT case_id, min(region) AS region, min(agency_code) AS agency_code, CASE WHEN bool_or(status = 'OPEN') THEN 'OPEN' ELSE 'CLOSED' END AS status
+               FROM case_supervision_state WHERE region IS NOT NULL GROUP BY case_id) m
+              FULL JOIN case_supervision_summary s USING (case_id)`);
+          // Not vacuous: supervised cases in both states.
+          expect(new Set(cases.map((c) => c.of_matters))).toEqual(new Set(['CLOSED', 'OPEN']));
+          expect(cases.filter((c) => c.of_matters !== c.of_case || !c.placed)).toEqual([]);
+          const { rows: tallied } = await db.query(`
+            SELECT agency_code, region, status, s.n, t.cases FROM
+              (SELECT agency_code, region, status, count(*)::int AS n FROM case_supervision_summary GROUP BY 1, 2, 3) s
+              FULL JOIN (SELECT * FROM case_supervision_tally WHERE cases > 0) t USING (agency_code, region, status)`);
+          expect(tallied.filter((r) => r.n !== r.cases)).toEqual([]);
+        } finally {
+          await db.end();
+        }
+      });
     });
   });
 });

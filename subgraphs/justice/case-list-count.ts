@@ -10,17 +10,17 @@ import type { CaseFilter, CaseSort } from './cases';
 // as the page, read from wherever the fewest rows say it. Measured at 1,000,000 cases by
 // bench/filters.ts (bench/results/filters-2026-11-28-1m.md):
 // - a filter by where the case stands with public security or the procuratorate (移送 / 检察监督),
-//   and nothing the state row does not carry, is counted from the state rows alone: each carries
-//   its case's region and bureau (migration 1700000002950), so the case rule and the region and
-//   bureau filters are said of them and the count is an index-only scan of the state table,
-//   instead of one probe into case_index per state (8,000–10,000 probes, 33,000 buffers);
-// - a filter most of the caller's cases pass (not transferred, no supervision, not overdue), alone,
-//   is the caller's cases less those with the state: the state rows of the reach counted (index
-//   only), then the reach's cases counted up to that many plus the cap (index only), where a walk
-//   probing each case's states read 48,000–56,000 buffers at a million cases; combined with other
-//   filters it walks the caller's cases in region order, probing each case's states, to the cap.
-//   (Tried for a 案由 of three characters or more too, whose trigram bitmap cannot stop at the cap:
-//   the planner still chose the bitmap and sorted it, 218,753 rows read against 218,337, so it is not.)
+//   and nothing the state rows do not carry, is counted from tallies of the states by bureau,
+//   region and status (migrations 1700000003210, 1700000003220): a sum over a few rows, where the
+//   state rows of the county were counted, up to 10,001, or every matter of it; 逾期 (overdue: true)
+//   compares each deadline with the clock, so no tally holds it and its state rows are counted
+//   (each carries its case's region and bureau, migration 1700000002950, index only);
+// - a filter most of the caller's cases pass (not transferred, no supervision), alone, is the
+//   caller's tallied cases less its tallied cases with the state; not overdue alone is the caller's
+//   cases less the overdue states, both counted index only up to the cap; combined with other
+//   filters, such a filter walks the caller's cases in region order, probing each case's states, to
+//   the cap. (Tried for a 案由 of three characters or more too, whose trigram bitmap cannot stop at
+//   the cap: the planner still chose the bitmap and sorted it, 218,753 rows read against 218,337.)
 // - a list filtered by bureau, region, case type, act, whether decided and 案由 alone (the plain list
 //   included) is counted from the tally of the index by those (migration 1700000003200): a few
 //   hundred rows for a county, where the cases counted meant 10,001 index entries, or 10,001 rows of
@@ -76,7 +76,7 @@ export function countSource({ identity, filter, sort, cases, overdueNow, cap, ta
     if (transferWanted && !given(supervision)) {
       return dueAsked ? transferStates(cases, identity, filter, overdueNow) : cappedSum(cases, [transferTally(cases, identity, filter)], cap);
     }
-    if (!transferWanted && (supervision === 'OPEN' || supervision === 'CLOSED')) return supervisedCases(cases, identity, filter, supervision);
+    if (!transferWanted && (supervision === 'OPEN' || supervision === 'CLOSED')) return cappedSum(cases, [supervisionTally(cases, identity, filter, supervision)], cap);
   }
   if (!needsCases && !transferWanted) {
     // One refusal alone: the reach less the cases with that state.
@@ -85,10 +85,12 @@ export function countSource({ identity, filter, sort, cases, overdueNow, cap, ta
       // The reach's cases less its transferred ones, both tallied (every tallied state stands for one case of the reach).
       return cappedSum(cases, [tallySum(cases, 'case_tally', identity, filter), transferTally(cases, identity, filter)], cap);
     }
-    if (refusals === 1 && (!given(supervision) || supervision === 'NONE')) {
-      const withState = supervision === 'NONE' ? supervisedCases(cases, identity, filter)
-        : transferStates(cases, identity, { ...filter, overdue: filter.overdue === false ? true : undefined }, overdueNow);
-      return reachLess(cases, identity, filter, withState, cap);
+    if (supervision === 'NONE' && refusals === 1) {
+      // The reach's cases less its supervised ones, both tallied (one summary row per supervised case of the reach).
+      return cappedSum(cases, [tallySum(cases, 'case_tally', identity, filter), supervisionTally(cases, identity, filter)], cap);
+    }
+    if (filter.overdue === false && refusals === 1) {
+      return reachLess(cases, identity, filter, transferStates(cases, identity, { ...filter, overdue: true }, overdueNow), cap);
     }
   }
   if (transferRefused || supervision === 'NONE') return inRegionOrder(cases);
@@ -110,7 +112,7 @@ function tallied(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, f
 }
 
 /** The sum of a tally's rows (alias `t`) within the caller's reach and the region and bureau filters. */
-function tallySum(cases: SelectQueryBuilder<ObjectLiteral>, table: 'case_tally' | 'case_transfer_tally', identity: Identity, filter: CaseFilter) {
+function tallySum(cases: SelectQueryBuilder<ObjectLiteral>, table: 'case_tally' | 'case_transfer_tally' | 'case_supervision_tally', identity: Identity, filter: CaseFilter) {
   const tally = cases.connection.createQueryBuilder().select('coalesce(sum(t.cases), 0)').from(table, 't').where('TRUE');
   placed(tally, 't', identity, filter);
   return tally;
@@ -120,6 +122,13 @@ function tallySum(cases: SelectQueryBuilder<ObjectLiteral>, table: 'case_tally' 
 function transferTally(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter) {
   const tally = tallySum(cases, 'case_transfer_tally', identity, filter);
   if (filter.transferStatus?.length) tally.andWhere('t.status IN (:...transferStatus)', { transferStatus: [...new Set(filter.transferStatus)] });
+  return tally;
+}
+
+/** The reach's cases with the procuratorate tallied by status (migration 1700000003220), those of `status` when given. */
+function supervisionTally(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, status?: 'OPEN' | 'CLOSED') {
+  const tally = tallySum(cases, 'case_supervision_tally', identity, filter);
+  if (status) tally.andWhere('t.status = :supervised', { supervised: status });
   return tally;
 }
 
@@ -192,13 +201,20 @@ export async function fewCasesInState({ identity, filter, cases, overdueNow }: O
   const { transferWanted, supervision: asked } = statesAsked(filter);
   const supervision = asked === 'OPEN' || asked === 'CLOSED' ? asked : undefined;
   if (!transferWanted && !supervision) return undefined;
-  // The matters, not their distinct cases: a DISTINCT reads every match before its limit (9,376 at
-  // a million cases), and more than `limit` matters on fewer cases only means the walk, as before.
+  // 检察监督: a case's own status, made from all its matters (migration 1700000003220), where the
+  // matters themselves read 12,500 for CLOSED (each tested for an open one) at a million cases.
   const source = transferWanted ? transferStates(cases, identity, filter, overdueNow).select('ts.case_id', 'case_id')
-    : supervisionMatters(cases, identity, filter, supervision);
+    : supervisedSummaries(cases, identity, filter, supervision!);
   const [sql, params] = source.limit(limit + 1).getQueryAndParameters();
   const rows: { case_id: string }[] = await cases.connection.query(sql, params);
   return rows.length > limit ? undefined : [...new Set(rows.map((r) => r.case_id))];
+}
+
+/** The supervised cases of the reach in `status`, one row per case (case_supervision_summary). */
+function supervisedSummaries(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, status: 'OPEN' | 'CLOSED') {
+  const qb = cases.connection.createQueryBuilder().select('t.case_id', 'case_id').from('case_supervision_summary', 't').where('t.status = :supervised', { supervised: status });
+  placed(qb, 't', identity, filter);
+  return qb;
 }
 
 /** 移送 states: one row per case (case_transfer_state's key is the case), so its rows are the cases. */
@@ -208,32 +224,6 @@ function transferStates(cases: SelectQueryBuilder<ObjectLiteral>, identity: Iden
   if (filter.transferStatus?.length) qb.andWhere('ts.status IN (:...transferStatus)', { transferStatus: [...new Set(filter.transferStatus)] });
   if (filter.overdue === true) qb.andWhere('ts.due_at < :overdueNow', { overdueNow });
   return qb;
-}
-
-/**
- * 检察监督 matters: several may concern one case, so the cases are the distinct case ids of the
- * matters (OPEN: a matter open; CLOSED: a closed matter and none open, every matter being one or
- * the other, kit/messages/case-state.ts; no status: any matter).
- */
-function supervisedCases(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, status?: 'OPEN' | 'CLOSED') {
-  const matters = supervisionMatters(cases, identity, filter, status).select('DISTINCT ss.case_id', 'case_id');
-  return cases.connection.createQueryBuilder().from(`(${matters.getQuery()})`, 'm').setParameters(matters.getParameters());
-}
-
-/** The matters themselves (a case once per matter), as supervisedCases reads them. */
-function supervisionMatters(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, status?: 'OPEN' | 'CLOSED') {
-  const db = cases.connection;
-  const matters = db.createQueryBuilder().select('ss.case_id', 'case_id').from('case_supervision_state', 'ss').where('TRUE');
-  placedState(matters, 'ss', identity, filter);
-  if (status) matters.andWhere('ss.status = :supervised', { supervised: status });
-  if (status === 'CLOSED') {
-    // No open matter on the case, of the same reach (the page's NOT EXISTS, said of the matter's case).
-    const open = db.createQueryBuilder().select('1').from('case_supervision_state', 'so').where('so.case_id = ss.case_id');
-    placedState(open, 'so', identity, filter);
-    open.andWhere(`so.status = 'OPEN'`);
-    matters.andWhere(`NOT EXISTS (${open.getQuery()})`);
-  }
-  return matters;
 }
 
 /**
