@@ -158,17 +158,21 @@ describe('npm run audit:verify against the witness, after a superuser tampered',
     await asSuperuser(async (c) => {
       await c.query('DELETE FROM audit_log');
       for (const r of saved) {
+        // Each row as it was, its stored leaf hash (audit migration 1700000003000) included.
         await c.query(`INSERT INTO audit_log (sequence, at, subject, role, org, region, client_address, operation_name, document_hash, coordinate,
-            entity_id, decision, reason, trace_id, prev_hash, hash, leaf_index) OVERRIDING SYSTEM VALUE
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+            entity_id, decision, reason, trace_id, prev_hash, hash, leaf_index, leaf_sha256) OVERRIDING SYSTEM VALUE
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
         [r.sequence, r.at, r.subject, r.role, r.org, r.region, r.client_address, r.operation_name, r.document_hash, r.coordinate,
-          r.entity_id, r.decision, r.reason, r.trace_id, r.prev_hash, r.hash, r.leaf_index]);
+          r.entity_id, r.decision, r.reason, r.trace_id, r.prev_hash, r.hash, r.leaf_index, r.leaf_sha256]);
       }
     });
     expect((await verify()).ok).toBe(true);
   }
 
-  /** Re-hashes the chain from the first row and renumbers the leaves: what a careful tamperer does after his change. */
+  /**
+   * Re-hashes the chain from the first row, renumbers the leaves and stores each row's leaf hash
+   * anew from its content: what a careful tamperer does after his change.
+   */
   async function rehashEverything(c: pg.Client): Promise<void> {
     const { rows } = await c.query('SELECT * FROM audit_log ORDER BY sequence');
     let prev = GENESIS_HASH;
@@ -180,7 +184,12 @@ describe('npm run audit:verify against the witness, after a superuser tampered',
       rows[i].newPrev = prev; rows[i].newHash = hash;
       prev = hash;
     }
-    for (const [i, r] of rows.entries()) await c.query('UPDATE audit_log SET prev_hash = $2, hash = $3, leaf_index = $4 WHERE sequence = $1', [r.sequence, r.newPrev, r.newHash, i]);
+    const hasher = merkleHasher('sha256');
+    for (const [i, r] of rows.entries()) {
+      const leaf = auditLeafHash(hasher, { at: r.at, subject: r.subject, role: r.role, org: r.org, region: r.region, clientAddress: r.client_address,
+        operationName: r.operation_name, documentHash: r.document_hash, coordinate: r.coordinate, entityId: r.entity_id, decision: r.decision, reason: r.reason, traceId: r.trace_id });
+      await c.query('UPDATE audit_log SET prev_hash = $2, hash = $3, leaf_index = $4, leaf_sha256 = $5 WHERE sequence = $1', [r.sequence, r.newPrev, r.newHash, i, leaf]);
+    }
   }
 
   it('passes the true log, checked against every cosigned checkpoint', async () => {
