@@ -100,7 +100,7 @@ export function countSource({ identity, filter, sort, cases, overdueNow, cap, ta
 /**
  * The cases of a list whose filters the tally of the index holds (bureau, region, case type, act,
  * whether decided, 案由: migration 1700000003200), counted from the tally: the case rule and those
- * filters said of the tally's rows, their cases summed, as rows up to one more than the cap. The
+ * filters said of the tally's rows, their cases summed (at most one more than the cap). The
  * same cases as the page's: each case is in the tally once, in the row of its values of these
  * columns, which are all that the rule and these filters read of a case.
  */

@@ -34,23 +34,32 @@ export const TALLY_APPLY = `CREATE FUNCTION tally_apply() RETURNS trigger LANGUA
   END $$`;
 
 const OPERATIONS = ['insert', 'update', 'delete', 'truncate'] as const;
+const TRANSITION: Record<(typeof OPERATIONS)[number], string> = {
+  insert: 'REFERENCING NEW TABLE AS tally_new', update: 'REFERENCING OLD TABLE AS tally_old NEW TABLE AS tally_new',
+  delete: 'REFERENCING OLD TABLE AS tally_old', truncate: '',
+};
+
+/** Four statement triggers `<name>_<operation>` on `source`, each running `call` with the statement's rows as `tally_new` / `tally_old`. */
+export async function createStatementTriggers(q: QueryRunner, source: string, name: string, call: string) {
+  for (const op of OPERATIONS) {
+    await q.query(`CREATE TRIGGER ${name}_${op} AFTER ${op.toUpperCase()} ON ${source} ${TRANSITION[op]}
+      FOR EACH STATEMENT EXECUTE FUNCTION ${call}`);
+  }
+}
+
+export async function dropStatementTriggers(q: QueryRunner, source: string, name: string) {
+  for (const op of OPERATIONS) await q.query(`DROP TRIGGER ${name}_${op} ON ${source}`);
+}
 
 /** A tally's four statement triggers on `source` (TALLY_APPLY), and the tally filled from the rows there already. */
 export async function createTallyTriggers(q: QueryRunner, source: string, tally: string, { keys, values, counted = 'TRUE' }: { keys: string; values: string; counted?: string }) {
   const args = [tally, keys, values, counted].map((a) => `'${a.replace(/'/g, "''")}'`).join(', ');
-  const transition: Record<(typeof OPERATIONS)[number], string> = {
-    insert: 'REFERENCING NEW TABLE AS tally_new', update: 'REFERENCING OLD TABLE AS tally_old NEW TABLE AS tally_new',
-    delete: 'REFERENCING OLD TABLE AS tally_old', truncate: '',
-  };
-  for (const op of OPERATIONS) {
-    await q.query(`CREATE TRIGGER ${tally}_${op} AFTER ${op.toUpperCase()} ON ${source} ${transition[op]}
-      FOR EACH STATEMENT EXECUTE FUNCTION tally_apply(${args})`);
-  }
+  await createStatementTriggers(q, source, tally, `tally_apply(${args})`);
   await q.query(`INSERT INTO ${tally} (${keys}, cases) SELECT ${values}, count(*) FROM ${source} WHERE ${counted} GROUP BY ${keys.split(',').map((_, i) => i + 1).join(', ')}`);
 }
 
 export async function dropTallyTriggers(q: QueryRunner, source: string, tally: string) {
-  for (const op of OPERATIONS) await q.query(`DROP TRIGGER ${tally}_${op} ON ${source}`);
+  await dropStatementTriggers(q, source, tally);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createTallyTriggers, dropTallyTriggers } from './1700000003200-CaseTally';
+import { createStatementTriggers, createTallyTriggers, dropStatementTriggers, dropTallyTriggers } from './1700000003200-CaseTally';
 
 /**
  * Where each case stands with the procuratorate (检察监督), one row per case, and those rows tallied
@@ -25,6 +25,14 @@ export class JusticeSupervisionTally1700000003220 implements MigrationInterface 
       case_id uuid PRIMARY KEY, agency_code text NOT NULL, region text NOT NULL, status text NOT NULL CHECK (status IN ('OPEN', 'CLOSED')))`);
     // The cases in a status within a region: the list's look-up of a status few cases have.
     await q.query(`CREATE INDEX case_supervision_summary_status_region ON case_supervision_summary (status, region text_pattern_ops) INCLUDE (case_id, agency_code)`);
+    // A case's status from all its matters (placed ones: a matter before its case has no place yet),
+    // written once for the triggers and for the cases already supervised.
+    await q.query(`CREATE FUNCTION case_supervision_summary_of(cases uuid[]) RETURNS TABLE (case_id uuid, agency_code text, region text, status text)
+      LANGUAGE sql STABLE AS $$
+        SELECT m.case_id, min(m.agency_code), min(m.region), CASE WHEN bool_or(m.status = 'OPEN') THEN 'OPEN' ELSE 'CLOSED' END
+        FROM case_supervision_state m WHERE m.case_id = ANY(cases) AND m.region IS NOT NULL AND m.agency_code IS NOT NULL
+        GROUP BY m.case_id ORDER BY m.case_id
+      $$`);
     await q.query(`CREATE FUNCTION case_supervision_summary_apply() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         touched uuid[];
@@ -35,11 +43,11 @@ export class JusticeSupervisionTally1700000003220 implements MigrationInterface 
           RETURN NULL;
         END IF;
         IF TG_OP = 'INSERT' THEN
-          SELECT array_agg(DISTINCT case_id ORDER BY case_id) INTO touched FROM summary_new;
+          SELECT array_agg(DISTINCT case_id ORDER BY case_id) INTO touched FROM tally_new;
         ELSIF TG_OP = 'DELETE' THEN
-          SELECT array_agg(DISTINCT case_id ORDER BY case_id) INTO touched FROM summary_old;
+          SELECT array_agg(DISTINCT case_id ORDER BY case_id) INTO touched FROM tally_old;
         ELSE
-          SELECT array_agg(DISTINCT case_id ORDER BY case_id) INTO touched FROM (SELECT case_id FROM summary_new UNION SELECT case_id FROM summary_old) m;
+          SELECT array_agg(DISTINCT case_id ORDER BY case_id) INTO touched FROM (SELECT case_id FROM tally_new UNION SELECT case_id FROM tally_old) m;
         END IF;
         IF touched IS NULL THEN RETURN NULL; END IF;
         FOREACH one IN ARRAY touched LOOP
@@ -48,22 +56,14 @@ export class JusticeSupervisionTally1700000003220 implements MigrationInterface 
         DELETE FROM case_supervision_summary s WHERE s.case_id = ANY(touched) AND NOT EXISTS (
           SELECT 1 FROM case_supervision_state m WHERE m.case_id = s.case_id AND m.region IS NOT NULL AND m.agency_code IS NOT NULL);
         INSERT INTO case_supervision_summary AS s (case_id, agency_code, region, status)
-        SELECT case_id, min(agency_code), min(region), CASE WHEN bool_or(status = 'OPEN') THEN 'OPEN' ELSE 'CLOSED' END
-        FROM case_supervision_state WHERE case_id = ANY(touched) AND region IS NOT NULL AND agency_code IS NOT NULL
-        GROUP BY case_id ORDER BY case_id
+        SELECT * FROM case_supervision_summary_of(touched)
         ON CONFLICT (case_id) DO UPDATE SET agency_code = excluded.agency_code, region = excluded.region, status = excluded.status
         WHERE (s.agency_code, s.region, s.status) IS DISTINCT FROM (excluded.agency_code, excluded.region, excluded.status);
         RETURN NULL;
       END $$`);
-    const transition = { insert: 'REFERENCING NEW TABLE AS summary_new', update: 'REFERENCING OLD TABLE AS summary_old NEW TABLE AS summary_new',
-      delete: 'REFERENCING OLD TABLE AS summary_old', truncate: '' };
-    for (const [op, referencing] of Object.entries(transition)) {
-      await q.query(`CREATE TRIGGER case_supervision_summary_${op} AFTER ${op.toUpperCase()} ON case_supervision_state ${referencing}
-        FOR EACH STATEMENT EXECUTE FUNCTION case_supervision_summary_apply()`);
-    }
+    await createStatementTriggers(q, 'case_supervision_state', 'case_supervision_summary', 'case_supervision_summary_apply()');
     await q.query(`INSERT INTO case_supervision_summary (case_id, agency_code, region, status)
-      SELECT case_id, min(agency_code), min(region), CASE WHEN bool_or(status = 'OPEN') THEN 'OPEN' ELSE 'CLOSED' END
-      FROM case_supervision_state WHERE region IS NOT NULL AND agency_code IS NOT NULL GROUP BY case_id`);
+      SELECT * FROM case_supervision_summary_of(ARRAY(SELECT DISTINCT case_id FROM case_supervision_state))`);
     await q.query(`CREATE TABLE case_supervision_tally (
       agency_code text NOT NULL, region text NOT NULL, status text NOT NULL, cases integer NOT NULL CHECK (cases >= 0),
       PRIMARY KEY (agency_code, region, status))`);
@@ -73,8 +73,9 @@ export class JusticeSupervisionTally1700000003220 implements MigrationInterface 
   async down(q: QueryRunner): Promise<void> {
     await dropTallyTriggers(q, 'case_supervision_summary', 'case_supervision_tally');
     await q.query(`DROP TABLE case_supervision_tally`);
-    for (const op of ['insert', 'update', 'delete', 'truncate']) await q.query(`DROP TRIGGER case_supervision_summary_${op} ON case_supervision_state`);
+    await dropStatementTriggers(q, 'case_supervision_state', 'case_supervision_summary');
     await q.query(`DROP FUNCTION case_supervision_summary_apply()`);
+    await q.query(`DROP FUNCTION case_supervision_summary_of(uuid[])`);
     await q.query(`DROP TABLE case_supervision_summary`);
   }
 }
