@@ -28,6 +28,9 @@ const COUNT = `query($filter: CaseFilter) { cases(filter: $filter, first: 1) { t
 
 describe('the case list a console drives', () => {
   let hub: TestHub;
+  /** How far the hub's clock is ahead of this process's (it starts at none). */
+  let clockAhead = 0;
+  const advanceClock = async (ms: number) => { await hub.advanceClock(ms); clockAhead += ms; };
   // Recorded one minute apart, in this order (recordedAt ascending).
   const ids = { penalty: '', undecided: '', eco: '', nanyang: '', late: '' };
 
@@ -54,11 +57,11 @@ describe('the case list a console drives', () => {
     hub = await startHub();
     await seedBureaus(hub);
     ids.penalty = await recordMarketCase(hub, { caseNumber: '海市监处罚〔2026〕5001号', cause: '销售伪劣产品', decidedAt: '2026-09-15T02:00:00Z' });
-    await hub.advanceClock(MINUTE);
+    await advanceClock(MINUTE);
     ids.undecided = await recordMarketCase(hub, {
       caseNumber: '海市监立〔2026〕5002号', cause: '无照经营_100%', decidedAt: null, fineAmount: null, actType: 'ADMINISTRATIVE_INSPECTION',
     });
-    await hub.advanceClock(MINUTE);
+    await advanceClock(MINUTE);
     const { data, errors } = await hub.graphql(`mutation($input: EcoEnvironmentCaseInput!) { createEcoEnvironmentCase(input: $input) { id } }`, {
       input: {
         caseNumber: '海环罚〔2026〕5003号', actType: 'ADMINISTRATIVE_PENALTY', cause: '超标排放污染物', region: '320706', fineAmount: 50000,
@@ -69,12 +72,12 @@ describe('the case list a console drives', () => {
     expect(errors).toBeUndefined();
     ids.eco = data.createEcoEnvironmentCase.id;
     await waitForIndexed(hub, ids.eco);
-    await hub.advanceClock(MINUTE);
+    await advanceClock(MINUTE);
     ids.nanyang = await recordMarketCase(hub, {
       caseNumber: '宛市监处罚〔2026〕5004号', cause: '销售伪劣产品', region: '411302', decidedAt: '2026-07-01T02:00:00Z',
       party: { kind: 'NATURAL_PERSON', name: '王芳', idNumber: residentId('411302', '19800101', 54) },
     }, callers.nanyangMarketOfficer);
-    await hub.advanceClock(MINUTE);
+    await advanceClock(MINUTE);
     ids.late = await recordMarketCase(hub, { caseNumber: '海市监处罚〔2026〕5005号', cause: '销售不合格燃气灶', decidedAt: '2026-10-20T02:00:00Z' });
   }, 120_000);
   afterAll(() => hub?.stop());
@@ -264,6 +267,13 @@ describe('the case list a console drives', () => {
       { caseNumber: '处罚〔2026〕500' }, { caseNumber: '市监处罚〔2026' }, { caseNumber: '海市监处罚〔2026〕5001号' }, { caseNumber: '〔2026〕5009号' },
       { cause: '伪劣', region: '320700' }, { cause: '销售', agencyCode: 'MR-320706' }, { cause: '销售', region: '411302' }, { cause: '伪劣', region: '320706' },
       { cause: '排放', caseNumber: '海环' }, { cause: '销售', caseNumber: '5005' }, { cause: '销售', decided: true, agencyKind: 'MARKET_REGULATION' },
+      // Decision-date ranges: whole days from the tally by decision day, the part days at the ends from
+      // the cases (case-list-count.ts); the cases were decided at 02:00 UTC on 07-01, 08-01, 09-15, 10-20.
+      { decidedFrom: '2026-08-01', decidedTo: '2026-09-15' }, { decidedFrom: '2026-09-15T02:00:00Z', decidedTo: '2026-10-20T02:00:00Z' },
+      { decidedFrom: '2026-09-15T02:00:00.001Z' }, { decidedTo: '2026-08-01T02:00:00Z' }, { decidedTo: '2026-08-01T01:59:59.999Z', region: '320700' },
+      { decidedFrom: '2026-09-14T03:00:00Z', decidedTo: '2026-09-15T03:00:00Z' }, { decidedFrom: '2026-09-16', decidedTo: '2026-10-19' },
+      { decidedFrom: '2026-07-01', decidedTo: '2026-10-31', cause: '销售' }, { decidedFrom: '2026-07-01', agencyKind: 'ECO_ENVIRONMENT', cause: '排放' },
+      { decidedFrom: '2026-07-01T00:00:00Z', decidedTo: '2026-10-21T00:00:00Z', agencyCode: 'MR-320706', actType: 'ADMINISTRATIVE_PENALTY' },
     ];
     it.each([
       ['agency officer MR-320706', callers.marketOfficer], ['agency officer EE-320706', callers.ecoOfficer],
@@ -296,14 +306,21 @@ describe('the case list a console drives', () => {
       expect(await countsAgreeWithLists(searches, callers.procurator)).toEqual(before);
     });
 
-    it('the tally equals the index counted by its keys after every kind of write', async () => {
+    // The decision-day tally (migration 1700000003230) likewise, its keys with the day of decision.
+    it('the tallies equal the index counted by their keys after every kind of write', async () => {
       const db = await hub.ownerDatabase('justice');
       /** Keys where the tally and the index grouped differ (a key of no case may stay in the tally at 0). */
       const differences = async () => (await db.query(`
-        SELECT agency_code, region, case_type, act_type, decided, cause, i.n, t.cases FROM
+        SELECT 'case_tally' AS tally, agency_code, region, case_type, act_type, decided::text AS key, cause, i.n, t.cases FROM
           (SELECT agency_code, region, case_type, act_type, decided_at IS NOT NULL AS decided, cause, count(*)::int AS n
            FROM case_index GROUP BY 1, 2, 3, 4, 5, 6) i
           FULL JOIN (SELECT * FROM case_tally WHERE cases > 0) t USING (agency_code, region, case_type, act_type, decided, cause)
+        WHERE i.n IS DISTINCT FROM t.cases
+        UNION ALL
+        SELECT 'case_decided_tally', agency_code, region, case_type, act_type, decided_on::text, cause, i.n, t.cases FROM
+          (SELECT agency_code, region, case_type, act_type, (decided_at AT TIME ZONE 'UTC')::date AS decided_on, cause, count(*)::int AS n
+           FROM case_index WHERE decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) i
+          FULL JOIN (SELECT * FROM case_decided_tally WHERE cases > 0) t USING (agency_code, region, case_type, act_type, decided_on, cause)
         WHERE i.n IS DISTINCT FROM t.cases`)).rows;
       try {
         expect(await differences()).toEqual([]);
@@ -315,6 +332,9 @@ describe('the case list a console drives', () => {
         await db.query(`UPDATE case_index SET cause = cause || '（复查）' WHERE id = ANY($1)`, [[ids.penalty, ids.nanyang, ids.late]]);
         expect(await differences()).toEqual([]);
         await db.query(`UPDATE case_index SET region = '320700', agency_code = agency_code WHERE id = $1`, [ids.eco]);
+        expect(await differences()).toEqual([]);
+        // Decided a day earlier: out of one day's row, into another's.
+        await db.query(`UPDATE case_index SET decided_at = decided_at - interval '1 day' WHERE id = ANY($1)`, [[ids.penalty, ids.nanyang]]);
         expect(await differences()).toEqual([]);
         // Decided, undecided, and another act.
         await db.query(`UPDATE case_index SET decided_at = CASE WHEN decided_at IS NULL THEN now() END,
@@ -389,7 +409,7 @@ describe('the case list a console drives', () => {
 
     it('a transfer past its filing decision is overdue by the hub clock; a refused one is not', async () => {
       await settled({ transferStatus: ['ACCEPTED'] }, ['penalty']);
-      await hub.advanceClock(10 * DAY);
+      await advanceClock(10 * DAY);
       expect(new Set(await idsOf({ filter: { overdue: true } }))).toEqual(new Set([ids.penalty]));
       expect(new Set(await idsOf({ filter: { overdue: false } }))).toEqual(new Set([ids.undecided, ids.eco, ids.late]));
       const { data } = await hub.graphql(COUNT, { filter: { overdue: true } }, callers.procurator);
@@ -462,6 +482,22 @@ describe('the case list a console drives', () => {
           { eventId: randomUUID(), caseId: orphan, matterId: randomUUID(), status: 'OPEN', at },
           { eventId: randomUUID(), caseId: orphan, matterId: randomUUID(), status: 'CLOSED', at },
         ]);
+        // Two cases whose filing decision is due today (UTC, by the hub's clock): one deadline passed, one
+        // not yet. 逾期 counts the deadlines of earlier days from a tally, today's from the states.
+        const hubNow = Date.now() + clockAhead;
+        const today = Math.floor(hubNow / DAY) * DAY;
+        const dues = [Math.max(today, hubNow - 10 * MINUTE), Math.min(today + DAY - 1, hubNow + 10 * MINUTE)];
+        for (const [i, due] of dues.entries()) {
+          const caseId = randomUUID();
+          await post(hub, 'market-regulation', 'case-events', [{
+            eventId: randomUUID(), caseId, caseType: 'MarketRegulationCase', version: 1, agencyCode: 'MR-320706', caseNumber: `due-today-${i}`,
+            actType: 'ADMINISTRATIVE_PENALTY', cause: '今日到期', offenceCode: null, amountInvolved: 1, fineAmount: 1, decidedAt: null, region: '320706',
+            recordedAt: at, party: null, figures: {},
+          }]);
+          await post(hub, 'public-security', 'transfer-states', [{ eventId: randomUUID(), caseId, transferId: randomUUID(), status: 'ACCEPTED', dueAt: new Date(due).toISOString(), version: 1, at }]);
+        }
+        expect(await idsOf({ filter: { transferStatus: ['ACCEPTED'], cause: '今日到期' } })).toHaveLength(2);
+        expect(await idsOf({ filter: { overdue: true, cause: '今日到期' } })).toHaveLength(1);
         // A second matter on eco, closed: eco stays OPEN (one case, counted once), never CLOSED.
         const second = await open(ids.eco);
         await ask(`mutation($id: ID!) { closeSupervision(id: $id) { status } }`, { id: second }, callers.procurator);
@@ -497,6 +533,23 @@ describe('the case list a console drives', () => {
             SELECT agency_code, region, status, s.n, t.cases FROM
               (SELECT agency_code, region, status, count(*)::int AS n FROM case_transfer_state WHERE region IS NOT NULL GROUP BY 1, 2, 3) s
               FULL JOIN (SELECT * FROM case_transfer_tally WHERE cases > 0) t USING (agency_code, region, status)
+            ORDER BY 1, 2, 3`);
+          expect(rows.length).toBeGreaterThanOrEqual(2);
+          expect(rows.filter((r) => r.n !== r.cases)).toEqual([]);
+        } finally {
+          await db.end();
+        }
+      });
+
+      // overdue alone is counted from the deadlines tallied by day (migration 1700000003240).
+      it('the deadline tally equals the states of indexed cases with a deadline counted by bureau, region and day', async () => {
+        const db = await hub.ownerDatabase('justice');
+        try {
+          const { rows } = await db.query(`
+            SELECT agency_code, region, due_on, s.n, t.cases FROM
+              (SELECT agency_code, region, (due_at AT TIME ZONE 'UTC')::date AS due_on, count(*)::int AS n FROM case_transfer_state
+               WHERE region IS NOT NULL AND due_at IS NOT NULL GROUP BY 1, 2, 3) s
+              FULL JOIN (SELECT * FROM case_transfer_due_tally WHERE cases > 0) t USING (agency_code, region, due_on)
             ORDER BY 1, 2, 3`);
           expect(rows.length).toBeGreaterThanOrEqual(2);
           expect(rows.filter((r) => r.n !== r.cases)).toEqual([]);

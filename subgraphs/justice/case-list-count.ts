@@ -13,18 +13,18 @@ import type { CaseFilter, CaseSort } from './cases';
 //   and nothing the state rows do not carry, is counted from tallies of the states by bureau,
 //   region and status (migrations 1700000003210, 1700000003220): a sum over a few rows, where the
 //   state rows of the county were counted, up to 10,001, or every matter of it; 逾期 (overdue: true)
-//   compares each deadline with the clock, so no tally holds it and its state rows are counted
-//   (each carries its case's region and bureau, migration 1700000002950, index only);
-// - a filter most of the caller's cases pass (not transferred, no supervision), alone, is the
-//   caller's tallied cases less its tallied cases with the state; not overdue alone is the caller's
-//   cases less the overdue states, both counted index only up to the cap; combined with other
+//   compares each deadline with the clock, so the deadlines are tallied by day (migration
+//   1700000003240): those of the days before today have passed, today's are read from the states;
+// - a filter most of the caller's cases pass (not transferred, no supervision, not overdue), alone,
+//   is the caller's tallied cases less its cases with the state, counted as above; combined with other
 //   filters, such a filter walks the caller's cases in region order, probing each case's states, to
 //   the cap. (Tried for a 案由 of three characters or more too, whose trigram bitmap cannot stop at
 //   the cap: the planner still chose the bitmap and sorted it, 218,753 rows read against 218,337.)
 // - a list filtered by bureau, region, case type, act, whether decided and 案由 alone (the plain list
 //   included) is counted from the tally of the index by those (migration 1700000003200): a few
 //   hundred rows for a county, where the cases counted meant 10,001 index entries, or 10,001 rows of
-//   case_index, one buffer each, to test a 案由's text;
+//   case_index, one buffer each, to test a 案由's text; with a decision-date range too, from the
+//   same tally by decision day for the range's whole days (migration 1700000003230);
 // - a 案由 search of two characters or more within a county or bureau is narrowed by the text's
 //   two-character pieces keyed by place (migration 1700000003100): only that place's entries are
 //   read, where the trigram index read every match of every region (218,337 rows for 危险废物).
@@ -50,6 +50,8 @@ export interface CountSourceArgs {
    * those filters said of the tally's rows (alias `t`).
    */
   tallyFilters?: (tally: SelectQueryBuilder<ObjectLiteral>) => void;
+  /** The decision-date range the page says of its cases (`from` and `end` both inclusive), when given. */
+  decidedRange?: { from?: Date; end?: Date };
 }
 
 /** The states a filter asks for: a 移送 state wanted or refused, and the 检察监督 status. */
@@ -66,35 +68,41 @@ function statesAsked(filter: CaseFilter) {
  * they say the whole filter, else the case statement walked in region order for an anti-join,
  * else the case statement as the planner likes it.
  */
-export function countSource({ identity, filter, sort, cases, overdueNow, cap, tallyFilters }: CountSourceArgs): SelectQueryBuilder<ObjectLiteral> | CountNumber {
+export function countSource({ identity, filter, sort, cases, overdueNow, cap, tallyFilters, decidedRange }: CountSourceArgs): SelectQueryBuilder<ObjectLiteral> | CountNumber {
   const needsCases = CASE_COLUMNS.some((key) => given(filter[key])) || sort.startsWith('DECIDED');
   const { transferWanted, transferRefused, supervision } = statesAsked(filter);
-  if (tallyFilters && !transferWanted && !transferRefused && !given(supervision)) return tallied(cases, identity, filter, tallyFilters, cap);
+  const asCases = () => searchedInPlace(cases, identity, filter) ?? cases;
+  if (tallyFilters && !transferWanted && !transferRefused && !given(supervision)) {
+    return tallied(cases, identity, filter, tallyFilters, cap, decidedRange) ?? asCases();
+  }
   const dueAsked = given(filter.overdue);
   if (!needsCases && !transferRefused) {
-    // 逾期 compares each deadline with the clock: no tally holds it.
     if (transferWanted && !given(supervision)) {
-      return dueAsked ? transferStates(cases, identity, filter, overdueNow) : cappedSum(cases, [transferTally(cases, identity, filter)], cap);
+      if (!dueAsked) return cappedSum(cases, { plus: [transferTally(cases, identity, filter)] }, cap);
+      // 逾期 alone (or with transferred: true, which it implies): the deadlines of the days before today tallied, today's read.
+      if (!filter.transferStatus?.length) return cappedSum(cases, { plus: overdueStates(cases, identity, filter, overdueNow!) }, cap);
+      return transferStates(cases, identity, filter, overdueNow);
     }
-    if (!transferWanted && (supervision === 'OPEN' || supervision === 'CLOSED')) return cappedSum(cases, [supervisionTally(cases, identity, filter, supervision)], cap);
+    if (!transferWanted && (supervision === 'OPEN' || supervision === 'CLOSED')) return cappedSum(cases, { plus: [supervisionTally(cases, identity, filter, supervision)] }, cap);
   }
   if (!needsCases && !transferWanted) {
     // One refusal alone: the reach less the cases with that state.
     const refusals = [filter.transferred === false, filter.overdue === false, supervision === 'NONE'].filter(Boolean).length;
     if (filter.transferred === false && refusals === 1 && !given(supervision)) {
       // The reach's cases less its transferred ones, both tallied (every tallied state stands for one case of the reach).
-      return cappedSum(cases, [tallySum(cases, 'case_tally', identity, filter), transferTally(cases, identity, filter)], cap);
+      return cappedSum(cases, { plus: [tallySum(cases, 'case_tally', identity, filter)], less: [transferTally(cases, identity, filter)] }, cap);
     }
     if (supervision === 'NONE' && refusals === 1) {
       // The reach's cases less its supervised ones, both tallied (one summary row per supervised case of the reach).
-      return cappedSum(cases, [tallySum(cases, 'case_tally', identity, filter), supervisionTally(cases, identity, filter)], cap);
+      return cappedSum(cases, { plus: [tallySum(cases, 'case_tally', identity, filter)], less: [supervisionTally(cases, identity, filter)] }, cap);
     }
     if (filter.overdue === false && refusals === 1) {
-      return reachLess(cases, identity, filter, transferStates(cases, identity, { ...filter, overdue: true }, overdueNow), cap);
+      // The reach's cases less its overdue ones (each overdue state stands for one case of the reach).
+      return cappedSum(cases, { plus: [tallySum(cases, 'case_tally', identity, filter)], less: overdueStates(cases, identity, filter, overdueNow!) }, cap);
     }
   }
   if (transferRefused || supervision === 'NONE') return inRegionOrder(cases);
-  return searchedInPlace(cases, identity, filter) ?? cases;
+  return asCases();
 }
 
 /**
@@ -103,16 +111,54 @@ export function countSource({ identity, filter, sort, cases, overdueNow, cap, ta
  * filters said of the tally's rows, their cases summed (at most one more than the cap). The
  * same cases as the page's: each case is in the tally once, in the row of its values of these
  * columns, which are all that the rule and these filters read of a case.
+ *
+ * With a decision-date range too: the range's whole days (UTC) from the tally by decision day
+ * (migration 1700000003230), plus the cases of its part days at either end, counted from the page's
+ * own statement narrowed to those hours; undefined for a range that holds no whole day (the page's
+ * statement is counted then).
  */
 function tallied(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter,
-  tallyFilters: NonNullable<CountSourceArgs['tallyFilters']>, cap: number) {
-  const tally = tallySum(cases, 'case_tally', identity, filter);
+  tallyFilters: NonNullable<CountSourceArgs['tallyFilters']>, cap: number, decidedRange?: CountSourceArgs['decidedRange']) {
+  if (!decidedRange) {
+    const tally = tallySum(cases, 'case_tally', identity, filter);
+    tallyFilters(tally);
+    return cappedSum(cases, { plus: [tally] }, cap);
+  }
+  const days = wholeDays(decidedRange);
+  if (!days) return undefined;
+  const tally = tallySum(cases, 'case_decided_tally', identity, filter);
   tallyFilters(tally);
-  return cappedSum(cases, [tally], cap);
+  const plus = [tally];
+  // The page's statement holds the range itself: each end's part day is its cases outside the whole days.
+  if (days.from) {
+    tally.andWhere('t.decided_on >= :wholeDaysFrom', { wholeDaysFrom: dayOf(days.from) });
+    plus.push(countedUpTo(cases.clone().andWhere('c.decided_at < :wholeDaysStart', { wholeDaysStart: days.from }), cap));
+  }
+  if (days.to) {
+    tally.andWhere('t.decided_on < :wholeDaysTo', { wholeDaysTo: dayOf(days.to) });
+    plus.push(countedUpTo(cases.clone().andWhere('c.decided_at >= :wholeDaysEnd', { wholeDaysEnd: days.to }), cap));
+  }
+  return cappedSum(cases, { plus }, cap);
+}
+
+const DAY_MS = 24 * 3600_000;
+/** The UTC date of an instant, as the day tallies key it (`(at AT TIME ZONE 'UTC')::date`). */
+const dayOf = (instant: Date) => instant.toISOString().slice(0, 10);
+
+/**
+ * The whole UTC days within an inclusive range, as [from, to) between midnights: from the first
+ * midnight at or after its start, to the last midnight at or before its end; undefined when the
+ * range holds no whole day. An open side stays open.
+ */
+function wholeDays({ from, end }: { from?: Date; end?: Date }): { from?: Date; to?: Date } | undefined {
+  const first = from ? new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS) : undefined;
+  const last = end ? new Date(Math.floor(end.getTime() / DAY_MS) * DAY_MS) : undefined;
+  if (first && last && first >= last) return undefined;
+  return { from: first, to: last };
 }
 
 /** The sum of a tally's rows (alias `t`) within the caller's reach and the region and bureau filters. */
-function tallySum(cases: SelectQueryBuilder<ObjectLiteral>, table: 'case_tally' | 'case_transfer_tally' | 'case_supervision_tally', identity: Identity, filter: CaseFilter) {
+function tallySum(cases: SelectQueryBuilder<ObjectLiteral>, table: 'case_tally' | 'case_decided_tally' | 'case_transfer_tally' | 'case_transfer_due_tally' | 'case_supervision_tally', identity: Identity, filter: CaseFilter) {
   const tally = cases.connection.createQueryBuilder().select('coalesce(sum(t.cases), 0)').from(table, 't').where('TRUE');
   placed(tally, 't', identity, filter);
   return tally;
@@ -133,13 +179,23 @@ function supervisionTally(cases: SelectQueryBuilder<ObjectLiteral>, identity: Id
 }
 
 /**
- * A count from sums, as one number (kit/cursor.ts CountNumber): the first sum less the others, at
- * most one more than the cap.
+ * A count from sums, as one number (kit/cursor.ts CountNumber): the `plus` terms less the `less`
+ * terms, at most one more than the cap. A term is a statement of one number (a tally's sum, or rows
+ * counted). A `plus` term may itself be capped (the total is then over the cap too); a `less` term
+ * must be exact.
  */
-function cappedSum(cases: SelectQueryBuilder<ObjectLiteral>, [sum, ...less]: SelectQueryBuilder<ObjectLiteral>[], cap: number): CountNumber {
-  const difference = [sum, ...less].map((s) => `(${s.getQuery()})`).join(' - ');
-  const parameters = Object.assign({}, ...[sum, ...less].map((s) => s.getParameters()));
+function cappedSum(cases: SelectQueryBuilder<ObjectLiteral>, { plus, less = [] }: { plus: SelectQueryBuilder<ObjectLiteral>[]; less?: SelectQueryBuilder<ObjectLiteral>[] }, cap: number): CountNumber {
+  const term = (s: SelectQueryBuilder<ObjectLiteral>) => `(${s.getQuery()})`;
+  const difference = [plus.map(term).join(' + '), ...less.map(term)].join(' - ');
+  const parameters = Object.assign({}, ...[...plus, ...less].map((s) => s.getParameters()));
   return { number: cases.connection.createQueryBuilder().select(`least(${difference}, ${Number(cap) + 1})::int`, 'n').from('(SELECT 1)', 'one').setParameters(parameters) };
+}
+
+/** The rows of a statement counted, up to `limit` when given (a `plus` term of cappedSum, capped at cap + 1). */
+function countedUpTo(rows: SelectQueryBuilder<ObjectLiteral>, cap?: number) {
+  const inner = rows.select('1');
+  if (cap !== undefined) inner.limit(cap + 1);
+  return rows.connection.createQueryBuilder().select('count(*)').from(`(${inner.getQuery()})`, 'r').setParameters(inner.getParameters());
 }
 
 /**
@@ -237,18 +293,15 @@ function inRegionOrder(cases: SelectQueryBuilder<ObjectLiteral>) {
 }
 
 /**
- * The caller's cases (the rule, region and bureau filters) without a state, as a row per case
- * counted: w = the cases of the reach with the state (`withState`, one row per case, index only);
- * the reach's cases counted up to w + cap + 1 (index only); the difference. Exact up to the cap,
- * since every state row of the reach stands for one case of the reach (a state's region and bureau
- * are its case's, migration 1700000002950; a state of a case not indexed has none and is not in w);
- * when the reach holds more than w + cap + 1 cases, the difference is cap + 1: capped.
+ * The reach's overdue cases (逾期: a deadline public security is to meet has passed, by the hub's
+ * clock `now`) as two exact terms: the states due on a day (UTC) before today, tallied (migration
+ * 1700000003240), and those due today before now, read from the states' own index. Every deadline of
+ * an earlier day has passed; none of a later day has.
  */
-function reachLess(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, withState: SelectQueryBuilder<ObjectLiteral>, cap: number) {
-  const db = cases.connection;
-  const reach = db.createQueryBuilder().select('1').from('case_index', 'c').where('TRUE');
-  placed(reach, 'c', identity, filter);
-  const counted = `WITH w AS MATERIALIZED (SELECT count(*) AS n FROM (${withState.getQuery()}) s)
-    SELECT generate_series(1, ((SELECT count(*) FROM (${reach.getQuery()} LIMIT (SELECT n FROM w) + ${Number(cap) + 1}) r) - (SELECT n FROM w))::int)`;
-  return db.createQueryBuilder().from(`(${counted})`, 'd').setParameters({ ...withState.getParameters(), ...reach.getParameters() });
+function overdueStates(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, now: Date) {
+  const today = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+  const earlier = tallySum(cases, 'case_transfer_due_tally', identity, filter).andWhere('t.due_on < :dueToday', { dueToday: dayOf(today) });
+  const dueToday = transferStates(cases, identity, { ...filter, overdue: undefined })
+    .andWhere('ts.due_at >= :dueTodayStart AND ts.due_at < :overdueNow', { dueTodayStart: today, overdueNow: now });
+  return [earlier, countedUpTo(dueToday)];
 }

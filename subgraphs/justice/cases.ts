@@ -148,10 +148,11 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
     if (from && end && from > end) errors.add(`filter.${name}To`, 'range', `must not be before filter.${name}From`);
     if (from) qb.andWhere(`${column} >= :${name}From`, { [`${name}From`]: from });
     if (end) qb.andWhere(`${column} <= :${name}To`, { [`${name}To`]: end });
-    if (from || end) untallied = true;
+    return from || end ? { from, end } : undefined;
   };
-  range('c.recorded_at', 'recorded', filter.recordedFrom, filter.recordedTo);
-  range('c.decided_at', 'decided', filter.decidedFrom, filter.decidedTo);
+  if (range('c.recorded_at', 'recorded', filter.recordedFrom, filter.recordedTo)) untallied = true;
+  // A decision-date range is counted from the tally by decision day where it holds whole days (case-list-count.ts).
+  const decidedRange = range('c.decided_at', 'decided', filter.decidedFrom, filter.decidedTo);
   if (filter.decided === true || filter.decided === false) where((k) => [k.decided(filter.decided!), {}]);
   // 决定书文号 and 案由: text contained anywhere (case-insensitive), served by trigram indexes
   // (migration 1700000001300), so a search stays fast over a million cases.
@@ -201,7 +202,7 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   const tallyFilters = untallied ? undefined : (tally: SelectQueryBuilder<ObjectLiteral>) => {
     for (const condition of tallied) tally.andWhere(...condition(TALLY_ROW));
   };
-  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP, tallyFilters }), CASE_COUNT_CAP);
+  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP, tallyFilters, decidedRange }), CASE_COUNT_CAP);
   // A state few of the caller's cases have: the page looks those cases up by id (case-list-count.ts).
   const few = await fewCasesInState({ identity: ctx.identity, filter, cases: qb, overdueNow }, FEW_CASES);
   if (few) qb.andWhere('c.id = ANY(:fewCaseIds::uuid[])', { fewCaseIds: few });

@@ -48,6 +48,9 @@ import { JusticeCaseSearchByScope1700000003100 } from './migrations/170000000310
 import { JusticeCaseTally1700000003200 } from './migrations/1700000003200-CaseTally';
 import { JusticeTransferTally1700000003210 } from './migrations/1700000003210-TransferTally';
 import { JusticeSupervisionTally1700000003220 } from './migrations/1700000003220-SupervisionTally';
+import { JusticeDecidedDayTally1700000003230 } from './migrations/1700000003230-DecidedDayTally';
+import { JusticeTransferDueTally1700000003240 } from './migrations/1700000003240-TransferDueTally';
+import { JusticeOffencePage1700000003250 } from './migrations/1700000003250-OffencePage';
 import { collaborationFields, collaborationMutations, collaborationQueries, inboxCollaborationField, overdueCollaborationField } from './collaboration';
 import { JusticeCollaborationOverdueNotice1700000002751 } from './migrations/1700000002751-CollaborationOverdueNotice';
 import { collaborationWatch } from './collaboration-watch';
@@ -74,7 +77,8 @@ export const justice: SubgraphModule<JusticeLoaders> = {
     JusticeCaseStates1700000001320, JusticeSupervisionOpinion1700000001400, JusticePartyRefs1700000001700,
     JusticeInboxEvents1700000002500, JusticeCaseFilterIndexes1700000002650, JusticeCollaborationMatter1700000002750, JusticeCollaborationOverdueNotice1700000002751, JusticeCaseFileReview1700000002700, JusticeZeroEnforcementExplanation1700000002710, JusticeComplaint1700000002900, JusticeComplaintAtRest1700000002910,
     JusticeCaseListBounded1700000002950, JusticeUndecidedByRegion1700000002951,
-    JusticeCaseCountIndexOnly1700000003000, JusticeCaseSearchByScope1700000003100, JusticeCaseTally1700000003200, JusticeTransferTally1700000003210, JusticeSupervisionTally1700000003220],
+    JusticeCaseCountIndexOnly1700000003000, JusticeCaseSearchByScope1700000003100, JusticeCaseTally1700000003200, JusticeTransferTally1700000003210, JusticeSupervisionTally1700000003220,
+    JusticeDecidedDayTally1700000003230, JusticeTransferDueTally1700000003240, JusticeOffencePage1700000003250],
   env: [
     ...PARTY_REF_ENV,
     { name: 'OUTBOX_POLL_MS', required: false, description: 'how often the relay to the procuratorate looks for undelivered index events (default 1000)' },
