@@ -199,6 +199,71 @@ export function verifyConsistency(hasher: MerkleHasher, first: number, second: n
 }
 
 /**
+ * The tree of `from` grown by new leaves: its frontier, its root and the consistency proof from the
+ * old size to the new one (RFC 6962 §2.1.2; empty from the empty tree, which proves nothing), each
+ * node hashed once: as many nodes as the frontier alone hashes for the new root. A proof from the
+ * old size needs the old tree's frontier and subtrees of the new leaves only, and the new root
+ * hashes every one of those anyway. The gateway's checkpointer stores the proof with each
+ * checkpoint, so the witness courier carries it instead of hashing the new leaves' subtrees again
+ * (the witness checks it against the root it cosigned, whoever made it).
+ */
+export function growTree(hasher: MerkleHasher, from: Frontier, leafHashes: readonly Buffer[]): { frontier: Frontier; root: Buffer; proof: Buffer[] } {
+  if (!sized(hasher, leafHashes)) throw new RangeError(`merkle: a leaf hash is ${hasher.size} bytes`);
+  const m = from.size;
+  const n = m + leafHashes.length;
+  if (m === n) return { frontier: Frontier.restore(hasher, m, from.save()), root: from.root(), proof: [] };
+  // The old tree's complete subtrees, one per set bit of m, by where they start.
+  const oldHashes = from.save();
+  const old = new Map(subtreesOfSize(m).map(([start, size], i) => [start, { size, hash: oldHashes[i] }]));
+  // The nodes the proof and the new frontier ask for once the root is hashed: the right edge's
+  // incomplete subtrees (ending at n), the new frontier's, and those whose left sibling holds the
+  // old edge m (the proof's right-hand hashes). Only those are kept, a few per level: keeping
+  // every node cost more than hashing it took.
+  const newFrontier = subtreesOfSize(n);
+  const frontierSizeAt = new Map(newFrontier);
+  const kept: Map<number, Buffer>[] = [];
+  const edge = new Map<number, Buffer>();
+  let rooted = false;
+  const mth = (start: number, end: number): Buffer => {
+    const size = end - start;
+    if (end <= m) {
+      const node = old.get(start);
+      if (!node || node.size !== size) throw new Error(`merkle: [${start}, ${end}) is not a subtree of the frontier of ${m}`);
+      return node.hash;
+    }
+    if (size === 1) return leafHashes[start - m];
+    const k = splitPoint(size);
+    const complete = k * 2 === size && start % size === 0;
+    if (rooted) {
+      const hit = complete ? kept[Math.log2(size)]?.get(start) : end === n ? edge.get(start) : undefined;
+      if (hit) return hit;
+    }
+    const hash = hasher.node(mth(start, start + k), mth(start + k, end));
+    if (!complete) {
+      if (end === n) edge.set(start, hash);
+    } else if ((start - size < m && m <= start) || frontierSizeAt.get(start) === size) {
+      (kept[Math.log2(size)] ??= new Map()).set(start, hash);
+    }
+    return hash;
+  };
+  const root = mth(0, n);
+  rooted = true;
+  const frontier = Frontier.restore(hasher, n, newFrontier.map(([start, size]) => mth(start, start + size)));
+  return { frontier, root, proof: m === 0 ? [] : consistencyProof(mth, m, n) };
+}
+
+/** [start, size] of the complete subtrees of a tree of n leaves (its frontier), largest first. */
+function subtreesOfSize(n: number): [number, number][] {
+  const out: [number, number][] = [];
+  let p = 1;
+  while (p * 2 <= n) p *= 2;
+  for (let start = 0; p >= 1; p /= 2) {
+    if (Math.floor(n / p) % 2 === 1) { out.push([start, p]); start += p; }
+  }
+  return out;
+}
+
+/**
  * The right edge of a growing tree (a compact range from leaf 0): one hash per set bit of the
  * size, so the next root needs only the new leaves — the checkpointer keeps it with each
  * checkpoint and never rereads the log.
