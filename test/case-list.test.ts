@@ -558,6 +558,32 @@ describe('the case list a console drives', () => {
         }
       });
 
+      // With more of the caller's cases in a status than the page looks up by id (cases.ts FEW_CASES),
+      // the page walks the caller's cases and tests each one's status itself: what the smaller data
+      // above never reaches, since the look-up by id already holds only cases in the status.
+      it('with more cases closed than the page looks up by id, the walked page lists closed cases only', async () => {
+        const db = await hub.ownerDatabase('justice');
+        const { rows: [{ columns }] } = await db.query(`SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS columns
+          FROM information_schema.columns WHERE table_name = 'case_index' AND is_generated = 'NEVER'`);
+        try {
+          // Copies of the undecided case (recorded before eco, which has a matter open), each with a closed matter.
+          await db.query(`INSERT INTO case_index (${columns}) SELECT ${columns} FROM (SELECT (jsonb_populate_record(c, jsonb_build_object(
+              'id', md5(c.id::text || n)::uuid, 'case_number', c.case_number || '-closed-' || n))).*
+            FROM case_index c, generate_series(1, 1001) n WHERE c.id = $1) copies`, [ids.undecided]);
+          await db.query(`INSERT INTO case_supervision_state (matter_id, case_id, status, changed_at, region, agency_code)
+            SELECT gen_random_uuid(), id, 'CLOSED', now(), region, agency_code FROM case_index WHERE case_number LIKE '%-closed-%'`);
+          const listed = await idsOf({ filter: { supervisionStatus: 'CLOSED' } });
+          expect(listed).toHaveLength(100);
+          expect(listed).not.toContain(ids.eco);
+          const { rows } = await db.query(`SELECT count(*)::int AS n FROM case_supervision_summary WHERE status = 'CLOSED' AND case_id = ANY($1)`, [listed]);
+          expect(rows[0].n).toBe(100);
+        } finally {
+          await db.query(`DELETE FROM case_supervision_state WHERE case_id IN (SELECT id FROM case_index WHERE case_number LIKE '%-closed-%')`);
+          await db.query(`DELETE FROM case_index WHERE case_number LIKE '%-closed-%'`);
+          await db.end();
+        }
+      });
+
       // supervisionStatus alone is counted from each case's status made from all its matters, tallied
       // (migration 1700000003220): after matters opened and closed above, two on one case, and
       // matters that came before their case.

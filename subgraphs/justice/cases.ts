@@ -175,16 +175,20 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
     return ` AND ${stateRule.sql}${region}`;
   };
   const transfer = (condition: string) => `EXISTS (SELECT 1 FROM case_transfer_state ts WHERE ts.case_id = c.id${placed('ts')}${condition})`;
-  const matter = (condition: string) => `EXISTS (SELECT 1 FROM case_supervision_state ss WHERE ss.case_id = c.id${placed('ss')}${condition})`;
+  // 检察监督: the case's own status, made from all its matters (case_supervision_summary_of,
+  // migration 1700000003220): one probe per case, where the matters took two for CLOSED (one closed,
+  // none open). A case with no placed matter has no summary.
+  const supervised = (condition: string) => `EXISTS (SELECT 1 FROM case_supervision_summary sm WHERE sm.case_id = c.id${placed('sm')}${condition})`;
   if (filter.transferStatus) {
     if (!filter.transferStatus.length) errors.add('filter.transferStatus', 'minItems', 'must name at least one state (leave the filter out instead)');
     else qb.andWhere(transfer(' AND ts.status IN (:...transferStatus)'), { transferStatus: [...new Set(filter.transferStatus)] });
   }
   if (filter.transferred === true) qb.andWhere(transfer(''));
   if (filter.transferred === false) qb.andWhere(`NOT ${transfer('')}`);
-  if (filter.supervisionStatus === 'OPEN') qb.andWhere(matter(` AND ss.status = 'OPEN'`));
-  if (filter.supervisionStatus === 'CLOSED') qb.andWhere(`${matter('')} AND NOT ${matter(` AND ss.status = 'OPEN'`)}`);
-  if (filter.supervisionStatus === 'NONE') qb.andWhere(`NOT ${matter('')}`);
+  if (filter.supervisionStatus === 'OPEN' || filter.supervisionStatus === 'CLOSED') {
+    qb.andWhere(supervised(' AND sm.status = :supervisionStatus'), { supervisionStatus: filter.supervisionStatus });
+  }
+  if (filter.supervisionStatus === 'NONE') qb.andWhere(`NOT ${supervised('')}`);
   // 逾期: the deadline public security is waiting on (the filing decision, 国务院令第310号 第八条,
   // or the reconsideration answer, 第九条) has passed by the hub's clock; only a pending state has one.
   const overdueNow = filter.overdue !== undefined && filter.overdue !== null ? ctx.runtime.now() : undefined;
