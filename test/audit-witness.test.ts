@@ -108,6 +108,14 @@ describe('the witness of the audit log', () => {
     const signed = await query(logUrl, 'SELECT tree_size::int AS size, root_hash FROM audit_checkpoint ORDER BY tree_size');
     expect(signed.map((s) => s.size)).toEqual([6, 13, 20]);
     expect(signed.map((s) => s.root_hash)).toEqual(cosigned.map((c) => c.root_hash));
+    // Each after the first carries the consistency proof from the one before (the courier's to carry), which verifies against the witness's roots.
+    const proofs = await query(logUrl, 'SELECT tree_size::int AS size, proof_from::int AS from, proof FROM audit_checkpoint ORDER BY tree_size');
+    expect(proofs.map((p) => [p.size, p.from])).toEqual([[6, null], [13, 6], [20, 13]]);
+    const hex = (h: string) => Buffer.from(h, 'hex');
+    for (const p of proofs.slice(1)) {
+      const root = (size: number) => hex(cosigned.find((c) => c.size === size).root_hash);
+      expect(verifyConsistency(merkleHasher('sha256'), p.from, p.size, root(p.from), root(p.size), p.proof.map(hex))).toBe(true);
+    }
   });
 
   it('refuses a checkpoint that is not consistent with what it cosigned, or not the gateway\'s, and keeps it as evidence', async () => {

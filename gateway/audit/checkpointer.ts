@@ -2,7 +2,7 @@ import pg from 'pg';
 import { AUDIT_CHECKPOINT_LOCK, auditLeafHash, ENTRY_COLUMNS, entryOfRow, STORED_LEAF_HASH, type AuditEntryRow } from '../../kit/audit-chain';
 import { AUDIT_LOG_ORIGIN, signCheckpoint, type Checkpoint } from '../../kit/checkpoint';
 import type { SigningKey } from '../../kit/keys';
-import { Frontier, merkleHasher, type MerkleHashName } from '../../kit/merkle';
+import { Frontier, growTree, merkleHasher, type MerkleHashName } from '../../kit/merkle';
 import { log } from '../../kit/log';
 
 /** Rows hashed per statement while a checkpoint catches up. */
@@ -15,6 +15,14 @@ const PAGE = 5000;
  */
 const MAX_HELD_LEAVES = 262_144;
 
+/**
+ * New leaves a checkpoint proves its consistency with the one before over at most: a proof needs
+ * them all at once (32 bytes each and the nodes the proof keeps). A checkpoint over more, after a
+ * long pause of every gateway, is made leaf by leaf like before and stores no proof; the witness
+ * courier then makes one from its own tree.
+ */
+const MAX_PROVED_LEAVES = 262_144;
+
 /** Leaves this process committed, consecutive from `start`: `count` hashes of the hasher's size, end to end. */
 interface HeldLeaves { start: number; count: number; hashes: Buffer }
 
@@ -26,6 +34,8 @@ export interface CheckpointerOptions {
   log?: (message: string, error?: unknown) => void;
   /** Leaves held for the next checkpoint at most (default 262,144). */
   maxHeldLeaves?: number;
+  /** New leaves a checkpoint proves its consistency with the one before over at most (default 262,144). */
+  maxProvedLeaves?: number;
 }
 
 interface EntryRow extends AuditEntryRow { leaf_index: string }
@@ -48,6 +58,11 @@ export { ENTRY_COLUMNS, entryOfRow };
  * hash stored beside them. The tree, its root and the
  * signature are the ones reading every row back gives (test/audit-handover.test.ts).
  *
+ * Each checkpoint also stores the consistency proof from the one before it (proof_from, proof),
+ * made from the nodes its root hashes anyway (kit/merkle.ts growTree): the witness courier carries
+ * it instead of hashing the new leaves' subtrees again. It is not signed and needs no trust: the
+ * witness verifies it against the root it cosigned (test/audit-witness-courier.test.ts).
+ *
  * The gateway signs but sends nothing to the witness: it is the one component facing the
  * internet and signs no service messages (kit/runtime.ts refuses it as a sender). The audit
  * subgraph, the log's owner, carries the checkpoints to the procuratorate (subgraphs/audit/witness.ts).
@@ -61,6 +76,7 @@ export class Checkpointer {
   private running: Promise<void> | undefined;
   private stopped = false;
   private readonly maxHeld: number;
+  private readonly maxProved: number;
   /** Held leaves in leaf order, runs that do not overlap. */
   private held: HeldLeaves[] = [];
   private heldCount = 0;
@@ -72,6 +88,7 @@ export class Checkpointer {
     this.intervalMs = options.intervalMs ?? 2000;
     this.log = options.log ?? ((message, error) => log.error(message, error));
     this.maxHeld = options.maxHeldLeaves ?? MAX_HELD_LEAVES;
+    this.maxProved = options.maxProvedLeaves ?? MAX_PROVED_LEAVES;
   }
 
   /** Rows of the log read back so far (the leaves it did not hold). */
@@ -159,47 +176,64 @@ export class Checkpointer {
       if (!lock.ok) { await client.query('COMMIT'); return null; }
       const { rows: [last] } = await client.query<{ tree_size: string; frontier: string[]; hash_alg: string }>(
         'SELECT tree_size::text, frontier, hash_alg FROM audit_checkpoint ORDER BY audit_checkpoint.tree_size DESC LIMIT 1');
-      const frontier = last && last.hash_alg === this.hasher.name
+      const base = last && last.hash_alg === this.hasher.name
         ? Frontier.restore(this.hasher, Number(last.tree_size), last.frontier.map((h) => Buffer.from(h, 'hex')))
         : new Frontier(this.hasher);
       if (last && last.hash_alg !== this.hasher.name) {
         // A new hash starts the tree again from the first entry (its checkpoints name their hash).
         this.log(`audit: checkpoints move from ${last.hash_alg} to ${this.hasher.name}; the tree is recomputed from the first entry`);
       }
-      this.forget(frontier.size);
+      this.forget(base.size);
+      // The new leaves, grown onto the last checkpoint's frontier at the end with the proof from it;
+      // past the bound (a catch-up) they go into the frontier as they come and the checkpoint has no proof.
+      let added: Buffer[] = [];
+      let proves = base.size > 0;
+      const edge = () => base.size + added.length;
+      const add = (leaf: Buffer) => {
+        added.push(leaf);
+        if (added.length <= this.maxProved) return;
+        for (const l of added) base.append(l);
+        added = [];
+        proves = false;
+      };
       // The runs held now (batches committed meanwhile are read from the table at the end); a run is
       // replaced, never changed, so the copy of the list is enough.
       const held = this.held.slice();
       const size = this.hasher.size;
       for (let next = 0; ;) {
         const run = held[next];
-        if (run && run.start <= frontier.size) {
+        if (run && run.start <= edge()) {
           // Held leaves at the tree's edge: appended as they were committed.
-          for (let i = frontier.size - run.start; i < run.count; i++) frontier.append(run.hashes.subarray(i * size, (i + 1) * size));
+          for (let i = edge() - run.start; i < run.count; i++) add(run.hashes.subarray(i * size, (i + 1) * size));
           next++;
           continue;
         }
         // The leaves not held: up to the next held run, or, past the last, whatever else is committed.
-        const limit = run ? Math.min(PAGE, run.start - frontier.size) : PAGE;
+        const from = edge();
+        const limit = run ? Math.min(PAGE, run.start - from) : PAGE;
         const { rows } = await client.query<EntryRow>(
-          `SELECT leaf_index::text, ${ENTRY_COLUMNS} FROM audit_log WHERE audit_log.leaf_index >= $1 ORDER BY audit_log.leaf_index LIMIT $2`, [frontier.size, limit]);
+          `SELECT leaf_index::text, ${ENTRY_COLUMNS} FROM audit_log WHERE audit_log.leaf_index >= $1 ORDER BY audit_log.leaf_index LIMIT $2`, [from, limit]);
         this.rowsRead += rows.length;
         for (const row of rows) {
-          if (Number(row.leaf_index) !== frontier.size) throw new Error(`audit: leaf ${frontier.size} is missing from the log (found ${row.leaf_index})`);
-          frontier.append(auditLeafHash(this.hasher, entryOfRow(row)));
+          if (Number(row.leaf_index) !== edge()) throw new Error(`audit: leaf ${edge()} is missing from the log (found ${row.leaf_index})`);
+          add(auditLeafHash(this.hasher, entryOfRow(row)));
         }
-        if (run && rows.length < limit) throw new Error(`audit: leaf ${frontier.size} is missing from the log (a later one, ${run.start}, is committed)`);
+        if (run && rows.length < limit) throw new Error(`audit: leaf ${edge()} is missing from the log (a later one, ${run.start}, is committed)`);
         if (!run && rows.length < PAGE) break;
       }
-      if (frontier.size === 0 || (last && Number(last.tree_size) === frontier.size && last.hash_alg === this.hasher.name)) {
+      if (edge() === 0 || (last && Number(last.tree_size) === edge() && last.hash_alg === this.hasher.name)) {
         await client.query('COMMIT');
         return null;
       }
-      const checkpoint: Checkpoint = { origin: this.origin, treeSize: frontier.size, rootHash: frontier.root().toString('hex'), hash: this.hasher.name };
+      const proofFrom = base.size;
+      const { frontier, root, proof } = growTree(this.hasher, base, added);
+      const checkpoint: Checkpoint = { origin: this.origin, treeSize: frontier.size, rootHash: root.toString('hex'), hash: this.hasher.name };
       const signature = signCheckpoint(this.key, checkpoint);
+      const hex = (hashes: readonly Buffer[]) => hashes.map((h) => h.toString('hex'));
       await client.query(
-        `INSERT INTO audit_checkpoint (tree_size, origin, hash_alg, root_hash, frontier, signature, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [checkpoint.treeSize, checkpoint.origin, checkpoint.hash, checkpoint.rootHash, frontier.save().map((h) => h.toString('hex')), signature, new Date()]);
+        `INSERT INTO audit_checkpoint (tree_size, origin, hash_alg, root_hash, frontier, signature, signed_at, proof_from, proof) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [checkpoint.treeSize, checkpoint.origin, checkpoint.hash, checkpoint.rootHash, hex(frontier.save()), signature, new Date(),
+          proves ? proofFrom : null, proves ? hex(proof) : null]);
       await client.query('COMMIT');
       this.forget(frontier.size);
       return { ...checkpoint, signature };

@@ -10,6 +10,7 @@ import { AuditWriterGrants1700000002300 } from './migrations/1700000002300-Audit
 import { IdempotencyRecord1700000002850 } from './migrations/1700000002850-IdempotencyRecord';
 import { AuditStoredLeafHash1700000003000 } from './migrations/1700000003000-StoredLeafHash';
 import { AuditCheaperHashChecks1700000003100 } from './migrations/1700000003100-CheaperHashChecks';
+import { AuditCheckpointProof1700000003300 } from './migrations/1700000003300-CheckpointProof';
 import { typeDefs } from './schema';
 import { witnessWorkers } from './witness';
 import { proofQueries } from './proofs';
@@ -25,7 +26,7 @@ export const audit: SubgraphModule = {
   typeDefs,
   entities,
   migrations: [AuditInit1700000000000, AuditLeanerIndexes1700000000100, AuditMerkleTree1700000001500, SchemaRegistry1700000002000, AuditWriterGrants1700000002300, IdempotencyRecord1700000002850,
-    AuditStoredLeafHash1700000003000, AuditCheaperHashChecks1700000003100],
+    AuditStoredLeafHash1700000003000, AuditCheaperHashChecks1700000003100, AuditCheckpointProof1700000003300],
   // The gateway's signed checkpoints go to the procuratorate's witness (witness.ts says why from here).
   notifies: ['procuratorate'],
   workers: witnessWorkers,

@@ -10,7 +10,9 @@ const PAGE = 5000;
 /**
  * The audit log's Merkle tree as this process has read it: leaf hashes in leaf order, loaded once
  * and extended as the log grows (entries never change, so neither do complete subtrees, which
- * kit/merkle.ts remembers). Proofs for auditors and for the witness are made from it.
+ * kit/merkle.ts remembers). Proofs for auditors are made from it, and the witness courier's for a
+ * witness further behind than the checkpoint before the newest (witness.ts; otherwise the courier
+ * carries the proof the gateway's checkpointer stored, and this tree is not loaded for it).
  *
  * Each entry's leaf is the hash the gateway stored with it (audit_log.leaf_sha256); an entry
  * written before there was one, or a tree of another hash, is hashed from its content. Taking the

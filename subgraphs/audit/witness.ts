@@ -8,7 +8,11 @@ import { log } from '../../kit/log';
 /** How often the courier looks for a checkpoint the witness has not cosigned. */
 const POLL_MS = 500;
 
-interface Latest { tree_size: string; origin: string; hash_alg: MerkleHashName; root_hash: string; signature: string }
+interface Latest {
+  tree_size: string; origin: string; hash_alg: MerkleHashName; root_hash: string; signature: string;
+  /** the consistency proof from the checkpoint before, stored by the gateway's checkpointer (or none) */
+  proof_from: string | null; proof: string[] | null;
+}
 
 /**
  * Carries the gateway's checkpoints to the procuratorate's witness (POST /internal/audit-checkpoints),
@@ -23,22 +27,44 @@ interface Latest { tree_size: string; origin: string; hash_alg: MerkleHashName; 
  * leaves the witness behind, which `npm run audit:verify` shows.
  */
 export function witnessCourier(runtime: SubgraphRuntime): PollLoop {
+  return new PollLoop(`[${runtime.name}] audit witness courier`, POLL_MS, witnessCourierPass(runtime));
+}
+
+/**
+ * One look for a checkpoint to carry; 1 when the witness cosigned one.
+ *
+ * At rest a pass is one read of the checkpoints' primary key that finds nothing newer than the
+ * witness holds. A new checkpoint goes with the proof the gateway's checkpointer stored with it
+ * when that proof starts where the witness is, nearly always (the witness cosigned the checkpoint
+ * before): nothing of the log is read and no node hashed here. Taking that proof trusts nothing:
+ * the witness verifies it against the root it cosigned itself, and refuses it otherwise, as it
+ * would a proof made here. Only for a witness further behind (checkpoints it missed while this
+ * process or the witness was down, a checkpoint stored without proof) is the proof made from this
+ * process's tree of the log, as auditors' proofs are (tree.ts).
+ */
+export function witnessCourierPass(runtime: SubgraphRuntime): () => Promise<number> {
   /** The witness's last cosigned size, once known (it tells us when we are wrong). */
   let witnessSize: number | null = null;
   let refusedSize: number | null = null;
-  return new PollLoop(`[${runtime.name}] audit witness courier`, POLL_MS, async () => {
+  return async () => {
     const [latest]: Latest[] = await runtime.db.query(
-      'SELECT tree_size::text, origin, hash_alg, root_hash, signature FROM audit_checkpoint ORDER BY audit_checkpoint.tree_size DESC LIMIT 1');
+      `SELECT tree_size::text, origin, hash_alg, root_hash, signature, proof_from::text, proof FROM audit_checkpoint
+        WHERE tree_size > $1 ORDER BY audit_checkpoint.tree_size DESC LIMIT 1`, [Math.max(witnessSize ?? 0, refusedSize ?? 0)]);
     if (!latest) return 0;
     const size = Number(latest.tree_size);
-    if (size === witnessSize || size === refusedSize) return 0;
-    const tree = auditTree(runtime, latest.hash_alg);
-    let fromSize = witnessSize ?? 0;
+    const stored = latest.proof_from === null ? null : { from: Number(latest.proof_from), proof: latest.proof! };
+    // Where the witness is, or, until it says, where the stored proof starts (it cosigned that one, unless it tells otherwise).
+    let fromSize = witnessSize ?? stored?.from ?? 0;
     for (let attempt = 0; attempt < 3; attempt++) {
       let proof: string[] = [];
       if (fromSize > 0 && fromSize < size) {
-        await tree.ensure(size);
-        proof = consistencyProof(tree.subtree, fromSize, size).map((h) => h.toString('hex'));
+        if (stored?.from === fromSize) {
+          proof = stored.proof;
+        } else {
+          const tree = auditTree(runtime, latest.hash_alg);
+          await tree.ensure(size);
+          proof = consistencyProof(tree.subtree, fromSize, size).map((h) => h.toString('hex'));
+        }
       }
       const message: AuditCheckpointMessage = {
         origin: latest.origin, treeSize: size, rootHash: latest.root_hash, hash: latest.hash_alg, signature: latest.signature, fromSize, proof,
@@ -55,7 +81,7 @@ export function witnessCourier(runtime: SubgraphRuntime): PollLoop {
       if (fromSize >= size) return 0; // the witness is ahead of this log's newest checkpoint
     }
     return 0;
-  });
+  };
 }
 
 export async function witnessWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
