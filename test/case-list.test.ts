@@ -120,6 +120,32 @@ describe('the case list a console drives', () => {
       expect(await statements(`{ cases(first: 2) { edges { cursor } totalCount totalCountCapped } }`)).toBe(page + 1);
     });
 
+    it('a 决定书文号 search reads its matches once: its count costs no statement, and its pages list every match once', async () => {
+      const filter = { caseNumber: '〔2026〕' };
+      const all = await idsOf({ filter });
+      expect(new Set(all)).toEqual(new Set([ids.penalty, ids.undecided, ids.eco, ids.late]));
+      const paged: string[] = [];
+      let after: string | null = null;
+      do {
+        const { data, errors } = await hub.graphql(LIST, { filter, first: 1, after }, callers.procurator);
+        expect(errors).toBeUndefined();
+        paged.push(...data.cases.edges.map((e: any) => e.node.id));
+        after = data.cases.pageInfo.hasNextPage ? data.cases.pageInfo.endCursor : null;
+      } while (after);
+      expect(paged).toEqual(all);
+      const statements = async (query: string) => {
+        const before = await hub.sqlStatements('justice');
+        const { data, errors } = await hub.graphql(query, { filter }, callers.procurator);
+        expect(errors).toBeUndefined();
+        return { statements: (await hub.sqlStatements('justice')) - before, data };
+      };
+      await statements(`query($filter: CaseFilter) { cases(filter: $filter, first: 2) { edges { cursor } } }`); // warm the pool once
+      const page = await statements(`query($filter: CaseFilter) { cases(filter: $filter, first: 2) { edges { cursor } } }`);
+      const counted = await statements(`query($filter: CaseFilter) { cases(filter: $filter, first: 2) { edges { cursor } totalCount totalCountCapped } }`);
+      expect(counted.statements).toBe(page.statements);
+      expect(counted.data.cases).toMatchObject({ totalCount: 4, totalCountCapped: false });
+    });
+
     it('a caller without case:read gets no list and no count', async () => {
       const { data, errors } = await hub.graphql(COUNT, {});
       expect(data?.cases ?? null).toBeNull();

@@ -206,9 +206,16 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   const tallyFilters = untallied ? undefined : (tally: SelectQueryBuilder<ObjectLiteral>) => {
     for (const condition of tallied) tally.andWhere(...condition(TALLY_ROW));
   };
-  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP, tallyFilters, decidedRange }), CASE_COUNT_CAP);
+  // A 决定书文号 matches few cases, found by the trigram index only after reading every candidate
+  // the number's last characters give (1,019 rows for one number at a million cases, read by the page
+  // and again by the count: bench/results/filters-2026-11-28-1m-day-tallies.md). Its matches are read once: the page
+  // looks them up by id and the count is their number. More than FEW_CASES, and the page and the
+  // count read them as for any filter.
+  const matched = caseNumber ? await fewMatches(qb, FEW_CASES) : undefined;
+  const counts = countOf(matched ? { known: matched.length }
+    : countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP, tallyFilters, decidedRange }), CASE_COUNT_CAP);
   // A state few of the caller's cases have: the page looks those cases up by id (case-list-count.ts).
-  const few = await fewCasesInState({ identity: ctx.identity, filter, cases: qb, overdueNow }, FEW_CASES);
+  const few = matched ?? await fewCasesInState({ identity: ctx.identity, filter, cases: qb, overdueNow }, FEW_CASES);
   if (few) qb.andWhere('c.id = ANY(:fewCaseIds::uuid[])', { fewCaseIds: few });
   const connection = await keysetPage(qb, {
     column: order.column, direction: order.direction, timeOf: order.timeOf, sortKey: sort.toLowerCase(), first, after, ...backward,
@@ -219,6 +226,13 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
     ...connection,
     ...counts,
   };
+}
+
+/** The ids of every case the statement (the rule and every filter) matches, when at most `limit`; undefined when more. */
+async function fewMatches(cases: SelectQueryBuilder<ObjectLiteral>, limit: number): Promise<string[] | undefined> {
+  const [sql, params] = cases.clone().select('c.id', 'id').limit(limit + 1).getQueryAndParameters();
+  const rows: { id: string }[] = await cases.connection.query(sql, params);
+  return rows.length > limit ? undefined : rows.map((r) => r.id);
 }
 
 /**
