@@ -127,7 +127,7 @@ describe('the case list a console drives', () => {
       const paged: string[] = [];
       let after: string | null = null;
       do {
-        const { data, errors } = await hub.graphql(LIST, { filter, first: 1, after }, callers.procurator);
+        const { data, errors }: { data?: any; errors?: unknown } = await hub.graphql(LIST, { filter, first: 1, after }, callers.procurator);
         expect(errors).toBeUndefined();
         paged.push(...data.cases.edges.map((e: any) => e.node.id));
         after = data.cases.pageInfo.hasNextPage ? data.cases.pageInfo.endCursor : null;
