@@ -195,25 +195,43 @@ describe('the witness courier', () => {
     expect(readsTheLog(restarted.statements)).toBe(false);
   });
 
-  it('proves from its tree to a witness further behind, after a restart too', async () => {
+  it('brings a witness that missed checkpoints forward one stored proof at a time, after a restart too, reading nothing of the log', async () => {
     const audit = auditProcess(witness);
     expect(await audit.pass()).toBe(1); // the newest again, which the witness has
     await append(3);
-    await append(4); // the witness missed the checkpoint of 102
+    await append(4); // two checkpoints between two passes: the witness missed the one of 102
     witness.messages.length = 0;
     expect(await audit.pass()).toBe(1);
-    expect(witness.messages.map((m) => [m.treeSize, m.fromSize])).toEqual([[106, 99]]);
+    expect(await audit.pass()).toBe(1);
+    expect(await audit.pass()).toBe(0);
+    expect(witness.messages.map((m) => [m.treeSize, m.fromSize])).toEqual([[102, 99], [106, 102]]);
     expect(witness).toMatchObject({ size: 106, refused: [] });
-    expect(readsTheLog(audit.statements)).toBe(true);
+    expect(readsTheLog(audit.statements)).toBe(false);
 
     await append(2);
     await append(2);
     const restarted = auditProcess(witness);
     witness.messages.length = 0;
     expect(await restarted.pass()).toBe(1);
-    // It tries the stored proof's start first; the witness names its own.
-    expect(witness.messages.map((m) => [m.treeSize, m.fromSize])).toEqual([[110, 108], [110, 106]]);
+    // It tries the newest's stored proof first; the witness names its own size, and the checkpoint after it goes.
+    expect(witness.messages.map((m) => [m.treeSize, m.fromSize])).toEqual([[110, 108], [108, 106]]);
+    expect(await restarted.pass()).toBe(1);
+    expect(witness.messages.map((m) => [m.treeSize, m.fromSize]).slice(2)).toEqual([[110, 108]]);
     expect(witness).toMatchObject({ size: 110, refused: [] });
+    expect(readsTheLog(restarted.statements)).toBe(false);
+  });
+
+  it('proves from its tree to a witness whose next checkpoint was stored without a proof', async () => {
+    const audit = auditProcess(witness);
+    expect(await audit.pass()).toBe(1);
+    const key = await readSigningKey(keyFile, GATEWAY);
+    await append(3, new Checkpointer(pool, key, { maxProvedLeaves: 2 })); // a catch-up: 113 without proof
+    await append(1); // 114, its proof from 113
+    witness.messages.length = 0;
+    expect(await audit.pass()).toBe(1);
+    expect(witness.messages.map((m) => [m.treeSize, m.fromSize])).toEqual([[114, 110]]);
+    expect(witness).toMatchObject({ size: 114, refused: [] });
+    expect(readsTheLog(audit.statements)).toBe(true);
   });
 
   it('has a stored proof that was altered refused by the witness, and carries the next checkpoint with a proof from its tree', async () => {
@@ -225,18 +243,18 @@ describe('the witness courier', () => {
     try {
       await client.query('BEGIN');
       await client.query('SET LOCAL session_replication_role = replica');
-      await client.query(`UPDATE audit_checkpoint SET proof = array_replace(proof, proof[1], repeat('0', 64)) WHERE tree_size = 113`);
+      await client.query(`UPDATE audit_checkpoint SET proof = array_replace(proof, proof[1], repeat('0', 64)) WHERE tree_size = 117`);
       await client.query('COMMIT');
     } finally { client.release(); }
     expect(await audit.pass()).toBe(0);
-    expect(witness).toMatchObject({ size: 110, refused: ['not consistent'] });
+    expect(witness).toMatchObject({ size: 114, refused: ['not consistent'] });
     expect(await audit.pass()).toBe(0); // not sent again
     expect(witness.refused).toHaveLength(1);
 
-    await append(1);
+    await append(1); // 118, its stored proof from the refused 117
     witness.messages.length = 0;
     expect(await audit.pass()).toBe(1);
-    expect(witness.messages.map((m) => [m.treeSize, m.fromSize])).toEqual([[114, 110]]);
-    expect(witness).toMatchObject({ size: 114, refused: ['not consistent'] });
+    expect(witness.messages.map((m) => [m.treeSize, m.fromSize])).toEqual([[118, 114]]);
+    expect(witness).toMatchObject({ size: 118, refused: ['not consistent'] });
   });
 });

@@ -31,43 +31,57 @@ export function witnessCourier(runtime: SubgraphRuntime): PollLoop {
 }
 
 /**
- * One look for a checkpoint to carry; 1 when the witness cosigned one.
+ * One look for a checkpoint to carry; 1 when the witness cosigned one (the loop looks again at once).
  *
  * At rest a pass is one read of the checkpoints' primary key that finds nothing newer than the
  * witness holds. A new checkpoint goes with the proof the gateway's checkpointer stored with it
  * when that proof starts where the witness is, nearly always (the witness cosigned the checkpoint
- * before): nothing of the log is read and no node hashed here. Taking that proof trusts nothing:
- * the witness verifies it against the root it cosigned itself, and refuses it otherwise, as it
- * would a proof made here. Only for a witness further behind (checkpoints it missed while this
- * process or the witness was down, a checkpoint stored without proof) is the proof made from this
- * process's tree of the log, as auditors' proofs are (tree.ts).
+ * before): nothing of the log is read and no node hashed here. A witness that missed checkpoints
+ * (several gateway processes each make one every few seconds, so two can come between passes; this
+ * process or the witness was down) is brought forward one stored proof at a time: the checkpoint
+ * after its own, whose proof starts at its size, then the next. Taking a stored proof trusts
+ * nothing: the witness verifies it against the root it cosigned itself and refuses it otherwise,
+ * as it would a proof made here. Only where no stored proof starts at the witness's size (a
+ * checkpoint stored without one: the first of a hash, a long catch-up, one refused) is the proof
+ * made from this process's tree of the log, as auditors' proofs are (tree.ts).
  */
 export function witnessCourierPass(runtime: SubgraphRuntime): () => Promise<number> {
   /** The witness's last cosigned size, once known (it tells us when we are wrong). */
   let witnessSize: number | null = null;
   let refusedSize: number | null = null;
+  const COLUMNS = 'tree_size::text, origin, hash_alg, root_hash, signature, proof_from::text, proof';
+  const sizeOf = (c: Latest) => Number(c.tree_size);
+
+  /** The checkpoint to send a witness at `fromSize`: the newest, or the next whose stored proof starts there. */
+  async function toSend(latest: Latest, fromSize: number): Promise<Latest> {
+    if (fromSize === 0 || latest.proof_from === String(fromSize)) return latest;
+    const [next]: Latest[] = await runtime.db.query(
+      `SELECT ${COLUMNS} FROM audit_checkpoint WHERE tree_size > $1 ORDER BY audit_checkpoint.tree_size LIMIT 1`, [fromSize]);
+    return next && next.proof_from === String(fromSize) && sizeOf(next) !== refusedSize ? next : latest;
+  }
+
+  async function proofOf(checkpoint: Latest, fromSize: number): Promise<string[]> {
+    const size = sizeOf(checkpoint);
+    if (fromSize === 0 || fromSize >= size) return [];
+    if (checkpoint.proof_from === String(fromSize)) return checkpoint.proof!;
+    const tree = auditTree(runtime, checkpoint.hash_alg);
+    await tree.ensure(size);
+    return consistencyProof(tree.subtree, fromSize, size).map((h) => h.toString('hex'));
+  }
+
   return async () => {
     const [latest]: Latest[] = await runtime.db.query(
-      `SELECT tree_size::text, origin, hash_alg, root_hash, signature, proof_from::text, proof FROM audit_checkpoint
-        WHERE tree_size > $1 ORDER BY audit_checkpoint.tree_size DESC LIMIT 1`, [Math.max(witnessSize ?? 0, refusedSize ?? 0)]);
+      `SELECT ${COLUMNS} FROM audit_checkpoint WHERE tree_size > $1 ORDER BY audit_checkpoint.tree_size DESC LIMIT 1`,
+      [Math.max(witnessSize ?? 0, refusedSize ?? 0)]);
     if (!latest) return 0;
-    const size = Number(latest.tree_size);
-    const stored = latest.proof_from === null ? null : { from: Number(latest.proof_from), proof: latest.proof! };
-    // Where the witness is, or, until it says, where the stored proof starts (it cosigned that one, unless it tells otherwise).
-    let fromSize = witnessSize ?? stored?.from ?? 0;
+    // Where the witness is, or, until it says, where the newest's stored proof starts (it cosigned that one, unless it tells otherwise).
+    let fromSize = witnessSize ?? Number(latest.proof_from ?? 0);
     for (let attempt = 0; attempt < 3; attempt++) {
-      let proof: string[] = [];
-      if (fromSize > 0 && fromSize < size) {
-        if (stored?.from === fromSize) {
-          proof = stored.proof;
-        } else {
-          const tree = auditTree(runtime, latest.hash_alg);
-          await tree.ensure(size);
-          proof = consistencyProof(tree.subtree, fromSize, size).map((h) => h.toString('hex'));
-        }
-      }
+      const checkpoint = await toSend(latest, fromSize);
+      const size = sizeOf(checkpoint);
       const message: AuditCheckpointMessage = {
-        origin: latest.origin, treeSize: size, rootHash: latest.root_hash, hash: latest.hash_alg, signature: latest.signature, fromSize, proof,
+        origin: checkpoint.origin, treeSize: size, rootHash: checkpoint.root_hash, hash: checkpoint.hash_alg, signature: checkpoint.signature,
+        fromSize, proof: await proofOf(checkpoint, fromSize),
       };
       const answer = await runtime.send<WitnessAnswer>('procuratorate', 'audit-checkpoints', message);
       if (answer.status === 'cosigned') { witnessSize = answer.treeSize; return 1; }
@@ -78,7 +92,7 @@ export function witnessCourierPass(runtime: SubgraphRuntime): () => Promise<numb
       }
       witnessSize = answer.treeSize;
       fromSize = answer.treeSize;
-      if (fromSize >= size) return 0; // the witness is ahead of this log's newest checkpoint
+      if (fromSize >= sizeOf(latest)) return 0; // the witness is ahead of this log's newest checkpoint
     }
     return 0;
   };
