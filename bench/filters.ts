@@ -104,7 +104,7 @@ function asResolverFilter(filter: Record<string, unknown> = {}): CaseFilter {
   return out as CaseFilter;
 }
 
-interface Explained { statement: 'page' | 'count'; ms: number; rowsRead: number; buffers: number; scans: string[] }
+interface Explained { statement: 'page' | 'count' | 'ids'; ms: number; rowsRead: number; buffers: number; scans: string[] }
 interface SizeResult { cases: number; totalCount: number | null; capped: boolean | null; problem: string | null; measured: Measurement; explained: Explained[] }
 
 /** Rows the plan's scans read (returned or removed by a filter or a recheck) and how: "Index Scan using x". */
@@ -151,13 +151,14 @@ async function explainAll(bench: BenchHub, cases: FilterCase[]): Promise<Explain
       const list = await listCases(ctx, asResolverFilter(c.filter), 20, null, c.sort ?? 'RECORDED_DESC');
       await list.totalCount();
       // The page and the count: a count by state alone reads the state table (case-list-count.ts).
-      const statements = captured.filter((s) => /FROM "?(case_index|case_transfer_state|case_supervision_state|case_tally|case_transfer_tally)"?/.test(s.query) && !/"Agency"/.test(s.query));
+      const statements = captured.filter((s) => /FROM "?(case_index|case_transfer_state|case_supervision_state|case_supervision_summary|case_\w*tally)"?/.test(s.query) && !/"Agency"/.test(s.query));
       const explained: Explained[] = [];
       for (const s of statements) {
         const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.query}`, s.parameters as unknown[]);
         const [{ Plan: plan, 'Execution Time': ms }] = rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown>; 'Execution Time': number }[];
         explained.push({
-          statement: /^SELECT (count\(\*\)|least\()/.test(s.query) ? 'count' : 'page', ms,
+          // 'ids': the cases in a state, or matching a 决定书文号, looked up before the page (few of them).
+          statement: /^SELECT (count\(\*\)|least\()/.test(s.query) ? 'count' : /^SELECT CASE WHEN count\(\*\)|^SELECT "c"\."id" AS "id"/.test(s.query) ? 'ids' : 'page', ms,
           buffers: Number(plan['Shared Hit Blocks'] ?? 0) + Number(plan['Shared Read Blocks'] ?? 0), ...planFigures(plan),
         });
       }

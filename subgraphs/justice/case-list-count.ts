@@ -261,9 +261,13 @@ export async function fewCasesInState({ identity, filter, cases, overdueNow }: O
   // matters themselves read 12,500 for CLOSED (each tested for an open one) at a million cases.
   const source = transferWanted ? transferStates(cases, identity, filter, overdueNow).select('ts.case_id', 'case_id')
     : supervisedSummaries(cases, identity, filter, supervision!);
+  // The ids only when there are few: more, and the statement answers none, where it sent 1,001
+  // ids to be thrown away (1.4 ms of the 2.2 a call took for a status of 16,668 cases of the county
+  // at a million cases, scratch measurement).
   const [sql, params] = source.limit(limit + 1).getQueryAndParameters();
-  const rows: { case_id: string }[] = await cases.connection.query(sql, params);
-  return rows.length > limit ? undefined : [...new Set(rows.map((r) => r.case_id))];
+  const [{ ids }]: { ids: string[] | null }[] = await cases.connection.query(
+    `SELECT CASE WHEN count(*) <= ${Number(limit)} THEN coalesce(array_agg(s.case_id::text), '{}') END AS ids FROM (${sql}) s`, params);
+  return ids ? [...new Set(ids)] : undefined;
 }
 
 /** The supervised cases of the reach in `status`, one row per case (case_supervision_summary). */
