@@ -158,7 +158,7 @@ async function explainAll(bench: BenchHub, cases: FilterCase[]): Promise<Explain
         const [{ Plan: plan, 'Execution Time': ms }] = rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown>; 'Execution Time': number }[];
         explained.push({
           // 'ids': the cases in a state, or matching a 决定书文号, looked up before the page (few of them).
-          statement: /^SELECT (count\(\*\)|least\()/.test(s.query) ? 'count' : /^SELECT CASE WHEN count\(\*\)|^SELECT "c"\."id" AS "id"/.test(s.query) ? 'ids' : 'page', ms,
+          statement: /^SELECT (count\(\*\)|least\()/.test(s.query) ? 'count' : /^SELECT CASE WHEN count\(\*\)|^SELECT "t"\."id" AS "id" FROM "case_index"/.test(s.query) ? 'ids' : 'page', ms,
           buffers: Number(plan['Shared Hit Blocks'] ?? 0) + Number(plan['Shared Read Blocks'] ?? 0), ...planFigures(plan),
         });
       }

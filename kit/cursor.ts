@@ -197,19 +197,13 @@ export interface CountFields { totalCount: () => Promise<number>; totalCountCapp
  */
 export interface CountNumber { number: SelectQueryBuilder<ObjectLiteral> }
 
-/** A count already known exactly (the list read every case it matches to make its page): no statement. */
-export interface KnownCount { known: number }
-
 /**
  * The count of a list, over the builder as it stands (the row rule and the filters; call it before
  * keysetPage adds the cursor and the order), or a statement of the number itself. One statement,
  * run only when the selection names `totalCount` or `totalCountCapped` (graphql's default resolver
- * calls these functions), at most once; none for a count already known.
+ * calls these functions), at most once.
  */
-export function countOf<T extends ObjectLiteral>(source: SelectQueryBuilder<T> | CountNumber | KnownCount, cap = COUNT_CAP): CountFields {
-  if ('known' in source) {
-    return { totalCount: async () => Math.min(source.known, cap), totalCountCapped: async () => source.known > cap };
-  }
+export function countOf<T extends ObjectLiteral>(source: SelectQueryBuilder<T> | CountNumber, cap = COUNT_CAP): CountFields {
   const numbered = 'number' in source ? source.number : null;
   const counted = numbered ? null : (source as SelectQueryBuilder<T>).clone();
   let count: Promise<number> | null = null;

@@ -74,9 +74,10 @@ function searchSql(column: string, name: string, text: string): [string, Record<
  * not ask the index for the common trigrams too): the same rows, since the last four characters
  * lie in every number that contains the whole text.
  */
+const tailSearched = (text: string) => [...text].length >= 6;
 function caseNumberSql(column: string, text: string): [string, Record<string, string>] {
   const characters = [...text];
-  if (characters.length < 6) return searchSql(column, 'caseNumber', text);
+  if (!tailSearched(text)) return searchSql(column, 'caseNumber', text);
   return [`${column} ILIKE :caseNumberTail ESCAPE '\\' AND strpos(lower(${column}), lower(:caseNumber)) > 0`,
     { caseNumberTail: `%${likeEscape(characters.slice(-4).join(''))}%`, caseNumber: text }];
 }
@@ -206,16 +207,17 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   const tallyFilters = untallied ? undefined : (tally: SelectQueryBuilder<ObjectLiteral>) => {
     for (const condition of tallied) tally.andWhere(...condition(TALLY_ROW));
   };
-  // A 决定书文号 matches few cases, found by the trigram index only after reading every candidate
-  // the number's last characters give (1,019 rows for one number at a million cases, read by the page
-  // and again by the count: bench/results/filters-2026-11-28-1m-day-tallies.md). Its matches are read once: the page
-  // looks them up by id and the count is their number. More than FEW_CASES, and the page and the
-  // count read them as for any filter.
-  const matched = caseNumber ? await fewMatches(qb, FEW_CASES) : undefined;
-  const counts = countOf(matched ? { known: matched.length }
-    : countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP, tallyFilters, decidedRange }), CASE_COUNT_CAP);
+  // A 决定书文号 of six characters or more: the numbers that contain it, wherever they are, found
+  // first by the number alone (the trigram index, with no other condition to plan around). With the
+  // caller's region beside it, the planner ANDed the number's 1,019 candidates with the region's
+  // 125,000 index entries (20 ms, where the candidates alone take 2; at a million cases,
+  // bench/results/filters-2026-11-28-1m-day-tallies.md). At most FEW_CASES of them, and the page and
+  // the count look those up by id, under the rule and every filter as ever.
+  const numbered = caseNumber && tailSearched(caseNumber) ? await casesNumbered(qb, caseNumber, FEW_CASES) : undefined;
+  if (numbered) qb.andWhere('c.id = ANY(:numberedCaseIds::uuid[])', { numberedCaseIds: numbered });
+  const counts = countOf(countSource({ identity: ctx.identity, filter, sort, cases: qb, overdueNow, cap: CASE_COUNT_CAP, tallyFilters, decidedRange }), CASE_COUNT_CAP);
   // A state few of the caller's cases have: the page looks those cases up by id (case-list-count.ts).
-  const few = matched ?? await fewCasesInState({ identity: ctx.identity, filter, cases: qb, overdueNow }, FEW_CASES);
+  const few = await fewCasesInState({ identity: ctx.identity, filter, cases: qb, overdueNow }, FEW_CASES);
   if (few) qb.andWhere('c.id = ANY(:fewCaseIds::uuid[])', { fewCaseIds: few });
   const connection = await keysetPage(qb, {
     column: order.column, direction: order.direction, timeOf: order.timeOf, sortKey: sort.toLowerCase(), first, after, ...backward,
@@ -228,9 +230,10 @@ export async function listCases(ctx: SubgraphContext<JusticeLoaders>, filter: Ca
   };
 }
 
-/** The ids of every case the statement (the rule and every filter) matches, when at most `limit`; undefined when more. */
-async function fewMatches(cases: SelectQueryBuilder<ObjectLiteral>, limit: number): Promise<string[] | undefined> {
-  const [sql, params] = cases.clone().select('c.id', 'id').limit(limit + 1).getQueryAndParameters();
+/** The ids of the cases whose 决定书文号 contains `text` (any place, any reach), when at most `limit`; undefined when more. */
+async function casesNumbered(cases: SelectQueryBuilder<ObjectLiteral>, text: string, limit: number): Promise<string[] | undefined> {
+  const [sql, params] = cases.connection.createQueryBuilder().select('t.id', 'id').from('case_index', 't')
+    .where(...caseNumberSql('t.case_number', text)).limit(limit + 1).getQueryAndParameters();
   const rows: { id: string }[] = await cases.connection.query(sql, params);
   return rows.length > limit ? undefined : rows.map((r) => r.id);
 }
