@@ -26,6 +26,16 @@ const LIST = `query($filter: CaseFilter, $first: Int, $after: String, $sort: Cas
 }`;
 const COUNT = `query($filter: CaseFilter) { cases(filter: $filter, first: 1) { totalCount totalCountCapped } }`;
 
+/**
+ * A tally against its source counted by the tally's keys (`grouped`: those keys and `n`): how many
+ * keys there are, and those whose counts differ (a key of no case may stay in the tally at 0).
+ */
+async function tallyAgainst(db: { query(sql: string): Promise<{ rows: any[] }> }, tally: string, keys: string[], grouped: string) {
+  const { rows } = await db.query(`SELECT ${keys.join(', ')}, s.n, t.cases FROM (${grouped}) s
+    FULL JOIN (SELECT * FROM ${tally} WHERE cases > 0) t USING (${keys.join(', ')}) ORDER BY ${keys.map((_, i) => i + 1).join(', ')}`);
+  return { keys: rows.length, differing: rows.filter((r) => r.n !== r.cases).map((r) => ({ tally, ...r })) };
+}
+
 describe('the case list a console drives', () => {
   let hub: TestHub;
   /** How far the hub's clock is ahead of this process's (it starts at none). */
@@ -335,19 +345,14 @@ describe('the case list a console drives', () => {
     // The decision-day tally (migration 1700000003230) likewise, its keys with the day of decision.
     it('the tallies equal the index counted by their keys after every kind of write', async () => {
       const db = await hub.ownerDatabase('justice');
-      /** Keys where the tally and the index grouped differ (a key of no case may stay in the tally at 0). */
-      const differences = async () => (await db.query(`
-        SELECT 'case_tally' AS tally, agency_code, region, case_type, act_type, decided::text AS key, cause, i.n, t.cases FROM
-          (SELECT agency_code, region, case_type, act_type, decided_at IS NOT NULL AS decided, cause, count(*)::int AS n
-           FROM case_index GROUP BY 1, 2, 3, 4, 5, 6) i
-          FULL JOIN (SELECT * FROM case_tally WHERE cases > 0) t USING (agency_code, region, case_type, act_type, decided, cause)
-        WHERE i.n IS DISTINCT FROM t.cases
-        UNION ALL
-        SELECT 'case_decided_tally', agency_code, region, case_type, act_type, decided_on::text, cause, i.n, t.cases FROM
-          (SELECT agency_code, region, case_type, act_type, (decided_at AT TIME ZONE 'UTC')::date AS decided_on, cause, count(*)::int AS n
-           FROM case_index WHERE decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) i
-          FULL JOIN (SELECT * FROM case_decided_tally WHERE cases > 0) t USING (agency_code, region, case_type, act_type, decided_on, cause)
-        WHERE i.n IS DISTINCT FROM t.cases`)).rows;
+      /** Keys where a tally of the index and the index grouped differ. */
+      const differences = async () => [
+        ...(await tallyAgainst(db, 'case_tally', ['agency_code', 'region', 'case_type', 'act_type', 'decided', 'cause'],
+          `SELECT agency_code, region, case_type, act_type, decided_at IS NOT NULL AS decided, cause, count(*)::int AS n FROM case_index GROUP BY 1, 2, 3, 4, 5, 6`)).differing,
+        ...(await tallyAgainst(db, 'case_decided_tally', ['agency_code', 'region', 'case_type', 'act_type', 'decided_on', 'cause'],
+          `SELECT agency_code, region, case_type, act_type, (decided_at AT TIME ZONE 'UTC')::date AS decided_on, cause, count(*)::int AS n
+           FROM case_index WHERE decided_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`)).differing,
+      ];
       try {
         expect(await differences()).toEqual([]);
         // Copies of cases are written column by column (a generated column takes no value).
@@ -555,13 +560,10 @@ describe('the case list a console drives', () => {
       it('the 移送 tally equals the states of indexed cases counted by bureau, region and status', async () => {
         const db = await hub.ownerDatabase('justice');
         try {
-          const { rows } = await db.query(`
-            SELECT agency_code, region, status, s.n, t.cases FROM
-              (SELECT agency_code, region, status, count(*)::int AS n FROM case_transfer_state WHERE region IS NOT NULL GROUP BY 1, 2, 3) s
-              FULL JOIN (SELECT * FROM case_transfer_tally WHERE cases > 0) t USING (agency_code, region, status)
-            ORDER BY 1, 2, 3`);
-          expect(rows.length).toBeGreaterThanOrEqual(2);
-          expect(rows.filter((r) => r.n !== r.cases)).toEqual([]);
+          const { keys, differing } = await tallyAgainst(db, 'case_transfer_tally', ['agency_code', 'region', 'status'],
+            `SELECT agency_code, region, status, count(*)::int AS n FROM case_transfer_state WHERE region IS NOT NULL GROUP BY 1, 2, 3`);
+          expect(keys).toBeGreaterThanOrEqual(2);
+          expect(differing).toEqual([]);
         } finally {
           await db.end();
         }
@@ -571,14 +573,11 @@ describe('the case list a console drives', () => {
       it('the deadline tally equals the states of indexed cases with a deadline counted by bureau, region and day', async () => {
         const db = await hub.ownerDatabase('justice');
         try {
-          const { rows } = await db.query(`
-            SELECT agency_code, region, due_on, s.n, t.cases FROM
-              (SELECT agency_code, region, (due_at AT TIME ZONE 'UTC')::date AS due_on, count(*)::int AS n FROM case_transfer_state
-               WHERE region IS NOT NULL AND due_at IS NOT NULL GROUP BY 1, 2, 3) s
-              FULL JOIN (SELECT * FROM case_transfer_due_tally WHERE cases > 0) t USING (agency_code, region, due_on)
-            ORDER BY 1, 2, 3`);
-          expect(rows.length).toBeGreaterThanOrEqual(2);
-          expect(rows.filter((r) => r.n !== r.cases)).toEqual([]);
+          const { keys, differing } = await tallyAgainst(db, 'case_transfer_due_tally', ['agency_code', 'region', 'due_on'],
+            `SELECT agency_code, region, (due_at AT TIME ZONE 'UTC')::date AS due_on, count(*)::int AS n FROM case_transfer_state
+             WHERE region IS NOT NULL AND due_at IS NOT NULL GROUP BY 1, 2, 3`);
+          expect(keys).toBeGreaterThanOrEqual(2);
+          expect(differing).toEqual([]);
         } finally {
           await db.end();
         }
@@ -624,11 +623,9 @@ describe('the case list a console drives', () => {
           // Not vacuous: supervised cases in both states.
           expect(new Set(cases.map((c) => c.of_matters))).toEqual(new Set(['CLOSED', 'OPEN']));
           expect(cases.filter((c) => c.of_matters !== c.of_case || !c.placed)).toEqual([]);
-          const { rows: tallied } = await db.query(`
-            SELECT agency_code, region, status, s.n, t.cases FROM
-              (SELECT agency_code, region, status, count(*)::int AS n FROM case_supervision_summary GROUP BY 1, 2, 3) s
-              FULL JOIN (SELECT * FROM case_supervision_tally WHERE cases > 0) t USING (agency_code, region, status)`);
-          expect(tallied.filter((r) => r.n !== r.cases)).toEqual([]);
+          const { differing } = await tallyAgainst(db, 'case_supervision_tally', ['agency_code', 'region', 'status'],
+            `SELECT agency_code, region, status, count(*)::int AS n FROM case_supervision_summary GROUP BY 1, 2, 3`);
+          expect(differing).toEqual([]);
         } finally {
           await db.end();
         }
