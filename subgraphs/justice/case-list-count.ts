@@ -144,6 +144,8 @@ function tallied(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, f
 const DAY_MS = 24 * 3600_000;
 /** The UTC date of an instant, as the day tallies key it (`(at AT TIME ZONE 'UTC')::date`). */
 const dayOf = (instant: Date) => instant.toISOString().slice(0, 10);
+/** The UTC midnight at or before an instant (`round` Math.floor), or at or after it (Math.ceil). */
+const midnight = (instant: Date, round: (days: number) => number) => new Date(round(instant.getTime() / DAY_MS) * DAY_MS);
 
 /**
  * The whole UTC days within an inclusive range, as [from, to) between midnights: from the first
@@ -151,8 +153,8 @@ const dayOf = (instant: Date) => instant.toISOString().slice(0, 10);
  * range holds no whole day. An open side stays open.
  */
 function wholeDays({ from, end }: { from?: Date; end?: Date }): { from?: Date; to?: Date } | undefined {
-  const first = from ? new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS) : undefined;
-  const last = end ? new Date(Math.floor(end.getTime() / DAY_MS) * DAY_MS) : undefined;
+  const first = from ? midnight(from, Math.ceil) : undefined;
+  const last = end ? midnight(end, Math.floor) : undefined;
   if (first && last && first >= last) return undefined;
   return { from: first, to: last };
 }
@@ -191,7 +193,7 @@ function cappedSum(cases: SelectQueryBuilder<ObjectLiteral>, { plus, less = [] }
   return { number: cases.connection.createQueryBuilder().select(`least(${difference}, ${Number(cap) + 1})::int`, 'n').from('(SELECT 1)', 'one').setParameters(parameters) };
 }
 
-/** The rows of a statement counted, up to `limit` when given (a `plus` term of cappedSum, capped at cap + 1). */
+/** The rows of a statement counted: up to cap + 1 when `cap` is given (a `plus` term of cappedSum), else all (a `less` term). */
 function countedUpTo(rows: SelectQueryBuilder<ObjectLiteral>, cap?: number) {
   const inner = rows.select('1');
   if (cap !== undefined) inner.limit(cap + 1);
@@ -303,7 +305,7 @@ function inRegionOrder(cases: SelectQueryBuilder<ObjectLiteral>) {
  * an earlier day has passed; none of a later day has.
  */
 function overdueStates(cases: SelectQueryBuilder<ObjectLiteral>, identity: Identity, filter: CaseFilter, now: Date) {
-  const today = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+  const today = midnight(now, Math.floor);
   const earlier = tallySum(cases, 'case_transfer_due_tally', identity, filter).andWhere('t.due_on < :dueToday', { dueToday: dayOf(today) });
   const dueToday = transferStates(cases, identity, { ...filter, overdue: undefined })
     .andWhere('ts.due_at >= :dueTodayStart AND ts.due_at < :overdueNow', { dueTodayStart: today, overdueNow: now });
