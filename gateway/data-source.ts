@@ -1,13 +1,13 @@
 import { randomFillSync } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import fetchHappen from 'make-fetch-happen';
 import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../kit/identity';
 import { GATEWAY, readSigningKey, type SigningKey } from '../kit/keys';
 import { parseReleases, type ReleaseReport } from './audit/index';
 import { dedupeRepresentations } from './representations';
-import { shareInFlight, type SubgraphFetch } from './in-flight';
+import { shareInFlight, type FetchedResponse, type SubgraphFetch } from './in-flight';
 import { subgraphFetchErrors, subgraphFetchSeconds } from '../kit/metrics';
 import { inClientSpan, traceparentHeader } from '../kit/tracing';
 
@@ -29,26 +29,83 @@ export function randomSpanId(): string {
   return spanIdPool.toString('hex', spanIdAt, (spanIdAt += SPAN_ID_BYTES));
 }
 
-// make-fetch-happen's own option handling and agent module (resolved from make-fetch-happen, so
-// they are the very ones it uses), to build each subgraph's agent once: see subgraphFetcher.
-const fromFetch = createRequire(createRequire(import.meta.url).resolve('make-fetch-happen'));
-const configureFetchOptions = fromFetch('./options.js') as (options: object) => Record<string, unknown>;
-const { getAgent } = fromFetch('@npmcli/agent') as { getAgent(url: string, options: object): { protocol: string } | false | null };
+/** A subgraph's response headers as node:http gives them (names lower-case), read as a fetch Response's. */
+class AnswerHeaders {
+  constructor(private readonly headers: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const name of Object.keys(this.headers)) callback(this.get(name)!, name);
+  }
+}
+
+/** A subgraph's whole answer, read: what RemoteGraphQLDataSource reads of a response. */
+class Answer implements FetchedResponse {
+  readonly ok: boolean;
+  readonly headers: AnswerHeaders;
+
+  constructor(readonly status: number, readonly statusText: string, headers: IncomingHttpHeaders, private readonly body: string) {
+    this.ok = status >= 200 && status < 300;
+    this.headers = new AnswerHeaders(headers);
+  }
+
+  async text(): Promise<string> {
+    return this.body;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.body);
+  }
+}
 
 /**
- * The client @apollo/gateway uses by default (make-fetch-happen: kept-alive sockets, no retries),
- * with a deadline, and with the agent make-fetch-happen would pick for `url` made once and told its
- * protocol. Left to itself, make-fetch-happen looks the agent up again on every fetch (URL parse,
- * options normalised into a cache key), and the agent (agent-base) learns whether it speaks https
- * by capturing and scanning a stack trace, twice per request (node:http reads its `protocol` and
- * `defaultPort`): with source maps on, that was about a tenth of the gateway's CPU on a 50-case page.
+ * The gateway's client for one subgraph: node:http (or https) on one kept-alive agent, no
+ * retries, no redirects followed, and a deadline over the whole exchange (request, answer and its
+ * body). A fetch's answer is read whole and handed over as text. It was make-fetch-happen
+ * (@apollo/gateway's default client): a Request, a Headers, minipass streams, option
+ * normalisation and a retry wrapper per fetch, about a sixth of the gateway's busy time on the
+ * case query (bench/results/floor-2026-11-28.md), for none of which a subgraph call has a use.
+ * The agent keeps sockets open as the subgraph's server allows (its Keep-Alive hint).
  */
 export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
-  const options = { maxSockets: Infinity, retry: false, timeout: timeoutMs };
-  const agent = getAgent(url, { ...configureFetchOptions(options), signal: undefined });
-  // Agents are cached by options including http/https, so this one serves one protocol only.
-  if (agent) agent.protocol = new URL(url).protocol;
-  return fetchHappen.defaults({ ...options, ...(agent ? { agent } : {}) }) as unknown as SubgraphFetch;
+  const base = new URL(url);
+  const secure = base.protocol === 'https:';
+  if (!secure && base.protocol !== 'http:') throw new Error(`subgraph client: ${base.protocol} is not http or https`);
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const send = secure ? httpsRequest : httpRequest;
+  const target = (at: string) => {
+    const u = at === url ? base : new URL(at);
+    if (u.origin !== base.origin) throw new Error('subgraph client: a fetch to another origin than its subgraph');
+    return { protocol: u.protocol, hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}` };
+  };
+  const basePath = target(url);
+  return (at, init) => new Promise<FetchedResponse>((resolve, reject) => {
+    const body = init.body ?? '';
+    const headers: OutgoingHttpHeaders = { ...init.headers };
+    if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+    const request = send({ ...(at === url ? basePath : target(at)), method: init.method ?? 'GET', headers, agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.once('end', () => {
+        clearTimeout(deadline);
+        resolve(new Answer(response.statusCode ?? 0, response.statusMessage ?? '', response.headers, Buffer.concat(chunks).toString('utf8')));
+      });
+      response.once('error', failed);
+      // The connection closed before the whole body came: no answer, whatever came of it.
+      response.once('close', () => { if (!response.complete) failed(new Error('the answer was cut off')); });
+    });
+    const deadline = setTimeout(() => request.destroy(new Error(`subgraph timeout: no whole answer within ${timeoutMs} ms`)), timeoutMs);
+    function failed(error: Error) {
+      clearTimeout(deadline);
+      reject(error);
+    }
+    request.once('error', failed);
+    request.end(init.body);
+  });
 }
 
 /** The hub's subgraph client: keptAliveFetch, with identical queries in flight at once sent once (gateway/in-flight.ts). */

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { auditEntries, auditKey } from '../gateway/audit/index';
 import { normalizeEntry } from '../gateway/audit/writer';
 import { AuthenticationError } from '../gateway/authentication';
-import { subgraphFetcher } from '../gateway/data-source';
+import { keptAliveFetch, subgraphFetcher } from '../gateway/data-source';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../gateway/dev-issuer';
 import { devAuthenticator, type DevAuthenticator } from './support/dev-authenticator';
 
@@ -99,18 +99,76 @@ describe('audit entries', () => {
 });
 
 describe("a subgraph's fetcher", () => {
-  it('keeps sockets alive and gives up on a subgraph that does not answer, as make-fetch-happen does', async () => {
-    const answering = createServer((req, res) => res.end(JSON.stringify({ connection: req.headers.connection })));
-    const hung = createServer(() => {});
-    await Promise.all([answering, hung].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
-    const url = (s: typeof hung) => `http://127.0.0.1:${(s.address() as { port: number }).port}/graphql`;
+  const listening = async (handler: Parameters<typeof createServer>[1]) => {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
+  };
+  const urlOf = (s: ReturnType<typeof createServer>) => `http://127.0.0.1:${(s.address() as { port: number }).port}/graphql`;
+  const closing = async (...servers: ReturnType<typeof createServer>[]) => {
+    for (const s of servers) s.closeAllConnections();
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  };
+
+  it('keeps sockets alive and gives up on a subgraph that does not answer', async () => {
+    const answering = await listening((req, res) => res.end(JSON.stringify({ connection: req.headers.connection })));
+    const hung = await listening(() => {});
     try {
-      const answer = await subgraphFetcher(url(answering), 2000)(url(answering), { method: 'POST', body: '{}' });
+      const answer = await subgraphFetcher(urlOf(answering), 2000)(urlOf(answering), { method: 'POST', body: '{}' });
       expect(await answer.json()).toEqual({ connection: 'keep-alive' });
-      await expect(subgraphFetcher(url(hung), 300)(url(hung), { method: 'POST', body: '{}' })).rejects.toThrow(/timeout/);
+      await expect(subgraphFetcher(urlOf(hung), 300)(urlOf(hung), { method: 'POST', body: '{}' })).rejects.toThrow(/timeout/);
     } finally {
-      answering.closeAllConnections(); hung.closeAllConnections();
-      await Promise.all([answering, hung].map((s) => new Promise((resolve) => s.close(resolve))));
+      await closing(answering, hung);
+    }
+  });
+
+  it('sends the body whole with its length and headers, reuses one socket, and hands over status, headers and text as they came', async () => {
+    const seen: { method?: string; length?: string; type?: string; identity?: string; body: string }[] = [];
+    let sockets = 0;
+    const server = await listening((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (c) => { body += c; }).on('end', () => {
+        seen.push({ method: req.method, length: req.headers['content-length'], type: req.headers['content-type'], identity: req.headers['x-hub-identity'] as string, body });
+        res.statusCode = seen.length === 3 ? 400 : 200;
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('x-release', ['a', 'b']);
+        res.end(JSON.stringify({ n: seen.length, 名: '张某某' }));
+      });
+    });
+    server.on('connection', () => { sockets++; });
+    const fetcher = keptAliveFetch(urlOf(server), 2000);
+    try {
+      const body = JSON.stringify({ query: '{ case(id: "1") { id } }', variables: { 名: '张某某' } });
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await fetcher(urlOf(server), { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-identity': 't' }, body }));
+      expect(seen.map((s) => s.body)).toEqual([body, body, body]);
+      expect(seen[0]).toMatchObject({ method: 'POST', length: String(Buffer.byteLength(body)), type: 'application/json', identity: 't' });
+      expect(sockets).toBe(1);
+      expect(answers.map((a) => [a.ok, a.status])).toEqual([[true, 200], [true, 200], [false, 400]]);
+      expect(await answers[2].text()).toBe(JSON.stringify({ n: 3, 名: '张某某' }));
+      expect(await answers[0].json()).toEqual({ n: 1, 名: '张某某' });
+      expect(answers[0].headers.get('Content-Type')).toBe('application/json');
+      expect(answers[0].headers.get('x-release')).toBe('a, b');
+      expect(answers[0].headers.get('x-missing')).toBeNull();
+      const names: string[] = [];
+      answers[0].headers.forEach((_, name) => names.push(name));
+      expect(names).toEqual(expect.arrayContaining(['content-type', 'x-release']));
+    } finally {
+      await closing(server);
+    }
+  });
+
+  it('fails a fetch whose answer is cut off or stalls midway, and refuses another origin', async () => {
+    const cut = await listening((_req, res) => { res.writeHead(200, { 'content-length': '100' }); res.write('{"data":'); setImmediate(() => res.socket?.destroy()); });
+    const stalled = await listening((_req, res) => { res.writeHead(200, { 'content-length': '100' }); res.write('{"data":'); });
+    try {
+      // At once, not at the deadline: the connection's end is the answer's.
+      const failure = await keptAliveFetch(urlOf(cut), 60_000)(urlOf(cut), { method: 'POST', body: '{}' }).then(() => null, (e: Error) => e);
+      expect(failure?.message).toMatch(/cut off|aborted|reset|hang up/i);
+      await expect(keptAliveFetch(urlOf(stalled), 300)(urlOf(stalled), { method: 'POST', body: '{}' })).rejects.toThrow(/timeout/);
+      await expect(keptAliveFetch(urlOf(cut), 300)('http://127.0.0.1:1/graphql', { method: 'POST', body: '{}' })).rejects.toThrow(/another origin/);
+    } finally {
+      await closing(cut, stalled);
     }
   });
 });
