@@ -1,6 +1,6 @@
 // The gateway's cheaper per-request paths (bench/results/gateway-cpu-2026-11-28.md) decide as the
 // paths they replace: a token verified once is still refused once it expires, an entry's text is
-// cleaned as before, and each subgraph's agent is the one make-fetch-happen would use.
+// cleaned as before, and a subgraph's client (gateway/data-source.ts keptAliveFetch) sends and reads what it did.
 import { createServer } from 'node:http';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
