@@ -7,7 +7,7 @@ import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../kit/id
 import { GATEWAY, readSigningKey, type SigningKey } from '../kit/keys';
 import { parseReleases, type ReleaseReport } from './audit/index';
 import { dedupeRepresentations } from './representations';
-import { shareInFlight, type FetchedResponse, type SubgraphFetch } from './in-flight';
+import { AnswerOf, shareInFlight, type FetchedResponse, type SubgraphFetch } from './in-flight';
 import { subgraphFetchErrors, subgraphFetchSeconds } from '../kit/metrics';
 import { inClientSpan, traceparentHeader } from '../kit/tracing';
 
@@ -43,32 +43,13 @@ class AnswerHeaders {
   }
 }
 
-/** A subgraph's whole answer, read: what RemoteGraphQLDataSource reads of a response. */
-class Answer implements FetchedResponse {
-  readonly ok: boolean;
-  readonly headers: AnswerHeaders;
-
-  constructor(readonly status: number, readonly statusText: string, headers: IncomingHttpHeaders, private readonly body: string) {
-    this.ok = status >= 200 && status < 300;
-    this.headers = new AnswerHeaders(headers);
-  }
-
-  async text(): Promise<string> {
-    return this.body;
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(this.body);
-  }
-}
-
 /**
  * The gateway's client for one subgraph: node:http (or https) on one kept-alive agent, no
  * retries, no redirects followed, and a deadline over the whole exchange (request, answer and its
  * body). A fetch's answer is read whole and handed over as text. It was make-fetch-happen
  * (@apollo/gateway's default client): a Request, a Headers, minipass streams, option
- * normalisation and a retry wrapper per fetch, about a sixth of the gateway's busy time on the
- * case query (bench/results/floor-2026-11-28.md), for none of which a subgraph call has a use.
+ * normalisation and a retry wrapper per fetch, 18.6% of the gateway's busy samples (self) on
+ * the case query (bench/results/floor-2026-11-28.md), for none of which a subgraph call has a use.
  * The agent keeps sockets open as the subgraph's server allows (its Keep-Alive hint).
  */
 export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
@@ -92,7 +73,7 @@ export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.once('end', () => {
         clearTimeout(deadline);
-        resolve(new Answer(response.statusCode ?? 0, response.statusMessage ?? '', response.headers, Buffer.concat(chunks).toString('utf8')));
+        resolve(new AnswerOf({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: new AnswerHeaders(response.headers), text: Buffer.concat(chunks).toString('utf8') }));
       });
       response.once('error', failed);
       // The connection closed before the whole body came: no answer, whatever came of it.

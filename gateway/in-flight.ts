@@ -56,11 +56,12 @@ class CopiedHeaders {
 }
 
 /**
- * One caller's copy of a shared answer: what RemoteGraphQLDataSource reads of a response (status,
- * headers, the body once as JSON or text), without building a stream per caller. Only this object
- * is made per caller (each fetch of each request); the headers are copied once per answer.
+ * An answer read whole, as RemoteGraphQLDataSource reads a response (status, headers, the body
+ * once as JSON or text), without a stream: what the subgraph client hands over
+ * (gateway/data-source.ts keptAliveFetch), and one caller's copy of a shared answer. Only this
+ * object is made per caller (each fetch of each request); the headers are copied once per answer.
  */
-class SharedResponse implements FetchedResponse {
+export class AnswerOf implements FetchedResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
@@ -84,7 +85,7 @@ class SharedResponse implements FetchedResponse {
   }
 }
 
-const callersCopy = (answered: Shared): FetchedResponse => new SharedResponse(answered);
+const callersCopy = (answered: Shared): FetchedResponse => new AnswerOf(answered);
 
 /**
  * The answer to one fetch as every caller reads it, with the fetch taken out of `inFlight` once
