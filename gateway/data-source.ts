@@ -75,7 +75,7 @@ export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
         clearTimeout(deadline);
         resolve(new AnswerOf({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: new AnswerHeaders(response.headers), text: Buffer.concat(chunks).toString('utf8') }));
       });
-      response.once('error', failed);
+      response.on('error', failed);
       // The connection closed before the whole body came: no answer, whatever came of it.
       response.once('close', () => { if (!response.complete) failed(new Error('the answer was cut off')); });
     });
@@ -84,7 +84,8 @@ export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
       clearTimeout(deadline);
       reject(error);
     }
-    request.once('error', failed);
+    // Every error is heard (a second one unheard would end the gateway); the first settles the fetch.
+    request.on('error', failed);
     request.end(init.body);
   });
 }
