@@ -30,7 +30,8 @@ export async function sendFixed(url: string, spec: QuerySpec, ids: string[], cou
     while (next++ < count) {
       const body = ids.length ? JSON.stringify({ query: spec.query, variables: { ...spec.variables, id: ids[next % ids.length] } }) : staticBody;
       const answer = (await (await fetch(url, { method: 'POST', headers: spec.headers, body })).json()) as { errors?: unknown[] };
-      if (answer.errors) errors++;
+      // The first error answer is shown: a count alone does not say what went wrong.
+      if (answer.errors && errors++ === 0) console.error(`[bench] an error answer (${spec.name}): ${JSON.stringify(answer.errors).slice(0, 500)}`);
     }
   }));
   return errors;

@@ -68,6 +68,9 @@ afterAll(async () => {
   });
 });
 
+/** Text with what SQL and JSON quote: apostrophes, backslashes, double quotes, dollar quotes. */
+const AWKWARD = String.raw`审查 O'Brien's \' \\ "x" $$ $1 E'\n'` + '\n\t';
+
 describe('the audit log in its database', () => {
   let url: string;
   let writer: AuditWriter;
@@ -82,7 +85,7 @@ describe('the audit log in its database', () => {
   it('writes recorded entries as a valid hash chain', async () => {
     writer.record([entry(1), entry(2, { decision: 'masked', reason: null, org: undefined })]);
     writer.record(Array.from({ length: 20 }, (_, i) => entry(3 + i)));
-    writer.record([entry(23, { decision: 'denied', entityId: null }), entry(24), entry(25, { subject: '含\u0000NUL的用户\uD800' })]);
+    writer.record([entry(23, { decision: 'denied', entityId: null }), entry(24, { reason: AWKWARD }), entry(25, { subject: '含\u0000NUL的用户\uD800' })]);
     expect(writer.pending).toBe(recorded);
     await writer.flush();
     expect(writer.pending).toBe(0);
@@ -93,6 +96,7 @@ describe('the audit log in its database', () => {
     expect(rows.map((r) => r.entity_id).slice(0, 3)).toEqual(['case-1', 'case-2', 'case-3']);
     expect(rows[1]).toMatchObject({ decision: 'masked', reason: null, org: null, coordinate: 'Party.idNumber', trace_id: 'trace-2' });
     expect(rows[24].subject).toBe('含NUL的用户\uFFFD');
+    expect(rows[23].reason).toBe(AWKWARD); // the batch goes to PostgreSQL as a literal: stored as given
     for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
     // The hash is sha256(prev_hash + '\n' + canonical JSON), recomputable from the stored row.
     const r = rows[0];
