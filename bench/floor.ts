@@ -6,7 +6,7 @@
 // for the unified case query the same four fetches (justice, then procuratorate, public security
 // and the case's agency in parallel), for the 50-case page justice then public security and the
 // bureau's agency; the same HTTP between processes and the same server path (kit/http.ts
-// serveGraphQL), with the hub's subgraph client (gateway/data-source.ts keptAliveFetch).
+// serveGraphQL), with the hub's subgraph client (kit/subgraph-client.ts keptAliveFetch).
 // What each process spends per request here is what no change to the hub's own code takes off:
 // issue 13's "whole-hub CPU per case query ≤ 5 ms" has this much of it spent before the hub does
 // any work of its own, and before PostgreSQL. Every answer is checked against the hub's shape.
@@ -24,7 +24,7 @@ import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { keptAliveFetch } from '../gateway/data-source';
+import { keptAliveFetch } from '../kit/subgraph-client';
 import { serveGraphQL } from '../kit/http';
 import { startEmbeddedPostgres, type PostgresServer } from '../scripts/hub/postgres';
 import { sampleCpu } from './cpu';

@@ -11,7 +11,7 @@ import { ApolloServer } from '@apollo/server';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { unifiedGraphHandler as rustQueryPlanner } from '@graphql-hive/router-runtime';
 import { gatewayConfig, subgraphUrlVar } from '../gateway/config';
-import { keptAliveFetch } from '../gateway/data-source';
+import { keptAliveFetch } from '../kit/subgraph-client';
 import { startGateway } from '../gateway/server';
 import { readSupergraph } from '../gateway/supergraph';
 import { close, listen, serveGraphQL } from '../kit/http';
@@ -35,7 +35,7 @@ function baseline(env: NodeJS.ProcessEnv) {
 const withoutSecurityLinks = (sdl: string) => sdl.replace(/,\s*for:\s*SECURITY/g, '');
 
 /**
- * `agents`: each subgraph's client as the hub's (gateway/data-source.ts keptAliveFetch, without
+ * `agents`: each subgraph's client as the hub's (kit/subgraph-client.ts keptAliveFetch, without
  * the hub's in-flight sharing). Left to its default client, @apollo/gateway pays agent-base's
  * per-fetch stack-trace capture, a cost the hub does not have and that is no part of its policy.
  */

@@ -1,13 +1,12 @@
 import { randomFillSync } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../kit/identity';
 import { GATEWAY, readSigningKey, type SigningKey } from '../kit/keys';
 import { parseReleases, type ReleaseReport } from './audit/index';
 import { dedupeRepresentations } from './representations';
-import { AnswerOf, shareInFlight, type FetchedResponse, type SubgraphFetch } from './in-flight';
+import { shareInFlight } from './in-flight';
+import { keptAliveFetch } from '../kit/subgraph-client';
 import { subgraphFetchErrors, subgraphFetchSeconds } from '../kit/metrics';
 import { inClientSpan, traceparentHeader } from '../kit/tracing';
 
@@ -27,67 +26,6 @@ export function randomSpanId(): string {
     spanIdAt = 0;
   }
   return spanIdPool.toString('hex', spanIdAt, (spanIdAt += SPAN_ID_BYTES));
-}
-
-/** A subgraph's response headers as node:http gives them (names lower-case), read as a fetch Response's. */
-class AnswerHeaders {
-  constructor(private readonly headers: IncomingHttpHeaders) {}
-
-  get(name: string): string | null {
-    const value = this.headers[name.toLowerCase()];
-    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-  }
-
-  forEach(callback: (value: string, name: string) => void): void {
-    for (const name of Object.keys(this.headers)) callback(this.get(name)!, name);
-  }
-}
-
-/**
- * The gateway's client for one subgraph: node:http (or https) on one kept-alive agent, no
- * retries, no redirects followed, and a deadline over the whole exchange (request, answer and its
- * body). A fetch's answer is read whole and handed over as text. It was make-fetch-happen
- * (@apollo/gateway's default client): a Request, a Headers, minipass streams, option
- * normalisation and a retry wrapper per fetch, 18.6% of the gateway's busy samples (self) on
- * the case query (bench/results/floor-2026-11-28.md), for none of which a subgraph call has a use.
- * The agent keeps sockets open as the subgraph's server allows (its Keep-Alive hint).
- */
-export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
-  const base = new URL(url);
-  const secure = base.protocol === 'https:';
-  if (!secure && base.protocol !== 'http:') throw new Error(`subgraph client: ${base.protocol} is not http or https`);
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const send = secure ? httpsRequest : httpRequest;
-  const target = (at: string) => {
-    const u = at === url ? base : new URL(at);
-    if (u.origin !== base.origin) throw new Error('subgraph client: a fetch to another origin than its subgraph');
-    return { protocol: u.protocol, hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}` };
-  };
-  const basePath = target(url);
-  return (at, init) => new Promise<FetchedResponse>((resolve, reject) => {
-    const body = init.body ?? '';
-    const headers: OutgoingHttpHeaders = { ...init.headers };
-    if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(body);
-    const request = send({ ...(at === url ? basePath : target(at)), method: init.method ?? 'GET', headers, agent }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('end', () => {
-        clearTimeout(deadline);
-        resolve(new AnswerOf({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: new AnswerHeaders(response.headers), text: Buffer.concat(chunks).toString('utf8') }));
-      });
-      response.on('error', failed);
-      // The connection closed before the whole body came: no answer, whatever came of it.
-      response.once('close', () => { if (!response.complete) failed(new Error('the answer was cut off')); });
-    });
-    const deadline = setTimeout(() => request.destroy(new Error(`subgraph timeout: no whole answer within ${timeoutMs} ms`)), timeoutMs);
-    function failed(error: Error) {
-      clearTimeout(deadline);
-      reject(error);
-    }
-    // Every error is heard (a second one unheard would end the gateway); the first settles the fetch.
-    request.on('error', failed);
-    request.end(init.body);
-  });
 }
 
 /** The hub's subgraph client: keptAliveFetch, with identical queries in flight at once sent once (gateway/in-flight.ts). */

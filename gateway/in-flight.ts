@@ -14,18 +14,7 @@
 // (kit/release-journal.ts) records one release per fetch it answered, under the first request's
 // trace id: the value left the owner's database once, to the gateway, for that caller.
 
-/** The fetch @apollo/gateway's RemoteGraphQLDataSource calls: `fetcher(url, { method, headers, body })`. */
-export type SubgraphFetch = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<FetchedResponse>;
-
-/** What RemoteGraphQLDataSource reads of a response. */
-export interface FetchedResponse {
-  ok: boolean;
-  status: number;
-  statusText: string;
-  headers: { get(name: string): string | null; forEach(callback: (value: string, name: string) => void): void };
-  text(): Promise<string>;
-  json(): Promise<unknown>;
-}
+import { AnswerOf, type FetchedResponse, type Shared, type SubgraphFetch } from '../kit/subgraph-client';
 
 /** Per request, not per answer: a trace's parent span and id differ for every client request. */
 const PER_REQUEST_HEADERS = new Set(['traceparent', 'tracestate', 'x-trace-id']);
@@ -34,9 +23,6 @@ const PER_REQUEST_HEADERS = new Set(['traceparent', 'tracestate', 'x-trace-id'])
 function isQueryBody(body: string): boolean {
   return body.startsWith('{"query":"query') || body.startsWith('{"query":"{');
 }
-
-/** The answer as it came: status, headers (read-only, for every caller alike) and the text. */
-interface Shared { status: number; statusText: string; headers: FetchedResponse['headers']; text: string }
 
 /** A response's headers, copied once per answer and read by every caller that shares it. */
 class CopiedHeaders {
@@ -52,36 +38,6 @@ class CopiedHeaders {
 
   forEach(callback: (value: string, name: string) => void): void {
     this.map.forEach(callback);
-  }
-}
-
-/**
- * An answer read whole, as RemoteGraphQLDataSource reads a response (status, headers, the body
- * once as JSON or text), without a stream: what the subgraph client hands over
- * (gateway/data-source.ts keptAliveFetch), and one caller's copy of a shared answer. Only this
- * object is made per caller (each fetch of each request); the headers are copied once per answer.
- */
-export class AnswerOf implements FetchedResponse {
-  readonly ok: boolean;
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: FetchedResponse['headers'];
-  private readonly body: string;
-
-  constructor(shared: Shared) {
-    this.ok = shared.status >= 200 && shared.status < 300;
-    this.status = shared.status;
-    this.statusText = shared.statusText;
-    this.headers = shared.headers;
-    this.body = shared.text;
-  }
-
-  async text(): Promise<string> {
-    return this.body;
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(this.body);
   }
 }
 

@@ -2,6 +2,7 @@ import { IDENTITY_HEADER, signServiceIdentity } from './identity';
 import type { SigningKey } from './keys';
 import { currentRequest } from './log';
 import { inClientSpan, traceparentHeader } from './tracing';
+import { keptAliveFetch, type SubgraphFetch } from './subgraph-client';
 
 /**
  * A call made within a request carries its trace id on, so the other owner's lines join the trace,
@@ -38,13 +39,25 @@ export function callSubgraph<T>(baseUrl: string, to: string, owner: SigningKey, 
   return inClientSpan(`POST ${to}`, { 'http.request.method': 'POST', 'peer.service': to }, () => callSubgraphNow<T>(baseUrl, to, owner, query, variables));
 }
 
-async function callSubgraphNow<T>(baseUrl: string, to: string, owner: SigningKey, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await fetch(new URL('/graphql', baseUrl), {
+/** How long a call to another owner may take, answer and all. */
+const CALL_TIMEOUT_MS = 10_000;
+/** One client per owner's origin: its kept-alive sockets serve every call to that owner. */
+const clients = new Map<string, SubgraphFetch>();
+
+/** POSTs JSON to another owner's subgraph under this owner's service identity (the trace carried on). */
+async function post(baseUrl: string, path: string, to: string, owner: SigningKey, body: unknown) {
+  const url = new URL(path, baseUrl);
+  let client = clients.get(url.origin);
+  if (!client) clients.set(url.origin, (client = keptAliveFetch(url.origin, CALL_TIMEOUT_MS)));
+  return client(url.href, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to), ...traceHeader() },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(10_000),
+    body: JSON.stringify(body),
   });
+}
+
+async function callSubgraphNow<T>(baseUrl: string, to: string, owner: SigningKey, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const response = await post(baseUrl, '/graphql', to, owner, { query, variables });
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
   if (!response.ok || body.errors?.length) {
     throw new Error(`upstream call failed (${response.status}): ${body.errors?.map((e) => e.message).join('; ')}`);
@@ -58,12 +71,7 @@ export function sendInternal<T>(baseUrl: string, to: string, route: string, owne
 }
 
 async function sendInternalNow<T>(baseUrl: string, to: string, route: string, owner: SigningKey, body: unknown): Promise<T> {
-  const response = await fetch(new URL(`/internal/${route}`, baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceToken(owner, to), ...traceHeader() },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
+  const response = await post(baseUrl, `/internal/${route}`, to, owner, body);
   if (!response.ok) throw new Error(`internal ${route} answered ${response.status}`);
   return (await response.json()) as T;
 }

@@ -1,13 +1,14 @@
 // The gateway's cheaper per-request paths (bench/results/gateway-cpu-2026-11-28.md) decide as the
 // paths they replace: a token verified once is still refused once it expires, an entry's text is
-// cleaned as before, and a subgraph's client (gateway/data-source.ts keptAliveFetch) sends and reads what it did.
+// cleaned as before, and a subgraph's client (kit/subgraph-client.ts keptAliveFetch) sends and reads what it did.
 import { createServer } from 'node:http';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEntries, auditKey } from '../gateway/audit/index';
 import { normalizeEntry } from '../gateway/audit/writer';
 import { AuthenticationError } from '../gateway/authentication';
-import { keptAliveFetch, subgraphFetcher } from '../gateway/data-source';
+import { subgraphFetcher } from '../gateway/data-source';
+import { keptAliveFetch } from '../kit/subgraph-client';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../gateway/dev-issuer';
 import { devAuthenticator, type DevAuthenticator } from './support/dev-authenticator';
 

@@ -2,7 +2,8 @@
 // timed out) or its body cannot be read: every caller that waited gets the failure, and the next
 // identical query goes to the subgraph afresh, not to the failed one.
 import { describe, expect, it } from 'vitest';
-import { shareInFlight, type FetchedResponse, type SubgraphFetch } from '../gateway/in-flight';
+import { shareInFlight } from '../gateway/in-flight';
+import type { FetchedResponse, SubgraphFetch } from '../kit/subgraph-client';
 
 const body = JSON.stringify({ query: 'query Case__justice__0($id:ID!){case(id:$id){id}}', variables: { id: 'c1' } });
 const init = { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-identity': 'signed' }, body };
