@@ -9,9 +9,12 @@ export interface PrecheckError { message: string; extensions: Record<string, unk
 
 const validationError = (message: string): PrecheckError => ({ message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
 
-/** BAD_USER_INPUT naming the argument (or variable) path of a list longer than `max`. */
+/**
+ * BAD_USER_INPUT naming the argument (or variable) path of a list longer than `max`, under the rule
+ * every owner names a too-long list by (`maxItems`), with the limit beside it.
+ */
 export function listTooLong(path: string, max: number): PrecheckError {
-  return { message: `${path}: at most ${max} items`, extensions: { code: 'BAD_USER_INPUT', field: path, rule: `max ${max} items` } };
+  return { message: `${path}: at most ${max} items`, extensions: { code: 'BAD_USER_INPUT', field: path, rule: 'maxItems', max } };
 }
 
 /**

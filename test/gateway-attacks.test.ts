@@ -186,7 +186,7 @@ describe('the gateway in production mode, attacked', () => {
       const token = await hub.tokenFor(callers.marketOfficer);
       const answer = await post({ query: 'mutation($id: ID!, $input: TransferInput!) { transferCase(caseId: $id, input: $input) { id } }', variables: { id: caseId, input: { summary: 's', materials: Array.from({ length: 101 }, (_, i) => `m${i}`) } } }, { authorization: `Bearer ${token}` });
       expect(answer.status).toBe(400);
-      expect(answer.json.errors).toEqual([{ message: '$input.materials: at most 100 items', extensions: { code: 'BAD_USER_INPUT', field: '$input.materials', rule: 'max 100 items' } }]);
+      expect(answer.json.errors).toEqual([{ message: '$input.materials: at most 100 items', extensions: { code: 'BAD_USER_INPUT', field: '$input.materials', rule: 'maxItems', max: 100 } }]);
       const { data } = await hub.graphql('query($id: ID!) { case(id: $id) { transfer { id } } }', { id: caseId }, callers.procurator);
       expect(data.case.transfer).toBeNull();
     });

@@ -103,9 +103,9 @@ describe('limits: refused before validation fans out', () => {
     const materials = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`);
     const literal = decide(`mutation { transferCase(caseId: "x", input: { summary: "s", materials: ${JSON.stringify(materials(101))} }) { id } }`);
     expect(literal).toMatchObject({ kind: 'refuse', status: 400 });
-    expect((literal as any).body.errors).toEqual([{ message: 'transferCase.input.materials: at most 100 items', extensions: { code: 'BAD_USER_INPUT', field: 'transferCase.input.materials', rule: 'max 100 items' } }]);
+    expect((literal as any).body.errors).toEqual([{ message: 'transferCase.input.materials: at most 100 items', extensions: { code: 'BAD_USER_INPUT', field: 'transferCase.input.materials', rule: 'maxItems', max: 100 } }]);
     const viaVariable = decide(`mutation($input: TransferInput!) { transferCase(caseId: "x", input: $input) { id } }`, { input: { summary: 's', materials: materials(101) } });
-    expect((viaVariable as any).body.errors).toEqual([{ message: '$input.materials: at most 100 items', extensions: { code: 'BAD_USER_INPUT', field: '$input.materials', rule: 'max 100 items' } }]);
+    expect((viaVariable as any).body.errors).toEqual([{ message: '$input.materials: at most 100 items', extensions: { code: 'BAD_USER_INPUT', field: '$input.materials', rule: 'maxItems', max: 100 } }]);
     expect(decide(`mutation($input: TransferInput!) { transferCase(caseId: "x", input: $input) { id } }`, { input: { summary: 's', materials: materials(100) } }).kind).toBe('execute');
   });
 
