@@ -14,15 +14,10 @@
 // (kit/release-journal.ts) records one release per fetch it answered, under the first request's
 // trace id: the value left the owner's database once, to the gateway, for that caller.
 
-import { AnswerOf, type FetchedResponse, type Shared, type SubgraphFetch } from '../kit/subgraph-client';
+import { AnswerOf, isQueryBody, type FetchedResponse, type Shared, type SubgraphFetch } from '../kit/subgraph-client';
 
 /** Per request, not per answer: a trace's parent span and id differ for every client request. */
 const PER_REQUEST_HEADERS = new Set(['traceparent', 'tracestate', 'x-trace-id']);
-
-/** A body the planner made for a query (`{"query":"query …` or `{"query":"{…`), the only kind shared. */
-function isQueryBody(body: string): boolean {
-  return body.startsWith('{"query":"query') || body.startsWith('{"query":"{');
-}
 
 /** A response's headers, copied once per answer and read by every caller that shares it. */
 class CopiedHeaders {

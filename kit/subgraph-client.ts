@@ -1,6 +1,6 @@
 // The one client for a call to a subgraph over HTTP: the gateway's fetches for its query plans
 // (gateway/data-source.ts) and an owner's calls to another owner (kit/upstream.ts) alike.
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /** The fetch @apollo/gateway's RemoteGraphQLDataSource calls: `fetcher(url, { method, headers, body })`. */
@@ -63,6 +63,18 @@ class AnswerHeaders {
   }
 }
 
+/** How long an idle socket is kept at most when the server announces no shorter keep-alive. */
+const IDLE_SOCKET_MS = 60_000;
+
+/**
+ * A body that asks a query (`{"query":"query …` or `{"query":"{…`, as the gateway's planner and
+ * kit/upstream.ts write them): a read, which may be sent again and shared in flight. Anything else
+ * (a mutation, another shape) is taken as a write.
+ */
+export function isQueryBody(body: string): boolean {
+  return body.startsWith('{"query":"query') || body.startsWith('{"query":"{');
+}
+
 /**
  * The client for one subgraph, the gateway's and an owner's calling another owner's (kit/upstream.ts):
  * node:http (or https) on one kept-alive agent, no
@@ -77,7 +89,12 @@ export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
   const base = new URL(url);
   const secure = base.protocol === 'https:';
   if (!secure && base.protocol !== 'http:') throw new Error(`subgraph client: ${base.protocol} is not http or https`);
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  // A timeout of the agent's own is what makes Node's agent honour the server's Keep-Alive hint: it
+  // lets an idle socket go a second before the hint's end, but only when the hint is shorter than
+  // its own timeout (none, by default, and then the hint was ignored and the server closed idle
+  // sockets under the client's feet). The agent's timeout applies to idle sockets only.
+  const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS };
+  const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   const send = secure ? httpsRequest : httpRequest;
   const target = (at: string) => {
     const u = at === url ? base : new URL(at);
@@ -89,24 +106,46 @@ export function keptAliveFetch(url: string, timeoutMs: number): SubgraphFetch {
     const body = init.body ?? '';
     const headers: OutgoingHttpHeaders = { ...init.headers };
     if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(body);
-    const request = send({ ...(at === url ? basePath : target(at)), method: init.method ?? 'GET', headers, agent }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('end', () => {
-        clearTimeout(deadline);
-        resolve(new AnswerOf({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: new AnswerHeaders(response.headers), text: Buffer.concat(chunks).toString('utf8') }));
-      });
-      response.on('error', failed);
-      // The connection closed before the whole body came: no answer, whatever came of it.
-      response.once('close', () => { if (!response.complete) failed(new Error('the answer was cut off')); });
-    });
-    const deadline = setTimeout(() => request.destroy(new Error(`subgraph timeout: no whole answer within ${timeoutMs} ms`)), timeoutMs);
+    const options = { ...(at === url ? basePath : target(at)), method: init.method ?? 'GET', headers, agent };
+    let request: ClientRequest;
+    let settled = false;
+    const deadline = setTimeout(() => {
+      const timedOut = new Error(`subgraph timeout: no whole answer within ${timeoutMs} ms`);
+      failed(timedOut);
+      request.destroy(timedOut);
+    }, timeoutMs);
     function failed(error: Error) {
+      if (settled) return;
+      settled = true;
       clearTimeout(deadline);
       reject(error);
     }
-    // Every error is heard (a second one unheard would end the gateway); the first settles the fetch.
-    request.on('error', failed);
-    request.end(init.body);
+    const attempt = (again: boolean) => {
+      request = send(options, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.once('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(deadline);
+          resolve(new AnswerOf({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: new AnswerHeaders(response.headers), text: Buffer.concat(chunks).toString('utf8') }));
+        });
+        response.on('error', failed);
+        // The connection closed before the whole body came: no answer, whatever came of it.
+        response.once('close', () => { if (!response.complete) failed(new Error('the answer was cut off')); });
+      });
+      const sent = request;
+      // Every error is heard (a second one unheard would end the gateway); the first settles the fetch.
+      sent.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept socket the server closed as this request went out on it (its idle time ran out at
+        // that moment): a read goes again, once, on a fresh connection. A mutation may have been
+        // received, so its failure is the caller's to see (RFC 9110 9.2.2: only idempotent requests
+        // are retried by themselves).
+        if (!again && !settled && sent.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') && isQueryBody(body)) return attempt(true);
+        failed(error);
+      });
+      sent.end(init.body);
+    };
+    attempt(false);
   });
 }
