@@ -7,7 +7,9 @@
 // figure holds on a machine busy with other work. SQL statements per request from the subgraphs'
 // own counters (/metrics) around the same requests. Before each query, `--idle` seconds without
 // requests give each process's CPU per second at rest (poll loops, timers): a figure per request
-// holds that much times the wall time of the requests, divided by their number.
+// holds that much times the wall time of the requests, divided by their number. `journalPerRequest`:
+// per owner's database, the release-journal rows and the transactions that wrote them
+// (kit/release-journal.ts groups concurrent requests' releases into one), per request.
 // `--profile <dir>`: the hub's services run with an inspector on a free port, and V8's sampling
 // profiler runs in every subgraph for a further `--requests` after the last measured round
 // (started after the warm-up and the measured requests, stopped after the last answer), so module
@@ -17,6 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } fro
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { componentOf, sampleCpu } from './cpu';
 import { bootBenchHub } from './hub';
@@ -103,6 +106,47 @@ function sampleThreads(pids: ReadonlyMap<string, number>): Record<string, number
   return out;
 }
 
+/**
+ * Each owner's release journal so far: its last row's id. The rows after it that a window adds, and
+ * the transactions that wrote them (rows of one transaction share its xmin), are the journal's
+ * work per request: each transaction a commit of its own, a flush of PostgreSQL's write-ahead log.
+ */
+/** Each database of the hub that keeps a release journal, once (owners that share one are named together). */
+async function journalDatabases(bench: Awaited<ReturnType<typeof bootBenchHub>>): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const [owner, database] of Object.entries(bench.seedTarget.databases)) names.set(database, names.has(database) ? `${names.get(database)}+${owner}` : owner);
+  const kept = new Map<string, string>();
+  await Promise.all([...names].map(async ([database, label]) => {
+    const [row] = await queryOn(bench.postgres.url(database), `SELECT to_regclass('release_journal') IS NOT NULL AS kept`);
+    if (row.kept) kept.set(database, label);
+  }));
+  return kept;
+}
+
+async function journalMarks(bench: Awaited<ReturnType<typeof bootBenchHub>>, databases: Map<string, string>): Promise<Map<string, string>> {
+  const marks = new Map<string, string>();
+  await Promise.all([...databases.keys()].map(async (database) => {
+    const [row] = await queryOn(bench.postgres.url(database), `SELECT coalesce(max(id), 0)::text AS id FROM release_journal`);
+    marks.set(database, row.id);
+  }));
+  return marks;
+}
+
+async function journalWritten(bench: Awaited<ReturnType<typeof bootBenchHub>>, databases: Map<string, string>, since: Map<string, string>, requests: number): Promise<Record<string, { rows: number; commits: number }>> {
+  const out: Record<string, { rows: number; commits: number }> = {};
+  await Promise.all([...databases].map(async ([database, label]) => {
+    const [row] = await queryOn(bench.postgres.url(database), `SELECT count(*)::int AS rows, count(DISTINCT xmin::text)::int AS commits FROM release_journal WHERE id > $1`, [since.get(database)]);
+    if (row.rows) out[label] = { rows: +(row.rows / requests).toFixed(2), commits: +(row.commits / requests).toFixed(2) };
+  }));
+  return out;
+}
+
+async function queryOn(url: string, sql: string, params: unknown[] = []): Promise<any[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try { return (await client.query(sql, params)).rows; } finally { await client.end(); }
+}
+
 /** The listening TCP ports of a process (from /proc/net/tcp and its socket descriptors). */
 function listeningPorts(pid: number): number[] {
   const inodes = new Set<string>();
@@ -150,6 +194,7 @@ try {
     const name = componentOf(p.command);
     if (name && bench.hub.subgraphUrls[name] && /subgraphs\/main\.ts/.test(p.command) && !subgraphPids.has(name)) subgraphPids.set(name, p.pid);
   }
+  const journaled = await journalDatabases(bench);
   for (let round = 1; round <= rounds; round++) {
     for (const spec of mix) {
       const ids: string[] = spec.idsFile ? JSON.parse(readFileSync(spec.idsFile, 'utf8')) : [];
@@ -163,6 +208,7 @@ try {
       const idleSeconds = (Date.now() - idleStart) / 1000;
       const idleMsPerSecond = Object.fromEntries(Object.keys(idleAfter).sort().map((k) => [k, +((idleAfter[k] - (idleBefore[k] ?? 0)) / idleSeconds).toFixed(1)]).filter(([, v]) => (v as number) > 0));
       const sqlBefore = await bench.sqlStatements();
+      const journalBefore = await journalMarks(bench, journaled);
       const before = sample();
       const threadsBefore = sampleThreads(subgraphPids);
       const t0 = Date.now();
@@ -171,6 +217,7 @@ try {
       const after = sample();
       const threadsAfter = sampleThreads(subgraphPids);
       const sql = (await bench.sqlStatements()) - sqlBefore;
+      const journalPerRequest = await journalWritten(bench, journaled, journalBefore, requests);
       if (args.profile && round === rounds) {
         // After the last measured round, the same number of requests again under the profiler.
         const sessions = await Promise.all([...subgraphPids].map(async ([name, pid]) => {
@@ -191,7 +238,7 @@ try {
       const total = Object.entries(perRequest).filter(([k]) => !k.startsWith('pg:')).reduce((s, [, v]) => s + v, 0);
       const subgraphs = Object.entries(perRequest).filter(([k]) => bench.hub.subgraphUrls[k]).reduce((s, [, v]) => s + v, 0);
       console.log(JSON.stringify({ round, query: spec.name, requests, errors, wallMs, load1: +loadavg()[0].toFixed(1),
-        sqlPerRequest: +(sql / requests).toFixed(2), totalMs: +total.toFixed(2), subgraphsMs: +subgraphs.toFixed(2), cpuMsPerRequest: Object.fromEntries(Object.entries(perRequest).filter(([, v]) => v > 0)), idleMsPerSecond,
+        sqlPerRequest: +(sql / requests).toFixed(2), journalPerRequest, totalMs: +total.toFixed(2), subgraphsMs: +subgraphs.toFixed(2), cpuMsPerRequest: Object.fromEntries(Object.entries(perRequest).filter(([, v]) => v > 0)), idleMsPerSecond,
         threadsMsPerRequest: Object.fromEntries(Object.keys(threadsAfter).sort().map((k) => [k, +((threadsAfter[k] - (threadsBefore[k] ?? 0)) / requests).toFixed(3)]).filter(([, v]) => (v as number) >= 0.02)) }));
       if (errors) exitCode = 1;
     }
