@@ -1,4 +1,3 @@
-import { randomFillSync } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { IDENTITY_HEADER, signForwardedIdentity, type Identity } from '../kit/identity';
@@ -8,25 +7,9 @@ import { dedupeRepresentations } from './representations';
 import { shareInFlight } from './in-flight';
 import { keptAliveFetch } from '../kit/subgraph-client';
 import { subgraphFetchErrors, subgraphFetchSeconds } from '../kit/metrics';
-import { inClientSpan, traceparentHeader } from '../kit/tracing';
+import { callTraceparent, inClientSpan } from '../kit/tracing';
 
 const TOKEN_TTL_SECONDS = 60;
-
-// Parent span ids for the traceparent of a fetch when traces are off: eight random bytes each, drawn
-// from a pool filled 512 ids at a time. randomBytes(8) per fetch went into the CSPRNG synchronously
-// every time: about 1% of the gateway's CPU on the case query, five fetches a request.
-const SPAN_ID_BYTES = 8;
-const spanIdPool = Buffer.alloc(SPAN_ID_BYTES * 512);
-let spanIdAt = spanIdPool.length;
-
-/** A fresh random parent span id (16 hex digits). */
-export function randomSpanId(): string {
-  if (spanIdAt === spanIdPool.length) {
-    randomFillSync(spanIdPool);
-    spanIdAt = 0;
-  }
-  return spanIdPool.toString('hex', spanIdAt, (spanIdAt += SPAN_ID_BYTES));
-}
 
 /** The hub's subgraph client: keptAliveFetch, with identical queries in flight at once sent once (gateway/in-flight.ts). */
 export function subgraphFetcher(url: string, timeoutMs: number) {
@@ -172,8 +155,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 /** A fetch's headers: the identity the gateway signed, and the trace it belongs to. */
 function setForwardedHeaders(request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], identity: Identity, signed: string): void {
   request.http?.headers.set(IDENTITY_HEADER, signed);
-  // W3C Trace Context: the same trace; the fetch's span as parent when traces are on, else a fresh parent id per fetch, sampled.
   // The subgraph takes the request's trace id from it (kit/runtime.ts traceIdOfCall): no `x-trace-id` as well.
-  const traceparent = traceparentHeader() ?? (identity.traceId ? `00-${identity.traceId}-${randomSpanId()}-01` : undefined);
+  const traceparent = callTraceparent(identity.traceId);
   if (traceparent) request.http?.headers.set('traceparent', traceparent);
 }

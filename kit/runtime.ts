@@ -41,16 +41,16 @@ export const answerPlugins = (db: DataSource, owner: string): ApolloServerPlugin
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /**
- * The trace id a call belongs to. `x-trace-id` where sent: owners' calls to each other carry it
- * (kit/upstream.ts), and so did gateways before this one. The gateway sends only `traceparent`,
- * which carries the same trace id: one header less on every fetch. Only for a call the gateway
- * signed is the trace id read from `traceparent`, so an owner's call is recorded as before.
+ * The trace id a call belongs to, from its `traceparent`: the gateway's fetches and owners' calls to
+ * each other both carry the request's trace there (kit/tracing.ts callTraceparent). `x-trace-id`,
+ * where sent, comes first: owners and gateways of an earlier version sent it during a rolling
+ * deploy. Only a signed call's headers are read (the gateway's, or an owner's).
  */
 export function traceIdOfCall(headers: IncomingHttpHeaders, signer: string | undefined): string | undefined {
   const sent = headers['x-trace-id'];
   if (typeof sent === 'string') return sent;
   const traceparent = headers.traceparent;
-  if (signer !== GATEWAY || typeof traceparent !== 'string') return undefined;
+  if (signer === undefined || typeof traceparent !== 'string') return undefined;
   return TRACEPARENT.exec(traceparent)?.[1];
 }
 

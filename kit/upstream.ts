@@ -1,17 +1,17 @@
 import { IDENTITY_HEADER, signServiceIdentity } from './identity';
 import type { SigningKey } from './keys';
 import { currentRequest } from './log';
-import { inClientSpan, traceparentHeader } from './tracing';
+import { callTraceparent, inClientSpan } from './tracing';
 import { keptAliveFetch, type SubgraphFetch } from './subgraph-client';
 
 /**
- * A call made within a request carries its trace id on, so the other owner's lines join the trace,
- * and (traces on) its `traceparent`, naming the call's CLIENT span the callee's parent.
+ * A call made within a request carries its trace on, as the gateway's fetches do: `traceparent`
+ * (kit/tracing.ts callTraceparent), so the other owner's lines and release journal name the
+ * request's trace, and (traces on) the call's CLIENT span is the callee's parent.
  */
 function traceHeader(): Record<string, string> {
-  const traceId = currentRequest()?.traceId;
-  const traceparent = traceparentHeader();
-  return { ...(traceId ? { 'x-trace-id': traceId } : {}), ...(traceparent ? { traceparent } : {}) };
+  const traceparent = callTraceparent(currentRequest()?.traceId);
+  return traceparent ? { traceparent } : {};
 }
 
 const TOKEN_TTL_SECONDS = 60;
