@@ -44,7 +44,7 @@ const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
  * The trace id a call belongs to, from its `traceparent`: the gateway's fetches and owners' calls to
  * each other both carry the request's trace there (kit/tracing.ts callTraceparent). `x-trace-id`,
  * where sent, comes first: owners and gateways of an earlier version sent it during a rolling
- * deploy. Only a signed call's headers are read (the gateway's, or an owner's).
+ * deploy. A `traceparent` is read only from a signed call (the gateway's, or an owner's).
  */
 export function traceIdOfCall(headers: IncomingHttpHeaders, signer: string | undefined): string | undefined {
   const sent = headers['x-trace-id'];

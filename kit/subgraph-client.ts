@@ -77,9 +77,9 @@ export function isQueryBody(body: string): boolean {
 
 /**
  * The client for one subgraph, the gateway's and an owner's calling another owner's (kit/upstream.ts):
- * node:http (or https) on one kept-alive agent, no
- * retries, no redirects followed, and a deadline over the whole exchange (request, answer and its
- * body). A fetch's answer is read whole and handed over as text. It was make-fetch-happen
+ * node:http (or https) on one kept-alive agent, no redirects followed, no retries but one (a read
+ * whose kept socket was closed under it), and a deadline over the whole exchange (request, answer
+ * and its body). A fetch's answer is read whole and handed over as text. It was make-fetch-happen
  * (@apollo/gateway's default client): a Request, a Headers, minipass streams, option
  * normalisation and a retry wrapper per fetch, 18.6% of the gateway's busy samples (self) on
  * the case query (bench/results/floor-2026-11-28.md), for none of which a subgraph call has a use.
