@@ -106,11 +106,6 @@ function sampleThreads(pids: ReadonlyMap<string, number>): Record<string, number
   return out;
 }
 
-/**
- * Each owner's release journal so far: its last row's id. The rows after it that a window adds, and
- * the transactions that wrote them (rows of one transaction share its xmin), are the journal's
- * work per request: each transaction a commit of its own, a flush of PostgreSQL's write-ahead log.
- */
 /** Each database of the hub that keeps a release journal, once (owners that share one are named together). */
 async function journalDatabases(bench: Awaited<ReturnType<typeof bootBenchHub>>): Promise<Map<string, string>> {
   const names = new Map<string, string>();
@@ -123,6 +118,11 @@ async function journalDatabases(bench: Awaited<ReturnType<typeof bootBenchHub>>)
   return kept;
 }
 
+/**
+ * Each owner's release journal so far: its last row's id. The rows after it that a window adds, and
+ * the transactions that wrote them (rows of one transaction share its xmin), are the journal's
+ * work per request: each transaction a commit of its own, a flush of PostgreSQL's write-ahead log.
+ */
 async function journalMarks(bench: Awaited<ReturnType<typeof bootBenchHub>>, databases: Map<string, string>): Promise<Map<string, string>> {
   const marks = new Map<string, string>();
   await Promise.all([...databases.keys()].map(async (database) => {
@@ -132,6 +132,7 @@ async function journalMarks(bench: Awaited<ReturnType<typeof bootBenchHub>>, dat
   return marks;
 }
 
+/** The journal's rows and the transactions that wrote them since `since`, per request, by database. */
 async function journalWritten(bench: Awaited<ReturnType<typeof bootBenchHub>>, databases: Map<string, string>, since: Map<string, string>, requests: number): Promise<Record<string, { rows: number; commits: number }>> {
   const out: Record<string, { rows: number; commits: number }> = {};
   await Promise.all([...databases].map(async ([database, label]) => {
